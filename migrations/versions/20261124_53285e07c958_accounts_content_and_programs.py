@@ -1,0 +1,207 @@
+"""accounts, content and programs
+
+Revision ID: 53285e07c958
+Revises: 
+Created: 2026-11-24 05:58:08.385915
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '53285e07c958'
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('content_meta',
+    sa.Column('key', sa.String(length=40), nullable=False),
+    sa.Column('value', sa.String(length=200), nullable=False),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_content_meta'))
+    )
+    op.create_table('lessons',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slug', sa.String(length=80), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('reading_minutes', sa.Integer(), nullable=False),
+    sa.Column('body', sa.JSON(), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lessons')),
+    sa.UniqueConstraint('slug', name=op.f('uq_lessons_slug'))
+    )
+    op.create_table('muscles',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slug', sa.String(length=60), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('group', sa.String(length=12), nullable=False),
+    sa.Column('region', sa.String(length=8), nullable=False),
+    sa.Column('depth', sa.String(length=8), nullable=False),
+    sa.Column('role', sa.Text(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_muscles')),
+    sa.UniqueConstraint('slug', name=op.f('uq_muscles_slug'))
+    )
+    op.create_table('users',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('role', sa.String(length=10), nullable=False),
+    sa.Column('timezone', sa.String(length=64), nullable=False),
+    sa.Column('session_token', sa.String(length=32), nullable=False),
+    sa.Column('trainer_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("role IN ('client', 'trainer')", name=op.f('ck_users_role')),
+    sa.ForeignKeyConstraint(['trainer_id'], ['users.id'], name=op.f('fk_users_trainer_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
+    sa.UniqueConstraint('email', name=op.f('uq_users_email'))
+    )
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_users_trainer_id'), ['trainer_id'], unique=False)
+
+    op.create_table('exercises',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slug', sa.String(length=80), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('kind', sa.String(length=5), nullable=False),
+    sa.Column('position', sa.String(length=20), nullable=False),
+    sa.Column('equipment', sa.JSON(), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('per_side', sa.Boolean(), nullable=False),
+    sa.Column('tempo', sa.Text(), nullable=False),
+    sa.Column('cue', sa.String(length=120), nullable=False),
+    sa.Column('easier_slug', sa.String(length=80), nullable=False),
+    sa.Column('harder_slug', sa.String(length=80), nullable=False),
+    sa.Column('illustration', sa.String(length=255), nullable=False),
+    sa.Column('illustration_alt', sa.Text(), nullable=False),
+    sa.Column('sets', sa.Integer(), nullable=False),
+    sa.Column('reps', sa.Integer(), nullable=False),
+    sa.Column('hold_seconds', sa.Integer(), nullable=False),
+    sa.Column('rest_seconds', sa.Integer(), nullable=False),
+    sa.Column('rep_seconds', sa.Integer(), nullable=False),
+    sa.Column('details', sa.JSON(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_exercises_owner_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_exercises')),
+    sa.UniqueConstraint('slug', name=op.f('uq_exercises_slug'))
+    )
+    with op.batch_alter_table('exercises', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_exercises_owner_id'), ['owner_id'], unique=False)
+
+    op.create_table('programs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('family', sa.String(length=80), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('is_current', sa.Boolean(), nullable=False),
+    sa.Column('slug', sa.String(length=80), nullable=True),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('goal', sa.Text(), nullable=False),
+    sa.Column('audience', sa.Text(), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('minutes_per_session', sa.Integer(), nullable=False),
+    sa.Column('sessions_per_week', sa.Integer(), nullable=False),
+    sa.Column('progression', sa.Text(), nullable=False),
+    sa.Column('sources', sa.JSON(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=True),
+    sa.Column('source_hash', sa.String(length=32), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_programs_owner_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_programs')),
+    sa.UniqueConstraint('family', 'version', name=op.f('uq_programs_family_version'))
+    )
+    with op.batch_alter_table('programs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_programs_family'), ['family'], unique=False)
+        batch_op.create_index(batch_op.f('ix_programs_owner_id'), ['owner_id'], unique=False)
+
+    op.create_table('exercise_muscles',
+    sa.Column('exercise_id', sa.Integer(), nullable=False),
+    sa.Column('muscle_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['exercise_id'], ['exercises.id'], name=op.f('fk_exercise_muscles_exercise_id_exercises'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['muscle_id'], ['muscles.id'], name=op.f('fk_exercise_muscles_muscle_id_muscles'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('exercise_id', 'muscle_id', name=op.f('pk_exercise_muscles'))
+    )
+    op.create_table('program_weeks',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('program_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('focus', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['program_id'], ['programs.id'], name=op.f('fk_program_weeks_program_id_programs'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_program_weeks')),
+    sa.UniqueConstraint('program_id', 'number', name=op.f('uq_program_weeks_program_id_number'))
+    )
+    op.create_table('routines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('week_id', sa.Integer(), nullable=False),
+    sa.Column('program_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('days', sa.String(length=40), nullable=False),
+    sa.ForeignKeyConstraint(['program_id'], ['programs.id'], name=op.f('fk_routines_program_id_programs'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['week_id'], ['program_weeks.id'], name=op.f('fk_routines_week_id_program_weeks'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_routines'))
+    )
+    with op.batch_alter_table('routines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_routines_program_id'), ['program_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_routines_week_id'), ['week_id'], unique=False)
+
+    op.create_table('routine_exercises',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('routine_id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('exercise_id', sa.Integer(), nullable=False),
+    sa.Column('sets', sa.Integer(), nullable=False),
+    sa.Column('reps', sa.Integer(), nullable=False),
+    sa.Column('hold_seconds', sa.Integer(), nullable=False),
+    sa.Column('rest_seconds', sa.Integer(), nullable=False),
+    sa.Column('tempo', sa.Text(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['exercise_id'], ['exercises.id'], name=op.f('fk_routine_exercises_exercise_id_exercises'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['routine_id'], ['routines.id'], name=op.f('fk_routine_exercises_routine_id_routines'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_routine_exercises'))
+    )
+    with op.batch_alter_table('routine_exercises', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_routine_exercises_exercise_id'), ['exercise_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_routine_exercises_routine_id'), ['routine_id'], unique=False)
+
+
+
+def downgrade():
+    with op.batch_alter_table('routine_exercises', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_routine_exercises_routine_id'))
+        batch_op.drop_index(batch_op.f('ix_routine_exercises_exercise_id'))
+
+    op.drop_table('routine_exercises')
+    with op.batch_alter_table('routines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_routines_week_id'))
+        batch_op.drop_index(batch_op.f('ix_routines_program_id'))
+
+    op.drop_table('routines')
+    op.drop_table('program_weeks')
+    op.drop_table('exercise_muscles')
+    with op.batch_alter_table('programs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_programs_owner_id'))
+        batch_op.drop_index(batch_op.f('ix_programs_family'))
+
+    op.drop_table('programs')
+    with op.batch_alter_table('exercises', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_exercises_owner_id'))
+
+    op.drop_table('exercises')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_users_trainer_id'))
+
+    op.drop_table('users')
+    op.drop_table('muscles')
+    op.drop_table('lessons')
+    op.drop_table('content_meta')

@@ -1,0 +1,182 @@
+"""The app's frame: configuration, databases, error pages, security headers and the health check."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+
+import pytest
+from flask import abort
+from sqlalchemy import text
+
+from webapp import create_app
+from webapp.config import ConfigError, database_url, secret_key
+from webapp.extensions import db
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def test_database_url_defaults_to_sqlite_in_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert database_url(str(tmp_path)) == f"sqlite:///{tmp_path / 'coresteady.db'}"
+
+
+@pytest.mark.parametrize("given", ["postgres://u:p@h/db", "postgresql://u:p@h/db"])
+def test_postgres_urls_use_the_shipped_driver(monkeypatch, given):
+    monkeypatch.setenv("DATABASE_URL", given)
+    assert database_url("/x") == "postgresql+psycopg://u:p@h/db"
+
+
+def test_production_requires_a_secret_key(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app()
+
+
+def test_production_sets_secure_cookies(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    response = app.test_client().get("/auth/login")
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_development_secret_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = secret_key(str(tmp_path), production=False)
+    assert len(first) > 40
+    assert secret_key(str(tmp_path), production=False) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app, is_postgres):
+    if is_postgres:
+        pytest.skip("SQLite pragmas")
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_healthz_when_the_database_is_gone():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite:////nonexistent-dir/x.db", "TESTING": True})
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["status"] == "error"
+
+
+def test_404_page_for_people(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+    assert response.mimetype == "text/html"
+
+
+def test_api_answers_401_json_without_login_whatever_the_method_or_route(client):
+    for method, path in [
+        ("get", "/api/v1/lessons"),
+        ("post", "/api/v1/sessions"),
+        ("delete", "/api/v1/lessons"),
+        ("get", "/api/v1/no-such-thing"),
+    ]:
+        response = getattr(client, method)(path)
+        assert response.status_code == 401, (method, path)
+        assert response.mimetype == "application/json"
+        assert response.get_json()["error"] == "not_signed_in"
+
+
+def test_api_errors_are_json_once_signed_in(client, auth, users):
+    auth.login()
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "not_found"
+    response = client.post("/api/v1/lessons", data="{}", content_type="application/json")
+    assert response.status_code == 400  # no CSRF token: refused before anything else
+    assert "X-CSRFToken" in response.get_json()["message"]
+
+
+def test_api_oversized_body_answers_413_json(client, auth, users):
+    auth.login()
+    response = client.post(
+        "/api/v1/lessons",
+        data=json.dumps({"x": "y" * (1024 * 1024)}),
+        content_type="application/json",
+        headers=auth.api_headers(),
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "too_large"
+
+
+@pytest.fixture
+def failing_app(app):
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("kaboom")
+
+    @app.get("/api/v1/boom")
+    def api_boom():
+        raise RuntimeError("kaboom")
+
+    @app.get("/forbidden")
+    def forbidden():
+        abort(403)
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    return app
+
+
+def test_500_page_and_json(failing_app, auth, users):
+    client = failing_app.test_client()
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
+    type(auth)(client, failing_app).login()
+    response = client.get("/api/v1/boom")
+    assert response.status_code == 500
+    assert response.get_json()["error"] == "server_error"
+
+
+def test_403_page(failing_app):
+    response = failing_app.test_client().get("/forbidden")
+    assert response.status_code == 403
+    assert "Not for this account" in response.get_data(as_text=True)
+
+
+def test_strict_content_security_policy_on_pages(client):
+    policy = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+
+
+def test_svg_files_are_sandboxed(client):
+    with client.get("/static/icons/icon.svg") as response:
+        assert response.status_code == 200
+        assert "sandbox" in response.headers["Content-Security-Policy"]
+        assert "script" not in response.headers["Content-Security-Policy"]
+
+
+def test_no_template_has_inline_script_or_handlers():
+    inline_script = re.compile(r"<script\b(?![^>]*\bsrc=)[^>]*>", re.I)
+    handler = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
+    style_attr = re.compile(r"<[a-z][^>]*\sstyle\s*=", re.I)
+    for path in (ROOT / "templates").rglob("*.html"):
+        source = path.read_text()
+        assert not inline_script.search(source), path
+        assert not handler.search(source), path
+        assert not style_attr.search(source), path
+
+
+def test_static_urls_carry_a_content_revision(client):
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'/static/css/app\.css\?v=[0-9a-f]{12}"', html)

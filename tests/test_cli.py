@@ -1,0 +1,68 @@
+"""The command line a clinic's operator uses: init-db, seed-demo and create-user."""
+
+from __future__ import annotations
+
+from webapp.auth.models import User
+from webapp.extensions import db
+
+
+def all_users(app) -> list[tuple[str, str, str | None]]:
+    with app.app_context():
+        users = db.session.execute(db.select(User).order_by(User.email)).scalars().all()
+        by_id = {u.id: u.email for u in users}
+        return [(u.email, u.role, by_id.get(u.trainer_id)) for u in users]
+
+
+def test_init_db_upgrades_and_loads_content_and_can_run_again(runner):
+    for _ in range(2):
+        result = runner.invoke(args=["init-db"])
+        assert result.exit_code == 0, result.output
+        assert "10 lessons, 31 exercises, 4 programs" in result.output
+
+
+def test_seed_demo_creates_the_demo_accounts_once(runner, app):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "demo-pass-123" in result.output
+    first = all_users(app)
+    assert ("alex@example.com", "client", "coach@example.com") in first
+    assert ("sam@example.com", "client", "coach@example.com") in first
+    assert ("jo@example.com", "client", "coach2@example.com") in first
+    assert ("coach@example.com", "trainer", None) in first
+    assert ("coach2@example.com", "trainer", None) in first
+    again = runner.invoke(args=["seed-demo"])
+    assert again.exit_code == 0
+    assert "0 new accounts" in again.output
+    assert all_users(app) == first
+
+
+def test_demo_logins_work(runner, auth):
+    runner.invoke(args=["seed-demo"])
+    for email in ("alex@example.com", "coach@example.com", "jo@example.com"):
+        assert auth.login(email, "demo-pass-123").status_code == 302
+        auth.logout()
+
+
+def test_create_user_as_trainer(runner, app):
+    result = runner.invoke(
+        args=["create-user", "--email", "Physio@Clinic.example", "--name", "Pat Physio", "--role", "trainer"],
+        input="a-good-long-password\na-good-long-password\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert ("physio@clinic.example", "trainer", None) in all_users(app)
+
+
+def test_create_user_refuses_bad_input_with_a_message(runner, app):
+    short = runner.invoke(args=["create-user", "--email", "a@example.com"], input="short\nshort\n")
+    assert short.exit_code != 0
+    assert "at least 10 characters" in short.output
+    bad_email = runner.invoke(args=["create-user", "--email", "nope"], input="long-password-1\nlong-password-1\n")
+    assert bad_email.exit_code != 0
+    assert "valid email" in bad_email.output
+    runner.invoke(args=["create-user", "--email", "a@example.com"], input="long-password-1\nlong-password-1\n")
+    duplicate = runner.invoke(
+        args=["create-user", "--email", "a@example.com"], input="long-password-1\nlong-password-1\n"
+    )
+    assert duplicate.exit_code != 0
+    assert "already exists" in duplicate.output
+    assert [u[0] for u in all_users(app)] == ["a@example.com"]

@@ -1,0 +1,161 @@
+"""Account pages: sign up, log in and out, change and reset the password."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter
+from ..mail import send_mail
+from ..security import log_event
+from ..timeutil import utcnow
+from . import services
+from .forms import ChangePasswordForm, ForgotForm, LoginForm, ResetForm, SignupForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+BAD_LOGIN = "That email and password do not match an account. Check them and try again."
+
+
+def _account_key() -> str:
+    try:
+        return "account:" + services.normalise_email(request.form.get("email", ""))
+    except services.AccountError:
+        return "account:?"
+
+
+def _failed(response) -> bool:
+    # Only failed attempts count towards the throttle; a successful login redirects.
+    return response.status_code != 302
+
+
+def safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def home_for(user) -> str:
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed, scope="login-address"
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="login-account",
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            log_event("login_failed", email=form.email.data)
+            form.password.errors = [BAD_LOGIN]
+            return render_template("auth/login.html", form=form), 200
+        login_user(user, remember=form.remember.data)
+        user.last_login_at = utcnow()
+        db.session.commit()
+        log_event("login", user_id=user.id)
+        return redirect(safe_next(request.args.get("next")) or home_for(user))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        log_event("logout", user_id=current_user.id)
+    logout_user()
+    flash("You are logged out. Anything waiting on this phone stays here until you log in again.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def signup():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                form.email.data, form.password.data, form.name.data, form.role.data, form.timezone.data or "UTC"
+            )
+        except services.AccountError as exc:
+            log_event("signup_refused", email=form.email.data, reason=str(exc))
+            form.email.errors = [str(exc)]
+        else:
+            log_event("signup", user_id=user.id, role=user.role)
+            login_user(user, remember=True)
+            flash(f"Welcome to CoreSteady, {user.first_name}.", "success")
+            return redirect(home_for(user))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            log_event("password_change_failed", user_id=current_user.id)
+            form.current.errors = ["That is not your current password."]
+        else:
+            user = current_user._get_current_object()
+            services.change_password(user, form.password.data)
+            login_user(user, remember=True)  # keep this device; others are logged out
+            log_event("password_changed", user_id=current_user.id)
+            flash("Your password is changed. Other devices will need to log in again.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        user = services.find_user(form.email.data)
+        if user is not None:
+            link = url_for("auth.reset", token=services.reset_token(user), _external=True)
+            send_mail(
+                user.email,
+                "Reset your CoreSteady password",
+                f"Hello {user.first_name},\n\nTo choose a new password, open this link within the hour:\n\n"
+                f"{link}\n\nIf you did not ask for this, you can ignore this message.\n",
+            )
+            log_event("password_reset_requested", user_id=user.id)
+        else:
+            log_event("password_reset_unknown_email", email=form.email.data)
+        # The same answer either way, so this page does not reveal who has an account.
+        flash("If that email has an account, a reset link is on its way. It works for one hour.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    user = services.user_from_reset_token(token)
+    if user is None:
+        log_event("password_reset_bad_token")
+        flash("That reset link has expired or was already used. Ask for a new one.", "error")
+        return redirect(url_for("auth.forgot"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        services.change_password(user, form.password.data)
+        log_event("password_reset", user_id=user.id)
+        flash("Your new password is set. Log in with it.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form)

@@ -1,0 +1,173 @@
+"""Queries and rules for the library: who sees which exercise, filters, search, and API shapes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import url_for
+from sqlalchemy import or_
+
+from ..extensions import db
+from .models import Exercise, Lesson, Muscle
+from .schema import POSITIONS
+
+POSITION_LABELS = {
+    "lying-back": "Lying on your back",
+    "lying-front": "Lying on your front",
+    "lying-side": "Lying on your side",
+    "all-fours": "On all fours",
+    "kneeling": "Kneeling",
+    "sitting": "Sitting",
+    "standing": "Standing",
+}
+KIND_LABELS = {"hold": "Hold", "reps": "Repetitions"}
+GROUP_LABELS = {"major": "Major core muscle", "minor": "Minor core muscle", "supporting": "Supporting muscle"}
+
+
+def owner_ids_visible_to(user) -> list[int]:
+    """Whose custom exercises a user may see: a trainer their own, a client their trainer's."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    if user.role == "trainer":
+        return [user.id]
+    return [user.trainer_id] if user.trainer_id else []
+
+
+def visible_exercises(user) -> list[Exercise]:
+    owners = owner_ids_visible_to(user)
+    visibility = Exercise.owner_id.is_(None)
+    if owners:
+        visibility = or_(visibility, Exercise.owner_id.in_(owners))
+    query = db.select(Exercise).where(Exercise.is_active.is_(True), visibility).order_by(Exercise.level, Exercise.name)
+    return list(db.session.execute(query).scalars())
+
+
+def exercise_for(user, slug: str) -> Exercise | None:
+    return next((e for e in visible_exercises(user) if e.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class Filters:
+    muscle: str = ""
+    position: str = ""
+    kind: str = ""
+    level: int | None = None
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> Filters:
+        level = args.get("level", "")
+        return cls(
+            muscle=args.get("muscle", "").strip(),
+            position=args.get("position", "") if args.get("position", "") in POSITIONS else "",
+            kind=args.get("kind", "") if args.get("kind", "") in KIND_LABELS else "",
+            level=int(level) if level.isdigit() and 1 <= int(level) <= 5 else None,
+            q=args.get("q", "").strip()[:100],
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.muscle or self.position or self.kind or self.level or self.q)
+
+
+def _haystack(exercise: Exercise) -> str:
+    details = exercise.details or {}
+    parts = [exercise.name, exercise.summary, exercise.cue, exercise.position, exercise.kind]
+    parts += [m.name for m in exercise.muscles] + [m.slug for m in exercise.muscles]
+    parts += details.get("steps", []) + details.get("cues", [])
+    return " ".join(parts).lower()
+
+
+def filter_exercises(exercises: list[Exercise], filters: Filters) -> list[Exercise]:
+    words = filters.q.lower().split()
+    out = []
+    for exercise in exercises:
+        if filters.muscle and filters.muscle not in {m.slug for m in exercise.muscles}:
+            continue
+        if filters.position and exercise.position != filters.position:
+            continue
+        if filters.kind and exercise.kind != filters.kind:
+            continue
+        if filters.level and exercise.level != filters.level:
+            continue
+        if words:
+            haystack = _haystack(exercise)
+            if not all(word in haystack for word in words):
+                continue
+        out.append(exercise)
+    return out
+
+
+def all_muscles() -> list[Muscle]:
+    return list(db.session.execute(db.select(Muscle).order_by(Muscle.position)).scalars())
+
+
+def active_lessons() -> list[Lesson]:
+    query = db.select(Lesson).where(Lesson.is_active.is_(True)).order_by(Lesson.position)
+    return list(db.session.execute(query).scalars())
+
+
+def lesson_by_slug(slug: str) -> Lesson | None:
+    return db.session.execute(
+        db.select(Lesson).where(Lesson.slug == slug, Lesson.is_active.is_(True))
+    ).scalar_one_or_none()
+
+
+def illustration_url(exercise: Exercise) -> str:
+    from ..pwa.assets import asset_url
+
+    if exercise.illustration.startswith(("/", "http")):
+        return exercise.illustration
+    return asset_url(exercise.illustration)
+
+
+def dose_text(sets: int, reps: int, hold_seconds: int, kind: str, per_side: bool) -> str:
+    side = " each side" if per_side else ""
+    if kind == "hold":
+        holds = f"{reps} × {hold_seconds} s hold" if reps > 1 else f"{hold_seconds} s hold"
+        text = f"{holds}{side}"
+    else:
+        text = f"{reps} reps{side}"
+    return f"{sets} sets of {text}" if sets > 1 else text
+
+
+def exercise_payload(exercise: Exercise) -> dict:
+    return {
+        "slug": exercise.slug,
+        "name": exercise.name,
+        "summary": exercise.summary,
+        "muscles": [m.slug for m in exercise.muscles],
+        "kind": exercise.kind,
+        "position": exercise.position,
+        "equipment": list(exercise.equipment or []),
+        "level": exercise.level,
+        "per_side": exercise.per_side,
+        "cue": exercise.cue,
+        "tempo": exercise.tempo,
+        "dose": {
+            "sets": exercise.sets,
+            "reps": exercise.reps,
+            "hold_seconds": exercise.hold_seconds,
+            "rest_seconds": exercise.rest_seconds,
+            "rep_seconds": exercise.rep_seconds,
+        },
+        "easier": exercise.easier_slug or None,
+        "harder": exercise.harder_slug or None,
+        "illustration": illustration_url(exercise),
+        "illustration_alt": exercise.illustration_alt,
+        "url": url_for("content.exercise_detail", slug=exercise.slug),
+        "custom": exercise.owner_id is not None,
+    }
+
+
+def lesson_payload(lesson: Lesson) -> dict:
+    return {
+        "slug": lesson.slug,
+        "title": lesson.title,
+        "order": lesson.position,
+        "summary": lesson.summary,
+        "reading_minutes": lesson.reading_minutes,
+        "key_points": lesson.body.get("key_points", []),
+        "related_exercises": lesson.body.get("related_exercises", []),
+        "url": url_for("content.lesson_detail", slug=lesson.slug),
+    }

@@ -1,0 +1,93 @@
+"""Pages of the library: lessons, exercises with filters and search, and the muscle map."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
+
+from . import services
+from .loader import AutoReloader
+from .schema import POSITIONS
+
+bp = Blueprint("content", __name__)
+bp.before_app_request(AutoReloader())
+
+
+@bp.route("/lessons/")
+def lesson_list():
+    return render_template("content/lessons.html", lessons=services.active_lessons())
+
+
+@bp.route("/lessons/<slug>")
+def lesson_detail(slug: str):
+    lesson = services.lesson_by_slug(slug)
+    if lesson is None:
+        abort(404)
+    lessons = services.active_lessons()
+    index = next(i for i, item in enumerate(lessons) if item.slug == slug)
+    related = [
+        e for e in services.visible_exercises(current_user) if e.slug in lesson.body.get("related_exercises", [])
+    ]
+    # The self-check works without script: answers come back as ?q0=1&q1=0 and are marked here.
+    answers = {}
+    for number, _question in enumerate(lesson.body.get("quiz", [])):
+        value = request.args.get(f"q{number}", "")
+        if value.isdigit():
+            answers[number] = int(value)
+    return render_template(
+        "content/lesson.html",
+        lesson=lesson,
+        related=related,
+        answers=answers,
+        previous=lessons[index - 1] if index > 0 else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None,
+    )
+
+
+@bp.route("/exercises/")
+def exercise_list():
+    filters = services.Filters.from_args(request.args)
+    everything = services.visible_exercises(current_user)
+    return render_template(
+        "content/exercises.html",
+        exercises=services.filter_exercises(everything, filters),
+        total=len(everything),
+        filters=filters,
+        muscles=services.all_muscles(),
+        positions=[(p, services.POSITION_LABELS[p]) for p in POSITIONS],
+        kinds=services.KIND_LABELS,
+        position_labels=services.POSITION_LABELS,
+    )
+
+
+@bp.route("/exercises/<slug>")
+def exercise_detail(slug: str):
+    visible = {e.slug: e for e in services.visible_exercises(current_user)}
+    exercise = visible.get(slug)
+    if exercise is None:
+        abort(404)
+    return render_template(
+        "content/exercise.html",
+        exercise=exercise,
+        easier=visible.get(exercise.easier_slug),
+        harder=visible.get(exercise.harder_slug),
+        dose=services.dose_text(exercise.sets, exercise.reps, exercise.hold_seconds, exercise.kind, exercise.per_side),
+        position_label=services.POSITION_LABELS.get(exercise.position, exercise.position),
+        kind_label=services.KIND_LABELS[exercise.kind],
+        group_labels=services.GROUP_LABELS,
+    )
+
+
+@bp.route("/muscles/")
+def muscles():
+    exercises = services.visible_exercises(current_user)
+    trained_by = {m.slug: [] for m in services.all_muscles()}
+    for exercise in exercises:
+        for muscle in exercise.muscles:
+            trained_by.setdefault(muscle.slug, []).append(exercise)
+    return render_template(
+        "content/muscles.html",
+        muscles=services.all_muscles(),
+        trained_by=trained_by,
+        group_labels=services.GROUP_LABELS,
+    )

@@ -1,0 +1,1 @@
+"""Routines and multi-week programs: the shipped starter programs and those trainers build."""

@@ -1,0 +1,102 @@
+"""Programs are versioned: a change makes a new version, and old sessions keep pointing at theirs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..content.models import Exercise
+from ..extensions import db
+from ..timeutil import UTCDateTime, utcnow
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Program(db.Model):
+    __tablename__ = "programs"
+    __table_args__ = (UniqueConstraint("family", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Every version of one program shares a family; a starter program's family is its slug.
+    family: Mapped[str] = mapped_column(String(80), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    slug: Mapped[str | None] = mapped_column(String(80))
+    name: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    goal: Mapped[str] = mapped_column(Text, default="")
+    audience: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[int] = mapped_column(Integer, default=1)
+    minutes_per_session: Mapped[int] = mapped_column(Integer, default=15)
+    sessions_per_week: Mapped[int] = mapped_column(Integer, default=3)
+    progression: Mapped[str] = mapped_column(Text, default="")
+    sources: Mapped[list] = mapped_column(JSON, default=list)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    source_hash: Mapped[str] = mapped_column(String(32), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    weeks: Mapped[list[ProgramWeek]] = relationship(
+        order_by="ProgramWeek.number", cascade="all, delete-orphan", back_populates="program"
+    )
+
+    @property
+    def is_starter(self) -> bool:
+        return self.owner_id is None
+
+
+class ProgramWeek(db.Model):
+    __tablename__ = "program_weeks"
+    __table_args__ = (UniqueConstraint("program_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    focus: Mapped[str] = mapped_column(Text, default="")
+
+    program: Mapped[Program] = relationship(back_populates="weeks")
+    routines: Mapped[list[Routine]] = relationship(
+        order_by="Routine.position", cascade="all, delete-orphan", back_populates="week"
+    )
+
+
+class Routine(db.Model):
+    __tablename__ = "routines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("program_weeks.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(120))
+    # Planned weekdays as "mon,wed,fri".
+    days: Mapped[str] = mapped_column(String(40), default="")
+
+    week: Mapped[ProgramWeek] = relationship(back_populates="routines")
+    # Routines carry their program too, so the sync API can check one in a single lookup.
+    program: Mapped[Program] = relationship(foreign_keys=[program_id])
+    items: Mapped[list[RoutineExercise]] = relationship(
+        order_by="RoutineExercise.position", cascade="all, delete-orphan", back_populates="routine"
+    )
+
+    @property
+    def day_list(self) -> list[str]:
+        return [d for d in self.days.split(",") if d]
+
+
+class RoutineExercise(db.Model):
+    __tablename__ = "routine_exercises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    routine_id: Mapped[int] = mapped_column(ForeignKey("routines.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id", ondelete="RESTRICT"), index=True)
+    sets: Mapped[int] = mapped_column(Integer)
+    reps: Mapped[int] = mapped_column(Integer)
+    hold_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    rest_seconds: Mapped[int] = mapped_column(Integer, default=30)
+    tempo: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    routine: Mapped[Routine] = relationship(back_populates="items")
+    exercise: Mapped[Exercise] = relationship(lazy="joined")

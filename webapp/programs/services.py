@@ -1,0 +1,88 @@
+"""Program queries and the shapes the pages and the API share."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_
+from sqlalchemy.orm import selectinload
+
+from ..content.services import dose_text
+from ..extensions import db
+from .models import WEEKDAYS, Program, ProgramWeek, Routine, RoutineExercise
+
+DAY_NAMES = dict(
+    zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
+)
+
+_FULL = (
+    selectinload(Program.weeks)
+    .selectinload(ProgramWeek.routines)
+    .selectinload(Routine.items)
+    .joinedload(RoutineExercise.exercise)
+)
+
+
+def visible_programs(user) -> list[Program]:
+    """Current starter programs, plus a trainer's own current programs."""
+    owner = Program.owner_id.is_(None)
+    if user is not None and getattr(user, "is_trainer", False):
+        owner = or_(owner, Program.owner_id == user.id)
+    query = (
+        db.select(Program)
+        .where(Program.is_current.is_(True), owner)
+        .options(_FULL)
+        .order_by(Program.owner_id.is_not(None), Program.level, Program.name)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def starter_program(slug: str) -> Program | None:
+    query = db.select(Program).where(Program.family == slug, Program.owner_id.is_(None), Program.is_current.is_(True))
+    return db.session.execute(query.options(_FULL)).scalar_one_or_none()
+
+
+def item_payload(item: RoutineExercise) -> dict:
+    exercise = item.exercise
+    return {
+        "slug": exercise.slug,
+        "name": exercise.name,
+        "kind": exercise.kind,
+        "sets": item.sets,
+        "reps": item.reps,
+        "hold_seconds": item.hold_seconds,
+        "rest_seconds": item.rest_seconds,
+        "tempo": item.tempo,
+        "note": item.note,
+        "per_side": exercise.per_side,
+        "dose": dose_text(item.sets, item.reps, item.hold_seconds, exercise.kind, exercise.per_side),
+    }
+
+
+def routine_payload(routine: Routine) -> dict:
+    return {
+        "id": routine.id,
+        "name": routine.name,
+        "days": routine.day_list,
+        "exercises": [item_payload(item) for item in routine.items],
+    }
+
+
+def program_payload(program: Program) -> dict:
+    return {
+        "id": program.id,
+        "family": program.family,
+        "version": program.version,
+        "slug": program.slug,
+        "name": program.name,
+        "summary": program.summary,
+        "goal": program.goal,
+        "audience": program.audience,
+        "level": program.level,
+        "minutes_per_session": program.minutes_per_session,
+        "sessions_per_week": program.sessions_per_week,
+        "progression": program.progression,
+        "starter": program.is_starter,
+        "weeks": [
+            {"number": week.number, "focus": week.focus, "routines": [routine_payload(r) for r in week.routines]}
+            for week in program.weeks
+        ],
+    }

@@ -1,0 +1,1 @@
+"""The installable app: manifest, service worker, static revisions and the offline package."""

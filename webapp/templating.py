@@ -1,0 +1,46 @@
+"""What every template can use: asset URLs, the navigation for the role, dates in the user's zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, request
+from flask_login import current_user
+
+from .pwa.assets import asset_url
+from .timeutil import zone
+
+NAV = {
+    None: [("content.lesson_list", "Learn", "book"), ("content.exercise_list", "Exercises", "list")],
+    "client": [
+        ("home.index", "Today", "sun"),
+        ("content.lesson_list", "Learn", "book"),
+        ("content.exercise_list", "Exercises", "list"),
+    ],
+    "trainer": [
+        ("home.index", "Home", "sun"),
+        ("content.exercise_list", "Library", "list"),
+        ("content.lesson_list", "Learn", "book"),
+    ],
+}
+
+
+def nav_items() -> list[tuple[str, str, str]]:
+    role = current_user.role if current_user.is_authenticated else None
+    return NAV[role]
+
+
+def local_datetime(moment: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    if moment is None:
+        return ""
+    tz = current_user.timezone if current_user.is_authenticated else "UTC"
+    return moment.astimezone(zone(tz)).strftime(fmt)
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.globals.update(asset=asset_url, nav_items=nav_items)
+    app.jinja_env.filters["local"] = local_datetime
+
+    @app.context_processor
+    def _page():
+        return {"current_endpoint": request.endpoint or ""}
