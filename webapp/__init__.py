@@ -64,8 +64,9 @@ def register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .content.views import bp as content_bp
     from .home.views import bp as home_bp
+    from .sessions.views import bp as sessions_bp
 
-    for blueprint in (home_bp, auth_bp, content_bp, api_bp):
+    for blueprint in (home_bp, auth_bp, content_bp, sessions_bp, api_bp):
         app.register_blueprint(blueprint)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from flask import Blueprint, request
 from flask_login import current_user
 
@@ -27,4 +29,21 @@ def _guard():
     return None
 
 
-from . import content  # noqa: E402,F401  (routes register on bp)
+def role_required(role: str):
+    """403 JSON for a signed-in user of the wrong role (sign-in itself is checked by the guard)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role != role:
+                from ..errors import error_response
+
+                return error_response(403, f"Only a {role} account can do this.")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+from . import content, plan, sessions  # noqa: E402,F401  (routes register on bp)

@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 import math
 import time
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
 from ..programs.models import Program, ProgramWeek, Routine, RoutineExercise
+from ..programs.services import follow_current_versions
 from . import schema
-from .files import Bundle, ContentError, fingerprint, read_bundle
+from .files import DATA_DIR, Bundle, ContentError, fingerprint, read_bundle
 from .models import ContentMeta, Exercise, ExerciseMuscle, Lesson, Muscle
 
 log = logging.getLogger("coresteady.content")
@@ -88,6 +90,8 @@ def _write(bundle: Bundle) -> None:
         db.session.add(row)
 
     _write_programs(bundle, exercises)
+    db.session.flush()
+    follow_current_versions()
 
     meta = db.session.get(ContentMeta, "version") or ContentMeta(key="version")
     meta.value = bundle.version
@@ -171,8 +175,9 @@ def build_program(item: schema.Program, family: str, version: int, source_hash: 
 class AutoReloader:
     """Checks the files at most every few seconds and reloads the content when they changed."""
 
-    def __init__(self, interval: float = 2.0):
+    def __init__(self, interval: float = 2.0, root: Path = DATA_DIR):
         self.interval = interval
+        self.root = root
         self.checked_at = 0.0
         self.seen: tuple | None = None
 
@@ -183,11 +188,11 @@ class AutoReloader:
         if now - self.checked_at < self.interval:
             return
         self.checked_at = now
-        stamp = fingerprint()
+        stamp = fingerprint(self.root)
         if stamp == self.seen:
             return
         try:
-            bundle = read_bundle()
+            bundle = read_bundle(self.root)
             if stored_version() != bundle.version:
                 load_content(bundle)
             self.seen = stamp

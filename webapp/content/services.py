@@ -79,6 +79,7 @@ def _haystack(exercise: Exercise) -> str:
 
 
 def filter_exercises(exercises: list[Exercise], filters: Filters) -> list[Exercise]:
+    """The exercises that pass every filter; with a search, those named by it come first."""
     words = filters.q.lower().split()
     out = []
     for exercise in exercises:
@@ -95,6 +96,8 @@ def filter_exercises(exercises: list[Exercise], filters: Filters) -> list[Exerci
             if not all(word in haystack for word in words):
                 continue
         out.append(exercise)
+    if words:
+        out.sort(key=lambda e: not all(word in e.name.lower() for word in words))
     return out
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
 from ..content.services import dose_text
 from ..extensions import db
-from .models import WEEKDAYS, Program, ProgramWeek, Routine, RoutineExercise
+from ..timeutil import utcnow
+from .models import WEEKDAYS, Assignment, Program, ProgramWeek, Routine, RoutineExercise
 
 DAY_NAMES = dict(
     zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
@@ -86,3 +89,60 @@ def program_payload(program: Program) -> dict:
             for week in program.weeks
         ],
     }
+
+
+def active_assignment(user) -> Assignment | None:
+    query = (
+        db.select(Assignment)
+        .where(Assignment.client_id == user.id, Assignment.is_active.is_(True))
+        .order_by(Assignment.created_at.desc())
+        .options(selectinload(Assignment.program).selectinload(Program.weeks).selectinload(ProgramWeek.routines)
+                 .selectinload(Routine.items).joinedload(RoutineExercise.exercise))
+    )
+    return db.session.execute(query).scalars().first()
+
+
+def assign(client, program: Program, start_date: date, by=None) -> Assignment:
+    """Make this program the client's plan from start_date; any earlier plan ends (and stays in history)."""
+    for old in db.session.execute(
+        db.select(Assignment).where(Assignment.client_id == client.id, Assignment.is_active.is_(True))
+    ).scalars():
+        old.is_active = False
+        old.ended_at = utcnow()
+    assignment = Assignment(
+        client_id=client.id,
+        family=program.family,
+        program_id=program.id,
+        start_date=start_date,
+        assigned_by_id=by.id if by is not None else None,
+    )
+    db.session.add(assignment)
+    db.session.commit()
+    return assignment
+
+
+def follow_current_versions() -> None:
+    """Point every active assignment at the newest version of its program (after a content reload)."""
+    current = {
+        (p.family, p.owner_id): p.id
+        for p in db.session.execute(db.select(Program).where(Program.is_current.is_(True))).scalars()
+    }
+    for assignment in db.session.execute(db.select(Assignment).where(Assignment.is_active.is_(True))).scalars():
+        owner = assignment.program.owner_id
+        newest = current.get((assignment.family, owner))
+        if newest and newest != assignment.program_id:
+            assignment.program_id = newest
+
+
+def routine_for_user(user, routine_id: int) -> Routine | None:
+    """A routine of the user's active plan (any version of it), with its exercises loaded."""
+    assignment = active_assignment(user)
+    if assignment is None:
+        return None
+    query = (
+        db.select(Routine)
+        .join(Program, Routine.program_id == Program.id)
+        .where(Routine.id == routine_id, Program.family == assignment.family)
+        .options(selectinload(Routine.items).joinedload(RoutineExercise.exercise))
+    )
+    return db.session.execute(query).scalar_one_or_none()

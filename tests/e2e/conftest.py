@@ -1,0 +1,128 @@
+"""Real Chromium (Debian's build, driven by Playwright) against the app served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from webapp.extensions import db
+from webapp.programs.services import assign, starter_program
+from webapp.timeutil import utcnow
+
+from ..factories import DEFAULT_PASSWORD, make_user
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+class LiveServer:
+    """The app on a free port in a thread; stop() and start() again to play a server outage."""
+
+    def __init__(self, app):
+        self.app = app
+        self.server = None
+        self.thread = None
+        self.port = 0
+
+    def start(self):
+        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.port = self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self):
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join(timeout=10)
+            self.server = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+def live_server(app):
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    """A phone-sized browser profile of its own; pages report console errors and CSP violations."""
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    context.console_errors = []
+
+    def watch(page):
+        page.on("console", lambda m: m.type == "error" and context.console_errors.append(m.text))
+        page.on("pageerror", lambda e: context.console_errors.append(str(e)))
+
+    context.on("page", watch)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def alex(app):
+    """A client with a trainer, following the gentle start program that began a few days ago."""
+    with app.app_context():
+        coach = make_user("coach@example.com", role="trainer", name="Casey Coach")
+        client = make_user("alex@example.com", name="Alex Morgan", trainer=coach)
+        program = starter_program("gentle-start")
+        start = (utcnow() - timedelta(days=2)).date()
+        client = db.session.merge(client)
+        assign(client, program, start, by=coach)
+        db.session.expunge_all()
+        return client
+
+
+def login(page, base_url: str, email: str = "alex@example.com", password: str = DEFAULT_PASSWORD):
+    page.goto(f"{base_url}/auth/login")
+    page.fill('input[name="email"]', email)
+    page.fill('input[name="password"]', password)
+    page.click('button[type="submit"]')
+    page.wait_for_url(lambda url: "/auth/login" not in url)
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,41 @@
+"""The pages in a real phone-sized browser: they load under the strict CSP without a single error."""
+
+from __future__ import annotations
+
+from .conftest import login
+
+
+def test_public_pages_load_without_errors_or_csp_violations(live_server, page, context):
+    for path in ("/", "/lessons/", "/lessons/why-move", "/exercises/", "/exercises/bird-dog", "/muscles/",
+                 "/auth/login", "/auth/signup"):
+        response = page.goto(live_server.url + path)
+        assert response.status == 200, path
+    assert context.console_errors == []
+
+
+def test_login_in_the_browser_and_quiz_marks_answers_at_once(live_server, page, context, alex):
+    login(page, live_server.url)
+    assert page.locator("h1").first.inner_text() != "Log in"
+    page.goto(live_server.url + "/lessons/pain-traffic-light")
+    first = page.locator(".question").first
+    first.locator("input[type=radio]").first.check()
+    assert first.locator(".feedback").is_visible()
+    assert context.console_errors == []
+
+
+def test_signup_sends_the_phones_time_zone(live_server, browser, app):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id="America/New_York")
+    page = context.new_page()
+    page.goto(live_server.url + "/auth/signup")
+    page.fill("#name", "Pat Tester")
+    page.fill("#email", "pat@example.com")
+    page.fill("#password", "a-long-password-1")
+    page.fill("#confirm", "a-long-password-1")
+    page.click('button[type="submit"]')
+    page.wait_for_url(live_server.url + "/")
+    context.close()
+    from webapp.auth.models import User
+    from webapp.extensions import db
+
+    with app.app_context():
+        assert db.session.execute(db.select(User.timezone)).scalar_one() == "America/New_York"

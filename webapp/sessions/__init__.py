@@ -1,0 +1,1 @@
+"""Completed sessions, pain and effort, check-ins, onboarding, and progress over time."""

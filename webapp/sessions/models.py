@@ -1,0 +1,128 @@
+"""What a client did and how it felt, keyed by the phone's own UUID so a sync can never count it twice."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..content.models import Exercise
+from ..extensions import db
+from ..programs.models import Program, Routine
+from ..timeutil import UTCDateTime, utcnow
+
+
+class CompletedSession(db.Model):
+    __tablename__ = "completed_sessions"
+    __table_args__ = (
+        CheckConstraint("pain_before BETWEEN 0 AND 10", name="pain_before"),
+        CheckConstraint("pain_after BETWEEN 0 AND 10", name="pain_after"),
+        CheckConstraint("effort BETWEEN 0 AND 10", name="effort"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The client's UUID: the unique constraint is what makes a replayed sync harmless.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    routine_id: Mapped[int] = mapped_column(ForeignKey("routines.id"), index=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # The day it counts for, in the user's own time zone when it was done.
+    local_date: Mapped[date] = mapped_column(Date, index=True)
+    pain_before: Mapped[int] = mapped_column(Integer)
+    pain_after: Mapped[int] = mapped_column(Integer)
+    effort: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    routine: Mapped[Routine] = relationship()
+    program: Mapped[Program] = relationship()
+    exercises: Mapped[list[SessionExercise]] = relationship(
+        order_by="SessionExercise.position", cascade="all, delete-orphan", back_populates="session"
+    )
+
+
+class SessionExercise(db.Model):
+    __tablename__ = "session_exercises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("completed_sessions.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"), index=True)
+    sets_done: Mapped[int] = mapped_column(Integer)
+    reps_done: Mapped[int] = mapped_column(Integer)
+    hold_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    painful: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    session: Mapped[CompletedSession] = relationship(back_populates="exercises")
+    exercise: Mapped[Exercise] = relationship(lazy="joined")
+
+
+class CheckIn(db.Model):
+    """A pain rating outside a session: at onboarding, or the next-morning (24-hour) check."""
+
+    __tablename__ = "check_ins"
+    __table_args__ = (CheckConstraint("pain BETWEEN 0 AND 10", name="pain"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "baseline" or "next-day"
+    pain: Mapped[int] = mapped_column(Integer)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("completed_sessions.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Profile(db.Model):
+    """What onboarding learned: preferred days and time, and whether it is finished."""
+
+    __tablename__ = "profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    preferred_days: Mapped[str] = mapped_column(String(40), default="")
+    preferred_time: Mapped[str] = mapped_column(String(5), default="")
+    onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    calendar_token: Mapped[str] = mapped_column(String(48), default="")
+    trainer_note: Mapped[str] = mapped_column(Text, default="")
+    trainer_note_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    trainer_note_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RedFlagScreen(db.Model):
+    """One answer to the red-flag questions; an emergency answer is kept so the trainer sees it."""
+
+    __tablename__ = "red_flag_screens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    outcome: Mapped[str] = mapped_column(String(16))  # clear | same-day | emergency | pregnant
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FunctionActivity(db.Model):
+    """Patient-specific function: an activity the person finds hard, rated 0 (cannot) to 10 (as before)."""
+
+    __tablename__ = "function_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    ratings: Mapped[list[FunctionRating]] = relationship(
+        order_by="FunctionRating.rated_at", cascade="all, delete-orphan", back_populates="activity"
+    )
+
+
+class FunctionRating(db.Model):
+    __tablename__ = "function_ratings"
+    __table_args__ = (CheckConstraint("score BETWEEN 0 AND 10", name="score"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("function_activities.id", ondelete="CASCADE"), index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    activity: Mapped[FunctionActivity] = relationship(back_populates="ratings")

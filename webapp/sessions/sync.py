@@ -1,0 +1,216 @@
+"""Storing sessions sent by phones: validated per item, idempotent on the phone's UUID, in the order sent."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+from sqlalchemy import insert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from ..auth.models import User
+from ..content.models import Exercise
+from ..content.services import visible_exercises
+from ..extensions import db
+from ..programs.models import Assignment, Program, Routine
+from ..timeutil import local_date, utcnow
+from .models import CompletedSession, SessionExercise
+
+MAX_BATCH = 100
+MAX_NOTES = 2000
+# Phones' clocks drift; a session may end this far "in the future" and still be believed.
+CLOCK_SKEW = timedelta(minutes=5)
+
+Score = Annotated[StrictInt, Field(ge=0, le=10)]
+
+
+class ExerciseDone(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    exercise: Annotated[str, Field(min_length=1, max_length=80)]
+    sets_done: Annotated[StrictInt, Field(ge=0, le=10)]
+    reps_done: Annotated[StrictInt, Field(ge=0, le=1000)]
+    hold_seconds: Annotated[StrictInt, Field(ge=0, le=300)] = 0
+    painful: StrictBool = False
+
+
+class SessionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: UUID
+    routine_id: StrictInt
+    started_at: AwareDatetime
+    completed_at: AwareDatetime
+    pain_before: Score
+    pain_after: Score
+    effort: Score
+    notes: Annotated[str, Field(max_length=MAX_NOTES)] = ""
+    exercises: Annotated[list[ExerciseDone], Field(max_length=50)] = []
+    # Stamped by the phone with the account that recorded it; never trusted, only compared.
+    user_id: StrictInt | None = None
+
+
+class Result(BaseModel):
+    id: str | None
+    status: Literal["created", "duplicate", "conflict", "invalid"]
+    errors: list[str] | None = None
+
+
+class BatchError(ValueError):
+    """The body as a whole is unusable: not JSON, not {"sessions": [...]}, or too many items."""
+
+
+def _field(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc) or "session"
+
+
+def _content_hash(item: SessionIn) -> str:
+    data = item.model_dump(mode="json", exclude={"user_id"})
+    data["notes"] = data["notes"].strip()
+    for key in ("started_at", "completed_at"):
+        data[key] = getattr(item, key).timestamp()
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def allowed_routine(user: User, routine_id: int) -> Routine | None:
+    """A routine of a program the user follows or followed (any version), else None."""
+    families = db.select(Assignment.family).where(Assignment.client_id == user.id)
+    query = (
+        db.select(Routine)
+        .join(Program, Routine.program_id == Program.id)
+        .where(Routine.id == routine_id, Program.family.in_(families))
+    )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def parse_batch(body) -> list:
+    if not isinstance(body, dict) or set(body) != {"sessions"} or not isinstance(body["sessions"], list):
+        raise BatchError('Send a JSON object of the form {"sessions": [ ... ]}.')
+    if len(body["sessions"]) > MAX_BATCH:
+        raise BatchError(f"Send at most {MAX_BATCH} sessions at a time; this had {len(body['sessions'])}.")
+    return body["sessions"]
+
+
+def store_batch(user: User, raw_items: list) -> list[Result]:
+    exercises = {e.slug: e for e in visible_exercises(user)}
+    return [store_one(user, raw, exercises) for raw in raw_items]
+
+
+def validate(user: User, raw, exercises: dict[str, Exercise]) -> tuple[SessionIn | None, Routine | None, list[str]]:
+    try:
+        item = SessionIn.model_validate(raw)
+    except ValidationError as exc:
+        return None, None, [f"{_field(e['loc'])}: {e['msg']}" for e in exc.errors()]
+    errors = []
+    if item.user_id is not None and item.user_id != user.id:
+        errors.append("user_id: this session was recorded by another account; log in as that account to send it")
+    if item.completed_at <= item.started_at:
+        errors.append("completed_at: a session must end after it starts")
+    if item.completed_at > utcnow() + CLOCK_SKEW:
+        errors.append("completed_at: lies in the future; check the phone's clock")
+    routine = allowed_routine(user, item.routine_id)
+    if routine is None:
+        errors.append(f"routine_id: {item.routine_id} is not a routine of your program")
+    for index, done in enumerate(item.exercises):
+        if done.exercise not in exercises:
+            errors.append(f"exercises.{index}.exercise: no exercise '{done.exercise}'")
+    return item, routine, errors
+
+
+def store_one(user: User, raw, exercises: dict[str, Exercise]) -> Result:
+    raw_id = str(raw.get("id")) if isinstance(raw, dict) and raw.get("id") is not None else None
+    item, routine, errors = validate(user, raw, exercises)
+    if errors:
+        return Result(id=raw_id, status="invalid", errors=errors)
+    uuid = str(item.id)
+    digest = _content_hash(item)
+    values = {
+        "uuid": uuid,
+        "user_id": user.id,
+        "routine_id": routine.id,
+        "program_id": routine.program_id,
+        "started_at": item.started_at,
+        "completed_at": item.completed_at,
+        "local_date": local_date(item.completed_at, user.timezone),
+        "pain_before": item.pain_before,
+        "pain_after": item.pain_after,
+        "effort": item.effort,
+        "notes": item.notes.strip(),
+        "content_hash": digest,
+        "received_at": utcnow(),
+    }
+    try:
+        session_id = _insert_or_ignore(values)
+        if session_id is not None:
+            if item.exercises:
+                db.session.execute(
+                    insert(SessionExercise),
+                    [
+                        {
+                            "session_id": session_id,
+                            "position": i,
+                            "exercise_id": exercises[d.exercise].id,
+                            "sets_done": d.sets_done,
+                            "reps_done": d.reps_done,
+                            "hold_seconds": d.hold_seconds,
+                            "painful": d.painful,
+                        }
+                        for i, d in enumerate(item.exercises)
+                    ],
+                )
+            db.session.commit()
+            return Result(id=uuid, status="created")
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    existing = db.session.execute(
+        db.select(CompletedSession.user_id, CompletedSession.content_hash).where(CompletedSession.uuid == uuid)
+    ).one()
+    if existing.user_id == user.id and existing.content_hash == digest:
+        return Result(id=uuid, status="duplicate")
+    return Result(id=uuid, status="conflict", errors=["id: a different session with this id is already stored"])
+
+
+def _insert_or_ignore(values: dict) -> int | None:
+    """INSERT ... ON CONFLICT (uuid) DO NOTHING; the new row's id, or None when the id was taken."""
+    dialect = db.session.get_bind().dialect.name
+    builder = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        builder(CompletedSession)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["uuid"])
+        .returning(CompletedSession.id)
+    )
+    return db.session.execute(statement).scalar()
+
+
+def session_payload(session: CompletedSession) -> dict:
+    return {
+        "id": session.uuid,
+        "routine_id": session.routine_id,
+        "routine": session.routine.name,
+        "program_id": session.program_id,
+        "started_at": session.started_at.isoformat(),
+        "completed_at": session.completed_at.isoformat(),
+        "local_date": session.local_date.isoformat(),
+        "pain_before": session.pain_before,
+        "pain_after": session.pain_after,
+        "effort": session.effort,
+        "notes": session.notes,
+        "received_at": session.received_at.isoformat(),
+        "exercises": [
+            {
+                "exercise": e.exercise.slug,
+                "name": e.exercise.name,
+                "sets_done": e.sets_done,
+                "reps_done": e.reps_done,
+                "hold_seconds": e.hold_seconds,
+                "painful": e.painful,
+            }
+            for e in session.exercises
+        ],
+    }
