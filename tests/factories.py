@@ -23,3 +23,43 @@ def make_user(
     db.session.refresh(user)
     db.session.expunge(user)
     return user
+
+
+def make_plan(client, slug: str = "gentle-start", start=None, by=None):
+    """Assign a starter program to a client (start: a date, default today in UTC); returns the assignment."""
+    from datetime import date
+
+    from webapp.programs.services import assign, starter_program
+
+    user = db.session.merge(client)
+    assignment = assign(user, starter_program(slug), start or date.today(), by=db.session.merge(by) if by else None)
+    return assignment
+
+
+def first_routine_id(slug: str = "gentle-start") -> int:
+    from webapp.programs.services import starter_program
+
+    return starter_program(slug).weeks[0].routines[0].id
+
+
+def session_payload(routine_id: int, /, **overrides) -> dict:
+    """A valid session as the phone would send it: done an hour ago, taking 15 minutes."""
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    end = datetime.now(UTC) - timedelta(hours=1)
+    payload = {
+        "id": str(uuid.uuid4()),
+        "routine_id": routine_id,
+        "started_at": (end - timedelta(minutes=15)).isoformat(),
+        "completed_at": end.isoformat(),
+        "pain_before": 4,
+        "pain_after": 3,
+        "effort": 5,
+        "notes": "",
+        "exercises": [
+            {"exercise": "pelvic-tilt", "sets_done": 1, "reps_done": 5, "hold_seconds": 0, "painful": False}
+        ],
+    }
+    payload.update(overrides)
+    return payload

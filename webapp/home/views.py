@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from ..sessions import today
+from ..sessions.services import is_onboarded
+from ..timeutil import utcnow
 
 bp = Blueprint("home", __name__)
 
@@ -16,6 +19,10 @@ bp = Blueprint("home", __name__)
 def index():
     if not current_user.is_authenticated:
         return render_template("home/landing.html")
+    if current_user.is_client:
+        if not is_onboarded(current_user):
+            return redirect(url_for("sessions.welcome"))
+        return render_template("sessions/today.html", view=today.build(current_user, utcnow()))
     return render_template("home/home.html")
 
 

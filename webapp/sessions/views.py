@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from ..auth.access import client_required
 from ..programs.services import routine_for_user
 from .player import player_data
+from .services import latest_screen, screen_allows_exercise
 
 bp = Blueprint("sessions", __name__)
 
@@ -18,10 +19,9 @@ def play(routine_id: int):
     routine = routine_for_user(current_user, routine_id)
     if routine is None:
         abort(404)
+    if not screen_allows_exercise(latest_screen(current_user)):
+        return redirect(url_for("sessions.welcome") if latest_screen(current_user) is None else url_for("home.index"))
     return render_template("sessions/play.html", routine=routine, data=player_data(routine, current_user))
 
 
-@bp.route("/history/")
-@client_required
-def history():
-    return render_template("sessions/history.html")
+from . import history, onboarding  # noqa: E402,F401  (their pages register on bp)

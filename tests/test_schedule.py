@@ -1,0 +1,71 @@
+"""What is due when, streaks and adherence, across week boundaries and time zones."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from webapp.programs.services import starter_program
+from webapp.sessions.schedule import Plan, adherence, missed_days, streak, today_for, week_start
+
+
+@pytest.fixture
+def gentle(app):
+    with app.app_context():
+        yield starter_program("gentle-start")  # 2 weeks, Mon/Wed/Fri
+
+
+MON = date(2026, 3, 2)  # a Monday
+
+
+def test_routine_due_by_weekday_and_week(gentle):
+    plan = Plan(gentle, MON)
+    assert plan.routine_on(MON) is gentle.weeks[0].routines[0]
+    assert plan.routine_on(date(2026, 3, 3)) is None  # Tuesday: rest day
+    assert plan.routine_on(date(2026, 3, 9)).week.number == 2  # next Monday: week 2
+    assert plan.routine_on(date(2026, 3, 1)) is None  # before the start
+    assert plan.routine_on(date(2026, 3, 16)) is None  # after the two weeks
+
+
+def test_a_mid_week_start_counts_weeks_from_the_start_date(gentle):
+    plan = Plan(gentle, date(2026, 3, 4))  # a Wednesday
+    assert plan.week_number(date(2026, 3, 10)) == 1  # the next Tuesday is still week 1
+    assert plan.week_number(date(2026, 3, 11)) == 2
+    assert plan.end_date == date(2026, 3, 17)
+
+
+def test_today_depends_on_the_users_time_zone():
+    moment = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # Sunday night in London
+    assert today_for("Europe/London", moment) == date(2026, 3, 1)
+    assert today_for("Europe/Berlin", moment) == date(2026, 3, 2)  # already Monday
+    assert today_for("America/Los_Angeles", moment) == date(2026, 3, 1)
+    assert today_for("Pacific/Auckland", moment) == date(2026, 3, 2)
+    assert week_start(date(2026, 3, 8)) == date(2026, 3, 2)  # Sunday belongs to the week of Monday 2nd
+    assert week_start(date(2026, 3, 9)) == date(2026, 3, 9)
+
+
+def test_streak_counts_planned_sessions_done_in_a_row(gentle):
+    plan = Plan(gentle, MON)
+    done = {date(2026, 3, 2), date(2026, 3, 4), date(2026, 3, 6), date(2026, 3, 9)}
+    assert streak(plan, done, date(2026, 3, 10)) == 4  # rest days never break it
+    assert streak(plan, done, date(2026, 3, 11)) == 4  # today (Wednesday) is still open
+    assert streak(plan, done, date(2026, 3, 12)) == 0  # Wednesday passed without a session
+    assert streak(plan, done - {date(2026, 3, 4)}, date(2026, 3, 10)) == 2  # across the week boundary
+
+
+def test_adherence_this_week_and_over_a_range(gentle):
+    plan = Plan(gentle, MON)
+    done = {date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 6)}  # Tuesday instead of Wednesday
+    week = adherence(plan, done, MON, date(2026, 3, 8))
+    assert (week.planned, week.done, week.percent) == (3, 3, 100)
+    both = adherence(plan, done, MON, date(2026, 3, 15))
+    assert (both.planned, both.done, both.percent) == (6, 3, 50)
+    extra = adherence(plan, done | {date(2026, 3, 7), date(2026, 3, 8)}, MON, date(2026, 3, 8))
+    assert extra.done == 3, "extra sessions do not overfill the week"
+    assert adherence(None, done, MON, date(2026, 3, 8)).percent is None
+
+
+def test_missed_days(gentle):
+    plan = Plan(gentle, MON)
+    assert missed_days(plan, {date(2026, 3, 2)}, MON, date(2026, 3, 6)) == [date(2026, 3, 4), date(2026, 3, 6)]

@@ -1,0 +1,338 @@
+"""POST/GET /api/v1/sessions: exactly once, in order, and every bad input answered as DESIGN.md says."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from werkzeug.serving import make_server
+
+from webapp.extensions import db
+from webapp.sessions.models import CompletedSession, SessionExercise
+
+from .factories import DEFAULT_PASSWORD, first_routine_id, make_plan, make_user, session_payload
+
+
+@pytest.fixture
+def alex(app, users):
+    with app.app_context():
+        make_plan(users["alex"], by=users["coach"])
+        return {"user": users["alex"], "routine_id": first_routine_id()}
+
+
+@pytest.fixture
+def api(client, auth, alex):
+    auth.login("alex@example.com")
+    headers = auth.api_headers()
+
+    def post(body, raw=False):
+        data = body if raw else json.dumps(body)
+        return client.post("/api/v1/sessions", data=data, content_type="application/json", headers=headers)
+
+    return post
+
+
+def rows(app) -> int:
+    with app.app_context():
+        return db.session.execute(db.select(db.func.count(CompletedSession.id))).scalar()
+
+
+def test_a_session_is_created_with_its_exercises(api, app, alex):
+    payload = session_payload(alex["routine_id"], notes="Felt fine")
+    response = api({"sessions": [payload]})
+    assert response.status_code == 200
+    assert response.get_json() == {"results": [{"id": payload["id"], "status": "created"}]}
+    with app.app_context():
+        stored = db.session.execute(db.select(CompletedSession)).scalar_one()
+        assert stored.uuid == payload["id"] and stored.notes == "Felt fine" and stored.pain_after == 3
+        assert stored.received_at is not None
+        exercise = db.session.execute(db.select(SessionExercise)).scalar_one()
+        assert exercise.exercise.slug == "pelvic-tilt" and exercise.reps_done == 5
+
+
+def test_the_same_session_again_is_a_duplicate_and_changes_nothing(api, app, alex):
+    payload = session_payload(alex["routine_id"])
+    api({"sessions": [payload]})
+    again = api({"sessions": [payload]}).get_json()
+    assert again == {"results": [{"id": payload["id"], "status": "duplicate"}]}
+    assert rows(app) == 1
+
+
+def test_same_id_different_content_is_a_conflict(api, app, alex):
+    payload = session_payload(alex["routine_id"])
+    api({"sessions": [payload]})
+    changed = dict(payload, pain_after=7)
+    result = api({"sessions": [changed]}).get_json()["results"][0]
+    assert result["status"] == "conflict"
+    assert rows(app) == 1
+    with app.app_context():
+        assert db.session.execute(db.select(CompletedSession.pain_after)).scalar() == 3
+
+
+def test_results_come_in_the_order_sent_and_one_bad_item_sinks_nothing(api, app, alex):
+    good1 = session_payload(alex["routine_id"])
+    bad = session_payload(alex["routine_id"], pain_after=11)
+    good2 = session_payload(alex["routine_id"])
+    results = api({"sessions": [good1, bad, good2, good1]}).get_json()["results"]
+    assert [r["status"] for r in results] == ["created", "invalid", "created", "duplicate"]
+    assert [r["id"] for r in results] == [good1["id"], bad["id"], good2["id"], good1["id"]]
+    assert any("pain_after" in e for e in results[1]["errors"])
+    assert rows(app) == 2
+
+
+INVALID = [
+    ({"pain_before": -1}, "pain_before"),
+    ({"pain_after": 11}, "pain_after"),
+    ({"effort": 10.5}, "effort"),
+    ({"effort": "5"}, "effort"),
+    ({"pain_after": True}, "pain_after"),
+    ({"notes": "x" * 2001}, "notes"),
+    ({"id": "not-a-uuid"}, "id"),
+    ({"routine_id": "1"}, "routine_id"),
+    ({"started_at": "2026-01-01T10:00:00"}, "started_at"),  # no offset
+    ({"completed_at": "yesterday"}, "completed_at"),
+    ({"unexpected": 1}, "unexpected"),
+    ({"exercises": [{"exercise": "no-such-move", "sets_done": 1, "reps_done": 1}]}, "exercises.0.exercise"),
+    ({"exercises": [{"exercise": "pelvic-tilt", "sets_done": 99, "reps_done": 1}]}, "exercises.0.sets_done"),
+    ({"routine_id": 999999}, "routine_id"),
+]
+
+
+@pytest.mark.parametrize(("change", "field"), INVALID, ids=[f for _, f in INVALID])
+def test_each_bad_field_is_invalid_with_a_message_and_nothing_stored(api, app, alex, change, field):
+    payload = session_payload(alex["routine_id"], **change)
+    result = api({"sessions": [payload]}).get_json()["results"][0]
+    assert result["status"] == "invalid"
+    assert any(error.startswith(field) for error in result["errors"]), result["errors"]
+    assert rows(app) == 0
+
+
+def test_missing_fields_are_named(api, alex):
+    payload = session_payload(alex["routine_id"])
+    del payload["pain_after"], payload["completed_at"]
+    errors = api({"sessions": [payload]}).get_json()["results"][0]["errors"]
+    assert any(e.startswith("pain_after") for e in errors) and any(e.startswith("completed_at") for e in errors)
+
+
+def test_a_session_must_end_after_it_starts_and_not_in_the_future(api, app, alex):
+    now = datetime.now(UTC)
+    backwards = session_payload(
+        alex["routine_id"], started_at=now.isoformat(), completed_at=(now - timedelta(minutes=5)).isoformat()
+    )
+    future = session_payload(
+        alex["routine_id"],
+        started_at=(now + timedelta(hours=1)).isoformat(),
+        completed_at=(now + timedelta(hours=2)).isoformat(),
+    )
+    results = api({"sessions": [backwards, future]}).get_json()["results"]
+    assert "end after it starts" in " ".join(results[0]["errors"])
+    assert "future" in " ".join(results[1]["errors"])
+    assert rows(app) == 0
+
+
+def test_a_routine_that_is_not_the_users_is_refused(api, app, alex):
+    with app.app_context():
+        other_routine = first_routine_id("core-foundations")
+    result = api({"sessions": [session_payload(other_routine)]}).get_json()["results"][0]
+    assert result["status"] == "invalid"
+    assert "not a routine of your program" in result["errors"][0]
+
+
+def test_a_session_stamped_for_another_user_is_refused(api, app, alex):
+    payload = session_payload(alex["routine_id"], user_id=alex["user"].id + 1000)
+    result = api({"sessions": [payload]}).get_json()["results"][0]
+    assert result["status"] == "invalid"
+    assert "another account" in result["errors"][0]
+    ok = api({"sessions": [session_payload(alex["routine_id"], user_id=alex["user"].id)]}).get_json()
+    assert ok["results"][0]["status"] == "created"
+
+
+def test_another_users_id_cannot_be_overwritten_or_probed(app, client, auth, alex):
+    payload = session_payload(alex["routine_id"])
+    with app.app_context():
+        sam = make_user("sam@example.com")
+        make_plan(sam)
+    auth.login("alex@example.com")
+    client.post("/api/v1/sessions", json={"sessions": [payload]}, headers=auth.api_headers())
+    auth.logout()
+    auth.login("sam@example.com")
+    result = client.post("/api/v1/sessions", json={"sessions": [payload]}, headers=auth.api_headers()).get_json()
+    assert result["results"][0]["status"] == "conflict"
+    with app.app_context():
+        assert db.session.execute(db.select(CompletedSession.user_id)).scalar_one() == alex["user"].id
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("this is not json", "must be JSON"),
+        ("[1, 2]", '{"sessions"'),
+        ('{"sessions": {}}', '{"sessions"'),
+        ('{"items": []}', '{"sessions"'),
+        ('{"sessions": [], "extra": 1}', '{"sessions"'),
+    ],
+)
+def test_a_body_that_is_not_the_right_shape_answers_400(api, app, body, message):
+    response = api(body, raw=True)
+    assert response.status_code == 400
+    assert message in response.get_json()["message"]
+    assert rows(app) == 0
+
+
+def test_more_than_100_items_answers_400_and_stores_nothing(api, app, alex):
+    response = api({"sessions": [session_payload(alex["routine_id"]) for _ in range(101)]})
+    assert response.status_code == 400
+    assert "at most 100" in response.get_json()["message"]
+    assert rows(app) == 0
+    assert api({"sessions": [session_payload(alex["routine_id"]) for _ in range(100)]}).status_code == 200
+    assert rows(app) == 100
+
+
+def test_an_empty_batch_is_fine(api):
+    assert api({"sessions": []}).get_json() == {"results": []}
+
+
+def test_non_object_items_are_invalid_not_errors(api, alex):
+    results = api({"sessions": [None, 5, "x", [], session_payload(alex["routine_id"])]}).get_json()["results"]
+    assert [r["status"] for r in results] == ["invalid"] * 4 + ["created"]
+
+
+def test_oversized_body_answers_413(api, app, alex):
+    response = api({"sessions": [session_payload(alex["routine_id"], notes="x" * (1024 * 1024))]})
+    assert response.status_code == 413
+    assert rows(app) == 0
+
+
+def test_not_signed_in_answers_401_and_without_csrf_400(client, auth, alex):
+    body = {"sessions": [session_payload(alex["routine_id"])]}
+    assert client.post("/api/v1/sessions", json=body).status_code == 401
+    auth.login("alex@example.com")
+    response = client.post("/api/v1/sessions", json=body)
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "bad_request"
+
+
+def test_a_trainer_answers_403(client, auth, alex):
+    auth.login("coach@example.com")
+    response = client.post("/api/v1/sessions", json={"sessions": []}, headers=auth.api_headers())
+    assert response.status_code == 403
+    assert client.get("/api/v1/sessions").status_code == 403
+
+
+def test_sessions_list_newest_first_with_pages(api, client, app, alex):
+    base = datetime.now(UTC) - timedelta(days=30)
+    sent = []
+    for n in range(25):
+        end = base + timedelta(days=n)
+        item = session_payload(
+            alex["routine_id"], started_at=(end - timedelta(minutes=10)).isoformat(), completed_at=end.isoformat()
+        )
+        sent.append(item["id"])
+        api({"sessions": [item]})
+    first = client.get("/api/v1/sessions").get_json()
+    assert [s["id"] for s in first["sessions"]] == list(reversed(sent))[:20]
+    assert first["next"].endswith("/api/v1/sessions?page=2")
+    second = client.get(first["next"]).get_json()
+    assert [s["id"] for s in second["sessions"]] == list(reversed(sent))[20:]
+    assert second["next"] is None
+    assert client.get("/api/v1/sessions?page=abc").status_code == 400
+
+
+def test_sessions_list_shows_only_the_users_own(api, client, auth, app, alex):
+    api({"sessions": [session_payload(alex["routine_id"])]})
+    with app.app_context():
+        make_user("sam@example.com")
+    auth.logout()
+    auth.login("sam@example.com")
+    assert client.get("/api/v1/sessions").get_json() == {"sessions": [], "next": None}
+
+
+def test_local_date_follows_the_users_time_zone(api, app, alex):
+    # 23:30 UTC on 1 March is already 2 March in Berlin (the user's zone here is London: still 1 March).
+    end = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    item = session_payload(
+        alex["routine_id"], started_at=(end - timedelta(minutes=10)).isoformat(), completed_at=end.isoformat()
+    )
+    api({"sessions": [item]})
+    with app.app_context():
+        assert db.session.execute(db.select(CompletedSession.local_date)).scalar().isoformat() == "2026-03-01"
+
+
+def test_plan_api(client, auth, alex):
+    auth.login("alex@example.com")
+    plan = client.get("/api/v1/plan").get_json()
+    assert plan["program"]["slug"] == "gentle-start"
+    assert plan["routines"][0]["id"] == alex["routine_id"]
+    first = plan["routines"][0]["exercises"][0]
+    assert set(first) >= {"slug", "sets", "reps", "hold_seconds", "rest_seconds"}
+    assert plan["schedule"] and all(s["routine_id"] in {r["id"] for r in plan["routines"]} for s in plan["schedule"])
+
+
+def test_plan_api_without_a_program(client, auth, app):
+    with app.app_context():
+        make_user("new@example.com")
+    auth.login("new@example.com")
+    assert client.get("/api/v1/plan").get_json() == {"program": None, "schedule": [], "routines": []}
+
+
+# --- 20 concurrent clients with overlapping batches: rows equal distinct ids, on either database. ---
+
+
+def test_concurrent_overlapping_batches_store_each_session_once(app, alex):
+    import http.cookiejar
+    import urllib.request
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    pool = [session_payload(alex["routine_id"]) for _ in range(40)]
+    statuses: list[str] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+
+    def phone(n: int) -> None:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(f"{base}/auth/login").read().decode()
+        token = page.split('name="csrf-token" content="')[1].split('"')[0]
+        form = urllib.parse.urlencode(
+            {"email": "alex@example.com", "password": DEFAULT_PASSWORD, "csrf_token": token}
+        ).encode()
+        opener.open(f"{base}/auth/login", data=form).read()
+        batch = pool[n % 10 : n % 10 + 20]  # every batch overlaps with its neighbours
+        for _ in range(2):  # and each phone retries its batch, as a flaky connection would
+            request = urllib.request.Request(
+                f"{base}/api/v1/sessions",
+                data=json.dumps({"sessions": batch}).encode(),
+                headers={"Content-Type": "application/json", "X-CSRFToken": token},
+            )
+            try:
+                results = json.loads(opener.open(request, timeout=60).read())["results"]
+            except Exception as exc:  # noqa: BLE001 - reported below with the phone's number
+                with lock:
+                    failures.append(f"phone {n}: {exc}")
+                return
+            with lock:
+                statuses.extend(r["status"] for r in results)
+
+    phones = [threading.Thread(target=phone, args=(n,)) for n in range(20)]
+    for t in phones:
+        t.start()
+    for t in phones:
+        t.join(timeout=120)
+    server.shutdown()
+    server.server_close()
+    assert failures == []
+    distinct = {item["id"] for n in range(20) for item in pool[n % 10 : n % 10 + 20]}
+    assert rows(app) == len(distinct) == 29
+    assert statuses.count("created") == len(distinct)
+    assert set(statuses) <= {"created", "duplicate"}
+    with app.app_context():
+        uuids = db.session.execute(db.select(CompletedSession.uuid)).scalars().all()
+        assert sorted(uuids) == sorted(distinct)
+        assert db.session.execute(db.select(db.func.count(SessionExercise.id))).scalar() == len(distinct)
+

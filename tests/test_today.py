@@ -1,0 +1,290 @@
+"""The client's day: onboarding with the safety screen, what is due today, check-ins and suggestions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from webapp.extensions import db
+from webapp.programs.models import Assignment
+from webapp.sessions import services as records
+from webapp.sessions.models import CheckIn, FunctionActivity, Profile, RedFlagScreen
+from webapp.sessions.sync import store_batch
+
+from .conftest import csrf_from
+from .factories import make_plan, make_user, session_payload
+
+MONDAY = date(2026, 3, 2)
+
+
+def post(client, path, data):
+    token = csrf_from(client.get("/lessons/").get_data(as_text=True))
+    return client.post(path, data={**data, "csrf_token": token})
+
+
+@pytest.fixture
+def newcomer(app, auth):
+    with app.app_context():
+        make_user("new@example.com", name="Nina New")
+    auth.login("new@example.com")
+    return auth.client
+
+
+def test_a_new_client_is_sent_to_the_safety_check_first(newcomer):
+    response = newcomer.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/welcome/"
+    assert newcomer.get("/welcome/").headers["Location"] == "/welcome/safety"
+    page = newcomer.get("/welcome/safety").get_data(as_text=True)
+    assert "Numbness or tingling around your genitals" in page
+    assert "Step 1 of 3" in page
+
+
+def test_full_onboarding_without_a_trainer(newcomer, app):
+    assert post(newcomer, "/welcome/safety", {}).headers["Location"] == "/welcome/about"
+    response = post(
+        newcomer, "/welcome/about",
+        {"pain": "6", "activity0": "Putting on socks", "score0": "4", "activity1": "", "score1": "",
+         "days": ["mon", "thu"], "time": "07:30"},
+    )  # fmt: skip
+    assert response.headers["Location"] == "/welcome/program"
+    page = newcomer.get("/welcome/program").get_data(as_text=True)
+    assert "Gentle start" in page and "Core foundations" in page
+    response = post(newcomer, "/welcome/program", {"program": "gentle-start"})
+    assert response.headers["Location"] == "/"
+    today = newcomer.get("/").get_data(as_text=True)
+    assert "Gentle start" in today
+    with app.app_context():
+        user_id = db.session.execute(db.select(Profile.user_id)).scalar_one()
+        profile = db.session.get(Profile, user_id)
+        assert profile.onboarded_at is not None and profile.preferred_days == "mon,thu"
+        assert db.session.execute(db.select(CheckIn.pain).filter_by(kind="baseline")).scalar_one() == 6
+        activity = db.session.execute(db.select(FunctionActivity)).scalar_one()
+        assert activity.name == "Putting on socks" and activity.ratings[0].score == 4
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"pain": "11"}, "Choose a number from 0 to 10 for your pain today"),
+        ({}, "Choose a number from 0 to 10 for your pain today"),
+        ({"pain": "3", "activity0": "", "score0": "5"}, "Name each activity"),
+        ({"pain": "3", "activity0": "Stairs", "score0": "12"}, "0 to 10 for &#39;Stairs&#39;"),
+        ({"pain": "3", "days": ["someday"]}, "Choose days from Monday to Sunday"),
+        ({"pain": "3", "time": "03:00"}, "Choose one of the times offered"),
+    ],
+)
+def test_bad_answers_about_you_are_refused_and_nothing_is_stored(newcomer, app, data, message):
+    post(newcomer, "/welcome/safety", {})
+    response = post(newcomer, "/welcome/about", data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count(CheckIn.id))).scalar() == 0
+        assert db.session.execute(db.select(db.func.count(FunctionActivity.id))).scalar() == 0
+
+
+def test_an_emergency_answer_stops_says_what_to_do_and_is_recorded(newcomer, app):
+    response = post(newcomer, "/welcome/safety", {"signs": ["bladder", "night"]})
+    page = newcomer.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Stop: get medical help now" in page and "999" in page
+    with app.app_context():
+        screen = db.session.execute(db.select(RedFlagScreen)).scalar_one()
+        assert screen.outcome == "emergency" and screen.answers["ticked"] == ["bladder", "night"]
+
+
+def test_same_day_signs_need_a_doctors_all_clear(newcomer, app):
+    response = post(newcomer, "/welcome/safety", {"signs": ["fever"]})
+    assert "See a doctor today" in newcomer.get(response.headers["Location"]).get_data(as_text=True)
+    response = post(newcomer, "/welcome/safety", {"signs": ["fever"], "confirmed": "yes"})
+    assert response.headers["Location"] == "/welcome/about"
+
+
+def test_unknown_safety_answers_are_refused(newcomer, app):
+    post(newcomer, "/welcome/safety", {"signs": ["made-up"]})
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count(RedFlagScreen.id))).scalar() == 0
+
+
+def test_bad_program_choice_is_refused(newcomer, app):
+    post(newcomer, "/welcome/safety", {})
+    post(newcomer, "/welcome/about", {"pain": "3"})
+    assert post(newcomer, "/welcome/program", {"program": "no-such"}).status_code == 400
+    assert post(newcomer, "/welcome/program", {"program": "gentle-start", "start": "2001-01-01"}).status_code == 400
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count(Assignment.id))).scalar() == 0
+
+
+@pytest.fixture
+def alex(app, users):
+    """Onboarded, with Coach's gentle start program from Monday 2 March 2026 (Mon/Wed/Fri)."""
+    with app.app_context():
+        alex = db.session.merge(users["alex"])
+        records.record_screen(alex, [], False)
+        records.record_about(alex, "5", [], [], "")
+        records.finish_onboarding(alex)
+        make_plan(alex, "gentle-start", start=MONDAY, by=users["coach"])
+    return users["alex"]
+
+
+def at(monkeypatch, moment: datetime):
+    monkeypatch.setattr("webapp.home.views.utcnow", lambda: moment)
+
+
+def done(app, alex, day: date, pain_before=3, pain_after=2, effort=3, painful=False, routine_index=0):
+    from webapp.programs.services import starter_program
+
+    with app.app_context():
+        program = starter_program("gentle-start")
+        week = (day - MONDAY).days // 7
+        routine = program.weeks[week].routines[routine_index]
+        end = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+        payload = session_payload(
+            routine.id, started_at=(end - timedelta(minutes=12)).isoformat(), completed_at=end.isoformat(),
+            pain_before=pain_before, pain_after=pain_after, effort=effort,
+            exercises=[{"exercise": routine.items[0].exercise.slug, "sets_done": 1, "reps_done": 5,
+                        "hold_seconds": 0, "painful": painful}],
+        )  # fmt: skip
+        user = db.session.merge(alex)
+        [result] = store_batch(user, [payload])
+        assert result.status == "created", result
+        return payload["id"]
+
+
+def test_today_shows_the_routine_due_with_its_length(auth, alex, monkeypatch):
+    at(monkeypatch, datetime(2026, 3, 4, 8, 0, tzinfo=UTC))  # Wednesday
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Today's routine" in page and "Gentle start" in page
+    assert "About " in page and " min" in page
+    assert "/routines/" in page and "Start" in page
+    assert "week 1 of 2" in page
+
+
+def test_rest_day_names_the_next_session(auth, alex, monkeypatch):
+    at(monkeypatch, datetime(2026, 3, 3, 8, 0, tzinfo=UTC))  # Tuesday
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Rest day" in page and "on Wednesday" in page
+
+
+def test_done_today_streak_and_week_count(app, auth, alex, monkeypatch):
+    done(app, alex, MONDAY)
+    done(app, alex, MONDAY + timedelta(days=2))
+    at(monkeypatch, datetime(2026, 3, 4, 18, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Done for today" in page
+    assert "2 of 3" in page and "sessions this week" in page
+    assert '<span class="stat__value">2</span>' in page
+
+
+def test_a_missed_day_gets_a_gentle_nudge(app, auth, alex, monkeypatch):
+    done(app, alex, MONDAY)
+    at(monkeypatch, datetime(2026, 3, 5, 8, 0, tzinfo=UTC))  # Thursday: Wednesday was missed
+    auth.login("alex@example.com")
+    assert "Wednesday's session was missed" in auth.client.get("/").get_data(as_text=True)
+
+
+def test_next_morning_check_is_asked_and_recorded(app, auth, alex, monkeypatch):
+    session_id = done(app, alex, MONDAY, pain_after=4)
+    at(monkeypatch, datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "How does your back feel this morning?" in page
+    assert post(auth.client, "/check-in", {"session": session_id, "pain": "12"}).status_code == 302
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count(CheckIn.id)).filter_by(kind="next-day")).scalar() == 0
+    post(auth.client, "/check-in", {"session": session_id, "pain": "2"})
+    with app.app_context():
+        assert db.session.execute(db.select(CheckIn.pain).filter_by(kind="next-day")).scalar_one() == 2
+    assert "How does your back feel this morning?" not in auth.client.get("/").get_data(as_text=True)
+
+
+def test_two_green_easy_sessions_suggest_the_harder_version(app, auth, alex, monkeypatch):
+    done(app, alex, MONDAY, pain_after=2, effort=2)
+    done(app, alex, MONDAY + timedelta(days=2), pain_after=1, effort=3)
+    at(monkeypatch, datetime(2026, 3, 6, 8, 0, tzinfo=UTC))  # Friday
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Ready for a small step up" in page
+
+
+def test_a_red_session_points_to_the_traffic_light_lesson(app, auth, alex, monkeypatch):
+    done(app, alex, MONDAY, pain_after=7, effort=6)
+    at(monkeypatch, datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert 'href="/lessons/pain-traffic-light"' in page
+    assert "Ready for a small step up" not in page
+
+
+def test_suggestions_rule_offers_easier_after_red_and_for_a_painful_exercise(app):
+    from webapp.content.services import visible_exercises
+    from webapp.programs.services import starter_program
+    from webapp.sessions.rules import Outcome
+    from webapp.sessions.today import suggestions_for
+
+    class Done:
+        def __init__(self, exercises):
+            self.exercises = exercises
+
+    class Item:
+        def __init__(self, exercise, painful=False):
+            self.exercise, self.painful = exercise, painful
+
+    with app.app_context():
+        library = {e.slug: e for e in visible_exercises(None)}
+        routine = starter_program("core-foundations").weeks[-1].routines[0]
+        with_easier = [i.exercise for i in routine.items if i.exercise.easier_slug]
+        assert with_easier, "core foundations has exercises with easier versions"
+        red = [(Done([]), Outcome(3, 7, 6))]
+        kinds = {s.kind for s in suggestions_for(routine, red, library)}
+        assert kinds == {"easier"}
+        painful = [(Done([Item(with_easier[0], painful=True)]), Outcome(2, 2, 2))]
+        [suggestion] = suggestions_for(routine, painful, library)
+        assert suggestion.instead_of.slug == with_easier[0].slug
+        assert suggestion.exercise.slug == with_easier[0].easier_slug
+
+
+def test_today_follows_the_users_time_zone(app, auth, users, monkeypatch):
+    with app.app_context():
+        kiwi = make_user("kiwi@example.com", timezone="Pacific/Auckland")
+        kiwi = db.session.merge(kiwi)
+        records.record_screen(kiwi, [], False)
+        records.record_about(kiwi, "3", [], [], "")
+        records.finish_onboarding(kiwi)
+        make_plan(kiwi, "gentle-start", start=MONDAY)
+    # 20:00 UTC on Tuesday is already Wednesday morning in Auckland: a session is due there.
+    at(monkeypatch, datetime(2026, 3, 3, 20, 0, tzinfo=UTC))
+    auth.login("kiwi@example.com")
+    assert "Today's routine" in auth.client.get("/").get_data(as_text=True)
+
+
+def test_a_client_with_a_trainer_but_no_program_waits_for_it(app, auth, users):
+    with app.app_context():
+        alex = db.session.merge(users["alex"])
+        records.record_screen(alex, [], False)
+    auth.login("alex@example.com")
+    response = post(auth.client, "/welcome/about", {"pain": "4"})
+    assert response.headers["Location"] == "/"
+    assert "Your program is on its way" in auth.client.get("/").get_data(as_text=True)
+
+
+def test_an_emergency_answer_blocks_the_player_until_cleared(app, auth, alex, monkeypatch):
+    at(monkeypatch, datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    routine_url = page.split('href="/routines/')[1].split('"')[0]
+    post(auth.client, "/safety/", {"signs": ["saddle"]})
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Please get checked before exercising" in page and 'href="/routines/' not in page
+    assert auth.client.get(f"/routines/{routine_url}").status_code == 302
+    post(auth.client, "/safety/", {})
+    assert auth.client.get(f"/routines/{routine_url}").status_code == 200
+
+
+def test_trainers_cannot_use_client_pages(auth, users):
+    auth.login("coach@example.com")
+    for path in ("/welcome/safety", "/safety/", "/history/", "/welcome/program"):
+        assert auth.client.get(path).status_code == 403, path

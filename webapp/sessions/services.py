@@ -1,0 +1,148 @@
+"""The client's own records: onboarding answers, check-ins and what they mean."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..extensions import db
+from ..timeutil import utcnow
+from . import red_flags
+from .models import CheckIn, CompletedSession, FunctionActivity, FunctionRating, Profile, RedFlagScreen
+
+PREFERRED_TIMES = ("06:30", "07:30", "08:30", "12:30", "17:30", "18:30", "19:30", "20:30")
+MAX_ACTIVITIES = 3
+
+
+class InputError(ValueError):
+    """Something the person entered cannot be used; the message says what to change."""
+
+
+def profile_of(user) -> Profile:
+    profile = db.session.get(Profile, user.id)
+    if profile is None:
+        profile = Profile(user_id=user.id)
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def latest_screen(user) -> RedFlagScreen | None:
+    query = (
+        db.select(RedFlagScreen)
+        .where(RedFlagScreen.user_id == user.id)
+        .order_by(RedFlagScreen.created_at.desc(), RedFlagScreen.id.desc())
+    )
+    return db.session.execute(query).scalars().first()
+
+
+def screen_allows_exercise(screen: RedFlagScreen | None) -> bool:
+    if screen is None:
+        return False
+    return red_flags.may_exercise(screen.outcome, bool(screen.answers.get("confirmed")))
+
+
+def record_screen(user, ticked: list[str], confirmed: bool) -> RedFlagScreen:
+    unknown = set(ticked) - red_flags.KNOWN
+    if unknown:
+        raise InputError("Some answers were not recognised. Reload the page and answer again.")
+    outcome = red_flags.outcome_of(set(ticked))
+    screen = RedFlagScreen(
+        user_id=user.id,
+        answers={"ticked": sorted(set(ticked)), "confirmed": bool(confirmed) and outcome in red_flags.CONFIRMATIONS},
+        outcome=outcome,
+    )
+    db.session.add(screen)
+    db.session.commit()
+    return screen
+
+
+def parse_score(raw: str | None, what: str) -> int:
+    if raw is None or not raw.strip().isdigit() or not 0 <= int(raw) <= 10:
+        raise InputError(f"Choose a number from 0 to 10 for {what}.")
+    return int(raw)
+
+
+def record_about(user, pain: str | None, activities: list[tuple[str, str]], days: list[str], time: str) -> None:
+    """Baseline pain, up to three hard activities with a 0-10 rating each, and preferred days and time."""
+    from ..programs.models import WEEKDAYS
+
+    pain_value = parse_score(pain, "your pain today")
+    cleaned = []
+    for name, score in activities:
+        name = (name or "").strip()
+        if not name and not (score or "").strip():
+            continue
+        if not name:
+            raise InputError("Name each activity you rate, for example 'Putting on socks'.")
+        if len(name) > 120:
+            raise InputError("Keep each activity to 120 characters.")
+        cleaned.append((name, parse_score(score, f"'{name}'")))
+    if len(cleaned) > MAX_ACTIVITIES:
+        raise InputError(f"Choose up to {MAX_ACTIVITIES} activities.")
+    if any(day not in WEEKDAYS for day in days):
+        raise InputError("Choose days from Monday to Sunday.")
+    if time and time not in PREFERRED_TIMES:
+        raise InputError("Choose one of the times offered.")
+
+    profile = profile_of(user)
+    profile.preferred_days = ",".join(d for d in WEEKDAYS if d in days)
+    profile.preferred_time = time
+    db.session.add(CheckIn(user_id=user.id, kind="baseline", pain=pain_value))
+    existing = {
+        a.name.lower(): a
+        for a in db.session.execute(db.select(FunctionActivity).filter_by(user_id=user.id)).scalars()
+    }
+    for position, (name, score) in enumerate(cleaned):
+        activity = existing.get(name.lower()) or FunctionActivity(user_id=user.id, name=name, position=position)
+        activity.ratings.append(FunctionRating(score=score))
+        db.session.add(activity)
+    db.session.commit()
+
+
+def finish_onboarding(user) -> None:
+    profile = profile_of(user)
+    if profile.onboarded_at is None:
+        profile.onboarded_at = utcnow()
+    db.session.commit()
+
+
+def is_onboarded(user) -> bool:
+    profile = db.session.get(Profile, user.id)
+    return profile is not None and profile.onboarded_at is not None
+
+
+def has_about(user) -> bool:
+    query = db.select(CheckIn.id).where(CheckIn.user_id == user.id, CheckIn.kind == "baseline")
+    return db.session.execute(query.limit(1)).first() is not None
+
+
+def session_due_next_day_check(user, today) -> CompletedSession | None:
+    """The last session done yesterday (or the day before) whose next-morning check is still open."""
+    answered = db.select(CheckIn.session_id).where(CheckIn.kind == "next-day", CheckIn.session_id.is_not(None))
+    query = (
+        db.select(CompletedSession)
+        .where(
+            CompletedSession.user_id == user.id,
+            CompletedSession.local_date < today,
+            CompletedSession.local_date >= today - timedelta(days=2),
+            CompletedSession.id.not_in(answered),
+        )
+        .order_by(CompletedSession.completed_at.desc())
+    )
+    return db.session.execute(query).scalars().first()
+
+
+def record_next_day(user, session_uuid: str, pain: str | None) -> CheckIn:
+    value = parse_score(pain, "how your back feels this morning")
+    session = db.session.execute(
+        db.select(CompletedSession).filter_by(uuid=session_uuid, user_id=user.id)
+    ).scalar_one_or_none()
+    if session is None:
+        raise InputError("That session was not found.")
+    existing = db.session.execute(db.select(CheckIn).filter_by(session_id=session.id, kind="next-day")).scalar()
+    if existing is not None:
+        return existing
+    check = CheckIn(user_id=user.id, kind="next-day", pain=value, session_id=session.id)
+    db.session.add(check)
+    db.session.commit()
+    return check

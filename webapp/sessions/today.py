@@ -1,0 +1,167 @@
+"""Everything the client's day shows, gathered in one place: what is due, progress, nudges, suggestions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import selectinload
+
+from ..content.models import Exercise, Lesson
+from ..content.services import active_lessons
+from ..extensions import db
+from ..programs.models import Assignment, Routine
+from ..programs.services import active_assignment
+from . import rules, schedule
+from .models import CheckIn, CompletedSession, SessionExercise
+from .services import latest_screen, screen_allows_exercise, session_due_next_day_check
+
+GET_READY_SECONDS = 5
+RELAX_BETWEEN_HOLDS = 3
+
+
+def routine_minutes(routine: Routine) -> int:
+    """A fair estimate of how long the player takes, from the doses themselves."""
+    seconds = 0
+    for item in routine.items:
+        sides = 2 if item.exercise.per_side else 1
+        per_rep = item.hold_seconds + RELAX_BETWEEN_HOLDS if item.exercise.kind == "hold" else item.exercise.rep_seconds
+        seconds += GET_READY_SECONDS + item.sets * item.reps * sides * per_rep + item.rest_seconds * item.sets
+    return max(1, round(seconds / 60))
+
+
+@dataclass
+class Suggestion:
+    kind: str  # "harder" or "easier"
+    exercise: Exercise
+    instead_of: Exercise
+    reason: str
+
+
+@dataclass
+class TodayView:
+    today: date
+    assignment: Assignment | None
+    plan: schedule.Plan | None
+    routine: Routine | None = None
+    minutes: int = 0
+    done_today: bool = False
+    week: schedule.Adherence | None = None
+    streak: int = 0
+    next_session: tuple[date, Routine] | None = None
+    missed: list[date] = field(default_factory=list)
+    check_session: CompletedSession | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
+    lesson: Lesson | None = None
+    blocked: bool = False
+    screen_outcome: str | None = None
+    finished: bool = False
+    not_started: bool = False
+    last_light: str | None = None
+
+    @property
+    def week_number(self) -> int | None:
+        return self.plan.week_number(self.today) if self.plan else None
+
+
+def recent_outcomes(user, limit: int = 3) -> list[tuple[CompletedSession, rules.Outcome]]:
+    sessions = list(
+        db.session.execute(
+            db.select(CompletedSession)
+            .where(CompletedSession.user_id == user.id)
+            .order_by(CompletedSession.completed_at.desc())
+            .options(selectinload(CompletedSession.exercises).joinedload(SessionExercise.exercise))
+            .limit(limit)
+        ).scalars()
+    )
+    next_day = {
+        c.session_id: c.pain
+        for c in db.session.execute(
+            db.select(CheckIn).where(CheckIn.session_id.in_([s.id for s in sessions]), CheckIn.kind == "next-day")
+        ).scalars()
+    }
+    return [
+        (
+            s,
+            rules.Outcome(
+                pain_before=s.pain_before,
+                pain_after=s.pain_after,
+                effort=s.effort,
+                painful_exercise=any(e.painful for e in s.exercises),
+                next_day_pain=next_day.get(s.id),
+            ),
+        )
+        for s in sessions
+    ]
+
+
+def suggestions_for(routine: Routine | None, recent, library: dict[str, Exercise]) -> list[Suggestion]:
+    if routine is None or not recent:
+        return []
+    step = rules.next_step([outcome for _, outcome in recent])
+    painful = {e.exercise.slug for e in recent[0][0].exercises if e.painful}
+    out = []
+    for item in routine.items:
+        exercise = item.exercise
+        if exercise.slug in painful and exercise.easier_slug in library:
+            out.append(Suggestion("easier", library[exercise.easier_slug], exercise, "It hurt last time."))
+        elif step == "easier" and exercise.easier_slug in library:
+            out.append(Suggestion("easier", library[exercise.easier_slug], exercise, "Your last session went red."))
+        elif step == "harder" and exercise.harder_slug in library:
+            out.append(
+                Suggestion("harder", library[exercise.harder_slug], exercise, "Two easy, green sessions in a row.")
+            )
+    return out
+
+
+def suggested_lesson(view: TodayView) -> Lesson | None:
+    lessons = active_lessons()
+    if not lessons:
+        return None
+    by_slug = {lesson.slug: lesson for lesson in lessons}
+    if view.last_light == "red" and "pain-traffic-light" in by_slug:
+        return by_slug["pain-traffic-light"]
+    if view.missed and "building-the-habit" in by_slug:
+        return by_slug["building-the-habit"]
+    start = view.plan.start_date if view.plan else view.today
+    return lessons[((view.today - start).days // 2) % len(lessons)]
+
+
+def build(user, now: datetime) -> TodayView:
+    from ..content.services import visible_exercises
+
+    today = schedule.today_for(user.timezone, now)
+    assignment = active_assignment(user)
+    plan = schedule.plan_for(assignment)
+    view = TodayView(today=today, assignment=assignment, plan=plan)
+    screen = latest_screen(user)
+    view.screen_outcome = screen.outcome if screen else None
+    view.blocked = not screen_allows_exercise(screen)
+
+    done_days = set(
+        db.session.execute(
+            db.select(CompletedSession.local_date).where(
+                CompletedSession.user_id == user.id, CompletedSession.local_date >= today - timedelta(days=120)
+            )
+        ).scalars()
+    )
+    view.done_today = today in done_days
+    recent = recent_outcomes(user)
+    view.last_light = recent[0][1].light if recent else None
+    view.check_session = session_due_next_day_check(user, today)
+    if plan is not None:
+        view.routine = plan.routine_on(today)
+        view.minutes = routine_minutes(view.routine) if view.routine else 0
+        monday = schedule.week_start(today)
+        view.week = schedule.adherence(plan, done_days, monday, monday + timedelta(days=6))
+        view.streak = schedule.streak(plan, done_days, today)
+        view.next_session = plan.next_planned(today)
+        view.not_started = today < plan.start_date
+        view.finished = today > plan.end_date
+        last_done = max((d for d in done_days if d < today), default=None)
+        since = max(filter(None, [last_done, today - timedelta(days=7), plan.start_date - timedelta(days=1)]))
+        view.missed = schedule.missed_days(plan, done_days, since + timedelta(days=1), today - timedelta(days=1))
+        library = {e.slug: e for e in visible_exercises(user)}
+        view.suggestions = suggestions_for(view.routine or (view.next_session or (None, None))[1], recent, library)
+    view.lesson = suggested_lesson(view)
+    return view
