@@ -110,7 +110,7 @@ class AuthActions:
         self.client = client
         self.app = app
 
-    def csrf_token(self, path: str = "/auth/login") -> str:
+    def csrf_token(self, path: str = "/lessons/") -> str:
         return csrf_from(self.client.get(path).get_data(as_text=True))
 
     def login(self, email: str = "alex@example.com", password: str = DEFAULT_PASSWORD, **extra):
@@ -125,10 +125,10 @@ class AuthActions:
         return user
 
     def logout(self):
-        return self.client.post("/auth/logout", data={"csrf_token": self.csrf_token("/")})
+        return self.client.post("/auth/logout", data={"csrf_token": self.csrf_token()})
 
     def api_headers(self) -> dict:
-        return {"X-CSRFToken": self.csrf_token("/")}
+        return {"X-CSRFToken": self.csrf_token()}
 
 
 @pytest.fixture
