@@ -75,7 +75,16 @@ def seed() -> int:
         if active_assignment(client) is None:
             trainer = users[next(s["trainer"] for s in DEMO_USERS if s["email"] == email)]
             tell(client, trainer, story)
+    open_invite(users["coach@example.com"])
     return created
+
+
+def open_invite(trainer: User) -> None:
+    """One pending invite for Coach, so the invite page and its QR code can be tried straight away."""
+    from .trainer.invites import create_invite, pending_for
+
+    if pending_for(trainer) is None:
+        create_invite(trainer, "Taylor Reed", "taylor@example.com")
 
 
 def tell(client: User, trainer: User, story: Story) -> None:

@@ -16,9 +16,11 @@ NAV = {
         ("home.index", "Today", "sun"),
         ("content.lesson_list", "Learn", "book"),
         ("content.exercise_list", "Exercises", "list"),
+        ("sessions.history", "History", "chart"),
     ],
     "trainer": [
-        ("home.index", "Home", "sun"),
+        ("trainer.dashboard", "Clients", "people"),
+        ("builder.program_list", "Programs", "grid"),
         ("content.exercise_list", "Library", "list"),
         ("content.lesson_list", "Learn", "book"),
     ],

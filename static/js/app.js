@@ -1,6 +1,19 @@
 // The page's entry module: wires up each enhancement that the current page asks for.
 import { fillTimezone } from "./timezone.js";
 import { enhanceQuizzes } from "./quiz.js";
+import "./copy.js";
+import { watchForUpdates } from "./update.js";
+import { startSync } from "./sync.js";
+import { showSyncStatus } from "./status.js";
+import { showPendingList } from "./pending.js";
+import { prepareOffline } from "./offline.js";
+import { offerInstall } from "./install.js";
 
 fillTimezone(document);
 enhanceQuizzes(document);
+watchForUpdates(document);
+startSync();
+showSyncStatus(document);
+showPendingList(document);
+prepareOffline(document);
+offerInstall(document);

@@ -101,15 +101,18 @@ def page(context):
 
 @pytest.fixture
 def alex(app):
-    """A client with a trainer, following the gentle start program that began a few days ago."""
+    """An onboarded client with a trainer, following the gentle start program that began a few days ago."""
+    from webapp.sessions import services as records
+
     with app.app_context():
         coach = make_user("coach@example.com", role="trainer", name="Casey Coach")
-        client = make_user("alex@example.com", name="Alex Morgan", trainer=coach)
-        program = starter_program("gentle-start")
-        start = (utcnow() - timedelta(days=2)).date()
-        client = db.session.merge(client)
-        assign(client, program, start, by=coach)
-        db.session.expunge_all()
+        client = db.session.merge(make_user("alex@example.com", name="Alex Morgan", trainer=coach))
+        records.record_screen(client, [], False)
+        records.record_about(client, "4", [], [], "")
+        records.finish_onboarding(client)
+        assign(client, starter_program("gentle-start"), (utcnow() - timedelta(days=2)).date(), by=coach)
+        db.session.refresh(client)
+        db.session.expunge(client)
         return client
 
 

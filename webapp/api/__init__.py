@@ -46,4 +46,4 @@ def role_required(role: str):
     return decorator
 
 
-from . import content, plan, sessions  # noqa: E402,F401  (routes register on bp)
+from . import content, offline, openapi, plan, sessions, trainer  # noqa: E402,F401  (routes register on bp)

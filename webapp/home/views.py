@@ -23,6 +23,8 @@ def index():
         if not is_onboarded(current_user):
             return redirect(url_for("sessions.welcome"))
         return render_template("sessions/today.html", view=today.build(current_user, utcnow()))
+    if current_user.is_trainer:
+        return redirect(url_for("trainer.dashboard"))
     return render_template("home/home.html")
 
 

@@ -96,14 +96,22 @@ def active_assignment(user) -> Assignment | None:
         db.select(Assignment)
         .where(Assignment.client_id == user.id, Assignment.is_active.is_(True))
         .order_by(Assignment.created_at.desc())
-        .options(selectinload(Assignment.program).selectinload(Program.weeks).selectinload(ProgramWeek.routines)
-                 .selectinload(Routine.items).joinedload(RoutineExercise.exercise))
+        .options(
+            selectinload(Assignment.program)
+            .selectinload(Program.weeks)
+            .selectinload(ProgramWeek.routines)
+            .selectinload(Routine.items)
+            .joinedload(RoutineExercise.exercise)
+        )
     )
     return db.session.execute(query).scalars().first()
 
 
-def assign(client, program: Program, start_date: date, by=None) -> Assignment:
-    """Make this program the client's plan from start_date; any earlier plan ends (and stays in history)."""
+def assign(client, program: Program, start_date: date, by=None, commit: bool = True) -> Assignment:
+    """Make this program the client's plan from start_date; any earlier plan ends (and stays in history).
+
+    commit=False leaves the transaction open, so a caller assigning to several clients writes all or none.
+    """
     for old in db.session.execute(
         db.select(Assignment).where(Assignment.client_id == client.id, Assignment.is_active.is_(True))
     ).scalars():
@@ -117,7 +125,10 @@ def assign(client, program: Program, start_date: date, by=None) -> Assignment:
         assigned_by_id=by.id if by is not None else None,
     )
     db.session.add(assignment)
-    db.session.commit()
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
     return assignment
 
 

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from flask import url_for
 
-from ..content.services import illustration_url
+from ..content.models import Exercise
+from ..content.services import dose_text, illustration_url, visible_exercises
 from ..programs.models import Routine
 from . import rules
 
 
+def _variation(slug: str, library: dict[str, Exercise]) -> dict | None:
+    """An easier or harder version as the player links to it; None when there is none the user may see."""
+    exercise = library.get(slug) if slug else None
+    if exercise is None:
+        return None
+    return {"slug": exercise.slug, "name": exercise.name, "url": url_for("content.exercise_detail", slug=exercise.slug)}
+
+
 def player_data(routine: Routine, user) -> dict:
     week = routine.week
+    library = {e.slug: e for e in visible_exercises(user)}
     exercises = []
     for item in routine.items:
         exercise = item.exercise
@@ -31,8 +41,9 @@ def player_data(routine: Routine, user) -> dict:
                 "per_side": exercise.per_side,
                 "tempo": item.tempo or exercise.tempo,
                 "note": item.note,
-                "easier": exercise.easier_slug or None,
-                "harder": exercise.harder_slug or None,
+                "dose": dose_text(item.sets, item.reps, item.hold_seconds, exercise.kind, exercise.per_side),
+                "easier": _variation(exercise.easier_slug, library),
+                "harder": _variation(exercise.harder_slug, library),
             }
         )
     return {

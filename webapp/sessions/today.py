@@ -58,6 +58,8 @@ class TodayView:
     finished: bool = False
     not_started: bool = False
     last_light: str | None = None
+    # Notes from the trainer not yet seen: shown once, then marked seen.
+    trainer_notes: list = field(default_factory=list)
 
     @property
     def week_number(self) -> int | None:
@@ -107,7 +109,8 @@ def suggestions_for(routine: Routine | None, recent, library: dict[str, Exercise
             out.append(Suggestion("easier", library[exercise.easier_slug], exercise, "It hurt last time."))
         elif step == "easier" and exercise.easier_slug in library:
             out.append(Suggestion("easier", library[exercise.easier_slug], exercise, "Your last session went red."))
-        elif step == "harder" and exercise.harder_slug in library:
+        elif step == "harder" and exercise.harder_slug in library and not any(s.kind == "harder" for s in out):
+            # One step at a time: progress comes in careful, small steps, never everything at once.
             out.append(
                 Suggestion("harder", library[exercise.harder_slug], exercise, "Two easy, green sessions in a row.")
             )
@@ -164,4 +167,7 @@ def build(user, now: datetime) -> TodayView:
         library = {e.slug: e for e in visible_exercises(user)}
         view.suggestions = suggestions_for(view.routine or (view.next_session or (None, None))[1], recent, library)
     view.lesson = suggested_lesson(view)
+    from ..trainer.services import notes_to_show
+
+    view.trainer_notes = notes_to_show(user, now)
     return view

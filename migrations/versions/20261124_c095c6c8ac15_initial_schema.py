@@ -1,15 +1,15 @@
 """initial schema
 
-Revision ID: c701c31ccf05
+Revision ID: c095c6c8ac15
 Revises: 
-Created: 2026-11-24 06:06:29.065349
+Created: 2026-11-24 06:16:00.759330
 """
 
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'c701c31ccf05'
+revision = 'c095c6c8ac15'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -108,6 +108,25 @@ def upgrade():
     with op.batch_alter_table('function_activities', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_function_activities_user_id'), ['user_id'], unique=False)
 
+    op.create_table('invites',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('trainer_id', sa.Integer(), nullable=False),
+    sa.Column('nonce', sa.String(length=32), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('used_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('used_by_id', sa.Integer(), nullable=True),
+    sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['trainer_id'], ['users.id'], name=op.f('fk_invites_trainer_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['used_by_id'], ['users.id'], name=op.f('fk_invites_used_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invites')),
+    sa.UniqueConstraint('nonce', name=op.f('uq_invites_nonce'))
+    )
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invites_trainer_id'), ['trainer_id'], unique=False)
+
     op.create_table('profiles',
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('preferred_days', sa.String(length=40), nullable=False),
@@ -158,6 +177,21 @@ def upgrade():
     with op.batch_alter_table('red_flag_screens', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_red_flag_screens_user_id'), ['user_id'], unique=False)
 
+    op.create_table('trainer_comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('trainer_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('seen_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['client_id'], ['users.id'], name=op.f('fk_trainer_comments_client_id_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['trainer_id'], ['users.id'], name=op.f('fk_trainer_comments_trainer_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_trainer_comments'))
+    )
+    with op.batch_alter_table('trainer_comments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_trainer_comments_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_trainer_comments_trainer_id'), ['trainer_id'], unique=False)
+
     op.create_table('assignments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.Integer(), nullable=False),
@@ -177,6 +211,17 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_assignments_client_id'), ['client_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_assignments_program_id'), ['program_id'], unique=False)
 
+    op.create_table('exercise_images',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('exercise_id', sa.Integer(), nullable=False),
+    sa.Column('mimetype', sa.String(length=40), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['exercise_id'], ['exercises.id'], name=op.f('fk_exercise_images_exercise_id_exercises'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_exercise_images')),
+    sa.UniqueConstraint('exercise_id', name=op.f('uq_exercise_images_exercise_id'))
+    )
     op.create_table('exercise_muscles',
     sa.Column('exercise_id', sa.Integer(), nullable=False),
     sa.Column('muscle_id', sa.Integer(), nullable=False),
@@ -339,11 +384,17 @@ def downgrade():
 
     op.drop_table('function_ratings')
     op.drop_table('exercise_muscles')
+    op.drop_table('exercise_images')
     with op.batch_alter_table('assignments', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_assignments_program_id'))
         batch_op.drop_index(batch_op.f('ix_assignments_client_id'))
 
     op.drop_table('assignments')
+    with op.batch_alter_table('trainer_comments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_trainer_comments_trainer_id'))
+        batch_op.drop_index(batch_op.f('ix_trainer_comments_client_id'))
+
+    op.drop_table('trainer_comments')
     with op.batch_alter_table('red_flag_screens', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_red_flag_screens_user_id'))
 
@@ -354,6 +405,10 @@ def downgrade():
 
     op.drop_table('programs')
     op.drop_table('profiles')
+    with op.batch_alter_table('invites', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invites_trainer_id'))
+
+    op.drop_table('invites')
     with op.batch_alter_table('function_activities', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_function_activities_user_id'))
 

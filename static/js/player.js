@@ -1,0 +1,304 @@
+// The guided player page: runs the routine embedded in the page from "how is your back" to a saved session, offline.
+import { enqueueSession } from "./outbox.js";
+import { Engine, totalMs } from "./player/engine.js";
+import { buildPayload, effortWord, progressionHints, readRating } from "./player/rating.js";
+import { progressStore, settingsStore } from "./player/resume.js";
+import { createBuzzer, createVoice, patternFor, phrasesFor } from "./player/speech.js";
+import { createTicker } from "./player/ticker.js";
+import { createView } from "./player/ui.js";
+import { createWakeLock } from "./player/wakelock.js";
+import { counterLine, phaseLabel } from "./player/words.js";
+
+function newId() {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  // randomUUID exists only in secure contexts; a self-hosted server on a LAN address may not be one.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function checkedValue(form, name) {
+  const value = new FormData(form).get(name);
+  return value === null ? null : Number(value);
+}
+
+function ago(ms) {
+  const minutes = Math.round(ms / 60000);
+  if (minutes < 2) return "a moment ago";
+  if (minutes < 90) return `${minutes} minutes ago`;
+  return `${Math.round(minutes / 60)} hours ago`;
+}
+
+function runPlayer(root, data) {
+  const view = createView(root, data);
+  const progress = progressStore(data.user_id, data.routine.id);
+  const settingsFile = settingsStore(data.user_id);
+  const voice = createVoice();
+  const buzzer = createBuzzer();
+  const wakeLock = createWakeLock();
+  const abilities = { speech: voice.available, vibration: buzzer.available };
+  const startForm = root.querySelector("[data-start-form]");
+  const ratingForm = root.querySelector("[data-rating-form]");
+
+  let settings = settingsFile.load();
+  let engine = new Engine(data.exercises);
+  // The session being recorded: its id, the pain it started with, and when it started and ended.
+  let session = null;
+  let runningBeforeConfirm = false;
+  const ticker = createTicker((ms) => handle(engine.tick(ms)));
+
+  function save(stage = "playing") {
+    if (!session) return;
+    const step = engine.step;
+    progress.save({
+      stage,
+      id: session.id,
+      pain_before: session.painBefore,
+      started_at: session.startedAt.toISOString(),
+      completed_at: session.completedAt ? session.completedAt.toISOString() : null,
+      exercise: step.exercise,
+      set: step.set,
+      side: step.side,
+      rep: step.rep,
+      phase: step.phase,
+      elapsed: engine.elapsed,
+      counts: engine.counts(),
+      engine: engine.serialise(),
+    });
+  }
+
+  function play() {
+    ticker.start();
+    wakeLock.hold();
+    document.body.dataset.playing = "true";
+    view.paused(false);
+  }
+
+  function halt() {
+    ticker.stop();
+    wakeLock.release();
+    delete document.body.dataset.playing;
+  }
+
+  function announce(step) {
+    // Every repetition is a step; saying each one aloud to a screen reader would drown the voice cues.
+    if (step.phase === "rep" && step.rep > 1) return;
+    const exercise = data.exercises[step.exercise];
+    const where = counterLine(step).replaceAll(" · ", ", ");
+    view.announce(`${phaseLabel(step)}. ${exercise.name}.${where ? ` ${where}.` : ""}`);
+  }
+
+  function cue(events) {
+    if (settings.speech) voice.say(phrasesFor(events, data.exercises).join(" "));
+    if (settings.vibration) buzzer.buzz(patternFor(events));
+  }
+
+  function handle(events) {
+    if (events.length > 0) cue(events);
+    if (engine.finished) {
+      if (events.length > 0) finishRoutine();
+      return;
+    }
+    if (events.some((e) => e.type === "step")) {
+      view.step(engine.step);
+      announce(engine.step);
+      save();
+    }
+    // Every tick, not only on whole seconds: the ring moves smoothly and a repetition turns at its middle.
+    view.time(engine.step, engine.elapsed, engine.remaining);
+  }
+
+  function finishRoutine() {
+    halt();
+    view.confirmEnd(false);
+    session.completedAt = new Date();
+    session.counts = engine.counts();
+    save("rating");
+    view.show("rating");
+  }
+
+  function begin(events) {
+    if (engine.finished) {
+      // A routine with nothing left to play goes straight to the rating.
+      finishRoutine();
+      return;
+    }
+    view.show("play");
+    play();
+    handle(events);
+  }
+
+  function offerStart() {
+    engine = new Engine(data.exercises);
+    session = null;
+    view.show("start", { focus: false });
+  }
+
+  function restoreSaved() {
+    const saved = progress.load();
+    if (!saved) return false;
+    const startedAt = new Date(saved.started_at);
+    const painBefore = saved.pain_before;
+    if (typeof saved.id !== "string" || !Number.isInteger(painBefore) || painBefore < 0 || painBefore > 10 || Number.isNaN(startedAt.getTime())) {
+      // Damaged or from an older version of the player: nothing worth offering.
+      progress.clear();
+      return false;
+    }
+    session = {
+      id: saved.id,
+      painBefore,
+      startedAt,
+      completedAt: saved.completed_at ? new Date(saved.completed_at) : null,
+      counts: saved.counts,
+    };
+    if (saved.stage === "rating") {
+      // Finished but not yet rated (the phone locked, the page was closed): straight back to the rating.
+      engine = new Engine(data.exercises);
+      engine.finish();
+      view.show("rating", { focus: false });
+      return true;
+    }
+    const fresh = new Engine(data.exercises);
+    if (!fresh.restore(saved.engine)) {
+      progress.clear();
+      session = null;
+      return false;
+    }
+    engine = fresh;
+    const step = engine.step;
+    const exercise = data.exercises[step.exercise];
+    const side = step.side ? `, ${step.side} side` : "";
+    view.resumeSummary(`You stopped at ${exercise.name}, set ${step.set} of ${step.sets}${side}, ${ago(Date.now() - saved.saved_at)}.`);
+    view.show("resume", { focus: false });
+    return true;
+  }
+
+  async function saveRating(event) {
+    event.preventDefault();
+    const { rating, missing } = readRating(ratingForm);
+    if (missing.length) {
+      const words = { pain_after: "how your back is now", effort: "how hard it was" };
+      view.ratingError(`Choose ${missing.map((m) => words[m]).join(" and ")} (0 to 10) first.`);
+      ratingForm.querySelector(`input[name="${missing[0]}"]`)?.focus();
+      return;
+    }
+    view.ratingError("");
+    const button = ratingForm.querySelector('button[type="submit"]');
+    button.disabled = true;
+    const payload = buildPayload({
+      id: session.id,
+      data,
+      startedAt: session.startedAt,
+      completedAt: session.completedAt ?? new Date(),
+      painBefore: session.painBefore,
+      rating,
+      counts: session.counts ?? engine.counts(),
+    });
+    try {
+      await enqueueSession(payload);
+    } catch (error) {
+      button.disabled = false;
+      view.ratingError(`This phone could not store the session (${error?.message || error}). Please try Save again.`);
+      return;
+    }
+    progress.clear();
+    view.outcome(rating.pain_after, progressionHints(data, rating.painful));
+    view.show("outcome");
+  }
+
+  startForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const painBefore = checkedValue(startForm, "pain_before");
+    if (painBefore === null) {
+      view.startError("Choose how your back feels right now, from 0 to 10, first.");
+      startForm.querySelector('input[name="pain_before"]')?.focus();
+      return;
+    }
+    view.startError("");
+    engine = new Engine(data.exercises);
+    session = { id: newId(), painBefore, startedAt: new Date(), completedAt: null };
+    begin(engine.start());
+  });
+
+  startForm.addEventListener("change", (event) => {
+    const input = event.target;
+    if (input.name === "pain_before") {
+      view.startError("");
+      view.highPain(Number(input.value) > data.rules.amber_max);
+    }
+    if (input.dataset.setting) {
+      settings = { ...settings, [input.dataset.setting]: input.checked };
+      settingsFile.save(settings);
+    }
+  });
+
+  ratingForm.addEventListener("change", (event) => {
+    if (event.target.name === "effort") {
+      const effort = Number(event.target.value);
+      view.effortWord(`${effort}: ${effortWord(effort, data.rules)}`);
+    }
+  });
+  ratingForm.addEventListener("input", (event) => {
+    if (event.target.name === "notes") view.notesCount(event.target.value.length);
+  });
+  ratingForm.addEventListener("submit", saveRating);
+
+  const actions = {
+    pause() {
+      if (engine.running) {
+        handle(engine.pause());
+        halt();
+        view.paused(true);
+        voice.stop();
+        save();
+      } else {
+        play();
+        handle(engine.resume());
+      }
+    },
+    skip: () => handle(engine.skip()),
+    back: () => handle(engine.back()),
+    "skip-rest": () => handle(engine.skipRest()),
+    end() {
+      runningBeforeConfirm = engine.running;
+      if (engine.running) actions.pause();
+      view.confirmEnd(true);
+    },
+    "end-cancel"() {
+      view.confirmEnd(false);
+      if (runningBeforeConfirm) actions.pause();
+    },
+    "end-confirm": () => handle(engine.finish()),
+    "resume-saved"() {
+      begin(engine.start());
+    },
+    "start-over"() {
+      progress.clear();
+      offerStart();
+      root.querySelector("#start-heading")?.focus();
+    },
+  };
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-action]");
+    if (button && actions[button.dataset.action]) actions[button.dataset.action]();
+  });
+
+  // A phone call or a locked screen may be the last the page sees: keep the place.
+  const keep = () => {
+    if (session && !engine.finished) save();
+  };
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") keep();
+  });
+  window.addEventListener("pagehide", keep);
+
+  view.enhance(totalMs(engine.steps));
+  view.settings(settings, abilities);
+  if (!restoreSaved()) offerStart();
+}
+
+const root = document.querySelector("[data-player]");
+const source = document.getElementById("player-data");
+if (root && source) runPlayer(root, JSON.parse(source.textContent));

@@ -1,0 +1,84 @@
+// The after-session rating: the form's answers, the traffic light they mean, and the session the server accepts.
+
+export const MAX_NOTES = 2000;
+// The server's ceiling for one exercise's repetitions in a session.
+const MAX_REPS = 1000;
+
+/** The pain traffic light, with the thresholds the server sent (the same rule as webapp/sessions/rules.py). */
+export function lightFor(pain, rules) {
+  if (pain <= rules.green_max) return "green";
+  if (pain <= rules.amber_max) return "amber";
+  return "red";
+}
+
+export function effortWord(effort, rules) {
+  return rules.effort_words[String(effort)] ?? "";
+}
+
+/** ISO 8601 in the phone's own offset ("2025-03-01T08:15:00+01:00"), so the record says when it was for the person. */
+export function isoWithOffset(date) {
+  const pad = (n, width = 2) => String(Math.trunc(Math.abs(n))).padStart(width, "0");
+  const offset = -date.getTimezoneOffset();
+  const sign = offset >= 0 ? "+" : "-";
+  return (
+    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}` +
+    `${sign}${pad(offset / 60)}:${pad(offset % 60)}`
+  );
+}
+
+function score(value) {
+  if (value === null || value === undefined || value === "") return null;
+  const number = Number(value);
+  return Number.isInteger(number) && number >= 0 && number <= 10 ? number : null;
+}
+
+/** The answers in the rating form, and what is still missing. */
+export function readRating(form) {
+  const data = new FormData(form);
+  const rating = {
+    pain_after: score(data.get("pain_after")),
+    effort: score(data.get("effort")),
+    painful: new Set(data.getAll("painful").map(Number)),
+    notes: String(data.get("notes") ?? "").slice(0, MAX_NOTES),
+  };
+  const missing = [];
+  if (rating.pain_after === null) missing.push("pain_after");
+  if (rating.effort === null) missing.push("effort");
+  return { rating, missing };
+}
+
+/** The session exactly as POST /api/v1/sessions takes it (webapp/sessions/sync.py). */
+export function buildPayload({ id, data, startedAt, completedAt, painBefore, rating, counts }) {
+  return {
+    id,
+    routine_id: data.routine.id,
+    started_at: isoWithOffset(startedAt),
+    // The server refuses a session that ends where it starts; a routine always lasts at least a second.
+    completed_at: isoWithOffset(new Date(Math.max(completedAt.getTime(), startedAt.getTime() + 1000))),
+    pain_before: painBefore,
+    pain_after: rating.pain_after,
+    effort: rating.effort,
+    notes: rating.notes,
+    exercises: data.exercises.map((exercise, index) => {
+      const done = counts[index] ?? { sets_done: 0, reps_done: 0 };
+      return {
+        exercise: exercise.slug,
+        sets_done: done.sets_done,
+        reps_done: Math.min(done.reps_done, MAX_REPS),
+        hold_seconds: exercise.kind === "hold" && done.reps_done > 0 ? exercise.hold_seconds : 0,
+        painful: rating.painful.has(index),
+      };
+    }),
+    user_id: data.user_id,
+  };
+}
+
+/** What to change next time, per exercise that hurt: its easier version where there is one. */
+export function progressionHints(data, painful) {
+  return [...painful]
+    .sort((a, b) => a - b)
+    .map((index) => data.exercises[index])
+    .filter(Boolean)
+    .map((exercise) => ({ exercise, easier: exercise.easier }));
+}

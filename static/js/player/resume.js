@@ -1,0 +1,75 @@
+// Where an unfinished routine stopped, and the player's switches, kept in localStorage per user and routine.
+
+// A routine left for longer than this belongs to another day: starting afresh beats a session spanning two.
+export const RESUME_MAX_AGE_MS = 12 * 60 * 60 * 1000;
+// A routine that was finished but not yet rated is kept much longer: the work was done and should count.
+export const RATING_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+const DEFAULT_SETTINGS = { speech: true, vibration: true };
+
+function storage(win) {
+  try {
+    return win.localStorage ?? null;
+  } catch {
+    // Storage switched off by the browser: the player still runs, it just cannot remember.
+    return null;
+  }
+}
+
+function read(store, key) {
+  if (!store) return null;
+  try {
+    return JSON.parse(store.getItem(key));
+  } catch {
+    return null;
+  }
+}
+
+function write(store, key, value) {
+  if (!store) return;
+  try {
+    store.setItem(key, JSON.stringify(value));
+  } catch {
+    // A full or read-only store loses only the ability to resume, never the routine itself.
+  }
+}
+
+export function progressStore(userId, routineId, win = globalThis, now = () => Date.now()) {
+  const store = storage(win);
+  const key = `coresteady:player:progress:${userId}:${routineId}`;
+  return {
+    load() {
+      const saved = read(store, key);
+      if (!saved || typeof saved !== "object") return null;
+      const limit = saved.stage === "rating" ? RATING_MAX_AGE_MS : RESUME_MAX_AGE_MS;
+      if (!(now() - Number(saved.saved_at) < limit)) {
+        this.clear();
+        return null;
+      }
+      return saved;
+    },
+    save(state) {
+      write(store, key, { ...state, saved_at: now() });
+    },
+    clear() {
+      try {
+        store?.removeItem(key);
+      } catch {
+        // Nothing to do: an entry that cannot be removed expires on its own.
+      }
+    },
+  };
+}
+
+export function settingsStore(userId, win = globalThis) {
+  const store = storage(win);
+  const key = `coresteady:player:settings:${userId}`;
+  return {
+    load() {
+      const saved = read(store, key);
+      return { ...DEFAULT_SETTINGS, ...(saved && typeof saved === "object" ? saved : {}) };
+    },
+    save(settings) {
+      write(store, key, { speech: Boolean(settings.speech), vibration: Boolean(settings.vibration) });
+    },
+  };
+}

@@ -1,0 +1,339 @@
+// CoreSteady's service worker: the app shell by revision, pages network-first, the user's offline
+// package, and the outbox drained by Background Sync. Served at /sw.js with the precache list filled in.
+"use strict";
+
+// [{url, revision}]: every app-shell file with a content hash, written in by the server at /sw.js.
+const PRECACHE = /* precache */ [];
+
+const SHELL_CACHE = "coresteady-shell";
+const STATIC_CACHE = "coresteady-static";
+const PACKAGE_PREFIX = "coresteady-offline-";
+// Written last into a package cache, so a package cut short (the phone went offline) never counts as ready.
+const PACKAGE_MARKER = "/__offline-package__";
+const OFFLINE_PAGE = "/offline";
+// On a weak signal a page already on the phone beats a long wait for the network.
+const NETWORK_TIMEOUT = 6000;
+const PARALLEL_DOWNLOADS = 6;
+const OUTBOX_BATCH = 100;
+const SYNC_ANSWER_TIMEOUT = 30000;
+
+const revisioned = (entry) => `${entry.url}?v=${entry.revision}`;
+// The precached copy of each shell URL at this worker's revision.
+const SHELL = new Map(PRECACHE.map((entry) => [entry.url, revisioned(entry)]));
+const absolute = (path) => new URL(path, self.location.origin).href;
+
+self.addEventListener("install", (event) => {
+  // No skipWaiting here: the page asks for it once the user has tapped "Reload".
+  event.waitUntil(precache());
+});
+
+async function precache() {
+  const cache = await caches.open(SHELL_CACHE);
+  await Promise.all(
+    PRECACHE.map(async (entry) => {
+      const key = revisioned(entry);
+      // A file whose revision is already cached has not changed: a deploy downloads only what did.
+      if (await cache.match(key)) return;
+      const response = await fetch(key, { credentials: "same-origin", cache: "no-cache" });
+      if (!response.ok || response.redirected) throw new Error(`could not precache ${entry.url} (${response.status})`);
+      await cache.put(key, response);
+    }),
+  );
+}
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    (async () => {
+      const wanted = new Set([...SHELL.values()].map(absolute));
+      const shell = await caches.open(SHELL_CACHE);
+      for (const request of await shell.keys()) {
+        if (!wanted.has(request.url)) await shell.delete(request);
+      }
+      for (const name of await caches.keys()) {
+        // The current package stays: its pages still work, and the page re-caches it if its version moved.
+        if (name === SHELL_CACHE || name.startsWith(PACKAGE_PREFIX)) continue;
+        await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener("fetch", (event) => {
+  const { request } = event;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  // Live data and the worker itself always come from the network.
+  if (url.pathname.startsWith("/api/") || url.pathname === "/sw.js") return;
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(fromStatic(request, url));
+    return;
+  }
+  event.respondWith(networkFirst(event, request));
+});
+
+function cacheable(response) {
+  return response.ok && response.type === "basic" && !response.redirected;
+}
+
+async function fromStatic(request, url) {
+  const revision = url.searchParams.get("v");
+  const shellKey = SHELL.get(url.pathname);
+  // A shell file answers both its revisioned URL and a bare module import ("./outbox.js").
+  if (shellKey && (!revision || shellKey === `${url.pathname}?v=${revision}`)) {
+    const hit = await caches.match(shellKey);
+    if (hit) return hit;
+  }
+  if (revision) {
+    const hit = await caches.match(request, { ignoreVary: true });
+    if (hit) return hit;
+  }
+  try {
+    const response = await fetch(request);
+    // A revisioned URL never changes content, so it can be kept as it is.
+    if (revision && cacheable(response)) {
+      const copy = response.clone();
+      caches.open(STATIC_CACHE).then((cache) => cache.put(request, copy));
+    }
+    return response;
+  } catch (error) {
+    // Offline: an older revision of a drawing beats a broken image.
+    const older = await caches.match(request, { ignoreSearch: true, ignoreVary: true });
+    if (older) return older;
+    throw error;
+  }
+}
+
+function delay(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function networkFirst(event, request) {
+  const cached = caches.match(request, { ignoreVary: true });
+  const network = fetch(request).then((response) => {
+    if (cacheable(response)) event.waitUntil(keepFresh(request, response.clone()));
+    return response;
+  });
+  // Let a slow answer finish (and refresh the cache) even after the cached copy was shown.
+  event.waitUntil(network.catch(() => null));
+  const slow = cached.then((copy) => (copy ? delay(NETWORK_TIMEOUT).then(() => copy) : new Promise(() => {})));
+  let response = null;
+  try {
+    response = await Promise.race([network, slow]);
+  } catch {
+    response = null;
+  }
+  if (response && response.status < 500) return response;
+  // Unreachable, or the server is failing: the copy on the phone, else the offline page.
+  const copy = await cached;
+  if (copy) return copy;
+  if (response) return response;
+  if (request.mode === "navigate" && SHELL.has(OFFLINE_PAGE)) {
+    const offline = await caches.match(SHELL.get(OFFLINE_PAGE));
+    if (offline) return offline;
+  }
+  return Response.error();
+}
+
+// A page of the offline package fetched again online replaces its cached copy, if it is the same
+// user's page (an expired login answers with the visitor's version, which must not replace it).
+async function keepFresh(request, response) {
+  const current = await readyPackage();
+  if (!current) return;
+  const cache = await caches.open(current.name);
+  if (!(await cache.match(request, { ignoreVary: true }))) return;
+  const html = await response.clone().text();
+  const owner = /<meta name="user-id" content="(\d+)">/.exec(html);
+  if (owner && Number(owner[1]) === current.user_id) await cache.put(request, response);
+}
+
+// The complete package on this phone: {name, version, user_id}, or null.
+async function readyPackage(userId) {
+  for (const name of (await caches.keys()).reverse()) {
+    if (!name.startsWith(PACKAGE_PREFIX)) continue;
+    const marker = await (await caches.open(name)).match(PACKAGE_MARKER);
+    if (!marker) continue;
+    const about = await marker.json();
+    if (userId === undefined || about.user_id === userId) return { name, ...about };
+  }
+  return null;
+}
+
+async function dropPackages(keep) {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PACKAGE_PREFIX) && name !== keep) await caches.delete(name);
+  }
+}
+
+// Runs work over items with at most `width` at a time, failing as soon as one fails.
+async function inParallel(items, width, work) {
+  const queue = [...items];
+  const runners = Array.from({ length: Math.min(width, queue.length) }, async () => {
+    while (queue.length) await work(queue.shift());
+  });
+  await Promise.all(runners);
+}
+
+const building = new Map();
+
+// Caches the whole package under its version, then drops the older one: all or nothing.
+function cachePackage({ version, urls, user_id: userId }) {
+  const name = PACKAGE_PREFIX + version;
+  if (!building.has(name)) {
+    const job = (async () => {
+      const done = await readyPackage(userId);
+      if (done?.name === name) {
+        await dropPackages(name);
+        return { ready: true, version };
+      }
+      const cache = await caches.open(name);
+      try {
+        await inParallel(urls, PARALLEL_DOWNLOADS, async (url) => {
+          // A revisioned file already on the phone is the same file: copy it instead of downloading it.
+          const copy = url.includes("?v=") && (await caches.match(url, { ignoreVary: true }));
+          if (copy) return cache.put(url, copy);
+          const response = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
+          if (!cacheable(response)) throw new Error(`${url} answered ${response.status}`);
+          return cache.put(url, response);
+        });
+        const about = { version, user_id: userId, count: urls.length, cached_at: Date.now() };
+        await cache.put(PACKAGE_MARKER, new Response(JSON.stringify(about), { headers: { "Content-Type": "application/json" } }));
+      } catch (error) {
+        await caches.delete(name);
+        return { ready: Boolean(done), version: done?.version || null, error: String(error) };
+      }
+      await dropPackages(name);
+      return { ready: true, version };
+    })();
+    building.set(name, job);
+    job.finally(() => building.delete(name));
+  }
+  return building.get(name);
+}
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  const answer = (message) => event.ports[0]?.postMessage(message);
+  switch (data.type) {
+    case "skip-waiting":
+      // Sent only after the user tapped "Reload" in the page's "New version available" banner.
+      self.skipWaiting();
+      break;
+    case "cache-package":
+      event.waitUntil(cachePackage(data).then(answer));
+      break;
+    case "package-status":
+      event.waitUntil(readyPackage(data.user_id).then((found) => answer({ ready: Boolean(found), version: found?.version || null })));
+      break;
+    case "forget-package":
+      event.waitUntil(dropPackages(null));
+      break;
+    default:
+  }
+});
+
+// Background Sync: the browser wakes the worker once the phone is online again.
+self.addEventListener("sync", (event) => {
+  if (event.tag === "outbox") event.waitUntil(syncOutbox());
+});
+
+async function syncOutbox() {
+  const pages = await self.clients.matchAll({ type: "window" });
+  if (pages.length) {
+    // An open page drains with every rule (backoff, sign-in, token refresh): ask the one in front.
+    const page = pages.find((client) => client.focused) || pages[0];
+    const reply = await askPage(page, { type: "drain" });
+    if (reply) {
+      if (reply.retry) throw new Error("the server could not be reached; the browser will try again");
+      return;
+    }
+  }
+  await drainOutbox();
+}
+
+function askPage(page, message) {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const timer = setTimeout(() => resolve(null), SYNC_ANSWER_TIMEOUT);
+    channel.port1.onmessage = (event) => {
+      clearTimeout(timer);
+      resolve(event.data);
+    };
+    page.postMessage(message, [channel.port2]);
+  });
+}
+
+// --- Draining with no page open: the same acknowledgement rules as static/js/sync.js, kept minimal.
+
+function requestDone(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function transactionDone(transaction) {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onabort = transaction.onerror = () => reject(transaction.error);
+  });
+}
+
+async function openOutbox() {
+  // No version: the pages own the schema (static/js/outbox.js) and upgrade it; the worker only reads it.
+  const db = await requestDone(indexedDB.open("coresteady"));
+  db.onversionchange = () => db.close();
+  if (db.objectStoreNames.contains("outbox") && db.objectStoreNames.contains("meta")) return db;
+  db.close();
+  return null;
+}
+
+function sendable(record, userId) {
+  const payload = record.payload;
+  return (
+    record.state === "pending" &&
+    record.user_id === userId &&
+    payload !== null &&
+    typeof payload === "object" &&
+    typeof payload.id === "string"
+  );
+}
+
+async function drainOutbox() {
+  const db = await openOutbox();
+  if (!db) return;
+  try {
+    const meta = db.transaction("meta", "readonly");
+    const account = await requestDone(meta.objectStore("meta").get("account"));
+    if (!account?.user_id || !account.csrf_token) return;
+    const reading = db.transaction("outbox", "readonly");
+    const records = (await requestDone(reading.objectStore("outbox").getAll())).filter((r) => sendable(r, account.user_id));
+    for (let start = 0; start < records.length; start += OUTBOX_BATCH) {
+      const batch = records.slice(start, start + OUTBOX_BATCH);
+      const response = await fetch("/api/v1/sessions", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": account.csrf_token },
+        body: JSON.stringify({ sessions: batch.map((r) => r.payload) }),
+      });
+      if (response.status >= 500) throw new Error(`the server answered ${response.status}; the browser will try again`);
+      // Signed out or a stale token: the page explains it to the user the next time it opens.
+      if (!response.ok) return;
+      const { results } = await response.json();
+      const writing = db.transaction("outbox", "readwrite");
+      const store = writing.objectStore("outbox");
+      for (const record of batch) {
+        const result = (results || []).find((r) => r.id === record.payload.id);
+        if (result?.status === "created" || result?.status === "duplicate") store.delete(record.id);
+        if (result?.status === "conflict" || result?.status === "invalid") {
+          store.put({ ...record, state: "rejected", reason: (result.errors || []).join("; ") || result.status });
+        }
+      }
+      await transactionDone(writing);
+      new BroadcastChannel("coresteady-outbox").postMessage({ reason: "synced-by-worker" });
+    }
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,166 @@
+"""`make bench`: how long the trainer's dashboard takes for 1,000 clients with about 20 sessions each, on SQLite.
+
+Prints figures and asserts nothing: the constant query count is asserted in tests/test_trainer.py; this shows the
+time a trainer would wait. Run with `python -m tests.bench [clients] [sessions per client]`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import event, insert
+from werkzeug.security import generate_password_hash
+
+from webapp import create_app
+from webapp.auth.models import User
+from webapp.content.loader import load_content
+from webapp.extensions import db
+from webapp.programs.models import Assignment
+from webapp.programs.services import starter_program
+from webapp.sessions.models import CheckIn, CompletedSession, RedFlagScreen, SessionExercise
+from webapp.sessions.schedule import Plan
+from webapp.timeutil import utcnow
+from webapp.trainer import dashboard
+
+PASSWORD = "bench-password-123"
+RUNS = 5
+
+
+def build(clients: int, per_client: int) -> tuple[int, int]:
+    """One trainer and their clients, written in bulk: returns (trainer id, sessions written)."""
+    password_hash = generate_password_hash(PASSWORD)
+    trainer = User(email="coach@bench.example", name="Bench Coach", role="trainer", password_hash=password_hash)
+    db.session.add(trainer)
+    db.session.commit()
+    db.session.execute(
+        insert(User),
+        [
+            {"email": f"client{n}@bench.example", "name": f"Client {n:04}", "role": "client",
+             "password_hash": password_hash, "trainer_id": trainer.id, "timezone": "UTC"}
+            for n in range(clients)
+        ],
+    )  # fmt: skip
+    client_ids = list(db.session.execute(db.select(User.id).where(User.trainer_id == trainer.id)).scalars())
+    program = starter_program("core-foundations")
+    today = utcnow().date()
+    start = today - timedelta(days=today.weekday()) - timedelta(weeks=program_weeks(program) - 1)
+    plan = Plan(program, start)
+    db.session.execute(
+        insert(Assignment),
+        [{"client_id": cid, "family": program.family, "program_id": program.id, "start_date": start,
+          "assigned_by_id": trainer.id} for cid in client_ids],
+    )  # fmt: skip
+    # Every other day, planned or not (a session on a rest day still counts), back from yesterday.
+    days = sorted(today - timedelta(days=2 * n + 1) for n in range(per_client))
+    sessions, exercises, checks, screens = [], [], [], []
+    session_id = 0
+    for index, cid in enumerate(client_ids):
+        # Every fifth client went quiet a while ago; the others vary a little so the flags vary too.
+        own_days = days[: max(1, len(days) - 6)] if index % 5 == 0 else days
+        for number, day in enumerate(own_days):
+            session_id += 1
+            routine = plan.routine_on(day) or program.weeks[0].routines[0]
+            end = datetime.combine(day, clock(8, 0), UTC)
+            pain = 3 + (index + number) % 4
+            sessions.append({
+                "id": session_id, "uuid": str(uuid.uuid4()), "user_id": cid, "routine_id": routine.id,
+                "program_id": program.id, "started_at": end - timedelta(minutes=20), "completed_at": end,
+                "local_date": day, "pain_before": pain, "pain_after": min(10, pain + index % 3 - 1),
+                "effort": 3 + index % 5, "notes": "", "content_hash": "0" * 64, "received_at": end,
+            })  # fmt: skip
+            for position, item in enumerate(routine.items):
+                exercises.append({
+                    "session_id": session_id, "position": position, "exercise_id": item.exercise_id,
+                    "sets_done": item.sets, "reps_done": item.reps, "hold_seconds": item.hold_seconds,
+                    "painful": (index + number + position) % 97 == 0,
+                })  # fmt: skip
+            checks.append({"user_id": cid, "kind": "next-day", "pain": pain, "session_id": session_id,
+                           "created_at": end + timedelta(days=1)})  # fmt: skip
+        checks.append({"user_id": cid, "kind": "baseline", "pain": 4, "session_id": None,
+                       "created_at": datetime.combine(start, clock(7, 0), UTC)})  # fmt: skip
+        outcome = "same-day" if index % 50 == 0 else "clear"
+        screens.append({"user_id": cid, "answers": {"ticked": [], "confirmed": False}, "outcome": outcome,
+                        "created_at": datetime.combine(start, clock(7, 0), UTC)})  # fmt: skip
+    for table, rows in ((CompletedSession, sessions), (SessionExercise, exercises), (CheckIn, checks),
+                        (RedFlagScreen, screens)):  # fmt: skip
+        db.session.execute(insert(table), rows)
+    db.session.commit()
+    return trainer.id, len(sessions)
+
+
+def program_weeks(program) -> int:
+    return len(program.weeks)
+
+
+def timed(action, engine) -> tuple[float, int]:
+    statements = []
+
+    def remember(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", remember)
+    started = time.perf_counter()
+    try:
+        action()
+    finally:
+        elapsed = time.perf_counter() - started
+        event.remove(engine, "before_cursor_execute", remember)
+    return elapsed * 1000, len(statements)
+
+
+def report(label: str, runs: list[tuple[float, int]]) -> None:
+    times = [ms for ms, _ in runs]
+    print(f"  {label:<34} median {statistics.median(times):7.0f} ms   best {min(times):7.0f} ms   "
+          f"queries {runs[-1][1]}")  # fmt: skip
+
+
+def main(clients: int = 1000, per_client: int = 20) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
+                          "WTF_CSRF_ENABLED": False, "CONTENT_AUTO_RELOAD": False})  # fmt: skip
+        with app.app_context():
+            upgrade()
+            load_content()
+            started = time.perf_counter()
+            trainer_id, written = build(clients, per_client)
+            print(f"Dashboard bench on SQLite: {clients} clients, {written} sessions "
+                  f"(written in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+            engine = db.engine
+            trainer = db.session.get(User, trainer_id)
+            rows = dashboard.client_rows(trainer)
+            flagged = sum(1 for r in rows if r.concerns)
+            print(f"  {len(rows)} rows, {flagged} flagged, {sum(1 for r in rows if r.ready)} ready to progress")
+            report("rules only (client_rows)", [timed(lambda: dashboard.client_rows(trainer), engine)
+                                                for _ in range(RUNS)])  # fmt: skip
+        http = app.test_client()
+        http.post("/auth/login", data={"email": "coach@bench.example", "password": PASSWORD})
+        for label, path in (("GET /trainer/ (whole page)", "/trainer/"),
+                            ("GET /trainer/?show=flagged", "/trainer/?show=flagged"),
+                            ("GET /api/v1/trainer/clients", "/api/v1/trainer/clients")):  # fmt: skip
+            runs = []
+            for _ in range(RUNS):
+                response = None
+
+                def fetch(path=path):
+                    nonlocal response
+                    response = http.get(path)
+
+                runs.append(timed(fetch, engine))
+                assert response.status_code == 200, response.status_code
+            report(label, runs)
+            print(f"  {'':34} {len(response.get_data()) / 1024:.0f} KB")
+        with app.app_context():
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main(*(int(arg) for arg in sys.argv[1:3]))

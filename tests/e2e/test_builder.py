@@ -1,0 +1,119 @@
+"""A trainer builds a four-week program on a phone, reorders it by dragging and by buttons, and assigns it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from playwright.sync_api import expect
+
+from webapp.extensions import db
+from webapp.programs.models import WEEKDAYS, Assignment, Program
+from webapp.sessions import services as records
+from webapp.timeutil import zone
+
+from ..factories import make_user
+from .conftest import login, screenshot
+
+
+@pytest.fixture
+def people(app):
+    """Casey the trainer and Alex, Casey's client, who has finished onboarding and has no program yet."""
+    with app.app_context():
+        coach = make_user("coach@example.com", role="trainer", name="Casey Coach")
+        alex = make_user("alex@example.com", name="Alex Morgan", trainer=coach)
+        client = db.session.merge(alex)
+        records.record_screen(client, [], confirmed=False)
+        records.record_about(client, "4", [("Putting on socks", "5")], ["mon", "wed", "fri"], "07:30")
+        records.finish_onboarding(client)
+        return {"coach": coach, "alex": alex}
+
+
+def names_in(week):
+    return [name.strip() for name in week.locator("[data-item]").evaluate_all("els => els.map(e => e.dataset.name)")]
+
+
+def drag(page, handle, target):
+    """Press on the handle, move over the target's upper part in small steps, let go: as a finger would."""
+    # Both on screen at once: the target just below the sticky header.
+    target.evaluate("el => { el.scrollIntoView({block: 'start'}); window.scrollBy(0, -90); }")
+    start = handle.bounding_box()
+    end = target.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + 12, steps=12)
+    page.mouse.up()
+
+
+def test_a_trainer_builds_reorders_and_assigns_a_four_week_program_on_a_phone(
+    live_server, page, context, app, people
+):
+    today = WEEKDAYS[datetime.now(zone("Europe/London")).weekday()]
+    login(page, live_server.url, "coach@example.com")
+    page.goto(f"{live_server.url}/trainer/programs/")
+    page.get_by_role("link", name="New blank program").click()
+    page.fill("#name", "Steady back, four weeks")
+    # The routine falls on today, so the client sees it on Today straight after.
+    day = page.locator(f"#w0-r0-day-{today}")
+    if not day.is_checked():
+        day.check()
+
+    for exercise in ("Bird dog", "Glute bridge", "Dead bug"):
+        page.select_option("#w0-r0-add", label=exercise)
+        page.get_by_role("button", name="Add to Routine A, week 1").click()
+        page.wait_for_selector(f"text=Added {exercise} to Routine A, week 1.")
+    assert page.locator("#w0-r0-x0-sets").is_visible()
+
+    for copies in range(1, 4):
+        page.get_by_role("button", name="Duplicate week 1").click()
+        page.wait_for_selector(f"text=Week 1 copied as week 2.")
+        assert page.locator("details.week").count() == copies + 1
+
+    # Week 4 progresses: the glute bridge gets more repetitions.
+    page.locator("#w3-summary").click()
+    page.fill("#w3-r0-x1-reps", "12")
+
+    week1 = page.locator("#w0")
+    assert names_in(week1) == ["Bird dog", "Glute bridge", "Dead bug"]
+    drag(page, week1.locator("#w0-r0-x2 [data-drag-handle]"), week1.locator("#w0-r0-x1"))
+    assert names_in(week1) == ["Bird dog", "Dead bug", "Glute bridge"]
+    expect(page.locator("[data-announce]")).to_have_text("Moved Dead bug to position 2")
+    page.get_by_role("button", name="Move Dead bug up").first.click()
+    assert names_in(week1) == ["Dead bug", "Bird dog", "Glute bridge"]
+    expect(page.locator("[data-announce]")).to_have_text("Moved Dead bug to position 1")
+    # At the top its Up button is spent, so the focus moves to Down rather than being lost.
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move Dead bug down"
+    assert page.locator("[data-unsaved]").is_visible()
+    screenshot(page, "builder-phone")
+
+    page.get_by_role("button", name="Save program", exact=True).click()
+    page.wait_for_selector("text=Saved Steady back, four weeks.")
+    with app.app_context():
+        program = db.session.execute(db.select(Program).where(Program.name == "Steady back, four weeks")).scalar_one()
+        assert len(program.weeks) == 4
+        assert [i.exercise.slug for i in program.weeks[0].routines[0].items] == ["dead-bug", "bird-dog", "glute-bridge"]
+        assert [i.exercise.slug for i in program.weeks[3].routines[0].items] == ["bird-dog", "glute-bridge", "dead-bug"]
+        assert program.weeks[3].routines[0].items[1].reps == 12
+        assert program.weeks[0].routines[0].items[1].reps != 12
+        program_id = program.id
+
+    page.goto(f"{live_server.url}/trainer/programs/{program_id}/assign")
+    page.get_by_label("Alex Morgan").check()
+    page.get_by_role("button", name="Assign program").click()
+    page.wait_for_selector("text=assigned to Alex Morgan")
+    with app.app_context():
+        assignment = db.session.execute(db.select(Assignment)).scalar_one()
+        assert assignment.program_id == program_id and assignment.client_id == people["alex"].id
+
+    context.clear_cookies()
+    login(page, live_server.url, "alex@example.com")
+    page.goto(f"{live_server.url}/")
+    card = page.locator(".today-card")
+    assert "Routine A" in card.inner_text()
+    assert [t.strip() for t in card.locator(".routine-preview li").all_inner_texts()] == [
+        "Dead bug",
+        "Bird dog",
+        "Glute bridge",
+    ]
+    screenshot(page, "builder-client-today")
+    assert context.console_errors == []

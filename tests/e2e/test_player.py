@@ -1,0 +1,466 @@
+"""The guided player in a phone-sized Chromium, its clock run forward instead of waiting out a routine."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+
+from webapp.extensions import db
+from webapp.programs.services import assign, starter_program
+from webapp.sessions import services as records
+from webapp.sessions.rules import traffic_light
+from webapp.timeutil import utcnow
+
+from .conftest import ARTIFACTS, PHONE, login
+
+ILLUSTRATIONS = "/static/img/exercises/"
+OUTBOX = "/static/js/outbox.js"
+# Records what the page asks the voice and the vibration motor to do, without either being there.
+RECORD_CUES = """
+(() => {
+  const said = [];
+  const buzzed = [];
+  Object.defineProperty(window, "__cues", { value: { said, buzzed } });
+  if (window.speechSynthesis) {
+    window.speechSynthesis.speak = (utterance) => said.push(utterance.text);
+  }
+  navigator.vibrate = (pattern) => { buzzed.push(pattern); return true; };
+})();
+"""
+
+
+@pytest.fixture
+def errors(page):
+    """Console errors, except illustrations that are not drawn yet (they 404 until their SVG lands)."""
+    found = []
+
+    def record(message):
+        if message.type != "error":
+            return
+        if ILLUSTRATIONS in (message.location or {}).get("url", ""):
+            return
+        found.append(message.text)
+
+    page.on("console", record)
+    page.on("pageerror", lambda error: found.append(str(error)))
+    return found
+
+
+@pytest.fixture
+def alex(app, alex):
+    """The conftest's Alex, past the safety screen and onboarding, as anyone who reaches the player is."""
+    with app.app_context():
+        client = db.session.merge(alex)
+        records.record_screen(client, [], False)
+        records.finish_onboarding(client)
+        db.session.refresh(client)
+        db.session.expunge(client)
+    return client
+
+
+@pytest.fixture
+def alex_on_core_foundations(app, alex):
+    """Alex moved on to Core foundations, whose abdominal brace has an easier version."""
+    with app.app_context():
+        client = db.session.merge(alex)
+        assign(client, starter_program("core-foundations"), (utcnow() - timedelta(days=8)).date())
+        db.session.expunge_all()
+    return alex
+
+
+def screen(page, name):
+    return page.locator(f'[data-screen="{name}"]')
+
+
+def open_player(page, base_url: str, with_exercise: str | None = None) -> dict:
+    """Log in, find the routine in the plan, open its player; the page's clock is ours from the start."""
+    # An hour back, so a session finished after running the clock forward never lies in the future.
+    page.clock.install(time=datetime.now() - timedelta(hours=1))
+    login(page, base_url)
+    plan = page.request.get(f"{base_url}/api/v1/plan").json()
+    routine = next(
+        r for r in plan["routines"] if with_exercise is None or any(e["slug"] == with_exercise for e in r["exercises"])
+    )
+    page.goto(f"{base_url}/routines/{routine['id']}/play")
+    page.locator('[data-screen="start"]:not([hidden]), [data-screen="resume"]:not([hidden])').wait_for()
+    return routine
+
+
+def player_data(page) -> dict:
+    return json.loads(page.locator("#player-data").text_content())
+
+
+def start(page, pain_before: int = 3):
+    page.check(f'input[name="pain_before"][value="{pain_before}"]')
+    page.get_by_role("button", name="Start").click()
+    screen(page, "play").wait_for()
+
+
+def run_until_rating(page, limit_minutes: int = 30):
+    for _ in range(limit_minutes * 2):
+        if screen(page, "rating").is_visible():
+            return
+        page.clock.run_for(30_000)
+    raise AssertionError("the routine never reached the rating screen")
+
+
+def rate(page, pain_after: int, effort: int, painful: tuple[str, ...] = (), notes: str = ""):
+    page.check(f'input[name="pain_after"][value="{pain_after}"]')
+    page.check(f'input[name="effort"][value="{effort}"]')
+    for name in painful:
+        screen(page, "rating").get_by_label(name, exact=True).check()
+    if notes:
+        page.fill("#notes", notes)
+    page.get_by_role("button", name="Save").click()
+    screen(page, "outcome").wait_for()
+
+
+def outbox(page) -> list[dict]:
+    # The player has already loaded this module, so importing it again needs no network.
+    return page.evaluate(f"async () => (await import('{OUTBOX}')).listOutbox()")
+
+
+def saved_session(page) -> dict:
+    """The saved session wherever it is now: still in the outbox, or already taken up by the server."""
+    found = page.wait_for_function(
+        f"""async () => {{
+            const queued = await (await import('{OUTBOX}')).listOutbox();
+            if (queued.length) return queued[0].payload;
+            const answer = await fetch('/api/v1/sessions', {{ credentials: 'same-origin' }});
+            const sessions = answer.ok ? (await answer.json()).sessions : [];
+            return sessions[0] || false;
+        }}""",
+        polling=200,
+        timeout=10_000,
+    )
+    return found.json_value()
+
+
+def shown(page, selector: str) -> str:
+    return " ".join(page.locator(selector).text_content().split())
+
+
+def test_a_whole_routine_offline_ends_in_the_outbox_with_red_advice(live_server, context, page, alex, errors):
+    routine = open_player(page, live_server.url)
+    data = player_data(page)
+    # As on a phone: the app says it is ready for offline use, then the signal goes.
+    page.wait_for_function("() => document.documentElement.dataset.offlineReady === 'true'", timeout=15_000)
+    context.set_offline(True)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    start(page, pain_before=4)
+    assert shown(page, "[data-phase-label]") == "Get ready"
+    assert shown(page, "[data-name]") == data["exercises"][0]["name"]
+    assert page.evaluate("document.body.dataset.playing") == "true"
+    run_until_rating(page)
+    assert page.evaluate("document.body.dataset.playing") is None
+
+    first, second = data["exercises"][0]["name"], data["exercises"][1]["name"]
+    rate(page, pain_after=7, effort=6, painful=(second,), notes="Stiff <b>morning</b>")
+    assert "Saved on this phone" in shown(page, '[data-screen="outcome"]')
+    assert shown(page, "[data-light-headline]") == "Ease off next time"
+    assert "Red" in shown(page, "[data-light-name]")
+    assert page.locator("[data-light]").get_attribute("data-light") == "red"
+    assert f"{second} hurt" in shown(page, "[data-hint-list]")
+
+    [item] = outbox(page)
+    session = item["payload"]
+    assert item["state"] == "pending" and item["id"] == session["id"]
+    assert session["routine_id"] == routine["id"] and session["user_id"] == alex.id
+    assert (session["pain_before"], session["pain_after"], session["effort"]) == (4, 7, 6)
+    assert session["notes"] == "Stiff <b>morning</b>"
+    assert datetime.fromisoformat(session["completed_at"]) > datetime.fromisoformat(session["started_at"])
+    done = {e["exercise"]: e for e in session["exercises"]}
+    assert [e["exercise"] for e in session["exercises"]] == [e["slug"] for e in data["exercises"]]
+    for planned in data["exercises"]:
+        sides = 2 if planned["per_side"] else 1
+        got = done[planned["slug"]]
+        assert got["sets_done"] == planned["sets"], planned["slug"]
+        assert got["reps_done"] == planned["sets"] * planned["reps"] * sides, planned["slug"]
+        assert got["hold_seconds"] == (planned["hold_seconds"] if planned["kind"] == "hold" else 0)
+        assert got["painful"] == (planned["name"] == second)
+    assert first != second
+    # Nothing but pictures went over the network while the routine ran and was saved.
+    assert [url for url in requests if ILLUSTRATIONS not in url] == []
+    # Finished and saved: nothing is left to resume.
+    context.set_offline(False)
+    page.reload()
+    screen(page, "start").wait_for()
+    assert errors == []
+
+
+def test_ending_early_with_little_pain_is_green_and_suggests_the_easier_version(
+    live_server, page, alex_on_core_foundations, errors
+):
+    open_player(page, live_server.url, with_exercise="abdominal-brace")
+    data = player_data(page)
+    brace = next(e for e in data["exercises"] if e["slug"] == "abdominal-brace")
+    start(page)
+    page.clock.run_for(20_000)
+    page.get_by_role("button", name="End early").click()
+    page.get_by_role("button", name="Yes, end and rate").click()
+    screen(page, "rating").wait_for()
+    rate(page, pain_after=2, effort=3, painful=(brace["name"],))
+
+    assert shown(page, "[data-light-headline]") == "Carry on"
+    assert "Green" in shown(page, "[data-light-name]")
+    hint = page.locator("[data-hint-list] li")
+    assert "Next time try" in hint.inner_text()
+    assert hint.get_by_role("link").get_attribute("href") == brace["easier"]["url"]
+    session = saved_session(page)
+    assert session["pain_after"] == 2
+    assert sum(e["reps_done"] for e in session["exercises"]) >= 1
+    assert errors == []
+
+
+def test_pause_stops_the_clock_and_resume_carries_on(live_server, page, alex, errors):
+    open_player(page, live_server.url)
+    start(page)
+    page.clock.run_for(3_000)
+    page.get_by_role("button", name="Pause").click()
+    assert page.evaluate("document.body.dataset.playing") is None
+    held = shown(page, "[data-time]")
+    page.clock.run_for(20_000)
+    assert shown(page, "[data-time]") == held
+    assert page.locator("[data-paused-note]").first.is_visible()
+
+    page.get_by_role("button", name="Resume").click()
+    assert page.evaluate("document.body.dataset.playing") == "true"
+    page.clock.run_for(2_000)
+    assert shown(page, "[data-time]") != held
+    assert errors == []
+
+
+def test_skip_and_back_move_between_exercises(live_server, page, alex, errors):
+    open_player(page, live_server.url)
+    names = [e["name"] for e in player_data(page)["exercises"]]
+    start(page)
+    assert shown(page, "[data-name]") == names[0]
+
+    page.get_by_role("button", name="Skip", exact=True).click()
+    assert shown(page, "[data-name]") == names[1]
+    assert shown(page, "[data-progress]") == f"Exercise 2 of {len(names)}"
+    assert shown(page, "[data-next]") == f"Next: {names[1]}"
+    page.get_by_role("button", name="Skip", exact=True).click()
+    assert shown(page, "[data-name]") == names[2]
+    page.get_by_role("button", name="Back").click()
+    assert shown(page, "[data-name]") == names[1]
+
+    page.get_by_role("button", name="Skip rest").click()
+    assert shown(page, "[data-phase-label]") == "Get ready"
+    assert shown(page, "[data-name]") == names[1]
+    assert errors == []
+
+
+def test_a_reload_mid_routine_resumes_at_the_same_exercise_and_set(live_server, page, alex, errors):
+    open_player(page, live_server.url)
+    data = player_data(page)
+    per_side = next(i for i, e in enumerate(data["exercises"]) if e["per_side"])
+    start(page, pain_before=5)
+    for _ in range(per_side):
+        page.get_by_role("button", name="Skip", exact=True).click()
+    page.clock.run_for(30_000)
+    before = {key: shown(page, f"[data-{key}]") for key in ("name", "count")}
+    assert before["name"] == data["exercises"][per_side]["name"]
+    assert "Left side" in before["count"]
+
+    page.reload()
+    screen(page, "resume").wait_for()
+    assert before["name"] in shown(page, "[data-resume-summary]")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "player-resume.png"))
+    page.get_by_role("button", name="Resume where you stopped").click()
+    assert shown(page, "[data-phase-label]") == "Get ready"
+    assert shown(page, "[data-name]") == before["name"]
+    page.clock.run_for(10_500)
+    assert shown(page, "[data-phase-label]") in {"Hold", "Move", "Return"}
+    assert shown(page, "[data-count]") == before["count"]
+
+    # The pain given before the break is the one that is saved.
+    page.get_by_role("button", name="End early").click()
+    page.get_by_role("button", name="Yes, end and rate").click()
+    rate(page, pain_after=3, effort=4)
+    assert saved_session(page)["pain_before"] == 5
+    assert errors == []
+
+
+def test_voice_and_vibration_switches_are_remembered_and_obeyed(live_server, context, page, alex, errors):
+    context.add_init_script(RECORD_CUES)
+    open_player(page, live_server.url)
+    first = player_data(page)["exercises"][0]
+    speech = page.get_by_role("switch", name="Spoken cues")
+    vibration = page.get_by_role("switch", name="Vibration")
+    assert speech.is_checked() and vibration.is_checked()
+
+    start(page)
+    page.clock.run_for(11_000)
+    cues = page.evaluate("window.__cues")
+    assert any(first["name"] in text and first["cue"] in text for text in cues["said"])
+    assert {"3", "2", "1"} <= set(cues["said"])
+    assert cues["buzzed"]
+
+    page.reload()
+    page.get_by_role("button", name="Start over").click()
+    speech.uncheck()
+    page.reload()
+    screen(page, "start").wait_for()
+    assert not speech.is_checked() and vibration.is_checked()
+    vibration.uncheck()
+    page.reload()
+    screen(page, "start").wait_for()
+    assert not speech.is_checked() and not vibration.is_checked()
+
+    start(page)
+    page.clock.run_for(20_000)
+    assert page.evaluate("window.__cues") == {"said": [], "buzzed": []}
+    assert errors == []
+
+
+ENGINE_STORY = """async () => {
+    const { Engine, buildSteps, GET_READY_MS, FIRST_GET_READY_MS, RELAX_MS, CHANGEOVER_MS } =
+        await import('/static/js/player/engine.js');
+    const routine = [
+        { kind: 'hold', sets: 2, reps: 2, hold_seconds: 4, rest_seconds: 10, per_side: true },
+        { kind: 'reps', sets: 1, reps: 3, rep_seconds: 2, rest_seconds: 0, per_side: false },
+    ];
+    const phases = buildSteps(routine).map(
+        (s) => `${s.phase}:${s.exercise}:${s.set}:${s.side ?? '-'}:${s.rep}:${s.duration}`);
+    const engine = new Engine(routine);
+    const seen = [];
+    engine.start();
+    engine.tick(FIRST_GET_READY_MS + 1000);
+    seen.push(`${engine.step.phase} ${engine.remaining}`);
+    engine.pause();
+    engine.tick(60000);
+    seen.push(`${engine.step.phase} ${engine.remaining}`);
+    engine.resume();
+    const saved = JSON.parse(JSON.stringify(engine.serialise()));
+    const copy = new Engine(routine);
+    const restored = copy.restore(saved);
+    seen.push(`${copy.step.phase} ${copy.step.duration} then ${copy.steps[copy.index].phase}`);
+    engine.skip();
+    seen.push(`${engine.step.phase}:${engine.step.exercise}`);
+    engine.back();
+    seen.push(`${engine.step.phase}:${engine.step.exercise}`);
+    engine.tick(10 * 60000);
+    return { phases, seen, restored, finished: engine.finished, counts: engine.counts(),
+             other: new Engine(routine.slice(1)).restore(saved),
+             constants: [GET_READY_MS, FIRST_GET_READY_MS, RELAX_MS, CHANGEOVER_MS] };
+}"""
+
+
+def test_the_engine_builds_steps_and_counts_what_was_done(live_server, page):
+    page.goto(f"{live_server.url}/auth/login")
+    story = page.evaluate(ENGINE_STORY)
+    ready, first, relax, changeover = story["constants"]
+    assert story["phases"] == [
+        f"get-ready:0:1:left:0:{first}",
+        "hold:0:1:left:1:4000",
+        f"relax:0:1:left:1:{relax}",
+        "hold:0:1:left:2:4000",
+        f"get-ready:0:1:right:0:{ready}",
+        "hold:0:1:right:1:4000",
+        f"relax:0:1:right:1:{relax}",
+        "hold:0:1:right:2:4000",
+        "rest:0:2:left:0:10000",
+        "hold:0:2:left:1:4000",
+        f"relax:0:2:left:1:{relax}",
+        "hold:0:2:left:2:4000",
+        f"get-ready:0:2:right:0:{ready}",
+        "hold:0:2:right:1:4000",
+        f"relax:0:2:right:1:{relax}",
+        "hold:0:2:right:2:4000",
+        f"rest:1:1:-:0:{changeover}",
+        f"get-ready:1:1:-:0:{ready}",
+        "rep:1:1:-:1:2000",
+        "rep:1:1:-:2:2000",
+        "rep:1:1:-:3:2000",
+    ]
+    assert story["seen"] == [
+        "hold 3000",  # a second into the first hold
+        "hold 3000",  # a paused minute changes nothing
+        f"get-ready {first} then hold",  # picked up after a break: a get-ready, then the same hold
+        "rest:1",  # skip: on to the next exercise, which starts with its changeover
+        "get-ready:0",  # back: to the start of the one before
+    ]
+    assert story["restored"] is True and story["other"] is False
+    assert story["finished"] is True
+    assert story["counts"] == [{"sets_done": 2, "reps_done": 8}, {"sets_done": 1, "reps_done": 3}]
+
+
+def test_the_players_traffic_light_agrees_with_the_servers(live_server, page, alex):
+    open_player(page, live_server.url)
+    lights = page.evaluate(
+        """async () => {
+            const { lightFor } = await import('/static/js/player/rating.js');
+            const rules = JSON.parse(document.getElementById('player-data').textContent).rules;
+            return Array.from({ length: 11 }, (_, pain) => lightFor(pain, rules));
+        }"""
+    )
+    assert lights == [traffic_light(pain) for pain in range(11)]
+
+
+def within_reach(page, selectors: tuple[str, ...]):
+    """Each element is on screen without scrolling, and every visible button is big enough for a thumb."""
+    for selector in selectors:
+        box = page.locator(selector).bounding_box()
+        assert box and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], selector
+    for button in page.locator('[data-screen="play"] button:visible').all():
+        assert button.bounding_box()["height"] >= 56, button.text_content()
+
+
+def test_every_screen_reads_at_arms_length_on_a_phone(live_server, page, alex, errors):
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    def shot(name):
+        page.screenshot(path=str(ARTIFACTS / f"player-{name}.png"))
+
+    open_player(page, live_server.url)
+    shot("1-start")
+    page.check('input[name="pain_before"][value="7"]')
+    assert page.locator("[data-high-pain]").is_visible()
+    shot("1-start-high-pain")
+    page.check('input[name="pain_before"][value="3"]')
+    assert not page.locator("[data-high-pain]").is_visible()
+    page.get_by_role("button", name="Start").click()
+    glance = ("[data-phase-label]", "[data-time]", "[data-name]", "[data-cue]", '[data-action="pause"]')
+    page.clock.run_for(2_000)
+    within_reach(page, glance)
+    shot("2-get-ready")
+    page.clock.run_for(12_000)
+    assert shown(page, "[data-phase-label]") in {"Move", "Return"}
+    within_reach(page, glance)
+    shot("3-rep")
+    page.get_by_role("button", name="Skip", exact=True).click()
+    page.clock.run_for(3_000)
+    within_reach(page, (*glance, "[data-next]", '[data-action="skip-rest"]'))
+    shot("4-rest")
+    page.get_by_role("button", name="Skip", exact=True).click()
+    page.get_by_role("button", name="Skip rest").click()
+    page.clock.run_for(6_500)
+    assert shown(page, "[data-phase-label]") == "Hold"
+    within_reach(page, glance)
+    shot("5-hold")
+    page.get_by_role("button", name="Pause").click()
+    assert shown(page, "[data-phase-label]") == "Paused"
+    within_reach(page, ("[data-paused-note]", '[data-action="pause"]'))
+    shot("6-paused")
+    page.get_by_role("button", name="End early").click()
+    shot("7-end-early")
+    page.get_by_role("button", name="Yes, end and rate").click()
+    screen(page, "rating").wait_for()
+    shot("8-rating")
+    page.check('input[name="pain_after"][value="5"]')
+    page.check('input[name="effort"][value="7"]')
+    assert shown(page, "[data-effort-word]") == "7: Hard: a few more would be tough"
+    screen(page, "rating").get_by_label("Knee rolls", exact=True).check()
+    page.fill("#notes", "Felt a twinge on the left.")
+    assert shown(page, "[data-notes-count]") == "26 of 2,000 characters"
+    page.get_by_role("button", name="Save").click()
+    screen(page, "outcome").wait_for()
+    assert shown(page, "[data-light-headline]") == "Stay at this level"
+    shot("9-outcome")
+    assert errors == []

@@ -1,0 +1,31 @@
+"""The OpenAPI document names every /api/v1 route, so tools outside the project can rely on it."""
+
+from __future__ import annotations
+
+import re
+
+
+def test_openapi_lists_every_api_route(app, client, auth, users):
+    assert client.get("/api/v1/openapi.json").status_code == 401
+    auth.login()
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    documented = {(path, method) for path, ops in document["paths"].items() for method in ops}
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1/"):
+            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert (path, method.lower()) in documented, (path, method)
+
+
+def test_openapi_describes_the_sync_contract(client, auth, users):
+    auth.login()
+    document = client.get("/api/v1/openapi.json").get_json()
+    post = document["paths"]["/api/v1/sessions"]["post"]
+    batch = post["requestBody"]["content"]["application/json"]["schema"]
+    assert batch["properties"]["sessions"]["maxItems"] == 100
+    item = batch["properties"]["sessions"]["items"]
+    assert {"id", "routine_id", "started_at", "completed_at", "pain_before", "pain_after", "effort"} <= set(
+        item["required"]
+    )
+    assert {"400", "401", "413"} <= set(post["responses"])

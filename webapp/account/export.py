@@ -1,0 +1,289 @@
+"""Everything a user owns, as one JSON document or as a spreadsheet of their sessions."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm import selectinload
+
+from ..auth.models import User
+from ..content.models import Exercise
+from ..content.services import exercise_payload
+from ..extensions import db
+from ..programs.models import Assignment, Program, ProgramWeek, Routine, RoutineExercise
+from ..programs.services import program_payload
+from ..sessions.models import CheckIn, CompletedSession, FunctionActivity, Profile, RedFlagScreen, SessionExercise
+from ..timeutil import utcnow
+from ..trainer.models import Invite, TrainerComment
+
+FORMAT = "coresteady-export"
+FORMAT_VERSION = 1
+
+CSV_HEADER = [
+    "completed_at_utc",
+    "local_date",
+    "routine",
+    "program",
+    "pain_before",
+    "pain_after",
+    "effort",
+    "notes",
+    "exercise",
+    "sets_done",
+    "reps_done",
+    "hold_seconds",
+    "painful",
+]
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def iso_date(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def export_filename(extension: str, now: datetime | None = None) -> str:
+    return f"coresteady-export-{(now or utcnow()):%Y-%m-%d}.{extension}"
+
+
+def _rows(query) -> list:
+    return list(db.session.execute(query).scalars())
+
+
+def sessions_of(user: User) -> list[CompletedSession]:
+    query = (
+        db.select(CompletedSession)
+        .where(CompletedSession.user_id == user.id)
+        .order_by(CompletedSession.completed_at, CompletedSession.id)
+        .options(
+            selectinload(CompletedSession.exercises).joinedload(SessionExercise.exercise),
+            selectinload(CompletedSession.routine),
+            selectinload(CompletedSession.program),
+        )
+    )
+    return _rows(query)
+
+
+def account_payload(user: User) -> dict:
+    trainer = db.session.get(User, user.trainer_id) if user.trainer_id else None
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.role,
+        "timezone": user.timezone,
+        "created_at": iso(user.created_at),
+        "last_login_at": iso(user.last_login_at),
+        "trainer": {"name": trainer.name, "email": trainer.email} if trainer else None,
+    }
+
+
+def profile_payload(profile: Profile | None) -> dict | None:
+    if profile is None:
+        return None
+    # The calendar token is left out: it is a key, and an export file travels further than the account.
+    return {
+        "preferred_days": [day for day in profile.preferred_days.split(",") if day],
+        "preferred_time": profile.preferred_time or None,
+        "onboarded_at": iso(profile.onboarded_at),
+        "has_calendar_link": bool(profile.calendar_token),
+        "trainer_note": profile.trainer_note,
+        "trainer_note_at": iso(profile.trainer_note_at),
+        "trainer_note_seen_at": iso(profile.trainer_note_seen_at),
+    }
+
+
+def session_payload(session: CompletedSession) -> dict:
+    return {
+        "id": session.uuid,
+        "routine": session.routine.name,
+        "routine_id": session.routine_id,
+        "program": session.program.name,
+        "program_id": session.program_id,
+        "started_at": iso(session.started_at),
+        "completed_at": iso(session.completed_at),
+        "local_date": iso_date(session.local_date),
+        "pain_before": session.pain_before,
+        "pain_after": session.pain_after,
+        "effort": session.effort,
+        "notes": session.notes,
+        "received_at": iso(session.received_at),
+        "exercises": [
+            {
+                "exercise": done.exercise.slug,
+                "name": done.exercise.name,
+                "sets_done": done.sets_done,
+                "reps_done": done.reps_done,
+                "hold_seconds": done.hold_seconds,
+                "painful": done.painful,
+            }
+            for done in session.exercises
+        ],
+    }
+
+
+def client_sections(user: User) -> dict:
+    screens = _rows(db.select(RedFlagScreen).where(RedFlagScreen.user_id == user.id).order_by(RedFlagScreen.id))
+    check_ins = _rows(db.select(CheckIn).where(CheckIn.user_id == user.id).order_by(CheckIn.id))
+    activities = _rows(
+        db.select(FunctionActivity)
+        .where(FunctionActivity.user_id == user.id)
+        .order_by(FunctionActivity.position, FunctionActivity.id)
+        .options(selectinload(FunctionActivity.ratings))
+    )
+    assignments = _rows(
+        db.select(Assignment)
+        .where(Assignment.client_id == user.id)
+        .order_by(Assignment.created_at, Assignment.id)
+        .options(selectinload(Assignment.program))
+    )
+    comments = _rows(db.select(TrainerComment).where(TrainerComment.client_id == user.id).order_by(TrainerComment.id))
+    sessions = sessions_of(user)
+    uuids = {session.id: session.uuid for session in sessions}
+    return {
+        "profile": profile_payload(db.session.get(Profile, user.id)),
+        "red_flag_screens": [
+            {"answers": screen.answers, "outcome": screen.outcome, "created_at": iso(screen.created_at)}
+            for screen in screens
+        ],
+        "check_ins": [
+            {
+                "kind": check.kind,
+                "pain": check.pain,
+                "session_id": uuids.get(check.session_id),
+                "created_at": iso(check.created_at),
+            }
+            for check in check_ins
+        ],
+        "function_activities": [
+            {
+                "name": activity.name,
+                "position": activity.position,
+                "ratings": [{"score": r.score, "rated_at": iso(r.rated_at)} for r in activity.ratings],
+            }
+            for activity in activities
+        ],
+        "assignments": [
+            {
+                "program": assignment.program.name,
+                "program_family": assignment.family,
+                "program_version": assignment.program.version,
+                "start_date": iso_date(assignment.start_date),
+                "is_active": assignment.is_active,
+                "assigned_by_trainer": assignment.assigned_by_id is not None,
+                "created_at": iso(assignment.created_at),
+                "ended_at": iso(assignment.ended_at),
+            }
+            for assignment in assignments
+        ],
+        "sessions": [session_payload(session) for session in sessions],
+        "trainer_comments": [
+            {"text": comment.text, "created_at": iso(comment.created_at), "seen_at": iso(comment.seen_at)}
+            for comment in comments
+        ],
+    }
+
+
+def custom_exercise_payload(exercise: Exercise) -> dict:
+    # The library's own shape, plus what only the exercise's author needs back.
+    return {
+        **exercise_payload(exercise),
+        "details": exercise.details,
+        "is_active": exercise.is_active,
+        "updated_at": iso(exercise.updated_at),
+    }
+
+
+def trainer_sections(user: User) -> dict:
+    programs = _rows(
+        db.select(Program)
+        .where(Program.owner_id == user.id)
+        .order_by(Program.family, Program.version)
+        .options(
+            selectinload(Program.weeks)
+            .selectinload(ProgramWeek.routines)
+            .selectinload(Routine.items)
+            .joinedload(RoutineExercise.exercise)
+        )
+    )
+    exercises = _rows(db.select(Exercise).where(Exercise.owner_id == user.id).order_by(Exercise.slug))
+    clients = _rows(db.select(User).where(User.trainer_id == user.id).order_by(User.name, User.id))
+    invites = _rows(db.select(Invite).where(Invite.trainer_id == user.id).order_by(Invite.id))
+    return {
+        "programs": [
+            {**program_payload(p), "is_current": p.is_current, "created_at": iso(p.created_at)} for p in programs
+        ],
+        "exercises": [custom_exercise_payload(exercise) for exercise in exercises],
+        # Who the trainer coaches, but none of the clients' health data: that is theirs to export.
+        "clients": [{"name": client.name, "email": client.email} for client in clients],
+        "invites": [
+            {
+                "email": invite.email,
+                "name": invite.name,
+                "created_at": iso(invite.created_at),
+                "expires_at": iso(invite.expires_at),
+                "used_at": iso(invite.used_at),
+                "revoked_at": iso(invite.revoked_at),
+            }
+            for invite in invites
+        ],
+    }
+
+
+def export_document(user: User, now: datetime | None = None) -> dict:
+    document = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": iso(now or utcnow()),
+        "account": account_payload(user),
+    }
+    document.update(trainer_sections(user) if user.is_trainer else client_sections(user))
+    return document
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def sessions_csv(user: User) -> str:
+    """One row per exercise done, and one row for a session without any; the first line is the header."""
+    out = io.StringIO()
+    # The byte-order mark makes spreadsheet programs read the file as UTF-8, so names with accents survive.
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for session in sessions_of(user):
+        common = [
+            iso(session.completed_at),
+            iso_date(session.local_date),
+            session.routine.name,
+            session.program.name,
+            session.pain_before,
+            session.pain_after,
+            session.effort,
+            session.notes,
+        ]
+        done_list = session.exercises or [None]
+        for done in done_list:
+            if done is None:
+                extra = ["", "", "", "", ""]
+            else:
+                extra = [
+                    done.exercise.name,
+                    done.sets_done,
+                    done.reps_done,
+                    done.hold_seconds,
+                    "yes" if done.painful else "no",
+                ]
+            writer.writerow([safe_cell(value) for value in common + extra])
+    return out.getvalue()

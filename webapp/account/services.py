@@ -1,0 +1,152 @@
+"""Account settings in plain functions: the profile, the time zone, reminder days and time, the calendar link."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime
+
+from ..auth.models import User
+from ..extensions import db
+from ..programs.models import WEEKDAYS
+from ..sessions.models import Profile
+from ..timeutil import is_known_zone, utcnow, zone
+
+# 36 random bytes make 48 URL-safe characters: the column's width, and far beyond guessing.
+TOKEN_BYTES = 36
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{48,}")
+TIME_PATTERN = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+# The zones most people pick; anyone else keeps theirs, since it is always added to the list.
+COMMON_ZONES = (
+    "UTC",
+    "Europe/London",
+    "Europe/Dublin",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Amsterdam",
+    "Europe/Madrid",
+    "Europe/Rome",
+    "Europe/Stockholm",
+    "Europe/Warsaw",
+    "Europe/Athens",
+    "Europe/Helsinki",
+    "Europe/Istanbul",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Africa/Nairobi",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Hong_Kong",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Australia/Perth",
+    "Australia/Brisbane",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+    "America/St_Johns",
+    "America/Halifax",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Mexico_City",
+    "America/Bogota",
+    "America/Sao_Paulo",
+    "America/Argentina/Buenos_Aires",
+)
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be saved; the message is safe to show."""
+
+
+def zone_label(name: str, now: datetime) -> str:
+    offset = now.astimezone(zone(name)).strftime("%z")
+    return f"{name.replace('_', ' ')} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def zone_choices(current: str, now: datetime | None = None) -> list[tuple[str, str]]:
+    """The common zones with their offset today, plus the user's own zone when it is not among them."""
+    now = now or utcnow()
+    names = list(COMMON_ZONES)
+    if current and current not in names and is_known_zone(current):
+        names.insert(0, current)
+    return [(name, zone_label(name, now)) for name in names]
+
+
+def profile_for(user: User) -> Profile:
+    """The user's profile, created empty on first need (onboarding fills it in, onboarded_at stays unset)."""
+    profile = db.session.get(Profile, user.id)
+    if profile is None:
+        profile = Profile(user_id=user.id, preferred_days="", preferred_time="", calendar_token="")
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def day_list(profile: Profile | None) -> list[str]:
+    if profile is None:
+        return []
+    return [day for day in profile.preferred_days.split(",") if day in WEEKDAYS]
+
+
+def update_settings(user: User, name: str, timezone: str, days: list[str] | None, at: str | None) -> None:
+    """Save what the account page sends; days and time only for clients. Raises SettingsError, writing nothing."""
+    name = (name or "").strip()
+    if not name:
+        raise SettingsError("Tell us what to call you.")
+    if not is_known_zone(timezone or ""):
+        raise SettingsError("Choose a time zone from the list.")
+    if user.is_client:
+        days = days or []
+        if any(day not in WEEKDAYS for day in days):
+            raise SettingsError("Choose days from the list.")
+        at = (at or "").strip()
+        if at and not TIME_PATTERN.fullmatch(at):
+            raise SettingsError("Give the time as hours and minutes, like 07:30.")
+    user.name = name[:80]
+    user.timezone = timezone
+    if user.is_client:
+        profile = profile_for(user)
+        # Stored in week order whatever order they were ticked in, as onboarding stores them.
+        profile.preferred_days = ",".join(day for day in WEEKDAYS if day in days)
+        profile.preferred_time = at
+    db.session.commit()
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def ensure_calendar_token(user: User) -> str:
+    """The client's calendar token, made on first need."""
+    profile = profile_for(user)
+    if not profile.calendar_token:
+        profile.calendar_token = new_calendar_token()
+        db.session.commit()
+    return profile.calendar_token
+
+
+def replace_calendar_token(user: User) -> str:
+    """A new token: the old feed URL stops working at once."""
+    profile = profile_for(user)
+    profile.calendar_token = new_calendar_token()
+    db.session.commit()
+    return profile.calendar_token
+
+
+def user_for_calendar_token(token: str) -> User | None:
+    # The empty default must never match, and a malformed token need not reach the database.
+    if not TOKEN_PATTERN.fullmatch(token or ""):
+        return None
+    query = db.select(User).join(Profile, Profile.user_id == User.id).where(Profile.calendar_token == token)
+    user = db.session.execute(query).scalars().first()
+    if user is None or not user.is_client:
+        return None
+    return user

@@ -1,0 +1,153 @@
+"""Account pages: settings, the private calendar feed, export and deletion of the user's data."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
+
+from ..auth.access import client_required
+from ..extensions import limiter
+from ..programs.services import active_assignment
+from ..security import log_event
+from ..sessions.schedule import plan_for, today_for
+from ..timeutil import utcnow
+from . import calendar, services
+from .deletion import delete_account, what_goes
+from .export import export_document, export_filename, sessions_csv
+from .forms import DeleteForm, SettingsForm
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+PREVIEW_EVENTS = 3
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _feed_events(user, plan):
+    profile = services.profile_for(user)
+    return calendar.planned_events(
+        plan,
+        user.timezone,
+        profile.preferred_time,
+        today_for(user.timezone, utcnow()),
+        lambda routine: url_for("sessions.play", routine_id=routine.id, _external=True),
+    )
+
+
+def _attachment(body: str, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Personal data: never kept by a shared cache or the browser's disk cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def index():
+    user = _user()
+    profile = services.profile_for(user) if user.is_client else None
+    form = SettingsForm(
+        data={
+            "name": user.name,
+            "timezone": user.timezone,
+            "preferred_days": services.day_list(profile),
+            "preferred_time": profile.preferred_time if profile else "",
+        },
+        zones=services.zone_choices(user.timezone),
+        for_client=user.is_client,
+    )
+    if form.validate_on_submit():
+        try:
+            services.update_settings(
+                user, form.name.data, form.timezone.data, form.preferred_days.data, form.preferred_time.data
+            )
+        except services.SettingsError as exc:
+            form.name.errors = [*form.name.errors, str(exc)]
+        else:
+            log_event("account_settings_changed", user_id=user.id)
+            flash("Your settings are saved.", "success")
+            return redirect(url_for("account.index"))
+    calendar_page = {}
+    if user.is_client:
+        token = services.ensure_calendar_token(user)
+        feed_url = url_for("account.calendar_feed", token=token, _external=True)
+        plan = plan_for(active_assignment(user))
+        calendar_page = {
+            "feed_url": feed_url,
+            # webcal:// opens the calendar app's own "subscribe" dialog on iPhone and Mac.
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+            "has_plan": plan is not None,
+            "link_news": request.args.get("link", ""),
+            "preview": _feed_events(user, plan)[:PREVIEW_EVENTS],
+        }
+    return render_template("account/index.html", form=form, calendar=calendar_page)
+
+
+@bp.post("/calendar/link")
+@client_required
+def calendar_link():
+    # The app-wide CSRF check has already vetted this POST; the action needs nothing else.
+    user = _user()
+    had_one = bool(services.profile_for(user).calendar_token)
+    services.replace_calendar_token(user)
+    log_event("calendar_link_replaced" if had_one else "calendar_link_created", user_id=user.id)
+    # Said next to the link rather than in a flash at the top, which the jump to #calendar would scroll past.
+    return redirect(url_for("account.index", link="replaced" if had_one else "new", _anchor="calendar"))
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    # No login: calendar apps cannot log in. The long random token is the secret.
+    user = services.user_for_calendar_token(token)
+    if user is None:
+        abort(404)
+    now = utcnow()
+    plan = plan_for(active_assignment(user))
+    body = calendar.render_calendar(_feed_events(user, plan), now, name=f"CoreSteady: {user.first_name}")
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="coresteady.ics"'
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+@bp.get("/export.json")
+@login_required
+def export_json():
+    user = _user()
+    log_event("account_exported", user_id=user.id, format="json")
+    body = json.dumps(export_document(user), ensure_ascii=False, indent=2)
+    return _attachment(body, "application/json", export_filename("json"))
+
+
+@bp.get("/export.csv")
+@login_required
+def export_csv():
+    user = _user()
+    log_event("account_exported", user_id=user.id, format="csv")
+    return _attachment(sessions_csv(user), "text/csv", export_filename("csv"))
+
+
+@bp.route("/delete", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+@login_required
+def delete():
+    user = _user()
+    form = DeleteForm()
+    if form.validate_on_submit():
+        if not user.check_password(form.password.data):
+            log_event("account_delete_refused", user_id=user.id)
+            form.password.errors = ["That is not your password. Nothing was deleted."]
+        else:
+            # Read before the delete: afterwards the row, and so these attributes, are gone.
+            user_id, role = user.id, user.role
+            counts = delete_account(user)
+            log_event("account_deleted", user_id=user_id, role=role, **counts)
+            logout_user()
+            flash("Your account and all its data are deleted. Thank you for using CoreSteady.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("account/delete.html", form=form, lines=what_goes(user))

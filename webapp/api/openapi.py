@@ -1,0 +1,123 @@
+"""GET /api/v1/openapi.json: the OpenAPI 3 description of every /api/v1 route, built from the URL map."""
+
+from __future__ import annotations
+
+import re
+
+from flask import current_app
+
+from ..sessions.sync import MAX_BATCH, SessionIn
+from . import bp
+
+ERROR = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {"error": {"type": "string"}, "message": {"type": "string"}},
+}
+RESULT = {
+    "type": "object",
+    "required": ["id", "status"],
+    "properties": {
+        "id": {"type": ["string", "null"]},
+        "status": {"enum": ["created", "duplicate", "conflict", "invalid"]},
+        "errors": {"type": "array", "items": {"type": "string"}},
+    },
+}
+LIST = {"type": "object"}
+
+
+def _error(description: str) -> dict:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+
+
+COMMON = {
+    "401": _error("Not signed in, or the login expired."),
+    "403": _error("Signed in without the role this route needs."),
+}
+
+
+def _session_batch_schema() -> dict:
+    item = SessionIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    return {
+        "type": "object",
+        "required": ["sessions"],
+        "additionalProperties": False,
+        "properties": {"sessions": {"type": "array", "maxItems": MAX_BATCH, "items": item}},
+    }
+
+
+def _operation(endpoint: str, method: str, view) -> dict:
+    doc = (view.__doc__ or "").strip().splitlines()
+    operation = {
+        "operationId": f"{endpoint.removeprefix('api.')}_{method.lower()}",
+        "summary": doc[0] if doc else endpoint,
+        "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": LIST}}}, **COMMON},
+    }
+    if method == "POST":
+        operation["responses"]["400"] = _error("Not JSON, not the documented shape, or a missing CSRF token.")
+        operation["responses"]["413"] = _error("The body is over 1 MB.")
+        operation["parameters"] = [
+            {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"},
+             "description": "The token from the page's <meta name=\"csrf-token\">."}
+        ]  # fmt: skip
+    if endpoint == "api.post_sessions":
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _session_batch_schema()}},
+        }
+        operation["responses"]["200"] = {
+            "description": "One result per session, in the order sent.",
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "properties": {"results": {"type": "array", "items": RESULT}}}
+                }
+            },
+        }
+    return operation
+
+
+def build_document() -> dict:
+    paths: dict[str, dict] = {}
+    for rule in current_app.url_map.iter_rules():
+        if not rule.rule.startswith(bp.url_prefix + "/"):
+            continue
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        view = current_app.view_functions[rule.endpoint]
+        entry = paths.setdefault(path, {})
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            operation = _operation(rule.endpoint, method, view)
+            for name in rule.arguments:
+                operation.setdefault("parameters", []).append(
+                    {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+                )
+            if method == "GET" and "page" in (view.__doc__ or "") + rule.endpoint:
+                operation.setdefault("parameters", []).append(
+                    {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}}
+                )
+            entry[method.lower()] = operation
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "CoreSteady API",
+            "version": "1",
+            "description": "Every route needs a signed-in session cookie; writes also need the X-CSRFToken header.",
+        },
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "schemas": {
+                "Error": ERROR,
+                **SessionIn.model_json_schema(ref_template="#/components/schemas/{model}").get("$defs", {}),
+            },
+            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "session"}},
+        },
+        "security": [{"session": []}],
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 document of every /api/v1 route."""
+    return build_document()

@@ -1,0 +1,355 @@
+"""The trainer's program builder, assigning, printing, and custom exercises with their pictures.
+
+Views only parse, call programs.editing or content.custom, and render. Another trainer's program,
+exercise or client answers 404 exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from ..auth.access import trainer_required
+from ..config import ONE_MB
+from ..content import custom
+from ..content.images import MAX_IMAGE_BYTES, TOO_BIG_MESSAGE, ImageRefused, check_image
+from ..content.models import Exercise
+from ..content.schema import EQUIPMENT, POSITIONS
+from ..content.services import (
+    KIND_LABELS,
+    POSITION_LABELS,
+    all_muscles,
+    dose_text,
+    illustration_url,
+    owner_ids_visible_to,
+)
+from ..extensions import csrf, db
+from ..sessions.rules import ADVICE, AMBER_MAX, GREEN_MAX
+from ..timeutil import utcnow, zone
+from . import assigning, editing
+from .models import WEEKDAYS
+from .services import DAY_NAMES
+
+bp = Blueprint("builder", __name__)
+
+NOT_YOURS = "One of the clients chosen is not one of yours. Nothing was assigned."
+
+# A picture may be 2 MB; its form's text fields are capped separately (MAX_FORM_MEMORY_SIZE), so the
+# upload routes accept 2 MB plus room for them. Every other route, the API included, keeps the 1 MB limit.
+UPLOAD_ENDPOINTS = {"builder.exercise_new", "builder.exercise_edit"}
+UPLOAD_REQUEST_LIMIT = MAX_IMAGE_BYTES + ONE_MB
+
+
+@bp.before_request
+def _room_for_pictures():
+    """Raise the body limit for the upload routes before anything reads the body, then check CSRF here.
+
+    The app's own CSRF check runs before any blueprint hook and reads the form, which would trip the
+    1 MB limit first; so these two views are exempt from it and checked here, after the limit is raised.
+    """
+    if request.endpoint not in UPLOAD_ENDPOINTS:
+        return None
+    trainer = current_user.is_authenticated and current_user.is_trainer
+    if trainer:
+        request.max_content_length = UPLOAD_REQUEST_LIMIT
+    if request.method != "POST":
+        return None
+    try:
+        csrf.protect()
+    except RequestEntityTooLarge:
+        if not trainer:
+            raise
+        # The form cannot be read at all: say why on the form itself instead of a bare error page.
+        flash(f"{TOO_BIG_MESSAGE} Nothing was saved.", "error")
+        return redirect(request.url, code=303)
+    return None
+
+
+# --- Programs ----------------------------------------------------------------------------------------
+
+
+@bp.get("/trainer/programs/")
+@trainer_required
+def program_list():
+    own = editing.own_programs(current_user)
+    return render_template(
+        "builder/programs.html",
+        own=own,
+        starters=editing.starter_programs(),
+        followers=assigning.followers_by_family([p.family for p in own]),
+    )
+
+
+@bp.route("/trainer/programs/new", methods=["GET", "POST"])
+@trainer_required
+def program_new():
+    exercises = editing.exercises_for(current_user)
+    if request.method == "POST":
+        return _builder_post(None, exercises)
+    source = request.args.get("from", "")
+    if source:
+        template = editing.usable_program(current_user, int(source)) if source.isdigit() else None
+        if template is None:
+            abort(404)
+        draft = editing.draft_from_program(template, copy=True)
+    else:
+        draft = editing.blank_draft()
+    return _builder_page(draft, exercises, None)
+
+
+@bp.route("/trainer/programs/<int:program_id>/edit", methods=["GET", "POST"])
+@trainer_required
+def program_edit(program_id: int):
+    program = editing.own_program(current_user, program_id) or abort(404)
+    exercises = editing.exercises_for(current_user)
+    if request.method == "POST":
+        return _builder_post(program, exercises)
+    if not program.is_current:
+        flash("That was an older version. This is the current one.", "info")
+        return redirect(url_for(".program_edit", program_id=editing.current_version(program).id))
+    return _builder_page(editing.draft_from_program(program), exercises, program)
+
+
+def _builder_post(program, exercises):
+    draft = editing.draft_from_form(request.form)
+    change = editing.apply_action(draft, request.form.get("action", "save"), request.form, exercises)
+    if not change.save:
+        draft.renumber()
+        return _builder_page(draft, exercises, program, change=change, unsaved=True)
+    clean, problems = editing.check(draft, exercises)
+    if clean is not None:
+        template = None
+        if program is None and draft.template_id is not None:
+            template = editing.usable_program(current_user, draft.template_id)
+        try:
+            saved = editing.save(current_user, clean, program, template)
+        except editing.Stale:
+            problems = [
+                editing.Problem(
+                    "name",
+                    "This program was saved in another window since you opened it. "
+                    "Open it again from Programs to work on the newest version.",
+                )
+            ]
+        else:
+            flash(_saved_message(saved), "success")
+            return redirect(url_for(".program_edit", program_id=saved.program.id))
+    draft.renumber()
+    return _builder_page(draft, exercises, program, problems=problems, unsaved=True, status=400)
+
+
+def _saved_message(saved: editing.Saved) -> str:
+    if saved.how == "created":
+        return f"Saved {saved.program.name}. Preview it, then assign it to your clients."
+    if saved.how == "updated":
+        return "Saved your changes."
+    clients = "1 client now follows it" if saved.moved == 1 else f"{saved.moved} clients now follow it"
+    return (
+        f"Saved as version {saved.program.version}: {clients}, and their phones get it at the next sync. "
+        "Sessions already done stay with the version they were done from."
+    )
+
+
+def _builder_page(draft, exercises, program, change=None, problems=(), unsaved=False, status=200):
+    focus = editing.focus_id(draft, change) if change is not None else ""
+    open_weeks = {p.week for p in problems if p.week is not None}
+    if change is not None:
+        open_weeks |= editing.weeks_to_open(draft, change)
+    if not open_weeks and not problems:
+        open_weeks.add(0)
+    library = sorted(exercises.values(), key=lambda e: e.name.lower())
+    page = render_template(
+        "builder/edit.html",
+        draft=draft,
+        program=program,
+        exercises=exercises,
+        own_exercises=[e for e in library if e.owner_id is not None],
+        library=[e for e in library if e.owner_id is None],
+        problems=list(problems),
+        problem_fields={p.field for p in problems},
+        message=change.message if change is not None else "",
+        focus=focus,
+        open_weeks=open_weeks,
+        unsaved=unsaved,
+        weekdays=WEEKDAYS,
+        day_names=DAY_NAMES,
+        item_id=editing.item_id,
+        routine_id=editing.routine_id,
+        item_dose=editing.draft_dose,
+        picture=illustration_url,
+        in_use=program is not None and editing.in_use(program),
+    )
+    return page, status
+
+
+@bp.get("/trainer/programs/<int:program_id>/preview")
+@trainer_required
+def program_preview(program_id: int):
+    program = editing.usable_program(current_user, program_id) or abort(404)
+    return render_template("builder/preview.html", program=program, **_reading_helpers())
+
+
+@bp.get("/trainer/programs/<int:program_id>/print")
+@trainer_required
+def program_print(program_id: int):
+    program = editing.usable_program(current_user, program_id) or abort(404)
+    client = None
+    chosen = request.args.get("client_id", "")
+    if chosen:
+        client = assigning.own_client(current_user, int(chosen)) if chosen.isdigit() else None
+        if client is None:
+            abort(404)
+    return render_template(
+        "builder/print.html",
+        program=program,
+        client=client,
+        clients=assigning.own_clients(current_user),
+        advice=ADVICE,
+        green_max=GREEN_MAX,
+        amber_max=AMBER_MAX,
+        **_reading_helpers(),
+    )
+
+
+def _reading_helpers() -> dict:
+    return {
+        "day_names": DAY_NAMES,
+        "dose_text": dose_text,
+        "picture": illustration_url,
+    }
+
+
+@bp.route("/trainer/programs/<int:program_id>/assign", methods=["GET", "POST"])
+@trainer_required
+def program_assign(program_id: int):
+    program = editing.usable_program(current_user, program_id) or abort(404)
+    if not program.is_current:
+        return redirect(url_for(".program_assign", program_id=editing.current_version(program).id))
+    today = utcnow().astimezone(zone(current_user.timezone)).date()
+    clients = assigning.own_clients(current_user)
+    errors: dict[str, str] = {}
+    chosen: list[str] = []
+    start_value = today.isoformat()
+    if request.method == "POST":
+        chosen = request.form.getlist("clients")
+        start_value = request.form.get("start", "")
+        ids = [int(value) for value in chosen if value.isdigit() and len(value) < 10]
+        # A stranger's id is refused before anything else is looked at, and nothing is assigned.
+        if len(ids) != len(chosen) or any(assigning.own_client(current_user, i) is None for i in ids):
+            abort(404, description=NOT_YOURS)
+        start, problem = assigning.start_date_problem(start_value, today)
+        if problem:
+            errors["start"] = problem
+        if not ids:
+            errors["clients"] = "Choose at least one client."
+        if not errors:
+            try:
+                assigned = assigning.assign_to_clients(current_user, program, ids, start)
+            except assigning.NotYourClient:
+                abort(404, description=NOT_YOURS)
+            names = ", ".join(client.name for client in assigned)
+            flash(
+                f"{program.name} assigned to {names} from {start.strftime('%A %d %B')}. "
+                "Their phones get it at the next sync.",
+                "success",
+            )
+            return redirect(url_for(".program_list"))
+    return render_template(
+        "builder/assign.html",
+        program=program,
+        clients=clients,
+        client_plans=assigning.current_plans(clients),
+        chosen=set(chosen),
+        start_value=start_value,
+        today=today,
+        last_day=today + timedelta(days=assigning.AHEAD_DAYS),
+        errors=errors,
+    ), (400 if errors else 200)
+
+
+# --- Custom exercises --------------------------------------------------------------------------------
+
+
+@bp.get("/trainer/exercises/")
+@trainer_required
+def exercise_list():
+    return render_template(
+        "builder/exercises.html",
+        exercises=custom.own_exercises(current_user),
+        kinds=KIND_LABELS,
+        picture=illustration_url,
+    )
+
+
+@bp.route("/trainer/exercises/new", methods=["GET", "POST"])
+@csrf.exempt
+@trainer_required
+def exercise_new():
+    if request.method == "POST":
+        return _exercise_post(None)
+    return _exercise_page(custom.blank_form(), None)
+
+
+@bp.route("/trainer/exercises/<int:exercise_id>/edit", methods=["GET", "POST"])
+@csrf.exempt
+@trainer_required
+def exercise_edit(exercise_id: int):
+    exercise = custom.own_exercise(current_user, exercise_id) or abort(404)
+    if request.method == "POST":
+        return _exercise_post(exercise)
+    return _exercise_page(custom.form_from_exercise(exercise), exercise)
+
+
+def _exercise_post(exercise: Exercise | None):
+    form = custom.form_from_request(request.form)
+    locked = exercise.kind if exercise is not None and custom.used_in_programs(exercise) else None
+    clean, errors = custom.check(form, {m.slug: m for m in all_muscles()}, locked)
+    image = None
+    upload = request.files.get("image")
+    if upload is not None and upload.filename:
+        try:
+            # Read one byte past the limit: enough to know it is too big without reading all of it.
+            image = check_image(upload.stream.read(MAX_IMAGE_BYTES + 1))
+        except ImageRefused as refused:
+            errors["image"] = str(refused)
+    if errors:
+        if upload is not None and upload.filename:
+            errors.setdefault("image", "Choose the picture again: a picture is not kept while the form has a problem.")
+        return _exercise_page(form, exercise, errors, status=400)
+    saved = custom.save(current_user, clean, image, exercise)
+    flash(f"Saved {saved.name}. You can add it to your programs now.", "success")
+    return redirect(url_for(".exercise_list"))
+
+
+def _exercise_page(form, exercise, errors=None, status=200):
+    return render_template(
+        "builder/exercise_form.html",
+        form=form,
+        exercise=exercise,
+        errors=errors or {},
+        muscles=all_muscles(),
+        positions=[(p, POSITION_LABELS[p]) for p in POSITIONS],
+        equipment=EQUIPMENT,
+        kinds=KIND_LABELS,
+        picture=illustration_url,
+        max_mb=MAX_IMAGE_BYTES // ONE_MB,
+    ), status
+
+
+@bp.get("/media/exercises/<int:exercise_id>-<sha>.<ext>")
+@login_required
+def exercise_image(exercise_id: int, sha: str, ext: str):
+    """A custom exercise's picture, for its trainer and that trainer's clients only."""
+    exercise = db.session.get(Exercise, exercise_id)
+    if exercise is None or exercise.owner_id is None or exercise.owner_id not in owner_ids_visible_to(current_user):
+        abort(404)
+    row = custom.image_for(exercise_id, sha, ext) or abort(404)
+    response = make_response(row.data)
+    response.mimetype = row.mimetype
+    # The URL changes with the picture's hash, so a copy may be kept for good; private: it is per user.
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.set_etag(row.sha256)
+    return response

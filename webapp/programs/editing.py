@@ -1,0 +1,715 @@
+"""The program builder's rules: a program edited as a draft in the form, checked whole, saved in one go.
+
+Nothing reaches the database while the trainer adds weeks, duplicates them or moves exercises: each
+of those actions posts the whole form back and gets it back changed. Only Save writes, and only a
+program that passes every check. A program that clients follow (or once did) is never changed under
+them: saving makes a new version of it, and their active assignments move to that version.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, update
+
+from ..content.doses import check_dose
+from ..content.models import Exercise
+from ..content.services import dose_text
+from ..extensions import db
+from .models import WEEKDAYS, Assignment, Program, ProgramWeek, Routine, RoutineExercise
+from .services import DAY_NAMES
+
+MAX_WEEKS = 52
+MAX_ITEMS = 12
+MINUTES = (1, 120)
+NAME_MAX = 120
+TEXT_MAX = 2000
+TEMPO_MAX = 120
+NOTE_MAX = 500
+
+# w0-focus, w0-r1-name, w0-r1-days, w0-r1-add, w0-r1-x2-sets, ...: the draft's place is in the name.
+_FIELD = re.compile(r"^w(\d{1,2})(?:-r(\d{1,2})(?:-x(\d{1,2}))?)?-([a-z]+)$")
+VERBS = ("save", "add-week", "dup-week", "del-week", "add-routine", "del-routine", "add-item", "del-item", "up", "down")
+# A button's value: the verb, then the form keys of the week, routine and item it acts on ("up:0:1:2").
+_ACTION = re.compile(rf"^({'|'.join(VERBS)})((?::\d{{1,2}}){{0,3}})$")
+ITEM_FIELDS = ("sets", "reps", "hold", "rest", "tempo", "note")
+
+
+# --- The draft: what the form holds, as typed -------------------------------------------------------
+
+
+@dataclass
+class ItemDraft:
+    exercise_id: int
+    sets: str = ""
+    reps: str = ""
+    hold: str = ""
+    rest: str = ""
+    tempo: str = ""
+    note: str = ""
+    key: int = 0
+
+
+@dataclass
+class RoutineDraft:
+    name: str = ""
+    days: list[str] = field(default_factory=list)
+    items: list[ItemDraft] = field(default_factory=list)
+    key: int = 0
+
+
+@dataclass
+class WeekDraft:
+    focus: str = ""
+    routines: list[RoutineDraft] = field(default_factory=list)
+    key: int = 0
+
+
+@dataclass
+class ProgramDraft:
+    name: str = ""
+    summary: str = ""
+    goal: str = ""
+    audience: str = ""
+    level: str = "1"
+    minutes: str = "15"
+    progression: str = ""
+    weeks: list[WeekDraft] = field(default_factory=list)
+    template_id: int | None = None
+
+    def renumber(self) -> None:
+        """Keys become positions again, so the next form's field names run 0, 1, 2 in order."""
+        for w, week in enumerate(self.weeks):
+            week.key = w
+            for r, routine in enumerate(week.routines):
+                routine.key = r
+                for x, item in enumerate(routine.items):
+                    item.key = x
+
+
+def item_id(week: WeekDraft, routine: RoutineDraft, item: ItemDraft, name: str = "") -> str:
+    base = f"w{week.key}-r{routine.key}-x{item.key}"
+    return f"{base}-{name}" if name else base
+
+
+def routine_id(week: WeekDraft, routine: RoutineDraft, name: str = "") -> str:
+    base = f"w{week.key}-r{routine.key}"
+    return f"{base}-{name}" if name else base
+
+
+def item_from_exercise(exercise: Exercise) -> ItemDraft:
+    """A new item starts from the exercise's own default dose."""
+    return ItemDraft(
+        exercise_id=exercise.id,
+        sets=str(exercise.sets),
+        reps=str(exercise.reps),
+        hold=str(exercise.hold_seconds),
+        rest=str(exercise.rest_seconds),
+        tempo=exercise.tempo or "",
+    )
+
+
+def blank_draft() -> ProgramDraft:
+    return ProgramDraft(
+        name="New program",
+        weeks=[WeekDraft(routines=[RoutineDraft(name="Routine A", days=["mon", "wed", "fri"])])],
+    )
+
+
+def draft_from_program(program: Program, copy: bool = False) -> ProgramDraft:
+    """The program as a draft; a copy (a template's start) gets a new name and remembers its source."""
+    draft = ProgramDraft(
+        name=f"{program.name} (copy)" if copy else program.name,
+        summary=program.summary,
+        goal=program.goal,
+        audience=program.audience,
+        level=str(program.level),
+        minutes=str(program.minutes_per_session),
+        progression=program.progression,
+        template_id=program.id if copy else None,
+        weeks=[
+            WeekDraft(
+                focus=week.focus,
+                routines=[
+                    RoutineDraft(
+                        name=routine.name,
+                        days=routine.day_list,
+                        items=[
+                            ItemDraft(
+                                exercise_id=item.exercise_id,
+                                sets=str(item.sets),
+                                reps=str(item.reps),
+                                hold=str(item.hold_seconds),
+                                rest=str(item.rest_seconds),
+                                tempo=item.tempo,
+                                note=item.note,
+                            )
+                            for item in routine.items
+                        ],
+                    )
+                    for routine in week.routines
+                ],
+            )
+            for week in program.weeks
+        ],
+    )
+    draft.renumber()
+    return draft
+
+
+def _order(value: str, fallback: int) -> int:
+    return int(value) if value.isdigit() and len(value) < 4 else fallback
+
+
+def draft_from_form(form) -> ProgramDraft:
+    """Rebuild the draft from a posted form; items come in the order of their hidden order fields."""
+    template = form.get("template_id", "")
+    draft = ProgramDraft(
+        name=form.get("name", ""),
+        summary=form.get("summary", ""),
+        goal=form.get("goal", ""),
+        audience=form.get("audience", ""),
+        level=form.get("level", "1"),
+        minutes=form.get("minutes", ""),
+        progression=form.get("progression", ""),
+        template_id=int(template) if template.isdigit() and len(template) < 10 else None,
+    )
+    weeks: dict[int, WeekDraft] = {}
+    routines: dict[tuple[int, int], RoutineDraft] = {}
+    items: dict[tuple[int, int, int], ItemDraft] = {}
+    orders: dict[tuple[int, int, int], int] = {}
+    for name in form:
+        match = _FIELD.match(name)
+        if not match:
+            continue
+        w, r, x, what = match.groups()
+        if r is None and what == "focus":
+            weeks[int(w)] = WeekDraft(focus=form.get(name, ""), key=int(w))
+        elif x is None and r is not None and what == "name":
+            routines[(int(w), int(r))] = RoutineDraft(
+                name=form.get(name, ""), days=form.getlist(f"w{w}-r{r}-days"), key=int(r)
+            )
+        elif x is not None and what == "exercise":
+            value = form.get(name, "")
+            if value.isdigit() and len(value) < 10:
+                prefix = f"w{w}-r{r}-x{x}"
+                fields = {f: form.get(f"{prefix}-{f}", "") for f in ITEM_FIELDS}
+                items[(int(w), int(r), int(x))] = ItemDraft(exercise_id=int(value), key=int(x), **fields)
+                orders[(int(w), int(r), int(x))] = _order(form.get(f"{prefix}-order", ""), int(x))
+    for (w, _r), routine in routines.items():
+        if w in weeks:
+            weeks[w].routines.append(routine)
+    for (w, r, _x), item in items.items():
+        if (w, r) in routines:
+            routines[(w, r)].items.append(item)
+    for (w, r), routine in routines.items():
+        routine.items.sort(key=lambda item, w=w, r=r: (orders[(w, r, item.key)], item.key))
+    for week in weeks.values():
+        week.routines.sort(key=lambda routine: routine.key)
+    draft.weeks = [weeks[w] for w in sorted(weeks)]
+    return draft
+
+
+# --- Actions: each changes the draft and says what it did ------------------------------------------
+
+
+@dataclass
+class Change:
+    message: str = ""
+    # What to put the keyboard focus on when the page comes back: (object in the draft, field name).
+    focus: object | None = None
+    focus_field: str = ""
+    save: bool = False
+    # A week to keep open besides the focus's own: after "duplicate", both the original and its copy.
+    keep_open: WeekDraft | None = None
+
+
+def parse_action(value: str) -> tuple[str, list[int]] | None:
+    match = _ACTION.match(value or "")
+    if not match:
+        return None
+    return match.group(1), [int(n) for n in match.group(2).split(":") if n]
+
+
+def _find(draft: ProgramDraft, keys: list[int]):
+    """The week, routine and item named by form keys (as many as given), or None if one is missing."""
+    found = []
+    children = draft.weeks
+    for key, attribute in zip(keys, ("routines", "items", None), strict=False):
+        match = next((child for child in children if child.key == key), None)
+        if match is None:
+            return None
+        found.append(match)
+        children = getattr(match, attribute) if attribute else []
+    return found
+
+
+def _next_routine_name(week: WeekDraft) -> str:
+    taken = {routine.name for routine in week.routines}
+    return next(
+        (f"Routine {letter}" for letter in "ABCDEFG" if f"Routine {letter}" not in taken),
+        f"Routine {len(week.routines) + 1}",
+    )
+
+
+def _copy_week(week: WeekDraft) -> WeekDraft:
+    return WeekDraft(
+        focus=week.focus,
+        routines=[
+            RoutineDraft(
+                name=routine.name,
+                days=list(routine.days),
+                items=[ItemDraft(**{**item.__dict__}) for item in routine.items],
+            )
+            for routine in week.routines
+        ],
+    )
+
+
+def apply_action(draft: ProgramDraft, action: str, form, exercises: dict[int, Exercise]) -> Change:
+    """Apply one button's action to the draft. Unknown or stale actions change nothing."""
+    parsed = parse_action(action)
+    if parsed is None:
+        return Change("That action was not recognised. Nothing changed.")
+    verb, keys = parsed
+    if verb == "save":
+        return Change(save=True)
+    if verb == "add-week":
+        if len(draft.weeks) >= MAX_WEEKS:
+            return Change(f"A program can have up to {MAX_WEEKS} weeks.")
+        week = WeekDraft(routines=[RoutineDraft(name="Routine A")])
+        draft.weeks.append(week)
+        return Change(f"Added week {len(draft.weeks)}. Give it a routine with exercises.", week, "summary")
+    found = _find(draft, keys)
+    if found is None or len(found) != len(keys) or not keys:
+        return Change("That part of the program was not found. Nothing changed.")
+    week = found[0]
+    number = draft.weeks.index(week) + 1
+    if verb == "dup-week" and len(keys) == 1:
+        if len(draft.weeks) >= MAX_WEEKS:
+            return Change(f"A program can have up to {MAX_WEEKS} weeks.")
+        copy = _copy_week(week)
+        draft.weeks.insert(number, copy)
+        return Change(
+            f"Week {number} copied as week {number + 1}. Change its doses to progress from week {number}.",
+            copy,
+            "summary",
+            keep_open=week,
+        )
+    if verb == "del-week" and len(keys) == 1:
+        draft.weeks.remove(week)
+        return Change(f"Removed week {number}. Save to keep the change.")
+    if verb == "add-routine" and len(keys) == 1:
+        if len(week.routines) >= len(WEEKDAYS):
+            return Change(f"Week {number} already has a routine for every day.")
+        routine = RoutineDraft(name=_next_routine_name(week))
+        week.routines.append(routine)
+        return Change(f"Added {routine.name} to week {number}. Choose its days and exercises.", routine, "name")
+    if len(keys) < 2:
+        return Change("That part of the program was not found. Nothing changed.")
+    routine = found[1]
+    if verb == "del-routine" and len(keys) == 2:
+        week.routines.remove(routine)
+        return Change(f"Removed {routine.name or 'the routine'} from week {number}.", week, "summary")
+    if verb == "add-item" and len(keys) == 2:
+        chosen = form.get(f"w{week.key}-r{routine.key}-add", "")
+        exercise = exercises.get(int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+        if exercise is None:
+            return Change("Choose an exercise from the list, then press Add.", routine, "add")
+        if len(routine.items) >= MAX_ITEMS:
+            return Change(f"{routine.name} already has {MAX_ITEMS} exercises, the most a routine can hold.")
+        item = item_from_exercise(exercise)
+        routine.items.append(item)
+        return Change(f"Added {exercise.name} to {routine.name}, week {number}.", item, "sets")
+    if len(keys) != 3:
+        return Change("That part of the program was not found. Nothing changed.")
+    item = found[2]
+    name = exercises[item.exercise_id].name if item.exercise_id in exercises else "The exercise"
+    if verb == "del-item":
+        index = routine.items.index(item)
+        routine.items.remove(item)
+        neighbour = routine.items[min(index, len(routine.items) - 1)] if routine.items else routine
+        return Change(f"Removed {name} from {routine.name}.", neighbour, "remove" if routine.items else "add")
+    index = routine.items.index(item)
+    target = index - 1 if verb == "up" else index + 1
+    if not 0 <= target < len(routine.items):
+        where = "first" if verb == "up" else "last"
+        return Change(f"{name} is already {where}.", item, verb)
+    routine.items.insert(target, routine.items.pop(index))
+    return Change(f"Moved {name} to position {target + 1}.", item, verb)
+
+
+def focus_id(draft: ProgramDraft, change: Change) -> str:
+    """The id of the element that should have the focus after an action, once the draft is renumbered."""
+    target = change.focus
+    for week in draft.weeks:
+        if target is week:
+            return f"w{week.key}-{change.focus_field}"
+        for routine in week.routines:
+            if target is routine:
+                return routine_id(week, routine, change.focus_field)
+            for item in routine.items:
+                if target is item:
+                    return item_id(week, routine, item, change.focus_field)
+    return ""
+
+
+def weeks_to_open(draft: ProgramDraft, change: Change) -> set[int]:
+    """Positions of the weeks an action touched, shown open when the page comes back."""
+    target = change.focus
+    opened = set()
+    for index, week in enumerate(draft.weeks):
+        parts = [week, *week.routines, *(item for routine in week.routines for item in routine.items)]
+        if week is change.keep_open or any(part is target for part in parts):
+            opened.add(index)
+    return opened
+
+
+# --- Checking the whole program before anything is written ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str  # the id of the input to fix, linked from the list of problems
+    message: str
+    week: int | None = None  # 0-based, so the page can open that week
+
+
+@dataclass(frozen=True)
+class CleanItem:
+    exercise: Exercise
+    sets: int
+    reps: int
+    hold_seconds: int
+    rest_seconds: int
+    tempo: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CleanRoutine:
+    name: str
+    days: tuple[str, ...]
+    items: tuple[CleanItem, ...]
+
+
+@dataclass(frozen=True)
+class CleanWeek:
+    focus: str
+    routines: tuple[CleanRoutine, ...]
+
+
+@dataclass(frozen=True)
+class CleanProgram:
+    name: str
+    summary: str
+    goal: str
+    audience: str
+    level: int
+    minutes: int
+    progression: str
+    weeks: tuple[CleanWeek, ...]
+
+    @property
+    def sessions_per_week(self) -> int:
+        return max(sum(len(r.days) for r in week.routines) for week in self.weeks)
+
+
+def _tidy(text: str) -> str:
+    return text.replace("\r\n", "\n").strip()
+
+
+def check(draft: ProgramDraft, exercises: dict[int, Exercise]) -> tuple[CleanProgram | None, list[Problem]]:
+    """The program ready to save, or every problem found (each names the place and what to fix)."""
+    problems: list[Problem] = []
+    name = " ".join(draft.name.split())
+    if not name:
+        problems.append(Problem("name", "Give the program a name."))
+    elif len(name) > NAME_MAX:
+        problems.append(Problem("name", f"Keep the program's name to {NAME_MAX} characters."))
+    for field_name, label in (("summary", "summary"), ("goal", "goal"), ("audience", "audience"),
+                              ("progression", "progression rule")):  # fmt: skip
+        if len(_tidy(getattr(draft, field_name))) > TEXT_MAX:
+            problems.append(Problem(field_name, f"Keep the {label} to {TEXT_MAX} characters."))
+    minutes = int(draft.minutes) if draft.minutes.strip().isdigit() and len(draft.minutes.strip()) < 4 else 0
+    if not MINUTES[0] <= minutes <= MINUTES[1]:
+        problems.append(
+            Problem("minutes", f"Minutes per session must be a whole number from {MINUTES[0]} to {MINUTES[1]}.")
+        )
+    level = int(draft.level) if draft.level in ("1", "2", "3", "4", "5") else 0
+    if not level:
+        problems.append(Problem("level", "Choose a level from 1 to 5."))
+    if not draft.weeks:
+        problems.append(Problem("add-week", "Add at least one week: a program needs a week to follow."))
+    if len(draft.weeks) > MAX_WEEKS:
+        problems.append(Problem("add-week", f"A program can have up to {MAX_WEEKS} weeks."))
+    weeks = []
+    for w, week in enumerate(draft.weeks):
+        weeks.append(_check_week(w, week, exercises, problems))
+    if problems:
+        return None, problems
+    return CleanProgram(
+        name=name,
+        summary=_tidy(draft.summary),
+        goal=_tidy(draft.goal),
+        audience=_tidy(draft.audience),
+        level=level,
+        minutes=minutes,
+        progression=_tidy(draft.progression),
+        weeks=tuple(weeks),
+    ), []
+
+
+def _check_week(w: int, week: WeekDraft, exercises: dict[int, Exercise], problems: list[Problem]) -> CleanWeek:
+    label = f"Week {w + 1}"
+    if len(_tidy(week.focus)) > TEXT_MAX:
+        problems.append(Problem(f"w{week.key}-focus", f"{label}: keep the focus to {TEXT_MAX} characters.", w))
+    if not week.routines:
+        problems.append(
+            Problem(f"w{week.key}-add-routine", f"{label} has no routine: add a routine or remove the week.", w)
+        )
+    routines = []
+    day_owner: dict[str, str] = {}
+    for r, routine in enumerate(week.routines):
+        name = " ".join(routine.name.split())
+        where = f"{label}, {name or f'routine {r + 1}'}"
+        if not name:
+            problems.append(Problem(routine_id(week, routine, "name"), f"{label}: give routine {r + 1} a name.", w))
+        elif len(name) > NAME_MAX:
+            problems.append(
+                Problem(routine_id(week, routine, "name"), f"{where}: keep the name to {NAME_MAX} characters.", w)
+            )
+        days = [day for day in WEEKDAYS if day in routine.days]
+        if not days:
+            problems.append(
+                Problem(routine_id(week, routine, "day-mon"), f"{where} has no day: choose at least one day.", w)
+            )
+        for day in days:
+            if day in day_owner:
+                problems.append(
+                    Problem(
+                        routine_id(week, routine, f"day-{day}"),
+                        f"{label}: {day_owner[day]} and {name or f'routine {r + 1}'} are both on {DAY_NAMES[day]}. "
+                        "A day can hold one routine: choose another day for one of them.",
+                        w,
+                    )
+                )
+            else:
+                day_owner[day] = name or f"routine {r + 1}"
+        if not routine.items:
+            problems.append(
+                Problem(routine_id(week, routine, "add"), f"{where} has no exercises: add at least one.", w)
+            )
+        elif len(routine.items) > MAX_ITEMS:
+            problems.append(
+                Problem(routine_id(week, routine, "add"), f"{where}: keep it to {MAX_ITEMS} exercises or fewer.", w)
+            )
+        items = [_check_item(w, week, routine, item, where, exercises, problems) for item in routine.items]
+        routines.append(CleanRoutine(name, tuple(days), tuple(i for i in items if i is not None)))
+    return CleanWeek(_tidy(week.focus), tuple(routines))
+
+
+def _check_item(w, week, routine, item, where, exercises, problems) -> CleanItem | None:
+    exercise = exercises.get(item.exercise_id)
+    if exercise is None:
+        problems.append(
+            Problem(
+                item_id(week, routine, item, "remove"),
+                f"{where}: one exercise is no longer in your library. Remove it, or choose another.",
+                w,
+            )
+        )
+        return None
+    place = f"{where}, {exercise.name}"
+    dose, errors = check_dose(exercise.kind, {"sets": item.sets, "reps": item.reps, "hold": item.hold,
+                                              "rest": item.rest})  # fmt: skip
+    for name, message in errors.items():
+        problems.append(Problem(item_id(week, routine, item, name), f"{place}: {message}.", w))
+    tempo, note = " ".join(item.tempo.split()), _tidy(item.note)
+    if len(tempo) > TEMPO_MAX:
+        problems.append(
+            Problem(item_id(week, routine, item, "tempo"), f"{place}: keep the tempo to {TEMPO_MAX} characters.", w)
+        )
+    if len(note) > NOTE_MAX:
+        problems.append(
+            Problem(item_id(week, routine, item, "note"), f"{place}: keep the note to {NOTE_MAX} characters.", w)
+        )
+    if dose is None:
+        return None
+    return CleanItem(exercise, dose.sets, dose.reps, dose.hold_seconds, dose.rest_seconds, tempo, note)
+
+
+# --- Writing: a new program, an edit in place, or a new version -------------------------------------
+
+
+def in_use(program: Program) -> bool:
+    """Assigned to anyone (now or before) or done in a session: then its rows must never change."""
+    from ..sessions.models import CompletedSession
+
+    assigned = db.select(Assignment.id).where(Assignment.program_id == program.id).limit(1)
+    done = db.select(CompletedSession.id).where(CompletedSession.program_id == program.id).limit(1)
+    return db.session.execute(assigned).first() is not None or db.session.execute(done).first() is not None
+
+
+def _fill(program: Program, clean: CleanProgram) -> None:
+    program.name, program.summary, program.goal = clean.name, clean.summary, clean.goal
+    program.audience, program.level, program.progression = clean.audience, clean.level, clean.progression
+    program.minutes_per_session, program.sessions_per_week = clean.minutes, clean.sessions_per_week
+
+
+def _build_weeks(program: Program, clean: CleanProgram) -> list[ProgramWeek]:
+    weeks = []
+    for number, week in enumerate(clean.weeks, start=1):
+        row = ProgramWeek(number=number, focus=week.focus)
+        for position, routine in enumerate(week.routines):
+            routine_row = Routine(name=routine.name, position=position, days=",".join(routine.days), program=program)
+            routine_row.items = [
+                RoutineExercise(
+                    position=i,
+                    exercise=item.exercise,
+                    sets=item.sets,
+                    reps=item.reps,
+                    hold_seconds=item.hold_seconds,
+                    rest_seconds=item.rest_seconds,
+                    tempo=item.tempo,
+                    note=item.note,
+                )
+                for i, item in enumerate(routine.items)
+            ]
+            row.routines.append(routine_row)
+        weeks.append(row)
+    return weeks
+
+
+@dataclass(frozen=True)
+class Saved:
+    program: Program
+    how: str  # "created", "updated" (in place) or "versioned"
+    moved: int = 0  # active assignments now following the new version
+
+
+class Stale(Exception):
+    """The program was saved elsewhere (a newer version exists) since this form was opened."""
+
+
+def new_family(trainer) -> str:
+    return f"t{trainer.id}-{secrets.token_hex(6)}"
+
+
+def save(trainer, clean: CleanProgram, program: Program | None = None, template: Program | None = None) -> Saved:
+    """Write a checked program in one transaction; the caller has already checked ownership."""
+    try:
+        saved = _write(trainer, clean, program, template)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return saved
+
+
+def _write(trainer, clean: CleanProgram, program: Program | None, template: Program | None) -> Saved:
+    if program is None:
+        created = Program(family=new_family(trainer), version=1, is_current=True, owner_id=trainer.id)
+        created.sources = list(template.sources or []) if template is not None else []
+        _fill(created, clean)
+        created.weeks = _build_weeks(created, clean)
+        db.session.add(created)
+        db.session.flush()
+        return Saved(created, "created")
+    if not program.is_current:
+        raise Stale
+    if not in_use(program):
+        _fill(program, clean)
+        # Old rows go first: the new week 1 would otherwise meet the old one in (program_id, number).
+        program.weeks.clear()
+        db.session.flush()
+        program.weeks.extend(_build_weeks(program, clean))
+        db.session.flush()
+        return Saved(program, "updated")
+    latest = db.session.execute(_latest_version(program.family)).scalar() or program.version
+    version = Program(
+        family=program.family,
+        version=latest + 1,
+        is_current=True,
+        owner_id=program.owner_id,
+        slug=program.slug,
+        sources=list(program.sources or []),
+    )
+    _fill(version, clean)
+    version.weeks = _build_weeks(version, clean)
+    program.is_current = False
+    db.session.add(version)
+    db.session.flush()
+    # Completed sessions keep their routine ids (the old rows stay); the plan moves to the new version,
+    # and with it the offline package's version, so each phone fetches it at its next sync.
+    moved = db.session.execute(
+        update(Assignment)
+        .where(Assignment.family == program.family, Assignment.is_active.is_(True))
+        .values(program_id=version.id)
+    ).rowcount
+    return Saved(version, "versioned", moved or 0)
+
+
+def _latest_version(family: str):
+    return db.select(func.max(Program.version)).where(Program.family == family)
+
+
+# --- Finding what a trainer may see and change -------------------------------------------------------
+
+
+def own_programs(trainer) -> list[Program]:
+    query = (
+        db.select(Program)
+        .where(Program.owner_id == trainer.id, Program.is_current.is_(True))
+        .order_by(Program.name, Program.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def starter_programs() -> list[Program]:
+    query = (
+        db.select(Program)
+        .where(Program.owner_id.is_(None), Program.is_current.is_(True))
+        .order_by(Program.level, Program.name)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def own_program(trainer, program_id: int) -> Program | None:
+    """The trainer's own program (any version); another trainer's answers None, like a missing one."""
+    program = db.session.get(Program, program_id)
+    return program if program is not None and program.owner_id == trainer.id else None
+
+
+def usable_program(trainer, program_id: int) -> Program | None:
+    """A program the trainer may preview, print, copy or assign: their own, or a starter program."""
+    program = db.session.get(Program, program_id)
+    if program is None or (program.owner_id is not None and program.owner_id != trainer.id):
+        return None
+    return program
+
+
+def current_version(program: Program) -> Program:
+    if program.is_current:
+        return program
+    query = db.select(Program).where(Program.family == program.family, Program.is_current.is_(True))
+    return db.session.execute(query).scalar_one_or_none() or program
+
+
+def exercises_for(trainer) -> dict[int, Exercise]:
+    """Every exercise the trainer may put in a program: the library and their own, by id."""
+    from ..content.services import visible_exercises
+
+    return {exercise.id: exercise for exercise in visible_exercises(trainer)}
+
+
+def draft_dose(item: ItemDraft, exercise: Exercise | None) -> str:
+    """The dose in words as the client will read it, when what is typed makes sense; else ""."""
+    if exercise is None:
+        return ""
+    dose, _ = check_dose(exercise.kind, {"sets": item.sets, "reps": item.reps, "hold": item.hold, "rest": item.rest})
+    if dose is None:
+        return ""
+    return dose_text(dose.sets, dose.reps, dose.hold_seconds, exercise.kind, exercise.per_side)

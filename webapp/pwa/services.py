@@ -1,0 +1,95 @@
+"""What the installed app keeps on the phone: the app shell (precache) and each user's offline package."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import render_template, url_for
+
+from ..content import services as content
+from ..content.loader import stored_version
+from ..programs.services import active_assignment
+from ..sessions.services import is_onboarded, latest_screen, screen_allows_exercise
+from .assets import asset_url, static_revisions
+
+# The app shell: what every page needs, precached by the worker with a revision per file.
+SHELL_FILES = ("css/app.css", "img/nav.svg")
+SHELL_FOLDERS = ("js/", "icons/")
+# Install-sheet pictures are large and never shown inside the app.
+NOT_SHELL = ("icons/screenshot-",)
+
+
+def _digest(data) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def shell_files() -> list[str]:
+    """The static files of the app shell, as paths under static/ ('css/app.css', 'js/app.js', ...)."""
+    return [
+        name
+        for name in static_revisions()
+        if (name in SHELL_FILES or name.startswith(SHELL_FOLDERS))
+        and not name.startswith(NOT_SHELL)
+        and name.endswith((".css", ".js", ".svg", ".png"))
+    ]
+
+
+def offline_page() -> str:
+    return render_template("pwa/offline.html")
+
+
+def precache_entries() -> list[dict[str, str]]:
+    """[{url, revision}] for the worker; the offline page's revision is the hash of what it renders."""
+    revisions = static_revisions()
+    entries = [{"url": url_for("static", filename=name), "revision": revisions[name]} for name in shell_files()]
+    page = hashlib.sha256(offline_page().encode()).hexdigest()[:12]
+    entries.append({"url": url_for("pwa.offline"), "revision": page})
+    return entries
+
+
+def _illustrations(exercises) -> list[str]:
+    # Only drawings that exist: every URL of the package must answer 200.
+    revisions = static_revisions()
+    return [asset_url(e.illustration) for e in exercises if e.illustration in revisions]
+
+
+def package_urls(user, assignment=None) -> list[str]:
+    """Every URL the user needs offline (assignment: the client's current plan); each answers 200 for this user."""
+    exercises = content.visible_exercises(user)
+    urls = []
+    # Pages that would redirect this user (onboarding not finished, the safety screen says stop) stay out.
+    if user.role == "client":
+        urls += [url_for("home.index")] if is_onboarded(user) else []
+        urls.append(url_for("sessions.history"))
+    urls.append(url_for("content.lesson_list"))
+    urls += [url_for("content.lesson_detail", slug=lesson.slug) for lesson in content.active_lessons()]
+    urls.append(url_for("content.exercise_list"))
+    urls += [url_for("content.exercise_detail", slug=e.slug) for e in exercises]
+    urls += _illustrations(exercises)
+    urls.append(url_for("content.muscles"))
+    if assignment is not None and screen_allows_exercise(latest_screen(user)):
+        urls += [
+            url_for("sessions.play", routine_id=routine.id)
+            for week in assignment.program.weeks
+            for routine in week.routines
+        ]
+    urls += [asset_url(name) for name in shell_files()]
+    return list(dict.fromkeys(urls))
+
+
+def offline_package(user) -> dict:
+    """{"version", "urls"}: the version moves with the content, the plan, the user or any static file."""
+    assignment = active_assignment(user) if user.role == "client" else None
+    urls = package_urls(user, assignment)
+    plan = [assignment.id, assignment.program_id, assignment.start_date.isoformat()] if assignment else None
+    version = _digest(
+        {
+            "user": user.id,
+            "content": stored_version(),
+            "plan": plan,
+            "static": _digest(static_revisions()),
+            "urls": urls,
+        }
+    )
+    return {"version": version, "urls": urls}

@@ -1,0 +1,86 @@
+"""The installable app: the web app manifest, the service worker at the root, and the offline page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Blueprint, current_app, make_response, request, url_for
+
+from .assets import asset_url
+from .services import offline_page, precache_entries
+
+bp = Blueprint("pwa", __name__)
+
+THEME = "#0f5f5c"
+BACKGROUND = "#f4f7f6"
+# static/sw.js carries this where the server writes the precache list.
+PRECACHE_MARKER = "/* precache */ []"
+
+
+def _icon(name: str, size: int, purpose: str) -> dict:
+    return {"src": asset_url(f"icons/{name}"), "sizes": f"{size}x{size}", "type": "image/png", "purpose": purpose}
+
+
+def _screenshot(name: str, label: str) -> dict:
+    return {
+        "src": asset_url(f"icons/{name}"),
+        "sizes": "390x844",
+        "type": "image/png",
+        "form_factor": "narrow",
+        "label": label,
+    }
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    body = {
+        "id": "/",
+        "name": "CoreSteady",
+        "short_name": "CoreSteady",
+        "description": "Guided exercise for lower back pain that works offline, with your trainer in the loop.",
+        "lang": "en",
+        "dir": "ltr",
+        "start_url": url_for("home.index"),
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME,
+        "background_color": BACKGROUND,
+        "categories": ["health", "fitness", "medical"],
+        "icons": [
+            _icon("icon-192.png", 192, "any"),
+            _icon("icon-512.png", 512, "any"),
+            _icon("icon-maskable-192.png", 192, "maskable"),
+            _icon("icon-maskable-512.png", 512, "maskable"),
+        ],
+        "screenshots": [
+            _screenshot("screenshot-welcome.png", "Short guided routines for lower back pain"),
+            _screenshot("screenshot-lessons.png", "Lessons on why moving helps and how to do it safely"),
+        ],
+    }
+    response = make_response(json.dumps(body, indent=2))
+    response.mimetype = "application/manifest+json"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    source = Path(current_app.static_folder, "sw.js").read_text(encoding="utf-8")
+    if PRECACHE_MARKER not in source:
+        raise RuntimeError(f"static/sw.js has lost its precache marker {PRECACHE_MARKER!r}")
+    body = source.replace(PRECACHE_MARKER, json.dumps(precache_entries()), 1)
+    response = make_response(body)
+    response.mimetype = "application/javascript"
+    # The browser must check for a new worker on every visit; a deploy changes this file's bytes.
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+@bp.get("/offline")
+def offline():
+    response = make_response(offline_page())
+    response.headers["Cache-Control"] = "no-cache"
+    return response

@@ -1,0 +1,1 @@
+"""Trainers and physiotherapists: invites, their clients, the dashboard and comments."""

@@ -1,0 +1,445 @@
+"""The trainer's dashboard: each client's adherence, last session, pain trend, effort and flags with their reasons.
+
+Every query covers all of the trainer's clients at once (a GROUP BY, a window function or a plain set of rows),
+and the rules then run in Python per client: the page costs the same number of queries for 3 clients as for 1,000.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from statistics import fmean
+from typing import Literal
+
+from sqlalchemy import and_, exists, func
+from sqlalchemy.orm import contains_eager
+
+from ..auth.models import User
+from ..content.models import Exercise
+from ..extensions import db
+from ..programs.models import WEEKDAYS, Assignment, Program, ProgramWeek, Routine
+from ..sessions import progress, red_flags, rules
+from ..sessions.models import CheckIn, CompletedSession, RedFlagScreen, SessionExercise
+from ..sessions.schedule import Adherence, Plan, today_for
+from ..timeutil import local_date, utcnow
+
+RECENT_DAYS = 14  # pain, effort and painful exercises: the last two weeks, as rules.pain_trend describes
+WEEK_DAYS = 7
+MONTH_DAYS = 30
+QUIET_DAYS = 7
+BASELINE_SESSIONS = progress.BASELINE_SESSIONS
+
+FlagKind = Literal["pain_up", "red_flag", "painful", "quiet", "ready"]
+
+RED_FLAG_WORDS = {
+    "emergency": "urgent care",
+    "same-day": "see a doctor the same day",
+    "pregnant": "pregnant: check with a clinician",
+}
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: FlagKind
+    reason: str
+
+    @property
+    def concern(self) -> bool:
+        """Everything but "ready to progress" asks the trainer to look; that one is good news."""
+        return self.kind != "ready"
+
+
+@dataclass(frozen=True)
+class PainTrend:
+    baseline: float | None
+    recent: float | None
+
+    @property
+    def change(self) -> float | None:
+        return rules.pain_trend(self.baseline, self.recent)
+
+    @property
+    def direction(self) -> Literal["up", "down", "same"] | None:
+        change = self.change
+        if change is None:
+            return None
+        return "up" if change > 0 else "down" if change < 0 else "same"
+
+
+@dataclass
+class ClientRow:
+    client: User
+    today: date
+    program: Program | None
+    week: Adherence
+    month: Adherence
+    last_session: date | None
+    pain: PainTrend
+    effort: float | None
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def days_since(self) -> int | None:
+        return None if self.last_session is None else (self.today - self.last_session).days
+
+    @property
+    def last_session_words(self) -> str:
+        return days_ago(self.days_since)
+
+    @property
+    def concerns(self) -> list[Flag]:
+        return [f for f in self.flags if f.concern]
+
+    @property
+    def ready(self) -> bool:
+        return any(f.kind == "ready" for f in self.flags)
+
+    @property
+    def quiet(self) -> bool:
+        return any(f.kind == "quiet" for f in self.flags)
+
+
+def days_ago(days: int | None) -> str:
+    if days is None:
+        return "never"
+    if days <= 0:
+        return "today"
+    if days == 1:
+        return "yesterday"
+    return f"{days} days ago"
+
+
+# ---- The facts, gathered for every client in a constant number of queries ----
+
+
+@dataclass
+class Facts:
+    """What the rules need about one client, filled from the set-based queries below."""
+
+    assignment: Assignment | None = None
+    last_day: date | None = None
+    recent: list = field(default_factory=list)  # (id, local_date, pain_before, pain_after, effort), last ~month
+    first: list = field(default_factory=list)  # (id, pain_before), the first few sessions
+    last_two: list = field(default_factory=list)  # (id, pain_before, pain_after, effort, painful, next_day)
+    baseline_check_in: int | None = None
+    screen: tuple | None = None  # (outcome, answers, created_at) of the latest red-flag screen
+    painful: list = field(default_factory=list)  # (local_date, exercise name), the last few weeks
+
+
+def ranked(columns, partition, order, keep: int, *where):
+    """The first `keep` rows per partition in the given order, as a subquery (a window function: one query)."""
+    number = func.row_number().over(partition_by=partition, order_by=order).label("n")
+    inner = db.select(*columns, number).where(*where).subquery()
+    return inner, inner.c.n <= keep
+
+
+def gather(client_ids, since: date, painful_since: date) -> tuple[dict[int, Facts], dict[int, Program]]:
+    """Facts per client, and the programs they follow with weeks and routines loaded.
+
+    client_ids: a subquery of user ids. since / painful_since: the earliest local date any client may need.
+    """
+    facts: dict[int, Facts] = defaultdict(Facts)
+    S = CompletedSession  # a short alias: these queries are long
+    mine = S.user_id.in_(client_ids)
+
+    assignments = db.session.execute(
+        db.select(Assignment)
+        .where(Assignment.client_id.in_(client_ids), Assignment.is_active.is_(True))
+        .order_by(Assignment.created_at, Assignment.id)
+    ).scalars()
+    program_ids = set()
+    for assignment in assignments:  # the newest active one wins, as programs.services.active_assignment does
+        facts[assignment.client_id].assignment = assignment
+        program_ids.add(assignment.program_id)
+    programs: dict[int, Program] = {}
+    if program_ids:
+        # Weeks and routines in one joined query, so a Plan can be laid over the calendar without lazy loads.
+        # Held in a dict: the session only keeps weak references, and a lost program would be loaded again.
+        programs = {
+            p.id: p
+            for p in db.session.execute(
+                db.select(Program)
+                .outerjoin(Program.weeks)
+                .outerjoin(ProgramWeek.routines)
+                .where(Program.id.in_(program_ids))
+                .order_by(Program.id, ProgramWeek.number, Routine.position, Routine.id)
+                .options(contains_eager(Program.weeks).contains_eager(ProgramWeek.routines))
+            )
+            .unique()
+            .scalars()
+        }
+
+    for user_id, last_day in db.session.execute(
+        db.select(S.user_id, func.max(S.local_date)).where(mine).group_by(S.user_id)
+    ):
+        facts[user_id].last_day = last_day
+
+    for row in db.session.execute(
+        db.select(S.user_id, S.id, S.local_date, S.pain_before, S.pain_after, S.effort)
+        .where(mine, S.local_date >= since)
+        .order_by(S.completed_at, S.id)
+    ):
+        facts[row.user_id].recent.append(tuple(row)[1:])
+
+    inner, keep = ranked([S.user_id, S.id, S.pain_before], S.user_id, (S.completed_at, S.id), BASELINE_SESSIONS, mine)
+    for user_id, session_id, pain_before in db.session.execute(
+        db.select(inner.c.user_id, inner.c.id, inner.c.pain_before).where(keep).order_by(inner.c.n)
+    ):
+        facts[user_id].first.append((session_id, pain_before))
+
+    inner, keep = ranked(
+        [S.user_id, S.id, S.pain_before, S.pain_after, S.effort],
+        S.user_id,
+        (S.completed_at.desc(), S.id.desc()),
+        2,
+        mine,
+    )
+    # Asked of the two kept sessions only, not of every session the window numbers.
+    painful = exists().where(SessionExercise.session_id == inner.c.id, SessionExercise.painful.is_(True))
+    next_day = CheckIn.__table__.alias("next_day")
+    for row in db.session.execute(
+        db.select(
+            inner.c.user_id, inner.c.id, inner.c.pain_before, inner.c.pain_after, inner.c.effort, painful,
+            next_day.c.pain,
+        )
+        # Matching on the (indexed) user first keeps SQLite from scanning every check-in for every session.
+        .outerjoin(
+            next_day,
+            and_(
+                next_day.c.user_id == inner.c.user_id,
+                next_day.c.session_id == inner.c.id,
+                next_day.c.kind == "next-day",
+            ),
+        )
+        .where(keep)
+        .order_by(inner.c.n)
+    ):  # fmt: skip
+        if all(kept[0] != row[1] for kept in facts[row.user_id].last_two):
+            facts[row.user_id].last_two.append((row[1], row[2], row[3], row[4], bool(row[5]), row[6]))
+
+    inner, keep = ranked(
+        [CheckIn.user_id, CheckIn.pain],
+        CheckIn.user_id,
+        (CheckIn.created_at, CheckIn.id),
+        1,
+        CheckIn.user_id.in_(client_ids),
+        CheckIn.kind == "baseline",
+    )
+    for user_id, pain in db.session.execute(db.select(inner.c.user_id, inner.c.pain).where(keep)):
+        facts[user_id].baseline_check_in = pain
+
+    inner, keep = ranked(
+        [RedFlagScreen.user_id, RedFlagScreen.outcome, RedFlagScreen.answers, RedFlagScreen.created_at],
+        RedFlagScreen.user_id,
+        (RedFlagScreen.created_at.desc(), RedFlagScreen.id.desc()),
+        1,
+        RedFlagScreen.user_id.in_(client_ids),
+    )
+    for user_id, outcome, answers, created_at in db.session.execute(
+        db.select(inner.c.user_id, inner.c.outcome, inner.c.answers, inner.c.created_at).where(keep)
+    ):
+        facts[user_id].screen = (outcome, answers or {}, created_at)
+
+    for user_id, day, name in db.session.execute(
+        db.select(S.user_id, S.local_date, Exercise.name)
+        .join(SessionExercise, SessionExercise.session_id == S.id)
+        .join(Exercise, Exercise.id == SessionExercise.exercise_id)
+        .where(mine, S.local_date >= painful_since, SessionExercise.painful.is_(True))
+        .order_by(S.local_date.desc())
+    ):
+        facts[user_id].painful.append((day, name))
+    return facts, programs
+
+
+# ---- The rules, per client, in plain functions ----
+
+
+def pain_trend(facts: Facts, today: date) -> PainTrend:
+    """Baseline: the onboarding rating, else the first sessions' pain before. Recent: pain after, last two weeks."""
+    if facts.baseline_check_in is not None:
+        baseline, used = float(facts.baseline_check_in), set()
+    elif facts.first:
+        baseline, used = fmean(pain for _, pain in facts.first), {session_id for session_id, _ in facts.first}
+    else:
+        return PainTrend(None, None)
+    # Sessions that made the baseline are not also "now": one session alone would otherwise compare with itself.
+    recent = [s[3] for s in facts.recent if s[1] > today - timedelta(days=RECENT_DAYS) and s[0] not in used]
+    return PainTrend(round(baseline, 1), round(fmean(recent), 1) if recent else None)
+
+
+def average_effort(facts: Facts, today: date) -> float | None:
+    efforts = [s[4] for s in facts.recent if s[1] > today - timedelta(days=RECENT_DAYS)]
+    return round(fmean(efforts), 1) if efforts else None
+
+
+def red_flag_open(screen: tuple | None) -> bool:
+    """A red-flag answer the client has not had cleared: any emergency, or a same-day or pregnancy one unconfirmed."""
+    if screen is None:
+        return False
+    outcome, answers, _ = screen
+    return outcome != "clear" and not red_flags.may_exercise(outcome, bool(answers.get("confirmed")))
+
+
+def last_two_outcomes(facts: Facts) -> list[rules.Outcome]:
+    return [
+        rules.Outcome(pain_before=before, pain_after=after, effort=effort, painful_exercise=painful,
+                      next_day_pain=next_day)
+        for _, before, after, effort, painful, next_day in facts.last_two
+    ]  # fmt: skip
+
+
+def flags_for(facts: Facts, pain: PainTrend, days_since: int | None, today: date, timezone: str) -> list[Flag]:
+    flags = []
+    if pain.change is not None and pain.change >= rules.MEANINGFUL_PAIN_CHANGE:
+        flags.append(
+            Flag("pain_up", f"Pain up by {pain.change:g} (from {pain.baseline:g} to {pain.recent:g} after sessions)")
+        )
+    if red_flag_open(facts.screen):
+        outcome, _, created_at = facts.screen
+        day = progress.short_date(local_date(created_at, timezone))
+        flags.append(Flag("red_flag", f"Red-flag answer on {day} ({RED_FLAG_WORDS.get(outcome, outcome)})"))
+    seen = set()
+    for day, name in facts.painful:  # newest first: one flag per exercise, with the latest day it hurt
+        if name not in seen and day > today - timedelta(days=RECENT_DAYS):
+            seen.add(name)
+            flags.append(Flag("painful", f"Marked {name} painful on {progress.short_date(day)}"))
+    quiet = days_since is None or days_since >= QUIET_DAYS
+    if days_since is None:
+        flags.append(Flag("quiet", "No session yet"))
+    elif quiet:
+        flags.append(Flag("quiet", f"No session for {days_since} days"))
+    # After a week off, or with a red flag open, stepping up is not the next move, whatever the last two said.
+    if not quiet and not red_flag_open(facts.screen) and rules.next_step(last_two_outcomes(facts)) == "harder":
+        flags.append(Flag("ready", "Ready to progress: two easy, green sessions in a row"))
+    return flags
+
+
+@dataclass(frozen=True)
+class QuickPlan(Plan):
+    """The same calendar as Plan, with each week's weekdays looked up once per program rather than once per day:
+    the dashboard asks about 30 days for every client."""
+
+    table: tuple = ()  # per program week: {weekday index: the routine planned that day}
+
+    def routine_on(self, day: date) -> Routine | None:
+        offset = (day - self.start_date).days
+        if offset < 0 or offset >= 7 * len(self.table):
+            return None
+        return self.table[offset // 7].get(day.weekday())
+
+
+def week_table(program: Program) -> tuple:
+    table = []
+    for week in program.weeks:
+        days: dict[int, Routine] = {}
+        for routine in week.routines:  # in order: the first routine on a day wins, as in Plan.routine_on
+            for name in routine.day_list:
+                days.setdefault(WEEKDAYS.index(name), routine)
+        table.append(days)
+    return tuple(table)
+
+
+def row_for(client: User, facts: Facts, now: datetime, programs: dict[int, Program], tables: dict) -> ClientRow:
+    today = today_for(client.timezone, now)
+    assignment = facts.assignment
+    program = programs[assignment.program_id] if assignment else None
+    plan = None
+    if assignment is not None:
+        if program.id not in tables:
+            tables[program.id] = week_table(program)
+        plan = QuickPlan(program, assignment.start_date, tables[program.id])
+    done = {s[1] for s in facts.recent}
+    pain = pain_trend(facts, today)
+    days_since = None if facts.last_day is None else (today - facts.last_day).days
+    return ClientRow(
+        client=client,
+        today=today,
+        program=program,
+        week=progress.adherence_so_far(plan, done, today - timedelta(days=WEEK_DAYS - 1), today),
+        month=progress.adherence_so_far(plan, done, today - timedelta(days=MONTH_DAYS - 1), today),
+        last_session=facts.last_day,
+        pain=pain,
+        effort=average_effort(facts, today),
+        flags=flags_for(facts, pain, days_since, today, client.timezone),
+    )
+
+
+def client_rows(trainer: User, now: datetime | None = None, client_id: int | None = None) -> list[ClientRow]:
+    """Every client of this trainer (or just one of them), in name order."""
+    now = now or utcnow()
+    owned = [User.trainer_id == trainer.id, User.role == "client"]
+    if client_id is not None:
+        owned.append(User.id == client_id)
+    client_ids = db.select(User.id).where(*owned)
+    clients = list(db.session.execute(db.select(User).where(*owned).order_by(User.name, User.id)).scalars())
+    if not clients:
+        return []
+    # Clients live in many zones: a day of margin either side covers every one's "today".
+    utc_today = now.date()
+    since = utc_today - timedelta(days=MONTH_DAYS + 1)
+    facts, programs = gather(client_ids, since, utc_today - timedelta(days=RECENT_DAYS + 1))
+    tables: dict[int, tuple] = {}
+    return [row_for(client, facts[client.id], now, programs, tables) for client in clients]
+
+
+# ---- Sorting and filtering, from the page's query arguments ----
+
+SORTS = {
+    # name: (key, descending by default); rows whose key is None always go last.
+    "name": (lambda r: r.client.name.lower(), False),
+    "adherence": (lambda r: r.month.ratio, False),
+    "last": (lambda r: 10**6 if r.days_since is None else r.days_since, True),
+    "pain": (lambda r: r.pain.change, True),
+    "flags": (lambda r: (len(r.concerns), r.ready), True),
+}
+FILTERS = {
+    "all": ("All", lambda r: True),
+    "flagged": ("Flagged", lambda r: bool(r.concerns)),
+    "quiet": ("Quiet", lambda r: r.quiet),
+    "ready": ("Ready to progress", lambda r: r.ready),
+    "no-program": ("No program", lambda r: r.program is None),
+}
+DEFAULT_SORT = "flags"
+
+
+def parse_view(sort: str | None, direction: str | None, show: str | None) -> tuple[str, bool, str]:
+    """Unknown values fall back to the defaults: these only ever come from the page's own links."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    descending = SORTS[sort][1] if direction not in ("asc", "desc") else direction == "desc"
+    return sort, descending, show if show in FILTERS else "all"
+
+
+def arrange(rows: list[ClientRow], sort: str, descending: bool, show: str) -> list[ClientRow]:
+    key, _ = SORTS[sort]
+    chosen = [r for r in rows if FILTERS[show][1](r)]
+    by_name = sorted(chosen, key=lambda r: (r.client.name.lower(), r.client.id))
+    present = [r for r in by_name if key(r) is not None]
+    missing = [r for r in by_name if key(r) is None]
+    return sorted(present, key=key, reverse=descending) + missing
+
+
+def filter_counts(rows: list[ClientRow]) -> dict[str, int]:
+    return {name: sum(1 for r in rows if test(r)) for name, (_, test) in FILTERS.items()}
+
+
+# ---- The JSON shape the API serves ----
+
+
+def adherence_payload(adherence: Adherence) -> dict:
+    return {"planned": adherence.planned, "done": adherence.done}
+
+
+def row_payload(row: ClientRow) -> dict:
+    return {
+        "id": row.client.id,
+        "name": row.client.name,
+        "email": row.client.email,
+        "program": row.program.name if row.program else None,
+        "adherence": {"7d": adherence_payload(row.week), "30d": adherence_payload(row.month)},
+        "last_session": row.last_session.isoformat() if row.last_session else None,
+        "days_since_last_session": row.days_since,
+        "pain_trend": {"baseline": row.pain.baseline, "recent": row.pain.recent, "change": row.pain.change},
+        "effort": row.effort,
+        "flags": [{"kind": f.kind, "reason": f.reason} for f in row.flags],
+    }

@@ -1,0 +1,168 @@
+"""A trainer's clients: who belongs to whom, removing and leaving, the trainer's notes, and a client's page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from markupsafe import Markup
+
+from ..auth.models import User
+from ..extensions import db
+from ..programs.models import Assignment
+from ..programs.services import active_assignment
+from ..sessions import charts, history, progress
+from ..sessions.models import CompletedSession
+from ..sessions.schedule import Plan, plan_for
+from ..timeutil import utcnow
+from . import dashboard
+from .models import TrainerComment
+
+COMMENT_MAX = 1000
+NOTES_SHOWN = 10
+
+
+class CommentError(ValueError):
+    """A note that cannot be sent as written; the message says what to change."""
+
+
+def client_of(trainer: User, client_id: int) -> User | None:
+    """The trainer's own client, or None: another trainer's client is as missing as one that does not exist."""
+    query = db.select(User).where(User.id == client_id, User.trainer_id == trainer.id, User.role == "client")
+    return db.session.execute(query).scalar_one_or_none()
+
+
+def remove_client(client: User) -> None:
+    """The client keeps their account, history and current program; only the link to the trainer goes."""
+    client.trainer_id = None
+    db.session.commit()
+
+
+def leave_trainer(client: User) -> User | None:
+    """End the client's link to their trainer; returns the trainer they left, or None if they had none."""
+    trainer = db.session.get(User, client.trainer_id) if client.trainer_id else None
+    client.trainer_id = None
+    db.session.commit()
+    return trainer
+
+
+def clean_comment(text: str | None) -> str:
+    text = (text or "").replace("\r\n", "\n").strip()
+    if not text:
+        raise CommentError("Write a note before sending it.")
+    if len(text) > COMMENT_MAX:
+        raise CommentError(f"Keep the note to {COMMENT_MAX} characters; this one has {len(text)}.")
+    return text
+
+
+def add_comment(trainer: User, client: User, text: str | None, now: datetime | None = None) -> TrainerComment:
+    comment = TrainerComment(
+        trainer_id=trainer.id, client_id=client.id, text=clean_comment(text), created_at=now or utcnow()
+    )
+    db.session.add(comment)
+    db.session.commit()
+    return comment
+
+
+def comments_for(trainer: User, client: User) -> list[TrainerComment]:
+    query = (
+        db.select(TrainerComment)
+        .where(TrainerComment.trainer_id == trainer.id, TrainerComment.client_id == client.id)
+        .order_by(TrainerComment.created_at.desc(), TrainerComment.id.desc())
+    )
+    return list(db.session.execute(query).scalars())
+
+
+@dataclass(frozen=True)
+class Note:
+    trainer_name: str
+    text: str
+    created_at: datetime
+
+
+def notes_to_show(client: User, now: datetime | None = None) -> list[Note]:
+    """Unseen notes from the client's current trainer, marked seen as they are shown: Today shows each one once."""
+    if not client.trainer_id:
+        return []
+    query = (
+        db.select(TrainerComment, User.name)
+        .join(User, User.id == TrainerComment.trainer_id)
+        .where(
+            TrainerComment.client_id == client.id,
+            TrainerComment.trainer_id == client.trainer_id,
+            TrainerComment.seen_at.is_(None),
+        )
+        .order_by(TrainerComment.created_at, TrainerComment.id)
+    )
+    rows = list(db.session.execute(query))
+    if not rows:
+        return []
+    seen = now or utcnow()
+    for comment, _ in rows:
+        comment.seen_at = seen
+    db.session.commit()
+    return [Note(name, comment.text, comment.created_at) for comment, name in rows]
+
+
+# ---- The client's page ----
+
+
+@dataclass
+class ClientPage:
+    client: User
+    row: dashboard.ClientRow
+    assignment: Assignment | None
+    plan: Plan | None
+    month: progress.Month
+    pain_points: list[progress.SessionPoint]
+    pain_chart: Markup
+    activities: list
+    function_chart: Markup
+    sessions: list[history.SessionRow]
+    page: int
+    more: bool
+    notes: list[tuple[date, str]]
+    comments: list[TrainerComment]
+
+
+def session_notes(client: User, limit: int = NOTES_SHOWN) -> list[tuple[date, str]]:
+    query = (
+        db.select(CompletedSession.local_date, CompletedSession.notes)
+        .where(CompletedSession.user_id == client.id, CompletedSession.notes != "")
+        .order_by(CompletedSession.completed_at.desc())
+        .limit(limit)
+    )
+    return [(day, text) for day, text in db.session.execute(query)]
+
+
+def client_page(trainer: User, client: User, month: str | None, page: int, now: datetime | None = None) -> ClientPage:
+    """Everything the trainer's view of one client shows; the same pieces as the client's own history page."""
+    now = now or utcnow()
+    row = dashboard.client_rows(trainer, now, client.id)[0]
+    assignment = active_assignment(client)
+    plan = plan_for(assignment)
+    points = history.session_points(client.id)
+    done_days = {p.day for p in points}
+    activities = history.function_activities(client.id)
+    trends = [history.activity_trend(a, client.timezone) for a in activities]
+    pain_points = progress.pain_points(points)
+    sessions, more = history.session_page(client.id, page)
+    return ClientPage(
+        client=client,
+        row=row,
+        assignment=assignment,
+        plan=plan,
+        month=progress.month_calendar(progress.parse_month(month, row.today), plan, done_days, row.today),
+        pain_points=pain_points,
+        pain_chart=charts.pain_chart(pain_points, "client-pain-chart"),
+        activities=list(zip(activities, trends, strict=True)),
+        # A trend needs two ratings; a single one reads better in words than as one dot.
+        function_chart=charts.function_chart(trends, "client-function-chart")
+        if any(t.change is not None for t in trends)
+        else Markup(""),
+        sessions=sessions,
+        page=page,
+        more=more,
+        notes=session_notes(client),
+        comments=comments_for(trainer, client),
+    )
