@@ -7,7 +7,7 @@ PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench install install-dev chromium clean
+.PHONY: run test lint format bench icons install install-dev chromium clean
 
 run: install
 	$(FLASK) init-db
@@ -28,6 +28,10 @@ format: install-dev
 
 bench: install-dev
 	$(PY) -m tests.bench
+
+# Redraw the install icons and screenshots under static/icons/ (see webapp/pwa/icons.py); commit the PNGs.
+icons: install-dev chromium
+	$(PY) -m webapp.pwa.icons
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -459,3 +459,38 @@ def test_logging_out_takes_the_pages_off_the_phone_but_keeps_the_queue(live_serv
         }"""
     )
     assert packages_left == []
+
+
+def test_upgrading_the_outbox_database_keeps_what_was_queued(live_server, page, app, ready):
+    # A phone still holding the first version of the database (outbox only), written before this release.
+    page.goto(live_server.url + "/manifest.webmanifest")
+    page.evaluate(
+        """(record) => new Promise((resolve, reject) => {
+          const request = indexedDB.open("coresteady", 1);
+          request.onupgradeneeded = () => request.result.createObjectStore("outbox", { keyPath: "id" });
+          request.onsuccess = () => {
+            const db = request.result;
+            const transaction = db.transaction("outbox", "readwrite");
+            transaction.objectStore("outbox").put(record);
+            transaction.oncomplete = () => { db.close(); resolve(); };
+            transaction.onerror = () => reject(transaction.error);
+          };
+          request.onerror = () => reject(request.error);
+        })""",
+        {
+            "id": "from-version-1",
+            "kind": "session",
+            "user_id": ready,
+            "payload": {"id": "from-version-1"},
+            "state": "rejected",
+            "reason": "kept for the test",
+            "attempts": 0,
+            "created_at": 1,
+            "next_attempt_at": 0,
+        },
+    )
+    login(page, live_server.url)
+    [kept] = outbox(page)
+    assert kept["id"] == "from-version-1" and kept["reason"] == "kept for the test"
+    stores = page.evaluate(f"async () => [...(await (await import('{OUTBOX}')).openDatabase()).objectStoreNames]")
+    assert stores == ["meta", "outbox"]
