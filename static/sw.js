@@ -205,7 +205,7 @@ function cachePackage({ version, urls, user_id: userId }) {
       }
       await dropPackages(name);
       return { ready: true, version };
-    })();
+    })().catch((error) => ({ ready: false, version: null, error: String(error) }));
     building.set(name, job);
     job.finally(() => building.delete(name));
   }
@@ -327,7 +327,12 @@ async function drainOutbox() {
         const result = (results || []).find((r) => r.id === record.payload.id);
         if (result?.status === "created" || result?.status === "duplicate") store.delete(record.id);
         if (result?.status === "conflict" || result?.status === "invalid") {
-          store.put({ ...record, state: "rejected", reason: (result.errors || []).join("; ") || result.status });
+          // Kept with the reason for the user to see, unless it was deleted from the history meanwhile.
+          const current = store.get(record.id);
+          current.onsuccess = () => {
+            if (!current.result) return;
+            store.put({ ...current.result, state: "rejected", reason: (result.errors || []).join("; ") || result.status });
+          };
         }
       }
       await transactionDone(writing);

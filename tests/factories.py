@@ -57,9 +57,7 @@ def session_payload(routine_id: int, /, **overrides) -> dict:
         "pain_after": 3,
         "effort": 5,
         "notes": "",
-        "exercises": [
-            {"exercise": "pelvic-tilt", "sets_done": 1, "reps_done": 5, "hold_seconds": 0, "painful": False}
-        ],
+        "exercises": [{"exercise": "pelvic-tilt", "sets_done": 1, "reps_done": 5, "hold_seconds": 0, "painful": False}],
     }
     payload.update(overrides)
     return payload

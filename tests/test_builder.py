@@ -630,12 +630,15 @@ def test_a_custom_exercise_with_a_picture_is_seen_by_the_trainer_and_their_clien
     auth.login_as(users["alex"])
     assert client.get(url).status_code == 200
     assert "Towel squeeze" in text_of(client.get("/exercises/"))
+    detail = text_of(client.get(f"/exercises/towel-squeeze-t{coach.id}"))
+    assert url in detail and "Put a rolled towel between your knees." in detail and "<h2>Tips</h2>" not in detail
     auth.logout()
     with app.app_context():
         make_user("jo@example.com", trainer=users["other"])
     auth.login("jo@example.com")
     assert client.get(url).status_code == 404
     assert "Towel squeeze" not in text_of(client.get("/exercises/"))
+    assert client.get(f"/exercises/towel-squeeze-t{coach.id}").status_code == 404
     auth.logout()
     auth.login_as(users["other"])
     assert client.get(url).status_code == 404
@@ -796,3 +799,16 @@ def test_a_client_gets_403_on_every_builder_page(client, app, auth, users):
 def test_the_trainer_navigation_leads_to_programs(client, coach):
     html = text_of(client.get("/trainer/programs/"))
     assert re.search(r'href="/trainer/programs/"[^>]*aria-current="page">Programs<', html)
+
+
+def test_a_tampered_or_stale_button_changes_nothing(client, app, coach):
+    program_id = build(client, app, items=("bird-dog", "glute-bridge"))
+    path = f"/trainer/programs/{program_id}/edit"
+    page = edit_page(client, program_id)
+    for action in ("dup-week:0:0:0", "up:0:0", "down:7:0:0", "del-week:9", "launch", "add-item:0:0"):
+        response = press(client, path, page, action)
+        assert response.status_code == 200, action
+        html = text_of(response)
+        assert re.findall(r'data-item data-name="([^"]+)"', html) == ["Bird dog", "Glute bridge"], action
+        assert html.count('class="week card"') == 1, action
+        assert "Nothing changed." in html or "Choose an exercise from the list" in html, action

@@ -179,9 +179,7 @@ def test_changed_files_are_reloaded_and_a_changed_program_becomes_a_new_version(
         assert [(v, c) for v, c, _ in versions] == [(1, False), (2, True)]
         assert versions[-1][2] == 14
         reloader()  # unchanged files: no further version
-        assert db.session.execute(
-            db.select(db.func.count(Program.id)).filter_by(family="gentle-start")
-        ).scalar() == 2
+        assert db.session.execute(db.select(db.func.count(Program.id)).filter_by(family="gentle-start")).scalar() == 2
 
 
 def test_a_broken_edit_keeps_the_site_on_the_last_good_content(app, content_copy, caplog):
@@ -225,8 +223,12 @@ def test_library_lists_every_exercise(client, bundle):
         ("kind=hold", lambda e, b: b.exercises[e].kind == "hold"),
         ("position=all-fours", lambda e, b: b.exercises[e].position == "all-fours"),
         ("level=1", lambda e, b: b.exercises[e].level == 1),
-        ("kind=reps&position=lying-back&level=2", lambda e, b: (
-            b.exercises[e].kind, b.exercises[e].position, b.exercises[e].level) == ("reps", "lying-back", 2)),
+        (
+            "kind=reps&position=lying-back&level=2",
+            lambda e, b: (
+                (b.exercises[e].kind, b.exercises[e].position, b.exercises[e].level) == ("reps", "lying-back", 2)
+            ),
+        ),
     ],
 )
 def test_filters_return_exactly_the_matching_exercises(client, bundle, query, check):

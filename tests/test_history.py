@@ -226,7 +226,7 @@ def test_function_scores_are_read_all_or_nothing():
 
 
 def parse_svg(markup) -> ET.Element:
-    root = ET.fromstring(str(markup))  # noqa: S314 - our own output; raises if it is not well-formed XML
+    root = ET.fromstring(str(markup))
     assert root.tag == f"{SVG}svg"
     return root
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import threading
 import urllib.parse
+import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -282,9 +284,6 @@ def test_plan_api_without_a_program(client, auth, app):
 
 
 def test_concurrent_overlapping_batches_store_each_session_once(app, alex):
-    import http.cookiejar
-    import urllib.request
-
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -312,7 +311,7 @@ def test_concurrent_overlapping_batches_store_each_session_once(app, alex):
             )
             try:
                 results = json.loads(opener.open(request, timeout=60).read())["results"]
-            except Exception as exc:  # noqa: BLE001 - reported below with the phone's number
+            except Exception as exc:  # reported below with the phone's number
                 with lock:
                     failures.append(f"phone {n}: {exc}")
                 return
@@ -335,4 +334,3 @@ def test_concurrent_overlapping_batches_store_each_session_once(app, alex):
         uuids = db.session.execute(db.select(CompletedSession.uuid)).scalars().all()
         assert sorted(uuids) == sorted(distinct)
         assert db.session.execute(db.select(db.func.count(SessionExercise.id))).scalar() == len(distinct)
-

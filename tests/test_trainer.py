@@ -124,6 +124,14 @@ def test_a_trainer_creates_an_invite_with_a_link_a_copy_button_and_a_qr_code(cli
     assert "sandbox" in qr.headers["Content-Security-Policy"]
 
 
+def test_an_invite_with_a_bad_email_is_refused_with_a_message(client, auth, team, app):
+    auth.login_as(team["coach"])
+    response = post(client, "/trainer/invites", {"email": "not-an-email"}, "/trainer/invites")
+    assert response.status_code == 400 and "Enter a valid email address" in text_of(response)
+    with app.app_context():
+        assert db.session.execute(db.select(Invite)).first() is None
+
+
 def test_the_qr_check_refuses_an_svg_with_a_script_or_a_handler():
     invites.check_clean_svg('<svg xmlns="http://www.w3.org/2000/svg"><path d="M0 0h1"/></svg>')
     bad_ones = [
@@ -509,7 +517,10 @@ def test_a_note_from_the_trainer_shows_once_on_the_clients_today(client, auth, t
     assert "not seen yet" in text_of(client.get(f"/trainer/clients/{alex_id}"))
     auth.logout()
     auth.login_as(team["alex"])
-    today = client.get("/")
+    # The offline worker downloading Today in the background is not Alex reading it.
+    background = client.get("/", headers={"Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"})
+    assert "A note from Casey Coach" in text_of(background)
+    today = client.get("/", headers={"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"})
     assert "A note from Casey Coach: " in text_of(today)
     assert "Great week. &lt;b&gt;Keep&lt;/b&gt; going!" in today.get_data(as_text=True)
     assert "A note from Casey Coach" not in text_of(client.get("/"))

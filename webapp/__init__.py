@@ -46,8 +46,8 @@ def configure_logging(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from .auth.models import load_user
-    from .trainer import models as _trainer_models  # noqa: F401  (tables known to migrations)
     from .extensions import csrf, db, limiter, login_manager, migrate
+    from .trainer import models as _trainer_models  # noqa: F401  (tables known to migrations)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

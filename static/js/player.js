@@ -197,7 +197,7 @@ function runPlayer(root, data) {
       counts: session.counts ?? engine.counts(),
     });
     try {
-      await enqueueSession(payload);
+      await enqueueSession(payload, { label: data.routine.name });
     } catch (error) {
       button.disabled = false;
       view.ratingError(`This phone could not store the session (${error?.message || error}). Please try Save again.`);

@@ -45,9 +45,7 @@ def drag(page, handle, target):
     page.mouse.up()
 
 
-def test_a_trainer_builds_reorders_and_assigns_a_four_week_program_on_a_phone(
-    live_server, page, context, app, people
-):
+def test_a_trainer_builds_reorders_and_assigns_a_four_week_program_on_a_phone(live_server, page, context, app, people):
     today = WEEKDAYS[datetime.now(zone("Europe/London")).weekday()]
     login(page, live_server.url, "coach@example.com")
     page.goto(f"{live_server.url}/trainer/programs/")
@@ -66,7 +64,7 @@ def test_a_trainer_builds_reorders_and_assigns_a_four_week_program_on_a_phone(
 
     for copies in range(1, 4):
         page.get_by_role("button", name="Duplicate week 1").click()
-        page.wait_for_selector(f"text=Week 1 copied as week 2.")
+        page.wait_for_selector("text=Week 1 copied as week 2.")
         assert page.locator("details.week").count() == copies + 1
 
     # Week 4 progresses: the glute bridge gets more repetitions.

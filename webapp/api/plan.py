@@ -26,13 +26,21 @@ def get_plan():
         routine = plan.routine_on(day)
         if routine is not None:
             schedule.append(
-                {"date": day.isoformat(), "weekday": WEEKDAYS[day.weekday()], "week": plan.week_number(day),
-                 "routine_id": routine.id}
+                {
+                    "date": day.isoformat(),
+                    "weekday": WEEKDAYS[day.weekday()],
+                    "week": plan.week_number(day),
+                    "routine_id": routine.id,
+                }
             )
         day += timedelta(days=1)
     summary = program_payload(program)
     summary.pop("weeks")
-    summary.update(start_date=plan.start_date.isoformat(), end_date=plan.end_date.isoformat(),
-                   assignment_id=assignment.id, assigned_by=assignment.assigned_by_id)
+    summary.update(
+        start_date=plan.start_date.isoformat(),
+        end_date=plan.end_date.isoformat(),
+        assignment_id=assignment.id,
+        assigned_by=assignment.assigned_by_id,
+    )
     routines = [routine_payload(r) | {"week": w.number} for w in program.weeks for r in w.routines]
     return {"program": summary, "schedule": schedule, "routines": routines}

@@ -323,7 +323,7 @@ def apply_action(draft: ProgramDraft, action: str, form, exercises: dict[int, Ex
         item = item_from_exercise(exercise)
         routine.items.append(item)
         return Change(f"Added {exercise.name} to {routine.name}, week {number}.", item, "sets")
-    if len(keys) != 3:
+    if len(keys) != 3 or verb not in ("del-item", "up", "down"):
         return Change("That part of the program was not found. Nothing changed.")
     item = found[2]
     name = exercises[item.exercise_id].name if item.exercise_id in exercises else "The exercise"

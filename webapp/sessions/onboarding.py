@@ -91,8 +91,9 @@ def welcome_about():
             )
         except services.InputError as exc:
             flash(str(exc), "error")
-            return render_template("sessions/about.html", form=form, days=DAY_NAMES,
-                                   times=services.PREFERRED_TIMES, step=2), 400
+            return render_template(
+                "sessions/about.html", form=form, days=DAY_NAMES, times=services.PREFERRED_TIMES, step=2
+            ), 400
         return redirect(next_step())
     return render_template("sessions/about.html", form=form, days=DAY_NAMES, times=services.PREFERRED_TIMES, step=2)
 
@@ -133,4 +134,3 @@ def next_day_check():
     else:
         flash("Thanks. That tells us how your back handles this level.", "success")
     return redirect(url_for("home.index"))
-

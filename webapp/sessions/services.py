@@ -89,8 +89,7 @@ def record_about(user, pain: str | None, activities: list[tuple[str, str]], days
     profile.preferred_time = time
     db.session.add(CheckIn(user_id=user.id, kind="baseline", pain=pain_value))
     existing = {
-        a.name.lower(): a
-        for a in db.session.execute(db.select(FunctionActivity).filter_by(user_id=user.id)).scalars()
+        a.name.lower(): a for a in db.session.execute(db.select(FunctionActivity).filter_by(user_id=user.id)).scalars()
     }
     for position, (name, score) in enumerate(cleaned):
         activity = existing.get(name.lower()) or FunctionActivity(user_id=user.id, name=name, position=position)

@@ -167,7 +167,7 @@ def build(user, now: datetime) -> TodayView:
         library = {e.slug: e for e in visible_exercises(user)}
         view.suggestions = suggestions_for(view.routine or (view.next_session or (None, None))[1], recent, library)
     view.lesson = suggested_lesson(view)
-    from ..trainer.services import notes_to_show
+    from ..trainer.services import notes_to_show, seen_by_a_person
 
-    view.trainer_notes = notes_to_show(user, now)
+    view.trainer_notes = notes_to_show(user, now, mark_seen=seen_by_a_person())
     return view

@@ -26,7 +26,7 @@ class InviteForm(FlaskForm):
 
 class CommentForm(FlaskForm):
     text = TextAreaField(
-        "A note for your client",
+        "Your note",
         validators=[Length(max=COMMENT_MAX, message=f"Keep the note to {COMMENT_MAX} characters.")],
         description=f"Shown on their Today page the next time they open the app. Up to {COMMENT_MAX} characters.",
         render_kw={"maxlength": COMMENT_MAX, "rows": 4},

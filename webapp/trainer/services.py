@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask import has_request_context, request
 from markupsafe import Markup
 
 from ..auth.models import User
@@ -80,7 +81,18 @@ class Note:
     created_at: datetime
 
 
-def notes_to_show(client: User, now: datetime | None = None) -> list[Note]:
+def seen_by_a_person() -> bool:
+    """Whether this request is a page someone will look at, not the offline worker filling its cache.
+
+    A browser's own page load says Sec-Fetch-Dest: document; the worker's background download of Today for
+    offline use does not, and must not use up a note nobody has read. Clients without the header count as seen.
+    """
+    if not has_request_context():
+        return True
+    return request.headers.get("Sec-Fetch-Dest", "document") == "document"
+
+
+def notes_to_show(client: User, now: datetime | None = None, mark_seen: bool = True) -> list[Note]:
     """Unseen notes from the client's current trainer, marked seen as they are shown: Today shows each one once."""
     if not client.trainer_id:
         return []
@@ -95,8 +107,8 @@ def notes_to_show(client: User, now: datetime | None = None) -> list[Note]:
         .order_by(TrainerComment.created_at, TrainerComment.id)
     )
     rows = list(db.session.execute(query))
-    if not rows:
-        return []
+    if not rows or not mark_seen:
+        return [Note(name, comment.text, comment.created_at) for comment, name in rows]
     seen = now or utcnow()
     for comment, _ in rows:
         comment.seen_at = seen

@@ -58,6 +58,7 @@ def dashboard_page():
         descending=descending,
         show=show,
         pending_invite=invites.pending_for(_trainer()),
+        short_date=short_date,
     )
 
 
