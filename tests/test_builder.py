@@ -629,6 +629,7 @@ def test_a_custom_exercise_with_a_picture_is_seen_by_the_trainer_and_their_clien
     auth.logout()
     auth.login_as(users["alex"])
     assert client.get(url).status_code == 200
+    assert url in client.get("/api/v1/offline-manifest").get_json()["urls"], "the picture is cached for offline use"
     assert "Towel squeeze" in text_of(client.get("/exercises/"))
     detail = text_of(client.get(f"/exercises/towel-squeeze-t{coach.id}"))
     assert url in detail and "Put a rolled towel between your knees." in detail and "<h2>Tips</h2>" not in detail

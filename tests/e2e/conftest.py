@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from webapp.extensions import db
@@ -28,6 +28,9 @@ ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+# CI runs on two cores with a database beside it: give a condition time to come true before failing.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):

@@ -49,9 +49,12 @@ def precache_entries() -> list[dict[str, str]]:
 
 
 def _illustrations(exercises) -> list[str]:
-    # Only drawings that exist: every URL of the package must answer 200.
+    # Only drawings that exist: every URL of the package must answer 200. A trainer's own picture is
+    # served from /media/ under a hashed URL, so it is cached whole like the drawings.
     revisions = static_revisions()
-    return [asset_url(e.illustration) for e in exercises if e.illustration in revisions]
+    drawings = [asset_url(e.illustration) for e in exercises if e.illustration in revisions]
+    pictures = [e.illustration for e in exercises if e.illustration.startswith("/media/")]
+    return drawings + pictures
 
 
 def package_urls(user, assignment=None) -> list[str]:
