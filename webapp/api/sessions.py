@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from ..errors import error_response
-from ..extensions import db
-from ..sessions.models import CompletedSession, SessionExercise
+from ..sessions.services import sessions_newest_first
 from ..sessions.sync import BatchError, parse_batch, session_payload, store_batch
 from . import bp, role_required
 
@@ -30,21 +28,9 @@ def post_sessions():
 
 
 def sessions_page(user_id: int, page: int, endpoint: str, **url_args) -> dict:
-    query = (
-        db.select(CompletedSession)
-        .where(CompletedSession.user_id == user_id)
-        .order_by(CompletedSession.completed_at.desc(), CompletedSession.id.desc())
-        .options(
-            selectinload(CompletedSession.exercises).joinedload(SessionExercise.exercise),
-            selectinload(CompletedSession.routine),
-        )
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE + 1)
-    )
-    rows = list(db.session.execute(query).scalars())
-    more = len(rows) > PAGE_SIZE
+    rows, more = sessions_newest_first(user_id, page, PAGE_SIZE)
     return {
-        "sessions": [session_payload(s) for s in rows[:PAGE_SIZE]],
+        "sessions": [session_payload(s) for s in rows],
         "next": url_for(endpoint, page=page + 1, **url_args) if more else None,
     }
 

@@ -16,6 +16,7 @@ from ..timeutil import local_date, utcnow
 from . import charts, progress, rules
 from .models import CheckIn, CompletedSession, FunctionActivity, FunctionRating, SessionExercise
 from .schedule import plan_for, today_for
+from .services import sessions_newest_first
 from .views import bp
 
 PAGE_SIZE = 20
@@ -94,19 +95,8 @@ class SessionRow:
 
 def session_page(user_id: int, page: int) -> tuple[list[SessionRow], bool]:
     """A page of sessions, newest first, and whether there is a next one."""
-    query = (
-        db.select(CompletedSession)
-        .where(CompletedSession.user_id == user_id)
-        .order_by(CompletedSession.completed_at.desc(), CompletedSession.id.desc())
-        .options(
-            selectinload(CompletedSession.exercises).joinedload(SessionExercise.exercise),
-            selectinload(CompletedSession.routine),
-        )
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE + 1)
-    )
-    sessions = list(db.session.execute(query).scalars())
-    ids = [s.id for s in sessions[:PAGE_SIZE]]
+    sessions, more = sessions_newest_first(user_id, page, PAGE_SIZE)
+    ids = [s.id for s in sessions]
     next_day: dict[int, int] = {}
     if ids:
         checks = (
@@ -115,7 +105,7 @@ def session_page(user_id: int, page: int) -> tuple[list[SessionRow], bool]:
             .order_by(CheckIn.created_at)
         )
         next_day = dict(db.session.execute(checks).all())
-    return [SessionRow(s, next_day.get(s.id)) for s in sessions[:PAGE_SIZE]], len(sessions) > PAGE_SIZE
+    return [SessionRow(s, next_day.get(s.id)) for s in sessions], more
 
 
 def render_history(errors: Mapping[int, str] | None = None, values: Mapping[str, str] | None = None, status=200):

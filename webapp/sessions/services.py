@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy.orm import selectinload
+
 from ..extensions import db
 from ..timeutil import utcnow
 from . import red_flags
-from .models import CheckIn, CompletedSession, FunctionActivity, FunctionRating, Profile, RedFlagScreen
+from .models import (
+    CheckIn,
+    CompletedSession,
+    FunctionActivity,
+    FunctionRating,
+    Profile,
+    RedFlagScreen,
+    SessionExercise,
+)
 
 PREFERRED_TIMES = ("06:30", "07:30", "08:30", "12:30", "17:30", "18:30", "19:30", "20:30")
 MAX_ACTIVITIES = 3
@@ -145,3 +155,20 @@ def record_next_day(user, session_uuid: str, pain: str | None) -> CheckIn:
     db.session.add(check)
     db.session.commit()
     return check
+
+
+def sessions_newest_first(user_id: int, page: int, size: int) -> tuple[list[CompletedSession], bool]:
+    """One page of a user's sessions with their exercises loaded, and whether another page follows."""
+    query = (
+        db.select(CompletedSession)
+        .where(CompletedSession.user_id == user_id)
+        .order_by(CompletedSession.completed_at.desc(), CompletedSession.id.desc())
+        .options(
+            selectinload(CompletedSession.exercises).joinedload(SessionExercise.exercise),
+            selectinload(CompletedSession.routine),
+        )
+        .offset((page - 1) * size)
+        .limit(size + 1)
+    )
+    rows = list(db.session.execute(query).scalars())
+    return rows[:size], len(rows) > size

@@ -9,7 +9,7 @@ from ..account.export import sessions_csv
 from ..auth.access import trainer_required
 from ..security import log_event
 from ..sessions.history import parse_page
-from ..sessions.progress import DAY_NAMES, short_date
+from ..sessions.progress import short_date
 from ..timeutil import utcnow
 from . import dashboard, invites, services
 from .forms import CommentForm, InviteForm
@@ -111,8 +111,7 @@ def invite_revoke(invite_id: int):
 
 def render_client(client, form: CommentForm, status: int = 200):
     page = services.client_page(_trainer(), client, request.args.get("month"), parse_page(request.args.get("page")))
-    return render_template("trainer/client.html", view=page, form=form, short_date=short_date,
-                           day_names=DAY_NAMES), status  # fmt: skip
+    return render_template("trainer/client.html", view=page, form=form, short_date=short_date), status
 
 
 @bp.get("/clients/<int:client_id>")
