@@ -220,6 +220,10 @@ self.addEventListener("message", (event) => {
       // Sent only after the user tapped "Reload" in the page's "New version available" banner.
       self.skipWaiting();
       break;
+    case "claim":
+      // A page whose navigation began before this worker activated missed clients.claim(): take it now.
+      event.waitUntil(self.clients.claim());
+      break;
     case "cache-package":
       event.waitUntil(cachePackage(data).then(answer));
       break;

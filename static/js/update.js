@@ -45,6 +45,10 @@ export function watchForUpdates(root) {
           if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
         });
       });
+      // The first page after install can load before the worker activates; ask the active worker to take it.
+      navigator.serviceWorker.ready.then((ready) => {
+        if (!navigator.serviceWorker.controller) ready.active?.postMessage({ type: "claim" });
+      });
       // An installed app can stay open for days: look for a new version whenever it comes back.
       document.addEventListener("visibilitychange", () => {
         if (document.visibilityState === "visible") registration.update().catch(() => {});
