@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
+from werkzeug.serving import ThreadedWSGIServer
 
 from webapp.extensions import db
 from webapp.programs.services import assign, starter_program
@@ -39,6 +42,39 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+class _DrainingServer(ThreadedWSGIServer):
+    """Werkzeug's threaded server, remembering each connection so that stopping can wait for it.
+
+    Its request threads are daemons that server_close() does not wait for: a request still running
+    when a test ends would go on using the database while the next test empties it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connections: list[tuple[threading.Thread, socket.socket]] = []
+        self.connections_lock = threading.Lock()
+
+    def process_request(self, request, client_address):
+        thread = threading.Thread(target=self.process_request_thread, args=(request, client_address), daemon=True)
+        with self.connections_lock:
+            self.connections = [(t, s) for t, s in self.connections if t.is_alive()]
+            self.connections.append((thread, request))
+        thread.start()
+
+    def drain(self, timeout: float = 15) -> None:
+        """End idle keep-alive connections and wait for requests in flight to finish."""
+        with self.connections_lock:
+            connections = list(self.connections)
+        for _thread, connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RD)
+        deadline = time.monotonic() + timeout
+        for thread, _connection in connections:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        still_running = [t.name for t, _ in connections if t.is_alive()]
+        assert not still_running, f"requests still running after {timeout} s: {still_running}"
+
+
 class LiveServer:
     """The app on a free port in a thread; stop() and start() again to play a server outage."""
 
@@ -49,17 +85,18 @@ class LiveServer:
         self.port = 0
 
     def start(self):
-        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
+        self.server = _DrainingServer("127.0.0.1", self.port, self.app)
         self.port = self.server.server_port
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
         return self
 
     def stop(self):
+        """Stop listening, then let every request already received finish before returning."""
         if self.server is not None:
             self.server.shutdown()
-            self.server.server_close()
             self.thread.join(timeout=10)
+            self.server.drain()
             self.server = None
 
     @property
