@@ -36,6 +36,8 @@ class Program(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     source_hash: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A trainer's program put away: out of their lists and pickers; clients following it keep it.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     weeks: Mapped[list[ProgramWeek]] = relationship(
         order_by="ProgramWeek.number", cascade="all, delete-orphan", back_populates="program"
@@ -115,6 +117,9 @@ class Assignment(db.Model):
     start_date: Mapped[date] = mapped_column(Date)
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The client's own training days ("tue,thu,sat"), copied from their profile; the program's
+    # days are moved onto them when the counts allow (see sessions.schedule.day_map).
+    days: Mapped[str] = mapped_column(String(40), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
