@@ -7,7 +7,16 @@ from datetime import UTC, date, datetime
 import pytest
 
 from webapp.programs.services import starter_program
-from webapp.sessions.schedule import Plan, adherence, missed_days, streak, today_for, week_start
+from webapp.sessions.schedule import (
+    Plan,
+    adherence,
+    day_map,
+    missed_days,
+    streak,
+    today_for,
+    training_days,
+    week_start,
+)
 
 
 @pytest.fixture
@@ -69,3 +78,48 @@ def test_adherence_this_week_and_over_a_range(gentle):
 def test_missed_days(gentle):
     plan = Plan(gentle, MON)
     assert missed_days(plan, {date(2026, 3, 2)}, MON, date(2026, 3, 6)) == [date(2026, 3, 4), date(2026, 3, 6)]
+
+
+@pytest.mark.parametrize(
+    ("chosen", "expected"),
+    [
+        # Exactly as many days: the sessions keep their order and take the client's days.
+        (["tue", "thu", "sat"], {"mon": "tue", "wed": "thu", "fri": "sat"}),
+        (["sat", "tue", "thu"], {"mon": "tue", "wed": "thu", "fri": "sat"}),
+        # More days than needed: the most even spread, so rest days survive.
+        (["mon", "tue", "wed", "thu", "fri"], {}),
+        (["tue", "wed", "thu", "fri", "sat", "sun"], {"mon": "tue", "wed": "thu", "fri": "sat"}),
+        # Back-to-back days only if nothing else was offered.
+        (["mon", "tue", "wed"], {"mon": "mon", "wed": "tue", "fri": "wed"}),
+        # Too few days, none at all, or the program's own: the program keeps its days.
+        (["sat", "sun"], {}),
+        ([], {}),
+        (["mon", "wed", "fri"], {}),
+    ],
+)
+def test_the_programs_days_move_onto_the_days_the_client_chose(gentle, chosen, expected):
+    moved = day_map(gentle, chosen)
+    assert {k: v for k, v in moved.items() if k != v} == {k: v for k, v in expected.items() if k != v}
+
+
+def test_a_plan_on_the_clients_days_keeps_the_weeks_and_the_dose(gentle):
+    plan = Plan(gentle, MON, day_map(gentle, ["tue", "thu", "sat"]))
+    assert training_days(plan) == ["tue", "thu", "sat"]
+    assert plan.routine_on(MON) is None  # Monday's session moved to Tuesday
+    assert plan.routine_on(date(2026, 3, 3)) is gentle.weeks[0].routines[0]
+    assert plan.routine_on(date(2026, 3, 7)) is not None  # Saturday, Friday's session
+    assert plan.routine_on(date(2026, 3, 10)).week.number == 2  # week two's Tuesday
+    assert len(plan.planned_days(MON, plan.end_date)) == len(Plan(gentle, MON).planned_days(MON, plan.end_date))
+
+
+@pytest.mark.parametrize("chosen", [[], ["tue", "thu", "sat"], ["mon", "tue", "wed"], ["sat", "sun"]])
+def test_the_dashboards_quick_calendar_agrees_with_the_plan(gentle, chosen):
+    from datetime import timedelta
+
+    from webapp.trainer.dashboard import QuickPlan, week_table
+
+    moved = day_map(gentle, chosen)
+    plan, quick = Plan(gentle, MON, moved), QuickPlan(gentle, MON, moved, week_table(gentle, moved))
+    for offset in range(-3, 18):
+        day = MON + timedelta(days=offset)
+        assert quick.routine_on(day) is plan.routine_on(day), day

@@ -288,3 +288,41 @@ def test_trainers_cannot_use_client_pages(auth, users):
     auth.login("coach@example.com")
     for path in ("/welcome/safety", "/safety/", "/history/", "/welcome/program"):
         assert auth.client.get(path).status_code == 403, path
+
+
+def test_the_days_a_client_chose_move_todays_session(app, auth, alex, monkeypatch):
+    auth.login("alex@example.com")
+    token = csrf_from(auth.client.get("/account/").get_data(as_text=True))
+    days = {"name": "Alex Morgan", "timezone": "Europe/London", "preferred_days": ["tue", "thu", "sat"]}
+    assert auth.client.post("/account/", data={"csrf_token": token, **days}).status_code == 302
+    settings_page = auth.client.get("/account/").get_data(as_text=True)
+    assert "Your sessions fall on Tuesday, Thursday, Saturday, moved onto the days you chose." in settings_page
+
+    at(monkeypatch, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))  # Monday: the program's day, no longer Alex's
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Rest day" in page and "on Tuesday" in page
+    at(monkeypatch, datetime(2026, 3, 3, 8, 0, tzinfo=UTC))
+    assert "Today's routine" in auth.client.get("/").get_data(as_text=True)
+
+
+def test_too_few_days_leave_the_program_on_its_own_days_and_say_why(app, auth, alex, monkeypatch):
+    auth.login("alex@example.com")
+    token = csrf_from(auth.client.get("/account/").get_data(as_text=True))
+    days = {"name": "Alex Morgan", "timezone": "Europe/London", "preferred_days": ["sat", "sun"]}
+    auth.client.post("/account/", data={"csrf_token": token, **days})
+    settings_page = auth.client.get("/account/").get_data(as_text=True)
+    assert "Your sessions fall on Monday, Wednesday, Friday." in settings_page
+    assert "Tick at least 3 days" in settings_page
+    at(monkeypatch, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    assert "Today's routine" in auth.client.get("/").get_data(as_text=True)
+
+
+def test_a_new_program_starts_on_the_days_from_onboarding(app, users):
+    from webapp.programs.services import active_assignment
+    from webapp.sessions.schedule import plan_for, training_days
+
+    with app.app_context():
+        jo = db.session.merge(users["alex"])
+        records.record_about(jo, "4", [], ["tue", "thu", "sat"], "")
+        make_plan(jo, "gentle-start", start=MONDAY, by=users["coach"])
+        assert training_days(plan_for(active_assignment(jo))) == ["tue", "thu", "sat"]

@@ -599,3 +599,15 @@ def test_the_trainer_routes_are_in_the_openapi_document(client, auth, team):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert "get" in paths["/api/v1/trainer/clients"]
     assert "get" in paths["/api/v1/trainer/clients/{client_id}/sessions"]
+
+
+def test_the_client_page_says_when_a_client_trains_on_days_of_their_own(app, auth, team):
+    from webapp.programs.services import set_training_days
+    from webapp.sessions.services import profile_of
+
+    with app.app_context():
+        set_training_days(profile_of(db.session.get(User, team["alex"].id)), ["sat", "thu", "tue"])
+        db.session.commit()
+    auth.login("coach@example.com")
+    page = auth.client.get(f"/trainer/clients/{team['alex'].id}").get_data(as_text=True)
+    assert "Trains on Tuesday, Thursday, Saturday: the days Alex chose." in page

@@ -12,7 +12,7 @@ from .extensions import db
 from .programs.services import active_assignment, assign, starter_program
 from .sessions import services as records
 from .sessions.models import CheckIn, CompletedSession
-from .sessions.schedule import Plan
+from .sessions.schedule import plan_for
 from .sessions.sync import store_batch
 from .timeutil import utcnow, zone
 
@@ -99,7 +99,7 @@ def tell(client: User, trainer: User, story: Story) -> None:
     program = starter_program(story.program)
     assignment = assign(client, program, start, by=trainer)
     records.finish_onboarding(client)
-    plan = Plan(assignment.program, start)
+    plan = plan_for(assignment)
     days = [d for d in plan.planned_days(start, today - timedelta(days=1)) if (today - d).days >= story.stop_days_ago]
     if story.skip_every:
         days = [d for n, d in enumerate(days) if (n + 1) % story.skip_every]

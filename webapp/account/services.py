@@ -9,6 +9,7 @@ from datetime import datetime
 from ..auth.models import User
 from ..extensions import db
 from ..programs.models import WEEKDAYS
+from ..programs.services import set_training_days
 from ..sessions.models import Profile
 from ..timeutil import is_known_zone, utcnow, zone
 
@@ -114,8 +115,7 @@ def update_settings(user: User, name: str, timezone: str, days: list[str] | None
     user.timezone = timezone
     if user.is_client:
         profile = profile_for(user)
-        # Stored in week order whatever order they were ticked in, as onboarding stores them.
-        profile.preferred_days = ",".join(day for day in WEEKDAYS if day in days)
+        set_training_days(profile, days)
         profile.preferred_time = at
     db.session.commit()
 

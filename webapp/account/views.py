@@ -11,7 +11,7 @@ from ..auth.access import client_required
 from ..extensions import limiter
 from ..programs.services import active_assignment
 from ..security import log_event
-from ..sessions.schedule import plan_for, today_for
+from ..sessions.schedule import days_summary, plan_for, today_for
 from ..timeutil import utcnow
 from . import calendar, services
 from .deletion import delete_account, what_goes
@@ -84,6 +84,7 @@ def index():
             "has_plan": plan is not None,
             "link_news": request.args.get("link", ""),
             "preview": _feed_events(user, plan)[:PREVIEW_EVENTS],
+            "days": days_summary(plan),
         }
     return render_template("account/index.html", form=form, calendar=calendar_page)
 

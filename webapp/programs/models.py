@@ -124,3 +124,7 @@ class Assignment(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     program: Mapped[Program] = relationship(foreign_keys=[program_id])
+
+    @property
+    def day_list(self) -> list[str]:
+        return [d for d in self.days.split(",") if d]

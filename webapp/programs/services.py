@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..content.services import dose_text
 from ..extensions import db
+from ..sessions.models import Profile
 from ..timeutil import utcnow
 from .models import WEEKDAYS, Assignment, Program, ProgramWeek, Routine, RoutineExercise
 
@@ -123,6 +124,7 @@ def assign(client, program: Program, start_date: date, by=None, commit: bool = T
         program_id=program.id,
         start_date=start_date,
         assigned_by_id=by.id if by is not None else None,
+        days=db.session.scalar(db.select(Profile.preferred_days).where(Profile.user_id == client.id)) or "",
     )
     db.session.add(assignment)
     if commit:
@@ -130,6 +132,16 @@ def assign(client, program: Program, start_date: date, by=None, commit: bool = T
     else:
         db.session.flush()
     return assignment
+
+
+def set_training_days(profile: Profile, days: list[str]) -> None:
+    """Keep the client's days, in week order, and move their current plan onto them."""
+    profile.preferred_days = ",".join(day for day in WEEKDAYS if day in days)
+    db.session.execute(
+        db.update(Assignment)
+        .where(Assignment.client_id == profile.user_id, Assignment.is_active.is_(True))
+        .values(days=profile.preferred_days)
+    )
 
 
 def follow_current_versions() -> None:

@@ -5,11 +5,13 @@ All dates here are the user's local dates; weeks run Monday to Sunday.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import combinations
 
 from ..programs.models import WEEKDAYS, Assignment, Program, Routine
+from ..programs.services import DAY_NAMES
 from ..timeutil import zone
 
 
@@ -21,12 +23,53 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def program_days(program: Program) -> list[str]:
+    """The weekdays a program trains on, in week order, over all its weeks."""
+    used = {day for week in program.weeks for routine in week.routines for day in routine.day_list}
+    return [day for day in WEEKDAYS if day in used]
+
+
+def _gaps(days: Sequence[str]) -> list[int]:
+    """Days between each training day and the next, round the week."""
+    numbers = [WEEKDAYS.index(d) for d in days]
+    return [(numbers[(i + 1) % len(numbers)] - n - 1) % 7 for i, n in enumerate(numbers)]
+
+
+def day_map(program: Program, preferred: Sequence[str]) -> dict[str, str]:
+    """Which of the client's days each of the program's days moves to; {} keeps the program's own days.
+
+    The program's days move only when the client chose at least as many days as it needs: the
+    sessions keep their order in the week and land on the chosen days spread most evenly, so that
+    rest between sessions survives the move (Mon/Wed/Fri onto Mon-Fri stays Mon/Wed/Fri).
+    """
+    needed = program_days(program)
+    chosen = [day for day in WEEKDAYS if day in set(preferred)]
+    if not needed or len(chosen) < len(needed) or chosen == needed:
+        return {}
+
+    def evenness(days: tuple[str, ...]) -> tuple:
+        moved = sum(abs(WEEKDAYS.index(a) - WEEKDAYS.index(b)) for a, b in zip(needed, days, strict=True))
+        return (min(_gaps(days)), -max(_gaps(days)), -moved)
+
+    best = max(combinations(chosen, len(needed)), key=evenness)
+    return dict(zip(needed, best, strict=True))
+
+
 @dataclass(frozen=True)
 class Plan:
-    """An assignment's program laid over the calendar from its start date."""
+    """An assignment's program laid over the calendar from its start date, on the client's days."""
 
     program: Program
     start_date: date
+    # Program weekday -> the client's weekday (see day_map); empty: the program's own days.
+    days: dict[str, str] = field(default_factory=dict)
+
+    def program_weekday(self, day: date) -> str | None:
+        """The program's weekday whose session falls on this calendar day, if any moved there."""
+        weekday = WEEKDAYS[day.weekday()]
+        if not self.days:
+            return weekday
+        return next((planned for planned, moved in self.days.items() if moved == weekday), None)
 
     @property
     def weeks(self) -> int:
@@ -47,7 +90,9 @@ class Plan:
         if number is None:
             return None
         week = self.program.weeks[number - 1]
-        weekday = WEEKDAYS[day.weekday()]
+        weekday = self.program_weekday(day)
+        if weekday is None:
+            return None
         return next((r for r in week.routines if weekday in r.day_list), None)
 
     def planned_days(self, first: date, last: date) -> list[date]:
@@ -68,10 +113,28 @@ class Plan:
         return None
 
 
+def training_days(plan: Plan) -> list[str]:
+    """The weekdays this client's sessions fall on, in week order, after any move onto their days."""
+    moved = {plan.days.get(day, day) for day in program_days(plan.program)}
+    return [day for day in WEEKDAYS if day in moved]
+
+
+def days_summary(plan: Plan | None) -> dict | None:
+    """For the settings page: the days sessions fall on, how many the program needs, and whether they moved."""
+    if plan is None:
+        return None
+    return {
+        "names": [DAY_NAMES[day] for day in training_days(plan)],
+        "needed": len(program_days(plan.program)),
+        "moved": bool(plan.days),
+    }
+
+
 def plan_for(assignment: Assignment | None) -> Plan | None:
     if assignment is None:
         return None
-    return Plan(program=assignment.program, start_date=assignment.start_date)
+    program = assignment.program
+    return Plan(program=program, start_date=assignment.start_date, days=day_map(program, assignment.day_list))
 
 
 def streak(plan: Plan | None, done_days: Iterable[date], today: date) -> int:

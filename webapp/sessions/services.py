@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..programs.services import set_training_days
 from ..timeutil import utcnow
 from . import red_flags
 from .models import (
@@ -95,7 +96,7 @@ def record_about(user, pain: str | None, activities: list[tuple[str, str]], days
         raise InputError("Choose one of the times offered.")
 
     profile = profile_of(user)
-    profile.preferred_days = ",".join(d for d in WEEKDAYS if d in days)
+    set_training_days(profile, days)
     profile.preferred_time = time
     db.session.add(CheckIn(user_id=user.id, kind="baseline", pain=pain_value))
     existing = {

@@ -21,7 +21,7 @@ from ..extensions import db
 from ..programs.models import WEEKDAYS, Assignment, Program, ProgramWeek, Routine
 from ..sessions import progress, red_flags, rules
 from ..sessions.models import CheckIn, CompletedSession, RedFlagScreen, SessionExercise
-from ..sessions.schedule import Adherence, Plan, today_for
+from ..sessions.schedule import Adherence, Plan, day_map, today_for
 from ..timeutil import local_date, utcnow
 
 RECENT_DAYS = 14  # pain, effort and painful exercises: the last two weeks, as rules.pain_trend describes
@@ -329,13 +329,16 @@ class QuickPlan(Plan):
         return self.table[offset // 7].get(day.weekday())
 
 
-def week_table(program: Program) -> tuple:
+def week_table(program: Program, moved: dict[str, str]) -> tuple:
+    """moved: the client's day_map, as Plan uses it."""
     table = []
     for week in program.weeks:
         days: dict[int, Routine] = {}
         for routine in week.routines:  # in order: the first routine on a day wins, as in Plan.routine_on
             for name in routine.day_list:
-                days.setdefault(WEEKDAYS.index(name), routine)
+                if moved and name not in moved:
+                    continue
+                days.setdefault(WEEKDAYS.index(moved.get(name, name)), routine)
         table.append(days)
     return tuple(table)
 
@@ -346,9 +349,12 @@ def row_for(client: User, facts: Facts, now: datetime, programs: dict[int, Progr
     program = programs[assignment.program_id] if assignment else None
     plan = None
     if assignment is not None:
-        if program.id not in tables:
-            tables[program.id] = week_table(program)
-        plan = QuickPlan(program, assignment.start_date, tables[program.id])
+        key = (program.id, assignment.days)
+        if key not in tables:
+            moved = day_map(program, assignment.day_list)
+            tables[key] = (moved, week_table(program, moved))
+        moved, table = tables[key]
+        plan = QuickPlan(program, assignment.start_date, moved, table)
     done = {s[1] for s in facts.recent}
     pain = pain_trend(facts, today)
     days_since = None if facts.last_day is None else (today - facts.last_day).days

@@ -14,7 +14,7 @@ from ..programs.models import Assignment
 from ..programs.services import active_assignment
 from ..sessions import charts, history, progress
 from ..sessions.models import CompletedSession
-from ..sessions.schedule import Plan, plan_for
+from ..sessions.schedule import Plan, days_summary, plan_for
 from ..timeutil import utcnow
 from . import dashboard
 from .models import TrainerComment
@@ -125,6 +125,7 @@ class ClientPage:
     row: dashboard.ClientRow
     assignment: Assignment | None
     plan: Plan | None
+    days: dict | None
     month: progress.Month
     pain_points: list[progress.SessionPoint]
     pain_chart: Markup
@@ -164,6 +165,7 @@ def client_page(trainer: User, client: User, month: str | None, page: int, now: 
         row=row,
         assignment=assignment,
         plan=plan,
+        days=days_summary(plan),
         month=progress.month_calendar(progress.parse_month(month, row.today), plan, done_days, row.today),
         pain_points=pain_points,
         pain_chart=charts.pain_chart(pain_points, "client-pain-chart"),
