@@ -332,7 +332,7 @@ def flagged(app, team):
         riser = add_client("riser@example.com", "Pat Riser", trainer=coach)
         baseline(riser, 2)
         for back in (10, 6, 2):
-            add_session(riser, TODAY - timedelta(days=back), before=4, after=5, effort=5)
+            add_session(riser, TODAY - timedelta(days=back), before=5, after=4, effort=5)
         red = add_client("red@example.com", "Rae Flag", trainer=coach)
         add_session(red, TODAY - timedelta(days=1))
         db.session.add(

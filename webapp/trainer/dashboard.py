@@ -256,7 +256,11 @@ def gather(client_ids, since: date, painful_since: date) -> tuple[dict[int, Fact
 
 
 def pain_trend(facts: Facts, today: date) -> PainTrend:
-    """Baseline: the onboarding rating, else the first sessions' pain before. Recent: pain after, last two weeks."""
+    """Baseline: the onboarding rating, else the first sessions' pain. Recent: the last two weeks.
+
+    Pain is the rating a client gives as a session starts, as on their own history page: the back's state
+    that day, comparable with the onboarding rating; what a session itself stirs up is the traffic light's job.
+    """
     if facts.baseline_check_in is not None:
         baseline, used = float(facts.baseline_check_in), set()
     elif facts.first:
@@ -264,7 +268,7 @@ def pain_trend(facts: Facts, today: date) -> PainTrend:
     else:
         return PainTrend(None, None)
     # Sessions that made the baseline are not also "now": one session alone would otherwise compare with itself.
-    recent = [s[3] for s in facts.recent if s[1] > today - timedelta(days=RECENT_DAYS) and s[0] not in used]
+    recent = [s[2] for s in facts.recent if s[1] > today - timedelta(days=RECENT_DAYS) and s[0] not in used]
     return PainTrend(round(baseline, 1), round(fmean(recent), 1) if recent else None)
 
 
@@ -293,7 +297,7 @@ def flags_for(facts: Facts, pain: PainTrend, days_since: int | None, today: date
     flags = []
     if pain.change is not None and pain.change >= rules.MEANINGFUL_PAIN_CHANGE:
         flags.append(
-            Flag("pain_up", f"Pain up by {pain.change:g} (from {pain.baseline:g} to {pain.recent:g} after sessions)")
+            Flag("pain_up", f"Pain up by {pain.change:g} (from {pain.baseline:g} at the start to {pain.recent:g} lately)")
         )
     if red_flag_open(facts.screen):
         outcome, _, created_at = facts.screen
