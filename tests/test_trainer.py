@@ -431,6 +431,36 @@ def test_the_dashboard_sorts_and_filters(client, auth, team, flagged):
     assert client.get("/trainer/?sort=evil&dir=sideways&show=everything").status_code == 200
 
 
+def test_the_dashboard_finds_clients_by_name_or_email(client, auth, team, flagged):
+    auth.login_as(team["coach"])
+    assert names_in_order(client.get("/trainer/?q=ra")) == ["Rae Flag", "Ray Ready"]  # flags first
+    assert names_in_order(client.get("/trainer/?q=RISER%40example")) == ["Pat Riser"]
+    assert names_in_order(client.get("/trainer/?q=ready+ray")) == ["Ray Ready"]
+    assert names_in_order(client.get("/trainer/?q=ra&show=flagged")) == ["Rae Flag"]
+    nobody = client.get("/trainer/?q=zzz")
+    assert nobody.status_code == 200 and "No client matches “zzz”" in text_of(nobody)
+    # The search is kept when sorting or filtering, and filter counts are of what was found.
+    html = client.get("/trainer/?q=ra").get_data(as_text=True)
+    assert "q=ra" in html and re.search(r"Flagged <span class=\"filter-tabs__count\">1<", html)
+
+
+def test_a_long_client_list_comes_in_pages(app, client, auth, team, monkeypatch):
+    monkeypatch.setattr(dashboard, "PAGE_SIZE", 3)
+    with app.app_context():
+        for n in range(6):
+            add_client(f"p{n}@example.com", f"Page Person {n}", trainer=team["coach"], program=None)
+    auth.login_as(team["coach"])
+    first = client.get("/trainer/?sort=name")
+    assert names_in_order(first) == ["Alex Morgan", "Page Person 0", "Page Person 1"]
+    assert "1–3 of 7" in text_of(first) and "Page 1 of 3" in text_of(first)
+    second = client.get("/trainer/?sort=name&page=2")
+    assert names_in_order(second) == ["Page Person 2", "Page Person 3", "Page Person 4"]
+    assert 'rel="prev"' in second.get_data(as_text=True) and 'rel="next"' in second.get_data(as_text=True)
+    # A page past the end, or not a number, shows the nearest real page.
+    assert names_in_order(client.get("/trainer/?sort=name&page=99")) == ["Page Person 5"]
+    assert names_in_order(client.get("/trainer/?sort=name&page=x")) == names_in_order(first)
+
+
 def test_adherence_counts_planned_sessions_done(app, team):
     with app.app_context():
         monday = TODAY - timedelta(days=TODAY.weekday())
@@ -475,7 +505,7 @@ def test_the_dashboard_costs_the_same_queries_for_3_clients_as_for_60(client, au
     few_api = count_queries(app, lambda: client.get("/api/v1/trainer/clients"))
     add_clients(app, team["coach"], 3, 57)
     page = client.get("/trainer/")
-    assert len(names_in_order(page)) == 60
+    assert len(names_in_order(page)) == dashboard.PAGE_SIZE and "1–50 of 60" in text_of(page)
     assert count_queries(app, lambda: client.get("/trainer/")) == few
     assert count_queries(app, lambda: client.get("/api/v1/trainer/clients")) == few_api
 

@@ -297,7 +297,10 @@ def flags_for(facts: Facts, pain: PainTrend, days_since: int | None, today: date
     flags = []
     if pain.change is not None and pain.change >= rules.MEANINGFUL_PAIN_CHANGE:
         flags.append(
-            Flag("pain_up", f"Pain up by {pain.change:g} (from {pain.baseline:g} at the start to {pain.recent:g} lately)")
+            Flag(
+                "pain_up",
+                f"Pain up by {pain.change:g} (from {pain.baseline:g} at the start to {pain.recent:g} lately)",
+            )
         )
     if red_flag_open(facts.screen):
         outcome, _, created_at = facts.screen
@@ -427,6 +430,37 @@ def arrange(rows: list[ClientRow], sort: str, descending: bool, show: str) -> li
     present = [r for r in by_name if key(r) is not None]
     missing = [r for r in by_name if key(r) is None]
     return sorted(present, key=key, reverse=descending) + missing
+
+
+def matching(rows: list[ClientRow], query: str) -> list[ClientRow]:
+    """Clients whose name or email contains every word searched for, whatever the case."""
+    words = query.lower().split()
+    return [r for r in rows if all(w in f"{r.client.name} {r.client.email}".lower() for w in words)]
+
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[ClientRow]
+    number: int
+    pages: int
+    first: int  # 1-based position of the page's first row among all shown
+    total: int
+
+
+def page_of(rows: list[ClientRow], number: str | None, size: int | None = None) -> Page:
+    """One page of rows; a page number out of range or not a number shows the nearest real page."""
+    size = size or PAGE_SIZE
+    pages = max(1, -(-len(rows) // size))
+    try:
+        wanted = int(number or 1)
+    except ValueError:
+        wanted = 1
+    wanted = min(max(wanted, 1), pages)
+    start = (wanted - 1) * size
+    return Page(rows[start : start + size], wanted, pages, start + 1, len(rows))
 
 
 def filter_counts(rows: list[ClientRow]) -> dict[str, int]:

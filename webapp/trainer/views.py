@@ -47,11 +47,16 @@ def dashboard_page():
     rows = dashboard.client_rows(_trainer())
     sort, descending, show = dashboard.parse_view(request.args.get("sort"), request.args.get("dir"),
                                                   request.args.get("show"))  # fmt: skip
+    query = request.args.get("q", "").strip()[:80]
+    found = dashboard.matching(rows, query)
+    page = dashboard.page_of(dashboard.arrange(found, sort, descending, show), request.args.get("page"))
     return render_template(
         "trainer/dashboard.html",
-        rows=dashboard.arrange(rows, sort, descending, show),
+        rows=page.rows,
+        page=page,
+        q=query,
         total=len(rows),
-        counts=dashboard.filter_counts(rows),
+        counts=dashboard.filter_counts(found),
         filters=dashboard.FILTERS,
         sorts=dashboard.SORTS,
         sort=sort,
