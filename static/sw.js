@@ -11,6 +11,7 @@ const PACKAGE_PREFIX = "coresteady-offline-";
 // Written last into a package cache, so a package cut short (the phone went offline) never counts as ready.
 const PACKAGE_MARKER = "/__offline-package__";
 const OFFLINE_PAGE = "/offline";
+const PLAN = "/api/v1/plan";
 // On a weak signal a page already on the phone beats a long wait for the network.
 const NETWORK_TIMEOUT = 6000;
 const PARALLEL_DOWNLOADS = 6;
@@ -64,7 +65,13 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  // Live data and the worker itself always come from the network.
+  // The plan is part of the offline package: fresh from the network, else the copy on the phone
+  // (today's page redraws itself from it when opened from the cache on a later day).
+  if (url.pathname === PLAN) {
+    event.respondWith(networkFirst(event, request));
+    return;
+  }
+  // Other live data and the worker itself always come from the network.
   if (url.pathname.startsWith("/api/") || url.pathname === "/sw.js") return;
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(fromStatic(request, url));

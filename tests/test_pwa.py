@@ -13,6 +13,7 @@ import pytest
 
 from webapp.content.models import ContentMeta
 from webapp.extensions import db
+from webapp.programs.models import Assignment
 from webapp.pwa import assets
 from webapp.sessions import services as records
 from webapp.timeutil import utcnow
@@ -232,6 +233,33 @@ def test_a_client_not_onboarded_gets_no_page_that_would_redirect(client, auth, u
     urls = package(client)["urls"]
     assert "/" not in urls and not any(url.startswith("/routines/") for url in urls)
     assert all(status_of(client, url) == 200 for url in urls)
+
+
+def test_the_plan_is_in_the_package_of_a_client_with_a_program_only(client, auth, alex, users, app):
+    # Today's page redraws itself from it when its cached copy is opened offline on a later day.
+    auth.login_as(alex)
+    assert "/api/v1/plan" in package(client)["urls"]
+    assert client.get("/api/v1/plan").get_json()["schedule"]
+    auth.logout()
+    auth.login_as(users["coach"])
+    assert "/api/v1/plan" not in package(client)["urls"]
+    auth.logout()
+    with app.app_context():
+        sam = make_user("sam@example.com")
+        onboard(sam, plan=None)
+    auth.login_as(sam)
+    assert "/api/v1/plan" not in package(client)["urls"]
+
+
+def test_version_moves_with_the_clients_training_days(client, auth, alex, app):
+    # The plan's schedule follows the days the client chose, so the copy on the phone must be replaced.
+    auth.login_as(alex)
+    first = package(client)["version"]
+    with app.app_context():
+        assignment = db.session.execute(db.select(Assignment).filter_by(is_active=True)).scalar_one()
+        assignment.days = "tue,thu,sat"
+        db.session.commit()
+    assert package(client)["version"] != first
 
 
 def test_a_trainer_gets_the_lessons_and_the_library(client, auth, users):

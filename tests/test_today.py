@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -177,6 +178,29 @@ def test_done_today_streak_and_week_count(app, auth, alex, monkeypatch):
     assert "Done for today" in page
     assert "2 of 3" in page and "sessions this week" in page
     assert '<span class="stat__value">2</span>' in page
+
+
+def today_data(page: str) -> dict[str, str]:
+    """The data-* attributes static/js/today.js reads from the page's heading."""
+    [head] = re.findall(r"<section class=\"page-head today-head\" data-today(.*?)>", page, re.S)
+    return dict(re.findall(r'data-([a-z-]+)="([^"]*)"', head))
+
+
+def test_the_page_tells_its_script_the_day_the_week_and_the_player(app, auth, alex, monkeypatch):
+    done(app, alex, MONDAY)
+    at(monkeypatch, datetime(2026, 3, 4, 8, 0, tzinfo=UTC))  # Wednesday, its routine not done yet
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    data = today_data(page)
+    assert data["today-date"] == "2026-03-04" and data["timezone"] == "Europe/London"
+    assert data["card-state"] == "routine" and data["done-today"] == "false" and data["routine-id"]
+    assert data["done-days"] == "2026-03-02" and (data["week-done"], data["week-planned"]) == ("1", "3")
+    assert data["streak"] == "1"
+    assert data["next-date"] == "2026-03-06" and data["next-name"]
+    assert data["play-url"] == "/routines/{id}/play" and data["exercise-url"] == "/exercises/{slug}"
+    # The parts a copy opened on a later day hides or redraws.
+    for part in ("date", "program", "note", "card", "stats", "week-stat", "streak"):
+        assert f'data-today-part="{part}"' in page, part
 
 
 def test_a_missed_day_gets_a_gentle_nudge(app, auth, alex, monkeypatch):

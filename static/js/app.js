@@ -6,6 +6,7 @@ import { watchForUpdates } from "./update.js";
 import { startSync } from "./sync.js";
 import { showSyncStatus } from "./status.js";
 import { showPendingList } from "./pending.js";
+import { showToday } from "./today.js";
 import { prepareOffline } from "./offline.js";
 import { offerInstall } from "./install.js";
 
@@ -15,5 +16,6 @@ watchForUpdates(document);
 startSync();
 showSyncStatus(document);
 showPendingList(document);
+showToday(document);
 prepareOffline(document);
 offerInstall(document);

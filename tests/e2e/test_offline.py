@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
+from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.pwa import assets
 from webapp.sessions import services as records
 from webapp.sessions.models import CompletedSession
+from webapp.sessions.sync import store_batch
 
 from ..factories import DEFAULT_PASSWORD, first_routine_id, session_payload
 from .conftest import ARGS, CHROMIUM, PHONE, login
@@ -166,6 +169,130 @@ def test_offline_journey_through_the_real_player(live_server, context, page, app
     context.set_offline(False)
     wait_for_outbox(again, "(items) => items.length === 0")
     assert server_rows(app) == [saved["id"]]
+
+
+def today_part(page, name: str):
+    return page.locator(f'[data-today-part="{name}"]')
+
+
+def just_done(routine: int, user_id: int) -> dict:
+    """A session that ended a minute ago: today on the phone and on the server, whatever the hour."""
+    end = datetime.now(UTC) - timedelta(minutes=1)
+    return session_payload(
+        routine, user_id=user_id, started_at=(end - timedelta(minutes=15)).isoformat(), completed_at=end.isoformat()
+    )
+
+
+def test_offline_today_counts_a_session_saved_on_the_phone(live_server, context, page, app, ready):
+    login(page, live_server.url)
+    wait_until_installed(page)
+    routine = plan_routine(page)
+    expect(today_part(page, "card")).not_to_contain_text("Done for today")
+    week = today_part(page, "week-stat").locator(".stat__value")
+    before = week.inner_text()
+    assert before.startswith("0 of "), before
+    after = before.replace("0 of ", "1 of ", 1)
+    # A planned day's session adds one to the run; one done on a rest day does not.
+    streak = "1" if page.get_attribute("[data-today]", "data-card-state") == "routine" else "0"
+
+    context.set_offline(True)
+    payload = just_done(routine, ready)
+    enqueue(page, payload)  # what the player does at the end of the routine
+    page.close()
+
+    again = context.new_page()
+    again.goto(live_server.url + "/")  # the copy of Today kept by the worker, made before the session
+    card = today_part(again, "card")
+    expect(card.locator("h2")).to_have_text("✓ Done for today")
+    expect(card).to_contain_text("Saved on this phone. It will sync to your account when you are online.")
+    expect(card.get_by_role("link", name="Start")).to_have_count(0)
+    expect(today_part(again, "week-stat").locator(".stat__value")).to_have_text(after)
+    expect(today_part(again, "streak").locator(".stat__value")).to_have_text(streak)
+    expect(today_part(again, "note")).to_be_hidden()
+    assert server_rows(app) == []
+
+    context.set_offline(False)
+    drain(again)
+    wait_for_outbox(again, "(items) => items.length === 0")
+    assert server_rows(app) == [payload["id"]]
+    again.reload()  # now the server's own page
+    expect(card.locator("h2")).to_have_text("✓ Done for today")
+    expect(card).not_to_contain_text("Saved on this phone")
+    expect(today_part(again, "week-stat").locator(".stat__value")).to_have_text(after)
+    expect(today_part(again, "streak").locator(".stat__value")).to_have_text(streak)
+    assert server_rows(app) == [payload["id"]]
+    assert context.console_errors == []
+
+
+def long_date(day: date) -> str:
+    return day.strftime("%A %d %B")
+
+
+def test_offline_today_opened_on_a_later_day_shows_that_days_plan(live_server, context, page, app, ready):
+    with app.app_context():
+        # Done yesterday: the page saved today asks how the back feels this morning.
+        end = datetime.now(UTC) - timedelta(days=1)
+        yesterday = session_payload(
+            first_routine_id(), started_at=(end - timedelta(minutes=15)).isoformat(), completed_at=end.isoformat()
+        )
+        [stored] = store_batch(db.session.get(User, ready), [yesterday])
+        assert stored.status == "created", stored
+    login(page, live_server.url)
+    wait_until_installed(page)
+    expect(today_part(page, "check-in")).to_be_visible()
+    saved_on = date.fromisoformat(page.get_attribute("[data-today]", "data-today-date"))
+    plan = page.evaluate("fetch('/api/v1/plan').then((r) => r.json())")
+    names = {routine["id"]: routine["name"] for routine in plan["routines"]}
+    planned = {date.fromisoformat(entry["date"]): entry["routine_id"] for entry in plan["schedule"]}
+    end = date.fromisoformat(plan["program"]["end_date"])
+    training_day = min(day for day in planned if day > saved_on)
+    rest_day = next(
+        day
+        for day in (saved_on + timedelta(days=n) for n in range(1, 14))
+        if day not in planned and any(later > day for later in planned) and day <= end
+    )
+    context.set_offline(True)
+    london = ZoneInfo("Europe/London")
+
+    # Opened offline on a training day: the copy on the phone still says the day it was saved.
+    page.clock.install(time=datetime.combine(training_day, time(10, 0), london))
+    page.reload()
+    expect(today_part(page, "date")).to_have_text(long_date(training_day))
+    card = today_part(page, "card")
+    routine = planned[training_day]
+    expect(card.locator("h2")).to_have_text(names[routine])
+    expect(card.get_by_role("link", name="Start")).to_have_attribute("href", f"/routines/{routine}/play")
+    expect(today_part(page, "check-in")).to_be_hidden()
+    expect(today_part(page, "note")).to_have_text("Offline · showing your plan from this phone")
+
+    # A rest day names the next session from the plan.
+    page.clock.set_system_time(datetime.combine(rest_day, time(10, 0), london))
+    page.reload()
+    expect(today_part(page, "date")).to_have_text(long_date(rest_day))
+    next_day = min(day for day in planned if day > rest_day)
+    expect(card.locator("h2")).to_have_text("Rest day")
+    expect(card).to_contain_text(f"Next: {names[planned[next_day]]} on {next_day.strftime('%A')}.")
+    monday = rest_day - timedelta(days=rest_day.weekday())
+    in_week = [day for day in planned if monday <= day <= monday + timedelta(days=6)]
+    done = 1 if monday <= saved_on - timedelta(days=1) else 0
+    expect(today_part(page, "week-stat").locator(".stat__value")).to_have_text(
+        f"{min(done, len(in_week)) if in_week else done} of {len(in_week)}"
+    )
+    expect(today_part(page, "check-in")).to_be_hidden()
+    assert context.console_errors == []
+
+    # No plan on the phone: it says so, rather than showing the day the page was saved.
+    page.evaluate(
+        """async () => {
+          for (const name of await caches.keys()) await (await caches.open(name)).delete("/api/v1/plan");
+        }"""
+    )
+    page.reload()
+    expect(card.locator("h2")).to_have_text("Today's plan is not on this phone")
+    expect(card.get_by_role("link")).to_have_count(0)
+    expect(today_part(page, "note")).to_have_text("Offline · your plan could not be read on this phone")
+    # Only the browser's own line about the plan it could not fetch.
+    assert set(context.console_errors) == {"Failed to load resource: net::ERR_FAILED"}
 
 
 def test_the_same_session_replayed_is_stored_once(live_server, page, app, ready):

@@ -71,6 +71,9 @@ def package_urls(user, assignment=None) -> list[str]:
     urls += [url_for("content.exercise_detail", slug=e.slug) for e in exercises]
     urls += _illustrations(exercises)
     urls.append(url_for("content.muscles"))
+    if assignment is not None:
+        # Today's page redraws itself from this when its cached copy is opened on a later day.
+        urls.append(url_for("api.get_plan"))
     if assignment is not None and screen_allows_exercise(latest_screen(user)):
         urls += [
             url_for("sessions.play", routine_id=routine.id)
@@ -85,7 +88,13 @@ def offline_package(user) -> dict:
     """{"version", "urls"}: the version moves with the content, the plan, the user or any static file."""
     assignment = active_assignment(user) if user.role == "client" else None
     urls = package_urls(user, assignment)
-    plan = [assignment.id, assignment.program_id, assignment.start_date.isoformat()] if assignment else None
+    # Everything /api/v1/plan is made from, so the copy on the phone is replaced whenever the plan moves
+    # (a followed program is never edited in place: a new version has a new id).
+    plan = (
+        [assignment.id, assignment.program_id, assignment.start_date.isoformat(), assignment.day_list]
+        if assignment
+        else None
+    )
     version = _digest(
         {
             "user": user.id,

@@ -60,6 +60,8 @@ class TodayView:
     last_light: str | None = None
     # Notes from the trainer not yet seen: shown once, then marked seen.
     trainer_notes: list = field(default_factory=list)
+    # The days of this week with a session on the server: static/js/today.js adds those only on the phone.
+    done_this_week: list[date] = field(default_factory=list)
 
     @property
     def week_number(self) -> int | None:
@@ -149,13 +151,14 @@ def build(user, now: datetime) -> TodayView:
         ).scalars()
     )
     view.done_today = today in done_days
+    monday = schedule.week_start(today)
+    view.done_this_week = sorted(d for d in done_days if monday <= d <= monday + timedelta(days=6))
     recent = recent_outcomes(user)
     view.last_light = recent[0][1].light if recent else None
     view.check_session = session_due_next_day_check(user, today)
     if plan is not None:
         view.routine = plan.routine_on(today)
         view.minutes = routine_minutes(view.routine) if view.routine else 0
-        monday = schedule.week_start(today)
         view.week = schedule.adherence(plan, done_days, monday, monday + timedelta(days=6))
         view.streak = schedule.streak(plan, done_days, today)
         view.next_session = plan.next_planned(today)

@@ -1,0 +1,407 @@
+// Today's page kept true on the phone: a session saved here (still in the outbox) counts at once, and a
+// copy of the page opened from the worker's cache on a later day is redrawn from the plan kept on the
+// phone (/api/v1/plan, part of the offline package) instead of showing an old day's routine.
+import { userId } from "./identity.js";
+import { CORRUPT, PENDING, REJECTED, listOutbox, listenForChanges, readRecord } from "./outbox.js";
+
+const PLAN = "/api/v1/plan";
+// The server writes dates as strftime("%A %d %B") in English; the page keeps to the same words.
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = [
+  "January", "February", "March", "April", "May", "June",
+  "July", "August", "September", "October", "November", "December",
+];
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function paragraph(...children) {
+  const node = element("p");
+  node.append(...children);
+  return node;
+}
+
+// --- Local calendar days as "YYYY-MM-DD" (they compare and sort as strings) ---
+
+const pad = (n) => String(n).padStart(2, "0");
+
+function isoDay(date) {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+function dateOf(iso) {
+  const [year, month, day] = iso.split("-").map(Number);
+  return new Date(year, month - 1, day);
+}
+
+function addDays(iso, days) {
+  const date = dateOf(iso);
+  date.setDate(date.getDate() + days);
+  return isoDay(date);
+}
+
+function daysBetween(first, last) {
+  return Math.round((dateOf(last) - dateOf(first)) / DAY_MS);
+}
+
+function mondayOf(iso) {
+  return addDays(iso, -((dateOf(iso).getDay() + 6) % 7));
+}
+
+const weekdayName = (iso) => WEEKDAYS[dateOf(iso).getDay()];
+
+function longDate(iso) {
+  const date = dateOf(iso);
+  return `${WEEKDAYS[date.getDay()]} ${pad(date.getDate())} ${MONTHS[date.getMonth()]}`;
+}
+
+// The calendar day of a moment in the account's time zone: the server dates sessions and "today" the
+// same way (the zone comes from the phone at sign-up; one the browser does not know counts as UTC there too).
+function dayIn(zone) {
+  let format;
+  try {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: zone || "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
+  } catch {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
+  }
+  return (date) => {
+    const parts = Object.fromEntries(format.formatToParts(date).map(({ type, value }) => [type, value]));
+    return `${parts.year}-${parts.month}-${parts.day}`;
+  };
+}
+
+function isIsoDay(value) {
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value);
+}
+
+// --- What the server wrote into the page (templates/sessions/today.html) ---
+
+function readPage(head) {
+  const data = head.dataset;
+  const number = (value) => (value === undefined || value === "" ? null : Number(value));
+  return {
+    date: data.todayDate,
+    dayOf: dayIn(data.timezone),
+    doneToday: data.doneToday === "true",
+    doneDays: (data.doneDays || "").split(" ").filter(isIsoDay),
+    weekPlanned: number(data.weekPlanned),
+    streak: number(data.streak),
+    next: isIsoDay(data.nextDate) ? { date: data.nextDate, name: data.nextName || "" } : null,
+    hasPlan: data.hasPlan === "true",
+    hasTrainer: data.hasTrainer === "true",
+    blocked: data.blocked === "true",
+    cardState: data.cardState || "none",
+    playUrl: (id) => (data.playUrl || "/routines/{id}/play").replace("{id}", encodeURIComponent(id)),
+    exerciseUrl: (slug) => (data.exerciseUrl || "/exercises/{slug}").replace("{slug}", encodeURIComponent(slug)),
+  };
+}
+
+// --- The plan kept on the phone ---
+
+async function fetchPlan() {
+  try {
+    const response = await fetch(PLAN, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!response.ok) return null;
+    const plan = await response.json();
+    const usable =
+      plan?.program &&
+      isIsoDay(plan.program.start_date) &&
+      isIsoDay(plan.program.end_date) &&
+      Array.isArray(plan.schedule) &&
+      Array.isArray(plan.routines);
+    return usable ? plan : null;
+  } catch {
+    return null;
+  }
+}
+
+function routineById(plan, id) {
+  return plan.routines.find((routine) => routine.id === id) || null;
+}
+
+function plannedOn(plan, day) {
+  const entry = plan.schedule.find((item) => item.date === day);
+  return entry ? routineById(plan, entry.routine_id) : null;
+}
+
+function nextPlanned(plan, after) {
+  const entry = plan.schedule
+    .filter((item) => isIsoDay(item.date) && item.date > after)
+    .sort((a, b) => (a.date < b.date ? -1 : 1))
+    .find((item) => routineById(plan, item.routine_id));
+  return entry ? { date: entry.date, name: routineById(plan, entry.routine_id).name, id: entry.routine_id } : null;
+}
+
+function weekNumber(plan, day) {
+  const { start_date: start, end_date: end } = plan.program;
+  if (day < start || day > end) return null;
+  return Math.floor(daysBetween(start, day) / 7) + 1;
+}
+
+// --- Sessions saved on this phone ---
+
+// The user's sessions in the outbox by local day: { "2026-11-24": {pending, rejected, sent} }. A record
+// seen once and gone since was acknowledged by the server (a sync), so its day stays counted.
+function sessionsByDay(records, seen, me, dayOf) {
+  const present = new Set();
+  for (const record of records) {
+    if (record.state === CORRUPT) continue;
+    const contents = readRecord(record);
+    if (!contents || me === null || contents.owner !== me) continue;
+    const when = Date.parse(contents.payload.completed_at || "");
+    if (Number.isNaN(when)) continue;
+    present.add(record.id);
+    seen.set(record.id, { day: dayOf(new Date(when)), state: record.state === REJECTED ? REJECTED : PENDING });
+  }
+  const days = new Map();
+  for (const [id, { day, state }] of seen) {
+    const entry = days.get(day) || { pending: false, rejected: false, sent: false };
+    if (!present.has(id)) entry.sent = true;
+    else if (state === REJECTED) entry.rejected = true;
+    else entry.pending = true;
+    days.set(day, entry);
+  }
+  return days;
+}
+
+function savedNote(local) {
+  if (local.pending) return element("p", "today-card__saved", "Saved on this phone. It will sync to your account when you are online.");
+  if (local.sent) return element("p", "today-card__saved", "Saved on this phone and now synced to your account.");
+  // Refused by the server: the history page says why and offers "Try again".
+  const link = element("a", "", "see history");
+  link.href = "/history/";
+  const note = element("p", "today-card__saved", "Saved on this phone, but it could not be synced — ");
+  note.append(link, ".");
+  return note;
+}
+
+// --- Drawing the card (the same words and markup as the server's states in today.html) ---
+
+function title(...children) {
+  const heading = element("h2");
+  heading.id = "today-title";
+  heading.append(...children);
+  return heading;
+}
+
+function nextLine(next) {
+  const strong = element("strong", "", next.name);
+  return paragraph("Next: ", strong, ` on ${weekdayName(next.date)}.`);
+}
+
+function doneCard(next, local) {
+  const tick = element("span", "", "✓");
+  tick.setAttribute("aria-hidden", "true");
+  const nodes = [title(tick, " Done for today"), element("p", "", "Nice work. Rest is part of the plan too.")];
+  if (next) nodes.push(nextLine(next));
+  nodes.push(savedNote(local));
+  return nodes;
+}
+
+function button(text, href, className) {
+  const link = element("a", className, text);
+  link.href = href;
+  return link;
+}
+
+function routineCard(routine, page) {
+  const count = routine.exercises.length;
+  const list = element("ol", "routine-preview");
+  for (const exercise of routine.exercises) {
+    const item = element("li");
+    const link = element("a", "", exercise.name || exercise.slug);
+    link.href = page.exerciseUrl(exercise.slug);
+    item.append(link);
+    list.append(item);
+  }
+  const nodes = [
+    element("p", "eyebrow", "Today's routine"),
+    title(routine.name),
+    element("p", "meta", `${count} ${count === 1 ? "exercise" : "exercises"}`),
+    list,
+  ];
+  if (!page.blocked) nodes.push(paragraph(button("Start", page.playUrl(routine.id), "button button--wide button--big")));
+  return nodes;
+}
+
+function restCard(next, page) {
+  const nodes = [
+    title("Rest day"),
+    element("p", "", "No session planned today. Resting between sessions lets your body adapt; a gentle walk is always welcome."),
+  ];
+  if (next) {
+    nodes.push(nextLine(next));
+    if (!page.blocked) nodes.push(paragraph(button("Do it today instead", page.playUrl(next.id), "button button--quiet")));
+  }
+  return nodes;
+}
+
+function planCard(plan, today, page, local) {
+  const { program } = plan;
+  if (today < program.start_date) {
+    return [
+      title(`Your program starts ${longDate(program.start_date)}`),
+      element("p", "", "Until then, a lesson or a walk is a fine way to begin."),
+    ];
+  }
+  if (today > program.end_date) {
+    const next = page.hasTrainer ? "Your trainer will set what comes next." : "Choose your next program to keep going.";
+    return [title(`You finished ${program.name}`), element("p", "", `Well done: that took commitment. ${next}`)];
+  }
+  const next = nextPlanned(plan, today);
+  if (local) return doneCard(next, local);
+  const routine = plannedOn(plan, today);
+  return routine ? routineCard(routine, page) : restCard(next, page);
+}
+
+function unreadableCard() {
+  return [
+    title("Today's plan is not on this phone"),
+    element("p", "", "This page was saved on an earlier day and your plan could not be read. Connect to the internet to see what is planned today."),
+  ];
+}
+
+// --- The page ---
+
+export function showToday(root) {
+  const head = root.querySelector("[data-today]");
+  if (!head) return;
+  const page = readPage(head);
+  const part = (name) => root.querySelector(`[data-today-part="${name}"]`);
+  const seen = new Map();
+  // undefined: not asked yet; null: asked, and the phone has no readable plan.
+  let plan;
+  let asking = null;
+
+  // The page is out of date when the phone's clock has moved on to a later day than the page shows
+  // (a copy kept by the worker, opened offline the next morning).
+  const phoneToday = () => page.dayOf(new Date());
+  const isStale = () => page.date < phoneToday();
+
+  function hide(name) {
+    const node = part(name);
+    if (node) node.hidden = true;
+  }
+
+  function drawWeek(today, localDays) {
+    const stat = part("week-stat");
+    if (!stat) return;
+    const monday = mondayOf(today);
+    const sunday = addDays(monday, 6);
+    const inWeek = (day) => day >= monday && day <= sunday;
+    let planned = page.weekPlanned;
+    // The page's own done days count only while the day shown is still in the page's week.
+    const done = new Set(page.doneDays.filter(inWeek));
+    if (isStale()) {
+      if (!plan) {
+        stat.hidden = true;
+        return;
+      }
+      planned = plan.schedule.filter((item) => inWeek(item.date)).length;
+    }
+    for (const day of localDays.keys()) if (inWeek(day) && day <= today) done.add(day);
+    const count = planned ? Math.min(done.size, planned) : done.size;
+    const value = stat.querySelector(".stat__value");
+    const meter = stat.querySelector("progress");
+    if (value) value.textContent = `${count} of ${planned ?? 0}`;
+    if (meter) {
+      meter.max = planned || 1;
+      meter.value = count;
+      meter.textContent = `${count} of ${planned ?? 0}`;
+    }
+    stat.hidden = false;
+  }
+
+  function drawStale(today, localDays) {
+    const note = part("note");
+    const date = part("date");
+    if (date) date.textContent = longDate(today);
+    // Yesterday's morning question and last week's missed days belong to the day the page was made.
+    for (const name of ["check-in", "nudge", "suggestions", "streak"]) hide(name);
+    if (!page.hasPlan) {
+      // No program on the page: its card ("Choose a program", "on its way") does not depend on the day.
+      if (note) note.hidden = true;
+      return;
+    }
+    const card = part("card");
+    const program = part("program");
+    const offline = !navigator.onLine;
+    if (plan) {
+      const week = weekNumber(plan, today);
+      const weeks = Math.round((daysBetween(plan.program.start_date, plan.program.end_date) + 1) / 7);
+      if (program) program.textContent = `${plan.program.name}${week ? ` · week ${week} of ${weeks}` : ""}`;
+      if (card) card.replaceChildren(...planCard(plan, today, page, localDays.get(today)));
+      if (note) note.textContent = offline ? "Offline · showing your plan from this phone" : "Showing your plan saved on this phone";
+    } else {
+      if (program) program.hidden = true;
+      if (card) card.replaceChildren(...unreadableCard());
+      if (note) note.textContent = offline ? "Offline · your plan could not be read on this phone" : "Your plan could not be read on this phone";
+    }
+    if (note) note.hidden = false;
+  }
+
+  function drawFresh(localDays) {
+    const local = localDays.get(page.date);
+    if (!local || page.doneToday || !["routine", "rest"].includes(page.cardState)) return;
+    const card = part("card");
+    if (card) card.replaceChildren(...doneCard(page.next, local));
+    hide("nudge");
+    // Today's planned session done: one more in a row (a session on a rest day does not add one).
+    const streak = part("streak");
+    if (streak && page.cardState === "routine" && Number.isInteger(page.streak)) {
+      const count = page.streak + 1;
+      streak.querySelector(".stat__value").textContent = String(count);
+      streak.querySelector(".stat__label").textContent = `${count === 1 ? "session" : "sessions"} in a row`;
+    }
+  }
+
+  async function render() {
+    let records = [];
+    try {
+      records = await listOutbox();
+    } catch {
+      records = [];
+    }
+    const localDays = sessionsByDay(records, seen, userId(), page.dayOf);
+    const stale = isStale();
+    if (stale && plan === undefined) {
+      asking ||= fetchPlan();
+      plan = await asking;
+    }
+    const today = stale ? phoneToday() : page.date;
+    if (stale) drawStale(today, localDays);
+    else drawFresh(localDays);
+    drawWeek(today, localDays);
+  }
+
+  // Many events arrive together (a drain settles a batch): draw once for all of them, one at a time.
+  let drawing = Promise.resolve();
+  let queued = false;
+  function update() {
+    if (queued) return;
+    queued = true;
+    drawing = drawing.then(() => {
+      queued = false;
+      return render();
+    });
+  }
+
+  listenForChanges();
+  window.addEventListener("outbox:changed", update);
+  // Back online: a plan that could not be read may be fetched now.
+  window.addEventListener("online", () => {
+    if (plan === null) {
+      plan = undefined;
+      asking = null;
+    }
+    update();
+  });
+  // A page left open overnight, shown again in the morning.
+  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && update());
+  update();
+}
