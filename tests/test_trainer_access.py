@@ -98,6 +98,10 @@ def test_every_trainer_route_parameter_has_a_value():
     assert ROUTES, "no trainer routes found in the URL map"
     assert any(endpoint == "trainer.dashboard" for _, endpoint, _ in ROUTES)
     assert any(endpoint == "api.trainer_clients" for _, endpoint, _ in ROUTES)
+    # Putting programs and exercises away (and deleting unused ones) answers like every other trainer route.
+    verbs = ("archive", "restore", "delete")
+    shelving = {f"builder.{what}_{verb}" for what in ("program", "exercise") for verb in verbs}
+    assert shelving <= {endpoint for _, endpoint, _ in ROUTES}
     app = create_app({"TESTING": True, "SECRET_KEY": "url-map-only", "SQLALCHEMY_DATABASE_URI": "sqlite://",
                       "CONTENT_AUTO_RELOAD": False})  # fmt: skip
     for rule in app.url_map.iter_rules():

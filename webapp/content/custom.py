@@ -210,8 +210,13 @@ def new_slug(name: str, trainer_id: int) -> str:
     return next(f"{stem}-{n}" for n in range(2, len(taken) + 3) if f"{stem}-{n}" not in taken)
 
 
-def own_exercises(trainer) -> list[Exercise]:
-    query = db.select(Exercise).where(Exercise.owner_id == trainer.id).order_by(Exercise.name)
+def own_exercises(trainer, archived: bool = False) -> list[Exercise]:
+    """The trainer's exercises in use (the default), or those archived (archived=True)."""
+    query = (
+        db.select(Exercise)
+        .where(Exercise.owner_id == trainer.id, Exercise.is_active.is_(not archived))
+        .order_by(Exercise.name)
+    )
     return list(db.session.execute(query).scalars())
 
 
@@ -227,6 +232,52 @@ def used_in_programs(exercise: Exercise) -> bool:
     return db.session.execute(query).first() is not None
 
 
+def used_exercise_ids(exercise_ids: list[int]) -> set[int]:
+    """Which of these exercises a routine (of any program, any version) or a done session names."""
+    from ..programs.models import RoutineExercise
+    from ..sessions.models import SessionExercise
+
+    if not exercise_ids:
+        return set()
+    used = set()
+    for column in (RoutineExercise.exercise_id, SessionExercise.exercise_id):
+        used |= set(db.session.execute(db.select(column).where(column.in_(exercise_ids)).distinct()).scalars())
+    return used
+
+
+def is_used(exercise: Exercise) -> bool:
+    return bool(used_exercise_ids([exercise.id]))
+
+
+class InUse(Exception):
+    """A routine or a session names the exercise: it can be archived, never deleted."""
+
+
+def set_archived(exercise: Exercise, archived: bool) -> None:
+    """Archive (out of the library and the picker, still in the routines that hold it) or restore."""
+    exercise.is_active = not archived
+    db.session.commit()
+
+
+def delete(exercise: Exercise) -> None:
+    """Delete an exercise nothing uses, with its picture; raises InUse, changing nothing, otherwise."""
+    try:
+        if is_used(exercise):
+            raise InUse(exercise.id)
+        for model in (ExerciseMuscle, ExerciseImage):
+            db.session.execute(
+                db.delete(model).where(model.exercise_id == exercise.id),
+                execution_options={"synchronize_session": False},
+            )
+        db.session.execute(
+            db.delete(Exercise).where(Exercise.id == exercise.id), execution_options={"synchronize_session": False}
+        )
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
 def save(trainer, clean: CleanExercise, image: CheckedImage | None, exercise: Exercise | None = None) -> Exercise:
     """Create or update the trainer's exercise and its picture; all of it is written, or none."""
     try:
@@ -239,7 +290,8 @@ def save(trainer, clean: CleanExercise, image: CheckedImage | None, exercise: Ex
         exercise.equipment, exercise.cue, exercise.tempo = list(clean.equipment), clean.cue, clean.tempo
         exercise.sets, exercise.reps = clean.sets, clean.reps
         exercise.hold_seconds, exercise.rest_seconds = clean.hold_seconds, clean.rest_seconds
-        exercise.illustration_alt, exercise.details, exercise.is_active = clean.image_alt, clean.details, True
+        # is_active is left as it is: editing an archived exercise keeps it archived.
+        exercise.illustration_alt, exercise.details = clean.image_alt, clean.details
         by_slug = {m.slug: m for m in db.session.execute(db.select(Muscle)).scalars()}
         exercise.muscle_links = [
             ExerciseMuscle(muscle_id=by_slug[slug].id, position=i) for i, slug in enumerate(clean.muscles)

@@ -33,17 +33,39 @@ def owner_ids_visible_to(user) -> list[int]:
     return [user.trainer_id] if user.trainer_id else []
 
 
-def visible_exercises(user) -> list[Exercise]:
+def _owned_by_visible(user):
     owners = owner_ids_visible_to(user)
     visibility = Exercise.owner_id.is_(None)
     if owners:
         visibility = or_(visibility, Exercise.owner_id.in_(owners))
-    query = db.select(Exercise).where(Exercise.is_active.is_(True), visibility).order_by(Exercise.level, Exercise.name)
+    return visibility
+
+
+# An archived custom exercise (is_active False, with an owner) is out of the library's lists and the builder's
+# picker, but the routines that hold it keep showing it, playing it and syncing sessions of it.
+_REACHABLE = or_(Exercise.is_active.is_(True), Exercise.owner_id.is_not(None))
+
+
+def visible_exercises(user) -> list[Exercise]:
+    """The library as this user sees it: active exercises only."""
+    query = (
+        db.select(Exercise)
+        .where(Exercise.is_active.is_(True), _owned_by_visible(user))
+        .order_by(Exercise.level, Exercise.name)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+def reachable_exercises(user) -> list[Exercise]:
+    """The library plus the archived custom exercises of the trainer this user sees: what a routine may name."""
+    query = db.select(Exercise).where(_REACHABLE, _owned_by_visible(user)).order_by(Exercise.level, Exercise.name)
     return list(db.session.execute(query).scalars())
 
 
 def exercise_for(user, slug: str) -> Exercise | None:
-    return next((e for e in visible_exercises(user) if e.slug == slug), None)
+    """One exercise by slug that this user may open: from the library, or archived but still in routines."""
+    query = db.select(Exercise).where(Exercise.slug == slug, _REACHABLE, _owned_by_visible(user))
+    return db.session.execute(query).scalar_one_or_none()
 
 
 @dataclass(frozen=True)

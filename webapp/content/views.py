@@ -62,10 +62,10 @@ def exercise_list():
 
 @bp.route("/exercises/<slug>")
 def exercise_detail(slug: str):
-    visible = {e.slug: e for e in services.visible_exercises(current_user)}
-    exercise = visible.get(slug)
+    exercise = services.exercise_for(current_user, slug)
     if exercise is None:
         abort(404)
+    visible = {e.slug: e for e in services.visible_exercises(current_user)}
     return render_template(
         "content/exercise.html",
         exercise=exercise,

@@ -30,6 +30,10 @@ class NotYourClient(LookupError):
     """A client id that is not one of this trainer's clients (or no client at all)."""
 
 
+class ProgramArchived(Exception):
+    """An archived program is not assigned to anyone new; those already following it keep it."""
+
+
 def own_clients(trainer) -> list[User]:
     query = db.select(User).where(User.trainer_id == trainer.id, User.role == "client").order_by(User.name, User.email)
     return list(db.session.execute(query).scalars())
@@ -66,6 +70,8 @@ def start_date_problem(value: str, today: date) -> tuple[date | None, str]:
 
 def assign_to_clients(trainer, program: Program, client_ids: list[int], start: date) -> list[User]:
     """Make the program the plan of every client named, or of none: each must be the trainer's own."""
+    if program.archived_at is not None:
+        raise ProgramArchived(program.family)
     clients = []
     for client_id in dict.fromkeys(client_ids):
         client = own_client(trainer, client_id)

@@ -1,7 +1,7 @@
-"""The trainer's program builder, assigning, printing, and custom exercises with their pictures.
+"""The trainer's program builder, assigning, printing, archiving, and custom exercises with their pictures.
 
-Views only parse, call programs.editing or content.custom, and render. Another trainer's program,
-exercise or client answers 404 exactly like one that does not exist.
+Views only parse, call programs.editing, programs.archiving or content.custom, and render. Another
+trainer's program, exercise or client answers 404 exactly like one that does not exist.
 """
 
 from __future__ import annotations
@@ -29,13 +29,17 @@ from ..content.services import (
 from ..extensions import csrf, db
 from ..sessions.rules import ADVICE, AMBER_MAX, GREEN_MAX
 from ..timeutil import utcnow, zone
-from . import assigning, editing
+from . import archiving, assigning, editing
 from .models import WEEKDAYS
 from .services import DAY_NAMES
 
 bp = Blueprint("builder", __name__)
 
 NOT_YOURS = "One of the clients chosen is not one of yours. Nothing was assigned."
+ARCHIVED_NOT_ASSIGNED = "{name} is archived, so it cannot be assigned. Restore it first: it is under Archived programs."
+# Why something cannot be deleted, on its delete page and in the refusal.
+PROGRAM_USED = "clients have followed it or done sessions from it, and their history needs it."
+EXERCISE_USED = "it is in a program, or in a session a client has done, and they need it."
 
 # A picture may be 2 MB; its form's text fields are capped separately (MAX_FORM_MEMORY_SIZE), so the
 # upload routes accept 2 MB plus room for them. Every other route, the API included, keeps the 1 MB limit.
@@ -75,11 +79,15 @@ def _room_for_pictures():
 @trainer_required
 def program_list():
     own = editing.own_programs(current_user)
+    archived = editing.own_programs(current_user, archived=True)
+    families = [p.family for p in own + archived]
     return render_template(
         "builder/programs.html",
         own=own,
+        archived=archived,
         starters=editing.starter_programs(),
-        followers=assigning.followers_by_family([p.family for p in own]),
+        followers=assigning.followers_by_family(families),
+        used=archiving.used_families(families),
     )
 
 
@@ -115,10 +123,16 @@ def program_edit(program_id: int):
 
 def _builder_post(program, exercises):
     draft = editing.draft_from_form(request.form)
-    change = editing.apply_action(draft, request.form.get("action", "save"), request.form, exercises)
+    # Only exercises the picker offers can be added; those already in the program stay (archived ones too).
+    change = editing.apply_action(draft, request.form.get("action", "save"), request.form, editing.pickable(exercises))
     if not change.save:
         draft.renumber()
         return _builder_page(draft, exercises, program, change=change, unsaved=True)
+    if program is not None and program.archived_at is not None:
+        # A new version would come out of the archive on its own: the trainer restores it first, knowingly.
+        draft.renumber()
+        problem = editing.Problem("restore", "This program is archived. Restore it to save changes to it.")
+        return _builder_page(draft, exercises, program, problems=[problem], unsaved=True, status=400)
     clean, problems = editing.check(draft, exercises)
     if clean is not None:
         template = None
@@ -160,7 +174,7 @@ def _builder_page(draft, exercises, program, change=None, problems=(), unsaved=F
         open_weeks |= editing.weeks_to_open(draft, change)
     if not open_weeks and not problems:
         open_weeks.add(0)
-    library = sorted(exercises.values(), key=lambda e: e.name.lower())
+    library = sorted(editing.pickable(exercises).values(), key=lambda e: e.name.lower())
     page = render_template(
         "builder/edit.html",
         draft=draft,
@@ -181,6 +195,7 @@ def _builder_page(draft, exercises, program, change=None, problems=(), unsaved=F
         item_dose=editing.draft_dose,
         picture=illustration_url,
         in_use=program is not None and editing.in_use(program),
+        deletable=program is not None and not archiving.ever_used(program),
     )
     return page, status
 
@@ -228,6 +243,9 @@ def program_assign(program_id: int):
     program = editing.usable_program(current_user, program_id) or abort(404)
     if not program.is_current:
         return redirect(url_for(".program_assign", program_id=editing.current_version(program).id))
+    if program.archived_at is not None:
+        flash(ARCHIVED_NOT_ASSIGNED.format(name=program.name), "error")
+        return redirect(url_for(".program_list"))
     today = utcnow().astimezone(zone(current_user.timezone)).date()
     clients = assigning.own_clients(current_user)
     errors: dict[str, str] = {}
@@ -250,6 +268,9 @@ def program_assign(program_id: int):
                 assigned = assigning.assign_to_clients(current_user, program, ids, start)
             except assigning.NotYourClient:
                 abort(404, description=NOT_YOURS)
+            except assigning.ProgramArchived:
+                flash(ARCHIVED_NOT_ASSIGNED.format(name=program.name), "error")
+                return redirect(url_for(".program_list"))
             names = ", ".join(client.name for client in assigned)
             flash(
                 f"{program.name} assigned to {names} from {start.strftime('%A %d %B')}. "
@@ -270,15 +291,97 @@ def program_assign(program_id: int):
     ), (400 if errors else 200)
 
 
+@bp.post("/trainer/programs/<int:program_id>/archive")
+@trainer_required
+def program_archive(program_id: int):
+    program = editing.own_program(current_user, program_id) or abort(404)
+    program = editing.current_version(program)
+    followers = assigning.followers_by_family([program.family]).get(program.family, 0)
+    name = program.name
+    archiving.archive(program)
+    flash(_archived_message(name, followers), "success")
+    return redirect(url_for(".program_list"))
+
+
+def _archived_message(name: str, followers: int) -> str:
+    message = f"Archived {name}: it is out of your programs and cannot be assigned."
+    if followers == 1:
+        return f"{message} The client following it keeps it as it is."
+    if followers:
+        return f"{message} The {followers} clients following it keep it as it is."
+    return message
+
+
+@bp.post("/trainer/programs/<int:program_id>/restore")
+@trainer_required
+def program_restore(program_id: int):
+    program = editing.own_program(current_user, program_id) or abort(404)
+    current = editing.current_version(program)
+    name, current_id = current.name, current.id
+    archiving.restore(program)
+    flash(f"Restored {name}. You can change it and assign it again.", "success")
+    # From the edit page (where a refused save points to Restore), back to it; the list otherwise.
+    if request.form.get("back") == "edit":
+        return redirect(url_for(".program_edit", program_id=current_id))
+    return redirect(url_for(".program_list"))
+
+
+@bp.route("/trainer/programs/<int:program_id>/delete", methods=["GET", "POST"])
+@trainer_required
+def program_delete(program_id: int):
+    program = editing.current_version(editing.own_program(current_user, program_id) or abort(404))
+    return _delete_or_confirm(
+        "program",
+        program.name,
+        remove=lambda: archiving.delete(program),
+        refused=archiving.InUse,
+        because=PROGRAM_USED,
+        used=lambda: archiving.ever_used(program),
+        archived=program.archived_at is not None,
+        archive_url=url_for(".program_archive", program_id=program.id),
+        back_url=url_for(".program_list"),
+    )
+
+
+def _delete_or_confirm(what: str, name: str, *, remove, refused, because, used, archived, archive_url, back_url):
+    """A program's or exercise's delete page (GET), and the delete itself (POST) unless something uses it.
+
+    A POST on something in use is forged (its page offers no button then): it is refused with the reason.
+    """
+    if request.method == "POST":
+        try:
+            remove()
+        except refused:
+            flash(f"{name} was not deleted: {because} Archive it instead.", "error")
+        else:
+            flash(f"Deleted {name}.", "success")
+        return redirect(back_url)
+    return render_template(
+        "builder/delete.html",
+        name=name,
+        what=what,
+        used=used(),
+        used_because=because,
+        archived=archived,
+        delete_url=request.path,
+        archive_url=archive_url,
+        back_url=back_url,
+    )
+
+
 # --- Custom exercises --------------------------------------------------------------------------------
 
 
 @bp.get("/trainer/exercises/")
 @trainer_required
 def exercise_list():
+    exercises = custom.own_exercises(current_user)
+    archived = custom.own_exercises(current_user, archived=True)
     return render_template(
         "builder/exercises.html",
-        exercises=custom.own_exercises(current_user),
+        exercises=exercises,
+        archived=archived,
+        used=custom.used_exercise_ids([e.id for e in exercises + archived]),
         kinds=KIND_LABELS,
         picture=illustration_url,
     )
@@ -336,7 +439,47 @@ def _exercise_page(form, exercise, errors=None, status=200):
         kinds=KIND_LABELS,
         picture=illustration_url,
         max_mb=MAX_IMAGE_BYTES // ONE_MB,
+        deletable=exercise is not None and not custom.is_used(exercise),
     ), status
+
+
+@bp.post("/trainer/exercises/<int:exercise_id>/archive")
+@trainer_required
+def exercise_archive(exercise_id: int):
+    exercise = custom.own_exercise(current_user, exercise_id) or abort(404)
+    custom.set_archived(exercise, True)
+    flash(
+        f"Archived {exercise.name}: it is out of the library and the exercise picker. "
+        "Programs that have it keep it, and clients still see it there.",
+        "success",
+    )
+    return redirect(url_for(".exercise_list"))
+
+
+@bp.post("/trainer/exercises/<int:exercise_id>/restore")
+@trainer_required
+def exercise_restore(exercise_id: int):
+    exercise = custom.own_exercise(current_user, exercise_id) or abort(404)
+    custom.set_archived(exercise, False)
+    flash(f"Restored {exercise.name}. It is back in the library and the exercise picker.", "success")
+    return redirect(url_for(".exercise_list"))
+
+
+@bp.route("/trainer/exercises/<int:exercise_id>/delete", methods=["GET", "POST"])
+@trainer_required
+def exercise_delete(exercise_id: int):
+    exercise = custom.own_exercise(current_user, exercise_id) or abort(404)
+    return _delete_or_confirm(
+        "exercise",
+        exercise.name,
+        remove=lambda: custom.delete(exercise),
+        refused=custom.InUse,
+        because=EXERCISE_USED,
+        used=lambda: custom.is_used(exercise),
+        archived=not exercise.is_active,
+        archive_url=url_for(".exercise_archive", exercise_id=exercise.id),
+        back_url=url_for(".exercise_list"),
+    )
 
 
 @bp.get("/media/exercises/<int:exercise_id>-<sha>.<ext>")

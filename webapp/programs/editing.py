@@ -659,10 +659,12 @@ def _latest_version(family: str):
 # --- Finding what a trainer may see and change -------------------------------------------------------
 
 
-def own_programs(trainer) -> list[Program]:
+def own_programs(trainer, archived: bool = False) -> list[Program]:
+    """The trainer's current programs: those in use by default, or those put away (archived=True)."""
+    shelf = Program.archived_at.is_not(None) if archived else Program.archived_at.is_(None)
     query = (
         db.select(Program)
-        .where(Program.owner_id == trainer.id, Program.is_current.is_(True))
+        .where(Program.owner_id == trainer.id, Program.is_current.is_(True), shelf)
         .order_by(Program.name, Program.id)
     )
     return list(db.session.execute(query).scalars())
@@ -699,10 +701,19 @@ def current_version(program: Program) -> Program:
 
 
 def exercises_for(trainer) -> dict[int, Exercise]:
-    """Every exercise the trainer may put in a program: the library and their own, by id."""
-    from ..content.services import visible_exercises
+    """Every exercise a program of this trainer may hold, by id: the library and their own, archived ones too.
 
-    return {exercise.id: exercise for exercise in visible_exercises(trainer)}
+    An archived exercise stays in the programs that have it (and they save as before); only the picker
+    leaves it out (see pickable).
+    """
+    from ..content.services import reachable_exercises
+
+    return {exercise.id: exercise for exercise in reachable_exercises(trainer)}
+
+
+def pickable(exercises: dict[int, Exercise]) -> dict[int, Exercise]:
+    """The exercises the builder offers to add: archived ones are not."""
+    return {key: exercise for key, exercise in exercises.items() if exercise.is_active}
 
 
 def draft_dose(item: ItemDraft, exercise: Exercise | None) -> str:

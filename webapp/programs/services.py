@@ -26,13 +26,13 @@ _FULL = (
 
 
 def visible_programs(user) -> list[Program]:
-    """Current starter programs, plus a trainer's own current programs."""
+    """Current starter programs, plus a trainer's own current programs that are not archived."""
     owner = Program.owner_id.is_(None)
     if user is not None and getattr(user, "is_trainer", False):
         owner = or_(owner, Program.owner_id == user.id)
     query = (
         db.select(Program)
-        .where(Program.is_current.is_(True), owner)
+        .where(Program.is_current.is_(True), Program.archived_at.is_(None), owner)
         .options(_FULL)
         .order_by(Program.owner_id.is_not(None), Program.level, Program.name)
     )

@@ -59,7 +59,7 @@ def _illustrations(exercises) -> list[str]:
 
 def package_urls(user, assignment=None) -> list[str]:
     """Every URL the user needs offline (assignment: the client's current plan); each answers 200 for this user."""
-    exercises = content.visible_exercises(user)
+    exercises = content.reachable_exercises(user)  # archived ones still in routines too
     urls = []
     # Pages that would redirect this user (onboarding not finished, the safety screen says stop) stay out.
     if user.role == "client":

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..auth.models import User
 from ..content.models import Exercise
-from ..content.services import visible_exercises
+from ..content.services import reachable_exercises
 from ..extensions import db
 from ..programs.models import Assignment, Program, Routine
 from ..timeutil import local_date, utcnow
@@ -95,7 +95,8 @@ def parse_batch(body) -> list:
 
 
 def store_batch(user: User, raw_items: list) -> list[Result]:
-    exercises = {e.slug: e for e in visible_exercises(user)}
+    # Archived custom exercises included: a routine that holds one is still done and synced.
+    exercises = {e.slug: e for e in reachable_exercises(user)}
     return [store_one(user, raw, exercises) for raw in raw_items]
 
 
