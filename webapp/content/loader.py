@@ -11,7 +11,8 @@ from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from ..programs.models import Program, ProgramWeek, Routine, RoutineExercise
+from ..programs.models import Program
+from ..programs.rows import CleanItem, CleanRoutine, CleanWeek, build_weeks
 from ..programs.services import follow_current_versions
 from . import schema
 from .files import DATA_DIR, Bundle, ContentError, fingerprint, read_bundle
@@ -150,26 +151,16 @@ def build_program(item: schema.Program, family: str, version: int, source_hash: 
         sources=[s.model_dump() for s in item.sources],
         source_hash=source_hash,
     )
-    for number, week in enumerate(item.weeks, start=1):
-        week_row = ProgramWeek(number=number, focus=week.focus)
-        for position, routine in enumerate(week.routines):
-            routine_row = Routine(name=routine.name, position=position, days=",".join(routine.days), program=program)
-            routine_row.items = [
-                RoutineExercise(
-                    position=i,
-                    exercise=exercises[e.exercise],
-                    sets=e.sets,
-                    reps=e.reps,
-                    hold_seconds=e.hold_seconds,
-                    rest_seconds=e.rest_seconds,
-                    tempo=e.tempo,
-                    note=e.note,
-                )
-                for i, e in enumerate(routine.exercises)
-            ]
-            week_row.routines.append(routine_row)
-        program.weeks.append(week_row)
+    program.weeks = build_weeks(program, tuple(_clean_week(week, exercises) for week in item.weeks))
     return program
+
+
+def _clean_week(week: schema.Week, exercises) -> CleanWeek:
+    def clean_item(e) -> CleanItem:
+        return CleanItem(exercises[e.exercise], e.sets, e.reps, e.hold_seconds, e.rest_seconds, e.tempo, e.note)
+
+    routines = (CleanRoutine(r.name, tuple(r.days), tuple(map(clean_item, r.exercises))) for r in week.routines)
+    return CleanWeek(week.focus, tuple(routines))
 
 
 class AutoReloader:

@@ -18,7 +18,8 @@ from ..content.doses import check_dose
 from ..content.models import Exercise
 from ..content.services import dose_text
 from ..extensions import db
-from .models import WEEKDAYS, Assignment, Program, ProgramWeek, Routine, RoutineExercise
+from .models import WEEKDAYS, Assignment, Program
+from .rows import CleanItem, CleanRoutine, CleanWeek, build_weeks
 from .services import DAY_NAMES
 
 MAX_WEEKS = 52
@@ -378,30 +379,6 @@ class Problem:
 
 
 @dataclass(frozen=True)
-class CleanItem:
-    exercise: Exercise
-    sets: int
-    reps: int
-    hold_seconds: int
-    rest_seconds: int
-    tempo: str
-    note: str
-
-
-@dataclass(frozen=True)
-class CleanRoutine:
-    name: str
-    days: tuple[str, ...]
-    items: tuple[CleanItem, ...]
-
-
-@dataclass(frozen=True)
-class CleanWeek:
-    focus: str
-    routines: tuple[CleanRoutine, ...]
-
-
-@dataclass(frozen=True)
 class CleanProgram:
     name: str
     summary: str
@@ -559,30 +536,6 @@ def _fill(program: Program, clean: CleanProgram) -> None:
     program.minutes_per_session, program.sessions_per_week = clean.minutes, clean.sessions_per_week
 
 
-def _build_weeks(program: Program, clean: CleanProgram) -> list[ProgramWeek]:
-    weeks = []
-    for number, week in enumerate(clean.weeks, start=1):
-        row = ProgramWeek(number=number, focus=week.focus)
-        for position, routine in enumerate(week.routines):
-            routine_row = Routine(name=routine.name, position=position, days=",".join(routine.days), program=program)
-            routine_row.items = [
-                RoutineExercise(
-                    position=i,
-                    exercise=item.exercise,
-                    sets=item.sets,
-                    reps=item.reps,
-                    hold_seconds=item.hold_seconds,
-                    rest_seconds=item.rest_seconds,
-                    tempo=item.tempo,
-                    note=item.note,
-                )
-                for i, item in enumerate(routine.items)
-            ]
-            row.routines.append(routine_row)
-        weeks.append(row)
-    return weeks
-
-
 @dataclass(frozen=True)
 class Saved:
     program: Program
@@ -614,7 +567,7 @@ def _write(trainer, clean: CleanProgram, program: Program | None, template: Prog
         created = Program(family=new_family(trainer), version=1, is_current=True, owner_id=trainer.id)
         created.sources = list(template.sources or []) if template is not None else []
         _fill(created, clean)
-        created.weeks = _build_weeks(created, clean)
+        created.weeks = build_weeks(created, clean.weeks)
         db.session.add(created)
         db.session.flush()
         return Saved(created, "created")
@@ -625,7 +578,7 @@ def _write(trainer, clean: CleanProgram, program: Program | None, template: Prog
         # Old rows go first: the new week 1 would otherwise meet the old one in (program_id, number).
         program.weeks.clear()
         db.session.flush()
-        program.weeks.extend(_build_weeks(program, clean))
+        program.weeks.extend(build_weeks(program, clean.weeks))
         db.session.flush()
         return Saved(program, "updated")
     latest = db.session.execute(_latest_version(program.family)).scalar() or program.version
@@ -638,7 +591,7 @@ def _write(trainer, clean: CleanProgram, program: Program | None, template: Prog
         sources=list(program.sources or []),
     )
     _fill(version, clean)
-    version.weeks = _build_weeks(version, clean)
+    version.weeks = build_weeks(version, clean.weeks)
     program.is_current = False
     db.session.add(version)
     db.session.flush()
