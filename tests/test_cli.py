@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
 from webapp.auth.models import User
 from webapp.extensions import db
 
@@ -66,3 +70,22 @@ def test_create_user_refuses_bad_input_with_a_message(runner, app):
     assert duplicate.exit_code != 0
     assert "already exists" in duplicate.output
     assert [u[0] for u in all_users(app)] == ["a@example.com"]
+
+
+@pytest.mark.parametrize("weekday", range(7))
+def test_the_demo_tells_the_stories_the_readme_promises_whatever_the_weekday(app, monkeypatch, weekday):
+    """Coach's morning: Sam's pain is rising and an exercise hurt, Alex is on track; Jo, Coach 2's, went quiet."""
+    from webapp.demo import seed
+    from webapp.trainer import dashboard
+
+    now = datetime.now(UTC) - timedelta(days=7 + (datetime.now(UTC).weekday() - weekday) % 7)
+    monkeypatch.setattr("webapp.demo.utcnow", lambda: now)
+    with app.app_context():
+        seed()
+        coach, coach2 = (db.session.execute(db.select(User).filter_by(email=e)).scalar_one()
+                         for e in ("coach@example.com", "coach2@example.com"))  # fmt: skip
+        flags = {r.client.name: {f.kind for f in r.flags} for r in dashboard.client_rows(coach, now)}
+        flags |= {r.client.name: {f.kind for f in r.flags} for r in dashboard.client_rows(coach2, now)}
+    assert {"pain_up", "painful"} <= flags["Sam Patel"], flags
+    assert not {"pain_up", "painful", "quiet", "red_flag"} & flags["Alex Morgan"], flags
+    assert "quiet" in flags["Jo Lindqvist"], flags

@@ -48,7 +48,7 @@ STORIES = {
         skip_every=5,
     ),
     "sam@example.com": Story(
-        "gentle-start", 1, 3, 6, (("Getting out of bed", 5, 4),), hurts="knee-to-chest"
+        "gentle-start", 1, 2, 7, (("Getting out of bed", 5, 4),), hurts="knee-to-chest"
     ),
     "jo@example.com": Story(
         "desk-endurance", 2, 4, 3, (("Sitting at my desk all afternoon", 4, 5),), stop_days_ago=8
