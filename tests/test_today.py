@@ -336,9 +336,14 @@ def test_too_few_days_leave_the_program_on_its_own_days_and_say_why(app, auth, a
     auth.client.post("/account/", data={"csrf_token": token, **days})
     settings_page = auth.client.get("/account/").get_data(as_text=True)
     assert "Your sessions fall on Monday, Wednesday, Friday." in settings_page
-    assert "Tick at least 3 days" in settings_page
+    assert "Your program has 3 training days a week: tick at least 3" in settings_page
     at(monkeypatch, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     assert "Today's routine" in auth.client.get("/").get_data(as_text=True)
+    # The program's own days, chosen: nothing moves and nothing more is asked.
+    days = {"name": "Alex Morgan", "timezone": "Europe/London", "preferred_days": ["mon", "wed", "fri"]}
+    auth.client.post("/account/", data={"csrf_token": token, **days})
+    settings_page = auth.client.get("/account/").get_data(as_text=True)
+    assert "Your sessions fall on Monday, Wednesday, Friday." in settings_page and "tick at least" not in settings_page
 
 
 def test_a_new_program_starts_on_the_days_from_onboarding(app, users):

@@ -84,7 +84,7 @@ def index():
             "has_plan": plan is not None,
             "link_news": request.args.get("link", ""),
             "preview": _feed_events(user, plan)[:PREVIEW_EVENTS],
-            "days": days_summary(plan),
+            "days": days_summary(plan, services.day_list(profile)),
         }
     return render_template("account/index.html", form=form, calendar=calendar_page)
 

@@ -180,28 +180,129 @@ def animated(item: dict) -> str:
     return "".join(out)
 
 
-def prop(p: tuple) -> str:
+# ---------------------------------------------------------------------------------------------
+# Framing. Poses are laid out on one 320 x 200 stage with a shared floor, but a body lying on the
+# mat fills only its lower third. Each picture is cropped to what it shows (figure in every frame,
+# props, arrows), keeping the 320 x 200 shape and the floor line at the bottom, so that it fills a
+# small thumbnail. The scale is capped so that a lying figure is not drawn hugely bigger than a
+# standing one.
+
+W, H = 320, 200
+MARGIN = 10  # around the content, in picture units
+FLOOR_MARGIN = 8  # under the floor line
+MAX_SCALE = 1.6
+
+
+class View:
+    """The part of the stage that is shown: x, y, width and height in stage units."""
+
+    def __init__(self, x: float, y: float, scale: float):
+        self.x, self.y, self.scale = x, y, scale
+        self.w, self.h = W / scale, H / scale
+
+    def left(self, inset: float) -> float:
+        """The stage x that shows inset picture units from the left edge."""
+        return self.x + inset / self.scale
+
+    def right(self, inset: float) -> float:
+        return self.x + self.w - inset / self.scale
+
+    def box(self) -> str:
+        return f"{num(self.x)} {num(self.y)} {num(self.w)} {num(self.h)}"
+
+
+def _spine(pose: dict, n: int = 10):
+    h, c1, c2, s = pose["hip"], pose["c1"], pose["c2"], pose["shoulder"]
+    for i in range(n + 1):
+        t = i / n
+        yield tuple(
+            (1 - t) ** 3 * h[k] + 3 * (1 - t) ** 2 * t * c1[k] + 3 * (1 - t) * t * t * c2[k] + t**3 * s[k]
+            for k in (0, 1)
+        )
+
+
+def pose_points(pose: dict):
+    """(x, y, radius) of everything drawn for a pose: joints with half a limb's width, the
+    spine with half the trunk's, the head."""
+    h = pose["head"]
+    yield h[0], h[1], P.HEAD_R
+    for p in _spine(pose):
+        yield p[0], p[1], P.BODY
+    for k, v in pose.items():
+        if "_" in k and k.split("_")[0] in ("sh", "elbow", "wrist", "hand", "hip", "knee", "ankle", "toe"):
+            yield v[0], v[1], P.LIMB
+
+
+def mark_points(m: tuple):
+    if m[0] == "glow":
+        _, c, r = m
+        yield c[0], c[1], r
+        return
+    _, p0, c, p1, _both = m
+    for i in range(11):
+        t = i / 10
+        yield (
+            (1 - t) ** 2 * p0[0] + 2 * (1 - t) * t * c[0] + t * t * p1[0],
+            (1 - t) ** 2 * p0[1] + 2 * (1 - t) * t * c[1] + t * t * p1[1],
+            8,  # arrow heads reach about this far past the line
+        )
+
+
+def content_box(item: dict) -> tuple[float, float, float, float]:
+    """Stage box of everything that must be seen, in every frame of the loop."""
+    poses = [P.solve(item["start"]), P.solve(item["end"])]
+    if item["keys"]:
+        poses += frames(item)[1]
+    pts = [p for pose in poses for p in pose_points(pose)]
+    pts += [p for m in item["marks"] + item["arrows"] for p in mark_points(m)]
+    x0 = min(x - r for x, _, r in pts)
+    x1 = max(x + r for x, _, r in pts)
+    y0 = min(y - r for _, y, r in pts)
+    y1 = max(max(y + r for _, y, r in pts), P.FLOOR + 2)  # the floor line is always in the picture
+    for p in item["props"]:
+        b = prop_box(p)
+        if b:
+            x0, x1 = min(x0, b[0] if b[0] is not None else x0), max(x1, b[2] if b[2] is not None else x1)
+            y0, y1 = min(y0, b[1] if b[1] is not None else y0), max(y1, b[3] if b[3] is not None else y1)
+    return x0, y0, x1, y1
+
+
+def framing(item: dict) -> View:
+    x0, y0, x1, y1 = content_box(item)
+    scale = min((W - 2 * MARGIN) / (x1 - x0), (H - MARGIN - FLOOR_MARGIN) / (y1 - y0), MAX_SCALE)
+    view = View(0, 0, scale)
+    view.x = (x0 + x1) / 2 - view.w / 2
+    view.y = y1 + FLOOR_MARGIN / scale - view.h
+    return view
+
+
+def prop(p: tuple, view: View) -> str:
     kind = p[0]
     if kind == "mat":
-        x0, x1 = p[1], p[2]
+        x0, x1 = max(p[1], view.left(14)), min(p[2], view.right(14))
         return (
-            f'<rect x="{x0}" y="{P.MAT}" width="{x1 - x0}" height="{P.FLOOR - P.MAT}" rx="2.5" '
+            f'<rect x="{num(x0)}" y="{P.MAT}" width="{num(x1 - x0)}" height="{P.FLOOR - P.MAT}" rx="2.5" '
             f'fill="{PROP_FILL}" stroke="none"/>'
         )
     if kind == "sidemat":
         # The floor seen from slightly above: the mat reaches back behind the body.
-        top = P.SIDE_LINE - 30
-        return f'<path d="M34 {top}H286L298 {P.FLOOR}H22Z" fill="{PROP_FILL}" fill-opacity=".55" stroke="none"/>'
-    if kind == "wall":
-        x = p[1]
+        top = p[1] if len(p) > 1 else P.SIDE_LINE - 30
+        a, b = max(34, view.left(26)), min(286, view.right(26))
+        c, d = max(22, view.left(14)), min(298, view.right(14))
+        return (
+            f'<path d="M{num(a)} {top}H{num(b)}L{num(d)} {P.FLOOR}H{num(c)}Z" fill="{PROP_FILL}" '
+            'fill-opacity=".55" stroke="none"/>'
+        )
+    if kind == "wall":  # runs up out of the picture
+        x, top = p[1], num(view.y - 2)
         if len(p) > 2 and p[2] == "left":
             return (
-                f'<rect x="{x - 12}" y="14" width="12" height="{P.FLOOR - 14}" fill="{PROP_FILL}" stroke="none"/>'
-                f'<path d="M{x - 1} 14V{P.FLOOR}" stroke="{PROP_LINE}" stroke-width="2"/>'
+                f'<rect x="{x - 12}" y="{top}" width="12" height="{num(P.FLOOR - view.y + 2)}" fill="{PROP_FILL}" '
+                f'stroke="none"/><path d="M{x - 1} {top}V{P.FLOOR}" stroke="{PROP_LINE}" stroke-width="2"/>'
             )
         return (
-            f'<rect x="{x}" y="14" width="12" height="{P.FLOOR - 14}" fill="{PROP_FILL}" stroke="none"/>'
-            f'<path d="M{x + 1} 14V{P.FLOOR}" stroke="{PROP_LINE}" stroke-width="2"/>'
+            f'<rect x="{x}" y="{top}" width="12" height="{num(P.FLOOR - view.y + 2)}" fill="{PROP_FILL}" '
+            f'stroke="none"/><path d="M{x + 1} {top}V{P.FLOOR}" stroke="{PROP_LINE}" stroke-width="2"/>'
         )
     if kind == "chair":
         c = P.CHAIR
@@ -218,6 +319,25 @@ def prop(p: tuple) -> str:
             f'<rect x="{x0}" y="{P.MAT - h}" width="{x1 - x0}" height="{h}" rx="{h / 2}" '
             f'fill="{PROP_FILL}" stroke="{PROP_LINE}" stroke-width="1.5"/>'
         )
+    raise ValueError(kind)
+
+
+def prop_box(p: tuple) -> tuple[float, float, float, float] | None:
+    """The part of a prop that must stay in the picture. The floor, mats and walls run on out of
+    it, so only their height (or for a wall its place) counts."""
+    kind = p[0]
+    if kind == "mat":
+        return None  # MAT to FLOOR is inside the floor line's box anyway
+    if kind == "sidemat":
+        return (None, p[1] if len(p) > 1 else P.SIDE_LINE - 30, None, P.FLOOR)
+    if kind == "wall":
+        x = p[1] - 12 if len(p) > 2 and p[2] == "left" else p[1]
+        return (x, None, x + 12, None)
+    if kind == "chair":
+        c = P.CHAIR
+        return (c["back_x"], c["seat_y"] - 64, c["front_x"], P.FLOOR)
+    if kind == "cushion":
+        return (p[1] - 1, P.MAT - p[3] - 1, p[2] + 1, P.FLOOR)
     raise ValueError(kind)
 
 
@@ -256,16 +376,19 @@ def svg(slug: str, item: dict) -> str:
     name, alt = texts(slug, item)
     start, end = P.solve(item["start"]), P.solve(item["end"])
     moving = item["keys"] is not None
+    view = framing(item)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 320 200" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{view.box()}" role="img" '
         f'aria-labelledby="{slug}-t {slug}-d">',
         f'<title id="{slug}-t">{escape(name)}</title><desc id="{slug}-d">{escape(alt)}</desc>',
     ]
     if moving:
         parts.append(STYLE)
     parts.append('<g fill="none" stroke-linecap="round" stroke-linejoin="round">')
-    parts.append(f'<path d="M8 {P.FLOOR + 1}H312" stroke="{PROP_LINE}" stroke-width="2"/>')
-    parts += [prop(p) for p in item["props"]]
+    parts.append(
+        f'<path d="M{num(view.left(8))} {P.FLOOR + 1}H{num(view.right(8))}" stroke="{PROP_LINE}" stroke-width="2"/>'
+    )
+    parts += [prop(p, view) for p in item["props"]]
     parts += [mark(m) for m in item["marks"] if m[0] == "glow"]  # under the body, as a halo
     order = item.get("order", ORDER)
     if item["ghost"]:

@@ -469,31 +469,58 @@ def _pelvic_tilt():
 
 
 def _knee_rolls():
-    base = solve(supine(lf=crook(reach=60)))
+    # Seen from the side and a little from above (like the side-lying figures), so that the arms
+    # lying out to the sides show, and knees rolling towards the viewer come down onto the mat in
+    # front of the body instead of just looking lower. Points are placed in 3D (z towards the
+    # viewer) and projected with front_view.
+    line = SIDE_LINE - 14  # where the back meets the mat
+    hip, y = (HIP_X, line - BODY), line - LIMB
+    sh = (HIP_X - TORSO, hip[1])
 
-    def leg(side, turn=0.0):
-        # Seen from the side, knees rolling away from the viewer simply come lower: the knee
-        # turns about the line from hip to heel and only its height is seen.
-        hip, knee, ankle = base["hip_" + side], base["knee_" + side], base["ankle_" + side]
-        axis = sub(ankle, hip)
-        k = ((knee[0] - hip[0]) * axis[0] + (knee[1] - hip[1]) * axis[1]) / (axis[0] ** 2 + axis[1] ** 2)
-        foot = add(hip, axis, k)
-        return ("p", add(foot, sub(knee, foot), cos(radians(turn))), ankle, base["toe_" + side])
+    def arm(z0, side):
+        """Straight arm lying on the mat, out to the side at 50 degrees from the body."""
+        a = radians(50)
+        pts = [(sh[0] + d * cos(a), y, z0 + side * d * sin(a)) for d in (UPPER, ARM, ARM + HAND)]
+        return ("p", *(front_view(*q) for q in pts))
 
-    # Arms out to the sides at about 45 degrees: from the side they look shorter.
-    k = cos(radians(45))
-    sh = base["shoulder"]
-    wide = ("p", (sh[0] + UPPER * k, ON_MAT), (sh[0] + ARM * k, ON_MAT), (sh[0] + ARM * k + HAND * k, ON_MAT))
-    arms = {"an": wide, "af": wide}
-    s = supine(ln=leg("n"), lf=leg("f"), **arms)
-    e = supine(ln=leg("n", 55), lf=leg("f", 62), **arms)
+    def leg(z, turn):
+        """Knee bent, foot flat; the knee rolls by turn degrees about the line from hip to heel,
+        towards the viewer."""
+        hip3, ankle3 = (hip[0], hip[1], z), (HIP_X + 58, y, z)
+        u = [ankle3[i] - hip3[i] for i in range(3)]
+        d = sqrt(sum(c * c for c in u))
+        u = [c / d for c in u]
+        along = (THIGH**2 - SHIN**2 + d * d) / (2 * d)
+        r = sqrt(THIGH**2 - along**2)
+        w = (0, -cos(radians(turn)), sin(radians(turn)))  # straight up, turned towards the viewer
+        k = sum(w[i] * u[i] for i in range(3))
+        w = [w[i] - k * u[i] for i in range(3)]
+        n = sqrt(sum(c * c for c in w))
+        knee3 = [hip3[i] + along * u[i] + r * w[i] / n for i in range(3)]
+        return ("p", front_view(*knee3), front_view(*ankle3), front_view(ankle3[0] + FOOT, y, z))
+
+    def spec(turn):
+        return {
+            "face": 1,
+            "view": "front",
+            "hip": hip,
+            "t": 180,
+            "nf": 8,
+            "an": arm(12, 1),
+            "af": arm(-12, -1),
+            "ln": leg(5, turn),
+            "lf": leg(-5, turn),
+            "o": {"an": front_view(0, 0, 12), "af": front_view(0, 0, -12), "ln": (0, 2.5), "lf": (0, -2.5)},
+        }
+
+    s, e = spec(0), spec(78)
     k0, k1 = s["ln"][1], e["ln"][1]
     return {
         "start": s,
         "end": e,
         "anim": True,
-        "props": [("mat", 40, 290)],
-        "arrows": [arrow((k0[0] + 14, k0[1] - 8), (k1[0] + 18, k1[1] + 2), -10)],
+        "props": [("sidemat", line - 40)],
+        "arrows": [arrow((k0[0] + 12, k0[1] - 4), (k1[0] + 14, k1[1] + 2), -12)],
         "desc": "A person lies on their back with knees bent and together. Both knees roll slowly "
         "to one side as far as is comfortable, shoulders staying on the mat, then come back.",
     }
@@ -516,31 +543,48 @@ def _cat_camel():
 
 
 def _childs_pose():
-    s = all_fours()
     knee = (124, ON_MAT)
-    hip_y = MAT - 25  # sitting back on the heels: thigh resting on the calf, calf on the mat
-    th = 180 - degrees(asin((knee[1] - hip_y) / THIGH))
-    hip = polar(knee, th, THIGH)
-    head_y = MAT - HEAD_R
-    t = -degrees(asin((head_y - hip_y) / TORSO))  # chest over the knees, forehead down
-    e = {"face": 1, "hip": hip, "t": t, "b": 2, "bl": 10}
-    sh = solve(dict(e, an=ARM_BY_SIDE, af=ARM_BY_SIDE, ln=LEG_FLAT, lf=LEG_FLAT))
-    tan = sh["tan_sh"]
-    sh = sh["shoulder"]
-    head_a = -degrees(asin((head_y - sh[1]) / NECK))
-    reach = -degrees(asin((ON_MAT - sh[1]) / ARM))  # arms straight, resting along the mat
-    e.update(
-        nf=tan - head_a,
-        an=("a", reach, reach, 0),
-        af=("a", reach, reach, 0),
-        ln=("a", th - 180, 180, 180),
-        lf=("a", th - 180, 180, 180),
-        o={"lf": (-3, 0), "af": (3, 0)},
-    )
+    ankle = (knee[0] - SHIN, ON_MAT - 0.5)  # shins flat on the mat, tops of the feet down
+    legs = {"ln": ("ik", ankle, (1, 0.4), 182), "lf": ("ik", add(ankle, (-3, 0)), (1, 0.4), 182)}
+    s = solve(all_fours(**legs))
+    # Sitting back on the heels: the hip comes down just above them, the thigh resting on the calf.
+    hip_y = MAT - 25
+    th1 = 180 - degrees(asin((knee[1] - hip_y) / THIGH))
+    hip1 = polar(knee, th1, THIGH)
+    # The chest rests on the thighs with the back rounded; shoulders stay a little off the mat,
+    # so the forehead can rest on it just in front of the knees.
+    t1 = -degrees(asin((LIE - 16 - hip1[1]) / TORSO))
+    p = solve(all_fours(hip=hip1, t=t1, b=10, bu=4, **legs))
+    sh = p["shoulder"]
+    head = (sh[0] + sqrt(NECK**2 - (MAT - HEAD_R - sh[1]) ** 2), MAT - HEAD_R)  # forehead on the mat
+    nf1 = p["tan_sh"] - angle(sub(head, sh))
+    reach = (sh[0] + ARM - 3, ON_MAT)  # arms stretched forward on either side of the head
+
+    def spec(u, r=THIGH):
+        """u = 0 on hands and knees, 1 sat back. The hip swings round the knee, which stays down;
+        the hands slide forward along the mat."""
+        w = (s["wrist_n"][0] + (reach[0] - s["wrist_n"][0]) * u, ON_MAT)
+        return all_fours(
+            hip=polar(knee, 90 + (th1 - 90) * u, r),
+            t=s["tan_sh"] + (t1 - s["tan_sh"]) * u,
+            b=10 * u,
+            bu=4 * u,
+            nf=nf1 * u,
+            an=("ik", w, (-1, 1), 0),
+            af=("ik", add(w, (4, 0)), (-1, 1), 0),
+            **legs,
+        )
+
+    # Half way the hip is a little further from the knee, so that the frames blended on either
+    # side of it (which cut the corner of the arc) keep the knee on the mat rather than in it.
+    a, b, d = spec(0), spec(0.5, THIGH / cos(radians((th1 - 90) / 4)) + 0.8), spec(1)
+    h0, h1 = s["hip"], hip1
     return {
-        "start": s,
-        "end": e,
+        "start": a,
+        "end": d,
+        "keys": [(a, 0.15), (b, 0), (d, 0.2), (b, 0)],
         "props": [("mat", 30, 300)],
+        "arrows": [arrow((h0[0] - 6, h0[1] - 14), (h1[0] - 8, h1[1] - 16), 10)],
         "desc": "A person starts on hands and knees, then sits back towards the heels with the arms "
         "reaching forward on the mat and the forehead resting down.",
     }
@@ -963,27 +1007,34 @@ def _hip_flexor_stretch():
     toe = (knee[0] - 50, ON_MAT)
     foot_a = -118  # back toes tucked under
     ankle = add(toe, vec(foot_a, -FOOT))
-    front_ankle = (170, ON_MAT)
+    front_ankle = (172, ON_MAT)
 
-    def spec(lean):
+    def spec(lean, tuck):
+        """lean: how far the back thigh tilts forward from upright; tuck: how far the pelvis rolls
+        back, flattening the low back (negative keeps a small natural hollow)."""
         hip = polar(knee, 90 - lean, THIGH)
         return {
             "face": 1,
             "hip": hip,
-            "t": 90 - lean * 0.15,
-            "an": ("ik", (hip[0] + 3, hip[1] - 12), (-1, 0.2), -60),  # hands on the hips
-            "af": ("ik", (hip[0] + 5, hip[1] - 11), (-1, 0.2), -60),
+            "t": 90 - lean * 0.1,
+            "bl": tuck,
+            "nf": 4,
+            "an": ("ik", (hip[0] + 4, hip[1] - 11), (-1, 0.2), -62),  # hands on the hips
+            "af": ("ik", (hip[0] + 6, hip[1] - 10), (-1, 0.2), -62),
             "ln": ("a", -90 - lean, angle(sub(ankle, knee)), foot_a),
             "lf": ("ik", front_ankle, (1, -1), 0),
         }
 
-    s, e = spec(0), spec(11)
+    s, e = spec(0, -3), spec(15, 3)
     h0, h1 = solve(s)["hip"], solve(e)["hip"]
+    front = add(h1, (8, 5))  # front of the hip of the kneeling leg, where the stretch is felt
     return {
         "start": s,
         "end": e,
+        "anim": True,
         "props": [("mat", 40, 280), ("cushion", knee[0] - 15, knee[0] + 15, 6)],
-        "arrows": [arrow((h0[0] - 32, h0[1] + 2), (h1[0] - 15, h1[1] + 2))],
+        "marks": [glow(front, 10)],
+        "arrows": [arrow((h0[0] - 34, h0[1] + 2), (h1[0] - 16, h1[1] + 2))],
         "desc": "A person half kneels with the back knee on a cushion and the front foot flat, front "
         "knee at a right angle. Keeping the trunk upright, they ease the hips forward until a "
         "stretch is felt at the front of the back hip.",
@@ -992,37 +1043,54 @@ def _hip_flexor_stretch():
 
 def _figure_4():
     hip = (HIP_X, LIE)
+    # The crossed leg turns out towards the viewer, across the line of sight, so it is placed in
+    # 3D (z towards the viewer) and drawn as seen from a little towards the feet: a point nearer
+    # the viewer shows further towards the head. That way its shin crosses the held thigh and the
+    # legs make the 4 the exercise is named after.
+    def view(p3):
+        return (p3[0] - 0.6 * p3[2], p3[1] + 0.1 * p3[2])
+
+    def crossed(knee_f, th):
+        """Near leg: ankle resting on the front of the held thigh just above its knee, knee turned
+        out towards the viewer, foot flexed."""
+        ankle3 = (*add(polar(knee_f, th + 180, 7), vec(th + 90, LIMB + 2)), -2)
+        hip3 = (hip[0], hip[1], 6)
+        u = [ankle3[i] - hip3[i] for i in range(3)]
+        d = sqrt(sum(c * c for c in u))
+        u = [c / d for c in u]
+        along = (THIGH**2 - SHIN**2 + d * d) / (2 * d)
+        r = sqrt(THIGH**2 - along**2)
+        w = [-u[2] * u[0], -u[2] * u[1], 1 - u[2] * u[2]]  # towards the viewer, square to the leg
+        n = sqrt(sum(c * c for c in w))
+        knee3 = [hip3[i] + along * u[i] + r * w[i] / n for i in range(3)]
+        shin = [ankle3[i] - knee3[i] for i in range(3)]
+        toe3 = (ankle3[0] + 2, ankle3[1] - FOOT + 2, ankle3[2] + 0.2 * shin[2])
+        return ("p", view(knee3), view(ankle3), view(toe3))
 
     def spec(pull):
-        # The far leg is the one held; the near leg crosses it, ankle resting on the front of the
-        # held thigh just above the knee, knee turned out towards the viewer. Seen from the side
-        # that leg is foreshortened, so its points are placed as they appear.
-        held = ("a", 104, 12) if pull else crook(reach=56)
+        held = ("a", 97, 5) if pull else crook(reach=56)
         sp = supine(lf=held)
         p = solve(sp)
-        k = p["knee_f"]
-        th = angle(sub(k, hip))
-        ankle = add(polar(hip, th, THIGH - 8), vec(th + 90, 7))
-        if pull:
-            knee, _ = two_bone(hip, ankle, THIGH - 10, SHIN - 2, (1, 0.6))
-        else:  # knee pointing almost straight at the viewer, so both segments look short
-            d = sub(ankle, hip)
-            n = hypot(*d)
-            knee = add(((hip[0] + ankle[0]) / 2, (hip[1] + ankle[1]) / 2), (-d[1] / n, d[0] / n), -13)
-        toe = polar(ankle, angle(sub(ankle, knee)) + 60, FOOT - 2)  # foot flexed, toes up
-        sp["ln"] = ("p", knee, ankle, toe)
-        if pull:
-            behind = add(polar(hip, th, 26), vec(th - 90, 6))  # hands behind the held thigh
+        th = angle(sub(p["knee_f"], hip))
+        sp["ln"] = crossed(p["knee_f"], th)
+        sp["o"] = {"ln": sub(view((0, 0, 6)), (0, 0))}
+        if pull:  # hands joined behind the held thigh, near the knee
+            behind = add(polar(hip, th, 36), vec(th - 90, LIMB + 1))
             wrist = toward(p["shoulder"], behind, ARM - 1)
             sp["an"] = ("ik", wrist, (1, 1))
             sp["af"] = ("ik", add(wrist, (2, 2)), (1, 1))
         return sp
 
     s, e = spec(False), spec(True)
+    k0, k1 = solve(s)["knee_f"], solve(e)["knee_f"]
     return {
         "start": s,
         "end": e,
         "props": [("mat", 40, 290)],
+        # Both arms reach behind the crossed leg (one through the gap between the legs), so they
+        # are drawn behind it in the lighter shade and the 4 of the legs stays clear.
+        "order": (("lf", "far"), ("af", "far"), ("an", "far"), ("t", "ink"), ("head", "ink"), ("ln", "ink")),
+        "arrows": [arrow((k0[0] + 6, k0[1] - 30), (k1[0] - 2, k1[1] - 30), 6)],
         "desc": "A person lies on their back with one ankle resting across the opposite knee. Holding "
         "behind the lower thigh, they draw both legs towards the chest until the buttock of the "
         "crossed leg feels a stretch.",

@@ -119,14 +119,17 @@ def training_days(plan: Plan) -> list[str]:
     return [day for day in WEEKDAYS if day in moved]
 
 
-def days_summary(plan: Plan | None) -> dict | None:
-    """For the settings page: the days sessions fall on, how many the program needs, and whether they moved."""
+def days_summary(plan: Plan | None, chosen: Sequence[str]) -> dict | None:
+    """For the settings page: the days sessions fall on, how many the program needs, whether they moved
+    onto the client's chosen days, and whether too few were chosen for that."""
     if plan is None:
         return None
+    needed = len(program_days(plan.program))
     return {
         "names": [DAY_NAMES[day] for day in training_days(plan)],
-        "needed": len(program_days(plan.program)),
-        "moved": bool(plan.days),
+        "needed": needed,
+        "moved": any(planned != moved for planned, moved in plan.days.items()),
+        "too_few": len(chosen) < needed,
     }
 
 

@@ -165,7 +165,7 @@ def client_page(trainer: User, client: User, month: str | None, page: int, now: 
         row=row,
         assignment=assignment,
         plan=plan,
-        days=days_summary(plan),
+        days=days_summary(plan, assignment.day_list if assignment else []),
         month=progress.month_calendar(progress.parse_month(month, row.today), plan, done_days, row.today),
         pain_points=pain_points,
         pain_chart=charts.pain_chart(pain_points, "client-pain-chart"),
