@@ -95,9 +95,6 @@ def profile_payload(profile: Profile | None) -> dict | None:
         "preferred_time": profile.preferred_time or None,
         "onboarded_at": iso(profile.onboarded_at),
         "has_calendar_link": bool(profile.calendar_token),
-        "trainer_note": profile.trainer_note,
-        "trainer_note_at": iso(profile.trainer_note_at),
-        "trainer_note_seen_at": iso(profile.trainer_note_seen_at),
     }
 
 

@@ -87,9 +87,6 @@ class Profile(db.Model):
     preferred_time: Mapped[str] = mapped_column(String(5), default="")
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     calendar_token: Mapped[str] = mapped_column(String(48), default="")
-    trainer_note: Mapped[str] = mapped_column(Text, default="")
-    trainer_note_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    trainer_note_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RedFlagScreen(db.Model):
