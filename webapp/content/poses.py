@@ -544,7 +544,9 @@ def _cat_camel():
 
 def _childs_pose():
     knee = (124, ON_MAT)
-    ankle = (knee[0] - SHIN, ON_MAT - 0.5)  # shins flat on the mat, tops of the feet down
+    # Shins flat on the mat, tops of the feet down. The feet tip a touch towards the toes so the
+    # ankle stays in range while the knee lifts slightly on the way back.
+    ankle = (knee[0] - SHIN, ON_MAT - 0.5)
     legs = {"ln": ("ik", ankle, (1, 0.4), 182), "lf": ("ik", add(ankle, (-3, 0)), (1, 0.4), 182)}
     s = solve(all_fours(**legs))
     # Sitting back on the heels: the hip comes down just above them, the thigh resting on the calf.
@@ -575,8 +577,9 @@ def _childs_pose():
             **legs,
         )
 
-    # Half way the hip is a little further from the knee, so that the frames blended on either
-    # side of it (which cut the corner of the arc) keep the knee on the mat rather than in it.
+    # Half way the hip is a little further from the knee (about the sag of the arc cut short by
+    # the blended frames either side of it), so that those frames keep the knee on the mat rather
+    # than in it.
     a, b, d = spec(0), spec(0.5, THIGH / cos(radians((th1 - 90) / 4)) + 0.8), spec(1)
     h0, h1 = s["hip"], hip1
     return {
@@ -1027,13 +1030,11 @@ def _hip_flexor_stretch():
 
     s, e = spec(0, -3), spec(15, 3)
     h0, h1 = solve(s)["hip"], solve(e)["hip"]
-    front = add(h1, (8, 5))  # front of the hip of the kneeling leg, where the stretch is felt
     return {
         "start": s,
         "end": e,
         "anim": True,
         "props": [("mat", 40, 280), ("cushion", knee[0] - 15, knee[0] + 15, 6)],
-        "marks": [glow(front, 10)],
         "arrows": [arrow((h0[0] - 34, h0[1] + 2), (h1[0] - 16, h1[1] + 2))],
         "desc": "A person half kneels with the back knee on a cushion and the front foot flat, front "
         "knee at a right angle. Keeping the trunk upright, they ease the hips forward until a "
@@ -1043,6 +1044,7 @@ def _hip_flexor_stretch():
 
 def _figure_4():
     hip = (HIP_X, LIE)
+
     # The crossed leg turns out towards the viewer, across the line of sight, so it is placed in
     # 3D (z towards the viewer) and drawn as seen from a little towards the feet: a point nearer
     # the viewer shows further towards the head. That way its shin crosses the held thigh and the
