@@ -110,6 +110,15 @@ export async function listOutbox() {
   return request.result;
 }
 
+// For pages that only draw the outbox: one that cannot be opened (storage blocked) reads as empty.
+export async function listOutboxOrEmpty() {
+  try {
+    return await listOutbox();
+  } catch {
+    return [];
+  }
+}
+
 export async function updateItem(record) {
   const db = await openDatabase();
   const transaction = db.transaction(STORE, "readwrite");

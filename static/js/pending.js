@@ -1,6 +1,6 @@
 // The history page's list of sessions still on this phone: waiting, refused (with the reason) or damaged.
 import { userId } from "./identity.js";
-import { CORRUPT, PENDING, REJECTED, listOutbox, listenForChanges, readRecord, removeItem, settle } from "./outbox.js";
+import { CORRUPT, PENDING, REJECTED, listOutboxOrEmpty, listenForChanges, readRecord, removeItem, settle } from "./outbox.js";
 import { drain } from "./sync.js";
 
 const WHEN = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
@@ -112,12 +112,7 @@ export function showPendingList(root) {
   });
 
   async function render() {
-    let records = [];
-    try {
-      records = await listOutbox();
-    } catch {
-      records = [];
-    }
+    const records = await listOutboxOrEmpty();
     records.sort((a, b) => (b.created_at || 0) - (a.created_at || 0));
     const me = userId();
     list.replaceChildren(...records.map((record) => item(record, me)));

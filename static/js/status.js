@@ -1,6 +1,6 @@
 // The header's status pill: offline, how many sessions wait to sync, and what the user must do about them.
 import { userId } from "./identity.js";
-import { CORRUPT, REJECTED, listOutbox, listenForChanges, readRecord } from "./outbox.js";
+import { CORRUPT, REJECTED, listOutboxOrEmpty, listenForChanges, readRecord } from "./outbox.js";
 import { syncState } from "./sync.js";
 
 export function sessions(count) {
@@ -54,12 +54,7 @@ export function showSyncStatus(root) {
 
   async function render() {
     queued = false;
-    let records = [];
-    try {
-      records = await listOutbox();
-    } catch {
-      records = [];
-    }
+    const records = await listOutboxOrEmpty();
     const me = userId();
     const [state, text, link] = message(summarise(records, me), { me, online: navigator.onLine, phase: syncState().phase });
     pill.dataset.state = state;

@@ -2,7 +2,7 @@
 // copy of the page opened from the worker's cache on a later day is redrawn from the plan kept on the
 // phone (/api/v1/plan, part of the offline package) instead of showing an old day's routine.
 import { userId } from "./identity.js";
-import { CORRUPT, PENDING, REJECTED, listOutbox, listenForChanges, readRecord } from "./outbox.js";
+import { CORRUPT, PENDING, REJECTED, listOutboxOrEmpty, listenForChanges, readRecord } from "./outbox.js";
 
 const PLAN = "/api/v1/plan";
 // The server writes dates as strftime("%A %d %B") in English; the page keeps to the same words.
@@ -361,12 +361,7 @@ export function showToday(root) {
   }
 
   async function render() {
-    let records = [];
-    try {
-      records = await listOutbox();
-    } catch {
-      records = [];
-    }
+    const records = await listOutboxOrEmpty();
     const localDays = sessionsByDay(records, seen, userId(), page.dayOf);
     const stale = isStale();
     if (stale && plan === undefined) {
