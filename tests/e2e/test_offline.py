@@ -60,6 +60,16 @@ def enqueue(page, payload: dict) -> None:
     )
 
 
+def reopen(context, page, url: str):
+    """The app closed and opened again at url, offline. The new page is open before the old one closes:
+    the browser's offline emulation does not reach the service worker, which drains the outbox itself
+    (as if online) when Background Sync fires with no page open; with a page open it asks the page."""
+    again = context.new_page()
+    again.goto(url)
+    page.close()
+    return again
+
+
 def outbox(page) -> list[dict]:
     return page.evaluate(f"async () => (await import('{OUTBOX}')).listOutbox()")
 
@@ -130,10 +140,7 @@ def test_offline_journey_session_saved_offline_arrives_once(live_server, context
 
     payload = session_payload(routine, user_id=ready)
     enqueue(page, payload)
-    page.close()
-
-    again = context.new_page()
-    again.goto(live_server.url + "/")
+    again = reopen(context, page, live_server.url + "/")
     expect(pill(again)).to_contain_text("1 session waiting to sync")
     assert server_rows(app) == []
 
@@ -160,10 +167,7 @@ def test_offline_journey_through_the_real_player(live_server, context, page, app
     run_until_rating(page)
     rate(page, pain_after=2, effort=5)
     [saved] = outbox(page)
-    page.close()
-
-    again = context.new_page()
-    again.goto(live_server.url + "/history/")
+    again = reopen(context, page, live_server.url + "/history/")
     expect(pill(again)).to_contain_text("1 session waiting to sync")
     expect(again.locator("[data-pending-list] .pending__item")).to_contain_text("Waiting to sync")
     context.set_offline(False)
@@ -198,10 +202,9 @@ def test_offline_today_counts_a_session_saved_on_the_phone(live_server, context,
     context.set_offline(True)
     payload = just_done(routine, ready)
     enqueue(page, payload)  # what the player does at the end of the routine
-    page.close()
-
-    again = context.new_page()
-    again.goto(live_server.url + "/")  # the copy of Today kept by the worker, made before the session
+    again = reopen(
+        context, page, live_server.url + "/"
+    )  # the copy of Today kept by the worker, made before the session
     card = today_part(again, "card")
     expect(card.locator("h2")).to_have_text("✓ Done for today")
     expect(card).to_contain_text("Saved on this phone. It will sync to your account when you are online.")
