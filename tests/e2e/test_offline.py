@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -554,16 +555,19 @@ def test_background_sync_with_no_page_open_drains_from_the_worker(live_server, c
     cdp.send("ServiceWorker.enable")
     page.goto("about:blank")  # no page of the app is open any more
     [registration] = [r for r in registrations if r["scopeURL"] == live_server.url + "/" and not r["isDeleted"]][:1]
-    with context.expect_event("requestfinished", lambda r: r.url.endswith("/api/v1/sessions")):
-        cdp.send(
-            "ServiceWorker.dispatchSyncEvent",
-            {
-                "origin": live_server.url,
-                "registrationId": registration["registrationId"],
-                "tag": "outbox",
-                "lastChance": False,
-            },
-        )
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": live_server.url,
+            "registrationId": registration["registrationId"],
+            "tag": "outbox",
+            "lastChance": False,
+        },
+    )
+    # The browser may also fire its own pending sync first: either way only the worker can send it.
+    deadline = monotonic() + 15
+    while server_rows(app) != [payload["id"]] and monotonic() < deadline:
+        page.wait_for_timeout(100)
     assert server_rows(app) == [payload["id"]]
     page.goto(live_server.url + "/history/")
     wait_for_outbox(page, "(items) => items.length === 0")
