@@ -549,11 +549,13 @@ def test_background_sync_with_no_page_open_drains_from_the_worker(live_server, c
     payload = queue_one_while_the_server_refuses(context, page, live_server.url, ready)
     context.unroute(SESSIONS)
 
-    cdp = context.new_cdp_session(page)
+    blank = context.new_page()  # the browser stays open on a page that is not the app's
+    cdp = context.new_cdp_session(blank)
     registrations = []
     cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
     cdp.send("ServiceWorker.enable")
-    page.goto("about:blank")  # no page of the app is open any more
+    # Closed, not navigated away: a page kept in the back-forward cache would still count as open.
+    page.close()
     [registration] = [r for r in registrations if r["scopeURL"] == live_server.url + "/" and not r["isDeleted"]][:1]
     cdp.send(
         "ServiceWorker.dispatchSyncEvent",
@@ -565,12 +567,12 @@ def test_background_sync_with_no_page_open_drains_from_the_worker(live_server, c
         },
     )
     # The browser may also fire its own pending sync first: either way only the worker can send it.
-    deadline = monotonic() + 15
+    deadline = monotonic() + 30
     while server_rows(app) != [payload["id"]] and monotonic() < deadline:
-        page.wait_for_timeout(100)
+        blank.wait_for_timeout(100)
     assert server_rows(app) == [payload["id"]]
-    page.goto(live_server.url + "/history/")
-    wait_for_outbox(page, "(items) => items.length === 0")
+    blank.goto(live_server.url + "/history/")
+    wait_for_outbox(blank, "(items) => items.length === 0")
 
 
 def test_logging_out_takes_the_pages_off_the_phone_but_keeps_the_queue(live_server, context, page, ready):
