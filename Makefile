@@ -29,9 +29,9 @@ format: install-dev
 bench: install-dev
 	$(PY) -m tests.bench
 
-# Redraw the install icons and screenshots under static/icons/ (see webapp/pwa/icons.py); commit the PNGs.
+# Redraw the install icons and screenshots under static/icons/ (see tools/icons.py); commit the PNGs.
 icons: install-dev chromium
-	$(PY) -m webapp.pwa.icons
+	$(PY) -m tools.icons
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from webapp import assets
 from webapp.content.models import ContentMeta
 from webapp.extensions import db
 from webapp.programs.models import Assignment
-from webapp.pwa import assets
 from webapp.sessions import services as records
 from webapp.timeutil import utcnow
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Flask, request
 from flask_login import current_user
 
-from .pwa.assets import asset_url
+from .assets import asset_url
 from .timeutil import zone
 
 NAV = {

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import expect
 
+from webapp import assets
 from webapp.auth.models import User
 from webapp.extensions import db
-from webapp.pwa import assets
 from webapp.sessions import services as records
 from webapp.sessions.models import CompletedSession
 from webapp.sessions.sync import store_batch

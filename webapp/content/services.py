@@ -139,7 +139,7 @@ def lesson_by_slug(slug: str) -> Lesson | None:
 
 
 def illustration_url(exercise: Exercise) -> str:
-    from ..pwa.assets import asset_url
+    from ..assets import asset_url
 
     if exercise.illustration.startswith(("/", "http")):
         return exercise.illustration

@@ -7,11 +7,11 @@ import json
 
 from flask import render_template, url_for
 
+from ..assets import asset_url, static_revisions
 from ..content import services as content
 from ..content.loader import stored_version
 from ..programs.services import active_assignment
 from ..sessions.services import is_onboarded, latest_screen, screen_allows_exercise
-from .assets import asset_url, static_revisions
 
 # The app shell: what every page needs, precached by the worker with a revision per file.
 SHELL_FILES = ("css/app.css", "img/nav.svg")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, make_response, request, url_for
 
-from .assets import asset_url
+from ..assets import asset_url
 from .services import offline_page, precache_entries
 
 bp = Blueprint("pwa", __name__)
