@@ -11,10 +11,10 @@ from datetime import date
 import pytest
 
 from webapp.auth.models import User
+from webapp.builder import archiving
 from webapp.content import services as content
 from webapp.content.models import Exercise, ExerciseImage
 from webapp.extensions import db
-from webapp.programs import archiving
 from webapp.programs.models import WEEKDAYS, Assignment, Program
 from webapp.programs.services import assign, starter_program
 from webapp.sessions import services as records

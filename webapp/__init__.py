@@ -64,9 +64,9 @@ def register_blueprints(app: Flask) -> None:
     from .account.views import bp as account_bp
     from .api import bp as api_bp
     from .auth.views import bp as auth_bp
+    from .builder.views import bp as builder_bp
     from .content.views import bp as content_bp
     from .home.views import bp as home_bp
-    from .programs.builder import bp as builder_bp
     from .pwa.views import bp as pwa_bp
     from .sessions.views import bp as sessions_bp
     from .trainer.joining import bp as invites_bp

@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from ..extensions import db
+from ..programs.models import Assignment, Program, ProgramWeek, Routine, RoutineExercise
 from ..sessions.models import CompletedSession
 from ..timeutil import utcnow
-from .models import Assignment, Program, ProgramWeek, Routine, RoutineExercise
 
 
 class InUse(Exception):

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from flask import url_for
 
+from ..content.doses import check_dose
+from ..content.images import EXTENSIONS, CheckedImage
+from ..content.models import Exercise, ExerciseImage, ExerciseMuscle, Muscle
+from ..content.schema import EQUIPMENT, POSITIONS
 from ..extensions import db
-from .doses import check_dose
-from .images import EXTENSIONS, CheckedImage
-from .models import Exercise, ExerciseImage, ExerciseMuscle, Muscle
-from .schema import EQUIPMENT, POSITIONS
 
 NO_PICTURE = "img/custom-exercise.svg"
 MAX_LINES = 15

@@ -18,9 +18,9 @@ from ..content.doses import check_dose
 from ..content.models import Exercise
 from ..content.services import dose_text
 from ..extensions import db
-from .models import WEEKDAYS, Assignment, Program
-from .rows import CleanItem, CleanRoutine, CleanWeek, build_weeks
-from .services import DAY_NAMES
+from ..programs.models import WEEKDAYS, Assignment, Program
+from ..programs.rows import CleanItem, CleanRoutine, CleanWeek, build_weeks
+from ..programs.services import DAY_NAMES
 
 MAX_WEEKS = 52
 MAX_ITEMS = 12

@@ -1,6 +1,6 @@
 """The trainer's program builder, assigning, printing, archiving, and custom exercises with their pictures.
 
-Views only parse, call programs.editing, programs.archiving or content.custom, and render. Another
+Views only parse, call editing, archiving, custom or programs.assigning, and render. Another
 trainer's program, exercise or client answers 404 exactly like one that does not exist.
 """
 
@@ -14,7 +14,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..auth.access import trainer_required
 from ..config import ONE_MB
-from ..content import custom
 from ..content.images import MAX_IMAGE_BYTES, TOO_BIG_MESSAGE, ImageRefused, check_image
 from ..content.models import Exercise
 from ..content.schema import EQUIPMENT, POSITIONS
@@ -27,11 +26,12 @@ from ..content.services import (
     owner_ids_visible_to,
 )
 from ..extensions import csrf, db
+from ..programs import assigning
+from ..programs.models import WEEKDAYS
+from ..programs.services import DAY_NAMES
 from ..sessions.rules import ADVICE, AMBER_MAX, GREEN_MAX
 from ..timeutil import utcnow, zone
-from . import archiving, assigning, editing
-from .models import WEEKDAYS
-from .services import DAY_NAMES
+from . import archiving, custom, editing
 
 bp = Blueprint("builder", __name__)
 
