@@ -245,9 +245,9 @@ def test_a_red_session_points_to_the_traffic_light_lesson(app, auth, alex, monke
 
 def test_suggestions_rule_offers_easier_after_red_and_for_a_painful_exercise(app):
     from webapp.content.services import visible_exercises
+    from webapp.home.today import suggestions_for
     from webapp.programs.services import starter_program
     from webapp.sessions.rules import Outcome
-    from webapp.sessions.today import suggestions_for
 
     class Done:
         def __init__(self, exercises):

@@ -12,9 +12,9 @@ from ..content.services import active_lessons
 from ..extensions import db
 from ..programs.models import Assignment, Routine
 from ..programs.services import active_assignment
-from . import rules, schedule
-from .models import CheckIn, CompletedSession, SessionExercise
-from .services import latest_screen, screen_allows_exercise, session_due_next_day_check
+from ..sessions import rules, schedule
+from ..sessions.models import CheckIn, CompletedSession, SessionExercise
+from ..sessions.services import latest_screen, screen_allows_exercise, session_due_next_day_check
 
 GET_READY_SECONDS = 5
 RELAX_BETWEEN_HOLDS = 3

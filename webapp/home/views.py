@@ -8,9 +8,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from ..sessions import today
 from ..sessions.services import is_onboarded
 from ..timeutil import utcnow
+from . import today
 
 bp = Blueprint("home", __name__)
 
