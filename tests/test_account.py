@@ -18,14 +18,13 @@ from webapp.account.export import safe_cell
 from webapp.auth.models import User
 from webapp.content.models import Exercise, ExerciseMuscle
 from webapp.extensions import db
-from webapp.programs.models import WEEKDAYS, Assignment, Program, ProgramWeek, Routine, RoutineExercise
+from webapp.programs.models import WEEKDAYS, Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from webapp.programs.services import starter_program
 from webapp.sessions.models import (
     CheckIn,
     CompletedSession,
     FunctionActivity,
     FunctionRating,
-    Profile,
     RedFlagScreen,
     SessionExercise,
 )

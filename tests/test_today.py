@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from webapp.extensions import db
-from webapp.programs.models import Assignment
+from webapp.programs.models import Assignment, Profile
 from webapp.sessions import services as records
-from webapp.sessions.models import CheckIn, FunctionActivity, Profile, RedFlagScreen
+from webapp.sessions.models import CheckIn, FunctionActivity, RedFlagScreen
 from webapp.sessions.sync import store_batch
 
 from .conftest import csrf_from

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from ..auth.models import User
 from ..content.models import Exercise, ExerciseImage, ExerciseMuscle
 from ..extensions import db
-from ..programs.models import Assignment, Program, ProgramWeek, Routine, RoutineExercise
+from ..programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from ..sessions.models import (
     CheckIn,
     CompletedSession,
     FunctionActivity,
     FunctionRating,
-    Profile,
     RedFlagScreen,
     SessionExercise,
 )

@@ -12,9 +12,9 @@ from ..auth.models import User
 from ..content.models import Exercise
 from ..content.services import exercise_payload
 from ..extensions import db
-from ..programs.models import Assignment, Program, ProgramWeek, Routine, RoutineExercise
+from ..programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from ..programs.services import program_payload
-from ..sessions.models import CheckIn, CompletedSession, FunctionActivity, Profile, RedFlagScreen, SessionExercise
+from ..sessions.models import CheckIn, CompletedSession, FunctionActivity, RedFlagScreen, SessionExercise
 from ..timeutil import utcnow
 from ..trainer.models import Invite, TrainerComment
 

@@ -8,9 +8,8 @@ from datetime import datetime
 
 from ..auth.models import User
 from ..extensions import db
-from ..programs.models import WEEKDAYS
+from ..programs.models import WEEKDAYS, Profile
 from ..programs.services import set_training_days
-from ..sessions.models import Profile
 from ..timeutil import is_known_zone, utcnow, zone
 
 # 36 random bytes make 48 URL-safe characters: the column's width, and far beyond guessing.

@@ -128,3 +128,15 @@ class Assignment(db.Model):
     @property
     def day_list(self) -> list[str]:
         return [d for d in self.days.split(",") if d]
+
+
+class Profile(db.Model):
+    """What onboarding learned: preferred days and time, and whether it is finished."""
+
+    __tablename__ = "profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    preferred_days: Mapped[str] = mapped_column(String(40), default="")
+    preferred_time: Mapped[str] = mapped_column(String(5), default="")
+    onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    calendar_token: Mapped[str] = mapped_column(String(48), default="")

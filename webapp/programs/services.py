@@ -9,9 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from ..content.services import dose_text
 from ..extensions import db
-from ..sessions.models import Profile
 from ..timeutil import utcnow
-from .models import WEEKDAYS, Assignment, Program, ProgramWeek, Routine, RoutineExercise
+from .models import WEEKDAYS, Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 
 DAY_NAMES = dict(
     zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)

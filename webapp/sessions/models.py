@@ -77,18 +77,6 @@ class CheckIn(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Profile(db.Model):
-    """What onboarding learned: preferred days and time, and whether it is finished."""
-
-    __tablename__ = "profiles"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    preferred_days: Mapped[str] = mapped_column(String(40), default="")
-    preferred_time: Mapped[str] = mapped_column(String(5), default="")
-    onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    calendar_token: Mapped[str] = mapped_column(String(48), default="")
-
-
 class RedFlagScreen(db.Model):
     """One answer to the red-flag questions; an emergency answer is kept so the trainer sees it."""
 

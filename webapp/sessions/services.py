@@ -7,6 +7,7 @@ from datetime import timedelta
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..programs.models import Profile
 from ..programs.services import set_training_days
 from ..timeutil import utcnow
 from . import red_flags
@@ -15,7 +16,6 @@ from .models import (
     CompletedSession,
     FunctionActivity,
     FunctionRating,
-    Profile,
     RedFlagScreen,
     SessionExercise,
 )
