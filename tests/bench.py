@@ -21,7 +21,7 @@ from werkzeug.security import generate_password_hash
 
 from webapp import create_app
 from webapp.auth.models import User
-from webapp.content.loader import load_content
+from webapp.bundle import load_content
 from webapp.extensions import db
 from webapp.programs.models import Assignment
 from webapp.programs.services import starter_program

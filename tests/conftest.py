@@ -10,9 +10,9 @@ from flask_migrate import upgrade
 from sqlalchemy import MetaData, text
 
 from webapp import create_app
+from webapp.bundle import load_content
 from webapp.config import database_url as normalise_url
 from webapp.content.files import read_bundle
-from webapp.content.loader import load_content
 from webapp.extensions import db
 
 from .factories import DEFAULT_PASSWORD, make_user

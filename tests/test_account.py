@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from webapp.account import calendar
 from webapp.account.deletion import delete_account
-from webapp.account.export import safe_cell
 from webapp.auth.models import User
 from webapp.content.models import Exercise, ExerciseMuscle
 from webapp.extensions import db
@@ -29,6 +28,7 @@ from webapp.sessions.models import (
     SessionExercise,
 )
 from webapp.sessions.schedule import Plan, today_for
+from webapp.sessions.spreadsheet import safe_cell
 from webapp.sessions.sync import store_batch
 from webapp.trainer.models import Invite, TrainerComment
 

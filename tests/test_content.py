@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from webapp.bundle import AutoReloader, load_content
 from webapp.content.files import DATA_DIR, ContentError, content_version, read_bundle
-from webapp.content.loader import AutoReloader, load_content, stored_version
+from webapp.content.loader import stored_version
 from webapp.content.models import Exercise, Lesson
 from webapp.extensions import db
 from webapp.programs.models import Program
@@ -147,7 +148,7 @@ def test_a_bad_file_names_file_and_field_and_changes_nothing(app, content_copy, 
 def test_init_db_reports_a_bad_file_and_exits_non_zero(runner, monkeypatch, content_copy):
     edit(content_copy / "exercises/bird-dog.toml", r"^cue = .*$", "")
     monkeypatch.setattr("webapp.content.files.DATA_DIR", content_copy)
-    monkeypatch.setattr("webapp.content.loader.read_bundle", lambda: read_bundle(content_copy))
+    monkeypatch.setattr("webapp.bundle.read_bundle", lambda: read_bundle(content_copy))
     result = runner.invoke(args=["init-db"])
     assert result.exit_code != 0
     assert "exercises/bird-dog.toml: cue: this field is required" in result.output

@@ -17,7 +17,7 @@ def test_migrated_schema_matches_the_models(app):
 
 
 def test_downgrade_to_empty_and_upgrade_again(app, content_bundle):
-    from webapp.content.loader import load_content
+    from webapp.bundle import load_content
 
     with app.app_context():
         downgrade(revision="base")

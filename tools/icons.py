@@ -83,7 +83,7 @@ def serve_demo(folder: Path):
     from werkzeug.serving import make_server
 
     from webapp import create_app
-    from webapp.content.loader import load_content
+    from webapp.bundle import load_content
     from webapp.demo import seed
 
     app = create_app(

@@ -47,7 +47,6 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from .auth.models import load_user
     from .extensions import csrf, db, limiter, login_manager, migrate
-    from .trainer import models as _trainer_models  # noqa: F401  (tables known to migrations)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -62,21 +61,24 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .account.views import bp as account_bp
-    from .api import bp as api_bp
+    from .api.views import bp as api_bp
     from .auth.views import bp as auth_bp
     from .builder.views import bp as builder_bp
+    from .bundle import AutoReloader
     from .content.views import bp as content_bp
     from .home.views import bp as home_bp
     from .pwa.views import bp as pwa_bp
     from .sessions.views import bp as sessions_bp
-    from .trainer.joining import bp as invites_bp
     from .trainer.views import bp as trainer_bp
+    from .trainer.views import joining as invites_bp
 
     for blueprint in (home_bp, auth_bp, content_bp, sessions_bp, api_bp, account_bp, pwa_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(builder_bp)
     for blueprint in (trainer_bp, invites_bp):
         app.register_blueprint(blueprint)
+    # In development the shipped content reloads when its files change (CONTENT_AUTO_RELOAD).
+    app.before_request(AutoReloader())
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -8,8 +8,9 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from .auth import services as accounts
+from .bundle import load_content
 from .content.files import ContentError
-from .content.loader import load_content
+from .demo import DEMO_PASSWORD, DEMO_USERS, seed
 
 
 def register(app: Flask) -> None:
@@ -37,8 +38,6 @@ def init_db() -> None:
 @with_appcontext
 def seed_demo() -> None:
     """Add the demo accounts and their data; running it again changes nothing."""
-    from .demo import DEMO_PASSWORD, DEMO_USERS, seed
-
     created = seed()
     click.echo(f"Demo data ready ({created} new accounts). Every demo password is {DEMO_PASSWORD}:")
     for user in DEMO_USERS:

@@ -11,10 +11,11 @@ from .auth.models import User
 from .extensions import db
 from .programs.services import active_assignment, assign, starter_program
 from .sessions import services as records
-from .sessions.models import CheckIn, CompletedSession
+from .sessions.models import CheckIn, CompletedSession, FunctionActivity, FunctionRating, RedFlagScreen
 from .sessions.schedule import plan_for
 from .sessions.sync import store_batch
 from .timeutil import utcnow, zone
+from .trainer.invites import create_invite, pending_for
 
 DEMO_PASSWORD = "demo-pass-123"
 DEMO_ZONE = "Europe/London"
@@ -81,8 +82,6 @@ def seed() -> int:
 
 def open_invite(trainer: User) -> None:
     """One pending invite for Coach, so the invite page and its QR code can be tried straight away."""
-    from .trainer.invites import create_invite, pending_for
-
     if pending_for(trainer) is None:
         create_invite(trainer, "Taylor Reed", "taylor@example.com")
 
@@ -159,8 +158,6 @@ def _backdate(client: User, start: date) -> None:
     when = datetime.combine(start - timedelta(days=2), time(19, 0), UTC)
     for check in db.session.execute(db.select(CheckIn).filter_by(user_id=client.id)).scalars():
         check.created_at = when
-    from .sessions.models import FunctionActivity, RedFlagScreen
-
     for screen in db.session.execute(db.select(RedFlagScreen).filter_by(user_id=client.id)).scalars():
         screen.created_at = when
     for activity in db.session.execute(db.select(FunctionActivity).filter_by(user_id=client.id)).scalars():
@@ -173,8 +170,6 @@ def _rerate(client: User, story: Story, start: date) -> None:
     """Two weeks in, the activities were rated again (the patient-specific function check)."""
     if story.weeks_ago < 2:
         return
-    from .sessions.models import FunctionActivity, FunctionRating
-
     when = datetime.combine(start + timedelta(days=14), time(19, 0), UTC)
     by_name = {
         a.name: a for a in db.session.execute(db.select(FunctionActivity).filter_by(user_id=client.id)).scalars()

@@ -37,6 +37,16 @@ def local_date(moment: datetime, tz: str | None) -> date:
     return moment.astimezone(zone(tz)).date()
 
 
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def iso_date(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 class UTCDateTime(TypeDecorator):
     """A timestamp stored in UTC and always read back aware, on SQLite as on PostgreSQL."""
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import selectinload
 
@@ -14,40 +12,13 @@ from ..content.services import exercise_payload
 from ..extensions import db
 from ..programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from ..programs.services import program_payload
-from ..sessions.models import CheckIn, CompletedSession, FunctionActivity, RedFlagScreen, SessionExercise
-from ..timeutil import utcnow
+from ..sessions.models import CheckIn, CompletedSession, FunctionActivity, RedFlagScreen
+from ..sessions.spreadsheet import sessions_of
+from ..timeutil import iso, iso_date, utcnow
 from ..trainer.models import Invite, TrainerComment
 
 FORMAT = "coresteady-export"
 FORMAT_VERSION = 1
-
-CSV_HEADER = [
-    "completed_at_utc",
-    "local_date",
-    "routine",
-    "program",
-    "pain_before",
-    "pain_after",
-    "effort",
-    "notes",
-    "exercise",
-    "sets_done",
-    "reps_done",
-    "hold_seconds",
-    "painful",
-]
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def iso_date(day: date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def export_filename(extension: str, now: datetime | None = None) -> str:
@@ -56,20 +27,6 @@ def export_filename(extension: str, now: datetime | None = None) -> str:
 
 def _rows(query) -> list:
     return list(db.session.execute(query).scalars())
-
-
-def sessions_of(user: User) -> list[CompletedSession]:
-    query = (
-        db.select(CompletedSession)
-        .where(CompletedSession.user_id == user.id)
-        .order_by(CompletedSession.completed_at, CompletedSession.id)
-        .options(
-            selectinload(CompletedSession.exercises).joinedload(SessionExercise.exercise),
-            selectinload(CompletedSession.routine),
-            selectinload(CompletedSession.program),
-        )
-    )
-    return _rows(query)
 
 
 def account_payload(user: User) -> dict:
@@ -244,43 +201,3 @@ def export_document(user: User, now: datetime | None = None) -> dict:
     }
     document.update(trainer_sections(user) if user.is_trainer else client_sections(user))
     return document
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def sessions_csv(user: User) -> str:
-    """One row per exercise done, and one row for a session without any; the first line is the header."""
-    out = io.StringIO()
-    # The byte-order mark makes spreadsheet programs read the file as UTF-8, so names with accents survive.
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
-    for session in sessions_of(user):
-        common = [
-            iso(session.completed_at),
-            iso_date(session.local_date),
-            session.routine.name,
-            session.program.name,
-            session.pain_before,
-            session.pain_after,
-            session.effort,
-            session.notes,
-        ]
-        done_list = session.exercises or [None]
-        for done in done_list:
-            if done is None:
-                extra = ["", "", "", "", ""]
-            else:
-                extra = [
-                    done.exercise.name,
-                    done.sets_done,
-                    done.reps_done,
-                    done.hold_seconds,
-                    "yes" if done.painful else "no",
-                ]
-            writer.writerow([safe_cell(value) for value in common + extra])
-    return out.getvalue()

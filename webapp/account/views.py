@@ -12,10 +12,11 @@ from ..extensions import limiter
 from ..programs.services import active_assignment
 from ..security import log_event
 from ..sessions.schedule import days_summary, plan_for, today_for
+from ..sessions.spreadsheet import sessions_csv
 from ..timeutil import utcnow
 from . import calendar, services
 from .deletion import delete_account, what_goes
-from .export import export_document, export_filename, sessions_csv
+from .export import export_document, export_filename
 from .forms import DeleteForm, SettingsForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")

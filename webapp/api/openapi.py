@@ -1,4 +1,4 @@
-"""GET /api/v1/openapi.json: the OpenAPI 3 description of every /api/v1 route, built from the URL map."""
+"""The OpenAPI 3 description of every /api/v1 route, built from the URL map (served at /api/v1/openapi.json)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import re
 from flask import current_app
 
 from ..sessions.sync import MAX_BATCH, SessionIn
-from . import bp
 
 ERROR = {
     "type": "object",
@@ -79,10 +78,11 @@ def _operation(endpoint: str, method: str, view) -> dict:
     return operation
 
 
-def build_document() -> dict:
+def build_document(url_prefix: str) -> dict:
+    """The document for every route under url_prefix, read from the running app's URL map."""
     paths: dict[str, dict] = {}
     for rule in current_app.url_map.iter_rules():
-        if not rule.rule.startswith(bp.url_prefix + "/"):
+        if not rule.rule.startswith(url_prefix + "/"):
             continue
         path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
         view = current_app.view_functions[rule.endpoint]
@@ -115,9 +115,3 @@ def build_document() -> dict:
         },
         "security": [{"session": []}],
     }
-
-
-@bp.get("/openapi.json")
-def openapi():
-    """The OpenAPI 3 document of every /api/v1 route."""
-    return build_document()

@@ -12,6 +12,8 @@ from ..content.images import EXTENSIONS, CheckedImage
 from ..content.models import Exercise, ExerciseImage, ExerciseMuscle, Muscle
 from ..content.schema import EQUIPMENT, POSITIONS
 from ..extensions import db
+from ..programs.models import RoutineExercise
+from ..sessions.models import SessionExercise
 
 NO_PICTURE = "img/custom-exercise.svg"
 MAX_LINES = 15
@@ -226,17 +228,12 @@ def own_exercise(trainer, exercise_id: int) -> Exercise | None:
 
 
 def used_in_programs(exercise: Exercise) -> bool:
-    from ..programs.models import RoutineExercise
-
     query = db.select(RoutineExercise.id).where(RoutineExercise.exercise_id == exercise.id).limit(1)
     return db.session.execute(query).first() is not None
 
 
 def used_exercise_ids(exercise_ids: list[int]) -> set[int]:
     """Which of these exercises a routine (of any program, any version) or a done session names."""
-    from ..programs.models import RoutineExercise
-    from ..sessions.models import SessionExercise
-
     if not exercise_ids:
         return set()
     used = set()

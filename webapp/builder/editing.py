@@ -16,11 +16,12 @@ from sqlalchemy import func, update
 
 from ..content.doses import check_dose
 from ..content.models import Exercise
-from ..content.services import dose_text
+from ..content.services import dose_text, reachable_exercises
 from ..extensions import db
 from ..programs.models import WEEKDAYS, Assignment, Program
 from ..programs.rows import CleanItem, CleanRoutine, CleanWeek, build_weeks
 from ..programs.services import DAY_NAMES
+from ..sessions.models import CompletedSession
 
 MAX_WEEKS = 52
 MAX_ITEMS = 12
@@ -523,8 +524,6 @@ def _check_item(w, week, routine, item, where, exercises, problems) -> CleanItem
 
 def in_use(program: Program) -> bool:
     """Assigned to anyone (now or before) or done in a session: then its rows must never change."""
-    from ..sessions.models import CompletedSession
-
     assigned = db.select(Assignment.id).where(Assignment.program_id == program.id).limit(1)
     done = db.select(CompletedSession.id).where(CompletedSession.program_id == program.id).limit(1)
     return db.session.execute(assigned).first() is not None or db.session.execute(done).first() is not None
@@ -659,8 +658,6 @@ def exercises_for(trainer) -> dict[int, Exercise]:
     An archived exercise stays in the programs that have it (and they save as before); only the picker
     leaves it out (see pickable).
     """
-    from ..content.services import reachable_exercises
-
     return {exercise.id: exercise for exercise in reachable_exercises(trainer)}
 
 

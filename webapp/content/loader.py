@@ -1,24 +1,13 @@
-"""Writes a validated content bundle into the database in one transaction, and reloads it on change."""
+"""Writes the library part of a validated bundle (muscles, exercises, lessons) and its version into the database."""
 
 from __future__ import annotations
 
-import logging
 import math
-import time
-from pathlib import Path
-
-from flask import current_app
-from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from ..programs.models import Program
-from ..programs.rows import CleanItem, CleanRoutine, CleanWeek, build_weeks
-from ..programs.services import follow_current_versions
 from . import schema
-from .files import DATA_DIR, Bundle, ContentError, fingerprint, read_bundle
+from .files import Bundle
 from .models import ContentMeta, Exercise, ExerciseMuscle, Lesson, Muscle
-
-log = logging.getLogger("coresteady.content")
 
 WORDS_PER_MINUTE = 200
 
@@ -38,24 +27,12 @@ def stored_version() -> str | None:
     return meta.value if meta else None
 
 
-def load_content(bundle: Bundle | None = None) -> Bundle:
-    """Validate everything first, then write it all or nothing."""
-    bundle = bundle or read_bundle()
-    try:
-        _write(bundle)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
-    log.info("Loaded content version %s", bundle.version)
-    return bundle
-
-
 def _by_slug(model) -> dict:
     return {row.slug: row for row in db.session.execute(db.select(model)).scalars()}
 
 
-def _write(bundle: Bundle) -> None:
+def write_library(bundle: Bundle) -> dict[str, Exercise]:
+    """Muscles, the shipped exercises and the lessons, flushed, not committed; returns the exercises by slug."""
     muscles = _by_slug(Muscle)
     for position, (slug, item) in enumerate(bundle.muscles.items()):
         row = muscles.get(slug) or Muscle(slug=slug)
@@ -90,13 +67,7 @@ def _write(bundle: Bundle) -> None:
         row.body = item.model_dump(include={"key_points", "sections", "quiz", "sources", "related_exercises"})
         db.session.add(row)
 
-    _write_programs(bundle, exercises)
-    db.session.flush()
-    follow_current_versions()
-
-    meta = db.session.get(ContentMeta, "version") or ContentMeta(key="version")
-    meta.value = bundle.version
-    db.session.add(meta)
+    return exercises
 
 
 def _fill_exercise(row: Exercise, slug: str, item: schema.Exercise) -> None:
@@ -111,84 +82,8 @@ def _fill_exercise(row: Exercise, slug: str, item: schema.Exercise) -> None:
     row.is_active = True
 
 
-def _write_programs(bundle: Bundle, exercises: dict[str, Exercise]) -> None:
-    current = {
-        p.family: p
-        for p in db.session.execute(
-            db.select(Program).where(Program.owner_id.is_(None), Program.is_current.is_(True))
-        ).scalars()
-    }
-    for family, program in current.items():
-        if family not in bundle.programs:
-            program.is_current = False
-    for slug, item in bundle.programs.items():
-        source_hash = bundle.program_hashes[slug]
-        existing = current.get(slug)
-        if existing is not None and existing.source_hash == source_hash:
-            continue
-        latest = db.session.execute(
-            db.select(db.func.max(Program.version)).where(Program.family == slug, Program.owner_id.is_(None))
-        ).scalar()
-        if existing is not None:
-            existing.is_current = False
-        db.session.add(build_program(item, slug, (latest or 0) + 1, source_hash, exercises))
-
-
-def build_program(item: schema.Program, family: str, version: int, source_hash: str, exercises) -> Program:
-    program = Program(
-        family=family,
-        version=version,
-        is_current=True,
-        slug=family,
-        name=item.name,
-        summary=item.summary,
-        goal=item.goal,
-        audience=item.audience,
-        level=item.level,
-        minutes_per_session=item.minutes_per_session,
-        sessions_per_week=item.sessions_per_week,
-        progression=item.progression,
-        sources=[s.model_dump() for s in item.sources],
-        source_hash=source_hash,
-    )
-    program.weeks = build_weeks(program, tuple(_clean_week(week, exercises) for week in item.weeks))
-    return program
-
-
-def _clean_week(week: schema.Week, exercises) -> CleanWeek:
-    def clean_item(e) -> CleanItem:
-        return CleanItem(exercises[e.exercise], e.sets, e.reps, e.hold_seconds, e.rest_seconds, e.tempo, e.note)
-
-    routines = (CleanRoutine(r.name, tuple(r.days), tuple(map(clean_item, r.exercises))) for r in week.routines)
-    return CleanWeek(week.focus, tuple(routines))
-
-
-class AutoReloader:
-    """Checks the files at most every few seconds and reloads the content when they changed."""
-
-    def __init__(self, interval: float = 2.0, root: Path = DATA_DIR):
-        self.interval = interval
-        self.root = root
-        self.checked_at = 0.0
-        self.seen: tuple | None = None
-
-    def __call__(self) -> None:
-        if not current_app.config.get("CONTENT_AUTO_RELOAD"):
-            return
-        now = time.monotonic()
-        if now - self.checked_at < self.interval:
-            return
-        self.checked_at = now
-        stamp = fingerprint(self.root)
-        if stamp == self.seen:
-            return
-        try:
-            bundle = read_bundle(self.root)
-            if stored_version() != bundle.version:
-                load_content(bundle)
-            self.seen = stamp
-        except ContentError as exc:
-            self.seen = stamp  # do not retry a broken file on every request; wait for the next edit
-            log.error("Content not reloaded, the files have a problem: %s", exc)
-        except SQLAlchemyError:
-            db.session.rollback()  # schema not there yet (before init-db): try again later
+def set_version(version: str) -> None:
+    """Record which bundle is loaded: installed apps compare it to notice an update."""
+    meta = db.session.get(ContentMeta, "version") or ContentMeta(key="version")
+    meta.value = version
+    db.session.add(meta)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import url_for
 from sqlalchemy import or_
 
+from ..assets import asset_url
 from ..extensions import db
 from .models import Exercise, Lesson, Muscle
 from .schema import POSITIONS
@@ -139,8 +140,6 @@ def lesson_by_slug(slug: str) -> Lesson | None:
 
 
 def illustration_url(exercise: Exercise) -> str:
-    from ..assets import asset_url
-
     if exercise.illustration.startswith(("/", "http")):
         return exercise.illustration
     return asset_url(exercise.illustration)

@@ -6,11 +6,9 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from . import services
-from .loader import AutoReloader
 from .schema import POSITIONS
 
 bp = Blueprint("content", __name__)
-bp.before_app_request(AutoReloader())
 
 
 @bp.route("/lessons/")

@@ -8,13 +8,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import selectinload
 
 from ..content.models import Exercise, Lesson
-from ..content.services import active_lessons
+from ..content.services import active_lessons, visible_exercises
 from ..extensions import db
 from ..programs.models import Assignment, Routine
 from ..programs.services import active_assignment
 from ..sessions import rules, schedule
 from ..sessions.models import CheckIn, CompletedSession, SessionExercise
 from ..sessions.services import latest_screen, screen_allows_exercise, session_due_next_day_check
+from ..trainer.services import notes_to_show, seen_by_a_person
 
 GET_READY_SECONDS = 5
 RELAX_BETWEEN_HOLDS = 3
@@ -133,8 +134,6 @@ def suggested_lesson(view: TodayView) -> Lesson | None:
 
 
 def build(user, now: datetime) -> TodayView:
-    from ..content.services import visible_exercises
-
     today = schedule.today_for(user.timezone, now)
     assignment = active_assignment(user)
     plan = schedule.plan_for(assignment)
@@ -170,7 +169,5 @@ def build(user, now: datetime) -> TodayView:
         library = {e.slug: e for e in visible_exercises(user)}
         view.suggestions = suggestions_for(view.routine or (view.next_session or (None, None))[1], recent, library)
     view.lesson = suggested_lesson(view)
-    from ..trainer.services import notes_to_show, seen_by_a_person
-
     view.trainer_notes = notes_to_show(user, now, mark_seen=seen_by_a_person())
     return view

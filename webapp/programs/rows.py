@@ -1,6 +1,6 @@
 """A program's weeks as plain values, and the rows they become.
 
-Two writers share this: the content loader (starter programs from their files) and the trainer's
+Two writers share this: starters.py (the shipped starter programs) and the trainer's
 builder (a checked form). Each turns its input into these values; only build_weeks makes rows.
 """
 

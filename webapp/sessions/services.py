@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..programs.models import Profile
+from ..programs.models import WEEKDAYS, Profile
 from ..programs.services import set_training_days
 from ..timeutil import utcnow
 from . import red_flags
@@ -75,8 +75,6 @@ def parse_score(raw: str | None, what: str) -> int:
 
 def record_about(user, pain: str | None, activities: list[tuple[str, str]], days: list[str], time: str) -> None:
     """Baseline pain, up to three hard activities with a 0-10 rating each, and preferred days and time."""
-    from ..programs.models import WEEKDAYS
-
     pain_value = parse_score(pain, "your pain today")
     cleaned = []
     for name, score in activities:

@@ -1,13 +1,26 @@
-"""The client's pages: the guided player (and, with the client's day, today and history)."""
+"""The client's pages: onboarding and the safety screen, the guided player, history and the check-ins."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from collections.abc import Mapping
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.access import client_required
-from ..programs.services import routine_for_user
+from ..programs.services import (
+    DAY_NAMES,
+    active_assignment,
+    assign,
+    routine_for_user,
+    starter_program,
+    visible_programs,
+)
+from ..security import log_event
+from ..timeutil import utcnow
+from . import charts, history, onboarding, progress, red_flags, services
 from .player import player_data
+from .schedule import plan_for, today_for
 from .services import latest_screen, screen_allows_exercise
 
 bp = Blueprint("sessions", __name__)
@@ -24,4 +37,180 @@ def play(routine_id: int):
     return render_template("sessions/play.html", routine=routine, data=player_data(routine, current_user))
 
 
-from . import history, onboarding  # noqa: E402,F401  (their pages register on bp)
+# ---- Onboarding, the safety screen and the next-morning check ----
+
+
+def _next_step_url() -> str:
+    step = onboarding.next_step(current_user)
+    if step == "home.index":
+        services.finish_onboarding(current_user)
+    return url_for(step)
+
+
+@bp.route("/welcome/")
+@client_required
+def welcome():
+    return redirect(_next_step_url())
+
+
+def _safety(template_flag: bool):
+    if request.method == "POST":
+        ticked = request.form.getlist("signs")
+        try:
+            screen = services.record_screen(current_user, ticked, request.form.get("confirmed") == "yes")
+        except services.InputError as exc:
+            flash(str(exc), "error")
+            return redirect(request.path)
+        if screen.outcome != "clear":
+            log_event("red_flag_answer", user_id=current_user.id, outcome=screen.outcome)
+        if services.screen_allows_exercise(screen):
+            flash("Thank you. You can carry on.", "success")
+            return redirect(_next_step_url() if template_flag else url_for("home.index"))
+        return redirect(url_for("sessions.safety_result", screen_id=screen.id))
+    return render_template(
+        "sessions/safety.html",
+        emergency=red_flags.EMERGENCY,
+        same_day=red_flags.SAME_DAY,
+        pregnant=red_flags.PREGNANT,
+        confirmations=red_flags.CONFIRMATIONS,
+        onboarding=template_flag,
+        step=1,
+    )
+
+
+@bp.route("/welcome/safety", methods=["GET", "POST"])
+@client_required
+def welcome_safety():
+    return _safety(True)
+
+
+@bp.route("/safety/", methods=["GET", "POST"])
+@client_required
+def safety():
+    return _safety(False)
+
+
+@bp.route("/safety/result/<int:screen_id>")
+@client_required
+def safety_result(screen_id: int):
+    screen = services.latest_screen(current_user)
+    if screen is None or screen.id != screen_id:
+        return redirect(url_for("sessions.safety"))
+    return render_template("sessions/safety_result.html", screen=screen, confirmations=red_flags.CONFIRMATIONS)
+
+
+@bp.route("/welcome/about", methods=["GET", "POST"])
+@client_required
+def welcome_about():
+    form = request.form
+    if request.method == "POST":
+        activities = [(form.get(f"activity{i}", ""), form.get(f"score{i}", "")) for i in range(3)]
+        try:
+            services.record_about(
+                current_user, form.get("pain"), activities, form.getlist("days"), form.get("time", "")
+            )
+        except services.InputError as exc:
+            flash(str(exc), "error")
+            return render_template(
+                "sessions/about.html", form=form, days=DAY_NAMES, times=services.PREFERRED_TIMES, step=2
+            ), 400
+        return redirect(_next_step_url())
+    return render_template("sessions/about.html", form=form, days=DAY_NAMES, times=services.PREFERRED_TIMES, step=2)
+
+
+@bp.route("/welcome/program", methods=["GET", "POST"])
+@client_required
+def welcome_program():
+    programs = [p for p in visible_programs(current_user) if p.is_starter]
+    today = today_for(current_user.timezone, utcnow())
+    if request.method == "POST":
+        program = starter_program(request.form.get("program", ""))
+        start = onboarding.parse_start(request.form.get("start", ""), today)
+        if program is None or start is None:
+            flash("Choose one of the programs and a start date within the next two weeks.", "error")
+            return render_template("sessions/choose_program.html", programs=programs, today=today, step=3), 400
+        assign(current_user, program, start)
+        services.finish_onboarding(current_user)
+        flash(f"{program.name} starts {'today' if start == today else start.strftime('%A %d %B')}.", "success")
+        return redirect(url_for("home.index"))
+    return render_template("sessions/choose_program.html", programs=programs, today=today, step=3)
+
+
+@bp.route("/check-in", methods=["POST"])
+@client_required
+def next_day_check():
+    try:
+        services.record_next_day(current_user, request.form.get("session", ""), request.form.get("pain"))
+    except services.InputError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("Thanks. That tells us how your back handles this level.", "success")
+    return redirect(url_for("home.index"))
+
+
+# ---- History ----
+
+
+def _render_history(errors: Mapping[int, str] | None = None, values: Mapping[str, str] | None = None, status=200):
+    user = current_user
+    today = today_for(user.timezone, utcnow())
+    plan = plan_for(active_assignment(user))
+    points = history.session_points(user.id)
+    done_days = {p.day for p in points}
+    month = progress.month_calendar(progress.parse_month(request.args.get("month"), today), plan, done_days, today)
+    activities = history.function_activities(user.id)
+    trends = [history.activity_trend(a, user.timezone) for a in activities]
+    page = history.parse_page(request.args.get("page"))
+    rows, more = history.session_page(user.id, page)
+    pain_points = progress.pain_points(points)
+    bars = progress.weekly_bars(plan, done_days, today)
+    # A trend needs two ratings; one rating alone is shown in words, not as a chart of a single dot.
+    has_trend = any(t.change is not None for t in trends)
+    return render_template(
+        "sessions/history.html",
+        plan=plan,
+        month=month,
+        month_param=progress.month_param,
+        summary=progress.summarise(plan, points, history.baseline_check_in(user.id), today),
+        pain_points=pain_points,
+        pain_chart=charts.pain_chart(pain_points),
+        pain_table=charts.pain_table(pain_points),
+        bars=bars,
+        adherence_chart=charts.adherence_chart(bars),
+        adherence_table=charts.adherence_table(bars),
+        function_chart=charts.function_chart(trends) if has_trend else "",
+        function_table=charts.function_table(trends),
+        short_date=progress.short_date,
+        activities=list(zip(activities, trends, strict=True)),
+        last_rated=max((t.latest_day for t in trends if t.latest_day), default=None),
+        function_due=progress.function_due(trends, today) or bool(errors),
+        function_errors=errors or {},
+        function_values=values or {},
+        rerate_days=progress.RERATE_DAYS,
+        rows=rows,
+        page=page,
+        more=more,
+        has_sessions=bool(points),
+    ), status
+
+
+@bp.get("/history/", endpoint="history")
+@client_required
+def history_page():
+    return _render_history()
+
+
+@bp.post("/history/function")
+@client_required
+def rate_function():
+    activities = history.function_activities(current_user.id)
+    if not activities:
+        flash("There are no activities to rate yet.", "info")
+        return redirect(url_for("sessions.history"))
+    scores, errors = progress.parse_function_scores([a.id for a in activities], request.form)
+    if errors:
+        # Every score or none: a rating with one activity missing would draw a misleading trend.
+        return _render_history(errors=errors, values=request.form, status=400)
+    history.rate_functions(activities, scores, utcnow())
+    flash(f"Thank you: your ratings are saved. We will ask again in {progress.RERATE_DAYS} days.", "success")
+    return redirect(url_for("sessions.history", _anchor="function"))

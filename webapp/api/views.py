@@ -1,0 +1,196 @@
+"""The JSON API at /api/v1, every route of it: sign-in first, then CSRF on writes, then each route's own checks.
+
+Routes parse, call a feature's services and answer JSON; the payloads themselves are built by the features.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from functools import wraps
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_login import current_user
+
+from ..content import services as content
+from ..errors import error_response
+from ..extensions import csrf
+from ..programs import services as programs
+from ..programs.models import WEEKDAYS
+from ..programs.services import active_assignment, program_payload, routine_payload
+from ..pwa.services import offline_package
+from ..sessions.schedule import plan_for
+from ..sessions.services import sessions_newest_first
+from ..sessions.sync import BatchError, parse_batch, session_payload, store_batch
+from ..trainer import dashboard
+from ..trainer.services import client_of
+from . import openapi as openapi_document
+
+SESSIONS_PAGE_SIZE = 20
+NO_SUCH_CLIENT = "There is no client with that id among your clients."
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # checked below, after sign-in, so an expired login is never mistaken for a bad token
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@bp.before_app_request
+def _guard():
+    # Runs for every path under /api/v1, even one that matches no route, before routing errors.
+    if not request.path.startswith(bp.url_prefix + "/") and request.path != bp.url_prefix:
+        return None
+    if not current_user.is_authenticated:
+        return error_response(401, "You are not logged in, or your login has expired. Log in and try again.")
+    if request.method not in SAFE_METHODS:
+        csrf.protect()
+    return None
+
+
+def role_required(role: str):
+    """403 JSON for a signed-in user of the wrong role (sign-in itself is checked by the guard)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if current_user.role != role:
+                return error_response(403, f"Only a {role} account can do this.")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# ---- Content: what a signed-in user may see ----
+
+
+@bp.get("/lessons")
+def lessons():
+    return jsonify({"lessons": [content.lesson_payload(lesson) for lesson in content.active_lessons()]})
+
+
+@bp.get("/exercises")
+def exercises():
+    return jsonify({"exercises": [content.exercise_payload(e) for e in content.visible_exercises(current_user)]})
+
+
+@bp.get("/programs")
+def program_list():
+    return jsonify({"programs": [programs.program_payload(p) for p in programs.visible_programs(current_user)]})
+
+
+# ---- The offline package ----
+
+
+@bp.get("/offline-manifest")
+def offline_manifest():
+    response = jsonify(offline_package(current_user))
+    # One user's list: never kept by a shared cache, always asked afresh.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# ---- The client's plan ----
+
+
+@bp.get("/plan")
+@role_required("client")
+def get_plan():
+    assignment = active_assignment(current_user)
+    if assignment is None:
+        return {"program": None, "schedule": [], "routines": []}
+    plan = plan_for(assignment)
+    program = assignment.program
+    schedule = []
+    day = plan.start_date
+    while day <= plan.end_date:
+        routine = plan.routine_on(day)
+        if routine is not None:
+            schedule.append(
+                {
+                    "date": day.isoformat(),
+                    "weekday": WEEKDAYS[day.weekday()],
+                    "week": plan.week_number(day),
+                    "routine_id": routine.id,
+                }
+            )
+        day += timedelta(days=1)
+    summary = program_payload(program)
+    summary.pop("weeks")
+    summary.update(
+        start_date=plan.start_date.isoformat(),
+        end_date=plan.end_date.isoformat(),
+        assignment_id=assignment.id,
+        assigned_by=assignment.assigned_by_id,
+    )
+    routines = [routine_payload(r) | {"week": w.number} for w in program.weeks for r in w.routines]
+    return {"program": summary, "schedule": schedule, "routines": routines}
+
+
+# ---- Sessions: the outbox's sync and the user's own list ----
+
+
+@bp.post("/sessions")
+@role_required("client")
+def post_sessions():
+    body = request.get_json(silent=True)
+    if body is None:
+        return error_response(400, 'The body must be JSON: {"sessions": [ ... ]}.')
+    try:
+        items = parse_batch(body)
+    except BatchError as exc:
+        return error_response(400, str(exc))
+    results = store_batch(current_user, items)
+    return {"results": [r.model_dump(exclude_none=True) for r in results]}
+
+
+def sessions_page(user_id: int, page: int, endpoint: str, **url_args) -> dict:
+    rows, more = sessions_newest_first(user_id, page, SESSIONS_PAGE_SIZE)
+    return {
+        "sessions": [session_payload(s) for s in rows],
+        "next": url_for(endpoint, page=page + 1, **url_args) if more else None,
+    }
+
+
+def page_number() -> int | None:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 100000 else None
+
+
+@bp.get("/sessions")
+@role_required("client")
+def get_sessions():
+    page = page_number()
+    if page is None:
+        return error_response(400, "page must be a whole number from 1.")
+    return sessions_page(current_user.id, page, "api.get_sessions")
+
+
+# ---- A trainer's clients ----
+
+
+@bp.get("/trainer/clients")
+@role_required("trainer")
+def trainer_clients():
+    """The signed-in trainer's clients with adherence, last session, pain trend and flags."""
+    rows = dashboard.client_rows(current_user._get_current_object())
+    return {"clients": [dashboard.row_payload(row) for row in rows]}
+
+
+@bp.get("/trainer/clients/<int:client_id>/sessions")
+@role_required("trainer")
+def trainer_client_sessions(client_id: int):
+    """One of the trainer's clients' sessions, newest first, a page at a time (?page=N)."""
+    # Another trainer's client gets the very answer a missing one does, so ids cannot be probed.
+    if client_of(current_user._get_current_object(), client_id) is None:
+        return error_response(404, NO_SUCH_CLIENT)
+    page = page_number()
+    if page is None:
+        return error_response(400, "page must be a whole number from 1.")
+    return sessions_page(client_id, page, "api.trainer_client_sessions", client_id=client_id)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI 3 document of every /api/v1 route."""
+    return openapi_document.build_document(bp.url_prefix)
