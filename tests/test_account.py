@@ -97,6 +97,10 @@ def page(client, path: str):
 
 def calendar_url(client) -> str:
     _, html = page(client, "/account/")
+    if "Create calendar link" in html:
+        # The link is made by its button, never by showing the page.
+        client.post("/account/calendar/link", data={"csrf_token": csrf_from(html)})
+        _, html = page(client, "/account/")
     match = re.search(r'value="(http://[^"]+/account/calendar/[^"]+\.ics)"', html)
     assert match, "the account page shows no calendar link"
     return match.group(1)
@@ -180,6 +184,10 @@ def test_a_client_sees_profile_reminders_calendar_export_and_delete(client, auth
     assert "Alex Morgan" in html and "alex@example.com" in html
     assert selected_zone(html) == "Europe/London"
     assert "Days that suit you" in html and "Reminder time" in html
+    assert "Create calendar link" in html and 'data-copy="calendar-url"' not in html
+    created = client.post("/account/calendar/link", data={"csrf_token": csrf_from(html)})
+    assert created.status_code == 302
+    response, html = page(client, "/account/")
     assert "/account/calendar/" in html and "Add Subscribed Calendar" in html and "From URL" in html
     assert "/account/export.json" in html and "/account/export.csv" in html and "/account/delete" in html
     assert "/auth/password" in html
@@ -557,7 +565,7 @@ def test_deleting_removes_every_row_of_the_user_and_no_one_elses(app, client, au
         db.session.commit()
         invite_id = invite.id
     login(auth, "alex@example.com")
-    client.get("/account/")  # makes the profile and calendar link, which must go too
+    calendar_url(client)  # its button makes the profile and the calendar link, which must go too
     with app.app_context():
         before, alex_rows, sam_rows = table_counts(), rows_of(alex_id), rows_of(sam_id)
     assert all(alex_rows[name] > 0 for name in alex_rows), alex_rows

@@ -547,16 +547,49 @@ def test_a_note_from_the_trainer_shows_once_on_the_clients_today(client, auth, t
     assert "not seen yet" in text_of(client.get(f"/trainer/clients/{alex_id}"))
     auth.logout()
     auth.login_as(team["alex"])
-    # The offline worker downloading Today in the background is not Alex reading it.
+    # Reading Today writes nothing (the offline worker downloads it too): the note stays until Today says it showed it.
     background = client.get("/", headers={"Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"})
     assert "A note from Casey Coach" in text_of(background)
     today = client.get("/", headers={"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"})
     assert "A note from Casey Coach: " in text_of(today)
     assert "Great week. &lt;b&gt;Keep&lt;/b&gt; going!" in today.get_data(as_text=True)
+    shown = re.findall(r'name="note" value="(\d+)"', today.get_data(as_text=True))
+    assert len(shown) == 1
+    assert post(client, "/notes/seen", {"note": shown}, "/").status_code == 302
     assert "A note from Casey Coach" not in text_of(client.get("/"))
     auth.logout()
     auth.login_as(team["coach"])
     assert "seen " in text_of(client.get(f"/trainer/clients/{alex_id}"))
+
+
+def test_only_the_clients_own_notes_that_today_showed_are_marked_seen(client, auth, team, app):
+    alex_id = team["alex"].id
+    with app.app_context():
+        sam_id = add_client("sam@example.com", "Sam Patel", trainer=team["coach"]).id
+    auth.login_as(team["coach"])
+    post(client, f"/trainer/clients/{alex_id}/comments", {"text": "For Alex."}, "/trainer/")
+    post(client, f"/trainer/clients/{sam_id}/comments", {"text": "For Sam."}, "/trainer/")
+    with app.app_context():
+        ids = dict(db.session.execute(db.select(TrainerComment.client_id, TrainerComment.id)).all())
+    auth.logout()
+    auth.login_as(team["alex"])
+    # Sam's note named by Alex, and ids that are no ids at all: nothing of Sam's changes, nothing breaks.
+    answer = post(client, "/notes/seen", {"note": [str(ids[sam_id]), "x", "9" * 40]}, "/")
+    assert answer.status_code == 302
+    assert "For Alex." in text_of(client.get("/"))
+    with app.app_context():
+        assert db.session.get(TrainerComment, ids[sam_id]).seen_at is None
+        assert db.session.get(TrainerComment, ids[alex_id]).seen_at is None
+    # The script asks for JSON and gets it.
+    token = csrf_from(client.get("/").get_data(as_text=True))
+    answer = client.post(
+        "/notes/seen", data={"note": str(ids[alex_id]), "csrf_token": token}, headers={"Accept": "application/json"}
+    )
+    assert answer.status_code == 200 and answer.get_json() == {"marked": 1}
+    assert "For Alex." not in text_of(client.get("/"))
+    auth.logout()
+    auth.login_as(team["coach"])
+    assert post(client, "/notes/seen", {"note": str(ids[sam_id])}, "/trainer/").status_code == 403
 
 
 def test_the_csv_export_is_the_clients_sessions_and_safe_in_a_spreadsheet(client, auth, team, app):

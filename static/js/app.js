@@ -7,6 +7,7 @@ import { startSync } from "./sync.js";
 import { showSyncStatus } from "./status.js";
 import { showPendingList } from "./pending.js";
 import { showToday } from "./today.js";
+import { markNotesSeen } from "./notes.js";
 import { prepareOffline } from "./offline.js";
 import { offerInstall } from "./install.js";
 
@@ -17,5 +18,6 @@ startSync();
 showSyncStatus(document);
 showPendingList(document);
 showToday(document);
+markNotesSeen(document);
 prepareOffline(document);
 offerInstall(document);

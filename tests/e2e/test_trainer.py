@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
+from webapp.auth.models import User
 from webapp.demo import DEMO_PASSWORD, seed
+from webapp.extensions import db
+from webapp.trainer.services import add_comment
 
 from .conftest import login, screenshot
 
@@ -56,6 +60,28 @@ def test_the_demo_trainer_reads_the_dashboard_opens_a_client_and_leaves_a_note(
         assert "Sam will see it" in page.locator(".flash--success").inner_text()
         assert "not seen yet" in page.locator(".comment-list").inner_text()
         screenshot(page, f"trainer-client-{size}")
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_client_reads_the_note_once_and_the_page_says_so_itself(live_server, browser, app, demo):
+    with app.app_context():
+        coach = db.session.execute(db.select(User).filter_by(email="coach@example.com")).scalar_one()
+        sam = db.session.execute(db.select(User).filter_by(email="sam@example.com")).scalar_one()
+        add_comment(coach, sam, "Ease off the knee to chest this week.")
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    errors = []
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        login(page, live_server.url, "sam@example.com", DEMO_PASSWORD)  # a client lands on Today
+        page.wait_for_url(live_server.url + "/")
+        assert "Ease off the knee to chest" in page.locator(".trainer-note").inner_text()
+        # The page tells the server it showed the note (no tap needed), and the "Got it" button goes.
+        expect(page.locator("form[data-notes-seen]")).to_be_hidden()
+        page.reload()
+        expect(page.locator(".trainer-note")).to_have_count(0)
         assert errors == []
     finally:
         context.close()

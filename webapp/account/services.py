@@ -80,6 +80,11 @@ def zone_choices(current: str, now: datetime | None = None) -> list[tuple[str, s
     return [(name, zone_label(name, now)) for name in names]
 
 
+def saved_profile(user: User) -> Profile | None:
+    """The user's profile if one was ever saved; reading it never makes one."""
+    return db.session.get(Profile, user.id)
+
+
 def profile_for(user: User) -> Profile:
     """The user's profile, created empty on first need (onboarding fills it in, onboarded_at stays unset)."""
     profile = db.session.get(Profile, user.id)
@@ -121,15 +126,6 @@ def update_settings(user: User, name: str, timezone: str, days: list[str] | None
 
 def new_calendar_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
-
-
-def ensure_calendar_token(user: User) -> str:
-    """The client's calendar token, made on first need."""
-    profile = profile_for(user)
-    if not profile.calendar_token:
-        profile.calendar_token = new_calendar_token()
-        db.session.commit()
-    return profile.calendar_token
 
 
 def replace_calendar_token(user: User) -> str:

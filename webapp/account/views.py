@@ -29,11 +29,11 @@ def _user():
 
 
 def _feed_events(user, plan):
-    profile = services.profile_for(user)
+    profile = services.saved_profile(user)
     return calendar.planned_events(
         plan,
         user.timezone,
-        profile.preferred_time,
+        profile.preferred_time if profile else "",
         today_for(user.timezone, utcnow()),
         lambda routine: url_for("sessions.play", routine_id=routine.id, _external=True),
     )
@@ -51,7 +51,8 @@ def _attachment(body: str, mimetype: str, filename: str) -> Response:
 @login_required
 def index():
     user = _user()
-    profile = services.profile_for(user) if user.is_client else None
+    # Read only: the profile is made by the first save, and the calendar link by its own button (GET never writes).
+    profile = services.saved_profile(user) if user.is_client else None
     form = SettingsForm(
         data={
             "name": user.name,
@@ -75,13 +76,13 @@ def index():
             return redirect(url_for("account.index"))
     calendar_page = {}
     if user.is_client:
-        token = services.ensure_calendar_token(user)
-        feed_url = url_for("account.calendar_feed", token=token, _external=True)
+        token = profile.calendar_token if profile else ""
+        feed_url = url_for("account.calendar_feed", token=token, _external=True) if token else ""
         plan = plan_for(active_assignment(user))
         calendar_page = {
             "feed_url": feed_url,
             # webcal:// opens the calendar app's own "subscribe" dialog on iPhone and Mac.
-            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
             "has_plan": plan is not None,
             "link_news": request.args.get("link", ""),
             "preview": _feed_events(user, plan)[:PREVIEW_EVENTS],

@@ -15,7 +15,7 @@ from ..programs.services import active_assignment
 from ..sessions import rules, schedule
 from ..sessions.models import CheckIn, CompletedSession, SessionExercise
 from ..sessions.services import latest_screen, screen_allows_exercise, session_due_next_day_check
-from ..trainer.services import notes_to_show, seen_by_a_person
+from ..trainer.services import Note, unseen_notes
 
 GET_READY_SECONDS = 5
 RELAX_BETWEEN_HOLDS = 3
@@ -59,8 +59,8 @@ class TodayView:
     finished: bool = False
     not_started: bool = False
     last_light: str | None = None
-    # Notes from the trainer not yet seen: shown once, then marked seen.
-    trainer_notes: list = field(default_factory=list)
+    # Notes from the trainer not yet seen: shown until the page says they were (a POST, by script or button).
+    trainer_notes: list[Note] = field(default_factory=list)
     # The days of this week with a session on the server: static/js/today.js adds those only on the phone.
     done_this_week: list[date] = field(default_factory=list)
 
@@ -169,5 +169,5 @@ def build(user, now: datetime) -> TodayView:
         library = {e.slug: e for e in visible_exercises(user)}
         view.suggestions = suggestions_for(view.routine or (view.next_session or (None, None))[1], recent, library)
     view.lesson = suggested_lesson(view)
-    view.trainer_notes = notes_to_show(user, now, mark_seen=seen_by_a_person())
+    view.trainer_notes = unseen_notes(user)
     return view

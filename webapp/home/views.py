@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..auth.access import client_required
 from ..extensions import db
-from ..sessions.services import is_onboarded
+from ..sessions.onboarding import is_onboarded
 from ..timeutil import utcnow
+from ..trainer.services import mark_notes_seen
 from . import today
 
 bp = Blueprint("home", __name__)
@@ -26,6 +28,21 @@ def index():
     if current_user.is_trainer:
         return redirect(url_for("trainer.dashboard"))
     return render_template("home/home.html")
+
+
+# More ids than any page shows are ignored; an id too long for the database is no id at all.
+MAX_NOTES_MARKED = 100
+
+
+@bp.post("/notes/seen")
+@client_required
+def notes_seen():
+    """The trainer's notes Today showed: marked seen, so the next Today leaves them out."""
+    ids = [int(raw) for raw in request.form.getlist("note")[:MAX_NOTES_MARKED] if raw.isdigit() and len(raw) <= 9]
+    mark_notes_seen(current_user, ids, utcnow())
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"marked": len(ids)})
+    return redirect(url_for("home.index"))
 
 
 @bp.get("/healthz")

@@ -11,7 +11,8 @@ from ..assets import asset_url, static_revisions
 from ..content import services as content
 from ..content.loader import stored_version
 from ..programs.services import active_assignment
-from ..sessions.services import is_onboarded, latest_screen, screen_allows_exercise
+from ..sessions.onboarding import is_onboarded
+from ..sessions.services import latest_screen, screen_allows_exercise
 
 # The app shell: what every page needs, precached by the worker with a revision per file.
 SHELL_FILES = ("css/app.css", "img/nav.svg")

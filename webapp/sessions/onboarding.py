@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from ..extensions import db
+from ..programs.models import Profile
 from ..programs.services import active_assignment
 from . import services
 
@@ -20,6 +22,14 @@ def next_step(user) -> str:
     if active_assignment(user) is None and user.trainer_id is None:
         return "sessions.welcome_program"
     return "home.index"
+
+
+def is_onboarded(user) -> bool:
+    """Onboarding is over once it was recorded, or once no step is left (say the trainer set the plan)."""
+    profile = db.session.get(Profile, user.id)
+    if profile is not None and profile.onboarded_at is not None:
+        return True
+    return next_step(user) == "home.index"
 
 
 def parse_start(raw: str, today: date) -> date | None:

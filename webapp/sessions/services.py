@@ -114,11 +114,6 @@ def finish_onboarding(user) -> None:
     db.session.commit()
 
 
-def is_onboarded(user) -> bool:
-    profile = db.session.get(Profile, user.id)
-    return profile is not None and profile.onboarded_at is not None
-
-
 def has_about(user) -> bool:
     query = db.select(CheckIn.id).where(CheckIn.user_id == user.id, CheckIn.kind == "baseline")
     return db.session.execute(query.limit(1)).first() is not None

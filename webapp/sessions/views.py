@@ -41,16 +41,18 @@ def play(routine_id: int):
 
 
 def _next_step_url() -> str:
+    """After a POST: where onboarding goes next, recording its end when no step is left."""
     step = onboarding.next_step(current_user)
     if step == "home.index":
         services.finish_onboarding(current_user)
     return url_for(step)
 
 
-@bp.route("/welcome/")
+@bp.get("/welcome/")
 @client_required
 def welcome():
-    return redirect(_next_step_url())
+    # Only looks: a GET never writes, so the end of onboarding is recorded by the POST that finishes it.
+    return redirect(url_for(onboarding.next_step(current_user)))
 
 
 def _safety(template_flag: bool):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import has_request_context, request
 from markupsafe import Markup
 
 from ..auth.models import User
@@ -76,24 +75,14 @@ def comments_for(trainer: User, client: User) -> list[TrainerComment]:
 
 @dataclass(frozen=True)
 class Note:
+    id: int
     trainer_name: str
     text: str
     created_at: datetime
 
 
-def seen_by_a_person() -> bool:
-    """Whether this request is a page someone will look at, not the offline worker filling its cache.
-
-    A browser's own page load says Sec-Fetch-Dest: document; the worker's background download of Today for
-    offline use does not, and must not use up a note nobody has read. Clients without the header count as seen.
-    """
-    if not has_request_context():
-        return True
-    return request.headers.get("Sec-Fetch-Dest", "document") == "document"
-
-
-def notes_to_show(client: User, now: datetime | None = None, mark_seen: bool = True) -> list[Note]:
-    """Unseen notes from the client's current trainer, marked seen as they are shown: Today shows each one once."""
+def unseen_notes(client: User) -> list[Note]:
+    """Notes from the client's current trainer that the client has not yet said they saw, oldest first."""
     if not client.trainer_id:
         return []
     query = (
@@ -106,14 +95,27 @@ def notes_to_show(client: User, now: datetime | None = None, mark_seen: bool = T
         )
         .order_by(TrainerComment.created_at, TrainerComment.id)
     )
-    rows = list(db.session.execute(query))
-    if not rows or not mark_seen:
-        return [Note(name, comment.text, comment.created_at) for comment, name in rows]
-    seen = now or utcnow()
-    for comment, _ in rows:
-        comment.seen_at = seen
+    return [Note(comment.id, name, comment.text, comment.created_at) for comment, name in db.session.execute(query)]
+
+
+def mark_notes_seen(client: User, note_ids: list[int], now: datetime | None = None) -> int:
+    """Mark these notes seen, if they are the client's own and still unseen; returns how many were marked.
+
+    Only the notes a page showed are named, so a note written while the page was open still shows next time.
+    """
+    if not note_ids:
+        return 0
+    result = db.session.execute(
+        db.update(TrainerComment)
+        .where(
+            TrainerComment.id.in_(note_ids),
+            TrainerComment.client_id == client.id,
+            TrainerComment.seen_at.is_(None),
+        )
+        .values(seen_at=now or utcnow())
+    )
     db.session.commit()
-    return [Note(name, comment.text, comment.created_at) for comment, name in rows]
+    return result.rowcount
 
 
 # ---- The client's page ----

@@ -1,0 +1,127 @@
+"""GET never writes: every page and GET API route, browsed as each kind of person, leaves the database as it was."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from webapp.auth.models import User
+from webapp.content.models import Exercise, Lesson
+from webapp.extensions import db
+from webapp.sessions import services as records
+from webapp.sessions.models import RedFlagScreen
+from webapp.sessions.sync import store_batch
+from webapp.trainer import invites
+from webapp.trainer.services import add_comment
+
+from .conftest import AuthActions
+from .factories import first_routine_id, make_plan, make_user, session_payload
+from .test_builder import PNG, exercise_form, upload
+from .test_builder_archive import build_daily
+
+ROLES = ["anonymous", "client", "client-mid-onboarding", "client-just-signed-up", "trainer"]
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, in key order."""
+    db.session.expire_all()
+    return {
+        table.name: [tuple(row) for row in db.session.execute(table.select().order_by(*table.primary_key.columns))]
+        for table in db.metadata.sorted_tables
+    }
+
+
+@pytest.fixture
+def world(app, client, users):
+    """A trainer with a built program, an own exercise with a picture, an invite and a note; clients at each stage."""
+    auth = AuthActions(client, app)
+    auth.login_as(users["coach"])
+    program_id = build_daily(client, app, name="Morning core")
+    assert upload(client, exercise_form(), PNG).status_code == 302
+    auth.logout()
+    with app.app_context():
+        coach = db.session.get(User, users["coach"].id)
+        alex = db.session.get(User, users["alex"].id)
+        make_plan(alex)
+        records.record_screen(alex, [], confirmed=False)
+        records.record_about(alex, "4", [("Putting on socks", "5")], ["mon", "wed", "fri"], "07:30")
+        records.finish_onboarding(alex)
+        store_batch(alex, [session_payload(first_routine_id())])
+        add_comment(coach, alex, "Well done this week.")
+        mid = make_user("mid@example.com", name="Mid Way", trainer=coach)
+        records.record_screen(mid, [], confirmed=False)
+        records.record_about(mid, "5", [], ["tue"], "")
+        new = make_user("new@example.com", name="New Comer")
+        invite = invites.create_invite(coach, "Taylor Reed", "taylor@example.com")
+        exercise = db.session.execute(db.select(Exercise).where(Exercise.owner_id == coach.id)).scalar_one()
+        screen = db.session.execute(db.select(RedFlagScreen).where(RedFlagScreen.user_id == alex.id)).scalar_one()
+        return {
+            "people": {"client": alex, "client-mid-onboarding": mid, "client-just-signed-up": new, "trainer": coach},
+            "values": {
+                "client_id": alex.id,
+                "program_id": program_id,
+                "exercise_id": exercise.id,
+                "invite_id": invite.id,
+                "routine_id": first_routine_id(),
+                "screen_id": screen.id,
+            },
+            "by_endpoint": {
+                "content.lesson_detail": {"slug": db.session.execute(db.select(Lesson.slug)).scalars().first()},
+                "content.exercise_detail": {"slug": "bird-dog"},
+                "invites.join": {"token": invites.invite_token(invite)},
+                # Refused tokens: the pages that check them must still write nothing.
+                "auth.reset": {"token": "not-a-reset-token"},
+                "account.calendar_feed": {"token": "A" * 48},
+                "static": {"filename": "css/app.css"},
+            },
+            "paths": {"builder.exercise_image": exercise.illustration},
+        }
+
+
+def get_urls(app, world) -> list[str]:
+    urls = []
+    with app.test_request_context():
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            if "GET" not in rule.methods:
+                continue
+            if rule.endpoint in world["paths"]:
+                urls.append(world["paths"][rule.endpoint])
+                continue
+            values = world["by_endpoint"].get(rule.endpoint) or {name: world["values"][name] for name in rule.arguments}
+            urls.append(url_for(rule.endpoint, **values))
+    return urls
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_browsing_every_get_route_changes_nothing_in_the_database(app, world, role):
+    browser = app.test_client()
+    if role != "anonymous":
+        AuthActions(browser, app).login_as(world["people"][role])
+    urls = get_urls(app, world)
+    assert len(urls) > 50  # every GET route of the app, pages and API alike
+    with app.app_context():
+        before = snapshot()
+    answers = {}
+    for url in urls:
+        response = browser.get(url)
+        answers[url] = response.status_code
+        response.close()
+    with app.app_context():
+        after = snapshot()
+    changed = [name for name in before if before[name] != after[name]]
+    assert not changed, f"GET changed {changed} as {role}; answers: {answers}"
+    assert all(status < 500 for status in answers.values()), answers
+    # The pages a person of this role lands on did answer, so the walk went where the writes used to happen.
+    expected = {
+        "client": ["/", "/history/", "/account/", "/api/v1/plan", f"/trainer/clients/{world['values']['client_id']}"],
+        "client-mid-onboarding": ["/welcome/", "/account/"],
+        "client-just-signed-up": ["/welcome/safety", "/account/"],
+        "trainer": ["/trainer/", "/trainer/programs/", "/api/v1/trainer/clients", "/account/"],
+        "anonymous": ["/", "/auth/login", "/lessons/"],
+    }[role]
+    statuses = {url: answers[url] for url in expected}
+    if role == "client":
+        assert statuses.pop(f"/trainer/clients/{world['values']['client_id']}") == 403
+    if role == "client-mid-onboarding":
+        assert statuses.pop("/welcome/") == 302
+    assert set(statuses.values()) == {200}, statuses
