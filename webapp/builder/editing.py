@@ -18,10 +18,10 @@ from ..content.doses import check_dose
 from ..content.models import Exercise
 from ..content.services import dose_text, reachable_exercises
 from ..extensions import db
-from ..programs.models import WEEKDAYS, Assignment, Program
+from ..programs.models import Assignment, Program
 from ..programs.rows import CleanItem, CleanRoutine, CleanWeek, build_weeks
-from ..programs.services import DAY_NAMES
 from ..sessions.models import CompletedSession
+from ..timeutil import DAY_NAMES, WEEKDAYS
 
 MAX_WEEKS = 52
 MAX_ITEMS = 12
@@ -270,6 +270,9 @@ def _copy_week(week: WeekDraft) -> WeekDraft:
     )
 
 
+NOT_FOUND = "That part of the program was not found. Nothing changed."
+
+
 def apply_action(draft: ProgramDraft, action: str, form, exercises: dict[int, Exercise]) -> Change:
     """Apply one button's action to the draft. Unknown or stale actions change nothing."""
     parsed = parse_action(action)
@@ -279,68 +282,131 @@ def apply_action(draft: ProgramDraft, action: str, form, exercises: dict[int, Ex
     if verb == "save":
         return Change(save=True)
     if verb == "add-week":
-        if len(draft.weeks) >= MAX_WEEKS:
-            return Change(f"A program can have up to {MAX_WEEKS} weeks.")
-        week = WeekDraft(routines=[RoutineDraft(name="Routine A")])
-        draft.weeks.append(week)
-        return Change(f"Added week {len(draft.weeks)}. Give it a routine with exercises.", week, "summary")
+        return _add_week(draft)
     found = _find(draft, keys)
-    if found is None or len(found) != len(keys) or not keys:
-        return Change("That part of the program was not found. Nothing changed.")
-    week = found[0]
-    number = draft.weeks.index(week) + 1
-    if verb == "dup-week" and len(keys) == 1:
-        if len(draft.weeks) >= MAX_WEEKS:
-            return Change(f"A program can have up to {MAX_WEEKS} weeks.")
-        copy = _copy_week(week)
-        draft.weeks.insert(number, copy)
-        return Change(
-            f"Week {number} copied as week {number + 1}. Change its doses to progress from week {number}.",
-            copy,
-            "summary",
-            keep_open=week,
-        )
-    if verb == "del-week" and len(keys) == 1:
-        draft.weeks.remove(week)
-        return Change(f"Removed week {number}. Save to keep the change.")
-    if verb == "add-routine" and len(keys) == 1:
-        if len(week.routines) >= len(WEEKDAYS):
-            return Change(f"Week {number} already has a routine for every day.")
-        routine = RoutineDraft(name=_next_routine_name(week))
-        week.routines.append(routine)
-        return Change(f"Added {routine.name} to week {number}. Choose its days and exercises.", routine, "name")
-    if len(keys) < 2:
-        return Change("That part of the program was not found. Nothing changed.")
-    routine = found[1]
-    if verb == "del-routine" and len(keys) == 2:
-        week.routines.remove(routine)
-        return Change(f"Removed {routine.name or 'the routine'} from week {number}.", week, "summary")
-    if verb == "add-item" and len(keys) == 2:
-        chosen = form.get(f"w{week.key}-r{routine.key}-add", "")
-        exercise = exercises.get(int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
-        if exercise is None:
-            return Change("Choose an exercise from the list, then press Add.", routine, "add")
-        if len(routine.items) >= MAX_ITEMS:
-            return Change(f"{routine.name} already has {MAX_ITEMS} exercises, the most a routine can hold.")
-        item = item_from_exercise(exercise)
-        routine.items.append(item)
-        return Change(f"Added {exercise.name} to {routine.name}, week {number}.", item, "sets")
-    if len(keys) != 3 or verb not in ("del-item", "up", "down"):
-        return Change("That part of the program was not found. Nothing changed.")
-    item = found[2]
-    name = exercises[item.exercise_id].name if item.exercise_id in exercises else "The exercise"
-    if verb == "del-item":
-        index = routine.items.index(item)
-        routine.items.remove(item)
-        neighbour = routine.items[min(index, len(routine.items) - 1)] if routine.items else routine
-        return Change(f"Removed {name} from {routine.name}.", neighbour, "remove" if routine.items else "add")
-    index = routine.items.index(item)
-    target = index - 1 if verb == "up" else index + 1
-    if not 0 <= target < len(routine.items):
-        where = "first" if verb == "up" else "last"
-        return Change(f"{name} is already {where}.", item, verb)
-    routine.items.insert(target, routine.items.pop(index))
-    return Change(f"Moved {name} to position {target + 1}.", item, verb)
+    # Each action names exactly the part it acts on: a week, a routine in it, or an exercise in that.
+    act = _ACTIONS.get((verb, len(keys)))
+    if act is None or found is None or len(found) != len(keys):
+        return Change(NOT_FOUND)
+    return act(Target(draft, found, form, exercises))
+
+
+@dataclass(frozen=True)
+class Target:
+    """The part of the draft an action names, with what the action may need to read."""
+
+    draft: ProgramDraft
+    found: list
+    form: object
+    exercises: dict[int, Exercise]
+
+    @property
+    def week(self) -> WeekDraft:
+        return self.found[0]
+
+    @property
+    def number(self) -> int:
+        return self.draft.weeks.index(self.week) + 1
+
+    @property
+    def routine(self) -> RoutineDraft:
+        return self.found[1]
+
+    @property
+    def item(self) -> ItemDraft:
+        return self.found[2]
+
+    @property
+    def item_name(self) -> str:
+        return self.exercises[self.item.exercise_id].name if self.item.exercise_id in self.exercises else "The exercise"
+
+
+def _add_week(draft: ProgramDraft) -> Change:
+    if len(draft.weeks) >= MAX_WEEKS:
+        return Change(f"A program can have up to {MAX_WEEKS} weeks.")
+    week = WeekDraft(routines=[RoutineDraft(name="Routine A")])
+    draft.weeks.append(week)
+    return Change(f"Added week {len(draft.weeks)}. Give it a routine with exercises.", week, "summary")
+
+
+def _duplicate_week(t: Target) -> Change:
+    if len(t.draft.weeks) >= MAX_WEEKS:
+        return Change(f"A program can have up to {MAX_WEEKS} weeks.")
+    number, copy = t.number, _copy_week(t.week)
+    t.draft.weeks.insert(number, copy)
+    return Change(
+        f"Week {number} copied as week {number + 1}. Change its doses to progress from week {number}.",
+        copy,
+        "summary",
+        keep_open=t.week,
+    )
+
+
+def _delete_week(t: Target) -> Change:
+    number = t.number
+    t.draft.weeks.remove(t.week)
+    return Change(f"Removed week {number}. Save to keep the change.")
+
+
+def _add_routine(t: Target) -> Change:
+    if len(t.week.routines) >= len(WEEKDAYS):
+        return Change(f"Week {t.number} already has a routine for every day.")
+    routine = RoutineDraft(name=_next_routine_name(t.week))
+    t.week.routines.append(routine)
+    return Change(f"Added {routine.name} to week {t.number}. Choose its days and exercises.", routine, "name")
+
+
+def _delete_routine(t: Target) -> Change:
+    t.week.routines.remove(t.routine)
+    return Change(f"Removed {t.routine.name or 'the routine'} from week {t.number}.", t.week, "summary")
+
+
+def _add_item(t: Target) -> Change:
+    routine = t.routine
+    chosen = t.form.get(f"w{t.week.key}-r{routine.key}-add", "")
+    exercise = t.exercises.get(int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+    if exercise is None:
+        return Change("Choose an exercise from the list, then press Add.", routine, "add")
+    if len(routine.items) >= MAX_ITEMS:
+        return Change(f"{routine.name} already has {MAX_ITEMS} exercises, the most a routine can hold.")
+    item = item_from_exercise(exercise)
+    routine.items.append(item)
+    return Change(f"Added {exercise.name} to {routine.name}, week {t.number}.", item, "sets")
+
+
+def _delete_item(t: Target) -> Change:
+    routine, name = t.routine, t.item_name
+    index = routine.items.index(t.item)
+    routine.items.remove(t.item)
+    neighbour = routine.items[min(index, len(routine.items) - 1)] if routine.items else routine
+    return Change(f"Removed {name} from {routine.name}.", neighbour, "remove" if routine.items else "add")
+
+
+def _move_item(verb: str):
+    def move(t: Target) -> Change:
+        items, name = t.routine.items, t.item_name
+        index = items.index(t.item)
+        target = index - 1 if verb == "up" else index + 1
+        if not 0 <= target < len(items):
+            where = "first" if verb == "up" else "last"
+            return Change(f"{name} is already {where}.", t.item, verb)
+        items.insert(target, items.pop(index))
+        return Change(f"Moved {name} to position {target + 1}.", t.item, verb)
+
+    return move
+
+
+# (verb, how many keys it names) -> what it does.
+_ACTIONS = {
+    ("dup-week", 1): _duplicate_week,
+    ("del-week", 1): _delete_week,
+    ("add-routine", 1): _add_routine,
+    ("del-routine", 2): _delete_routine,
+    ("add-item", 2): _add_item,
+    ("del-item", 3): _delete_item,
+    ("up", 3): _move_item("up"),
+    ("down", 3): _move_item("down"),
+}
 
 
 def focus_id(draft: ProgramDraft, change: Change) -> str:

@@ -88,6 +88,23 @@ def _check(name: str, problems: list[str]) -> None:
 
 def read_bundle(root: Path = DATA_DIR) -> Bundle:
     """Parse and cross-check every file under root; raise ContentError on the first bad file."""
+    bundle = _read_files(root)
+    for slug, exercise in bundle.exercises.items():
+        _check(f"exercises/{slug}.toml", _exercise_problems(bundle, slug, exercise))
+    for slug, lesson in bundle.lessons.items():
+        problems = [
+            f"related_exercises[{i}]: no exercise '{e}'"
+            for i, e in enumerate(lesson.related_exercises)
+            if e not in bundle.exercises
+        ]
+        _check(f"lessons/{slug}.toml", problems)
+    for slug, program in bundle.programs.items():
+        _check(f"programs/{slug}.toml", _program_problems(bundle, program))
+    return bundle
+
+
+def _read_files(root: Path) -> Bundle:
+    """Every file parsed against its schema, one by one; nothing checked across files yet."""
     bundle = Bundle(version=content_version(root))
     muscles_file = root / "muscles.toml"
     if not muscles_file.exists():
@@ -109,44 +126,38 @@ def read_bundle(root: Path = DATA_DIR) -> Bundle:
             target[slug] = _parse(path, root, model)
             if kind == "programs":
                 bundle.program_hashes[slug] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-    for slug, exercise in bundle.exercises.items():
-        problems = [
-            f"muscles[{i}]: unknown muscle '{m}'" for i, m in enumerate(exercise.muscles) if m not in bundle.muscles
-        ]
-        for link in ("easier", "harder"):
-            target_slug = getattr(exercise, link)
-            if target_slug and target_slug not in bundle.exercises:
-                problems.append(f"{link}: no exercise '{target_slug}'")
-            if target_slug == slug:
-                problems.append(f"{link}: an exercise cannot link to itself")
-        _check(f"exercises/{slug}.toml", problems)
-
-    for slug, lesson in bundle.lessons.items():
-        problems = [
-            f"related_exercises[{i}]: no exercise '{e}'"
-            for i, e in enumerate(lesson.related_exercises)
-            if e not in bundle.exercises
-        ]
-        _check(f"lessons/{slug}.toml", problems)
-
-    for slug, program in bundle.programs.items():
-        problems = []
-        for w, week in enumerate(program.weeks):
-            for r, routine in enumerate(week.routines):
-                for e, item in enumerate(routine.exercises):
-                    where = f"weeks[{w}].routines[{r}].exercises[{e}].exercise"
-                    exercise = bundle.exercises.get(item.exercise)
-                    if exercise is None:
-                        problems.append(f"{where}: no exercise '{item.exercise}'")
-                    elif exercise.kind == "hold" and item.hold_seconds < 1:
-                        problems.append(f"{where}: '{item.exercise}' is a hold and needs hold_seconds")
-        _check(f"programs/{slug}.toml", problems)
     return bundle
 
 
+def _exercise_problems(bundle: Bundle, slug: str, exercise: schema.Exercise) -> list[str]:
+    problems = [
+        f"muscles[{i}]: unknown muscle '{m}'" for i, m in enumerate(exercise.muscles) if m not in bundle.muscles
+    ]
+    for link in ("easier", "harder"):
+        target_slug = getattr(exercise, link)
+        if target_slug and target_slug not in bundle.exercises:
+            problems.append(f"{link}: no exercise '{target_slug}'")
+        if target_slug == slug:
+            problems.append(f"{link}: an exercise cannot link to itself")
+    return problems
+
+
+def _program_problems(bundle: Bundle, program: schema.Program) -> list[str]:
+    problems = []
+    for w, week in enumerate(program.weeks):
+        for r, routine in enumerate(week.routines):
+            for e, item in enumerate(routine.exercises):
+                where = f"weeks[{w}].routines[{r}].exercises[{e}].exercise"
+                exercise = bundle.exercises.get(item.exercise)
+                if exercise is None:
+                    problems.append(f"{where}: no exercise '{item.exercise}'")
+                elif exercise.kind == "hold" and item.hold_seconds < 1:
+                    problems.append(f"{where}: '{item.exercise}' is a hold and needs hold_seconds")
+    return problems
+
+
 def _is_slug(text: str) -> bool:
-    return re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", text) is not None
+    return re.fullmatch(schema.SLUG_PATTERN, text) is not None
 
 
 def main() -> None:

@@ -6,12 +6,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from ..timeutil import WEEKDAYS
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=60)]
 
 POSITIONS = ("lying-back", "lying-front", "lying-side", "all-fours", "kneeling", "sitting", "standing")
 EQUIPMENT = ("mat", "wall", "chair", "band", "step", "cushion")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 # Dose limits shared by shipped content, the trainer's builder and the sync API.
 SETS = (1, 10)
