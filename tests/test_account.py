@@ -17,7 +17,7 @@ from webapp.account.deletion import delete_account
 from webapp.auth.models import User
 from webapp.content.models import Exercise, ExerciseMuscle
 from webapp.extensions import db
-from webapp.programs.models import WEEKDAYS, Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
+from webapp.programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from webapp.programs.services import starter_program
 from webapp.sessions.models import (
     CheckIn,
@@ -27,9 +27,10 @@ from webapp.sessions.models import (
     RedFlagScreen,
     SessionExercise,
 )
-from webapp.sessions.schedule import Plan, today_for
+from webapp.sessions.schedule import Plan
 from webapp.sessions.spreadsheet import safe_cell
 from webapp.sessions.sync import store_batch
+from webapp.timeutil import WEEKDAYS, local_date
 from webapp.trainer.models import Invite, TrainerComment
 
 from .conftest import csrf_from
@@ -42,7 +43,7 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def london_today() -> date:
-    return today_for("Europe/London", datetime.now(UTC))
+    return local_date(datetime.now(UTC), "Europe/London")
 
 
 def store(user, *payloads) -> None:

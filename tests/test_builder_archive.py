@@ -15,12 +15,12 @@ from webapp.builder import archiving
 from webapp.content import services as content
 from webapp.content.models import Exercise, ExerciseImage
 from webapp.extensions import db
-from webapp.programs.models import WEEKDAYS, Assignment, Program
+from webapp.programs.models import Assignment, Program
 from webapp.programs.services import assign, starter_program
 from webapp.sessions import services as records
 from webapp.sessions.models import CompletedSession
 from webapp.sessions.sync import store_batch
-from webapp.timeutil import utcnow
+from webapp.timeutil import WEEKDAYS, utcnow
 
 from .factories import first_routine_id, make_user, session_payload
 from .test_builder import (

@@ -15,8 +15,9 @@ from webapp.programs.services import starter_program
 from webapp.sessions import charts, progress
 from webapp.sessions.models import CompletedSession, FunctionActivity, FunctionRating
 from webapp.sessions.progress import ActivityTrend, SessionPoint, WeekBar
-from webapp.sessions.schedule import Plan, today_for
+from webapp.sessions.schedule import Plan
 from webapp.sessions.sync import store_batch
+from webapp.timeutil import local_date
 
 from .conftest import csrf_from
 from .factories import first_routine_id, make_plan, make_user, session_payload
@@ -78,8 +79,8 @@ def test_calendar_marks_done_missed_planned_rest_and_today_across_a_month_bounda
 def test_today_on_the_calendar_is_the_users_own_date(gentle):
     moment = datetime(2026, 3, 3, 23, 30, tzinfo=UTC)  # Tuesday night in London, Wednesday in Auckland
     plan = Plan(gentle, date(2026, 3, 2))
-    london = progress.month_calendar(date(2026, 3, 1), plan, set(), today_for("Europe/London", moment))
-    auckland = progress.month_calendar(date(2026, 3, 1), plan, set(), today_for("Pacific/Auckland", moment))
+    london = progress.month_calendar(date(2026, 3, 1), plan, set(), local_date(moment, "Europe/London"))
+    auckland = progress.month_calendar(date(2026, 3, 1), plan, set(), local_date(moment, "Pacific/Auckland"))
     assert [d.day for d in london.days() if d.is_today] == [date(2026, 3, 3)]
     assert [d.day for d in auckland.days() if d.is_today] == [date(2026, 3, 4)]
     # Wednesday's session is still open in Auckland; in London it has not come yet either.
@@ -422,7 +423,7 @@ def test_the_calendar_page_marks_the_local_day_and_today(app, client, auth, user
     label = f"{progress.long_date(local_day)}: done"
     assert label in html
 
-    today = today_for("Pacific/Auckland", datetime.now(UTC))
+    today = local_date(datetime.now(UTC), "Pacific/Auckland")
     html = page(client)
     assert re.search(rf'calendar__day--today" data-date="{today.isoformat()}"', html)
 

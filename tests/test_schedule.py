@@ -13,10 +13,10 @@ from webapp.sessions.schedule import (
     day_map,
     missed_days,
     streak,
-    today_for,
     training_days,
     week_start,
 )
+from webapp.timeutil import local_date
 
 
 @pytest.fixture
@@ -46,10 +46,10 @@ def test_a_mid_week_start_counts_weeks_from_the_start_date(gentle):
 
 def test_today_depends_on_the_users_time_zone():
     moment = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # Sunday night in London
-    assert today_for("Europe/London", moment) == date(2026, 3, 1)
-    assert today_for("Europe/Berlin", moment) == date(2026, 3, 2)  # already Monday
-    assert today_for("America/Los_Angeles", moment) == date(2026, 3, 1)
-    assert today_for("Pacific/Auckland", moment) == date(2026, 3, 2)
+    assert local_date(moment, "Europe/London") == date(2026, 3, 1)
+    assert local_date(moment, "Europe/Berlin") == date(2026, 3, 2)  # already Monday
+    assert local_date(moment, "America/Los_Angeles") == date(2026, 3, 1)
+    assert local_date(moment, "Pacific/Auckland") == date(2026, 3, 2)
     assert week_start(date(2026, 3, 8)) == date(2026, 3, 2)  # Sunday belongs to the week of Monday 2nd
     assert week_start(date(2026, 3, 9)) == date(2026, 3, 9)
 

@@ -665,8 +665,7 @@ def test_the_trainer_routes_are_in_the_openapi_document(client, auth, team):
 
 
 def test_the_client_page_says_when_a_client_trains_on_days_of_their_own(app, auth, team):
-    from webapp.programs.services import set_training_days
-    from webapp.sessions.services import profile_of
+    from webapp.programs.services import profile_of, set_training_days
 
     with app.app_context():
         set_training_days(profile_of(db.session.get(User, team["alex"].id)), ["sat", "thu", "tue"])

@@ -14,7 +14,7 @@ from .sessions import services as records
 from .sessions.models import CheckIn, CompletedSession, FunctionActivity, FunctionRating, RedFlagScreen
 from .sessions.schedule import plan_for
 from .sessions.sync import store_batch
-from .timeutil import utcnow, zone
+from .timeutil import local_date, utcnow, zone
 from .trainer.invites import create_invite, pending_for
 
 DEMO_PASSWORD = "demo-pass-123"
@@ -87,7 +87,7 @@ def open_invite(trainer: User) -> None:
 
 
 def tell(client: User, trainer: User, story: Story) -> None:
-    today = utcnow().astimezone(zone(client.timezone)).date()
+    today = local_date(utcnow(), client.timezone)
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=story.weeks_ago)
     records.record_screen(client, [], confirmed=False)
     records.record_about(

@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from webapp.extensions import db
-from webapp.programs.models import WEEKDAYS, Assignment, Program
+from webapp.programs.models import Assignment, Program
 from webapp.sessions import services as records
-from webapp.timeutil import zone
+from webapp.timeutil import WEEKDAYS, zone
 
 from ..factories import make_user
 from .conftest import login, screenshot

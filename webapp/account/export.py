@@ -12,8 +12,9 @@ from ..content.services import exercise_payload
 from ..extensions import db
 from ..programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from ..programs.services import program_payload
-from ..sessions.models import CheckIn, CompletedSession, FunctionActivity, RedFlagScreen
+from ..sessions.models import CheckIn, FunctionActivity, RedFlagScreen
 from ..sessions.spreadsheet import sessions_of
+from ..sessions.sync import session_payload
 from ..timeutil import iso, iso_date, utcnow
 from ..trainer.models import Invite, TrainerComment
 
@@ -52,35 +53,6 @@ def profile_payload(profile: Profile | None) -> dict | None:
         "preferred_time": profile.preferred_time or None,
         "onboarded_at": iso(profile.onboarded_at),
         "has_calendar_link": bool(profile.calendar_token),
-    }
-
-
-def session_payload(session: CompletedSession) -> dict:
-    return {
-        "id": session.uuid,
-        "routine": session.routine.name,
-        "routine_id": session.routine_id,
-        "program": session.program.name,
-        "program_id": session.program_id,
-        "started_at": iso(session.started_at),
-        "completed_at": iso(session.completed_at),
-        "local_date": iso_date(session.local_date),
-        "pain_before": session.pain_before,
-        "pain_after": session.pain_after,
-        "effort": session.effort,
-        "notes": session.notes,
-        "received_at": iso(session.received_at),
-        "exercises": [
-            {
-                "exercise": done.exercise.slug,
-                "name": done.exercise.name,
-                "sets_done": done.sets_done,
-                "reps_done": done.reps_done,
-                "hold_seconds": done.hold_seconds,
-                "painful": done.painful,
-            }
-            for done in session.exercises
-        ],
     }
 
 

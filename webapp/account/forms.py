@@ -7,9 +7,7 @@ from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleFiel
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..programs.models import WEEKDAYS
-from ..programs.services import DAY_NAMES
-from ..timeutil import is_known_zone
+from ..timeutil import DAY_NAMES, WEEKDAYS, is_known_zone
 from .services import TIME_PATTERN
 
 

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from ..auth.models import User
 from ..extensions import db
-from ..programs.models import WEEKDAYS, Profile
-from ..programs.services import set_training_days
-from ..timeutil import is_known_zone, utcnow, zone
+from ..programs.models import Profile
+from ..programs.services import profile_of, set_training_days
+from ..timeutil import WEEKDAYS, is_known_zone, utcnow, zone
 
 # 36 random bytes make 48 URL-safe characters: the column's width, and far beyond guessing.
 TOKEN_BYTES = 36
@@ -85,16 +85,6 @@ def saved_profile(user: User) -> Profile | None:
     return db.session.get(Profile, user.id)
 
 
-def profile_for(user: User) -> Profile:
-    """The user's profile, created empty on first need (onboarding fills it in, onboarded_at stays unset)."""
-    profile = db.session.get(Profile, user.id)
-    if profile is None:
-        profile = Profile(user_id=user.id, preferred_days="", preferred_time="", calendar_token="")
-        db.session.add(profile)
-        db.session.flush()
-    return profile
-
-
 def day_list(profile: Profile | None) -> list[str]:
     if profile is None:
         return []
@@ -118,7 +108,7 @@ def update_settings(user: User, name: str, timezone: str, days: list[str] | None
     user.name = name[:80]
     user.timezone = timezone
     if user.is_client:
-        profile = profile_for(user)
+        profile = profile_of(user)
         set_training_days(profile, days)
         profile.preferred_time = at
     db.session.commit()
@@ -130,7 +120,7 @@ def new_calendar_token() -> str:
 
 def replace_calendar_token(user: User) -> str:
     """A new token: the old feed URL stops working at once."""
-    profile = profile_for(user)
+    profile = profile_of(user)
     profile.calendar_token = new_calendar_token()
     db.session.commit()
     return profile.calendar_token

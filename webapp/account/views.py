@@ -8,12 +8,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required, logout_user
 
 from ..auth.access import client_required
+from ..downloads import attachment
 from ..extensions import limiter
-from ..programs.services import active_assignment
+from ..programs.services import active_assignment, profile_of
 from ..security import log_event
-from ..sessions.schedule import days_summary, plan_for, today_for
+from ..sessions.schedule import days_summary, plan_for
 from ..sessions.spreadsheet import sessions_csv
-from ..timeutil import utcnow
+from ..timeutil import local_date, utcnow
 from . import calendar, services
 from .deletion import delete_account, what_goes
 from .export import export_document, export_filename
@@ -34,17 +35,9 @@ def _feed_events(user, plan):
         plan,
         user.timezone,
         profile.preferred_time if profile else "",
-        today_for(user.timezone, utcnow()),
+        local_date(utcnow(), user.timezone),
         lambda routine: url_for("sessions.play", routine_id=routine.id, _external=True),
     )
-
-
-def _attachment(body: str, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Personal data: never kept by a shared cache or the browser's disk cache.
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -96,7 +89,7 @@ def index():
 def calendar_link():
     # The app-wide CSRF check has already vetted this POST; the action needs nothing else.
     user = _user()
-    had_one = bool(services.profile_for(user).calendar_token)
+    had_one = bool(profile_of(user).calendar_token)
     services.replace_calendar_token(user)
     log_event("calendar_link_replaced" if had_one else "calendar_link_created", user_id=user.id)
     # Said next to the link rather than in a flash at the top, which the jump to #calendar would scroll past.
@@ -124,7 +117,7 @@ def export_json():
     user = _user()
     log_event("account_exported", user_id=user.id, format="json")
     body = json.dumps(export_document(user), ensure_ascii=False, indent=2)
-    return _attachment(body, "application/json", export_filename("json"))
+    return attachment(body, "application/json", export_filename("json"))
 
 
 @bp.get("/export.csv")
@@ -132,7 +125,7 @@ def export_json():
 def export_csv():
     user = _user()
     log_event("account_exported", user_id=user.id, format="csv")
-    return _attachment(sessions_csv(user), "text/csv", export_filename("csv"))
+    return attachment(sessions_csv(user), "text/csv", export_filename("csv"))
 
 
 @bp.route("/delete", methods=["GET", "POST"])

@@ -5,7 +5,6 @@ Routes parse, call a feature's services and answer JSON; the payloads themselves
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import wraps
 
 from flask import Blueprint, jsonify, request, url_for
@@ -15,11 +14,10 @@ from ..content import services as content
 from ..errors import error_response
 from ..extensions import csrf
 from ..programs import services as programs
-from ..programs.models import WEEKDAYS
-from ..programs.services import active_assignment, program_payload, routine_payload
+from ..programs.services import active_assignment
 from ..pwa.services import offline_package
-from ..sessions.schedule import plan_for
-from ..sessions.services import sessions_newest_first
+from ..sessions.schedule import plan_payload
+from ..sessions.services import page_number, sessions_newest_first
 from ..sessions.sync import BatchError, parse_batch, session_payload, store_batch
 from ..trainer import dashboard
 from ..trainer.services import client_of
@@ -96,35 +94,7 @@ def offline_manifest():
 @bp.get("/plan")
 @role_required("client")
 def get_plan():
-    assignment = active_assignment(current_user)
-    if assignment is None:
-        return {"program": None, "schedule": [], "routines": []}
-    plan = plan_for(assignment)
-    program = assignment.program
-    schedule = []
-    day = plan.start_date
-    while day <= plan.end_date:
-        routine = plan.routine_on(day)
-        if routine is not None:
-            schedule.append(
-                {
-                    "date": day.isoformat(),
-                    "weekday": WEEKDAYS[day.weekday()],
-                    "week": plan.week_number(day),
-                    "routine_id": routine.id,
-                }
-            )
-        day += timedelta(days=1)
-    summary = program_payload(program)
-    summary.pop("weeks")
-    summary.update(
-        start_date=plan.start_date.isoformat(),
-        end_date=plan.end_date.isoformat(),
-        assignment_id=assignment.id,
-        assigned_by=assignment.assigned_by_id,
-    )
-    routines = [routine_payload(r) | {"week": w.number} for w in program.weeks for r in w.routines]
-    return {"program": summary, "schedule": schedule, "routines": routines}
+    return plan_payload(active_assignment(current_user))
 
 
 # ---- Sessions: the outbox's sync and the user's own list ----
@@ -152,15 +122,10 @@ def sessions_page(user_id: int, page: int, endpoint: str, **url_args) -> dict:
     }
 
 
-def page_number() -> int | None:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 100000 else None
-
-
 @bp.get("/sessions")
 @role_required("client")
 def get_sessions():
-    page = page_number()
+    page = page_number(request.args.get("page", "1"))
     if page is None:
         return error_response(400, "page must be a whole number from 1.")
     return sessions_page(current_user.id, page, "api.get_sessions")
@@ -184,7 +149,7 @@ def trainer_client_sessions(client_id: int):
     # Another trainer's client gets the very answer a missing one does, so ids cannot be probed.
     if client_of(current_user._get_current_object(), client_id) is None:
         return error_response(404, NO_SUCH_CLIENT)
-    page = page_number()
+    page = page_number(request.args.get("page", "1"))
     if page is None:
         return error_response(400, "page must be a whole number from 1.")
     return sessions_page(client_id, page, "api.trainer_client_sessions", client_id=client_id)

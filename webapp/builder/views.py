@@ -27,10 +27,8 @@ from ..content.services import (
 )
 from ..extensions import csrf, db
 from ..programs import assigning
-from ..programs.models import WEEKDAYS
-from ..programs.services import DAY_NAMES
-from ..sessions.rules import ADVICE, AMBER_MAX, GREEN_MAX
-from ..timeutil import utcnow, zone
+from ..sessions.rules import ADVICE, AMBER_MAX, GREEN_MAX, PAIN_MAX
+from ..timeutil import DAY_NAMES, WEEKDAYS, local_date, utcnow
 from . import archiving, custom, editing
 
 bp = Blueprint("builder", __name__)
@@ -225,6 +223,7 @@ def program_print(program_id: int):
         advice=ADVICE,
         green_max=GREEN_MAX,
         amber_max=AMBER_MAX,
+        pain_max=PAIN_MAX,
         **_reading_helpers(),
     )
 
@@ -246,7 +245,7 @@ def program_assign(program_id: int):
     if program.archived_at is not None:
         flash(ARCHIVED_NOT_ASSIGNED.format(name=program.name), "error")
         return redirect(url_for(".program_list"))
-    today = utcnow().astimezone(zone(current_user.timezone)).date()
+    today = local_date(utcnow(), current_user.timezone)
     clients = assigning.own_clients(current_user)
     errors: dict[str, str] = {}
     chosen: list[str] = []

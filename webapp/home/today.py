@@ -15,6 +15,7 @@ from ..programs.services import active_assignment
 from ..sessions import rules, schedule
 from ..sessions.models import CheckIn, CompletedSession, SessionExercise
 from ..sessions.services import latest_screen, screen_allows_exercise, session_due_next_day_check
+from ..timeutil import local_date
 from ..trainer.services import Note, unseen_notes
 
 GET_READY_SECONDS = 5
@@ -134,7 +135,7 @@ def suggested_lesson(view: TodayView) -> Lesson | None:
 
 
 def build(user, now: datetime) -> TodayView:
-    today = schedule.today_for(user.timezone, now)
+    today = local_date(now, user.timezone)
     assignment = active_assignment(user)
     plan = schedule.plan_for(assignment)
     view = TodayView(today=today, assignment=assignment, plan=plan)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..auth.access import client_required
 from ..extensions import db
 from ..sessions.onboarding import is_onboarded
+from ..sessions.rules import traffic_light
 from ..timeutil import utcnow
 from ..trainer.services import mark_notes_seen
 from . import today
@@ -24,7 +25,7 @@ def index():
     if current_user.is_client:
         if not is_onboarded(current_user):
             return redirect(url_for("sessions.welcome"))
-        return render_template("sessions/today.html", view=today.build(current_user, utcnow()))
+        return render_template("sessions/today.html", view=today.build(current_user, utcnow()), light_of=traffic_light)
     if current_user.is_trainer:
         return redirect(url_for("trainer.dashboard"))
     return render_template("home/home.html")

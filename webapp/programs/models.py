@@ -11,8 +11,6 @@ from ..content.models import Exercise
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
 
 class Program(db.Model):
     __tablename__ = "programs"

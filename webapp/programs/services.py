@@ -9,12 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from ..content.services import dose_text
 from ..extensions import db
-from ..timeutil import utcnow
-from .models import WEEKDAYS, Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
-
-DAY_NAMES = dict(
-    zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
-)
+from ..timeutil import WEEKDAYS, utcnow
+from .models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 
 _FULL = (
     selectinload(Program.weeks)
@@ -131,6 +127,16 @@ def assign(client, program: Program, start_date: date, by=None, commit: bool = T
     else:
         db.session.flush()
     return assignment
+
+
+def profile_of(user) -> Profile:
+    """The user's profile, made empty on first need (onboarding and the settings page fill it in)."""
+    profile = db.session.get(Profile, user.id)
+    if profile is None:
+        profile = Profile(user_id=user.id)
+        db.session.add(profile)
+        db.session.flush()
+    return profile
 
 
 def set_training_days(profile: Profile, days: list[str]) -> None:

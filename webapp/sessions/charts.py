@@ -13,6 +13,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
+from . import rules
 from .progress import ActivityTrend, SessionPoint, WeekBar, short_date
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -24,12 +25,15 @@ INK = "#1b2a33"
 MUTED = "#4f5f69"
 GRID = "#b9c5cb"
 WHITE = "#ffffff"
-BANDS = (
+# Each light's band fill and text colour; where the bands start and end is the rule's (rules.BANDS).
+LIGHT_COLOURS = {"green": ("#e4f3e8", "#1c6e3a"), "amber": ("#fdf3dc", "#8a5a00"), "red": ("#fdecea", "#b42318")}
+BANDS = tuple(
     # (light, from, to, fill, text colour, label on two lines): boundaries sit half-way between whole scores.
-    ("green", 0.0, 3.5, "#e4f3e8", "#1c6e3a", "Green", "0–3"),
-    ("amber", 3.5, 5.5, "#fdf3dc", "#8a5a00", "Amber", "4–5"),
-    ("red", 5.5, 10.0, "#fdecea", "#b42318", "Red", "6–10"),
-)
+    (light, max(0.0, low - 0.5), min(float(rules.PAIN_MAX), high + 0.5), *LIGHT_COLOURS[light],
+     light.capitalize(), f"{low}–{high}")
+    for light, low, high in rules.BANDS
+)  # fmt: skip
+BANDS_IN_WORDS = ", ".join(f"{light} {low} to {high}" for light, low, high in rules.BANDS)
 BEFORE = "#0f5f5c"
 AFTER = "#b4521a"
 DONE = "#0f5f5c"
@@ -259,7 +263,7 @@ def pain_chart(points: list[SessionPoint], chart_id: str = "pain-chart") -> Mark
     span = short_date(first.day) if count == 1 else f"{short_date(first.day)} to {short_date(last.day)}"
     description = (
         f"Pain from 0 (none) to 10 (worst) before and after {count} session{'s' if count != 1 else ''}, {span}. "
-        "Bands: green 0 to 3, amber 4 to 5, red 6 to 10. "
+        f"Bands: {BANDS_IN_WORDS}. "
         f"Latest session: {last.pain_before} before, {last.pain_after} after."
     )
     return chart(chart_id, frame, "Pain before and after each session", description, "".join(parts))

@@ -16,11 +16,6 @@ from .services import sessions_newest_first
 PAGE_SIZE = 20
 
 
-def parse_page(raw: str | None) -> int:
-    # A page number that makes no sense shows the first page rather than an error: it only ever comes from a link.
-    return int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= 100_000 else 1
-
-
 def session_points(user_id: int) -> list[progress.SessionPoint]:
     query = (
         db.select(

@@ -15,6 +15,7 @@ from statistics import fmean
 from typing import ClassVar, Literal
 
 from ..content.services import dose_text
+from ..timeutil import DAY_NAMES
 from . import rules
 from .schedule import Adherence, Plan, adherence, week_start
 
@@ -25,7 +26,8 @@ STATUS_WORDS: dict[DayStatus, str] = {"done": "done", "missed": "missed", "plann
 STATUS_MARKS: dict[DayStatus, str] = {"done": "✓", "missed": "✗", "planned": "•", "rest": ""}
 
 # English names whatever the server's locale, since the pages are written in English.
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+# Monday first, as date.weekday() counts.
+WEEKDAY_NAMES = tuple(DAY_NAMES.values())
 MONTH_NAMES = (
     "January",
     "February",
@@ -56,7 +58,7 @@ def short_date(day: date) -> str:
 
 
 def long_date(day: date) -> str:
-    return f"{DAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
+    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
 # ---- The month calendar ----
@@ -113,7 +115,7 @@ class Month:
     weeks: list[list[CalendarDay | None]]
     today: date | None = None
 
-    day_names: ClassVar[tuple[str, ...]] = DAY_NAMES
+    day_names: ClassVar[tuple[str, ...]] = WEEKDAY_NAMES
 
     @property
     def is_current(self) -> bool:

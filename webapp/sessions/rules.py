@@ -13,8 +13,15 @@ from typing import Literal
 Light = Literal["green", "amber", "red"]
 Step = Literal["harder", "same", "easier"]
 
+PAIN_MAX = 10
 GREEN_MAX = 3
 AMBER_MAX = 5
+# (light, lowest score, highest score): every screen, chart and printout reads the bands from here.
+BANDS: tuple[tuple[Light, int, int], ...] = (
+    ("green", 0, GREEN_MAX),
+    ("amber", GREEN_MAX + 1, AMBER_MAX),
+    ("red", AMBER_MAX + 1, PAIN_MAX),
+)
 EASY_EFFORT_MAX = 4  # "light: could do much more" or easier
 
 EFFORT_WORDS = {

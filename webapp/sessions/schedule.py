@@ -7,16 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from itertools import combinations
 
-from ..programs.models import WEEKDAYS, Assignment, Program, Routine
-from ..programs.services import DAY_NAMES
-from ..timeutil import zone
-
-
-def today_for(user_timezone: str, now: datetime) -> date:
-    return now.astimezone(zone(user_timezone)).date()
+from ..programs.models import Assignment, Program, Routine
+from ..programs.services import program_payload, routine_payload
+from ..timeutil import DAY_NAMES, WEEKDAYS
 
 
 def week_start(day: date) -> date:
@@ -183,3 +179,30 @@ def missed_days(plan: Plan | None, done_days: Iterable[date], first: date, last:
         return []
     done = set(done_days)
     return [day for day in plan.planned_days(first, last) if day not in done]
+
+
+def plan_payload(assignment: Assignment | None) -> dict:
+    """The client's plan as GET /api/v1/plan gives it: the program, every planned day, every routine."""
+    if assignment is None:
+        return {"program": None, "schedule": [], "routines": []}
+    plan = plan_for(assignment)
+    program = assignment.program
+    schedule = [
+        {
+            "date": day.isoformat(),
+            "weekday": WEEKDAYS[day.weekday()],
+            "week": plan.week_number(day),
+            "routine_id": plan.routine_on(day).id,
+        }
+        for day in plan.planned_days(plan.start_date, plan.end_date)
+    ]
+    summary = program_payload(program)
+    summary.pop("weeks")
+    summary.update(
+        start_date=plan.start_date.isoformat(),
+        end_date=plan.end_date.isoformat(),
+        assignment_id=assignment.id,
+        assigned_by=assignment.assigned_by_id,
+    )
+    routines = [routine_payload(r) | {"week": w.number} for w in program.weeks for r in w.routines]
+    return {"program": summary, "schedule": schedule, "routines": routines}

@@ -7,9 +7,8 @@ from datetime import timedelta
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..programs.models import WEEKDAYS, Profile
-from ..programs.services import set_training_days
-from ..timeutil import utcnow
+from ..programs.services import profile_of, set_training_days
+from ..timeutil import WEEKDAYS, utcnow
 from . import red_flags
 from .models import (
     CheckIn,
@@ -26,15 +25,6 @@ MAX_ACTIVITIES = 3
 
 class InputError(ValueError):
     """Something the person entered cannot be used; the message says what to change."""
-
-
-def profile_of(user) -> Profile:
-    profile = db.session.get(Profile, user.id)
-    if profile is None:
-        profile = Profile(user_id=user.id)
-        db.session.add(profile)
-        db.session.flush()
-    return profile
 
 
 def latest_screen(user) -> RedFlagScreen | None:
@@ -151,6 +141,14 @@ def record_next_day(user, session_uuid: str, pain: str | None) -> CheckIn:
     return check
 
 
+MAX_PAGE = 100_000
+
+
+def page_number(raw: str | None) -> int | None:
+    """A page of a list counted from 1, or None when the text is not one."""
+    return int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE else None
+
+
 def sessions_newest_first(user_id: int, page: int, size: int) -> tuple[list[CompletedSession], bool]:
     """One page of a user's sessions with their exercises loaded, and whether another page follows."""
     query = (
@@ -160,6 +158,7 @@ def sessions_newest_first(user_id: int, page: int, size: int) -> tuple[list[Comp
         .options(
             selectinload(CompletedSession.exercises).joinedload(SessionExercise.exercise),
             selectinload(CompletedSession.routine),
+            selectinload(CompletedSession.program),
         )
         .offset((page - 1) * size)
         .limit(size + 1)

@@ -15,26 +15,32 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..auth.models import User
 from ..content.models import Exercise
+from ..content.schema import HOLD_SECONDS, REPS, SETS
 from ..content.services import reachable_exercises
 from ..extensions import db
 from ..programs.models import Assignment, Program, Routine
-from ..timeutil import local_date, utcnow
+from ..timeutil import iso, iso_date, local_date, utcnow
 from .models import CompletedSession, SessionExercise
+from .rules import PAIN_MAX
 
 MAX_BATCH = 100
 MAX_NOTES = 2000
 # Phones' clocks drift; a session may end this far "in the future" and still be believed.
 CLOCK_SKEW = timedelta(minutes=5)
 
-Score = Annotated[StrictInt, Field(ge=0, le=10)]
+# What a phone may report is bounded by what a plan may ask (content/schema.py): reps are counted over every set.
+MAX_REPS_DONE = SETS[1] * REPS[1]
+
+# Pain and effort share the 0-10 scale.
+Score = Annotated[StrictInt, Field(ge=0, le=PAIN_MAX)]
 
 
 class ExerciseDone(BaseModel):
     model_config = ConfigDict(extra="forbid")
     exercise: Annotated[str, Field(min_length=1, max_length=80)]
-    sets_done: Annotated[StrictInt, Field(ge=0, le=10)]
-    reps_done: Annotated[StrictInt, Field(ge=0, le=1000)]
-    hold_seconds: Annotated[StrictInt, Field(ge=0, le=300)] = 0
+    sets_done: Annotated[StrictInt, Field(ge=0, le=SETS[1])]
+    reps_done: Annotated[StrictInt, Field(ge=0, le=MAX_REPS_DONE)]
+    hold_seconds: Annotated[StrictInt, Field(ge=0, le=HOLD_SECONDS[1])] = 0
     painful: StrictBool = False
 
 
@@ -190,28 +196,30 @@ def _insert_or_ignore(values: dict) -> int | None:
 
 
 def session_payload(session: CompletedSession) -> dict:
+    """A stored session as the API lists it and the account export writes it; times in UTC."""
     return {
         "id": session.uuid,
-        "routine_id": session.routine_id,
         "routine": session.routine.name,
+        "routine_id": session.routine_id,
+        "program": session.program.name,
         "program_id": session.program_id,
-        "started_at": session.started_at.isoformat(),
-        "completed_at": session.completed_at.isoformat(),
-        "local_date": session.local_date.isoformat(),
+        "started_at": iso(session.started_at),
+        "completed_at": iso(session.completed_at),
+        "local_date": iso_date(session.local_date),
         "pain_before": session.pain_before,
         "pain_after": session.pain_after,
         "effort": session.effort,
         "notes": session.notes,
-        "received_at": session.received_at.isoformat(),
+        "received_at": iso(session.received_at),
         "exercises": [
             {
-                "exercise": e.exercise.slug,
-                "name": e.exercise.name,
-                "sets_done": e.sets_done,
-                "reps_done": e.reps_done,
-                "hold_seconds": e.hold_seconds,
-                "painful": e.painful,
+                "exercise": done.exercise.slug,
+                "name": done.exercise.name,
+                "sets_done": done.sets_done,
+                "reps_done": done.reps_done,
+                "hold_seconds": done.hold_seconds,
+                "painful": done.painful,
             }
-            for e in session.exercises
+            for done in session.exercises
         ],
     }

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from ..auth.access import client_required
 from ..programs.services import (
-    DAY_NAMES,
     active_assignment,
     assign,
     routine_for_user,
@@ -17,10 +16,10 @@ from ..programs.services import (
     visible_programs,
 )
 from ..security import log_event
-from ..timeutil import utcnow
+from ..timeutil import DAY_NAMES, local_date, utcnow
 from . import charts, history, onboarding, progress, red_flags, services
 from .player import player_data
-from .schedule import plan_for, today_for
+from .schedule import plan_for
 from .services import latest_screen, screen_allows_exercise
 
 bp = Blueprint("sessions", __name__)
@@ -124,7 +123,7 @@ def welcome_about():
 @client_required
 def welcome_program():
     programs = [p for p in visible_programs(current_user) if p.is_starter]
-    today = today_for(current_user.timezone, utcnow())
+    today = local_date(utcnow(), current_user.timezone)
     if request.method == "POST":
         program = starter_program(request.form.get("program", ""))
         start = onboarding.parse_start(request.form.get("start", ""), today)
@@ -155,14 +154,15 @@ def next_day_check():
 
 def _render_history(errors: Mapping[int, str] | None = None, values: Mapping[str, str] | None = None, status=200):
     user = current_user
-    today = today_for(user.timezone, utcnow())
+    today = local_date(utcnow(), user.timezone)
     plan = plan_for(active_assignment(user))
     points = history.session_points(user.id)
     done_days = {p.day for p in points}
     month = progress.month_calendar(progress.parse_month(request.args.get("month"), today), plan, done_days, today)
     activities = history.function_activities(user.id)
     trends = [history.activity_trend(a, user.timezone) for a in activities]
-    page = history.parse_page(request.args.get("page"))
+    # A page number that makes no sense shows the first page rather than an error: it only ever comes from a link.
+    page = services.page_number(request.args.get("page")) or 1
     rows, more = history.session_page(user.id, page)
     pain_points = progress.pain_points(points)
     bars = progress.weekly_bars(plan, done_days, today)

@@ -18,11 +18,11 @@ from sqlalchemy.orm import contains_eager
 from ..auth.models import User
 from ..content.models import Exercise
 from ..extensions import db
-from ..programs.models import WEEKDAYS, Assignment, Program, ProgramWeek, Routine
+from ..programs.models import Assignment, Program, ProgramWeek, Routine
 from ..sessions import progress, red_flags, rules
 from ..sessions.models import CheckIn, CompletedSession, RedFlagScreen, SessionExercise
-from ..sessions.schedule import Adherence, Plan, day_map, today_for
-from ..timeutil import local_date, utcnow
+from ..sessions.schedule import Adherence, Plan, day_map
+from ..timeutil import WEEKDAYS, local_date, utcnow
 
 RECENT_DAYS = 14  # pain, effort and painful exercises: the last two weeks, as rules.pain_trend describes
 WEEK_DAYS = 7
@@ -351,7 +351,7 @@ def week_table(program: Program, moved: dict[str, str]) -> tuple:
 
 
 def row_for(client: User, facts: Facts, now: datetime, programs: dict[int, Program], tables: dict) -> ClientRow:
-    today = today_for(client.timezone, now)
+    today = local_date(now, client.timezone)
     assignment = facts.assignment
     program = programs[assignment.program_id] if assignment else None
     plan = None

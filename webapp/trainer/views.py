@@ -12,10 +12,11 @@ from flask_login import current_user, login_required, login_user
 from ..auth import services as accounts
 from ..auth.access import client_required, trainer_required
 from ..auth.models import User
+from ..downloads import attachment
 from ..extensions import db, limiter
 from ..security import log_event
-from ..sessions.history import parse_page
 from ..sessions.progress import short_date
+from ..sessions.services import page_number
 from ..sessions.spreadsheet import sessions_csv
 from ..timeutil import utcnow
 from . import dashboard, invites, services
@@ -123,7 +124,9 @@ def invite_revoke(invite_id: int):
 
 
 def render_client(client, form: CommentForm, status: int = 200):
-    page = services.client_page(_trainer(), client, request.args.get("month"), parse_page(request.args.get("page")))
+    page = services.client_page(
+        _trainer(), client, request.args.get("month"), page_number(request.args.get("page")) or 1
+    )
     return render_template("trainer/client.html", view=page, form=form, short_date=short_date), status
 
 
@@ -151,12 +154,8 @@ def client_comment(client_id: int):
 def client_sessions_csv(client_id: int):
     client = _own_client(client_id)
     log_event("trainer_exported_client_sessions", trainer_id=current_user.id, client_id=client.id)
-    response = Response(sessions_csv(client), mimetype="text/csv")
     filename = f"coresteady-client-{client.id}-sessions-{utcnow():%Y-%m-%d}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Health data: never kept by a shared cache or the browser's disk cache.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(sessions_csv(client), "text/csv", filename)
 
 
 @bp.route("/clients/<int:client_id>/remove", methods=["GET", "POST"])
