@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date, datetime
 
 import pytest
+import time_machine
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, text
 
@@ -15,6 +17,7 @@ from webapp.config import database_url as normalise_url
 from webapp.content.files import read_bundle
 from webapp.extensions import db
 
+from .clock import FROZEN_AT, TODAY
 from .factories import DEFAULT_PASSWORD, make_user
 
 
@@ -85,6 +88,37 @@ def app(migrated, content_bundle):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def clock():
+    """The clock of this process, the app's included, set to FROZEN_AT and ticking on from there.
+
+    A test that depends on the day asks for `clock` (or `now`, `today`); `clock.move_to(moment)` and
+    `clock.shift(timedelta)` travel. Tests that do not ask run on the host's clock and must not care.
+    """
+    with time_machine.travel(FROZEN_AT, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _clock_before_anything_else(request):
+    """A test that needs the clock gets it first, before a fixture logs in or writes: going back in time
+    after a login would make the session cookie younger than zero, and Flask refuses those."""
+    if {"clock", "now", "today"} & set(request.fixturenames):
+        request.getfixturevalue("clock")
+
+
+@pytest.fixture
+def now(clock) -> datetime:
+    """The moment the test starts at: 23:30 UTC on Wednesday 1 July 2026."""
+    return FROZEN_AT
+
+
+@pytest.fixture
+def today(clock) -> date:
+    """The test user's day at `now`, in their zone (Europe/London): Thursday 2 July 2026."""
+    return TODAY
 
 
 @pytest.fixture

@@ -25,15 +25,12 @@ def make_user(
     return user
 
 
-def make_plan(client, slug: str = "gentle-start", start=None, by=None):
-    """Assign a starter program to a client (start: a date, default today in UTC); returns the assignment."""
-    from datetime import date
-
+def make_plan(client, slug: str = "gentle-start", *, start, by=None):
+    """Assign a starter program to a client from the day `start` (a date: say which); returns the assignment."""
     from webapp.programs.services import assign, starter_program
 
     user = db.session.merge(client)
-    assignment = assign(user, starter_program(slug), start or date.today(), by=db.session.merge(by) if by else None)
-    return assignment
+    return assign(user, starter_program(slug), start, by=db.session.merge(by) if by else None)
 
 
 def first_routine_id(slug: str = "gentle-start") -> int:
@@ -42,12 +39,18 @@ def first_routine_id(slug: str = "gentle-start") -> int:
     return starter_program(slug).weeks[0].routines[0].id
 
 
-def session_payload(routine_id: int, /, **overrides) -> dict:
-    """A valid session as the phone would send it: done an hour ago, taking 15 minutes."""
-    import uuid
-    from datetime import UTC, datetime, timedelta
+def session_payload(routine_id: int, /, *, ended=None, **overrides) -> dict:
+    """A valid session as the phone would send it: 15 minutes long, ending at `ended` (default: an hour ago).
 
-    end = datetime.now(UTC) - timedelta(hours=1)
+    "An hour ago" reads the clock, which the `clock` fixture sets; a test that cares about the day passes
+    `ended`, or asks for `clock`.
+    """
+    import uuid
+    from datetime import timedelta
+
+    from webapp.timeutil import utcnow
+
+    end = ended or utcnow() - timedelta(hours=1)
     payload = {
         "id": str(uuid.uuid4()),
         "routine_id": routine_id,

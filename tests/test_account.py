@@ -30,20 +30,21 @@ from webapp.sessions.models import (
 from webapp.sessions.schedule import Plan
 from webapp.sessions.spreadsheet import safe_cell
 from webapp.sessions.sync import store_batch
-from webapp.timeutil import WEEKDAYS, local_date
+from webapp.timeutil import WEEKDAYS
 from webapp.trainer.models import Invite, TrainerComment
 
+from .clock import FROZEN_AT, TODAY
 from .conftest import csrf_from
 from .factories import DEFAULT_PASSWORD, first_routine_id, make_plan, make_user, session_payload
 
 LONDON = ZoneInfo("Europe/London")
 
+# The calendar feed, the export and the settings all speak of days: every story here happens at the
+# suite's fixed moment, when it is already Thursday 2 July in London but still 1 July in UTC.
+pytestmark = pytest.mark.usefixtures("clock")
+
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-def london_today() -> date:
-    return local_date(datetime.now(UTC), "Europe/London")
 
 
 def store(user, *payloads) -> None:
@@ -53,7 +54,7 @@ def store(user, *payloads) -> None:
 
 def give_history(user, slug: str = "gentle-start", notes: str = "Felt fine") -> None:
     """A plan, two sessions (one without exercises), and everything onboarding would have stored."""
-    make_plan(user, slug, start=london_today() - timedelta(days=7))
+    make_plan(user, slug, start=TODAY - timedelta(days=7))
     routine_id = first_routine_id(slug)
     two_exercises = [
         {"exercise": "pelvic-tilt", "sets_done": 2, "reps_done": 8, "hold_seconds": 0, "painful": False},
@@ -298,13 +299,13 @@ def test_events_cover_eight_weeks_of_planned_sessions_within_the_plan(app):
 
 def test_the_feed_lists_every_planned_session_of_the_next_eight_weeks(app, client, auth, users):
     with app.app_context():
-        start = london_today() - timedelta(days=3)
+        start = TODAY - timedelta(days=3)
         make_plan(users["alex"], "walking-progression", start=start)
         profile = Profile(user_id=users["alex"].id, preferred_time="07:30", preferred_days="mon,wed,fri")
         db.session.add(profile)
         db.session.commit()
         walking = starter_program("walking-progression")
-        days = expected_days(walking, start, london_today())
+        days = expected_days(walking, start, TODAY)
         routine_names = {r.id: r.name for w in walking.weeks for r in w.routines}
     login(auth, "alex@example.com")
     url = calendar_url(client)
@@ -335,7 +336,7 @@ def test_the_feed_lists_every_planned_session_of_the_next_eight_weeks(app, clien
 
 def test_no_events_after_the_plan_ends(app, client, auth, users):
     with app.app_context():
-        start = london_today()
+        start = TODAY
         make_plan(users["alex"], "gentle-start", start=start)  # 2 weeks
         end = start + timedelta(days=13)
     login(auth, "alex@example.com")
@@ -558,8 +559,8 @@ def test_deleting_removes_every_row_of_the_user_and_no_one_elses(app, client, au
             nonce="n" * 32,
             email="alex@example.com",
             name="Alex Morgan",
-            expires_at=datetime.now(UTC) + timedelta(days=7),
-            used_at=datetime.now(UTC),
+            expires_at=FROZEN_AT + timedelta(days=7),
+            used_at=FROZEN_AT,
             used_by_id=alex_id,
         )
         db.session.add(invite)
@@ -639,7 +640,7 @@ def test_deleting_a_trainer_unlinks_clients_and_keeps_what_their_history_needs(a
                 client_id=alex.id,
                 family="casey-used",
                 program_id=program.id,
-                start_date=london_today(),
+                start_date=TODAY,
                 assigned_by_id=coach.id,
             )
         )
@@ -653,9 +654,7 @@ def test_deleting_a_trainer_unlinks_clients_and_keeps_what_their_history_needs(a
                 ],
             ),
         )
-        db.session.add(
-            Invite(trainer_id=coach.id, nonce="p" * 32, email="new@example.com", expires_at=datetime.now(UTC))
-        )
+        db.session.add(Invite(trainer_id=coach.id, nonce="p" * 32, email="new@example.com", expires_at=FROZEN_AT))
         db.session.commit()
         before_alex, before_sam = rows_of(alex.id), rows_of(sam.id)
 

@@ -6,7 +6,6 @@ Clients already following an archived program, or doing a routine with an archiv
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
 
@@ -22,6 +21,7 @@ from webapp.sessions.models import CompletedSession
 from webapp.sessions.sync import store_batch
 from webapp.timeutil import WEEKDAYS, utcnow
 
+from .clock import TODAY
 from .factories import first_routine_id, make_user, session_payload
 from .test_builder import (
     PNG,
@@ -35,6 +35,9 @@ from .test_builder import (
     text_of,
     upload,
 )
+
+# Programs are assigned from the trainer's today: every story here happens at the suite's fixed moment.
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 @pytest.fixture
@@ -67,7 +70,7 @@ def build_daily(client, app, name="Every day", items=("bird-dog",)) -> int:
 
 def assign_to(client, program_id: int, *clients):
     return post_form(client, f"/trainer/programs/{program_id}/assign",
-                     {"clients": [str(c.id) for c in clients], "start": date.today().isoformat()})  # fmt: skip
+                     {"clients": [str(c.id) for c in clients], "start": TODAY.isoformat()})  # fmt: skip
 
 
 def onboard(app, person) -> None:
@@ -245,14 +248,14 @@ def test_a_program_ever_followed_or_done_is_only_archived_never_deleted(client, 
         alex = db.session.get(User, users["alex"].id)
         program = db.session.get(Program, program_id)
         if how != "sessions only":
-            assign(alex, program, date.today())
+            assign(alex, program, TODAY)
         if how == "followed before":
-            assign(alex, starter_program("gentle-start"), date.today())
+            assign(alex, starter_program("gentle-start"), TODAY)
         if how == "sessions only":
             db.session.add(CompletedSession(
                 uuid="1b4e28ba-2fa1-11d2-883f-0016d3cca427", user_id=alex.id,
                 routine_id=program.weeks[0].routines[0].id, program_id=program.id,
-                started_at=utcnow(), completed_at=utcnow(), local_date=date.today(),
+                started_at=utcnow(), completed_at=utcnow(), local_date=TODAY,
                 pain_before=3, pain_after=3, effort=3, content_hash="0" * 64,
             ))  # fmt: skip
             db.session.commit()
@@ -279,7 +282,7 @@ def test_the_deletion_rule_holds_without_the_pages(app, users):
         db.session.add(program)
         db.session.commit()
         assert archiving.used_families(["t-rule", "gentle-start"]) == set()
-        assign(db.session.get(User, users["alex"].id), program, date.today())
+        assign(db.session.get(User, users["alex"].id), program, TODAY)
         assert archiving.used_families(["t-rule", "gentle-start"]) == {"t-rule"}
         with pytest.raises(archiving.InUse):
             archiving.delete(program)
@@ -406,7 +409,7 @@ def test_an_exercise_in_use_is_only_archived_never_deleted(client, app, coach, u
     else:
         with app.app_context():
             alex = db.session.get(User, users["alex"].id)
-            assign(alex, starter_program("gentle-start"), date.today())
+            assign(alex, starter_program("gentle-start"), TODAY)
             done = [{"exercise": slug, "sets_done": 1, "reps_done": 5, "hold_seconds": 8, "painful": False}]
             [result] = store_batch(alex, [session_payload(first_routine_id(), exercises=done)])
             assert result.status == "created", result

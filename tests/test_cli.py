@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from webapp.auth.models import User
 from webapp.extensions import db
+
+from .clock import FROZEN_AT
 
 
 def all_users(app) -> list[tuple[str, str, str | None]]:
@@ -73,13 +75,13 @@ def test_create_user_refuses_bad_input_with_a_message(runner, app):
 
 
 @pytest.mark.parametrize("weekday", range(7))
-def test_the_demo_tells_the_stories_the_readme_promises_whatever_the_weekday(app, monkeypatch, weekday):
+def test_the_demo_tells_the_stories_the_readme_promises_whatever_the_weekday(app, clock, weekday):
     """Coach's morning: Sam's pain is rising and an exercise hurt, Alex is on track; Jo, Coach 2's, went quiet."""
     from webapp.demo import seed
     from webapp.trainer import dashboard
 
-    now = datetime.now(UTC) - timedelta(days=7 + (datetime.now(UTC).weekday() - weekday) % 7)
-    monkeypatch.setattr("webapp.demo.utcnow", lambda: now)
+    now = FROZEN_AT + timedelta(days=(weekday - FROZEN_AT.weekday()) % 7)
+    clock.move_to(now)
     with app.app_context():
         seed()
         coach, coach2 = (db.session.execute(db.select(User).filter_by(email=e)).scalar_one()

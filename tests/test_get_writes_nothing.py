@@ -32,7 +32,7 @@ def snapshot() -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def world(app, client, users):
+def world(app, client, users, today):
     """A trainer with a built program, an own exercise with a picture, an invite and a note; clients at each stage."""
     auth = AuthActions(client, app)
     auth.login_as(users["coach"])
@@ -42,7 +42,7 @@ def world(app, client, users):
     with app.app_context():
         coach = db.session.get(User, users["coach"].id)
         alex = db.session.get(User, users["alex"].id)
-        make_plan(alex)
+        make_plan(alex, start=today)
         records.record_screen(alex, [], confirmed=False)
         records.record_about(alex, "4", [("Putting on socks", "5")], ["mon", "wed", "fri"], "07:30")
         records.finish_onboarding(alex)

@@ -327,10 +327,10 @@ def store(user, routine_id: int, **overrides) -> dict:
 
 
 @pytest.fixture
-def alex(app, users):
+def alex(app, users, today):
     """Alex with a plan that started three weeks ago."""
     with app.app_context():
-        start = date.today() - timedelta(days=21)
+        start = today - timedelta(days=21)
         make_plan(users["alex"], slug="core-foundations", start=start, by=users["coach"])
         return {"user": users["alex"], "routine_id": first_routine_id("core-foundations")}
 
@@ -390,11 +390,11 @@ def test_a_session_shows_with_its_details_and_notes_as_text(app, client, auth, a
     assert ' style="' not in html and "<style" not in html  # the CSP would drop them
 
 
-def test_times_show_in_the_users_zone(app, client, auth, users):
+def test_times_show_in_the_users_zone(app, client, auth, users, now, today):
     with app.app_context():
         kei = make_user("kei@example.com", timezone="Asia/Tokyo")
-        make_plan(kei, start=date.today() - timedelta(days=7))
-        end = datetime.now(UTC).replace(minute=5, second=0, microsecond=0) - timedelta(days=1)
+        make_plan(kei, start=today - timedelta(days=7))
+        end = now.replace(minute=5) - timedelta(days=1)
         store(
             kei, first_routine_id(), started_at=(end - timedelta(minutes=15)).isoformat(), completed_at=end.isoformat()
         )
@@ -403,11 +403,11 @@ def test_times_show_in_the_users_zone(app, client, auth, users):
     assert end.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%a %d %b %Y, %H:%M") in html
 
 
-def test_the_calendar_page_marks_the_local_day_and_today(app, client, auth, users):
+def test_the_calendar_page_marks_the_local_day_and_today(app, client, auth, users, now, today):
     with app.app_context():
         ana = make_user("ana@example.com", timezone="Pacific/Auckland")
-        make_plan(ana, start=date.today() - timedelta(days=60))  # gentle start: long over, so no day is planned
-        utc_day = datetime.now(UTC).date() - timedelta(days=3)
+        make_plan(ana, start=today - timedelta(days=60))  # gentle start: long over, so no day is planned
+        utc_day = now.date() - timedelta(days=3)
         if (utc_day + timedelta(days=1)).month != utc_day.month:
             utc_day -= timedelta(days=1)
         # 12:30 UTC is already the next morning in Auckland (UTC+12 or +13).
@@ -423,18 +423,17 @@ def test_the_calendar_page_marks_the_local_day_and_today(app, client, auth, user
     label = f"{progress.long_date(local_day)}: done"
     assert label in html
 
-    today = local_date(datetime.now(UTC), "Pacific/Auckland")
+    aucklands_today = local_date(now, "Pacific/Auckland")
     html = page(client)
-    assert re.search(rf'calendar__day--today" data-date="{today.isoformat()}"', html)
+    assert re.search(rf'calendar__day--today" data-date="{aucklands_today.isoformat()}"', html)
 
 
-def test_missed_days_and_summary_on_the_page(client, auth, alex):
+def test_missed_days_and_summary_on_the_page(client, auth, alex, today):
     auth.login("alex@example.com")
     html = page(client)
     assert "0 of 3" in html  # this week, planned Monday, Wednesday and Friday
     assert "0%" in html  # the last four weeks
     # Every weekday comes once in the last seven days, so Monday, Wednesday and Friday were all missed.
-    today = date.today()
     missed = set()
     for day in (today - timedelta(days=7), today - timedelta(days=1)):
         month = page(client, f"/history/?month={day:%Y-%m}")
@@ -443,19 +442,17 @@ def test_missed_days_and_summary_on_the_page(client, auth, alex):
     assert len({d for d in missed if date.fromisoformat(d) >= today - timedelta(days=7)}) >= 3
 
 
-def test_month_navigation_links(client, auth, alex):
+def test_month_navigation_links(client, auth, alex, today):
     auth.login("alex@example.com")
     html = page(client, "/history/?month=2026-03")
     assert "March 2026" in html
     assert "month=2026-02#calendar" in html and "month=2026-04#calendar" in html
     assert "Previous month: February" in html and "Back to this month" in html
-    current = date.today()
     html = page(client, "/history/?month=2026-13")  # nonsense: the current month
-    assert progress.MONTH_NAMES[current.month - 1] in html
+    assert progress.MONTH_NAMES[today.month - 1] in html
 
 
-def test_sessions_are_paginated_newest_first(app, client, auth, alex):
-    now = datetime.now(UTC).replace(second=0, microsecond=0)
+def test_sessions_are_paginated_newest_first(app, client, auth, alex, now):
     with app.app_context():
         payloads = []
         for index in range(25):
@@ -524,10 +521,10 @@ def test_function_rating_is_asked_then_stored(app, client, auth, activities):
     assert "your ratings are saved" in html and "rated once so far" in html
 
 
-def test_function_rating_is_due_again_after_fourteen_days(app, client, auth, activities):
+def test_function_rating_is_due_again_after_fourteen_days(app, client, auth, activities, now):
     with app.app_context():
         for activity_id, score in zip(activities, (3, 4), strict=True):
-            long_ago = datetime.now(UTC) - timedelta(days=14, hours=1)
+            long_ago = now - timedelta(days=14, hours=1)
             db.session.add(FunctionRating(activity_id=activity_id, score=score, rated_at=long_ago))
         db.session.commit()
     auth.login("alex@example.com")

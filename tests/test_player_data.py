@@ -18,9 +18,10 @@ def embedded(html: str) -> dict:
     return json.loads(match.group(1))
 
 
-def open_player(client, auth, app, users) -> dict:
+def open_player(client, auth, app, users, start) -> dict:
+    """Alex, on the gentle start from the day `start`, opens the player of its first routine."""
     with app.app_context():
-        make_plan(users["alex"], by=users["coach"])
+        make_plan(users["alex"], start=start, by=users["coach"])
         # Past the safety screen and onboarding, as anyone who reaches the player is.
         alex = db.session.merge(users["alex"])
         records.record_screen(alex, [], False)
@@ -32,8 +33,8 @@ def open_player(client, auth, app, users) -> dict:
     return embedded(response.get_data(as_text=True))
 
 
-def test_the_embedded_thresholds_and_words_are_those_of_the_rules(client, auth, app, users):
-    data = open_player(client, auth, app, users)
+def test_the_embedded_thresholds_and_words_are_those_of_the_rules(client, auth, app, users, today):
+    data = open_player(client, auth, app, users, today)
     embedded_rules = data["rules"]
     assert embedded_rules["green_max"] == rules.GREEN_MAX
     assert embedded_rules["amber_max"] == rules.AMBER_MAX
@@ -48,8 +49,8 @@ def test_the_embedded_thresholds_and_words_are_those_of_the_rules(client, auth, 
         assert light == rules.traffic_light(pain)
 
 
-def test_the_page_lists_every_exercise_before_any_script_runs(client, auth, app, users):
-    data = open_player(client, auth, app, users)
+def test_the_page_lists_every_exercise_before_any_script_runs(client, auth, app, users, today):
+    data = open_player(client, auth, app, users, today)
     html = client.get(data["urls"]["play"]).get_data(as_text=True)
     for exercise in data["exercises"]:
         assert f'href="{exercise["url"]}"' in html

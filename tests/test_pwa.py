@@ -16,11 +16,14 @@ from webapp.content.models import ContentMeta
 from webapp.extensions import db
 from webapp.programs.models import Assignment
 from webapp.sessions import services as records
-from webapp.timeutil import utcnow
 
+from .clock import TODAY
 from .factories import make_plan, make_user
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
+
+# The offline package follows the plan's days: the stories here happen at the suite's fixed moment.
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -43,7 +46,7 @@ def onboard(user, plan: str | None = "gentle-start", by=None):
     records.record_screen(db.session.merge(user), [], False)
     records.finish_onboarding(db.session.merge(user))
     if plan:
-        make_plan(user, plan, start=(utcnow() - timedelta(days=2)).date(), by=by)
+        make_plan(user, plan, start=TODAY - timedelta(days=2), by=by)
 
 
 @pytest.fixture
@@ -228,7 +231,7 @@ def test_every_url_of_the_package_answers_200_without_a_redirect(client, auth, a
 
 def test_a_client_not_onboarded_gets_no_page_that_would_redirect(client, auth, users, app):
     with app.app_context():
-        make_plan(users["alex"], "gentle-start")
+        make_plan(users["alex"], "gentle-start", start=TODAY)
     auth.login_as(users["alex"])
     urls = package(client)["urls"]
     assert "/" not in urls and not any(url.startswith("/routines/") for url in urls)
@@ -284,7 +287,7 @@ def test_version_is_stable_and_moves_with_the_plan(client, auth, alex, app, user
     auth.logout()
     auth.login_as(alex)
     with app.app_context():
-        make_plan(alex, "gentle-start", start=utcnow().date(), by=users["coach"])
+        make_plan(alex, "gentle-start", start=TODAY, by=users["coach"])
     assert package(client)["version"] != first
 
 

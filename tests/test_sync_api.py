@@ -19,9 +19,9 @@ from .factories import DEFAULT_PASSWORD, first_routine_id, make_plan, make_user,
 
 
 @pytest.fixture
-def alex(app, users):
+def alex(app, users, today):
     with app.app_context():
-        make_plan(users["alex"], by=users["coach"])
+        make_plan(users["alex"], start=today, by=users["coach"])
         return {"user": users["alex"], "routine_id": first_routine_id()}
 
 
@@ -119,8 +119,7 @@ def test_missing_fields_are_named(api, alex):
     assert any(e.startswith("pain_after") for e in errors) and any(e.startswith("completed_at") for e in errors)
 
 
-def test_a_session_must_end_after_it_starts_and_not_in_the_future(api, app, alex):
-    now = datetime.now(UTC)
+def test_a_session_must_end_after_it_starts_and_not_in_the_future(api, app, alex, now):
     backwards = session_payload(
         alex["routine_id"], started_at=now.isoformat(), completed_at=(now - timedelta(minutes=5)).isoformat()
     )
@@ -152,11 +151,11 @@ def test_a_session_stamped_for_another_user_is_refused(api, app, alex):
     assert ok["results"][0]["status"] == "created"
 
 
-def test_another_users_id_cannot_be_overwritten_or_probed(app, client, auth, alex):
+def test_another_users_id_cannot_be_overwritten_or_probed(app, client, auth, alex, today):
     payload = session_payload(alex["routine_id"])
     with app.app_context():
         sam = make_user("sam@example.com")
-        make_plan(sam)
+        make_plan(sam, start=today)
     auth.login("alex@example.com")
     client.post("/api/v1/sessions", json={"sessions": [payload]}, headers=auth.api_headers())
     auth.logout()
@@ -224,8 +223,8 @@ def test_a_trainer_answers_403(client, auth, alex):
     assert client.get("/api/v1/sessions").status_code == 403
 
 
-def test_sessions_list_newest_first_with_pages(api, client, app, alex):
-    base = datetime.now(UTC) - timedelta(days=30)
+def test_sessions_list_newest_first_with_pages(api, client, app, alex, now):
+    base = now - timedelta(days=30)
     sent = []
     for n in range(25):
         end = base + timedelta(days=n)

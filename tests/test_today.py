@@ -117,8 +117,12 @@ def test_bad_program_choice_is_refused(newcomer, app):
 
 
 @pytest.fixture
-def alex(app, users):
-    """Onboarded, with Coach's gentle start program from Monday 2 March 2026 (Mon/Wed/Fri)."""
+def alex(app, users, clock):
+    """Onboarded early on Monday 2 March 2026, with Coach's gentle start program from that day (Mon/Wed/Fri).
+
+    The stories go on in order from there: `done` moves the clock to the end of each session it syncs.
+    """
+    clock.move_to(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     with app.app_context():
         alex = db.session.merge(users["alex"])
         records.record_screen(alex, [], False)
@@ -128,11 +132,7 @@ def alex(app, users):
     return users["alex"]
 
 
-def at(monkeypatch, moment: datetime):
-    monkeypatch.setattr("webapp.home.views.utcnow", lambda: moment)
-
-
-def done(app, alex, day: date, pain_before=3, pain_after=2, effort=3, painful=False, routine_index=0):
+def done(app, alex, clock, day: date, pain_before=3, pain_after=2, effort=3, painful=False, routine_index=0):
     from webapp.programs.services import starter_program
 
     with app.app_context():
@@ -140,6 +140,7 @@ def done(app, alex, day: date, pain_before=3, pain_after=2, effort=3, painful=Fa
         week = (day - MONDAY).days // 7
         routine = program.weeks[week].routines[routine_index]
         end = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+        clock.move_to(end + timedelta(minutes=1))  # synced as soon as it ended
         payload = session_payload(
             routine.id, started_at=(end - timedelta(minutes=12)).isoformat(), completed_at=end.isoformat(),
             pain_before=pain_before, pain_after=pain_after, effort=effort,
@@ -152,8 +153,8 @@ def done(app, alex, day: date, pain_before=3, pain_after=2, effort=3, painful=Fa
         return payload["id"]
 
 
-def test_today_shows_the_routine_due_with_its_length(auth, alex, monkeypatch):
-    at(monkeypatch, datetime(2026, 3, 4, 8, 0, tzinfo=UTC))  # Wednesday
+def test_today_shows_the_routine_due_with_its_length(auth, alex, clock):
+    clock.move_to(datetime(2026, 3, 4, 8, 0, tzinfo=UTC))  # Wednesday
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
     assert "Today's routine" in page and "Gentle start" in page
@@ -162,17 +163,17 @@ def test_today_shows_the_routine_due_with_its_length(auth, alex, monkeypatch):
     assert "week 1 of 2" in page
 
 
-def test_rest_day_names_the_next_session(auth, alex, monkeypatch):
-    at(monkeypatch, datetime(2026, 3, 3, 8, 0, tzinfo=UTC))  # Tuesday
+def test_rest_day_names_the_next_session(auth, alex, clock):
+    clock.move_to(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))  # Tuesday
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
     assert "Rest day" in page and "on Wednesday" in page
 
 
-def test_done_today_streak_and_week_count(app, auth, alex, monkeypatch):
-    done(app, alex, MONDAY)
-    done(app, alex, MONDAY + timedelta(days=2))
-    at(monkeypatch, datetime(2026, 3, 4, 18, 0, tzinfo=UTC))
+def test_done_today_streak_and_week_count(app, auth, alex, clock):
+    done(app, alex, clock, MONDAY)
+    done(app, alex, clock, MONDAY + timedelta(days=2))
+    clock.move_to(datetime(2026, 3, 4, 18, 0, tzinfo=UTC))
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
     assert "Done for today" in page
@@ -186,9 +187,9 @@ def today_data(page: str) -> dict[str, str]:
     return dict(re.findall(r'data-([a-z-]+)="([^"]*)"', head))
 
 
-def test_the_page_tells_its_script_the_day_the_week_and_the_player(app, auth, alex, monkeypatch):
-    done(app, alex, MONDAY)
-    at(monkeypatch, datetime(2026, 3, 4, 8, 0, tzinfo=UTC))  # Wednesday, its routine not done yet
+def test_the_page_tells_its_script_the_day_the_week_and_the_player(app, auth, alex, clock):
+    done(app, alex, clock, MONDAY)
+    clock.move_to(datetime(2026, 3, 4, 8, 0, tzinfo=UTC))  # Wednesday, its routine not done yet
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
     data = today_data(page)
@@ -203,16 +204,16 @@ def test_the_page_tells_its_script_the_day_the_week_and_the_player(app, auth, al
         assert f'data-today-part="{part}"' in page, part
 
 
-def test_a_missed_day_gets_a_gentle_nudge(app, auth, alex, monkeypatch):
-    done(app, alex, MONDAY)
-    at(monkeypatch, datetime(2026, 3, 5, 8, 0, tzinfo=UTC))  # Thursday: Wednesday was missed
+def test_a_missed_day_gets_a_gentle_nudge(app, auth, alex, clock):
+    done(app, alex, clock, MONDAY)
+    clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=UTC))  # Thursday: Wednesday was missed
     auth.login("alex@example.com")
     assert "Wednesday's session was missed" in auth.client.get("/").get_data(as_text=True)
 
 
-def test_next_morning_check_is_asked_and_recorded(app, auth, alex, monkeypatch):
-    session_id = done(app, alex, MONDAY, pain_after=4)
-    at(monkeypatch, datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
+def test_next_morning_check_is_asked_and_recorded(app, auth, alex, clock):
+    session_id = done(app, alex, clock, MONDAY, pain_after=4)
+    clock.move_to(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
     assert "How does your back feel this morning?" in page
@@ -225,18 +226,18 @@ def test_next_morning_check_is_asked_and_recorded(app, auth, alex, monkeypatch):
     assert "How does your back feel this morning?" not in auth.client.get("/").get_data(as_text=True)
 
 
-def test_two_green_easy_sessions_suggest_the_harder_version(app, auth, alex, monkeypatch):
-    done(app, alex, MONDAY, pain_after=2, effort=2)
-    done(app, alex, MONDAY + timedelta(days=2), pain_after=1, effort=3)
-    at(monkeypatch, datetime(2026, 3, 6, 8, 0, tzinfo=UTC))  # Friday
+def test_two_green_easy_sessions_suggest_the_harder_version(app, auth, alex, clock):
+    done(app, alex, clock, MONDAY, pain_after=2, effort=2)
+    done(app, alex, clock, MONDAY + timedelta(days=2), pain_after=1, effort=3)
+    clock.move_to(datetime(2026, 3, 6, 8, 0, tzinfo=UTC))  # Friday
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
     assert "Ready for a small step up" in page
 
 
-def test_a_red_session_points_to_the_traffic_light_lesson(app, auth, alex, monkeypatch):
-    done(app, alex, MONDAY, pain_after=7, effort=6)
-    at(monkeypatch, datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
+def test_a_red_session_points_to_the_traffic_light_lesson(app, auth, alex, clock):
+    done(app, alex, clock, MONDAY, pain_after=7, effort=6)
+    clock.move_to(datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
     assert 'href="/lessons/pain-traffic-light"' in page
@@ -271,7 +272,8 @@ def test_suggestions_rule_offers_easier_after_red_and_for_a_painful_exercise(app
         assert suggestion.exercise.slug == with_easier[0].easier_slug
 
 
-def test_today_follows_the_users_time_zone(app, auth, users, monkeypatch):
+def test_today_follows_the_users_time_zone(app, auth, users, clock):
+    clock.move_to(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     with app.app_context():
         kiwi = make_user("kiwi@example.com", timezone="Pacific/Auckland")
         kiwi = db.session.merge(kiwi)
@@ -280,7 +282,7 @@ def test_today_follows_the_users_time_zone(app, auth, users, monkeypatch):
         records.finish_onboarding(kiwi)
         make_plan(kiwi, "gentle-start", start=MONDAY)
     # 20:00 UTC on Tuesday is already Wednesday morning in Auckland: a session is due there.
-    at(monkeypatch, datetime(2026, 3, 3, 20, 0, tzinfo=UTC))
+    clock.move_to(datetime(2026, 3, 3, 20, 0, tzinfo=UTC))
     auth.login("kiwi@example.com")
     assert "Today's routine" in auth.client.get("/").get_data(as_text=True)
 
@@ -295,8 +297,8 @@ def test_a_client_with_a_trainer_but_no_program_waits_for_it(app, auth, users):
     assert "Your program is on its way" in auth.client.get("/").get_data(as_text=True)
 
 
-def test_an_emergency_answer_blocks_the_player_until_cleared(app, auth, alex, monkeypatch):
-    at(monkeypatch, datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
+def test_an_emergency_answer_blocks_the_player_until_cleared(app, auth, alex, clock):
+    clock.move_to(datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
     routine_url = page.split('href="/routines/')[1].split('"')[0]
@@ -314,7 +316,7 @@ def test_trainers_cannot_use_client_pages(auth, users):
         assert auth.client.get(path).status_code == 403, path
 
 
-def test_the_days_a_client_chose_move_todays_session(app, auth, alex, monkeypatch):
+def test_the_days_a_client_chose_move_todays_session(app, auth, alex, clock):
     auth.login("alex@example.com")
     token = csrf_from(auth.client.get("/account/").get_data(as_text=True))
     days = {"name": "Alex Morgan", "timezone": "Europe/London", "preferred_days": ["tue", "thu", "sat"]}
@@ -322,14 +324,14 @@ def test_the_days_a_client_chose_move_todays_session(app, auth, alex, monkeypatc
     settings_page = auth.client.get("/account/").get_data(as_text=True)
     assert "Your sessions fall on Tuesday, Thursday, Saturday, moved onto the days you chose." in settings_page
 
-    at(monkeypatch, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))  # Monday: the program's day, no longer Alex's
+    clock.move_to(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))  # Monday: the program's day, no longer Alex's
     page = auth.client.get("/").get_data(as_text=True)
     assert "Rest day" in page and "on Tuesday" in page
-    at(monkeypatch, datetime(2026, 3, 3, 8, 0, tzinfo=UTC))
+    clock.move_to(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))
     assert "Today's routine" in auth.client.get("/").get_data(as_text=True)
 
 
-def test_too_few_days_leave_the_program_on_its_own_days_and_say_why(app, auth, alex, monkeypatch):
+def test_too_few_days_leave_the_program_on_its_own_days_and_say_why(app, auth, alex, clock):
     auth.login("alex@example.com")
     token = csrf_from(auth.client.get("/account/").get_data(as_text=True))
     days = {"name": "Alex Morgan", "timezone": "Europe/London", "preferred_days": ["sat", "sun"]}
@@ -337,7 +339,7 @@ def test_too_few_days_leave_the_program_on_its_own_days_and_say_why(app, auth, a
     settings_page = auth.client.get("/account/").get_data(as_text=True)
     assert "Your sessions fall on Monday, Wednesday, Friday." in settings_page
     assert "Your program has 3 training days a week: tick at least 3" in settings_page
-    at(monkeypatch, datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    clock.move_to(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     assert "Today's routine" in auth.client.get("/").get_data(as_text=True)
     # The program's own days, chosen: nothing moves and nothing more is asked.
     days = {"name": "Alex Morgan", "timezone": "Europe/London", "preferred_days": ["mon", "wed", "fri"]}

@@ -21,10 +21,13 @@ from webapp.timeutil import utcnow
 from webapp.trainer import dashboard, invites
 from webapp.trainer.models import Invite, TrainerComment
 
+from .clock import FROZEN_AT
 from .conftest import csrf_from
 from .factories import make_plan, make_user
 
-TODAY = utcnow().date()
+# The clients here live in UTC, so the day of the suite's fixed moment is their today.
+TODAY = FROZEN_AT.date()
+pytestmark = pytest.mark.usefixtures("clock")
 
 
 # ---- The story's data ----
