@@ -472,7 +472,8 @@ def test_the_print_view_has_a_page_per_week_the_clients_name_and_the_traffic_lig
     page = text_of(client.get(f"/trainer/programs/{program_id}/print?client_id={users['alex'].id}"))
     assert page.count('class="print-week"') == 3
     assert "Alex Morgan’s program: Steady back" in page
-    assert "Green, 0 to 3" in page and "Amber, 4 to 5" in page and "Red, 6 to 10" in page
+    assert "Green, up 2 points or less (or down)" in page and "Amber, up 3 to 5 points and no higher than 5" in page
+    assert "Red, more than that" in page
     assert "/static/img/exercises/bird-dog.svg" in page
     assert client.get(f"/trainer/programs/{program_id}/print").status_code == 200
     with app.app_context():

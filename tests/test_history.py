@@ -382,7 +382,8 @@ def test_a_session_shows_with_its_details_and_notes_as_text(app, client, auth, a
     html = page(client)
     assert "<b>hi</b>" not in html and "<script>alert" not in html
     assert "&lt;b&gt;hi&lt;/b&gt; &amp; &lt;script&gt;" in html
-    assert "Pain 5 → 4" in html and 'class="pain-light pain-light--amber">amber<' in html
+    # Pain fell during the session: green, judged against the pain before (not amber for an absolute 4).
+    assert "Pain 5 → 4" in html and 'class="pain-light pain-light--green">green<' in html
     assert "Effort 6/10" in html
     assert "Bird dog: 2 sets of 6 × 8 s hold each side" in html and "hurt" in html
     assert 'id="pain-chart"' in html and 'id="adherence-chart"' in html

@@ -42,11 +42,10 @@ def test_the_embedded_thresholds_and_words_are_those_of_the_rules(client, auth, 
     assert {int(k): v for k, v in embedded_rules["effort_words"].items()} == rules.EFFORT_WORDS
     for light, advice in rules.ADVICE.items():
         assert embedded_rules["advice"][light] == {"headline": advice.headline, "text": advice.text}
-    # The light the page works out from those thresholds is the server's, for every pain score.
-    green, amber = embedded_rules["green_max"], embedded_rules["amber_max"]
-    for pain in range(11):
-        light = "green" if pain <= green else "amber" if pain <= amber else "red"
-        assert light == rules.traffic_light(pain)
+    # The page looks a session's light up in the server's own table, for every pain before and worst pain.
+    for before in range(11):
+        for worst in range(11):
+            assert embedded_rules["lights"][before][worst] == rules.light_of(before, worst)
 
 
 def test_the_page_lists_every_exercise_before_any_script_runs(client, auth, app, users, today):

@@ -1,42 +1,156 @@
-"""The traffic light and the progression rule, as plain functions."""
+"""The traffic light and the progression rule, as tables of cases (rules.py, after Silbernagel 2007)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
-from webapp.sessions.rules import Outcome, advice, next_step, traffic_light
+from webapp.sessions.rules import (
+    Outcome,
+    advice,
+    after_the_night,
+    light_of,
+    light_table,
+    next_step,
+    traffic_light,
+    worsening,
+)
+
+TODAY = date(2026, 3, 20)
 
 
 @pytest.mark.parametrize(
-    ("pain", "light"), [(0, "green"), (3, "green"), (4, "amber"), (5, "amber"), (6, "red"), (10, "red")]
+    ("pain", "zone"), [(0, "green"), (3, "green"), (4, "amber"), (5, "amber"), (6, "red"), (10, "red")]
 )
-def test_traffic_light_bands(pain, light):
-    assert traffic_light(pain) == light
+def test_the_scales_own_zones(pain, zone):
+    assert traffic_light(pain) == zone
+
+
+# (pain before, pain just after, pain during each exercise, next morning) -> light
+CASES = [
+    # Judged against the pain before: everyday pain of 6 can be green, and pain that falls is green.
+    (6, 6, (), None, "green"),
+    (8, 4, (), None, "green"),
+    (2, 3, (), None, "green"),
+    (6, 8, (), None, "green"),  # two points added
+    (0, 2, (), None, "green"),
+    # Three to five points added, the worst still at 5 or below: amber.
+    (2, 5, (), None, "amber"),
+    (0, 5, (), None, "amber"),
+    (1, 4, (), None, "amber"),
+    # More than that, or a rise of three that goes over 5/10: red.
+    (2, 7, (), None, "red"),
+    (1, 6, (), None, "red"),
+    (6, 9, (), None, "red"),
+    (0, 6, (), None, "red"),
+    # Pain during an exercise counts as much as pain after: the worst of the session decides.
+    (3, 3, (4, 7), None, "red"),
+    (2, 2, (5, None), None, "amber"),
+    (6, 5, (7, 8), None, "green"),
+    (2, 2, (None, 3), None, "green"),
+    # The next morning can turn a light: amber that settled is green, green that did not is amber ...
+    (2, 5, (), 2, "green"),
+    (2, 5, (), 1, "green"),
+    (2, 5, (), 3, "amber"),
+    (2, 2, (), 3, "amber"),
+    (6, 6, (), 6, "green"),
+    # ... a rise of three or more by the morning is red ...
+    (2, 2, (), 5, "red"),
+    (2, 5, (), 6, "red"),
+    # ... but red stays red: pain that went over the limit did, even if it has gone by the morning.
+    (2, 7, (), 0, "red"),
+    (3, 3, (4, 9), 1, "red"),
+]
+
+
+@pytest.mark.parametrize(("before", "after", "during", "morning", "light"), CASES)
+def test_the_light_of_a_session(before, after, during, morning, light):
+    outcome = Outcome(before, after, effort=3, pain_during=during, next_day_pain=morning)
+    assert outcome.light == light
+
+
+def test_the_table_the_player_reads_is_the_rule_itself():
+    table = light_table()
+    assert len(table) == 11 and all(len(row) == 11 for row in table)
+    assert all(table[before][worst] == light_of(before, worst) for before in range(11) for worst in range(11))
+    # Whatever the pain before, a session that leaves pain where it was is green.
+    assert all(table[pain][pain] == "green" for pain in range(11))
+
+
+def test_the_night_never_softens_red():
+    for before in range(11):
+        for morning in range(11):
+            assert after_the_night("red", before, morning) == "red"
+
+
+def test_each_exercise_has_its_own_light_against_the_pain_before():
+    outcome = Outcome(1, 1, 2, pain_during=(3, 5, None, 9))
+    assert [outcome.exercise_light(i) for i in range(5)] == ["green", "amber", None, "red", None]
 
 
 def test_advice_in_plain_words():
     assert advice(Outcome(2, 2, 3)).headline == "Carry on"
     assert advice(Outcome(2, 5, 3)).headline == "Stay at this level"
     assert advice(Outcome(2, 7, 3)).headline == "Ease off next time"
+    assert advice(Outcome(7, 7, 3)).headline == "Carry on"
 
 
-def test_amber_that_did_not_settle_by_the_next_morning_holds_the_level():
-    settled = Outcome(pain_before=3, pain_after=2, effort=3, next_day_pain=2)
-    unsettled = Outcome(pain_before=3, pain_after=2, effort=3, next_day_pain=5)
-    assert settled.light == "green"
-    assert unsettled.light == "amber"
-    assert Outcome(3, 4, 3, next_day_pain=7).light == "red"
+GREEN_EASY = Outcome(3, 2, 3)
+GREEN_HARD = Outcome(3, 2, 7)
+AMBER = Outcome(1, 4, 2)
+RED = Outcome(3, 7, 5)
 
 
-def test_harder_after_two_green_easy_sessions_in_a_row():
-    easy_green = Outcome(3, 2, 3)
-    assert next_step([easy_green, easy_green]) == "harder"
-    assert next_step([easy_green]) == "same"
-    assert next_step([easy_green, Outcome(3, 2, 7)]) == "same", "a hard session is not easy"
-    assert next_step([easy_green, Outcome(3, 4, 2)]) == "same", "an amber session is not green"
-    assert next_step([Outcome(3, 2, 2, painful_exercise=True), easy_green]) == "same"
+# Newest first, as the rule reads them.
+@pytest.mark.parametrize(
+    ("recent", "step"),
+    [
+        ([], "same"),
+        ([GREEN_EASY], "same"),
+        ([GREEN_EASY, GREEN_EASY], "harder"),
+        ([GREEN_EASY, GREEN_EASY, RED], "harder"),  # the red was before the two greens
+        ([RED, GREEN_EASY, GREEN_EASY], "easier"),  # green, green, then red
+        ([GREEN_EASY, GREEN_HARD], "same"),  # a hard session is not easy
+        ([GREEN_EASY, AMBER], "same"),
+        ([Outcome(3, 2, 2, painful_exercise=True), GREEN_EASY], "same"),
+        # Amber that settled by the morning counts as green; amber that did not holds the level.
+        ([Outcome(2, 5, 3, next_day_pain=2), GREEN_EASY], "harder"),
+        ([Outcome(2, 5, 3, next_day_pain=4), GREEN_EASY], "same"),
+        # 6 before and 6 after, twice: an everyday pain of 6 does not stop progress.
+        ([Outcome(6, 6, 3), Outcome(6, 6, 3)], "harder"),
+    ],
+)
+def test_the_next_step(recent, step):
+    assert next_step(recent) == step
 
 
-def test_easier_after_a_red_session():
-    assert next_step([Outcome(3, 7, 5), Outcome(3, 2, 2), Outcome(3, 2, 2)]) == "easier"
-    assert next_step([]) == "same"
+def days_ago(n: int, before: int) -> Outcome:
+    return Outcome(before, before, 3, day=TODAY - timedelta(days=n))
+
+
+# (pain before the sessions of the last 7 days, of the 7 days before those) -> worsened
+@pytest.mark.parametrize(
+    ("this_week", "last_week", "worse"),
+    [
+        ([4, 5], [3, 3, 3], True),
+        ([4, 4, 4], [3, 3, 3], True),
+        ([3, 4], [3, 3, 3], False),  # half a point is not a worsening week
+        ([3, 3], [5, 4], False),
+        ([6], [], False),  # nothing to compare with
+        ([], [3], False),
+    ],
+)
+def test_a_week_whose_pain_rises_week_on_week(this_week, last_week, worse):
+    outcomes = [days_ago(i, p) for i, p in enumerate(this_week)] + [days_ago(7 + i, p) for i, p in enumerate(last_week)]
+    assert worsening(outcomes, TODAY) is worse
+
+
+def test_a_worsening_week_blocks_the_step_up_but_not_the_step_back():
+    assert next_step([GREEN_EASY, GREEN_EASY], worse=True) == "same"
+    assert next_step([RED, GREEN_EASY], worse=True) == "easier"
+
+
+def test_sessions_older_than_two_weeks_do_not_count():
+    outcomes = [days_ago(0, 5), days_ago(14, 1), days_ago(20, 1)]
+    assert worsening(outcomes, TODAY) is False

@@ -100,7 +100,16 @@ INVALID = [
     ({"exercises": [{"exercise": "no-such-move", "sets_done": 1, "reps_done": 1}]}, "exercises.0.exercise"),
     ({"exercises": [{"exercise": "pelvic-tilt", "sets_done": 99, "reps_done": 1}]}, "exercises.0.sets_done"),
     ({"routine_id": 999999}, "routine_id"),
-]
+    ({"exercises": [{"exercise": "pelvic-tilt", "sets_done": 1, "reps_done": 1, "pain_during": 11}]},
+     "exercises.0.pain_during"),
+    ({"exercises": [{"exercise": "pelvic-tilt", "sets_done": 1, "reps_done": 1, "pain_during": -1}]},
+     "exercises.0.pain_during"),
+    ({"exercises": [{"exercise": "pelvic-tilt", "sets_done": 1, "reps_done": 1, "pain_during": "4"}]},
+     "exercises.0.pain_during"),
+    # An exercise of the library, but neither in this routine nor a version of one of its exercises.
+    ({"exercises": [{"exercise": "side-plank", "sets_done": 1, "reps_done": 1, "pain_during": 2}]},
+     "exercises.0.pain_during"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("change", "field"), INVALID, ids=[f for _, f in INVALID])
@@ -110,6 +119,52 @@ def test_each_bad_field_is_invalid_with_a_message_and_nothing_stored(api, app, a
     assert result["status"] == "invalid"
     assert any(error.startswith(field) for error in result["errors"]), result["errors"]
     assert rows(app) == 0
+
+
+def test_pain_during_each_exercise_is_stored_and_older_phones_need_not_send_it(api, app, alex):
+    rated = session_payload(
+        alex["routine_id"],
+        exercises=[
+            {"exercise": "pelvic-tilt", "sets_done": 1, "reps_done": 6, "pain_during": 4},
+            {"exercise": "knee-rolls", "sets_done": 1, "reps_done": 6, "pain_during": None},
+            # The harder version of an exercise of the routine: a client may have stepped up to it.
+            {"exercise": "glute-bridge", "sets_done": 1, "reps_done": 6, "pain_during": 2},
+        ],
+    )
+    older = session_payload(alex["routine_id"])  # no pain_during anywhere
+    results = api({"sessions": [rated, older]}).get_json()["results"]
+    assert [r["status"] for r in results] == ["created", "created"]
+    with app.app_context():
+        stored = db.session.execute(db.select(SessionExercise.pain_during).order_by(SessionExercise.id)).scalars().all()
+    assert stored == [4, None, 2, None]
+    # Sent again, as a phone that never saw the acknowledgement does: the same session, nothing new.
+    again = api({"sessions": [rated, older]}).get_json()["results"]
+    assert [r["status"] for r in again] == ["duplicate", "duplicate"]
+
+
+def test_one_item_with_a_bad_pain_during_sinks_only_itself(api, app, alex):
+    good = session_payload(alex["routine_id"])
+    bad = session_payload(
+        alex["routine_id"], exercises=[{"exercise": "pelvic-tilt", "sets_done": 1, "reps_done": 6, "pain_during": 12}]
+    )
+    results = api({"sessions": [good, bad]}).get_json()["results"]
+    assert [r["status"] for r in results] == ["created", "invalid"]
+    assert "pain_during" in results[1]["errors"][0]
+    assert rows(app) == 1
+
+
+def test_the_list_gives_each_session_the_servers_light(api, client, alex, now):
+    cases = [(6, 6, None, "green"), (2, 5, None, "amber"), (2, 7, None, "red"), (3, 3, 8, "red")]
+    for n, (before, after, during, _) in enumerate(cases):
+        exercises = [{"exercise": "pelvic-tilt", "sets_done": 1, "reps_done": 6, "pain_during": during}]
+        item = session_payload(
+            alex["routine_id"], ended=now - timedelta(days=3, hours=-n), pain_before=before, pain_after=after,
+            exercises=exercises,
+        )  # fmt: skip
+        api({"sessions": [item]})
+    listed = client.get("/api/v1/sessions").get_json()["sessions"]
+    assert [s["light"] for s in reversed(listed)] == [light for *_, light in cases]
+    assert listed[0]["exercises"][0]["pain_during"] == 8
 
 
 def test_missing_fields_are_named(api, alex):

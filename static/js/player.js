@@ -1,7 +1,7 @@
 // The guided player page: runs the routine embedded in the page from "how is your back" to a saved session, offline.
 import { enqueueSession } from "./outbox.js";
 import { Engine, totalMs } from "./player/engine.js";
-import { buildPayload, effortWord, progressionHints, readRating } from "./player/rating.js";
+import { buildPayload, effortWord, progressionHints, readRating, worstPain } from "./player/rating.js";
 import { progressStore, settingsStore } from "./player/resume.js";
 import { createBuzzer, createVoice, patternFor, phrasesFor } from "./player/speech.js";
 import { createTicker } from "./player/ticker.js";
@@ -204,7 +204,7 @@ function runPlayer(root, data) {
       return;
     }
     progress.clear();
-    view.outcome(rating.pain_after, progressionHints(data, rating.painful));
+    view.outcome(session.painBefore, rating.pain_after, worstPain(rating.pain_after), progressionHints(data, rating.painful));
     view.show("outcome");
   }
 

@@ -10,7 +10,7 @@ import pytest
 from webapp.extensions import db
 from webapp.programs.services import assign, starter_program
 from webapp.sessions import services as records
-from webapp.sessions.rules import traffic_light
+from webapp.sessions.rules import light_of
 from webapp.timeutil import utcnow
 
 from .conftest import ARTIFACTS, PHONE, login
@@ -397,10 +397,11 @@ def test_the_players_traffic_light_agrees_with_the_servers(live_server, page, al
         """async () => {
             const { lightFor } = await import('/static/js/player/rating.js');
             const rules = JSON.parse(document.getElementById('player-data').textContent).rules;
-            return Array.from({ length: 11 }, (_, pain) => lightFor(pain, rules));
+            return Array.from({ length: 11 }, (_, before) =>
+                Array.from({ length: 11 }, (_, worst) => lightFor(before, worst, rules)));
         }"""
     )
-    assert lights == [traffic_light(pain) for pain in range(11)]
+    assert lights == [[light_of(before, worst) for worst in range(11)] for before in range(11)]
 
 
 def within_reach(page, selectors: tuple[str, ...]):
@@ -423,7 +424,7 @@ def test_every_screen_reads_at_arms_length_on_a_phone(live_server, page, alex, e
     page.check('input[name="pain_before"][value="7"]')
     assert page.locator("[data-high-pain]").is_visible()
     shot("1-start-high-pain")
-    page.check('input[name="pain_before"][value="3"]')
+    page.check('input[name="pain_before"][value="1"]')
     assert not page.locator("[data-high-pain]").is_visible()
     page.get_by_role("button", name="Start").click()
     glance = ("[data-phase-label]", "[data-time]", "[data-name]", "[data-cue]", '[data-action="pause"]')
@@ -453,6 +454,7 @@ def test_every_screen_reads_at_arms_length_on_a_phone(live_server, page, alex, e
     page.get_by_role("button", name="Yes, end and rate").click()
     screen(page, "rating").wait_for()
     shot("8-rating")
+    # From 1 before to 5 after: four points added, still at 5 or below, so amber.
     page.check('input[name="pain_after"][value="5"]')
     page.check('input[name="effort"][value="7"]')
     assert shown(page, "[data-effort-word]") == "7: Hard: a few more would be tough"

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from ..programs.services import program_payload
 from ..sessions.models import CheckIn, FunctionActivity, RedFlagScreen
+from ..sessions.outcomes import outcomes_of
 from ..sessions.spreadsheet import sessions_of
 from ..sessions.sync import session_payload
 from ..timeutil import iso, iso_date, utcnow
@@ -110,7 +111,10 @@ def client_sections(user: User) -> dict:
             }
             for assignment in assignments
         ],
-        "sessions": [session_payload(session) for session in sessions],
+        "sessions": [
+            session_payload(session, outcome.light)
+            for session, outcome in zip(sessions, outcomes_of(sessions), strict=True)
+        ],
         "trainer_comments": [
             {"text": comment.text, "created_at": iso(comment.created_at), "seen_at": iso(comment.seen_at)}
             for comment in comments

@@ -16,6 +16,7 @@ from ..extensions import csrf
 from ..programs import services as programs
 from ..programs.services import active_assignment
 from ..pwa.services import offline_package
+from ..sessions.outcomes import outcomes_of
 from ..sessions.schedule import plan_payload
 from ..sessions.services import page_number, sessions_newest_first
 from ..sessions.sync import BatchError, parse_batch, session_payload, store_batch
@@ -116,8 +117,9 @@ def post_sessions():
 
 def sessions_page(user_id: int, page: int, endpoint: str, **url_args) -> dict:
     rows, more = sessions_newest_first(user_id, page, SESSIONS_PAGE_SIZE)
+    lights = [outcome.light for outcome in outcomes_of(rows)]
     return {
-        "sessions": [session_payload(s) for s in rows],
+        "sessions": [session_payload(s, light) for s, light in zip(rows, lights, strict=True)],
         "next": url_for(endpoint, page=page + 1, **url_args) if more else None,
     }
 

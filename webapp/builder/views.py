@@ -27,7 +27,7 @@ from ..content.services import (
 )
 from ..extensions import csrf, db
 from ..programs import assigning
-from ..sessions.rules import ADVICE, AMBER_MAX, GREEN_MAX, PAIN_MAX
+from ..sessions.rules import ADVICE, AMBER_RISE_MAX, GREEN_RISE_MAX, PAIN_CEILING
 from ..timeutil import DAY_NAMES, WEEKDAYS, local_date, utcnow
 from . import archiving, custom, editing
 
@@ -221,9 +221,9 @@ def program_print(program_id: int):
         client=client,
         clients=assigning.own_clients(current_user),
         advice=ADVICE,
-        green_max=GREEN_MAX,
-        amber_max=AMBER_MAX,
-        pain_max=PAIN_MAX,
+        green_rise=GREEN_RISE_MAX,
+        amber_rise=AMBER_RISE_MAX,
+        ceiling=PAIN_CEILING,
         **_reading_helpers(),
     )
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.orm import selectinload
-
 from ..content.models import Exercise, Lesson
 from ..content.services import active_lessons, visible_exercises
 from ..extensions import db
 from ..programs.models import Assignment, Routine
 from ..programs.services import active_assignment
-from ..sessions import rules, schedule
-from ..sessions.models import CheckIn, CompletedSession, SessionExercise
+from ..sessions import outcomes, rules, schedule
+from ..sessions.models import CompletedSession
 from ..sessions.services import latest_screen, screen_allows_exercise, session_due_next_day_check
 from ..timeutil import local_date
 from ..trainer.services import Note, unseen_notes
@@ -70,41 +68,12 @@ class TodayView:
         return self.plan.week_number(self.today) if self.plan else None
 
 
-def recent_outcomes(user, limit: int = 3) -> list[tuple[CompletedSession, rules.Outcome]]:
-    sessions = list(
-        db.session.execute(
-            db.select(CompletedSession)
-            .where(CompletedSession.user_id == user.id)
-            .order_by(CompletedSession.completed_at.desc())
-            .options(selectinload(CompletedSession.exercises).joinedload(SessionExercise.exercise))
-            .limit(limit)
-        ).scalars()
-    )
-    next_day = {
-        c.session_id: c.pain
-        for c in db.session.execute(
-            db.select(CheckIn).where(CheckIn.session_id.in_([s.id for s in sessions]), CheckIn.kind == "next-day")
-        ).scalars()
-    }
-    return [
-        (
-            s,
-            rules.Outcome(
-                pain_before=s.pain_before,
-                pain_after=s.pain_after,
-                effort=s.effort,
-                painful_exercise=any(e.painful for e in s.exercises),
-                next_day_pain=next_day.get(s.id),
-            ),
-        )
-        for s in sessions
-    ]
-
-
-def suggestions_for(routine: Routine | None, recent, library: dict[str, Exercise]) -> list[Suggestion]:
+def suggestions_for(
+    routine: Routine | None, recent, library: dict[str, Exercise], worse: bool = False
+) -> list[Suggestion]:
     if routine is None or not recent:
         return []
-    step = rules.next_step([outcome for _, outcome in recent])
+    step = rules.next_step([outcome for _, outcome in recent], worse)
     painful = {e.exercise.slug for e in recent[0][0].exercises if e.painful}
     out = []
     for item in routine.items:
@@ -153,7 +122,7 @@ def build(user, now: datetime) -> TodayView:
     view.done_today = today in done_days
     monday = schedule.week_start(today)
     view.done_this_week = sorted(d for d in done_days if monday <= d <= monday + timedelta(days=6))
-    recent = recent_outcomes(user)
+    recent = outcomes.recent_outcomes(user.id)
     view.last_light = recent[0][1].light if recent else None
     view.check_session = session_due_next_day_check(user, today)
     if plan is not None:
@@ -168,7 +137,11 @@ def build(user, now: datetime) -> TodayView:
         since = max(filter(None, [last_done, today - timedelta(days=7), plan.start_date - timedelta(days=1)]))
         view.missed = schedule.missed_days(plan, done_days, since + timedelta(days=1), today - timedelta(days=1))
         library = {e.slug: e for e in visible_exercises(user)}
-        view.suggestions = suggestions_for(view.routine or (view.next_session or (None, None))[1], recent, library)
+        # Pain before sessions rising week on week holds any step up back (rules.worsening).
+        worse = outcomes.worsening(user.id, today)
+        view.suggestions = suggestions_for(
+            view.routine or (view.next_session or (None, None))[1], recent, library, worse
+        )
     view.lesson = suggested_lesson(view)
     view.trainer_notes = unseen_notes(user)
     return view

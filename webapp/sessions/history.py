@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..timeutil import local_date
-from . import progress, rules
+from . import outcomes, progress, rules
 from .models import CheckIn, CompletedSession, FunctionActivity, FunctionRating, SessionExercise
 from .services import sessions_newest_first
 
@@ -64,15 +64,12 @@ class SessionRow:
     next_day_pain: int | None
 
     @property
+    def outcome(self) -> rules.Outcome:
+        return outcomes.outcome(self.session, self.next_day_pain)
+
+    @property
     def light(self) -> rules.Light:
-        outcome = rules.Outcome(
-            pain_before=self.session.pain_before,
-            pain_after=self.session.pain_after,
-            effort=self.session.effort,
-            painful_exercise=any(e.painful for e in self.session.exercises),
-            next_day_pain=self.next_day_pain,
-        )
-        return outcome.light
+        return self.outcome.light
 
     @property
     def exercises(self) -> list[tuple[SessionExercise, str]]:
@@ -85,15 +82,7 @@ class SessionRow:
 def session_page(user_id: int, page: int) -> tuple[list[SessionRow], bool]:
     """A page of sessions, newest first, and whether there is a next one."""
     sessions, more = sessions_newest_first(user_id, page, PAGE_SIZE)
-    ids = [s.id for s in sessions]
-    next_day: dict[int, int] = {}
-    if ids:
-        checks = (
-            db.select(CheckIn.session_id, CheckIn.pain)
-            .where(CheckIn.session_id.in_(ids), CheckIn.kind == "next-day")
-            .order_by(CheckIn.created_at)
-        )
-        next_day = dict(db.session.execute(checks).all())
+    next_day = outcomes.next_day_pains([s.id for s in sessions])
     return [SessionRow(s, next_day.get(s.id)) for s in sessions], more
 
 

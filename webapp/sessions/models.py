@@ -49,6 +49,7 @@ class CompletedSession(db.Model):
 
 class SessionExercise(db.Model):
     __tablename__ = "session_exercises"
+    __table_args__ = (CheckConstraint("pain_during BETWEEN 0 AND 10", name="pain_during"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("completed_sessions.id", ondelete="CASCADE"), index=True)
@@ -58,6 +59,8 @@ class SessionExercise(db.Model):
     reps_done: Mapped[int] = mapped_column(Integer)
     hold_seconds: Mapped[int] = mapped_column(Integer, default=0)
     painful: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The pain rated just after this exercise in the player (0-10); None when skipped or sent by an older phone.
+    pain_during: Mapped[int | None] = mapped_column(Integer)
 
     session: Mapped[CompletedSession] = relationship(back_populates="exercises")
     exercise: Mapped[Exercise] = relationship(lazy="joined")

@@ -60,6 +60,8 @@ def player_data(routine: Routine, user) -> dict:
             "green_max": rules.GREEN_MAX,
             "amber_max": rules.AMBER_MAX,
             "easy_effort_max": rules.EASY_EFFORT_MAX,
+            # lights[pain before][worst pain]: the light the server gives, for the player to look up offline.
+            "lights": rules.light_table(),
             "advice": {light: {"headline": a.headline, "text": a.text} for light, a in rules.ADVICE.items()},
             "effort_words": rules.EFFORT_WORDS,
         },

@@ -1,22 +1,48 @@
-"""The pain traffic light and the progression rule, as plain functions (CONTENT.md, "Pain monitoring").
+"""The pain traffic light and the progression rule, as plain functions: every page, flag and API reads them here.
 
-Pain during exercise up to 5/10 is acceptable if it settles by the next morning: 0-3 green, 4-5 amber,
-6-10 red (Silbernagel 2007, from tendon rehabilitation, extrapolated to back pain). Progress after two
-green, easy sessions in a row; step back after a red one.
+The model is the pain-monitoring model of Silbernagel et al. 2007 (Am J Sports Med 35(6):897-906), from
+Achilles tendon rehabilitation and extrapolated here to back pain: pain during exercise up to 5/10 is acceptable,
+it should settle by the next morning, and it should not worsen from week to week (CONTENT.md, "Pain monitoring").
+
+The project's adaptation, said as such in the traffic-light lesson: a session is judged against the pain the
+person had *before* it, so that someone whose everyday pain is 6 can progress. What the session adds, at its
+worst (during any exercise or just after), decides the light:
+
+- it adds 0 to 2 points, or pain falls: green;
+- it adds 3 to 5 points and the worst pain stays at 5/10 or below: amber (fine if settled by the next morning);
+- anything more (over 5 points added, or a rise of 3 or more that takes pain above 5/10): red.
+
+The next morning can turn a light: amber that has settled back to the pain before turns green; green that has
+not settled turns amber; a rise of 3 or more by the next morning is red. It never turns red into anything
+milder: pain that went over the limit went over it, even if it has settled (the safer reading).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
+from statistics import fmean
 from typing import Literal
 
 Light = Literal["green", "amber", "red"]
+# "harder" is a step up (a dose step first, the harder version only at the top of the dose); "easier" a step back.
 Step = Literal["harder", "same", "easier"]
 
 PAIN_MAX = 10
+# What a session may add to the pain before it and stay green (0-2 points), and stay amber (3-5 points).
+GREEN_RISE_MAX = 2
+AMBER_RISE_MAX = 5
+# Silbernagel's ceiling: amber only while the worst pain stays at or below 5/10.
+PAIN_CEILING = 5
+# The next morning: a rise of this much over the pain before the session is red whatever the session was.
+MORNING_RED_RISE = 3
+
+# The zones of the pain scale itself, as Silbernagel gives them for pain during exercise (0-3 safe, 4-5
+# acceptable, above 5 too much). They colour the scale and the chart's background; a session's light is
+# judged against the pain before it (light_of), not by these bands alone.
 GREEN_MAX = 3
-AMBER_MAX = 5
-# (light, lowest score, highest score): every screen, chart and printout reads the bands from here.
+AMBER_MAX = PAIN_CEILING
 BANDS: tuple[tuple[Light, int, int], ...] = (
     ("green", 0, GREEN_MAX),
     ("amber", GREEN_MAX + 1, AMBER_MAX),
@@ -24,22 +50,29 @@ BANDS: tuple[tuple[Light, int, int], ...] = (
 )
 EASY_EFFORT_MAX = 4  # "light: could do much more" or easier
 
+# A week's everyday pain (the average pain before its sessions) this much above the week before: the week
+# worsened, and Silbernagel's model holds progression back until it settles.
+WORSENING_RISE = 1
+WEEK_DAYS = 7
+
+# The app's own words for effort. Borg's CR10 wording is licensed (CONTENT.md), so none of it is used here.
 EFFORT_WORDS = {
-    0: "Nothing at all",
+    0: "Resting: no work at all",
     1: "Barely any effort",
-    2: "Very light",
+    2: "Easy: hardly working",
     3: "Light: I could do much more",
     4: "Light: I could do much more",
     5: "Moderate: working, with plenty left",
     6: "Moderate: working, with plenty left",
     7: "Hard: a few more would be tough",
     8: "Hard: a few more would be tough",
-    9: "Very hard",
+    9: "Close to my limit",
     10: "Everything I had",
 }
 
 
 def traffic_light(pain: int) -> Light:
+    """The zone of a pain score on its own (the scale's colours); a session's light is light_of()."""
     if pain <= GREEN_MAX:
         return "green"
     if pain <= AMBER_MAX:
@@ -47,31 +80,63 @@ def traffic_light(pain: int) -> Light:
     return "red"
 
 
+def light_of(pain_before: int, worst: int) -> Light:
+    """The light of a session (or of one exercise) from the pain before it and the worst pain during or after it."""
+    added = worst - pain_before
+    if added <= GREEN_RISE_MAX:
+        return "green"
+    if added <= AMBER_RISE_MAX and worst <= PAIN_CEILING:
+        return "amber"
+    return "red"
+
+
+def after_the_night(light: Light, pain_before: int, next_morning: int | None) -> Light:
+    """The light once the next morning's pain is known: what settled and what did not."""
+    if next_morning is None:
+        return light
+    rise = next_morning - pain_before
+    if rise >= MORNING_RED_RISE or light == "red":
+        return "red"
+    if rise > 0:
+        return "amber"  # not settled: hold the level
+    return "green"  # settled by the morning: amber was acceptable (Silbernagel)
+
+
+def light_table() -> list[list[Light]]:
+    """light_of for every pain before (row) and worst pain (column): the player looks its light up here offline."""
+    return [[light_of(before, worst) for worst in range(PAIN_MAX + 1)] for before in range(PAIN_MAX + 1)]
+
+
 @dataclass(frozen=True)
 class Outcome:
-    """What a finished session means: the light, whether it felt easy, and the pains that decide it."""
+    """What a finished session means: its light, whether it felt easy, and the pains that decide them."""
 
     pain_before: int
     pain_after: int
     effort: int
     painful_exercise: bool = False
     next_day_pain: int | None = None
+    # Each exercise's own rating, asked after it in the player (None where it was skipped or not asked).
+    pain_during: tuple[int | None, ...] = ()
+    day: date | None = None
+
+    @property
+    def worst(self) -> int:
+        """The worst pain the session brought: during any exercise or just after."""
+        return max([self.pain_after, *(p for p in self.pain_during if p is not None)])
 
     @property
     def light(self) -> Light:
-        light = traffic_light(self.pain_after)
-        if self.next_day_pain is not None:
-            next_day = traffic_light(self.next_day_pain)
-            if next_day == "red":
-                return "red"
-            # Amber is acceptable only if it settled by the next morning; if it did not, hold the level.
-            if self.next_day_pain > self.pain_before and light == "green":
-                light = "amber"
-        return light
+        return after_the_night(light_of(self.pain_before, self.worst), self.pain_before, self.next_day_pain)
 
     @property
     def easy(self) -> bool:
         return self.effort <= EASY_EFFORT_MAX and not self.painful_exercise
+
+    def exercise_light(self, index: int) -> Light | None:
+        """One exercise's own light from its rating during it, against the pain before the session."""
+        pain = self.pain_during[index] if index < len(self.pain_during) else None
+        return None if pain is None else light_of(self.pain_before, pain)
 
 
 @dataclass(frozen=True)
@@ -85,21 +150,21 @@ ADVICE = {
     "green": Advice(
         "green",
         "Carry on",
-        "Your pain stayed in the green zone (0 to 3). This level suits you: keep going. "
+        "The session added little or no pain to how your back felt before it. This level suits you: keep going. "
         "When two sessions in a row stay green and feel easy, you are ready for a small step up.",
     ),
     "amber": Advice(
         "amber",
         "Stay at this level",
-        "Your pain reached 4 or 5. That is acceptable if it has settled by tomorrow morning. "
-        "Keep the same dose next time and do not add more yet; we will ask how your back feels tomorrow.",
+        "The session added a few points of pain, but it stayed at 5 or below. That is acceptable if it has "
+        "settled by tomorrow morning. Keep the same dose next time; we will ask how your back feels tomorrow.",
     ),
     "red": Advice(
         "red",
         "Ease off next time",
-        "Your pain went above 5. Next time do less: fewer repetitions, shorter holds, or the easier version. "
-        "If the pain does not settle within a day or two, or you notice any warning sign from the red-flag "
-        "list, contact your trainer or a doctor.",
+        "The session added more pain than is wise, or took it above 5. Next time do a little less: fewer "
+        "repetitions, shorter holds, and if that is not enough, the easier version. If the pain does not settle "
+        "within a day or two, or you notice any warning sign from the red-flag list, contact your trainer or a doctor.",
     ),
 }
 
@@ -108,12 +173,35 @@ def advice(outcome: Outcome) -> Advice:
     return ADVICE[outcome.light]
 
 
-def next_step(recent: list[Outcome]) -> Step:
-    """recent: newest first. Harder after two green, easy sessions in a row; easier after a red one."""
+def weekly_pain(outcomes: Iterable[Outcome], today: date) -> tuple[float | None, float | None]:
+    """Average pain before sessions over the last 7 days and over the 7 days before those (None: no sessions)."""
+    this_week, last_week = [], []
+    for outcome in outcomes:
+        if outcome.day is None:
+            continue
+        age = (today - outcome.day).days
+        if 0 <= age < WEEK_DAYS:
+            this_week.append(outcome.pain_before)
+        elif WEEK_DAYS <= age < 2 * WEEK_DAYS:
+            last_week.append(outcome.pain_before)
+    return (fmean(this_week) if this_week else None, fmean(last_week) if last_week else None)
+
+
+def worsening(outcomes: Iterable[Outcome], today: date) -> bool:
+    """Has the back worsened week on week? Pain before sessions this week up by WORSENING_RISE or more."""
+    now, before = weekly_pain(outcomes, today)
+    return now is not None and before is not None and now - before >= WORSENING_RISE
+
+
+def next_step(recent: Sequence[Outcome], worse: bool = False) -> Step:
+    """recent: newest first. A step up after two green, easy sessions in a row, unless the week worsened;
+    a step back after a red one."""
     if not recent:
         return "same"
     if recent[0].light == "red":
         return "easier"
+    if worse:
+        return "same"
     if len(recent) >= 2 and all(o.light == "green" and o.easy for o in recent[:2]):
         return "harder"
     return "same"

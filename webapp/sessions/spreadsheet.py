@@ -25,6 +25,7 @@ CSV_HEADER = [
     "reps_done",
     "hold_seconds",
     "painful",
+    "pain_during",
 ]
 # A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -71,7 +72,7 @@ def sessions_csv(user) -> str:
         done_list = session.exercises or [None]
         for done in done_list:
             if done is None:
-                extra = ["", "", "", "", ""]
+                extra = ["", "", "", "", "", ""]
             else:
                 extra = [
                     done.exercise.name,
@@ -79,6 +80,7 @@ def sessions_csv(user) -> str:
                     done.reps_done,
                     done.hold_seconds,
                     "yes" if done.painful else "no",
+                    "" if done.pain_during is None else done.pain_during,
                 ]
             writer.writerow([safe_cell(value) for value in common + extra])
     return out.getvalue()

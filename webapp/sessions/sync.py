@@ -42,6 +42,8 @@ class ExerciseDone(BaseModel):
     reps_done: Annotated[StrictInt, Field(ge=0, le=MAX_REPS_DONE)]
     hold_seconds: Annotated[StrictInt, Field(ge=0, le=HOLD_SECONDS[1])] = 0
     painful: StrictBool = False
+    # Pain rated just after this exercise (0-10). Optional: older phones never ask, and the question may be skipped.
+    pain_during: Score | None = None
 
 
 class SessionIn(BaseModel):
@@ -76,6 +78,10 @@ def _field(loc: tuple) -> str:
 def _content_hash(item: SessionIn) -> str:
     data = item.model_dump(mode="json", exclude={"user_id"})
     data["notes"] = data["notes"].strip()
+    # A session sent again without the rating it never had hashes as before pain_during existed.
+    for done in data["exercises"]:
+        if done["pain_during"] is None:
+            del done["pain_during"]
     for key in ("started_at", "completed_at"):
         data[key] = getattr(item, key).timestamp()
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
@@ -121,10 +127,32 @@ def validate(user: User, raw, exercises: dict[str, Exercise]) -> tuple[SessionIn
     routine = allowed_routine(user, item.routine_id)
     if routine is None:
         errors.append(f"routine_id: {item.routine_id} is not a routine of your program")
+    rated = routine is not None and any(done.pain_during is not None for done in item.exercises)
+    in_session = session_versions(routine, exercises) if rated else set()
     for index, done in enumerate(item.exercises):
         if done.exercise not in exercises:
             errors.append(f"exercises.{index}.exercise: no exercise '{done.exercise}'")
+        elif rated and done.pain_during is not None and done.exercise not in in_session:
+            errors.append(
+                f"exercises.{index}.pain_during: '{done.exercise}' is not an exercise of this routine, "
+                "so its pain cannot be recorded with it"
+            )
     return item, routine, errors
+
+
+def session_versions(routine: Routine, exercises: dict[str, Exercise]) -> set[str]:
+    """The slugs a session of this routine may rate: its exercises and their easier and harder versions,
+    followed link by link (a client may have stepped to another version of an exercise)."""
+    found: set[str] = set()
+    waiting = [item.exercise.slug for item in routine.items]
+    while waiting:
+        slug = waiting.pop()
+        exercise = exercises.get(slug)
+        if slug in found or exercise is None:
+            continue
+        found.add(slug)
+        waiting += [exercise.easier_slug, exercise.harder_slug]
+    return found
 
 
 def store_one(user: User, raw, exercises: dict[str, Exercise]) -> Result:
@@ -164,6 +192,7 @@ def store_one(user: User, raw, exercises: dict[str, Exercise]) -> Result:
                             "reps_done": d.reps_done,
                             "hold_seconds": d.hold_seconds,
                             "painful": d.painful,
+                            "pain_during": d.pain_during,
                         }
                         for i, d in enumerate(item.exercises)
                     ],
@@ -195,8 +224,11 @@ def _insert_or_ignore(values: dict) -> int | None:
     return db.session.execute(statement).scalar()
 
 
-def session_payload(session: CompletedSession) -> dict:
-    """A stored session as the API lists it and the account export writes it; times in UTC."""
+def session_payload(session: CompletedSession, light: str | None = None) -> dict:
+    """A stored session as the API lists it and the account export writes it; times in UTC.
+
+    light: the traffic light the server judges it (rules.Outcome.light, read through sessions.outcomes).
+    """
     return {
         "id": session.uuid,
         "routine": session.routine.name,
@@ -211,6 +243,7 @@ def session_payload(session: CompletedSession) -> dict:
         "effort": session.effort,
         "notes": session.notes,
         "received_at": iso(session.received_at),
+        "light": light,
         "exercises": [
             {
                 "exercise": done.exercise.slug,
@@ -219,6 +252,7 @@ def session_payload(session: CompletedSession) -> dict:
                 "reps_done": done.reps_done,
                 "hold_seconds": done.hold_seconds,
                 "painful": done.painful,
+                "pain_during": done.pain_during,
             }
             for done in session.exercises
         ],

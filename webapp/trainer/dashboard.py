@@ -121,7 +121,8 @@ class Facts:
     last_day: date | None = None
     recent: list = field(default_factory=list)  # (id, local_date, pain_before, pain_after, effort), last ~month
     first: list = field(default_factory=list)  # (id, pain_before), the first few sessions
-    last_two: list = field(default_factory=list)  # (id, pain_before, pain_after, effort, painful, next_day)
+    # (id, pain_before, pain_after, effort, painful, next_day, worst pain during an exercise)
+    last_two: list = field(default_factory=list)
     baseline_check_in: int | None = None
     screen: tuple | None = None  # (outcome, answers, created_at) of the latest red-flag screen
     painful: list = field(default_factory=list)  # (local_date, exercise name), the last few weeks
@@ -197,11 +198,16 @@ def gather(client_ids, since: date, painful_since: date) -> tuple[dict[int, Fact
     )
     # Asked of the two kept sessions only, not of every session the window numbers.
     painful = exists().where(SessionExercise.session_id == inner.c.id, SessionExercise.painful.is_(True))
+    worst_during = (
+        db.select(func.max(SessionExercise.pain_during))
+        .where(SessionExercise.session_id == inner.c.id)
+        .scalar_subquery()
+    )
     next_day = CheckIn.__table__.alias("next_day")
     for row in db.session.execute(
         db.select(
             inner.c.user_id, inner.c.id, inner.c.pain_before, inner.c.pain_after, inner.c.effort, painful,
-            next_day.c.pain,
+            next_day.c.pain, worst_during,
         )
         # Matching on the (indexed) user first keeps SQLite from scanning every check-in for every session.
         .outerjoin(
@@ -216,7 +222,7 @@ def gather(client_ids, since: date, painful_since: date) -> tuple[dict[int, Fact
         .order_by(inner.c.n)
     ):  # fmt: skip
         if all(kept[0] != row[1] for kept in facts[row.user_id].last_two):
-            facts[row.user_id].last_two.append((row[1], row[2], row[3], row[4], bool(row[5]), row[6]))
+            facts[row.user_id].last_two.append((row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7]))
 
     inner, keep = ranked(
         [CheckIn.user_id, CheckIn.pain],
@@ -288,9 +294,16 @@ def red_flag_open(screen: tuple | None) -> bool:
 def last_two_outcomes(facts: Facts) -> list[rules.Outcome]:
     return [
         rules.Outcome(pain_before=before, pain_after=after, effort=effort, painful_exercise=painful,
-                      next_day_pain=next_day)
-        for _, before, after, effort, painful, next_day in facts.last_two
+                      next_day_pain=next_day, pain_during=(during,))
+        for _, before, after, effort, painful, next_day, during in facts.last_two
     ]  # fmt: skip
+
+
+def worsening(facts: Facts, today: date) -> bool:
+    """Pain before sessions up week on week (rules.worsening), from the last month's sessions."""
+    return rules.worsening(
+        [rules.Outcome(before, after, effort, day=day) for _, day, before, after, effort in facts.recent], today
+    )
 
 
 def flags_for(facts: Facts, pain: PainTrend, days_since: int | None, today: date, timezone: str) -> list[Flag]:
@@ -311,13 +324,14 @@ def flags_for(facts: Facts, pain: PainTrend, days_since: int | None, today: date
         if name not in seen and day > today - timedelta(days=RECENT_DAYS):
             seen.add(name)
             flags.append(Flag("painful", f"Marked {name} painful on {progress.short_date(day)}"))
-    quiet = days_since is None or days_since >= QUIET_DAYS
     if days_since is None:
         flags.append(Flag("quiet", "No session yet"))
-    elif quiet:
+    elif days_since >= QUIET_DAYS:
         flags.append(Flag("quiet", f"No session for {days_since} days"))
-    # After a week off, or with a red flag open, stepping up is not the next move, whatever the last two said.
-    if not quiet and not red_flag_open(facts.screen) and rules.next_step(last_two_outcomes(facts)) == "harder":
+    # Beside any concern (a week off, a red flag, rising pain, an exercise that hurt), stepping up is not the
+    # next move, whatever the last two sessions said; nor while the week's pain is worsening (rules.worsening).
+    step = rules.next_step(last_two_outcomes(facts), worsening(facts, today))
+    if step == "harder" and not any(flag.concern for flag in flags):
         flags.append(Flag("ready", "Ready to progress: two easy, green sessions in a row"))
     return flags
 

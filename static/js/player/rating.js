@@ -4,11 +4,17 @@ export const MAX_NOTES = 2000;
 // The server's ceiling for one exercise's repetitions in a session.
 const MAX_REPS = 1000;
 
-/** The pain traffic light, with the thresholds the server sent (the same rule as webapp/sessions/rules.py). */
-export function lightFor(pain, rules) {
-  if (pain <= rules.green_max) return "green";
-  if (pain <= rules.amber_max) return "amber";
-  return "red";
+/**
+ * The session's traffic light: the server's own table (webapp/sessions/rules.py light_of), looked up by the pain
+ * before the session and the worst pain during or just after it, so the phone never judges differently offline.
+ */
+export function lightFor(painBefore, worst, rules) {
+  return rules.lights?.[painBefore]?.[worst] ?? "red";
+}
+
+/** The worst pain of a session: just after it, or during any exercise rated on the way. */
+export function worstPain(painAfter, painDuring = []) {
+  return Math.max(painAfter, ...painDuring.filter((pain) => Number.isInteger(pain)));
 }
 
 export function effortWord(effort, rules) {

@@ -182,13 +182,13 @@ export function createView(root, data) {
       setHidden(node, !text);
     },
 
-    outcome(painAfter, hints) {
+    outcome(painBefore, painAfter, worst, hints) {
       const rules = data.rules;
-      const light = lightFor(painAfter, rules);
+      const light = lightFor(painBefore, worst, rules);
       const advice = rules.advice[light];
       const box = one("[data-light]");
       box.dataset.light = light;
-      setText(one("[data-light-name]"), `${LIGHT_NAMES[light]} · your back: ${painAfter} of 10`);
+      setText(one("[data-light-name]"), `${LIGHT_NAMES[light]} · your back: ${painBefore} before, ${painAfter} now`);
       setText(one("[data-light-headline]"), advice.headline);
       setText(one("[data-light-text]"), advice.text);
 
