@@ -1,6 +1,9 @@
 // CoreSteady's service worker: the app shell by revision, pages network-first, the user's offline
-// package, and the outbox drained by Background Sync. Served at /sw.js with the precache list filled in.
-"use strict";
+// package, and the outbox drained by Background Sync. Served at /sw.js with the precache list filled in,
+// and registered as a module worker: it drains with the page's own modules, so there is one set of rules.
+import { drainOutbox } from "/static/js/drain.js";
+import { logger } from "/static/js/log.js";
+import { readMeta } from "/static/js/outbox.js";
 
 // [{url, revision}]: every app-shell file with a content hash, written in by the server at /sw.js.
 const PRECACHE = /* precache */ [];
@@ -15,8 +18,9 @@ const PLAN = "/api/v1/plan";
 // On a weak signal a page already on the phone beats a long wait for the network.
 const NETWORK_TIMEOUT = 6000;
 const PARALLEL_DOWNLOADS = 6;
-const OUTBOX_BATCH = 100;
 const SYNC_ANSWER_TIMEOUT = 30000;
+
+const log = logger("worker");
 
 const revisioned = (entry) => `${entry.url}?v=${entry.revision}`;
 // The precached copy of each shell URL at this worker's revision.
@@ -107,6 +111,7 @@ async function fromStatic(request, url) {
   } catch (error) {
     // Offline: an older revision of a drawing beats a broken image.
     const older = await caches.match(request, { ignoreSearch: true, ignoreVary: true });
+    log.warn(`fetching ${url.pathname} (offline?); ${older ? "an older copy answers" : "nothing on the phone answers"}`, error);
     if (older) return older;
     throw error;
   }
@@ -123,14 +128,14 @@ async function networkFirst(event, request) {
     return response;
   });
   // Let a slow answer finish (and refresh the cache) even after the cached copy was shown.
-  event.waitUntil(network.catch(() => null));
+  const settled = network.catch((error) => {
+    log.warn(`fetching ${request.url} (offline, or the server is away); answering from the phone`, error);
+    return null;
+  });
+  event.waitUntil(settled);
   const slow = cached.then((copy) => (copy ? delay(NETWORK_TIMEOUT).then(() => copy) : new Promise(() => {})));
-  let response = null;
-  try {
-    response = await Promise.race([network, slow]);
-  } catch {
-    response = null;
-  }
+  // A network failure was reported just above; here it only means "use the copy".
+  const response = await Promise.race([settled, slow]);
   if (response && response.status < 500) return response;
   // Unreachable, or the server is failing: the copy on the phone, else the offline page.
   const copy = await cached;
@@ -207,12 +212,16 @@ function cachePackage({ version, urls, user_id: userId }) {
         const about = { version, user_id: userId, count: urls.length, cached_at: Date.now() };
         await cache.put(PACKAGE_MARKER, new Response(JSON.stringify(about), { headers: { "Content-Type": "application/json" } }));
       } catch (error) {
+        log.warn(`caching the offline package ${version}; the one already on the phone stays`, error);
         await caches.delete(name);
         return { ready: Boolean(done), version: done?.version || null, error: String(error) };
       }
       await dropPackages(name);
       return { ready: true, version };
-    })().catch((error) => ({ ready: false, version: null, error: String(error) }));
+    })().catch((error) => {
+      log.fault(`caching the offline package ${version}`, error);
+      return { ready: false, version: null, error: String(error) };
+    });
     building.set(name, job);
     job.finally(() => building.delete(name));
   }
@@ -252,15 +261,16 @@ self.addEventListener("sync", (event) => {
 async function syncOutbox() {
   const pages = await self.clients.matchAll({ type: "window" });
   if (pages.length) {
-    // An open page drains with every rule (backoff, sign-in, token refresh): ask the one in front.
+    // An open page drains with the same rules and also updates what it shows: ask the one in front.
     const page = pages.find((client) => client.focused) || pages[0];
     const reply = await askPage(page, { type: "drain" });
     if (reply) {
       if (reply.retry) throw new Error("the server could not be reached; the browser will try again");
       return;
     }
+    log.warn("an open page did not answer the request to drain; draining here");
   }
-  await drainOutbox();
+  await drainHere();
 }
 
 function askPage(page, message) {
@@ -275,81 +285,15 @@ function askPage(page, message) {
   });
 }
 
-// --- Draining with no page open: the same acknowledgement rules as static/js/sync.js, kept minimal.
-
-function requestDone(request) {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-function transactionDone(transaction) {
-  return new Promise((resolve, reject) => {
-    transaction.oncomplete = () => resolve();
-    transaction.onabort = transaction.onerror = () => reject(transaction.error);
-  });
-}
-
-async function openOutbox() {
-  // No version: the pages own the schema (static/js/outbox.js) and upgrade it; the worker only reads it.
-  const db = await requestDone(indexedDB.open("coresteady"));
-  db.onversionchange = () => db.close();
-  if (db.objectStoreNames.contains("outbox") && db.objectStoreNames.contains("meta")) return db;
-  db.close();
-  return null;
-}
-
-function sendable(record, userId) {
-  const payload = record.payload;
-  return (
-    record.state === "pending" &&
-    record.user_id === userId &&
-    payload !== null &&
-    typeof payload === "object" &&
-    typeof payload.id === "string"
-  );
-}
-
-async function drainOutbox() {
-  const db = await openOutbox();
-  if (!db) return;
-  try {
-    const meta = db.transaction("meta", "readonly");
-    const account = await requestDone(meta.objectStore("meta").get("account"));
-    if (!account?.user_id || !account.csrf_token) return;
-    const reading = db.transaction("outbox", "readonly");
-    const records = (await requestDone(reading.objectStore("outbox").getAll())).filter((r) => sendable(r, account.user_id));
-    for (let start = 0; start < records.length; start += OUTBOX_BATCH) {
-      const batch = records.slice(start, start + OUTBOX_BATCH);
-      const response = await fetch("/api/v1/sessions", {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": account.csrf_token },
-        body: JSON.stringify({ sessions: batch.map((r) => r.payload) }),
-      });
-      if (response.status >= 500) throw new Error(`the server answered ${response.status}; the browser will try again`);
-      // Signed out or a stale token: the page explains it to the user the next time it opens.
-      if (!response.ok) return;
-      const { results } = await response.json();
-      const writing = db.transaction("outbox", "readwrite");
-      const store = writing.objectStore("outbox");
-      for (const record of batch) {
-        const result = (results || []).find((r) => r.id === record.payload.id);
-        if (result?.status === "created" || result?.status === "duplicate") store.delete(record.id);
-        if (result?.status === "conflict" || result?.status === "invalid") {
-          // Kept with the reason for the user to see, unless it was deleted from the history meanwhile.
-          const current = store.get(record.id);
-          current.onsuccess = () => {
-            if (!current.result) return;
-            store.put({ ...current.result, state: "rejected", reason: (result.errors || []).join("; ") || result.status });
-          };
-        }
-      }
-      await transactionDone(writing);
-      new BroadcastChannel("coresteady-outbox").postMessage({ reason: "synced-by-worker" });
-    }
-  } finally {
-    db.close();
+// With no page open: the account and token the page last left in the outbox's database. Forced, since
+// the browser chose this moment (it is online again); a token the server refuses waits for a page to
+// open and read a fresh one.
+async function drainHere() {
+  const account = await readMeta("account");
+  if (!account?.user_id || !account.csrf_token) {
+    log.warn("Background Sync with nobody signed in on this phone: the outbox waits for a login");
+    return;
   }
+  const { outcome } = await drainOutbox({ me: account.user_id, csrfToken: () => account.csrf_token, force: true });
+  if (outcome === "retrying") throw new Error("some records could not be sent; the browser will try again");
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 import shutil
 import struct
@@ -139,6 +140,33 @@ def test_service_worker_is_served_from_the_root_uncached(client):
     assert response.headers["Cache-Control"] == "no-cache"
     assert response.headers["Service-Worker-Allowed"] == "/"
     assert "/* precache */" not in response.get_data(as_text=True)
+
+
+IMPORT = re.compile(r'^import\s[^;]*?from\s+"([^"]+)";', re.MULTILINE)
+
+
+def test_every_module_the_worker_runs_is_in_its_precache_list(client):
+    # The worker imports the page's outbox modules. Each of them, down to the last import, carries its
+    # revision in the worker's own bytes, so changing any of them is a new worker the browser picks up.
+    body = client.get("/sw.js").get_data(as_text=True)
+    shell = {entry["url"] for entry in precache_of(client)}
+    seen = set()
+    waiting = IMPORT.findall(body)
+    assert "/static/js/drain.js" in waiting and "/static/js/outbox.js" in waiting
+    while waiting:
+        url = waiting.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        assert url in shell, f"the worker imports {url}, which is not precached"
+        source = static_path(url).read_text(encoding="utf-8")
+        base = url.rsplit("/", 1)[0]
+        for relative in IMPORT.findall(source):
+            assert relative.startswith("./") or relative.startswith("../"), relative
+            waiting.append(posixpath.normpath(posixpath.join(base, relative)))
+    assert {"/static/js/kinds.js", "/static/js/log.js"} <= seen
+    # What the page alone has (document, DOMParser) stays out of the worker.
+    assert not seen & {"/static/js/identity.js", "/static/js/sync.js", "/static/js/app.js"}
 
 
 def test_precache_lists_the_app_shell_each_with_its_content_revision(client, app):

@@ -1,6 +1,13 @@
-// The outbox: sessions saved on this phone (IndexedDB) until the server has acknowledged each one.
+// The outbox: records saved on this phone (IndexedDB) until the server has acknowledged each one.
+// The page and the service worker both import this module, so it must not need window or document.
+import { KINDS } from "./kinds.js";
+import { logger } from "./log.js";
+
 const DB_NAME = "coresteady";
 // Version 2 added the "meta" store (the signed-in account and its CSRF token, for the service worker).
+// Kinds of record need no new store: every kind shares "outbox" and names itself in `kind`. Raising the
+// version makes a tab still running the previous release fail to open the database (VersionError) and so
+// fail to save a session: raise it only for a change of stores or indexes, never for a new kind.
 const DB_VERSION = 2;
 const STORE = "outbox";
 const META = "meta";
@@ -11,6 +18,7 @@ export const PENDING = "pending";
 export const REJECTED = "rejected";
 export const CORRUPT = "corrupt";
 
+const log = logger("outbox");
 let opening = null;
 let channel = null;
 
@@ -33,10 +41,12 @@ export function openDatabase() {
         };
         resolve(db);
       };
-      request.onerror = () => {
-        opening = null;
-        reject(request.error);
-      };
+      request.onerror = () => reject(request.error);
+    });
+    // Also when indexedDB itself is missing (open() throws): the next call tries afresh.
+    const attempt = opening;
+    attempt.catch(() => {
+      if (opening === attempt) opening = null;
     });
   }
   return opening;
@@ -58,9 +68,9 @@ function broadcast() {
   return channel;
 }
 
+// Pages hear "outbox:changed"; the worker has no window and only tells the pages.
 function announce(reason, tellOthers = true) {
-  if (typeof window === "undefined") return;
-  window.dispatchEvent(new CustomEvent("outbox:changed", { detail: { reason } }));
+  if (typeof window !== "undefined") window.dispatchEvent(new CustomEvent("outbox:changed", { detail: { reason } }));
   if (tellOthers) broadcast()?.postMessage({ reason });
 }
 
@@ -76,16 +86,19 @@ function accountLabel() {
 }
 
 // Resolves only once the record is durably written: only then may the page say "saved".
-// details.label (e.g. the routine's name) is shown in the history while the session waits.
-export async function enqueueSession(payload, details = {}) {
+// kind: a name in KINDS; payload: the item exactly as its endpoint takes it, with the client's UUID in
+// `id` and the recording account in `user_id`. details.label (e.g. the routine's name) is shown in the
+// history while the record waits.
+export async function enqueue(kind, payload, details = {}) {
+  if (!KINDS.has(kind)) throw new TypeError(`the outbox cannot send records of kind ${kind}`);
   if (!payload || typeof payload.id !== "string" || !Number.isInteger(payload.user_id)) {
-    throw new TypeError("a session needs its own id and the id of the user who recorded it");
+    throw new TypeError("a record needs its own id and the id of the user who recorded it");
   }
   const db = await openDatabase();
   const transaction = db.transaction(STORE, "readwrite");
   transaction.objectStore(STORE).put({
     id: payload.id,
-    kind: "session",
+    kind,
     user_id: payload.user_id,
     account: details.account || accountLabel(),
     label: details.label || null,
@@ -102,6 +115,10 @@ export async function enqueueSession(payload, details = {}) {
   return payload.id;
 }
 
+export function enqueueSession(payload, details = {}) {
+  return enqueue("session", payload, details);
+}
+
 export async function listOutbox() {
   const db = await openDatabase();
   const transaction = db.transaction(STORE, "readonly");
@@ -114,7 +131,8 @@ export async function listOutbox() {
 export async function listOutboxOrEmpty() {
   try {
     return await listOutbox();
-  } catch {
+  } catch (error) {
+    log.warn("reading the outbox to draw it; showing it as empty", error);
     return [];
   }
 }
@@ -153,14 +171,21 @@ export async function settle({ remove = [], change = [] }) {
   announce("settled");
 }
 
-// What a record carries: the session and the account that recorded it, or null when the record
+// Damaged records are read on every redraw: say so once for each.
+const reportedDamaged = new Set();
+
+// What a record carries: the item and the account that recorded it, or null when the record
 // is damaged (no payload, not JSON, not an object with a string id, no owner) and can never be sent.
 export function readRecord(record) {
   let payload = record?.payload;
   if (typeof payload === "string") {
     try {
       payload = JSON.parse(payload);
-    } catch {
+    } catch (error) {
+      if (!reportedDamaged.has(record.id)) {
+        reportedDamaged.add(record.id);
+        log.warn(`reading record ${record.id}: its contents are not JSON, so it can never be sent`, error);
+      }
       return null;
     }
   }
@@ -192,7 +217,23 @@ async function requestPersistence() {
     if (!navigator.storage?.persist || (await readMeta("persist-requested"))) return;
     await writeMeta({ key: "persist-requested", at: Date.now() });
     await navigator.storage.persist();
-  } catch {
+  } catch (error) {
     // Best effort: without it the data is still stored, only less protected from eviction.
+    log.warn("asking the browser to keep this site's storage", error);
   }
+}
+
+// Why the phone could not store something, in words a person can act on; null if storage was not the cause.
+export function describeStorageError(error) {
+  const name = error?.name || "";
+  if (name === "QuotaExceededError" || (name === "UnknownError" && /quota|space|full/i.test(error?.message || ""))) {
+    return "This phone's storage is full. Free some space (delete photos, videos or apps you do not need), then try again.";
+  }
+  if (name === "VersionError") {
+    return "A newer version of CoreSteady is open in another tab. Reload this page, then try again.";
+  }
+  if (typeof indexedDB === "undefined" || ["InvalidStateError", "SecurityError", "UnknownError", "NotFoundError"].includes(name)) {
+    return "This browser is not letting CoreSteady store anything on the phone (private browsing, or storage turned off for this site). Allow this site to store data, or open it outside private browsing, then try again.";
+  }
+  return null;
 }

@@ -1,4 +1,8 @@
 // Registers the service worker and offers a waiting new version, but never in the middle of a routine.
+import { logger } from "./log.js";
+
+const log = logger("update");
+
 function playing() {
   return document.body.dataset.playing === "true";
 }
@@ -34,8 +38,11 @@ export function watchForUpdates(root) {
     window.location.reload();
   });
 
+  // A module worker, so it can import the outbox's own modules (docs/architecture.md says which browsers
+  // that leaves out). Registering a classic one here would replace the module worker with a script that
+  // cannot even be parsed: there is no classic fallback to switch to.
   navigator.serviceWorker
-    .register("/sw.js", { scope: "/", updateViaCache: "none" })
+    .register("/sw.js", { scope: "/", type: "module", updateViaCache: "none" })
     .then((registration) => {
       if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
       registration.addEventListener("updatefound", () => {
@@ -51,10 +58,16 @@ export function watchForUpdates(root) {
       });
       // An installed app can stay open for days: look for a new version whenever it comes back.
       document.addEventListener("visibilitychange", () => {
-        if (document.visibilityState === "visible") registration.update().catch(() => {});
+        if (document.visibilityState !== "visible") return;
+        registration.update().catch((error) => log.warn("looking for a new version of the app (offline?)", error));
       });
     })
-    .catch(() => {
-      // Without a worker the app still works online; nothing to tell the user.
+    .catch((error) => {
+      // Without a worker the app still works online and the page still keeps and sends sessions itself;
+      // only opening pages offline is lost. Private windows may refuse workers (SecurityError); any other
+      // failure in a supported browser is a fault of ours (or a browser without module service workers).
+      const doing = "starting the offline worker; the app works online only";
+      if (error?.name === "SecurityError") log.warn(doing, error);
+      else log.fault(doing, error);
     });
 }
