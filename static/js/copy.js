@@ -1,7 +1,17 @@
 // "Copy link" buttons: copy the field they name and say so. Without this module the field is still selectable by hand.
+import { logger } from "./log.js";
+
+const log = logger("copy");
+
 function copyText(field) {
   if (navigator.clipboard && window.isSecureContext) {
-    return navigator.clipboard.writeText(field.value).then(() => true, () => legacyCopy(field));
+    return navigator.clipboard.writeText(field.value).then(
+      () => true,
+      (error) => {
+        log.warn("copying with the Clipboard API; trying the older way", error);
+        return legacyCopy(field);
+      },
+    );
   }
   return Promise.resolve(legacyCopy(field));
 }
@@ -12,7 +22,8 @@ function legacyCopy(field) {
   field.select();
   try {
     return document.execCommand("copy");
-  } catch {
+  } catch (error) {
+    log.warn("copying the link; the person is asked to copy it by hand", error);
     return false;
   }
 }

@@ -1,5 +1,8 @@
 // What the page knows of the signed-in account: its id, its email and the CSRF token for JSON writes.
+import { logger } from "./log.js";
 import { writeMeta } from "./outbox.js";
+
+const log = logger("identity");
 
 function meta(name) {
   return document.querySelector(`meta[name="${name}"]`);
@@ -30,7 +33,8 @@ export function setCsrfToken(token) {
 export async function rememberAccount() {
   try {
     await writeMeta({ key: "account", user_id: userId(), csrf_token: userId() ? csrfToken() : null, at: Date.now() });
-  } catch {
+  } catch (error) {
     // Private modes may refuse IndexedDB; the page itself still syncs.
+    log.warn("leaving the account for the service worker", error);
   }
 }

@@ -1,6 +1,9 @@
 // Offers to install the app: the browser's own prompt where it has one, and the two steps on iOS Safari.
+import { logger } from "./log.js";
+
 const DISMISSED = "coresteady-install-dismissed";
 const QUIET_FOR = 30 * 24 * 60 * 60 * 1000;
+const log = logger("install");
 
 function standalone() {
   return window.matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
@@ -16,7 +19,8 @@ function iosSafari() {
 function dismissedRecently() {
   try {
     return Date.now() - Number(localStorage.getItem(DISMISSED) || 0) < QUIET_FOR;
-  } catch {
+  } catch (error) {
+    log.warn("reading whether the install card was dismissed (storage off)", error);
     return false;
   }
 }
@@ -51,8 +55,9 @@ export function offerInstall(root) {
   card.querySelector("[data-install-dismiss]")?.addEventListener("click", () => {
     try {
       localStorage.setItem(DISMISSED, String(Date.now()));
-    } catch {
+    } catch (error) {
       // Storage refused: the card comes back next time, which is harmless.
+      log.warn("remembering that the install card was dismissed", error);
     }
     hide();
   });

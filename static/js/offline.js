@@ -1,5 +1,8 @@
 // Keeps the signed-in user's offline package (plan, routines, exercises, lessons) in the worker's cache.
 import { userId } from "./identity.js";
+import { logger } from "./log.js";
+
+const log = logger("offline");
 
 const MANIFEST = "/api/v1/offline-manifest";
 // Caching a hundred pages on a slow line takes a while; past this the page stops waiting for an answer.
@@ -25,7 +28,8 @@ async function fetchManifest() {
     if (!response.ok) return null;
     const manifest = await response.json();
     return typeof manifest.version === "string" && Array.isArray(manifest.urls) ? manifest : null;
-  } catch {
+  } catch (error) {
+    log.warn("fetching the list of pages to keep offline; checking the package already on the phone", error);
     return null;
   }
 }

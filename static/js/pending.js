@@ -1,7 +1,23 @@
-// The history page's list of sessions still on this phone: waiting, refused (with the reason) or damaged.
+// The history page's list of what is still only on this phone: waiting, refused (said in plain words, with
+// a fix where there is one) or damaged, each of the last two with a way to discard it.
 import { userId } from "./identity.js";
-import { CORRUPT, PENDING, REJECTED, listOutboxOrEmpty, listenForChanges, readRecord, removeItem, settle } from "./outbox.js";
+import { explainRejection, kindOf } from "./kinds.js";
+import { logger } from "./log.js";
+import {
+  CORRUPT,
+  PENDING,
+  REJECTED,
+  describeStorageError,
+  listOutbox,
+  listOutboxOrEmpty,
+  listenForChanges,
+  readRecord,
+  removeItem,
+  settle,
+} from "./outbox.js";
 import { drain } from "./sync.js";
+
+const log = logger("pending");
 
 const WHEN = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
 
@@ -19,14 +35,23 @@ function button(text, action, quiet = true) {
   return node;
 }
 
+function capitalised(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+// What the row says and offers: {kind, status, reason, retry, repair, details}.
 function describe(record, me) {
   const contents = readRecord(record);
   if (record.state === CORRUPT || !contents) {
-    return { kind: "corrupt", status: "Damaged record", reason: record.reason || "It cannot be read, so it cannot be sent." };
+    const reason = `${record.reason || "It cannot be read, so it cannot be sent."} Delete it from the phone.`;
+    return { kind: "corrupt", status: "Damaged record", reason };
   }
   if (record.state === REJECTED) {
-    return { kind: "rejected", status: "Could not be saved", reason: record.reason || "The server refused it." };
+    const { text, retry, repair } = explainRejection(record, contents.payload);
+    const said = record.answer?.errors?.length ? record.answer.errors.join("; ") : record.reason;
+    return { kind: "rejected", status: "Could not be saved", reason: text, retry, repair, details: said || null };
   }
+  if (!kindOf(record)) return { kind: "waiting", status: "Waiting for a newer version of the app to send it" };
   if (me === null) return { kind: "waiting", status: "Log in to sync" };
   if (contents.owner !== me) {
     return { kind: "waiting", status: `Waiting for ${record.account || "the account that recorded it"} to log in` };
@@ -38,7 +63,8 @@ function describe(record, me) {
 function title(record) {
   const payload = readRecord(record)?.payload;
   const heading = element("p", "pending__title");
-  heading.append(element("strong", "", record.label || "Session"));
+  const noun = kindOf(record)?.nouns[0] || "item";
+  heading.append(element("strong", "", record.label || capitalised(noun)));
   const facts = [];
   const when = Date.parse(payload?.completed_at || "");
   if (!Number.isNaN(when)) facts.push(new Date(when).toLocaleString(undefined, WHEN));
@@ -49,19 +75,41 @@ function title(record) {
   return heading;
 }
 
+// The server's own words, for a trainer or whoever helps: folded away under the plain ones.
+function serverWords(text) {
+  const details = element("details", "pending__details");
+  details.append(element("summary", "", "What the server said"), element("p", "", text));
+  return details;
+}
+
 function item(record, me) {
-  const { kind, status, reason } = describe(record, me);
+  const { kind, status, reason, retry, repair, details } = describe(record, me);
   const row = element("li", `pending__item pending__item--${kind}`);
   row.dataset.id = record.id;
   row.append(title(record), element("p", "pending__state", status));
   if (reason) row.append(element("p", "pending__reason", reason));
+  if (details) row.append(serverWords(details));
   if (kind !== "waiting") {
     const actions = element("p", "pending__actions");
-    if (kind === "rejected") actions.append(button("Try again", "retry", false));
+    if (repair) actions.append(button(repair.label, "repair", false));
+    if (retry) actions.append(button("Try again", "retry", !!repair));
     actions.append(button("Delete", "delete"));
     row.append(actions);
   }
+  const problem = element("p", "pending__error");
+  problem.setAttribute("role", "alert");
+  problem.hidden = true;
+  row.append(problem);
   return row;
+}
+
+async function repairRecord(id) {
+  const record = (await listOutbox()).find((r) => r.id === id);
+  const contents = record && readRecord(record);
+  const repair = contents && explainRejection(record, contents.payload).repair;
+  if (!repair) return;
+  const payload = repair.apply(contents.payload, Date.now());
+  await settle({ change: [{ id, payload, state: PENDING, answer: null, reason: null, attempts: 0, next_attempt_at: 0 }] });
 }
 
 async function act(target) {
@@ -70,15 +118,20 @@ async function act(target) {
   const id = row?.dataset.id;
   if (!id) return;
   switch (target.dataset.action) {
+    case "repair":
+      // The person chose the fix the explanation offered (e.g. a session stamped by a clock that ran ahead).
+      await repairRecord(id);
+      await drain({ force: true });
+      break;
     case "retry":
       // The user decided it is worth another go (e.g. after the trainer fixed the plan).
-      await settle({ change: [{ id, state: PENDING, reason: null, attempts: 0, next_attempt_at: 0 }] });
+      await settle({ change: [{ id, state: PENDING, answer: null, reason: null, attempts: 0, next_attempt_at: 0 }] });
       await drain({ force: true });
       break;
     case "delete":
       // Deleting data that exists nowhere else deserves a second tap.
       actions.replaceChildren(
-        element("span", "pending__confirm", "Delete this session from the phone?"),
+        element("span", "pending__confirm", "Delete this from the phone for good?"),
         button("Delete for good", "delete-confirmed", false),
         button("Keep", "keep"),
       );
@@ -91,6 +144,17 @@ async function act(target) {
       break;
     default:
   }
+}
+
+// A tap that could not be carried out says so in its row, in words; nothing is lost by it.
+function showFailure(target, error) {
+  const words = describeStorageError(error);
+  if (words) log.warn(`${target.dataset.action} on a record of the outbox`, error);
+  else log.fault(`${target.dataset.action} on a record of the outbox`, error);
+  const problem = target.closest("[data-id]")?.querySelector(".pending__error");
+  if (!problem) return;
+  problem.textContent = `That did not work: ${words || "the phone could not change its saved records. Reload the page and try again."}`;
+  problem.hidden = false;
 }
 
 export function showPendingList(root) {
@@ -108,7 +172,7 @@ export function showPendingList(root) {
   holder.replaceChildren(section);
   section.addEventListener("click", (event) => {
     const target = event.target.closest("button[data-action]");
-    if (target) act(target);
+    if (target) act(target).catch((error) => showFailure(target, error));
   });
 
   async function render() {

@@ -1,5 +1,6 @@
 // The guided player page: runs the routine embedded in the page from "how is your back" to a saved session, offline.
-import { enqueueSession } from "./outbox.js";
+import { logger } from "./log.js";
+import { describeStorageError, enqueueSession } from "./outbox.js";
 import { Engine, totalMs } from "./player/engine.js";
 import { buildPayload, effortWord, progressionHints, readRating, worstPain } from "./player/rating.js";
 import { progressStore, settingsStore } from "./player/resume.js";
@@ -8,6 +9,8 @@ import { createTicker } from "./player/ticker.js";
 import { createView } from "./player/ui.js";
 import { createWakeLock } from "./player/wakelock.js";
 import { counterLine, phaseLabel } from "./player/words.js";
+
+const log = logger("player");
 
 function newId() {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
@@ -200,7 +203,11 @@ function runPlayer(root, data) {
       await enqueueSession(payload, { label: data.routine.name });
     } catch (error) {
       button.disabled = false;
-      view.ratingError(`This phone could not store the session (${error?.message || error}). Please try Save again.`);
+      const words = describeStorageError(error);
+      // Storage full or switched off is the phone's state, and the words say what to do about it.
+      if (words) log.warn("saving the finished session in the outbox", error);
+      else log.fault("saving the finished session in the outbox", error);
+      view.ratingError(`The session could not be saved on this phone. ${words || "Something went wrong while storing it; tap Save again."} Your answers stay on this screen until it is saved.`);
       return;
     }
     progress.clear();

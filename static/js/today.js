@@ -2,7 +2,10 @@
 // copy of the page opened from the worker's cache on a later day is redrawn from the plan kept on the
 // phone (/api/v1/plan, part of the offline package) instead of showing an old day's routine.
 import { userId } from "./identity.js";
+import { logger } from "./log.js";
 import { CORRUPT, PENDING, REJECTED, listOutboxOrEmpty, listenForChanges, readRecord } from "./outbox.js";
+
+const log = logger("today");
 
 const PLAN = "/api/v1/plan";
 // The server writes dates as strftime("%A %d %B") in English; the page keeps to the same words.
@@ -66,7 +69,8 @@ function dayIn(zone) {
   let format;
   try {
     format = new Intl.DateTimeFormat("en-CA", { timeZone: zone || "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
-  } catch {
+  } catch (error) {
+    log.warn(`reading days in the time zone ${zone}, which this browser does not know; using UTC as the server does`, error);
     format = new Intl.DateTimeFormat("en-CA", { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
   }
   return (date) => {
@@ -114,8 +118,10 @@ async function fetchPlan() {
       isIsoDay(plan.program.end_date) &&
       Array.isArray(plan.schedule) &&
       Array.isArray(plan.routines);
+    if (!usable) log.warn("reading the plan kept on this phone: it is not in the expected shape");
     return usable ? plan : null;
-  } catch {
+  } catch (error) {
+    log.warn("reading the plan (offline, and none kept on this phone?)", error);
     return null;
   }
 }

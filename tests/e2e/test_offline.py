@@ -17,6 +17,7 @@ from webapp.extensions import db
 from webapp.sessions import services as records
 from webapp.sessions.models import CompletedSession
 from webapp.sessions.sync import store_batch
+from webapp.timeutil import utcnow
 
 from ..factories import DEFAULT_PASSWORD, first_routine_id, session_payload
 from .conftest import ARGS, CHROMIUM, PHONE, login
@@ -386,7 +387,9 @@ def test_server_errors_are_retried_with_backoff_until_the_session_arrives(live_s
     assert server_rows(app) == [payload["id"]]
 
 
-def test_an_unreachable_server_is_retried_until_it_is_back(live_server, page, app, ready):
+def test_an_unreachable_server_is_retried_until_it_is_back(live_server, context, page, app, ready):
+    warnings = []
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
     page.clock.install()
     login(page, live_server.url)
     payload = session_payload(plan_routine(page), user_id=ready)
@@ -399,6 +402,14 @@ def test_an_unreachable_server_is_retried_until_it_is_back(live_server, page, ap
     page.clock.fast_forward(4100)
     wait_for_outbox(page, "(items) => items.length === 0")
     assert server_rows(app) == [payload["id"]]
+    # Each failed try is in the console with what was being done, as a warning: it is expected on a phone.
+    tries = [
+        w
+        for w in warnings
+        if w.startswith("[coresteady:drain] sending 1 record(s) to /api/v1/sessions; will try again")
+    ]
+    assert len(tries) == 2, warnings
+    assert [e for e in context.console_errors if not e.startswith("Failed to load resource")] == []
 
 
 def queue_one_while_the_server_refuses(context, page, base_url: str, user_id: int) -> dict:
@@ -503,7 +514,9 @@ def test_damaged_refused_and_foreign_records_never_block_a_good_one(live_server,
     assert server_rows(app) == [good["id"]]
     states = {r["id"]: (r["state"], r["reason"]) for r in outbox(page)}
     assert states["damaged-1"][0] == "corrupt"
-    assert states[refused["id"]][0] == "rejected" and "routine_id" in states[refused["id"]][1]
+    assert states[refused["id"]][0] == "rejected"
+    [answer] = [r["answer"] for r in outbox(page) if r["id"] == refused["id"]]
+    assert answer["status"] == "invalid" and any(e.startswith("routine_id:") for e in answer["errors"])
     assert states[foreign["id"]] == ("pending", None), "another account's session is never sent"
 
     page.goto(live_server.url + "/history/")
@@ -511,7 +524,16 @@ def test_damaged_refused_and_foreign_records_never_block_a_good_one(live_server,
     pending = page.locator("[data-pending-list]")
     expect(pending.locator(".pending__item")).to_have_count(3)
     expect(pending.locator(".pending__item--corrupt")).to_contain_text("Damaged record")
-    expect(pending.locator(".pending__item--rejected")).to_contain_text("is not a routine of your program")
+    refused_row = pending.locator(".pending__item--rejected")
+    expect(refused_row.locator(".pending__reason")).to_have_text(
+        "The routine it belongs to is no longer part of your program, so the server cannot file it. "
+        "If your trainer puts the routine back, tap Try again; otherwise delete it."
+    )
+    expect(refused_row.get_by_role("button", name="Try again")).to_be_visible()
+    # The server's own words stay one tap away, for whoever helps.
+    expect(refused_row.locator(".pending__details p")).to_be_hidden()
+    refused_row.get_by_text("What the server said").click()
+    expect(refused_row.locator(".pending__details p")).to_contain_text("is not a routine of your program")
     expect(pending.locator(".pending__item--waiting")).to_contain_text("Waiting for")
 
     damaged = pending.locator(".pending__item--corrupt")
@@ -545,10 +567,11 @@ def test_a_token_changed_by_a_login_in_another_tab_is_read_afresh(live_server, c
     assert page.get_attribute('meta[name="csrf-token"]', "content") != old_token
 
 
-def test_background_sync_with_no_page_open_drains_from_the_worker(live_server, context, page, app, ready):
-    payload = queue_one_while_the_server_refuses(context, page, live_server.url, ready)
-    context.unroute(SESSIONS)
-
+def sync_with_no_page_open(context, page, base_url: str, meanwhile=None):
+    """Closes the app's page, runs meanwhile() (the server comes back, the login expires), then fires
+    Background Sync at the worker as the browser does once the phone is online again. Changing things
+    only once the page is closed leaves no moment in which the page's own retry could send first.
+    Returns the blank page the browser stays open on."""
     blank = context.new_page()  # the browser stays open on a page that is not the app's
     cdp = context.new_cdp_session(blank)
     registrations = []
@@ -556,23 +579,180 @@ def test_background_sync_with_no_page_open_drains_from_the_worker(live_server, c
     cdp.send("ServiceWorker.enable")
     # Closed, not navigated away: a page kept in the back-forward cache would still count as open.
     page.close()
-    [registration] = [r for r in registrations if r["scopeURL"] == live_server.url + "/" and not r["isDeleted"]][:1]
+    if meanwhile:
+        meanwhile()
+    [registration] = [r for r in registrations if r["scopeURL"] == base_url + "/" and not r["isDeleted"]][:1]
     cdp.send(
         "ServiceWorker.dispatchSyncEvent",
-        {
-            "origin": live_server.url,
-            "registrationId": registration["registrationId"],
-            "tag": "outbox",
-            "lastChance": False,
-        },
+        {"origin": base_url, "registrationId": registration["registrationId"], "tag": "outbox", "lastChance": False},
     )
-    # The browser may also fire its own pending sync first: either way only the worker can send it.
-    deadline = monotonic() + 30
-    while server_rows(app) != [payload["id"]] and monotonic() < deadline:
+    return blank
+
+
+def wait_until(blank, condition, what: str, seconds: float = 30) -> None:
+    """Waits on a condition outside the browser (the database, what the worker sent), within a bound."""
+    deadline = monotonic() + seconds
+    while not condition() and monotonic() < deadline:
         blank.wait_for_timeout(100)
-    assert server_rows(app) == [payload["id"]]
+    assert condition(), f"{what} did not happen within {seconds} s"
+
+
+def watch_posts(context, seen: list) -> None:
+    """From now on every POST of sessions goes through to the server, and seen gets (ids sent, status
+    answered) for each; context.route also sees what the service worker sends."""
+    context.unroute(SESSIONS)
+
+    def watch(route):
+        ids = [item.get("id") for item in (route.request.post_data_json or {}).get("sessions", [])]
+        response = route.fetch()
+        seen.append((ids, response.status))
+        route.fulfill(response=response)
+
+    context.route(SESSIONS, watch)
+
+
+def test_background_sync_with_no_page_open_drains_from_the_worker(live_server, context, page, app, ready):
+    payload = queue_one_while_the_server_refuses(context, page, live_server.url, ready)
+    blank = sync_with_no_page_open(context, page, live_server.url, meanwhile=lambda: context.unroute(SESSIONS))
+    # The browser may also fire its own pending sync first: either way only the worker can send it.
+    wait_until(blank, lambda: server_rows(app) == [payload["id"]], "the worker's sync")
     blank.goto(live_server.url + "/history/")
     wait_for_outbox(blank, "(items) => items.length === 0")
+
+
+def ahead_of_the_server(routine: int, user_id: int) -> dict:
+    """A session stamped by a phone whose clock runs a day ahead: the server refuses it as in the future."""
+    end = utcnow() + timedelta(days=1)
+    return session_payload(
+        routine, user_id=user_id, started_at=(end - timedelta(minutes=15)).isoformat(), completed_at=end.isoformat()
+    )
+
+
+CLOCK_AHEAD = (
+    "Its end time is later than the time on the server, so the phone's clock was probably wrong when you saved it. "
+    "Check that the phone sets its date and time automatically, then tap “Send it as finished now”."
+)
+
+
+def test_a_session_refused_by_the_worker_reads_as_one_refused_by_the_page(live_server, context, page, app, ready):
+    login(page, live_server.url)
+    wait_until_installed(page)
+    routine = plan_routine(page)
+    by_page = ahead_of_the_server(routine, ready)
+    enqueue(page, by_page)  # the page drains it at once
+    wait_for_outbox(page, f"(items) => items.some((i) => i.id === '{by_page['id']}' && i.state === 'rejected')")
+
+    context.route(SESSIONS, lambda route: route.fulfill(status=503, json={"error": "unavailable"}))
+    by_worker = ahead_of_the_server(routine, ready)
+    enqueue(page, by_worker)
+    wait_for_outbox(page, f"(items) => items.some((i) => i.id === '{by_worker['id']}' && i.attempts >= 1)")
+    posts = []
+    blank = sync_with_no_page_open(context, page, live_server.url, meanwhile=lambda: watch_posts(context, posts))
+    wait_until(blank, lambda: ([by_worker["id"]], 200) in posts, "the worker's POST")
+
+    blank.goto(live_server.url + "/history/")
+    wait_for_outbox(blank, "(items) => items.length === 2 && items.every((i) => i.state === 'rejected')")
+    assert posts == [([by_worker["id"]], 200)], "the page never sent what the worker had settled"
+    kept = {r["id"]: r for r in outbox(blank)}
+    assert kept[by_page["id"]]["answer"] == kept[by_worker["id"]]["answer"]
+    assert kept[by_page["id"]]["reason"] == kept[by_worker["id"]]["reason"] == CLOCK_AHEAD
+    rows = blank.locator("[data-pending-list] .pending__item--rejected")
+    expect(rows).to_have_count(2)
+    for row in (rows.nth(0), rows.nth(1)):
+        expect(row.locator(".pending__state")).to_have_text("Could not be saved")
+        expect(row.locator(".pending__reason")).to_have_text(CLOCK_AHEAD)
+        expect(row.get_by_role("button", name="Try again")).to_have_count(0)
+    expect(pill(blank)).to_have_text("2 sessions could not be saved — see history")
+
+    # The fix it offers: the same session, as finished now, keeping how long it took.
+    for left in (1, 0):
+        rows.first.get_by_role("button", name="Send it as finished now").click()
+        expect(rows).to_have_count(left)
+    wait_for_outbox(blank, "(items) => items.length === 0")
+    assert sorted(server_rows(app)) == sorted([by_page["id"], by_worker["id"]])
+    with app.app_context():
+        for stored in db.session.execute(db.select(CompletedSession)).scalars():
+            assert stored.completed_at - stored.started_at == timedelta(minutes=15)
+            assert stored.completed_at <= utcnow()
+    expect(pill(blank)).to_be_hidden()
+    # The refusals and the 503 were expected: only the browser's own line about the 503 is an error.
+    assert [e for e in context.console_errors if not e.startswith("Failed to load resource")] == []
+
+
+def test_the_worker_keeps_a_session_too_large_to_send_and_sends_the_rest(live_server, context, page, app, ready):
+    context.route(SESSIONS, lambda route: route.fulfill(status=503, json={"error": "unavailable"}))
+    login(page, live_server.url)
+    wait_until_installed(page)
+    routine = plan_routine(page)
+    too_large = session_payload(routine, user_id=ready, notes="x" * 1_100_000)  # over the server's 1 MB
+    good = session_payload(routine, user_id=ready)
+    enqueue(page, too_large)
+    enqueue(page, good)
+    wait_for_outbox(page, "(items) => items.length === 2 && items.every((i) => i.attempts >= 1)")
+    posts = []
+    blank = sync_with_no_page_open(context, page, live_server.url, meanwhile=lambda: watch_posts(context, posts))
+    wait_until(blank, lambda: server_rows(app) == [good["id"]], "the worker's sync")
+
+    # Both together, then each alone: the large one is refused for its size, the other one stored.
+    assert [status for _ids, status in posts] == [413, 413, 200]
+    assert posts[1][0] == [too_large["id"]] and posts[2][0] == [good["id"]]
+    blank.goto(live_server.url + "/history/")
+    wait_for_outbox(blank, "(items) => items.length === 1 && items[0].state === 'rejected'")
+    row = blank.locator("[data-pending-list] .pending__item--rejected")
+    expect(row.locator(".pending__reason")).to_have_text(
+        "It is too large for the server to accept (over 1 MB), so it can never be sent. Delete it from the phone."
+    )
+    expect(row.get_by_role("button", name="Try again")).to_have_count(0)
+    row.get_by_role("button", name="Delete").click()
+    row.get_by_role("button", name="Delete for good").click()
+    wait_for_outbox(blank, "(items) => items.length === 0")
+    assert len(posts) == 3
+
+
+def test_the_worker_keeps_the_queue_when_the_login_has_expired(live_server, context, page, app, ready):
+    payload = queue_one_while_the_server_refuses(context, page, live_server.url, ready)
+    posts = []
+
+    def expire_the_login():  # while the app was closed
+        context.clear_cookies()
+        watch_posts(context, posts)
+
+    blank = sync_with_no_page_open(context, page, live_server.url, meanwhile=expire_the_login)
+    wait_until(blank, lambda: posts == [([payload["id"]], 401)], "the worker's POST")
+
+    # Kept, waiting, with no refusal recorded; the next page asks the person to log in.
+    blank.goto(live_server.url + "/lessons/")
+    expect(pill(blank)).to_have_text("Log in to sync 1 session")
+    [kept] = outbox(blank)
+    assert kept["id"] == payload["id"] and kept["state"] == "pending" and not kept.get("answer")
+    assert server_rows(app) == []
+    login(blank, live_server.url)
+    wait_for_outbox(blank, "(items) => items.length === 0")
+    assert server_rows(app) == [payload["id"]]
+
+
+def test_a_kind_the_server_keeps_failing_never_blocks_sessions(live_server, page, app, ready):
+    login(page, live_server.url)
+    routine = plan_routine(page)
+    # A second kind registered for this test only, sent to an endpoint this server does not have.
+    page.evaluate(
+        """async (owner) => {
+          const { KINDS } = await import("/static/js/kinds.js");
+          KINDS.set("probe", {
+            endpoint: "/api/v1/probes", key: "probes", nouns: ["probe", "probes"],
+            explain: () => ({ text: "Refused.", retry: false }),
+          });
+          const { enqueue } = await import("/static/js/outbox.js");
+          await enqueue("probe", { id: "11111111-2222-4333-8444-555555555555", user_id: owner });
+        }""",
+        ready,
+    )
+    session = session_payload(routine, user_id=ready)
+    enqueue(page, session)  # made after the probe, so drained after it
+    drain(page)
+    wait_for_outbox(page, "(items) => items.length === 1 && items[0].kind === 'probe' && items[0].attempts >= 1")
+    assert server_rows(app) == [session["id"]]
+    expect(pill(page)).to_have_text("1 probe waiting to sync")
 
 
 def test_logging_out_takes_the_pages_off_the_phone_but_keeps_the_queue(live_server, context, page, ready):
@@ -598,35 +778,179 @@ def test_logging_out_takes_the_pages_off_the_phone_but_keeps_the_queue(live_serv
 
 
 def test_upgrading_the_outbox_database_keeps_what_was_queued(live_server, page, app, ready):
-    # A phone still holding the first version of the database (outbox only), written before this release.
-    page.goto(live_server.url + "/manifest.webmanifest")
-    page.evaluate(
-        """(record) => new Promise((resolve, reject) => {
-          const request = indexedDB.open("coresteady", 1);
-          request.onupgradeneeded = () => request.result.createObjectStore("outbox", { keyPath: "id" });
-          request.onsuccess = () => {
-            const db = request.result;
-            const transaction = db.transaction("outbox", "readwrite");
-            transaction.objectStore("outbox").put(record);
-            transaction.oncomplete = () => { db.close(); resolve(); };
-            transaction.onerror = () => reject(transaction.error);
-          };
-          request.onerror = () => reject(request.error);
-        })""",
+    # A phone still holding the first version of the database (outbox only), written by an old release:
+    # one session waiting, one refused back when only the server's own words were kept.
+    waiting = session_payload(plan_routine_offline(None, app), user_id=ready)
+    old_records = [
         {
             "id": "from-version-1",
             "kind": "session",
             "user_id": ready,
             "payload": {"id": "from-version-1"},
             "state": "rejected",
-            "reason": "kept for the test",
+            "reason": "routine_id: 999999 is not a routine of your program",
             "attempts": 0,
             "created_at": 1,
             "next_attempt_at": 0,
         },
+        {
+            "id": waiting["id"],
+            "user_id": ready,
+            "payload": waiting,
+            "state": "pending",
+            "attempts": 2,
+            "created_at": 2,
+            "next_attempt_at": 0,
+        },
+    ]
+    page.goto(live_server.url + "/manifest.webmanifest")
+    page.evaluate(
+        """(records) => new Promise((resolve, reject) => {
+          const request = indexedDB.open("coresteady", 1);
+          request.onupgradeneeded = () => request.result.createObjectStore("outbox", { keyPath: "id" });
+          request.onsuccess = () => {
+            const db = request.result;
+            const transaction = db.transaction("outbox", "readwrite");
+            for (const record of records) transaction.objectStore("outbox").put(record);
+            transaction.oncomplete = () => { db.close(); resolve(); };
+            transaction.onerror = () => reject(transaction.error);
+          };
+          request.onerror = () => reject(request.error);
+        })""",
+        old_records,
     )
     login(page, live_server.url)
+    wait_for_outbox(page, "(items) => items.length === 1")
+    assert server_rows(app) == [waiting["id"]], "the session written before kinds existed was sent as a session"
     [kept] = outbox(page)
-    assert kept["id"] == "from-version-1" and kept["reason"] == "kept for the test"
+    assert kept["id"] == "from-version-1" and kept["state"] == "rejected"
     stores = page.evaluate(f"async () => [...(await (await import('{OUTBOX}')).openDatabase()).objectStoreNames]")
     assert stores == ["meta", "outbox"]
+    # The old refusal reads like a new one.
+    page.goto(live_server.url + "/history/")
+    expect(page.locator("[data-pending-list] .pending__reason")).to_have_text(
+        "The routine it belongs to is no longer part of your program, so the server cannot file it. "
+        "If your trainer puts the routine back, tap Try again; otherwise delete it."
+    )
+
+
+# The release before module workers, as far as the switch cares: a classic script (no import) that
+# takes control of the app. The server writes the precache list into it like into the real one.
+CLASSIC_WORKER = """// A classic service worker standing in for the previous release.
+const PRECACHE = /* precache */ [];
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
+"""
+
+
+def test_a_phone_on_the_classic_worker_moves_to_the_module_worker_with_its_queue(
+    live_server, context, page, app, ready, deployable
+):
+    release = (deployable / "sw.js").read_text()
+    (deployable / "sw.js").write_text(CLASSIC_WORKER)
+    assets.forget_revisions()
+    page.goto(live_server.url + "/manifest.webmanifest")  # no app script: register as the old release did
+    page.evaluate("navigator.serviceWorker.register('/sw.js', { scope: '/', updateViaCache: 'none' })")
+    page.wait_for_function("navigator.serviceWorker.getRegistration().then((r) => r?.active?.state === 'activated')")
+    payload = session_payload(plan_routine_offline(page, app), user_id=ready)
+    context.route(SESSIONS, lambda route: route.fulfill(status=503, json={"error": "unavailable"}))
+    put_raw_record(
+        page,
+        {
+            "id": payload["id"],
+            "kind": "session",
+            "user_id": ready,
+            "account": "alex@example.com",
+            "label": "Gentle start",
+            "payload": payload,
+            "state": "pending",
+            "attempts": 1,
+            "reason": None,
+            "created_at": 1,
+            "next_attempt_at": 0,
+        },
+    )
+
+    # The deploy: this release's module worker, offered like any new version and taken when asked.
+    (deployable / "sw.js").write_text(release)
+    assets.forget_revisions()
+    login(page, live_server.url)
+    banner = page.locator("[data-update-banner]")
+    expect(banner).to_be_visible()
+    with page.expect_navigation():
+        banner.get_by_role("button", name="Reload").click()
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.getRegistration().then((r) => r.waiting === null)")
+    wait_until_installed(page)  # only this release's worker answers the page about the offline package
+    [kept] = outbox(page)
+    assert kept["id"] == payload["id"] and kept["payload"] == payload and kept["state"] == "pending"
+
+    # The new worker drains it with no page open, with the page's own modules.
+    posts = []
+    blank = sync_with_no_page_open(context, page, live_server.url, meanwhile=lambda: watch_posts(context, posts))
+    wait_until(blank, lambda: server_rows(app) == [payload["id"]], "the module worker's sync")
+    assert posts[-1] == ([payload["id"]], 200)
+
+
+# Makes the next writes to the outbox fail as a full phone's do, until window.__storageFull is false.
+FULL_PHONE = """
+const put = IDBObjectStore.prototype.put;
+IDBObjectStore.prototype.put = function (...args) {
+  if (window.__storageFull && this.name === "outbox") {
+    throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+  }
+  return put.apply(this, args);
+};
+"""
+
+
+def test_a_full_phone_is_told_so_when_a_session_is_saved_and_nothing_is_lost(live_server, context, page, app, ready):
+    from .test_player import screen, start
+
+    context.add_init_script(FULL_PHONE)
+    login(page, live_server.url)
+    routine = plan_routine(page)
+    page.goto(f"{live_server.url}/routines/{routine}/play")
+    page.locator('[data-screen="start"]:not([hidden])').wait_for()
+    start(page, pain_before=3)
+    page.get_by_role("button", name="End early").click()
+    page.get_by_role("button", name="Yes, end and rate").click()
+    screen(page, "rating").wait_for()
+    page.check('input[name="pain_after"][value="2"]')
+    page.check('input[name="effort"][value="5"]')
+    page.evaluate("window.__storageFull = true")
+    page.get_by_role("button", name="Save").click()
+    error = page.locator("[data-rating-error]")
+    expect(error).to_have_text(
+        "The session could not be saved on this phone. This phone's storage is full. Free some space "
+        "(delete photos, videos or apps you do not need), then try again. "
+        "Your answers stay on this screen until it is saved."
+    )
+    assert outbox(page) == []
+
+    page.evaluate("window.__storageFull = false")  # the person freed some space
+    page.get_by_role("button", name="Save").click()
+    page.locator('[data-screen="outcome"]:not([hidden])').wait_for()
+    wait_until(page, lambda: len(server_rows(app)) == 1, "the session reaching the server")
+    assert context.console_errors == [], "a full phone is the phone's state, not a fault: warned, not errored"
+
+
+def test_storage_switched_off_is_shown_to_the_person_signed_in(live_server, context, page, ready):
+    # What some private windows do: every attempt to open the database is refused.
+    context.add_init_script(
+        """Object.defineProperty(IDBFactory.prototype, "open", {
+          value() { throw new DOMException("The user denied permission to access the database.", "SecurityError"); },
+        });"""
+    )
+    warnings = []
+    page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    login(page, live_server.url)
+    expect(pill(page)).to_have_text(
+        "Sessions cannot be saved on this phone. This browser is not letting CoreSteady store anything on the "
+        "phone (private browsing, or storage turned off for this site). Allow this site to store data, or open "
+        "it outside private browsing, then try again."
+    )
+    assert context.console_errors == []
+    assert any(
+        w.startswith("[coresteady:status] reading the outbox for the status pill: SecurityError") for w in warnings
+    )

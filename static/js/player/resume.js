@@ -1,16 +1,19 @@
 // Where an unfinished routine stopped, and the player's switches, kept in localStorage per user and routine.
+import { logger } from "../log.js";
 
 // A routine left for longer than this belongs to another day: starting afresh beats a session spanning two.
 export const RESUME_MAX_AGE_MS = 12 * 60 * 60 * 1000;
 // A routine that was finished but not yet rated is kept much longer: the work was done and should count.
 export const RATING_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 const DEFAULT_SETTINGS = { speech: true, vibration: true };
+const log = logger("player");
 
 function storage(win) {
   try {
     return win.localStorage ?? null;
-  } catch {
+  } catch (error) {
     // Storage switched off by the browser: the player still runs, it just cannot remember.
+    log.warn("opening localStorage to remember where the routine stopped", error);
     return null;
   }
 }
@@ -19,7 +22,8 @@ function read(store, key) {
   if (!store) return null;
   try {
     return JSON.parse(store.getItem(key));
-  } catch {
+  } catch (error) {
+    log.warn(`reading ${key}; starting without it`, error);
     return null;
   }
 }
@@ -28,8 +32,9 @@ function write(store, key, value) {
   if (!store) return;
   try {
     store.setItem(key, JSON.stringify(value));
-  } catch {
+  } catch (error) {
     // A full or read-only store loses only the ability to resume, never the routine itself.
+    log.warn(`keeping ${key}`, error);
   }
 }
 
@@ -53,8 +58,9 @@ export function progressStore(userId, routineId, win = globalThis, now = () => D
     clear() {
       try {
         store?.removeItem(key);
-      } catch {
+      } catch (error) {
         // Nothing to do: an entry that cannot be removed expires on its own.
+        log.warn(`removing ${key}`, error);
       }
     },
   };

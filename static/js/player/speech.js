@@ -1,5 +1,8 @@
 // Spoken cues and vibration at phase changes: each switchable, and silent wherever the phone cannot do it.
+import { logger } from "../log.js";
 import { isLongEffort, sideLabel } from "./words.js";
+
+const log = logger("player");
 
 function named(exercise, step) {
   const side = step.side ? `, ${sideLabel(step.side).toLowerCase()}` : "";
@@ -83,16 +86,18 @@ export function createVoice(win = globalThis) {
         current = new Utterance(text);
         current.lang = win.document?.documentElement?.lang || "en";
         synth.speak(current);
-      } catch {
+      } catch (error) {
         // A voice that fails must never stop the routine.
+        log.warn("speaking a cue", error);
       }
     },
     stop() {
       if (!available) return;
       try {
         synth.cancel();
-      } catch {
+      } catch (error) {
         // As above: silence is an acceptable failure.
+        log.warn("stopping the voice", error);
       }
       current = null;
     },
@@ -107,8 +112,9 @@ export function createBuzzer(nav = globalThis.navigator) {
       if (!available || !pattern) return;
       try {
         nav.vibrate(pattern);
-      } catch {
+      } catch (error) {
         // As with the voice: the routine goes on without it.
+        log.warn("vibrating", error);
       }
     },
   };

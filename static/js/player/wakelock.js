@@ -1,4 +1,11 @@
 // Keeps the screen on while a routine plays (Screen Wake Lock), and quietly does nothing where it is missing.
+import { logger } from "../log.js";
+
+const log = logger("player");
+
+function releasing(lock) {
+  lock.release().catch((error) => log.warn("letting the screen sleep again", error));
+}
 
 export function createWakeLock(nav = globalThis.navigator, doc = globalThis.document) {
   const supported = Boolean(nav && nav.wakeLock && typeof nav.wakeLock.request === "function");
@@ -13,15 +20,16 @@ export function createWakeLock(nav = globalThis.navigator, doc = globalThis.docu
       const lock = await asking;
       // Paused or finished while the request was on its way: give it straight back.
       if (!wanted) {
-        lock.release().catch(() => {});
+        releasing(lock);
         return;
       }
       sentinel = lock;
       lock.addEventListener("release", () => {
         if (sentinel === lock) sentinel = null;
       });
-    } catch {
+    } catch (error) {
       // Refused (battery saver, no permission): the routine runs all the same.
+      log.warn("keeping the screen on during the routine", error);
     } finally {
       asking = null;
     }
@@ -42,7 +50,7 @@ export function createWakeLock(nav = globalThis.navigator, doc = globalThis.docu
       wanted = false;
       const lock = sentinel;
       sentinel = null;
-      if (lock) lock.release().catch(() => {});
+      if (lock) releasing(lock);
     },
     get held() {
       return sentinel !== null;
