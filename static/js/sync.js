@@ -7,7 +7,7 @@ import { describeStorageError, listOutbox } from "./outbox.js";
 
 const log = logger("sync");
 
-// What the last drain learnt, for the status pill: "idle", "sending", "retrying", "signed-out", "reload".
+// What the last drain learnt, for the status pill: "idle", "retrying", "signed-out", "reload".
 let state = { phase: "idle", retryAt: 0 };
 let running = null;
 let again = null;
