@@ -605,8 +605,9 @@ def watch_posts(context, seen: list) -> None:
     def watch(route):
         ids = [item.get("id") for item in (route.request.post_data_json or {}).get("sessions", [])]
         response = route.fetch()
-        seen.append((ids, response.status))
         route.fulfill(response=response)
+        # Noted once answered, so a test waiting on it never ends while the answer is still on its way.
+        seen.append((ids, response.status))
 
     context.route(SESSIONS, watch)
 
@@ -691,7 +692,8 @@ def test_the_worker_keeps_a_session_too_large_to_send_and_sends_the_rest(live_se
     wait_for_outbox(page, "(items) => items.length === 2 && items.every((i) => i.attempts >= 1)")
     posts = []
     blank = sync_with_no_page_open(context, page, live_server.url, meanwhile=lambda: watch_posts(context, posts))
-    wait_until(blank, lambda: server_rows(app) == [good["id"]], "the worker's sync")
+    wait_until(blank, lambda: len(posts) == 3, "the worker's three POSTs")
+    assert server_rows(app) == [good["id"]]
 
     # Both together, then each alone: the large one is refused for its size, the other one stored.
     assert [status for _ids, status in posts] == [413, 413, 200]
@@ -888,8 +890,8 @@ def test_a_phone_on_the_classic_worker_moves_to_the_module_worker_with_its_queue
     # The new worker drains it with no page open, with the page's own modules.
     posts = []
     blank = sync_with_no_page_open(context, page, live_server.url, meanwhile=lambda: watch_posts(context, posts))
-    wait_until(blank, lambda: server_rows(app) == [payload["id"]], "the module worker's sync")
-    assert posts[-1] == ([payload["id"]], 200)
+    wait_until(blank, lambda: ([payload["id"]], 200) in posts, "the module worker's sync")
+    assert server_rows(app) == [payload["id"]]
 
 
 # Makes the next writes to the outbox fail as a full phone's do, until window.__storageFull is false.
