@@ -1,5 +1,9 @@
 // The trainer's notes on Today: once the page has shown them, tell the server, so each note shows once.
 // Without script the "Got it" button posts the same form.
+import { logger } from "./log.js";
+
+const log = logger("notes");
+
 export function markNotesSeen(root) {
   const form = root.querySelector("form[data-notes-seen]");
   if (!form || !navigator.onLine) return;
@@ -15,6 +19,6 @@ export function markNotesSeen(root) {
     })
     .catch((error) => {
       // The notes show again next time, which is the safe way to fail; the button is still there.
-      console.warn("Could not mark the trainer's notes as seen:", error);
+      log.warn("marking the trainer's notes as seen", error);
     });
 }
