@@ -50,6 +50,12 @@ function explainSessionError(error, payload) {
       retry: true,
     };
   }
+  if (/^exercises\.\d+\.pain_during$/.test(field) && /not an exercise of this routine/.test(error)) {
+    return {
+      text: "It records the pain of an exercise that is no longer part of this routine (the program changed since), so the server cannot file it. If your trainer puts the exercise back, tap Try again; otherwise delete it.",
+      retry: true,
+    };
+  }
   if (/^exercises\.\d+\.exercise$/.test(field) && /no exercise/.test(error)) {
     return {
       text: "One of its exercises is no longer in the exercise library, so the server cannot file it. Ask your trainer, then tap Try again, or delete it.",
