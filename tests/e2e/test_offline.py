@@ -355,6 +355,12 @@ def plan_routine_offline(page, app) -> int:
         return first_routine_id()
 
 
+def pause_the_page_clock(page) -> None:
+    """From here on the page's retry timer fires only when the test moves the clock on: with time running
+    by itself a short backoff could fire before the test has read the attempt it waits for."""
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)
+
+
 def wait_for_attempts(page, attempts: int) -> dict:
     wait_for_outbox(page, f"(items) => items.length === 1 && items[0].attempts === {attempts}")
     return outbox(page)[0]
@@ -374,6 +380,7 @@ def test_server_errors_are_retried_with_backoff_until_the_session_arrives(live_s
     page.clock.install()
     login(page, live_server.url)
     payload = session_payload(plan_routine(page), user_id=ready)
+    pause_the_page_clock(page)
     enqueue(page, payload)  # the save itself triggers the first try
     for attempt in (1, 2, 3):
         record = wait_for_attempts(page, attempt)
@@ -393,6 +400,7 @@ def test_an_unreachable_server_is_retried_until_it_is_back(live_server, context,
     page.clock.install()
     login(page, live_server.url)
     payload = session_payload(plan_routine(page), user_id=ready)
+    pause_the_page_clock(page)
     live_server.stop()
     enqueue(page, payload)
     wait_for_attempts(page, 1)
