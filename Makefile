@@ -7,7 +7,7 @@ PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format bench icons install install-dev chromium clean
+.PHONY: run test lint format bench icons figures install install-dev chromium clean
 
 run: install
 	$(FLASK) init-db
@@ -33,6 +33,12 @@ bench: install-dev
 # Redraw the install icons and screenshots under static/icons/ (see tools/icons.py); commit the PNGs.
 icons: install-dev chromium
 	$(PY) -m tools.icons
+
+# Redraw the exercise figures under static/img/exercises/ from tools/figures/ and check them; commit the SVGs.
+# FIGURES_ARGS="--sheet test-artifacts/figures" also draws contact sheets to look at (Chromium).
+FIGURES_ARGS ?=
+figures: install-dev
+	$(PY) -m tools.figures $(FIGURES_ARGS)
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev

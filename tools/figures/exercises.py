@@ -1,0 +1,859 @@
+"""The exercises' figures: one function per exercise slug, returning its Figure (see motion.py).
+
+To add an exercise, write a function here decorated with @exercise("<slug>") that returns a Figure,
+run `make figures`, and look at the contact sheet it writes (tools/figures/README.md says more).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from math import cos, radians, sin, sqrt
+
+from .body import (
+    ANKLE_UP,
+    ARM,
+    FLOOR,
+    FORE,
+    MAT,
+    SHIN,
+    THIGH,
+    UPPER,
+    add,
+    angle,
+    bisect,
+    blend,
+    dist,
+    norm,
+    polar,
+    solve,
+    sub,
+    vec,
+)
+from .draw import FAR, INK, arrow, glow
+from .motion import Figure
+from .positions import (
+    CHAIR,
+    DEPTH,
+    ELBOW,
+    HIP_X,
+    KNEE,
+    ON_FLOOR,
+    all_fours,
+    anchor,
+    crook,
+    foot_on,
+    hand_on,
+    lowest,
+    meet,
+    project,
+    prone,
+    seated,
+    settle,
+    standing,
+    supine,
+)
+
+EXERCISES: dict[str, Callable[[], Figure]] = {}
+
+
+def exercise(slug: str):
+    def register(fn):
+        EXERCISES[slug] = fn
+        return fn
+
+    return register
+
+
+MAT_PROP = ("mat", 30, 300)
+HUG = ("af", "lf", "trunk", "ln", "an")  # arms drawn over the near leg: hands hold the leg
+
+
+def behind_thigh(spec: dict, side: str = "n", along: float = 34, offset: float = 3) -> tuple[float, float]:
+    """A point at the back of a thigh, along units from the hip: where hands hold a leg."""
+    p = solve(spec)
+    d = p.direction[f"thigh_{side}"]
+    return add(polar(p.joint[f"thigh_{side}"], d, along), vec(d - 90, offset))
+
+
+def hold(spec: dict, target, spread=(2.5, 1.5)) -> dict:
+    """Both hands reaching to target (the far hand a touch beside it)."""
+    return {"an": ("ik", target, ELBOW), "af": ("twin",)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Lying on the back.
+
+
+@exercise("drawing-in")
+def drawing_in():
+    s = supine()
+    p = solve(s)
+    belly = add(p.joint["pelvis"], (-9, -12))
+    s.update(hands_on_body(s, belly))
+    return Figure(
+        start=s,
+        props=(MAT_PROP,),
+        marks=(glow(add(belly, (0, 4)), 14), arrow((belly[0] + 2, belly[1] - 30), (belly[0] + 2, belly[1] - 10))),
+        desc="A person lies on their back on a mat with knees bent and feet flat, hands resting on the "
+        "lower belly. A small arrow shows the lower belly drawing gently in towards the spine.",
+    )
+
+
+def hands_on_body(spec: dict, point) -> dict:
+    """Both hands resting flat on the body at point, elbows down on the mat out to the sides (so,
+    seen from the side, the arms look short)."""
+
+    def arm(p):
+        elbow = (p[0] - 20, MAT - 4.5)
+        wrist = (p[0] - 5, p[1] + 2)
+        return ("p", elbow, wrist, angle(sub((p[0] + 8, p[1] + 1), wrist)))
+
+    return {"an": arm(point), "af": arm(add(point, (4, 1)))}
+
+
+@exercise("abdominal-brace")
+def abdominal_brace():
+    s = supine()
+    p = solve(s)
+    waist = add(p.joint["waist"], (0, -8))
+    s.update(hands_on_body(s, add(waist, (0, -2))))
+    return Figure(
+        start=s,
+        props=(MAT_PROP,),
+        marks=(
+            glow(add(waist, (0, 6)), 19),
+            arrow((waist[0] - 36, waist[1] - 24), (waist[0] - 16, waist[1] - 12), 3),
+            arrow((waist[0] + 16, waist[1] - 38), (waist[0] + 6, waist[1] - 18), -3),
+        ),
+        desc="A person lies on their back on a mat with knees bent and feet flat. Two small arrows point "
+        "at the middle of the trunk, which firms up all the way round while breathing goes on.",
+    )
+
+
+@exercise("heel-slide")
+def heel_slide():
+    s = supine()
+    e = supine(ln=("ik", foot_on(HIP_X + 84, -62), KNEE, -62))
+    return Figure(
+        start=s,
+        end=e,
+        loop=(3, 0, 3, 0),
+        props=(MAT_PROP,),
+        marks=(arrow((HIP_X + 62, 192), (HIP_X + 96, 192), both=True),),
+        fixed=("shoulder_n",),
+    )
+
+
+@exercise("pelvic-tilt")
+def pelvic_tilt():
+    s = supine(lb=-16)
+    e = supine(lb=10)
+    low = solve(s).joint["waist"]
+    return Figure(
+        start=s,
+        end=e,
+        loop=(2, 2, 2, 0),
+        props=(MAT_PROP,),
+        marks=(arrow((low[0] + 16, low[1] - 26), (low[0] - 14, low[1] - 27), -9),),
+        fixed=("ankle_n",),
+    )
+
+
+def rolled_knee(hip3, ankle3, turn: float):
+    """Knee of a bent leg whose foot is planted, rolled by turn degrees (towards the viewer) about the
+    line from hip to ankle."""
+    u = [ankle3[i] - hip3[i] for i in range(3)]
+    d = sqrt(sum(c * c for c in u))
+    u = [c / d for c in u]
+    along = (THIGH**2 - SHIN**2 + d * d) / (2 * d)
+    r = sqrt(max(THIGH**2 - along**2, 0))
+    w = (0, -cos(radians(turn)), sin(radians(turn)))  # straight up, turned towards the viewer
+    k = sum(w[i] * u[i] for i in range(3))
+    w = [w[i] - k * u[i] for i in range(3)]
+    n = sqrt(sum(c * c for c in w))
+    return [hip3[i] + along * u[i] + r * w[i] / n for i in range(3)]
+
+
+@exercise("knee-rolls")
+def knee_rolls():
+    # Seen from the side and a little from above, so that the arms lying out to the sides show and
+    # knees rolling towards the viewer come down in front of the body instead of just looking lower.
+    # Limbs are placed in 3D (z towards the viewer) and projected; the trunk lies along the mat.
+
+    def build(line: float):
+        s0 = settle(supine(), line, ("pelvis", "chest", "upper", "head"))
+        p = solve(s0)
+        sh, hip = p.point("shoulder_n"), p.point("hip_n")
+
+        def arm(z0: float, side: int):
+            """Straight arm lying on the mat, out to the side at 40 degrees from the body."""
+            a = radians(40)
+            y = line - 4
+            reach = sqrt(ARM**2 - (y - sh[1]) ** 2)
+            pts = [
+                (sh[0] + f * reach * cos(a), sh[1] + f * (y - sh[1]), z0 + side * f * reach * sin(a))
+                for f in (UPPER / ARM, 1)
+            ]
+            elbow, wrist = project(*pts[0]), project(*pts[1])
+            return ("p", elbow, wrist, angle(sub(wrist, elbow)))
+
+        def leg(z: float, turn: float):
+            hip3, ankle3 = (hip[0], hip[1], z), (hip[0] + 56, line - ANKLE_UP, z)
+            knee3 = rolled_knee(hip3, ankle3, turn)
+            return ("p", project(*knee3), project(*ankle3), 0)
+
+        def spec(turn: float) -> dict:
+            return dict(
+                s0,
+                an=arm(10, 1),
+                af=arm(-10, -1),
+                ln=leg(5, turn),
+                lf=leg(-5, turn),
+                o={"an": (0, -10 * DEPTH), "af": (0, 10 * DEPTH), "ln": (0, -5 * DEPTH), "lf": (0, 5 * DEPTH)},
+            )
+
+        return spec(0), spec(70), spec(-55)
+
+    # The mat line is set so that the hand nearest the viewer rests on the front edge of the picture's floor.
+    line = bisect(lambda y: lowest(build(y)[0]) - FLOOR, FLOOR - 60, FLOOR)
+    mid, near, far = build(line)
+    k0, k1 = solve(mid).point("knee_n"), solve(near).point("knee_n")
+    return Figure(
+        start=mid,
+        end=near,
+        keys=((mid, 0, 2), (near, 2, 2), (mid, 0, 2), (far, 2, 2)),
+        props=(("sidemat", line - 24),),
+        marks=(arrow((k0[0] + 14, k0[1] - 2), (k1[0] + 16, k1[1] + 4), -10),),
+        surface=FLOOR,
+    )
+
+
+def below_knee(spec: dict, side: str = "n", along: float = 9, offset: float = 4) -> tuple[float, float]:
+    """A point on the front of the shin just below the knee: where hands hug a knee in."""
+    p = solve(spec)
+    d = p.direction[f"shin_{side}"]
+    return add(polar(p.joint[f"shin_{side}"], d, along), vec(d - 90, offset))
+
+
+@exercise("knee-to-chest")
+def knee_to_chest(both: bool = False):
+    s = supine()
+    th = -128  # the thigh drawn in towards the chest, the knee bent right up
+    e = supine(ln=("a", th, th + 140, th + 140 - 70))
+    if not both:  # the other foot stays flat on the mat
+        s["lf"] = e["lf"] = crook()
+        s["o"] = e["o"] = {}
+    e.update(hold(e, below_knee(e)))
+    return Figure(
+        start=s,
+        end=e,
+        loop=(2, 3, 2, 1),
+        props=(MAT_PROP,),
+        order=HUG,
+        fixed=("shoulder_n",) if both else ("shoulder_n", "ankle_f"),
+    )
+
+
+@exercise("double-knee-to-chest")
+def double_knee_to_chest():
+    return knee_to_chest(both=True)
+
+
+@exercise("glute-bridge")
+def glute_bridge(single: bool = False):
+    s = supine()
+    p = solve(s)
+    sh = p.point("shoulder_n")
+    ankle = p.point("ankle_n")
+    s = dict(s)
+    del s["hip"]
+    s["sh"] = sh
+
+    def line_up(t):  # shoulders, hips and knees in one line, the foot still where it was
+        q = solve({**s, "t": t})
+        knee_dir = angle(sub(q.joint["pelvis"], sh))
+        knee = polar(q.joint["pelvis"], knee_dir, THIGH)
+        return dist(knee, ankle) - SHIN
+
+    t1 = bisect(line_up, 120, s["t"])
+    e = dict(s, t=t1, neck=s["neck"] - (t1 - s["t"]))  # the head stays resting on the mat
+    if single:
+        th = solve(s).direction["thigh_n"]
+        s["lf"] = ("a", th, th, th - 80)
+        e["lf"] = ("a", t1 + 180, t1 + 180, t1 + 180 - 80)
+    hip1 = solve(e).joint["pelvis"]
+    return Figure(
+        start=s,
+        end=e,
+        loop=(2, 2, 2, 0),
+        props=(MAT_PROP,),
+        marks=(arrow((hip1[0] - 16, hip1[1] - 6), (hip1[0] - 16, hip1[1] - 30)),),
+        fixed=("ankle_n",) if single else ("ankle_n", "ankle_f"),
+    )
+
+
+@exercise("single-leg-bridge")
+def single_leg_bridge():
+    return glute_bridge(single=True)
+
+
+@exercise("dead-bug-legs-only")
+def dead_bug_legs_only(arms: bool = False):
+    table = ("a", -90, 0, -80)
+    o = {"lf": (-2.5, 0), "af": (-2.5, 0)}
+    if arms:
+        up = ("a", -90, -90)
+        s = supine(an=up, af=up, ln=table, lf=table, o=o)
+        e = supine(an=up, af=("a", -165, -165), ln=("a", -14, -8, -80), lf=table, o=o)
+    else:
+        s = supine(ln=table, lf=table, o=o)
+        e = supine(ln=("ik", foot_on(HIP_X + 60, -40), KNEE, -40), lf=table, o=o)
+    return Figure(start=s, end=e, loop=(3, 0, 3, 0), props=(MAT_PROP,))
+
+
+@exercise("dead-bug")
+def dead_bug():
+    return dead_bug_legs_only(arms=True)
+
+
+@exercise("mcgill-curl-up")
+def curl_up():
+    straight = ("a", 1, 1, -80)
+    s = supine(lf=straight)
+    p = solve(s)
+    sh = p.point("shoulder_n")
+    hands = {  # hands flat under the low back, elbows on the mat
+        "an": ("p", (sh[0] + 19, MAT - 4.5), (sh[0] + 38, MAT - 3.5), 0),
+        "af": ("p", (sh[0] + 22, MAT - 4.5), (sh[0] + 41, MAT - 3.5), 0),
+    }
+    s.update(hands, pelvis=p.direction["pelvis"])
+    # Only head and shoulders rise: the upper back rounds a little, the low back keeps its curve.
+    e = dict(s, lb=4, ub=14, neck=s["neck"] - 4)
+    top = solve(e).joint["head"]
+    return Figure(
+        start=s,
+        end=e,
+        loop=(2, 2, 2, 1),
+        props=(MAT_PROP,),
+        marks=(arrow((top[0] - 20, top[1] - 4), (top[0] - 20, top[1] - 24)),),
+        fixed=("ankle_n",),
+    )
+
+
+@exercise("hamstring-stretch")
+def hamstring_stretch():
+    s = supine()
+    th = -84
+    e = supine(ln=("a", th, th + 14, th + 14 - 80))
+    e.update(hold(e, behind_thigh(e, "n", 30, 6)))
+    return Figure(start=s, end=e, loop=(3, 3, 3, 1), props=(MAT_PROP,), order=HUG)
+
+
+@exercise("figure-4-stretch")
+def figure_4():
+    # The crossed (near) leg turns out towards the viewer, across the line of sight, so it is placed
+    # in 3D (z towards the viewer) and drawn as seen from a little above: its knee, nearer the viewer,
+    # shows lower than the held knee, and its shin runs up across the held thigh, making the 4 the
+    # stretch is named after.
+    def view(p3):
+        return (p3[0], p3[1] + 0.8 * p3[2])
+
+    def crossed(hip, knee_f, th):
+        """Ankle resting on the front of the held thigh just above its knee, knee turned out towards
+        the viewer, foot flexed."""
+        ankle3 = (*add(polar(knee_f, th + 180, 7), vec(th - 90, 5.6 + 4.5)), -2)
+        hip3 = (hip[0], hip[1], 6)
+        u = [ankle3[i] - hip3[i] for i in range(3)]
+        d = sqrt(sum(c * c for c in u))
+        u = [c / d for c in u]
+        along = (THIGH**2 - SHIN**2 + d * d) / (2 * d)
+        r = sqrt(max(THIGH**2 - along**2, 0))
+        w = [-u[2] * u[0], -u[2] * u[1], 1 - u[2] * u[2]]  # towards the viewer, square to the leg
+        n = sqrt(sum(c * c for c in w))
+        knee3 = [hip3[i] + along * u[i] + r * w[i] / n for i in range(3)]
+        toe3 = (ankle3[0] + 3, ankle3[1] - 15, ankle3[2] + 4)
+        return ("p", view(knee3), view(ankle3), view(toe3))
+
+    def spec(pull: bool) -> dict:
+        held = ("a", -100, -100 + 110, -100 + 110 - 80) if pull else crook(reach=54)
+        sp = supine(lf=held, o={})
+        p = solve(sp)
+        hip = p.point("hip_f")
+        th = p.direction["thigh_f"]
+        sp["ln"] = crossed(hip, p.point("knee_f"), th)
+        sp["o"] = {"ln": (0, 0)}
+        if pull:  # hands joined behind the held thigh, near the knee
+            sp.update(hold(sp, behind_thigh(sp, "f", 34, 7)))
+        return sp
+
+    s, e = spec(False), spec(True)
+    k0, k1 = solve(s).point("knee_f"), solve(e).point("knee_f")
+    return Figure(
+        start=s,
+        end=e,
+        loop=(3, 3, 3, 1),
+        props=(MAT_PROP,),
+        # Both arms reach behind the crossed leg, so they are drawn behind it in the lighter shade and
+        # the 4 of the legs stays clear.
+        order=("af", "lf", "an", "trunk", "ln"),
+        colours={"an": FAR},
+        marks=(arrow((k0[0] + 8, k0[1] - 26), (k1[0] + 2, k1[1] - 26), 6),),
+        fixed=("shoulder_n",),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# On hands and knees.
+
+
+@exercise("cat-camel")
+def cat_camel():
+    s = all_fours(lb=24, ub=20, neck=38)
+    e = all_fours(lb=-20, ub=-10, neck=-30)
+    mid = solve(all_fours()).joint["chest"]
+    return Figure(
+        start=s,
+        end=e,
+        loop=(4, 0, 4, 0),
+        props=(MAT_PROP,),
+        marks=(arrow((mid[0] - 4, mid[1] - 40), (mid[0] - 4, mid[1] - 18), both=True),),
+        fixed=("knee_n", "wrist_n"),
+    )
+
+
+@exercise("childs-pose")
+def childs_pose():
+    s = all_fours()
+    p0 = solve(s)
+    knee = p0.point("knee_n")
+    shin = p0.direction["shin_n"]
+    wrist = p0.point("wrist_n")
+    # Sat back, the trunk leans forward just enough for the forehead to rest on the mat.
+    back = all_fours(hip=polar(knee, 200, THIGH), lb=14, ub=10, neck=24, t=0)
+    t1 = bisect(lambda t: lowest({**back, "t": t}, ("head",)) - MAT, -20, 60)
+
+    def spec(u: float) -> dict:
+        """u = 0 on hands and knees, 1 sat back on the heels: the hip swings round the knee, which
+        stays down; the back rounds over the thighs and the hands slide forward."""
+        th = 90 - 70 * u
+        hip = polar(knee, th + 180, THIGH)
+        legs = ("a", th, shin, shin)
+        out = all_fours(hip=hip, lb=14 * u, ub=10 * u, ln=legs, lf=legs, t=s["t"] + (t1 - s["t"]) * u)
+        out["neck"] = s["neck"] + (24 - s["neck"]) * u
+        out["an"] = ("ik", hand_on(wrist[0] + 34 * u), ELBOW, 0)
+        out["af"] = ("twin",)
+        return out
+
+    e = spec(1)
+    return Figure(
+        start=spec(0),
+        end=e,
+        path=spec,
+        loop=(3, 2, 3, 1),
+        props=(MAT_PROP,),
+        marks=(arrow(add(p0.joint["pelvis"], (-4, -22)), add(solve(e).joint["pelvis"], (-14, -20)), 10),),
+        fixed=("knee_n",),
+    )
+
+
+@exercise("bird-dog-one-limb")
+def bird_dog_one_limb(both: bool = False):
+    s = all_fours()
+    leg = ("a", 184, 184, 90)  # level with the back, toes pointing down
+    e = all_fours(ln=leg, neck=-4)
+    lift = all_fours(ln=("a", 96, 176, 176))  # the knee leaves the mat first, so the toes never scrape it
+    if both:
+        e["af"] = ("a", -14, -14, -14)
+        lift["af"] = ("a", 40, 20, 20)
+    return Figure(start=s, end=e, via=(lift,), loop=(2, 2, 2, 1), props=(MAT_PROP,), fixed=("knee_f", "wrist_n"))
+
+
+@exercise("bird-dog")
+def bird_dog():
+    return bird_dog_one_limb(both=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Lying on the front.
+
+
+def lifted(spec: dict, height: float) -> dict:
+    """The trunk turned up about the hips until the shoulder joint is height above the mat."""
+    t = bisect(lambda t: MAT - solve({**spec, "t": t}).point("shoulder_n")[1] - height, -60, 5)
+    return {**spec, "t": t}
+
+
+@exercise("prone-on-elbows")
+def prone_on_elbows():
+    s = prone()
+    p = solve(s)
+    sh = p.point("shoulder_n")
+    # Hands stacked under the forehead, elbows out to the sides: seen from the side the arms look short.
+    fold = ("p", (sh[0] + 12, MAT - 4.5), (sh[0] + 28, MAT - 7), -10)
+    s = prone(an=fold, af=("twin",), neck=s["neck"] - 14)
+    e = lifted(prone(lb=-14, ub=-6, an=("a", 90, 0, 0), af=("twin",)), UPPER + 4)
+    e = dict(e, neck=-2 - (e["t"] - s["t"]) * 0.6)
+    # Elbows under the shoulders: straight down from where the lifted shoulder is.
+    return Figure(start=s, end=e, loop=(2, 3, 2, 1), props=(MAT_PROP,), fixed=("hip_n",))
+
+
+@exercise("prone-press-up")
+def prone_press_up():
+    s0 = prone()
+    sh = solve(s0).point("shoulder_n")
+    wrist = hand_on(sh[0] + 8)
+    # Lying flat with hands by the shoulders, the elbows point up and back.
+    elbow = meet(sh, UPPER - 8, wrist, FORE - 1, -1)
+    s = prone(an=("p", elbow, wrist, 0), af=("twin",))
+    up = prone(lb=-20, ub=-8)
+    e = dict(up, t=bisect(lambda t: dist(solve({**up, "t": t}).point("shoulder_n"), wrist) - (ARM - 3), -70, -5))
+    e.update(an=("ik", wrist, ELBOW, 0), af=("twin",), neck=-8)
+    top = solve(e).point("shoulder_n")
+    return Figure(
+        start=s,
+        end=e,
+        loop=(2, 5, 2, 0),
+        props=(MAT_PROP,),
+        marks=(arrow((top[0] - 40, MAT - 28), (top[0] - 34, MAT - 62), -9),),
+        fixed=("wrist_n", "hip_n"),
+    )
+
+
+def plank(pivot, reach: float, legs):
+    """On the forearms, then the hips lifted until the body is straight from the shoulders to the
+    pivot (knees or feet, reach from the hip), which stays put, as do the elbows."""
+    elbow = (214, MAT - 4)
+
+    def at(u: float) -> dict:
+        # The hip swings round the pivot from the mat up to the straight line; the shoulder stays
+        # an upper arm from the elbow and a trunk from the hip.
+        straight = bisect(lambda a: dist(polar(pivot, a, reach + 49), elbow) - UPPER, -40, 0)
+        down = bisect(lambda a: polar(pivot, a, reach)[1] - (MAT - 11), -40, 25)
+        hip = polar(pivot, down + (straight - down) * u, reach)
+        sh = meet(hip, 49, elbow, UPPER, -1)
+        thigh = angle(sub(pivot, hip))
+        spec = {
+            "sh": sh,
+            "t": angle(sub(sh, hip)),
+            "neck": 6 - 6 * u,
+            "an": ("a", angle(sub(elbow, sh)), 0, 0),
+            "af": ("twin",),
+            "ln": legs(thigh),
+            "lf": ("twin",),
+            "o": {"lf": (-2, 0)},
+        }
+        return spec
+
+    return at(0), at(1), at
+
+
+@exercise("front-plank-knees")
+def front_plank_knees():
+    knee = (116, MAT - 5.6)
+    s, e, at = plank(knee, THIGH, lambda th: ("a", th, 178, 178))
+    return Figure(
+        start=s, end=e, path=at, loop=(2, 3, 2, 1), props=(MAT_PROP,), marks=lift_arrow(e), fixed=("knee_n", "elbow_n")
+    )
+
+
+@exercise("front-plank")
+def front_plank():
+    ankle = foot_on(80, 92)  # toes tucked under, heels up
+    s, e, at = plank(ankle, THIGH + SHIN, lambda th: ("a", th, th, 92))
+    return Figure(
+        start=s, end=e, path=at, loop=(2, 3, 2, 1), props=(MAT_PROP,), marks=lift_arrow(e), fixed=("ankle_n", "elbow_n")
+    )
+
+
+def lift_arrow(spec: dict) -> tuple:
+    """An arrow just behind the lifted hips, pointing up."""
+    hip = solve(spec).joint["pelvis"]
+    return (arrow((hip[0] - 14, hip[1] + 2), (hip[0] - 14, hip[1] - 24)),)
+
+
+# ---------------------------------------------------------------------------------------------
+# Standing and sitting.
+
+
+@exercise("walking")
+def walking():
+    x = 150
+
+    def stride(front: str, back: str) -> dict:
+        heel = foot_on(x + 27, -22, FLOOR)
+        push = foot_on(x - 26, 38, FLOOR)
+        reach = THIGH + SHIN - 1.5
+        hip_y = heel[1] - sqrt(reach**2 - (heel[0] - x) ** 2)
+        arms = {"a" + front[1]: ("a", 112, 96), "a" + back[1]: ("a", 66, 40)}
+        legs = {front: ("ik", heel, KNEE, -22), back: ("ik", push, KNEE, 38)}
+        return standing(x, hip=(x, hip_y), t=-87, neck=2, **arms, **legs)
+
+    def passing(stance: str, swing: str) -> dict:
+        hip_y = ON_FLOOR - (THIGH + SHIN - 0.6)
+        legs = {stance: ("ik", (x + 1, ON_FLOOR), KNEE, 0), swing: ("ik", (x - 10, ON_FLOOR - 26), KNEE, 42)}
+        hang = ("a", 92, 80)
+        return standing(x, hip=(x, hip_y), t=-87, neck=2, an=hang, af=hang, **legs)
+
+    keys = (stride("ln", "lf"), passing("lf", "ln"), stride("lf", "ln"), passing("ln", "lf"))
+    return Figure(start=keys[0], cycle=keys, step=0.55, props=())
+
+
+@exercise("sit-to-stand")
+def sit_to_stand():
+    crossed = ("rel", 145, -140, 0)  # arms folded across the chest
+    feet = {"ln": ("ik", (126, ON_FLOOR), KNEE, 0), "lf": ("ik", (123, ON_FLOOR), KNEE, 0)}
+    s = seated(an=crossed, af=("twin",), **feet)
+    lean = dict(s, t=-48, neck=26)
+    rise = dict(lean, hip=(s["hip"][0] + 14, s["hip"][1] - 12), t=-56, neck=22)
+    stand = dict(s, hip=(121, ON_FLOOR - THIGH - SHIN + 0.5), t=-90, neck=4)
+    return Figure(
+        start=s,
+        end=stand,
+        via=(lean, rise),
+        loop=(2, 0, 3, 1),
+        props=(CHAIR,),
+        marks=(arrow((160, 120), (160, 84), -8),),
+        fixed=("ankle_n",),
+        surface=FLOOR,
+    )
+
+
+@exercise("pelvic-floor-squeeze")
+def pelvic_floor_squeeze():
+    s = seated()
+    p = solve(s)
+    base = add(p.joint["pelvis"], (3, 8))
+    return Figure(
+        start=s,
+        props=(CHAIR,),
+        marks=(glow(base, 12), arrow((base[0] + 22, base[1] - 2), (base[0] + 22, base[1] - 24))),
+        surface=FLOOR,
+    )
+
+
+@exercise("wall-sit")
+def wall_sit():
+    wall = 46
+    hip_x = wall + 14.5
+    ankle = (hip_x + 24, ON_FLOOR)
+    legs = {"ln": ("ik", ankle, KNEE, 0), "lf": ("twin",)}
+    top = ankle[1] - sqrt((THIGH + SHIN - 0.6) ** 2 - (ankle[0] - hip_x) ** 2)
+    s = standing(hip=(hip_x, top), neck=6, af=("twin",), **legs)
+    e = dict(s, hip=(hip_x, top + 30))
+    return Figure(
+        start=s,
+        end=e,
+        loop=(3, 2, 3, 1),
+        props=(("wall", wall, "left"),),
+        marks=(arrow((hip_x + 62, top - 30), (hip_x + 62, top - 4)),),
+        fixed=("ankle_n",),
+        surface=FLOOR,
+    )
+
+
+@exercise("front-plank-incline")
+def front_plank_incline():
+    ankle = foot_on(120, 0, FLOOR)
+
+    def lean(a: float, arms) -> dict:
+        """The body straight from the ankles, leaning a degrees forward of upright."""
+        d = -90 + a
+        legs = {"ln": ("a", d + 180, d + 180, 0), "lf": ("twin",)}
+        return standing(hip=polar(ankle, d, THIGH + SHIN), t=d, neck=a * 0.3, **legs, **arms, o={"lf": (0, -2)})
+
+    hang, forward = ("a", 92, 86, 86), ("a", 0, -90, -90)
+
+    def at(u: float) -> dict:
+        return lean(25 * u, {"an": blend(hang, forward, u), "af": ("twin",)})
+
+    s, e = at(0), at(1)
+    elbow = solve(e).point("elbow_n")
+    return Figure(
+        start=s,
+        end=e,
+        path=at,
+        loop=(2, 3, 2, 1),
+        props=(("wall", elbow[0] + 4.5),),
+        fixed=("ankle_n",),
+        surface=FLOOR,
+    )
+
+
+@exercise("hip-flexor-stretch")
+def hip_flexor_stretch():
+    cushion = MAT - 6
+    knee = (118, cushion - 5.6)
+    # The back foot's toes are tucked under: the foot stands on them, pointing down.
+    back_ankle_y = foot_on(0, 90)[1]
+    back_ankle = (knee[0] - sqrt(SHIN**2 - (knee[1] - back_ankle_y) ** 2), back_ankle_y)
+    front_ankle = foot_on(172)
+
+    def spec(lean: float, tuck: float) -> dict:
+        """lean: how far the back thigh tilts forward of upright; tuck: how far the pelvis rolls
+        back, flattening the low back (negative keeps a small natural hollow)."""
+        hip = polar(knee, -90 + lean, THIGH)
+        shin = angle(sub(back_ankle, knee))
+        hand = (hip[0] + 4, hip[1] - 10)
+        return {
+            "hip": hip,
+            "t": -90 + lean * 0.1,
+            "lb": tuck,
+            "neck": 4,
+            "an": ("ik", hand, ELBOW, -30),
+            "af": ("twin",),
+            "ln": ("a", 90 + lean, shin, 90),
+            "lf": ("ik", front_ankle, KNEE, 0),
+        }
+
+    s, e = spec(0, -4), spec(16, 6)
+    h0, h1 = solve(s).joint["pelvis"], solve(e).joint["pelvis"]
+    return Figure(
+        start=s,
+        end=e,
+        loop=(3, 3, 3, 1),
+        props=(MAT_PROP, ("cushion", knee[0] - 15, knee[0] + 15, 6)),
+        marks=(arrow((h0[0] - 34, h0[1] + 4), (h1[0] - 14, h1[1] + 4)),),
+        fixed=("knee_n", "ankle_f"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Lying on the side, seen from the front (and a little from above): the body lies on its right side,
+# head to the left, facing the viewer; "n" limbs are the lower ones, "f" the upper. A knee or forearm
+# that comes towards the viewer is drawn lower, as if seen from slightly above.
+
+SIDE = ("ln", "lf", "trunk", "an", "af")
+
+
+def side_lying(line: float, **kw) -> dict:
+    """Lying on the right side with the hip and shoulder on the mat at line."""
+    spec = {"view": "front", "hip": (190, line - 18), "t": 180, "neck": 0}
+    spec.update(an=("a", 180, 180), af=("a", 0, 0), ln=("a", 0, 0), lf=("a", 0, 0))
+    spec = settle(spec, line, ("pelvis", "chest", "upper"))
+    spec.update(kw)
+    return spec
+
+
+def hand_on_hip(spec: dict) -> tuple:
+    """The upper arm lying along the top of the body, hand on the hip."""
+    p = solve(spec)
+    sh, hip = p.point("shoulder_f"), p.joint["pelvis"]
+    d = p.direction["pelvis"]
+    wrist = add(hip, vec(d + 90, 13))
+    elbow = meet(sh, UPPER - 6, wrist, FORE - 1, -1)
+    return ("p", elbow, wrist, angle(sub(wrist, elbow)))
+
+
+@exercise("clamshell")
+def clamshell():
+    def build(line: float, lift: float) -> dict:
+        s = side_lying(line)
+        p = solve(s)
+
+        def leg(side: str, lift: float):
+            hip = p.point(f"hip_{side}")
+            hip3 = (hip[0], hip[1], 0.0)
+            th, sd = radians(45), radians(-45)  # hips bent 45 degrees, knees a right angle
+            knee3 = [hip3[0] + THIGH * cos(th), hip3[1], THIGH * sin(th)]
+            ankle3 = [knee3[0] + SHIN * cos(sd), hip3[1], knee3[2] + SHIN * sin(sd)]
+            if lift:  # the knee turns up about the line from hip to ankle, so the feet stay together
+                r = radians(lift)
+                off = knee3[2] - (hip3[2] + ankle3[2]) / 2
+                knee3 = [knee3[0], knee3[1] - off * sin(r), knee3[2] - off * (1 - cos(r))]
+            toe3 = (ankle3[0] + 11, ankle3[1], ankle3[2] + 11)
+            return ("p", project(*knee3), project(*ankle3), project(*toe3))
+
+        pillow = ("a", 182, 182, 182)  # the lower arm stretched out along the mat under the head
+        s.update(an=pillow, ln=leg("n", 0), lf=leg("f", lift))
+        s["af"] = hand_on_hip(s)
+        # The head rests on the lower arm.
+        arm_top = solve(s).point("shoulder_n")[1] - 1
+        s["neck"] = bisect(lambda n: lowest({**s, "neck": n}, ("head",)) - arm_top, -40, 40)
+        return s
+
+    line = bisect(lambda y: lowest(build(y, 0)) - FLOOR, FLOOR - 60, FLOOR)
+    s, e = build(line, 0), build(line, 45)
+    k0, k1 = solve(s).point("knee_f"), solve(e).point("knee_f")
+    return Figure(
+        start=s,
+        end=e,
+        loop=(2, 2, 2, 0),
+        props=(("sidemat", line - 26),),
+        order=("ln", "an", "trunk", "lf", "af"),
+        colours={"ln": FAR, "lf": INK},
+        marks=(arrow((k0[0] + 16, k0[1] - 4), (k1[0] + 16, k1[1] - 4), -6),),
+        fixed=("ankle_n", "shoulder_n"),
+        surface=FLOOR,
+    )
+
+
+def side_plank(knees: bool) -> Figure:
+    def build(line: float, u: float) -> dict:
+        base = side_lying(line)
+        p = solve(base)
+        elbow = (p.point("shoulder_n")[0] + 4, line - 4)
+        if knees:
+            pivot = (base["hip"][0] + THIGH - 2, line - 5.6)
+            reach = THIGH
+        else:
+            pivot = (base["hip"][0] + THIGH + SHIN - 4, line - 4.5)
+            reach = THIGH + SHIN
+
+        def place(a: float) -> dict:
+            hip_n = polar(pivot, a, reach)
+            sh = meet(hip_n, 49.3, elbow, UPPER, 1)
+            probe = {**base, "t": 180}
+            q = solve(probe)
+            offset = angle(sub(q.point("shoulder_n"), q.point("hip_n"))) - 180
+            spec = {**base, "t": angle(sub(sh, hip_n)) - offset}
+            return anchor(spec, "hip_n", hip_n)
+
+        down = bisect(lambda a: lowest(place(a), ("pelvis",)) - line, 150, 200)
+
+        def bend(a: float) -> float:
+            q = solve(place(a))
+            hip_n = q.point("hip_n")
+            return norm(angle(sub(q.point("shoulder_n"), hip_n)) - angle(sub(hip_n, pivot)))
+
+        # Straight: the body one line from the pivot to the shoulders.
+        up = bisect(bend, down, down + 40)
+        spec = place(down + (up - down) * u)
+        q = solve(spec)
+        # The forearm lies on the mat, pointing forward and a little towards the head.
+        wrist = project(elbow[0] - 16, elbow[1] + 0.5, 18)
+        spec["an"] = ("p", elbow, wrist, project(elbow[0] - 22, elbow[1] + 0.5, 24))
+        legs = angle(sub(pivot, q.point("hip_n")))
+        if knees:  # lower legs bent back behind the body, so they show short and rising
+            ankle = project(pivot[0] + 6, pivot[1], -40)
+            spec["ln"] = ("p", pivot, ankle, project(pivot[0] + 14, pivot[1], -42))
+        else:
+            ankle = pivot
+            spec["ln"] = ("p", polar(q.point("hip_n"), legs, THIGH), ankle, project(ankle[0] + 3, ankle[1], 14))
+        spec["lf"] = ("twin",)
+        spec["af"] = hand_on_hip(spec)
+        return spec
+
+    line = bisect(lambda y: lowest(build(y, 0)) - FLOOR, FLOOR - 40, FLOOR)
+    s, e = build(line, 0), build(line, 1)
+    h1 = solve(e).joint["pelvis"]
+    return Figure(
+        start=s,
+        end=e,
+        path=lambda u: build(line, u),
+        loop=(2, 3, 2, 1),
+        props=(("sidemat", line - 26),),
+        order=SIDE,
+        marks=(arrow((h1[0] + 4, h1[1] - 20), (h1[0] + 4, h1[1] - 42)),),
+        fixed=("elbow_n", "knee_n" if knees else "ankle_n"),
+        surface=FLOOR,
+    )
+
+
+@exercise("side-plank-knees")
+def side_plank_knees():
+    return side_plank(True)
+
+
+@exercise("side-plank")
+def side_plank_straight():
+    return side_plank(False)
