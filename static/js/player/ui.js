@@ -1,4 +1,5 @@
 // Draws the player's screens: fills the page's own markup from the engine's state; it decides nothing.
+import { createFigure } from "./figure.js";
 import { lightFor } from "./rating.js";
 import { clock, counterLine, doseLine, minutes, phaseLabel, sideLabel } from "./words.js";
 
@@ -47,18 +48,7 @@ export function createView(root, data) {
   // An illustration that is missing or cannot load leaves no broken picture on the mat.
   el.image.addEventListener("error", () => setHidden(el.figure, true));
   el.image.addEventListener("load", () => setHidden(el.figure, false));
-
-  function showIllustration(exercise) {
-    if (!exercise.illustration) {
-      setHidden(el.figure, true);
-      return;
-    }
-    const url = new URL(exercise.illustration, document.baseURI).href;
-    if (el.image.src !== url) {
-      el.image.alt = exercise.illustration_alt || "";
-      el.image.src = url;
-    }
-  }
+  const figure = createFigure(el.figure, el.image);
 
   function nextText(step) {
     const exercise = data.exercises[step.exercise];
@@ -103,7 +93,7 @@ export function createView(root, data) {
       // In a rest the set and side belong to what comes next, which the "Next:" line already says.
       setText(el.count, step.phase === "rest" ? "" : counterLine(step, { withRep: false }).replaceAll(" · ", "\n"));
       setHidden(el.count, step.phase === "rest");
-      showIllustration(exercise);
+      figure.show(exercise);
     },
 
     /** What moves within a step: the seconds (or the repetition's half) and the ring. */
@@ -121,10 +111,12 @@ export function createView(root, data) {
         el.timer.toggleAttribute("data-long", seconds >= 60);
       }
       el.ring.setAttribute("stroke-dashoffset", (RING * fraction).toFixed(1));
+      if (!halted) figure.follow(step, elapsed, data.exercises[step.exercise]);
     },
 
     paused(paused) {
       halted = paused;
+      figure.paused(paused);
       if (paused) setText(el.phaseLabel, "Paused");
       setHidden(el.paused, !paused);
       el.phase.toggleAttribute("data-paused", paused);

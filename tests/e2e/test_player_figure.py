@@ -1,0 +1,127 @@
+"""The exercise figure in the player moves with the count; on its own it loops, and it holds still for
+a viewer who asked for reduced motion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from .conftest import PHONE, screenshot
+from .test_player import alex, open_player, player_data, screen, shown, start  # noqa: F401 (fixture)
+
+FIGURE = "[data-figure] svg"
+TIME = f"document.querySelector('{FIGURE}')?.getCurrentTime() ?? null"
+
+
+def figure_time(page) -> float | None:
+    return page.evaluate(TIME)
+
+
+def timing(page) -> dict:
+    return page.evaluate(
+        f"""() => {{
+          const svg = document.querySelector('{FIGURE}');
+          return {{ dur: Number(svg.dataset.dur), phases: (svg.dataset.phases || '').split(' ').map(Number) }};
+        }}"""
+    )
+
+
+def breathing(page) -> bool:
+    return page.evaluate("document.querySelector('[data-figure]').hasAttribute('data-breathing')")
+
+
+def freeze(page):
+    """From here the page's time moves only when the test moves it, however slow this machine is.
+    (A frozen page never looks stable to Playwright, so buttons are then pressed with dispatch_event.)"""
+    page.clock.pause_at(datetime.fromtimestamp(page.evaluate("Date.now()") / 1000 + 5))
+
+
+def press(page, name: str):
+    page.get_by_role("button", name=name, exact=True).dispatch_event("click")
+
+
+def test_the_figure_moves_in_time_with_the_count(live_server, context, page, alex):  # noqa: F811
+    open_player(page, live_server.url)
+    exercises = player_data(page)["exercises"]
+    kinds = [e["kind"] for e in exercises[:3]]
+    assert kinds == ["reps", "reps", "hold"], "the gentle start opens with two exercises in repetitions, then a hold"
+    freeze(page)
+    page.locator('input[name="pain_before"][value="3"]').dispatch_event("click")
+    press(page, "Start")
+    page.locator(FIGURE).wait_for(state="attached")
+    svg = page.locator(FIGURE)
+    assert svg.get_attribute("role") == "img"
+    assert page.locator(f"{FIGURE} title").text_content() == exercises[0]["name"]
+    assert page.locator(f"{FIGURE} style").count() == 0, "the page's policy forbids inline styles"
+    assert page.locator("[data-figure] img").is_hidden()
+
+    # Getting ready for repetitions: the figure waits in the start position.
+    page.clock.run_for(4_000)
+    assert shown(page, "[data-phase-label]") == "Get ready"
+    assert figure_time(page) == 0
+    # One loop of the figure is one repetition, so it moves exactly as fast as the count.
+    rep_ms = exercises[0]["rep_seconds"] * 1000
+    loop = timing(page)["dur"]
+    page.clock.run_for(6_000 + rep_ms // 6)  # the first get-ready lasts 10 s
+    assert shown(page, "[data-phase-label]") == "Move"
+    before = figure_time(page)
+    page.clock.run_for(1_000)
+    assert before > 0 and figure_time(page) - before == pytest.approx(loop * 1_000 / rep_ms, abs=0.01)
+    page.clock.run_for(rep_ms // 2)
+    assert shown(page, "[data-phase-label]") == "Return"
+    assert figure_time(page) > loop / 2
+    screenshot(page, "player-figure-rep")
+
+    # A hold: into position by the end of getting ready, then still, breathing, while the count runs.
+    press(page, "Skip")
+    press(page, "Skip")
+    assert shown(page, "[data-name]") == exercises[2]["name"]
+    page.locator(f"{FIGURE} title", has_text=exercises[2]["name"]).wait_for(state="attached")
+    out, back_start, _ = timing(page)["phases"]
+    press(page, "Skip rest")
+    assert shown(page, "[data-phase-label]") == "Get ready"
+    assert figure_time(page) == 0
+    page.clock.run_for(5_000 - int(out * 500))
+    assert 0 < figure_time(page) < out
+    page.clock.run_for(int(out * 500) + 1_000)
+    assert shown(page, "[data-phase-label]") == "Hold"
+    assert figure_time(page) == pytest.approx((out + back_start) / 2)
+    assert breathing(page)
+    screenshot(page, "player-figure-hold")
+    press(page, "Pause")
+    assert not breathing(page)
+    assert context.console_errors == []
+
+
+def test_reduced_motion_keeps_the_still_picture_in_the_player(live_server, browser, alex):  # noqa: F811
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, reduced_motion="reduce")
+    try:
+        page = context.new_page()
+        open_player(page, live_server.url)
+        first = player_data(page)["exercises"][0]
+        start(page)
+        image = page.locator("[data-figure] img")
+        page.locator("[data-figure] img[src]").wait_for()
+        assert first["slug"] in image.get_attribute("src")
+        assert page.locator(FIGURE).count() == 0
+        assert screen(page, "play").is_visible()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("motion", ["no-preference", "reduce"])
+def test_a_figure_on_its_own_loops_or_shows_its_two_positions_still(live_server, page, motion):
+    page.emulate_media(reduced_motion=motion)
+    page.goto(f"{live_server.url}/static/img/exercises/cat-camel.svg")
+    display = page.evaluate(
+        "[...document.querySelectorAll('.fa, .fs')]"
+        ".map((g) => `${g.getAttribute('class')}:${getComputedStyle(g).display}`)"
+    )
+    if motion == "reduce":
+        assert display == ["fa:none", "fs:inline"]
+    else:
+        assert display == ["fa:inline", "fs:none"]
+        # The loop runs by itself, as it does inside an <img> on the library and exercise pages.
+        assert page.evaluate("document.documentElement.animationsPaused()") is False
+        assert page.locator(".fa animateTransform[repeatCount=indefinite]").count() > 0
