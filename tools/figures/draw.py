@@ -283,80 +283,81 @@ def apart(poses, bones_a, bones_b) -> bool:
     return True
 
 
+def fill_of(colours: dict, layer: str) -> str:
+    """A limb's fill: as the figure says, else the lighter shade for the far one."""
+    c = colours.get(layer, FAR if layer != "trunk" and layer[1] == "f" else None)
+    return f' fill="{c}"' if c else ""
+
+
+def tucked_far_arm(tl: Timeline, order) -> bool:
+    """The far arm is drawn behind the trunk. When it never crosses the lower trunk it can hang in
+    the upper chest's own group, drawn just before it, and needs no copy of the spine's turns."""
+    return (
+        "af" in order
+        and order.index("af") < order.index("trunk")
+        and apart(list(tl.samples()), limb_bones("af"), ("pelvis", "waist", "chest"))
+    )
+
+
+def layers_of(order) -> list[tuple[str, str]]:
+    """The drawing order as (layer, arm embedded in the trunk's own groups): an arm drawn right after
+    the trunk hangs inside it; any other arm needs the spine's turns copied around it."""
+    out, i = [], 0
+    while i < len(order):
+        if order[i] == "trunk" and i + 1 < len(order) and order[i + 1][0] == "a":
+            out.append(("trunk", order[i + 1]))
+            i += 2
+        else:
+            out.append((order[i], ""))
+            i += 1
+    return out
+
+
 def skeleton(tl: Timeline, anim: Anim | None, order, colours: dict, tag: str) -> str:
     """The figure moving through its key frames, as nested groups: each joint a rotation of its
     parent. tag keeps ids apart when one document holds several figures."""
     tracks = tl.tracks()
-    # The far arm is drawn behind the trunk. When it never crosses the lower trunk it can hang in
-    # the upper chest's own group, drawn just before it, and needs no copy of the spine's turns.
-    order = list(order)
-    poses = list(tl.samples())
-    tucked = (
-        "af" in order
-        and order.index("af") < order.index("trunk")
-        and apart(poses, limb_bones("af"), ("pelvis", "waist", "chest"))
-    )
-    if tucked:
-        order.remove("af")
-
-    def rows(bone):
-        return tracks[bone]
-
-    def fill(layer: str) -> str:
-        c = colours.get(layer, FAR if layer[1] == "f" else None)
-        return f' fill="{c}"' if c else ""
-
+    tucked = tucked_far_arm(tl, order)
+    order = [layer for layer in order if not (tucked and layer == "af")]
     twins = {}
     for kind_ in "al":
-        n, f = f"{kind_}n", f"{kind_}f"
-        shift = twin_offset(tracks, limb_bones(n), limb_bones(f))
+        shift = twin_offset(tracks, limb_bones(f"{kind_}n"), limb_bones(f"{kind_}f"))
         if shift is not None:
-            twins[f] = (f"{tag}{n}", shift)
+            twins[f"{kind_}f"] = (f"{tag}{kind_}n", shift)
 
     def limb(layer: str) -> str:
-        names = limb_bones(layer)
         if layer in twins:
             ref, (dx, dy) = twins[layer]
-            return f'<use href="#{ref}"{static_transform(dx, dy, 0)}{fill(layer)}/>'
-        other = layer[0] + "f"
-        ident = f' id="{tag}{layer}"' if layer[1] == "n" and other in twins else ""
+            return f'<use href="#{ref}"{static_transform(dx, dy, 0)}{fill_of(colours, layer)}/>'
+        names = limb_bones(layer)
+        ident = f' id="{tag}{layer}"' if layer[1] == "n" and f"{layer[0]}f" in twins else ""
         out = ""
         for b in reversed(names):
-            out = element(b, rows(b), anim, out, (fill(layer) + ident) if b == names[0] else "")
+            out = element(b, tracks[b], anim, out, (fill_of(colours, layer) + ident) if b == names[0] else "")
         return out
 
     def chain(inner: str) -> str:
         """Trunk segments' transforms without their shapes: an arm drawn in another layer still hangs
         from the shoulder as the spine bends."""
         for b in ("upper", "chest", "waist"):
-            inner = element(b, rows(b), anim, inner, drawn=False)
+            inner = element(b, tracks[b], anim, inner, drawn=False)
         return inner
 
     def trunk(embedded: str) -> str:
-        head = element("head", rows("head"), anim)
-        neck = element("neck", rows("neck"), anim, head)
+        head = element("head", tracks["head"], anim)
+        neck = element("neck", tracks["neck"], anim, head)
         behind = limb("af") if tucked else ""
-        upper = element("upper", rows("upper"), anim, neck + embedded, before=behind)
-        chest = element("chest", rows("chest"), anim, upper)
-        return element("waist", rows("waist"), anim, chest)
+        upper = element("upper", tracks["upper"], anim, neck + embedded, before=behind)
+        chest = element("chest", tracks["chest"], anim, upper)
+        return f'<use href="#{IDS["pelvis"]}"/>' + element("waist", tracks["waist"], anim, chest)
 
     parts = []
-    layers = list(order)
-    i = 0
-    while i < len(layers):
-        layer = layers[i]
+    for layer, arm in layers_of(order):
         if layer == "trunk":
-            embedded = ""
-            if i + 1 < len(layers) and layers[i + 1][0] == "a":
-                embedded = limb(layers[i + 1])
-                i += 1
-            parts.append(f'<use href="#{IDS["pelvis"]}"/>' + trunk(embedded))
-        elif layer[0] == "a":
-            parts.append(chain(limb(layer)))
+            parts.append(trunk(limb(arm) if arm else ""))
         else:
-            parts.append(limb(layer))
-        i += 1
-    return element("pelvis", rows("pelvis"), anim, "".join(parts), drawn=False)
+            parts.append(chain(limb(layer)) if layer[0] == "a" else limb(layer))
+    return element("pelvis", tracks["pelvis"], anim, "".join(parts), drawn=False)
 
 
 def still(values: dict, view: str, order, colours: dict, tag: str) -> str:
@@ -376,8 +377,7 @@ def still(values: dict, view: str, order, colours: dict, tag: str) -> str:
             twins[f"{kind_}f"] = (f"{tag}{kind_}n", d)
     out = []
     for layer in order:
-        c = colours.get(layer, FAR if layer != "trunk" and layer[1] == "f" else None)
-        fill = f' fill="{c}"' if c else ""
+        fill = fill_of(colours, layer)
         if layer in twins:
             ref, d = twins[layer]
             out.append(f'<use href="#{ref}"{static_transform(d[0], d[1], 0)}{fill}/>')
