@@ -132,15 +132,15 @@ def abdominal_brace():
 
 @exercise("heel-slide")
 def heel_slide():
-    s = supine()
-    e = supine(ln=("ik", foot_on(HIP_X + 84, -62), KNEE, -62))
+    s = supine(lf=crook())  # the other foot stays where it is
+    e = supine(ln=("ik", foot_on(HIP_X + 84, -62), KNEE, -62), lf=crook())
     return Figure(
         start=s,
         end=e,
         loop=(3, 0, 3, 0),
         props=(MAT_PROP,),
         marks=(arrow((HIP_X + 62, 192), (HIP_X + 96, 192), both=True),),
-        fixed=("shoulder_n",),
+        fixed=("shoulder_n", "ankle_f"),
     )
 
 
@@ -228,22 +228,15 @@ def knee_rolls():
     )
 
 
-def below_knee(spec: dict, side: str = "n", along: float = 9, offset: float = 4) -> tuple[float, float]:
-    """A point on the front of the shin just below the knee: where hands hug a knee in."""
-    p = solve(spec)
-    d = p.direction[f"shin_{side}"]
-    return add(polar(p.joint[f"shin_{side}"], d, along), vec(d - 90, offset))
-
-
 @exercise("knee-to-chest")
 def knee_to_chest(both: bool = False):
     s = supine()
-    th = -128  # the thigh drawn in towards the chest, the knee bent right up
-    e = supine(ln=("a", th, th + 140, th + 140 - 70))
+    th = -124  # the thigh drawn in towards the chest, the knee bent right up, the foot relaxed
+    e = supine(ln=("a", th, th + 138, th + 138 - 50))
     if not both:  # the other foot stays flat on the mat
         s["lf"] = e["lf"] = crook()
         s["o"] = e["o"] = {}
-    e.update(hold(e, below_knee(e)))
+    e.update(hold(e, behind_thigh(e, "n", 34, 6)))
     return Figure(
         start=s,
         end=e,
@@ -302,9 +295,10 @@ def dead_bug_legs_only(arms: bool = False):
     table = ("a", -90, 0, -80)
     o = {"lf": (-2.5, 0), "af": (-2.5, 0)}
     if arms:
+        # The right (near) arm goes back past the head as the left (far) leg stretches out.
         up = ("a", -90, -90)
         s = supine(an=up, af=up, ln=table, lf=table, o=o)
-        e = supine(an=up, af=("a", -165, -165), ln=("a", -14, -8, -80), lf=table, o=o)
+        e = supine(an=("a", -165, -165), af=up, ln=table, lf=("a", -14, -8, -80), o=o)
     else:
         s = supine(ln=table, lf=table, o=o)
         e = supine(ln=("ik", foot_on(HIP_X + 60, -40), KNEE, -40), lf=table, o=o)
@@ -342,46 +336,43 @@ def curl_up():
 
 @exercise("hamstring-stretch")
 def hamstring_stretch():
-    s = supine()
+    s = supine(lf=crook())  # the other foot stays flat on the mat
     th = -84
-    e = supine(ln=("a", th, th + 14, th + 14 - 80))
+    e = supine(ln=("a", th, th + 14, th + 14 - 80), lf=crook())
     e.update(hold(e, behind_thigh(e, "n", 30, 6)))
-    return Figure(start=s, end=e, loop=(3, 3, 3, 1), props=(MAT_PROP,), order=HUG)
+    return Figure(start=s, end=e, loop=(3, 3, 3, 1), props=(MAT_PROP,), order=HUG, fixed=("ankle_f",))
 
 
 @exercise("figure-4-stretch")
 def figure_4():
     # The crossed (near) leg turns out towards the viewer, across the line of sight, so it is placed
     # in 3D (z towards the viewer) and drawn as seen from a little above: its knee, nearer the viewer,
-    # shows lower than the held knee, and its shin runs up across the held thigh, making the 4 the
-    # stretch is named after.
-    def view(p3):
-        return (p3[0], p3[1] + 0.8 * p3[2])
+    # shows below the held knee, so the crossed shin stands up to the held knee and the crossed thigh
+    # runs back to the hip, and with the held thigh the legs draw the 4 the stretch is named after.
 
     def crossed(hip, knee_f, th):
-        """Ankle resting on the front of the held thigh just above its knee, knee turned out towards
-        the viewer, foot flexed."""
-        ankle3 = (*add(polar(knee_f, th + 180, 7), vec(th - 90, 5.6 + 4.5)), -2)
-        hip3 = (hip[0], hip[1], 6)
-        u = [ankle3[i] - hip3[i] for i in range(3)]
-        d = sqrt(sum(c * c for c in u))
-        u = [c / d for c in u]
-        along = (THIGH**2 - SHIN**2 + d * d) / (2 * d)
-        r = sqrt(max(THIGH**2 - along**2, 0))
-        w = [-u[2] * u[0], -u[2] * u[1], 1 - u[2] * u[2]]  # towards the viewer, square to the leg
-        n = sqrt(sum(c * c for c in w))
-        knee3 = [hip3[i] + along * u[i] + r * w[i] / n for i in range(3)]
-        toe3 = (ankle3[0] + 3, ankle3[1] - 15, ankle3[2] + 4)
-        return ("p", view(knee3), view(ankle3), view(toe3))
+        """Ankle resting on the front of the held thigh just above its knee; the knee dropped out
+        towards the viewer, under the ankle; the foot flexed."""
+        ankle3 = (*add(polar(knee_f, th + 180, 6), vec(th - 90, 5.6 + 4.5)), -2.0)
+        hip3 = (hip[0], hip[1], 6.0)
+        kx = ankle3[0] + 14
+        # The knee lies THIGH from the hip and SHIN from the ankle: in the plane x = kx, where two
+        # circles (y, z) meet, the one nearer the viewer.
+        r1 = sqrt(THIGH**2 - (kx - hip3[0]) ** 2)
+        r2 = sqrt(SHIN**2 - (kx - ankle3[0]) ** 2)
+        ky, kz = meet((hip3[1], hip3[2]), r1, (ankle3[1], ankle3[2]), r2, -1)
+        knee3 = (kx, ky, kz)
+        toe3 = (ankle3[0] + 4, ankle3[1] - 14, ankle3[2] + 6)
+        return ("p", project(*knee3), project(*ankle3), project(*toe3))
 
     def spec(pull: bool) -> dict:
-        held = ("a", -100, -100 + 110, -100 + 110 - 80) if pull else crook(reach=54)
+        held = ("a", -84, 10, -70) if pull else crook(reach=54)
         sp = supine(lf=held, o={})
         p = solve(sp)
         hip = p.point("hip_f")
         th = p.direction["thigh_f"]
         sp["ln"] = crossed(hip, p.point("knee_f"), th)
-        sp["o"] = {"ln": (0, 0)}
+        sp["o"] = {"ln": (0, -6 * DEPTH)}
         if pull:  # hands joined behind the held thigh, near the knee
             sp.update(hold(sp, behind_thigh(sp, "f", 34, 7)))
         return sp
