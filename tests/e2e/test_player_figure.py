@@ -125,3 +125,42 @@ def test_a_figure_on_its_own_loops_or_shows_its_two_positions_still(live_server,
         # The loop runs by itself, as it does inside an <img> on the library and exercise pages.
         assert page.evaluate("document.documentElement.animationsPaused()") is False
         assert page.locator(".fa animateTransform[repeatCount=indefinite]").count() > 0
+
+
+# The figure's clock for each moment of a routine, from the module itself (no page state needed).
+TIMES = """async () => {
+  const { figureTime } = await import('/static/js/player/figure.js');
+  const hold = { dur: 8, phases: [2, 5, 7], cycle: false };
+  const walk = { dur: 2.2, phases: null, cycle: true };
+  const at = (timing, phase, kind, durationMs, elapsedMs) =>
+    figureTime(timing, { phase, kind, duration: durationMs }, elapsedMs);
+  return {
+    ready_early: at(hold, 'get-ready', 'hold', 5000, 1000),
+    ready_late: at(hold, 'get-ready', 'hold', 5000, 4000),
+    ready_reps: at(hold, 'get-ready', 'reps', 5000, 4900),
+    rest_late: at(hold, 'rest', 'hold', 30000, 29000),
+    holding: at(hold, 'hold', 'hold', 10000, 6000),
+    letting_go: at(hold, 'relax', 'hold', 3000, 750),
+    coming_back: at(hold, 'relax', 'hold', 3000, 2250),
+    rep_half: at(hold, 'rep', 'reps', 6000, 3000),
+    walking: at(walk, 'hold', 'hold', 240000, 5000),
+    walking_ready: at(walk, 'get-ready', 'hold', 5000, 4000),
+    still: at(null, 'hold', 'hold', 5000, 1000),
+  };
+}"""
+
+
+def test_the_figure_follows_every_kind_of_step(live_server, page):
+    page.goto(f"{live_server.url}/auth/login")
+    t = page.evaluate(TIMES)
+    assert t["ready_early"] == 0  # waiting in the start position
+    assert t["ready_late"] == pytest.approx(1)  # half way into position, a second before the hold
+    assert t["ready_reps"] == 0  # repetitions start from the start position
+    assert t["rest_late"] == pytest.approx(1)  # a rest before the next set's hold does the same
+    assert t["holding"] == pytest.approx(3.5)  # still, in the held position
+    assert t["letting_go"] == pytest.approx(6)  # half way back out
+    assert t["coming_back"] == pytest.approx(1)  # half way back in for the next hold
+    assert t["rep_half"] == pytest.approx(4)  # one loop is one repetition
+    assert t["walking"] == pytest.approx(5 % 2.2)
+    assert t["walking_ready"] == 0
+    assert t["still"] is None
