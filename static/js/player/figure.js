@@ -8,7 +8,10 @@
 // loops. A trainer's own picture, a drawing that cannot be fetched, and viewers who asked for reduced
 // motion keep the plain <img> (the SVG then shows its start and end positions still, by itself).
 
+import { logger } from "../log.js";
+
 const SVG_NS = "http://www.w3.org/2000/svg";
+const log = logger("player/figure");
 const PREFIX = "fig-";
 
 /** Seconds into the figure's loop for this moment of the routine; null leaves it where it is. */
@@ -117,7 +120,8 @@ export function createFigure(frame, image, { win = globalThis } = {}) {
       last = null;
     } catch (error) {
       if (url !== current) return;
-      console.warn("The exercise figure could not be drawn in the page; showing it as a picture.", error);
+      // Offline without it cached, or not a drawing: the plain picture still shows, if it can.
+      log.warn(`drawing ${url} in the page, shown as a picture instead`, error);
       useImage(url, alt);
     }
   }
