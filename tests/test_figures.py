@@ -139,6 +139,9 @@ class Picture:
         anims = list(self.root.iter(f"{SVG}animateTransform"))
         self.frames = len(anims[0].get("values").split(";")) if anims else 1
 
+    def parents(self) -> dict:
+        return {child: parent for parent in self.root.iter() for child in parent}
+
     def group(self, cls: str):
         return [g for g in self.root.iter(f"{SVG}g") if g.get("class") == cls]
 
@@ -171,7 +174,7 @@ class Picture:
 
     def outer(self, el):
         """The transforms of el's ancestors."""
-        parents = {c: p for p in self.root.iter() for c in p}
+        parents = self.parents()
         chain, node = [], parents.get(el)
         while node is not None and node is not self.root:
             chain.append(node)
@@ -207,7 +210,8 @@ def test_figure_fills_its_picture(slug):
     pts = list(pic.everywhere(scene))
     width = (max(x + r for x, _, r in pts) - min(x - r for x, _, r in pts)) / 320
     height = (max(y + r for _, y, r in pts) - min(y - r for _, y, r in pts)) / 200
-    scale = float(re.search(r"scale\(([\d.]+)\)", pic.raw.decode()).group(1))
+    scene_transform = scene.find(f"{SVG}g").get("transform") if scene is not pic.root else pic.raw.decode()
+    scale = float(re.search(r"scale\(([\d.]+)\)", scene_transform).group(1))
     at_cap = scale >= draw.MAX_SCALE - 0.01  # a lying figure is not blown up past a standing one's size
     assert width > 0.8 or height > 0.7 or (at_cap and width > 0.6), (
         f"{slug}: the figure fills only {width:.0%} of the width and {height:.0%} of the height"
@@ -246,8 +250,12 @@ def test_motion_only_when_the_viewer_welcomes_it(slug):
     assert len(list(moving[0].iter(f"{SVG}animateTransform"))) == len(anims), (
         f"{slug}: motion outside the moving figure"
     )
-    # Reduced motion shows the start and the end side by side: two figures, each a full skeleton.
+    # Reduced motion shows the start and the end side by side: two figures, each a full skeleton. A
+    # page can ask for that view by name (…svg#still), and it must come before the moving one for that.
     assert len([u for u in still[0].iter(f"{SVG}use") if u.get("href") == "#h"]) == 2
+    assert still[0].get("id") == "still" and "#still:target{display:inline}#still:target~.fa{display:none}" in raw
+    siblings = list(pic.parents()[still[0]])
+    assert siblings.index(still[0]) < siblings.index(moving[0])
 
 
 @pytest.mark.parametrize("slug", SLUGS)

@@ -38,10 +38,13 @@ MARGIN = 10  # around the content, in picture units
 FLOOR_MARGIN = 8  # under the floor line
 MAX_SCALE = 1.6  # a lying figure is not blown up far past a standing one
 
-# Which picture is shown: only the still pair, unless the viewer's system says motion is welcome.
+# Which picture is shown: only the still pair, unless the viewer's system says motion is welcome; and
+# the still pair whenever the page asks for it by name (<source media="(prefers-reduced-motion:
+# reduce)" srcset="…svg#still">), for browsers that do not pass the preference into an image.
 STYLE = (
     "<style>.fa{display:none}"
-    "@media (prefers-reduced-motion:no-preference){.fa{display:inline}.fs{display:none}}</style>"
+    "@media (prefers-reduced-motion:no-preference){.fa{display:inline}.fs{display:none}}"
+    "#still:target{display:inline}#still:target~.fa{display:none}</style>"
 )
 
 IDS = {
@@ -615,19 +618,20 @@ def svg(fig: Figure, name: str, alt: str, slug: str) -> str:
         parts.append(scene(fig, still(frames[0], tl.view, fig.order, fig.colours, "s"), main))
         parts.append("</g></svg>\n")
         return "".join(parts)
-    moving = skeleton(tl, Anim.of(tl), fig.order, fig.colours, "m")
-    parts.append('<g class="fa">' + scene(fig, moving, main) + "</g>")
-    # Reduced motion: the start and the end (for a cycle, two strides), still, side by side.
-    first = frames[0]
+    # Reduced motion: the start and the end (for a cycle, two strides), still, side by side. It comes
+    # first, so that #still:target can hide the moving figure that follows it.
+    first = tl.values()[0]
     last = frames[len(frames) // 2] if fig.cycle else params(solve(fig.end))
     b = box([p for v in (first, last) for p in fk(v, tl.view).circles()], fig.props)
     f0, f1, (a0, a1) = pair_layout(b)
     parts.append(
-        '<g class="fs">'
+        '<g id="still" class="fs">'
         + scene(fig, still(first, tl.view, fig.order, fig.colours, "s"), f0, marks=False)
         + scene(fig, still(last, tl.view, fig.order, fig.colours, "e"), f1, marks=False)
         + f'<path d="M{pt(a0)}L{pt(a1)}{_head(a1, a0)}" fill="none" stroke="{ACCENT}" stroke-width="2.5" '
         'stroke-linecap="round"/></g>'
     )
+    moving = skeleton(tl, Anim.of(tl), fig.order, fig.colours, "m")
+    parts.append('<g class="fa">' + scene(fig, moving, main) + "</g>")
     parts.append("</g></svg>\n")
     return "".join(parts)

@@ -5,8 +5,8 @@
 // repetition, into position while getting ready for a hold, still (with a breathing chest) while
 // holding, out and back in during the short relax between holds. The SVG says where its loop turns:
 // data-phases="out back-start back-end" in seconds, data-dur, and data-cycle for walking, which simply
-// loops. A trainer's own picture, a drawing that cannot be fetched, and viewers who asked for reduced
-// motion keep the plain <img> (the SVG then shows its start and end positions still, by itself).
+// loops. A trainer's own picture and a drawing that cannot be fetched keep the plain <img>; viewers who
+// asked for reduced motion get the drawing's #still view, its start and end positions side by side.
 
 import { logger } from "../log.js";
 
@@ -138,8 +138,13 @@ export function createFigure(frame, image, { win = globalThis } = {}) {
         frame.hidden = true;
         return;
       }
-      if (reduced?.matches || !ours(url, win)) {
+      if (!ours(url, win)) {
         useImage(url, exercise.illustration_alt || "");
+        return;
+      }
+      if (reduced?.matches) {
+        // The drawing's own still view: its start and end positions side by side.
+        useImage(`${url}#still`, exercise.illustration_alt || "");
         return;
       }
       inline(url, exercise.illustration_alt || "");
