@@ -13,6 +13,7 @@ from sqlalchemy import MetaData, text
 
 from webapp import create_app
 from webapp.bundle import load_content
+from webapp.config import ENVIRONMENT
 from webapp.config import database_url as normalise_url
 from webapp.content.files import read_bundle
 from webapp.extensions import db
@@ -24,12 +25,23 @@ from .factories import DEFAULT_PASSWORD, make_user
 def _base_config(url: str) -> dict:
     return {
         "TESTING": True,
+        # The suite describes development unless a test asks for production, whatever the shell says.
+        "APP_ENV": "development",
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "CONTENT_AUTO_RELOAD": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
     }
+
+
+def pytest_configure(config):
+    """Nothing the shell exports reaches the apps of this run (APP_ENV=production, a MAIL_SERVER, ...),
+    not even those made while collecting; DATABASE_URL stays, as it chooses the suite's database. A
+    test that needs a variable sets it with monkeypatch."""
+    for name in ENVIRONMENT:
+        if name != "DATABASE_URL":
+            os.environ.pop(name, None)
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ from flask import abort
 from sqlalchemy import text
 
 from webapp import create_app
-from webapp.config import ConfigError, database_url, secret_key
+from webapp.config import ConfigError, database_url, development_secret
 from webapp.extensions import db
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -35,22 +35,94 @@ def test_production_requires_a_secret_key(monkeypatch):
         create_app()
 
 
+LONG_SECRET = "a-real-secret-for-this-test-and-long-enough"
+
+
 def test_production_sets_secure_cookies(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-this-test")
+    monkeypatch.setenv("SECRET_KEY", LONG_SECRET)
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["PREFERRED_URL_SCHEME"] == "https"
     response = app.test_client().get("/auth/login")
     assert "Strict-Transport-Security" in response.headers
 
 
-def test_development_secret_is_generated_once_and_kept(tmp_path, monkeypatch):
-    monkeypatch.delenv("SECRET_KEY", raising=False)
-    first = secret_key(str(tmp_path), production=False)
+@pytest.mark.parametrize("key", ["change-me", "x" * 31, " " * 40])
+def test_production_refuses_a_short_secret_key_and_says_how_to_make_one(monkeypatch, key):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", key)
+    with (
+        pytest.raises(ConfigError, match="at least 32")
+        if key.strip()
+        else pytest.raises(ConfigError, match="must be set")
+    ):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["APP_ENV"] == "production"
+
+
+def test_a_development_secret_key_of_any_length_is_accepted(monkeypatch):
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "dev")
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"] == "dev"
+
+
+def test_development_secret_is_generated_once_and_kept(tmp_path):
+    first = development_secret(str(tmp_path / "instance"))
     assert len(first) > 40
-    assert secret_key(str(tmp_path), production=False) == first
-    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert development_secret(str(tmp_path / "instance")) == first
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_settings_come_from_defaults_then_the_environment_then_the_test(monkeypatch):
+    monkeypatch.setenv("MAIL_PORT", "2525")
+    monkeypatch.setenv("MAIL_SERVER", "mail.example.com")
+    monkeypatch.setenv("CONTENT_AUTO_RELOAD", "no")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "MAIL_SERVER": "localhost"})
+    assert app.config["MAIL_PORT"] == 2525  # the environment over the default (587)
+    assert app.config["MAIL_SERVER"] == "localhost"  # the test over the environment
+    assert app.config["CONTENT_AUTO_RELOAD"] is False
+    assert app.config["MAIL_USE_TLS"] is True  # a default nobody changed
+
+
+def test_a_production_shell_does_not_turn_a_test_app_into_production(monkeypatch):
+    """APP_ENV=production left in the shell: the test's own settings come last and win, checks run after."""
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    app = create_app({"TESTING": True, "APP_ENV": "development", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["APP_ENV"] == "development" and app.config["SESSION_COOKIE_SECURE"] is False
+    assert app.test_client().get("/healthz").status_code == 200
+    # A key the test passes is what production's check sees.
+    assert create_app({"SECRET_KEY": LONG_SECRET, "SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["APP_ENV"] == (
+        "production"
+    )
+    with pytest.raises(ConfigError, match="at least 32"):
+        create_app({"SECRET_KEY": "short", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+def test_a_bad_number_in_the_environment_is_named(monkeypatch):
+    monkeypatch.setenv("MAIL_PORT", "twenty-five")
+    with pytest.raises(ConfigError, match="MAIL_PORT must be a whole number"):
+        create_app({"TESTING": True})
+
+
+def instance_files() -> dict[str, float]:
+    folder = ROOT / "instance"
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} if folder.exists() else {}
+
+
+def test_a_test_app_writes_nothing_to_the_instance_folder(monkeypatch, app, client):
+    """Neither the suite's app nor one made with nothing but TESTING: no secret_key, no database file there."""
+    before = instance_files()
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    bare = create_app({"TESTING": True})
+    assert bare.config["SECRET_KEY"] and bare.config["SQLALCHEMY_DATABASE_URI"] == "sqlite://"
+    assert bare.test_client().get("/healthz").status_code == 200
+    assert client.get("/auth/login").status_code == 200
+    assert instance_files() == before
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app, is_postgres):

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import from_environment
+from . import config as settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,10 +20,12 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         template_folder=str(ROOT / "templates"),
     )
-    os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(from_environment(app.instance_path))
+    # As in the Flask tutorial: defaults, then the environment, then the test's own; checked once all are in.
+    app.config.from_mapping(settings.defaults())
+    app.config.from_mapping(settings.from_environment())
     if config:
         app.config.update(config)
+    settings.finish(app.config, app.instance_path)
     configure_logging(app)
     if app.config["TRUST_PROXIES"]:
         hops = app.config["TRUST_PROXIES"]

@@ -1,51 +1,30 @@
-"""Settings read from the environment, with safe defaults for development."""
+"""Settings in the Flask tutorial's order: defaults, then the environment, then the caller's; checked last."""
 
 from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
 ONE_MB = 1024 * 1024
+# 32 characters of a generated key carry far more than the 128 bits that signing cookies and links needs;
+# anything shorter in production is more likely a placeholder than a secret.
+MIN_PRODUCTION_SECRET = 32
+# Derived from APP_ENV after every layer is in, unless a layer set them itself.
+FOLLOWS_APP_ENV = object()
 
 
 class ConfigError(RuntimeError):
-    """The environment does not give what production needs."""
+    """The settings do not give what the app needs to start (production most of all)."""
 
 
-def database_url(instance_path: str) -> str:
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
-        return f"sqlite:///{Path(instance_path) / 'coresteady.db'}"
-    # psycopg 3 is the driver that ships with the app; accept the usual spellings of the URL.
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
-def secret_key(instance_path: str, production: bool) -> str:
-    key = os.environ.get("SECRET_KEY", "").strip()
-    if key:
-        return key
-    if production:
-        raise ConfigError("SECRET_KEY must be set when APP_ENV=production")
-    # Development: generate once and keep it, so logins survive a restart.
-    path = Path(instance_path) / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
-
-
-def from_environment(instance_path: str) -> dict:
-    production = os.environ.get("APP_ENV", "development").strip().lower() == "production"
+def defaults() -> dict:
+    """What a developer gets with nothing set."""
     return {
-        "APP_ENV": "production" if production else "development",
-        "SECRET_KEY": secret_key(instance_path, production),
-        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "APP_ENV": "development",
+        "SECRET_KEY": None,  # development: generated once into the instance folder
+        "SQLALCHEMY_DATABASE_URI": None,  # SQLite in the instance folder
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": ONE_MB,
         "MAX_FORM_MEMORY_SIZE": ONE_MB,
@@ -53,25 +32,124 @@ def from_environment(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": production,
-        "REMEMBER_COOKIE_SECURE": production,
+        "SESSION_COOKIE_SECURE": FOLLOWS_APP_ENV,
+        "REMEMBER_COOKIE_SECURE": FOLLOWS_APP_ENV,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 60,
-        "PREFERRED_URL_SCHEME": "https" if production else "http",
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "PREFERRED_URL_SCHEME": FOLLOWS_APP_ENV,
+        "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
-        "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
+        "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
         "INVITE_MAX_AGE": 7 * 24 * 60 * 60,
-        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
-        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
-        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
-        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
-        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") not in ("0", "false", "no"),
-        "MAIL_FROM": os.environ.get("MAIL_FROM", "CoreSteady <no-reply@localhost>"),
+        "MAIL_SERVER": "",
+        "MAIL_PORT": 587,
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_USE_TLS": True,
+        "MAIL_FROM": "CoreSteady <no-reply@localhost>",
         # Behind nginx or a load balancer: how many proxies to trust for the client's address and scheme.
-        "TRUST_PROXIES": int(os.environ.get("TRUST_PROXIES", "0") or 0),
-        "CONTENT_AUTO_RELOAD": os.environ.get("CONTENT_AUTO_RELOAD", "1") not in ("0", "false", "no"),
+        "TRUST_PROXIES": 0,
+        "CONTENT_AUTO_RELOAD": True,
     }
+
+
+# Environment variables read as they are, as whole numbers, or as on/off switches ("0", "false", "no": off).
+TEXT = ("SECRET_KEY", "RATELIMIT_STORAGE_URI", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS",
+        "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM")  # fmt: skip
+WHOLE_NUMBERS = ("MAIL_PORT", "TRUST_PROXIES")
+SWITCHES = ("MAIL_USE_TLS", "CONTENT_AUTO_RELOAD")
+ENVIRONMENT = ("APP_ENV", "DATABASE_URL", *TEXT, *WHOLE_NUMBERS, *SWITCHES)  # every variable read here
+
+
+def normalise_database_url(url: str) -> str:
+    # psycopg 3 is the driver that ships with the app; accept the usual spellings of the URL.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict:
+    """Only the settings the environment gives; an empty variable counts as not given."""
+    environ = os.environ if environ is None else environ
+    given = {name: environ[name].strip() for name in environ if environ[name].strip()}
+    settings: dict = {}
+    if "APP_ENV" in given:
+        settings["APP_ENV"] = given["APP_ENV"]
+    if "DATABASE_URL" in given:
+        settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(given["DATABASE_URL"])
+    for name in TEXT:
+        if name in given:
+            settings[name] = given[name]
+    for name in WHOLE_NUMBERS:
+        if name in given:
+            try:
+                settings[name] = int(given[name])
+            except ValueError:
+                raise ConfigError(f"{name} must be a whole number, not {given[name]!r}") from None
+    for name in SWITCHES:
+        if name in given:
+            settings[name] = given[name].lower() not in ("0", "false", "no")
+    return settings
+
+
+def database_url(instance_path: str) -> str:
+    """DATABASE_URL from the environment, or SQLite in the instance folder."""
+    return from_environment().get("SQLALCHEMY_DATABASE_URI") or sqlite_in(instance_path)
+
+
+def sqlite_in(instance_path: str) -> str:
+    return f"sqlite:///{Path(instance_path) / 'coresteady.db'}"
+
+
+def development_secret(instance_path: str) -> str:
+    """Generated once and kept in the instance folder, so logins survive a restart."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    os.makedirs(instance_path, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def finish(config: MutableMapping, instance_path: str) -> None:
+    """Fill in what depends on the other settings, then refuse what the app cannot safely run with.
+
+    Runs once every layer is in. Only a development app with no SECRET_KEY or database of its own writes
+    to the instance folder; a test app (TESTING) never does.
+    """
+    production = str(config.get("APP_ENV") or "").strip().lower() == "production"
+    config["APP_ENV"] = "production" if production else "development"
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if config.get(name) is FOLLOWS_APP_ENV:
+            config[name] = production
+    if config.get("PREFERRED_URL_SCHEME") is FOLLOWS_APP_ENV:
+        config["PREFERRED_URL_SCHEME"] = "https" if production else "http"
+
+    key = config.get("SECRET_KEY")
+    if isinstance(key, str | bytes):
+        key = key.strip()
+    if production:
+        if not key:
+            raise ConfigError("SECRET_KEY must be set when APP_ENV=production")
+        if len(key) < MIN_PRODUCTION_SECRET:
+            raise ConfigError(
+                f"SECRET_KEY is {len(key)} characters long; production needs at least {MIN_PRODUCTION_SECRET}. "
+                "Make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+    elif not key:
+        # A test app gets a key of its own that lives as long as it does.
+        key = secrets.token_urlsafe(48) if config.get("TESTING") else development_secret(instance_path)
+    config["SECRET_KEY"] = key
+
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        if config.get("TESTING"):
+            config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"  # a test that needs tables passes its database
+        else:
+            os.makedirs(instance_path, exist_ok=True)
+            config["SQLALCHEMY_DATABASE_URI"] = sqlite_in(instance_path)
