@@ -32,6 +32,9 @@ def _base_config(url: str) -> dict:
         "CONTENT_AUTO_RELOAD": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "SERVER_NAME": None,
+        # One round of PBKDF2 instead of scrypt: every login and every user a test makes costs
+        # microseconds rather than a tenth of a second. Test apps only (the config refuses it elsewhere).
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }
 
 

@@ -102,6 +102,20 @@ def test_a_production_shell_does_not_turn_a_test_app_into_production(monkeypatch
         create_app({"SECRET_KEY": "short", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
+def test_passwords_are_hashed_with_scrypt_and_only_a_test_app_may_choose_cheaper():
+    from webapp.auth.models import User
+
+    real = create_app({"SECRET_KEY": "dev", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with real.app_context():
+        user = User(email="a@example.com", name="A")
+        user.set_password("a-long-enough-password")
+        assert user.password_hash.startswith("scrypt:") and user.check_password("a-long-enough-password")
+    cheap = {"SECRET_KEY": "dev", "SQLALCHEMY_DATABASE_URI": "sqlite://", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1"}
+    with pytest.raises(ConfigError, match="test apps only"):
+        create_app(cheap)
+    assert create_app({**cheap, "TESTING": True}).config["PASSWORD_HASH_METHOD"] == "pbkdf2:sha256:1"
+
+
 def test_a_bad_number_in_the_environment_is_named(monkeypatch):
     monkeypatch.setenv("MAIL_PORT", "twenty-five")
     with pytest.raises(ConfigError, match="MAIL_PORT must be a whole number"):

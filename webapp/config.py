@@ -11,6 +11,7 @@ ONE_MB = 1024 * 1024
 # 32 characters of a generated key carry far more than the 128 bits that signing cookies and links needs;
 # anything shorter in production is more likely a placeholder than a secret.
 MIN_PRODUCTION_SECRET = 32
+PASSWORD_HASH = "scrypt"  # the method Werkzeug hashes with, not a password  # noqa: S105
 # Derived from APP_ENV after every layer is in, unless a layer set them itself.
 FOLLOWS_APP_ENV = object()
 
@@ -42,6 +43,9 @@ def defaults() -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
         "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
+        # Werkzeug's own default. Only a test app may pick a cheaper one (finish() refuses it elsewhere):
+        # a real hash takes about a tenth of a second, more than the rest of a typical test.
+        "PASSWORD_HASH_METHOD": PASSWORD_HASH,
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
         "INVITE_MAX_AGE": 7 * 24 * 60 * 60,
         "MAIL_SERVER": "",
@@ -130,6 +134,9 @@ def finish(config: MutableMapping, instance_path: str) -> None:
             config[name] = production
     if config.get("PREFERRED_URL_SCHEME") is FOLLOWS_APP_ENV:
         config["PREFERRED_URL_SCHEME"] = "https" if production else "http"
+
+    if config.get("PASSWORD_HASH_METHOD") != PASSWORD_HASH and not config.get("TESTING"):
+        raise ConfigError(f"PASSWORD_HASH_METHOD is for test apps only; passwords are hashed with {PASSWORD_HASH}")
 
     key = config.get("SECRET_KEY")
     if isinstance(key, str | bytes):

@@ -69,14 +69,14 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:
         # Spend the same time as a real check, so timing does not tell which emails exist.
-        check_password_hash(_dummy_hash(), password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     return user if user.check_password(password) else None
 
 
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    return generate_password_hash(secrets.token_hex(8))
+@lru_cache(maxsize=2)
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_hex(8), method=method)
 
 
 def _serializer() -> URLSafeTimedSerializer:
