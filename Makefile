@@ -6,6 +6,8 @@ FLASK := $(VENV)/bin/flask --app wsgi
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 PYTEST_ARGS ?=
+# Test processes: the machines this runs on have two cores. WORKERS=0 runs every test in one process.
+WORKERS ?= 2
 
 .PHONY: run test lint format bench icons figures install install-dev chromium clean
 
@@ -15,8 +17,10 @@ run: install
 	@echo "CoreSteady is at http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
+# Every test, browser tests included; each process gets a database of its own, and the browser tests
+# all go to one of them (see tests/e2e/conftest.py).
 test: install-dev chromium
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -1,24 +1,25 @@
-"""Fixtures: one schema per run (migrated from empty), and an emptied database for every test."""
+"""Fixtures: a database per test process, built once; each test runs in a transaction rolled back at its end."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from datetime import date, datetime
 
 import pytest
 import time_machine
-from flask_migrate import upgrade
-from sqlalchemy import MetaData, text
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import event
 
 from webapp import create_app
-from webapp.bundle import load_content
 from webapp.config import ENVIRONMENT
 from webapp.config import database_url as normalise_url
 from webapp.content.files import read_bundle
 from webapp.extensions import db
 
 from .clock import FROZEN_AT, TODAY
+from .databases import PostgresDatabase, SQLiteDatabase
 from .factories import DEFAULT_PASSWORD, make_user
 
 
@@ -48,10 +49,34 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def content_bundle():
+    return read_bundle()
+
+
+@pytest.fixture(scope="session")
+def test_database(tmp_path_factory, content_bundle):
+    """This process's database: every migration from empty, then the shipped content, built once.
+
+    Being session-scoped, it is built before any test's own fixtures, so never under a test's frozen clock.
+    """
     if os.environ.get("DATABASE_URL"):
-        return normalise_url("")
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        database = PostgresDatabase(normalise_url(""), os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    else:
+        database = SQLiteDatabase(tmp_path_factory.mktemp("db"))
+    database.create(_base_config(database.url), content_bundle)
+    yield database
+    database.drop()
+
+
+@pytest.fixture(scope="session")
+def database_url(test_database) -> str:
+    return test_database.url
+
+
+@pytest.fixture(scope="session")
+def migrated(test_database) -> str:
+    """The URL of a database with the schema every migration builds and the shipped content loaded."""
+    return test_database.url
 
 
 @pytest.fixture(scope="session")
@@ -59,50 +84,76 @@ def is_postgres(database_url) -> bool:
     return database_url.startswith("postgresql")
 
 
-def drop_everything(app) -> None:
-    """Whatever an earlier run left behind, the alembic_version table included."""
+def commits(item) -> bool:
+    """Browser tests and tests marked `committed` write for real (other threads or connections read it)."""
+    return item.get_closest_marker("browser") is not None or item.get_closest_marker("committed") is not None
+
+
+class _JoinedSession(FlaskSession):
+    """Flask-SQLAlchemy's session kept on the test's connection; its own get_bind would take the engine's."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+def _sqlite_savepoints(engine) -> None:
+    """pysqlite opens transactions on its own and so mishandles SAVEPOINT: let SQLAlchemy say BEGIN itself.
+
+    The recipe from SQLAlchemy's SQLite notes ("Serializable isolation / Savepoints / Transactional DDL").
+    """
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_transactions(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+@contextlib.contextmanager
+def joined_session(app):
+    """Every session of the app works in savepoints of one outer transaction, rolled back at the end.
+
+    SQLAlchemy 2's "joining a session into an external transaction": the app's commits release savepoints
+    and its rollbacks go back to the last one, so it behaves as it does for real, and nothing is kept.
+    """
     with app.app_context():
-        existing = MetaData()
-        existing.reflect(bind=db.engine)
-        existing.drop_all(bind=db.engine)
-
-
-@pytest.fixture(scope="session")
-def content_bundle():
-    return read_bundle()
-
-
-@pytest.fixture(scope="session")
-def migrated(database_url, content_bundle):
-    """The schema, built by running every migration from an empty database."""
-    app = create_app(_base_config(database_url))
-    drop_everything(app)
-    with app.app_context():
-        upgrade()
-        db.engine.dispose()
-    return database_url
-
-
-def empty_tables(app) -> None:
-    with app.app_context(), db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
+        engine = db.engine
+    if engine.dialect.name == "sqlite":
+        _sqlite_savepoints(engine)
+    connection = engine.connect()
+    outer = connection.begin()
+    shared = db.session
+    # Flask-SQLAlchemy's own factory for db.session (an internal method; the version is pinned), so the
+    # sessions are scoped to the app context exactly as the app's are.
+    db.session = db._make_scoped_session(
+        {"class_": _JoinedSession, "bind": connection, "join_transaction_mode": "create_savepoint"}
+    )
+    try:
+        yield
+    finally:
+        with app.app_context():
+            db.session.remove()
+        db.session = shared
+        outer.rollback()
+        connection.close()
+        engine.dispose()
 
 
 @pytest.fixture
-def app(migrated, content_bundle):
-    app = create_app(_base_config(migrated))
-    empty_tables(app)
-    with app.app_context():
-        load_content(content_bundle)
+def app(request, test_database):
+    """A fresh app on this process's database; what the test writes is gone afterwards."""
+    app = create_app(_base_config(test_database.url))
+    if not commits(request.node):
+        with joined_session(app):
+            yield app
+        return
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    test_database.restore()
 
 
 @pytest.fixture

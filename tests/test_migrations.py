@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -16,6 +17,7 @@ def test_migrated_schema_matches_the_models(app):
     assert differences == []
 
 
+@pytest.mark.committed  # migrations run on connections of their own
 def test_downgrade_to_empty_and_upgrade_again(app, content_bundle):
     from webapp.bundle import load_content
 

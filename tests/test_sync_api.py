@@ -337,6 +337,7 @@ def test_plan_api_without_a_program(client, auth, app):
 # --- 20 concurrent clients with overlapping batches: rows equal distinct ids, on either database. ---
 
 
+@pytest.mark.committed  # the server's threads each use a connection of their own
 def test_concurrent_overlapping_batches_store_each_session_once(app, alex):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

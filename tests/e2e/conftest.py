@@ -40,6 +40,9 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # Under xdist (make test), one worker takes every browser test, one after another: one
+            # Chromium at a time, while the other workers run the rest.
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 class _DrainingServer(ThreadedWSGIServer):

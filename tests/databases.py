@@ -1,0 +1,106 @@
+"""The test databases: one per test process, migrated and loaded with the shipped content once, then kept.
+
+A test normally runs inside a transaction that is rolled back (see `joined_session` in conftest.py), so the
+database it leaves behind is the one it found. A test whose writes must really be committed (the app
+serving a browser from another thread, a migration run) gets the database copied back from a template
+afterwards: a file copy on SQLite, `CREATE DATABASE ... TEMPLATE` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ProgrammingError
+from sqlalchemy.pool import NullPool
+
+from webapp import create_app
+from webapp.bundle import load_content
+from webapp.content.files import Bundle
+from webapp.extensions import db
+
+
+def build(config: dict, bundle: Bundle) -> None:
+    """Every migration from an empty database, then the shipped content."""
+    app = create_app(config)
+    with app.app_context():
+        upgrade()
+        load_content(bundle)
+        db.engine.dispose()
+
+
+class SQLiteDatabase:
+    def __init__(self, folder: Path):
+        self.path = folder / "test.db"
+        self.template = folder / "template.db"
+        self.url = f"sqlite:///{self.path}"
+
+    def create(self, config: dict, bundle: Bundle) -> None:
+        build({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.template}"}, bundle)
+        # Fold the write-ahead log into the file, so that the file alone is the whole database.
+        with sqlite3.connect(self.template) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.close()
+        self.restore()
+
+    def restore(self) -> None:
+        """Put the template back; a connection left open keeps the old file and never sees the new one."""
+        copy = self.path.with_suffix(".copy")
+        shutil.copyfile(self.template, copy)
+        for leftover in (Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+            leftover.unlink(missing_ok=True)
+        os.replace(copy, self.path)
+
+    def drop(self) -> None:
+        """The files live in pytest's temporary folder, which pytest cleans up itself."""
+
+
+class PostgresDatabase:
+    """Databases named after the one in DATABASE_URL, one per xdist worker; the role needs CREATEDB."""
+
+    def __init__(self, url: str, worker: str):
+        given = make_url(url)
+        self.admin = create_engine(given, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        self.name = f"{given.database}_{worker}"
+        self.template = f"{self.name}_template"
+        self.url = given.set(database=self.name).render_as_string(hide_password=False)
+
+    def _run(self, *statements: str) -> None:
+        with self.admin.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+
+    def create(self, config: dict, bundle: Bundle) -> None:
+        try:
+            self._run(
+                f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)',
+                f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)',
+                f'CREATE DATABASE "{self.template}"',
+            )
+        except ProgrammingError as exc:
+            role = self.admin.url.username
+            raise RuntimeError(
+                f"The test suite makes a database for each worker, so the PostgreSQL role {role!r} in "
+                f"DATABASE_URL needs CREATEDB (ALTER ROLE {role} CREATEDB): {exc.orig}"
+            ) from exc
+        template_url = make_url(self.url).set(database=self.template).render_as_string(hide_password=False)
+        build({**config, "SQLALCHEMY_DATABASE_URI": template_url}, bundle)
+        self._run(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"')
+
+    def restore(self) -> None:
+        self._run(
+            f'DROP DATABASE "{self.name}" WITH (FORCE)',
+            f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"',
+        )
+
+    def drop(self) -> None:
+        self._run(
+            f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)',
+            f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)',
+        )
+        self.admin.dispose()
