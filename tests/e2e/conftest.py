@@ -6,17 +6,21 @@ import contextlib
 import socket
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import ThreadedWSGIServer
 
 from webapp.extensions import db
 from webapp.programs.services import assign, starter_program
-from webapp.timeutil import utcnow
+from webapp.timeutil import local_date, utcnow
 
+from ..clock import TEST_ZONE
 from ..factories import DEFAULT_PASSWORD, make_user
 
 CHROMIUM = "/usr/bin/chromium"
@@ -124,8 +128,11 @@ def browser():
 
 @pytest.fixture
 def context(browser):
-    """A phone-sized browser profile of its own; pages report console errors and CSP violations."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    """A phone-sized browser profile of its own, in the test user's zone whatever the machine's; pages
+    report console errors and CSP violations."""
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, timezone_id=TEST_ZONE
+    )
     context.console_errors = []
 
     def watch(page):
@@ -140,6 +147,28 @@ def context(browser):
 @pytest.fixture
 def page(context):
     return context.new_page()
+
+
+@pytest.fixture(autouse=True)
+def _midday_before_anything_else(request):
+    """As with the clock fixture: set it before other fixtures log in or write."""
+    if "midday" in request.fixturenames:
+        request.getfixturevalue("midday")
+
+
+@pytest.fixture
+def midday(context):
+    """Noon of this day in London, for the app and for every page of the context, ticking on from there:
+    a test that counts on "today" never sees the day turn under it, whenever it runs.
+
+    Noon of the real day rather than a fixed date: the service worker and the cookie store keep the
+    browser's real clock, and stay within hours of this one. So only the day depends on the machine,
+    and the tests that use this work on any day of the week.
+    """
+    moment = datetime.combine(local_date(utcnow(), TEST_ZONE), clock_time(12, 0), ZoneInfo(TEST_ZONE))
+    with time_machine.travel(moment, tick=True):
+        context.clock.install(time=moment)
+        yield moment
 
 
 @pytest.fixture

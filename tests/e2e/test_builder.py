@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
 from playwright.sync_api import expect
 
 from webapp.extensions import db
 from webapp.programs.models import Assignment, Program
 from webapp.sessions import services as records
-from webapp.timeutil import WEEKDAYS, zone
+from webapp.timeutil import WEEKDAYS
 
 from ..factories import make_user
 from .conftest import login, screenshot
@@ -45,8 +43,10 @@ def drag(page, handle, target):
     page.mouse.up()
 
 
-def test_a_trainer_builds_reorders_and_assigns_a_four_week_program_on_a_phone(live_server, page, context, app, people):
-    today = WEEKDAYS[datetime.now(zone("Europe/London")).weekday()]
+def test_a_trainer_builds_reorders_and_assigns_a_four_week_program_on_a_phone(
+    live_server, page, context, app, people, midday
+):
+    today = WEEKDAYS[midday.weekday()]
     login(page, live_server.url, "coach@example.com")
     page.goto(f"{live_server.url}/trainer/programs/")
     page.get_by_role("link", name="New blank program").click()

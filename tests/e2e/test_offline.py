@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from time import monotonic
 from zoneinfo import ZoneInfo
@@ -17,8 +17,9 @@ from webapp.extensions import db
 from webapp.sessions import services as records
 from webapp.sessions.models import CompletedSession
 from webapp.sessions.sync import store_batch
-from webapp.timeutil import utcnow
+from webapp.timeutil import local_date, utcnow
 
+from ..clock import TEST_ZONE
 from ..factories import DEFAULT_PASSWORD, first_routine_id, session_payload
 from .conftest import ARGS, CHROMIUM, PHONE, login
 
@@ -157,8 +158,8 @@ def test_offline_journey_session_saved_offline_arrives_once(live_server, context
 def test_offline_journey_through_the_real_player(live_server, context, page, app, ready):
     from .test_player import rate, run_until_rating, start
 
-    # An hour back, so a routine run forward on the page's clock never ends in the future.
-    page.clock.install(time=datetime.now() - timedelta(hours=1))
+    # An hour behind the app's clock, so a routine run forward on the page's clock never ends in the future.
+    page.clock.install(time=utcnow() - timedelta(hours=1))
     login(page, live_server.url)
     wait_until_installed(page)
     routine = plan_routine(page)
@@ -181,15 +182,7 @@ def today_part(page, name: str):
     return page.locator(f'[data-today-part="{name}"]')
 
 
-def just_done(routine: int, user_id: int) -> dict:
-    """A session that ended a minute ago: today on the phone and on the server, whatever the hour."""
-    end = datetime.now(UTC) - timedelta(minutes=1)
-    return session_payload(
-        routine, user_id=user_id, started_at=(end - timedelta(minutes=15)).isoformat(), completed_at=end.isoformat()
-    )
-
-
-def test_offline_today_counts_a_session_saved_on_the_phone(live_server, context, page, app, ready):
+def test_offline_today_counts_a_session_saved_on_the_phone(live_server, context, page, app, ready, midday):
     login(page, live_server.url)
     wait_until_installed(page)
     routine = plan_routine(page)
@@ -202,7 +195,7 @@ def test_offline_today_counts_a_session_saved_on_the_phone(live_server, context,
     streak = "1" if page.get_attribute("[data-today]", "data-card-state") == "routine" else "0"
 
     context.set_offline(True)
-    payload = just_done(routine, ready)
+    payload = session_payload(routine, user_id=ready, ended=midday)  # today, on the phone and on the server
     enqueue(page, payload)  # what the player does at the end of the routine
     again = reopen(
         context, page, live_server.url + "/"
@@ -235,11 +228,11 @@ def long_date(day: date) -> str:
 
 def test_offline_today_opened_on_a_later_day_shows_that_days_plan(live_server, context, page, app, ready):
     with app.app_context():
-        # Done yesterday: the page saved today asks how the back feels this morning.
-        end = datetime.now(UTC) - timedelta(days=1)
-        yesterday = session_payload(
-            first_routine_id(), started_at=(end - timedelta(minutes=15)).isoformat(), completed_at=end.isoformat()
-        )
+        # Done yesterday (noon in London, so a change of summer time cannot make it two days ago): the page
+        # saved today asks how the back feels this morning.
+        day_before = local_date(utcnow(), TEST_ZONE) - timedelta(days=1)
+        end = datetime.combine(day_before, time(12, 0), ZoneInfo(TEST_ZONE))
+        yesterday = session_payload(first_routine_id(), ended=end)
         [stored] = store_batch(db.session.get(User, ready), [yesterday])
         assert stored.status == "created", stored
     login(page, live_server.url)

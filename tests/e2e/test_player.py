@@ -76,8 +76,8 @@ def screen(page, name):
 
 def open_player(page, base_url: str, with_exercise: str | None = None) -> dict:
     """Log in, find the routine in the plan, open its player; the page's clock is ours from the start."""
-    # An hour back, so a session finished after running the clock forward never lies in the future.
-    page.clock.install(time=datetime.now() - timedelta(hours=1))
+    # An hour behind the app's clock, so a session finished after running the clock forward never lies in the future.
+    page.clock.install(time=utcnow() - timedelta(hours=1))
     login(page, base_url)
     plan = page.request.get(f"{base_url}/api/v1/plan").json()
     routine = next(
