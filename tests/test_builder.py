@@ -137,7 +137,7 @@ def build(client, app, name="Steady back", items=("bird-dog",), weeks=1):
         ids = [exercise_id(slug) for slug in items]
     page = text_of(client.get("/trainer/programs/new"))
     for ex in ids:
-        page = text_of(press(client, "/trainer/programs/new", page, "add-item:0:0", w0_r0_add=str(ex)))
+        page = text_of(press(client, "/trainer/programs/new", page, "add-item:0:0", weeks_0_routines_0_add=str(ex)))
     for _ in range(weeks - 1):
         page = text_of(press(client, "/trainer/programs/new", page, "dup-week:0"))
     response = press(client, "/trainer/programs/new", page, "save", name=name)
@@ -172,7 +172,7 @@ def test_a_blank_program_takes_an_exercise_with_its_default_dose_and_saves(clien
         default = (bird_dog.sets, bird_dog.reps, bird_dog.hold_seconds, bird_dog.rest_seconds)
     page = text_of(client.get("/trainer/programs/new"))
     assert 'name="name" value="New program"' in page
-    added = press(client, "/trainer/programs/new", page, "add-item:0:0", w0_r0_add=str(bird_dog.id))
+    added = press(client, "/trainer/programs/new", page, "add-item:0:0", weeks_0_routines_0_add=str(bird_dog.id))
     assert added.status_code == 200
     assert "Added Bird dog to Routine A, week 1." in text_of(added)
     with app.app_context():
@@ -231,11 +231,13 @@ def test_weeks_are_added_duplicated_and_removed_and_doses_changed_per_week(clien
     assert "Week 1 copied as week 2." in page
     assert page.count('class="week card"') == 4
     # Week 4 progresses: more repetitions of the bridge.
-    page = text_of(press(client, path, page, "add-routine:3", w3_r0_x1_reps="12"))
+    page = text_of(press(client, path, page, "add-routine:3", weeks_3_routines_0_items_1_reps="12"))
     assert "Added Routine B to week 4." in page
     with app.app_context():
         walk = exercise_id("walking")
-    page = text_of(press(client, path, page, "add-item:3:1", w3_r1_add=str(walk), w3_r1_days=["sat"]))
+    page = text_of(
+        press(client, path, page, "add-item:3:1", weeks_3_routines_1_add=str(walk), weeks_3_routines_1_days=["sat"])
+    )
     page = text_of(press(client, path, page, "add-week"))
     page = text_of(press(client, path, page, "del-week:4"))
     assert "Removed week 5." in page
@@ -256,7 +258,9 @@ def test_exercises_move_up_and_down_by_buttons_and_the_move_is_announced(client,
     page = text_of(press(client, path, edit_page(client, program_id), "up:0:0:2"))
     assert "Moved Dead bug to position 2." in page
     assert re.search(r'role="status"[^>]*>Moved Dead bug to position 2\.', page)
-    assert 'id="w0-r0-x1-up"' in page and re.search(r'id="w0-r0-x1-up"[^>]*autofocus', page)
+    assert 'id="weeks-0-routines-0-items-1-up"' in page and re.search(
+        r'id="weeks-0-routines-0-items-1-up"[^>]*autofocus', page
+    )
     page = text_of(press(client, path, page, "down:0:0:0"))
     assert "Moved Bird dog to position 2." in page
     page = text_of(press(client, path, page, "up:0:0:0"))
@@ -270,8 +274,8 @@ def test_exercises_move_up_and_down_by_buttons_and_the_move_is_announced(client,
 def test_the_hidden_order_fields_written_by_dragging_decide_the_order(client, app, coach):
     program_id = build(client, app, items=("bird-dog", "glute-bridge", "dead-bug"))
     path = f"/trainer/programs/{program_id}/edit"
-    response = press(client, path, edit_page(client, program_id), "save",
-                     w0_r0_x0_order="2", w0_r0_x1_order="0", w0_r0_x2_order="1")  # fmt: skip
+    orders = {f"weeks_0_routines_0_items_{x}_order": order for x, order in enumerate(("2", "0", "1"))}
+    response = press(client, path, edit_page(client, program_id), "save", **orders)
     assert response.status_code == 302
     with app.app_context():
         routine = db.session.get(Program, program_id).weeks[0].routines[0]
@@ -286,18 +290,19 @@ BAD = [
     ("del-week", {}, "Add at least one week"),
     ("del-routine", {}, "Week 1 has no routine: add a routine or remove the week."),
     ("del-item", {}, "Week 1, Routine A has no exercises: add at least one."),
-    ("no-days", {"w0_r0_days": []}, "Week 1, Routine A has no day: choose at least one day."),
+    ("no-days", {"weeks_0_routines_0_days": []}, "Week 1, Routine A has no day: choose at least one day."),
     ("same-day", {}, "Week 1: Routine A and Routine B are both on Monday."),
-    ("save", {"w0_r0_x0_sets": "0"}, "Week 1, Routine A, Plank on knees: sets must be a whole number from 1 to 10."),
-    ("save", {"w0_r0_x0_sets": "11"}, "sets must be a whole number from 1 to 10."),
-    ("save", {"w0_r0_x0_sets": "two"}, "sets must be a whole number from 1 to 10."),
-    ("save", {"w0_r0_x0_reps": "0"}, "reps must be a whole number from 1 to 100."),
-    ("save", {"w0_r0_x0_reps": "101"}, "reps must be a whole number from 1 to 100."),
-    ("save", {"w0_r0_x0_hold": "0"}, "Plank on knees: hold must be from 1 to 300 seconds."),
-    ("save", {"w0_r0_x0_hold": "301"}, "hold must be from 1 to 300 seconds."),
-    ("save", {"w0_r0_x0_rest": "-1"}, "rest must be from 0 to 600 seconds."),
-    ("save", {"w0_r0_x0_rest": "601"}, "rest must be from 0 to 600 seconds."),
-    ("save", {"w0_r0_x0_rest": "2.5"}, "rest must be from 0 to 600 seconds."),
+    ("save", {"weeks_0_routines_0_items_0_sets": "0"},
+     "Week 1, Routine A, Plank on knees: sets must be a whole number from 1 to 10."),
+    ("save", {"weeks_0_routines_0_items_0_sets": "11"}, "sets must be a whole number from 1 to 10."),
+    ("save", {"weeks_0_routines_0_items_0_sets": "two"}, "sets must be a whole number from 1 to 10."),
+    ("save", {"weeks_0_routines_0_items_0_reps": "0"}, "reps must be a whole number from 1 to 100."),
+    ("save", {"weeks_0_routines_0_items_0_reps": "101"}, "reps must be a whole number from 1 to 100."),
+    ("save", {"weeks_0_routines_0_items_0_hold": "0"}, "Plank on knees: hold must be from 1 to 300 seconds."),
+    ("save", {"weeks_0_routines_0_items_0_hold": "301"}, "hold must be from 1 to 300 seconds."),
+    ("save", {"weeks_0_routines_0_items_0_rest": "-1"}, "rest must be from 0 to 600 seconds."),
+    ("save", {"weeks_0_routines_0_items_0_rest": "601"}, "rest must be from 0 to 600 seconds."),
+    ("save", {"weeks_0_routines_0_items_0_rest": "2.5"}, "rest must be from 0 to 600 seconds."),
     ("save", {"name": "  "}, "Give the program a name."),
     ("save", {"minutes": "0"}, "Minutes per session must be a whole number from 1 to 120."),
 ]  # fmt: skip
@@ -315,7 +320,9 @@ def test_bad_programs_are_refused_with_a_message_and_nothing_is_half_saved(clien
     else:
         with app.app_context():
             plank = exercise_id("front-plank-knees")
-        page = text_of(press(client, path, text_of(client.get(path)), "add-item:0:0", w0_r0_add=str(plank)))
+        page = text_of(
+            press(client, path, text_of(client.get(path)), "add-item:0:0", weeks_0_routines_0_add=str(plank))
+        )
     with app.app_context():
         before = counts()
         rows = [
@@ -329,7 +336,11 @@ def test_bad_programs_are_refused_with_a_message_and_nothing_is_half_saved(clien
         page = text_of(press(client, path, page, "add-routine:0"))
         with app.app_context():
             bridge = exercise_id("glute-bridge")
-        page = text_of(press(client, path, page, "add-item:0:1", w0_r1_add=str(bridge), w0_r1_days=["mon"]))
+        page = text_of(
+            press(
+                client, path, page, "add-item:0:1", weeks_0_routines_1_add=str(bridge), weeks_0_routines_1_days=["mon"]
+            )
+        )
     elif how == "no-days":
         page = text_of(press(client, path, page, "add-week", **changes))
         changes = {}
@@ -349,10 +360,69 @@ def test_bad_programs_are_refused_with_a_message_and_nothing_is_half_saved(clien
 def test_a_refused_form_comes_back_as_typed_with_the_bad_field_marked(client, app, coach):
     program_id = build(client, app)
     path = f"/trainer/programs/{program_id}/edit"
-    html = text_of(press(client, path, edit_page(client, program_id), "save", w0_r0_x0_sets="12", name="Renamed"))
+    html = text_of(
+        press(client, path, edit_page(client, program_id), "save", weeks_0_routines_0_items_0_sets="12", name="Renamed")
+    )
     assert 'value="Renamed"' in html
-    assert re.search(r'id="w0-r0-x0-sets"[^>]*value="12"[^>]*aria-invalid="true"', html)
-    assert 'href="#w0-r0-x0-sets"' in html
+    assert re.search(r'id="weeks-0-routines-0-items-0-sets"[^>]*value="12"[^>]*aria-invalid="true"', html)
+    assert 'href="#weeks-0-routines-0-items-0-sets"' in html
+
+
+# --- The form's nested names, as WTForms reads them (builder/forms.py) ---------------------------------
+
+
+def test_rows_are_read_in_the_order_of_their_numbers_whatever_the_gaps(client, app, coach):
+    """A forged or hand-made post with gaps in the numbering still reads as the rows it names."""
+    with app.app_context():
+        bird, bridge = exercise_id("bird-dog"), exercise_id("glute-bridge")
+    data = {"name": "Gaps", "minutes": "15", "level": "1", "action": "save",
+            "weeks-7-focus": "later", "weeks-7-routines-0-name": "B", "weeks-7-routines-0-days": "tue",
+            "weeks-7-routines-0-items-5-exercise": str(bridge), "weeks-7-routines-0-items-5-sets": "2",
+            "weeks-7-routines-0-items-5-reps": "8", "weeks-7-routines-0-items-5-hold": "3",
+            "weeks-7-routines-0-items-5-rest": "30",
+            "weeks-2-focus": "first", "weeks-2-routines-3-name": "A", "weeks-2-routines-3-days": "mon",
+            "weeks-2-routines-3-items-0-exercise": str(bird), "weeks-2-routines-3-items-0-sets": "2",
+            "weeks-2-routines-3-items-0-reps": "6", "weeks-2-routines-3-items-0-hold": "5",
+            "weeks-2-routines-3-items-0-rest": "30",
+            # A row without an exercise is not an exercise of the program.
+            "weeks-2-routines-3-items-1-exercise": "glute-bridge", "weeks-2-routines-3-items-1-sets": "9"}  # fmt: skip
+    response = post_form(client, "/trainer/programs/new", data)
+    assert response.status_code == 302, text_of(response)
+    with app.app_context():
+        program = db.session.get(Program, int(re.search(r"/(\d+)/edit", response.headers["Location"]).group(1)))
+        assert [w.focus for w in program.weeks] == ["first", "later"]
+        assert [[i.exercise.slug for r in w.routines for i in r.items] for w in program.weeks] == [
+            ["bird-dog"],
+            ["glute-bridge"],
+        ]
+
+
+def test_a_post_with_more_weeks_than_allowed_is_refused_and_only_so_many_are_read(client, app, coach):
+    with app.app_context():
+        bird = exercise_id("bird-dog")
+    data = {"name": "Too long", "minutes": "15", "level": "1", "action": "save"}
+    for w in range(200):
+        data |= {f"weeks-{w}-routines-0-name": "A", f"weeks-{w}-routines-0-days": "mon",
+                 f"weeks-{w}-routines-0-items-0-exercise": str(bird), f"weeks-{w}-routines-0-items-0-sets": "2",
+                 f"weeks-{w}-routines-0-items-0-reps": "6", f"weeks-{w}-routines-0-items-0-hold": "5",
+                 f"weeks-{w}-routines-0-items-0-rest": "30"}  # fmt: skip
+    with app.app_context():
+        before = counts()
+    response = post_form(client, "/trainer/programs/new", data)
+    assert response.status_code == 400
+    html = text_of(response)
+    assert "Nothing was saved." in html and "A program can have up to 52 weeks." in html
+    assert html.count('class="week card"') == 53  # one more than allowed is read, to say so; the rest never
+    with app.app_context():
+        assert counts() == before
+
+
+def test_an_action_on_a_row_that_is_not_there_changes_nothing(client, app, coach):
+    program_id = build(client, app, items=("bird-dog", "glute-bridge"))
+    path = f"/trainer/programs/{program_id}/edit"
+    page = text_of(press(client, path, edit_page(client, program_id), "del-item:0:0:9"))
+    assert "That part of the program was not found. Nothing changed." in page
+    assert len(re.findall(r'<li class="item"[^>]*data-item', page)) == 2
 
 
 # --- Versions ----------------------------------------------------------------------------------------
@@ -373,7 +443,7 @@ def test_saving_an_assigned_program_makes_a_new_version_that_the_plan_follows(cl
     path = f"/trainer/programs/{program_id}/edit"
     page = edit_page(client, program_id)
     assert "Saving makes version 2" in page
-    response = press(client, path, page, "save", w0_r0_x1_reps="15")
+    response = press(client, path, page, "save", weeks_0_routines_0_items_1_reps="15")
     assert response.status_code == 302
     message = text_of(client.get(response.headers["Location"]))
     assert "Saved as version 2: 1 client now follows it" in message
@@ -422,7 +492,9 @@ def test_an_unused_draft_is_edited_in_place(client, app, coach):
     path = f"/trainer/programs/{program_id}/edit"
     with app.app_context():
         before = counts()
-    response = press(client, path, edit_page(client, program_id), "save", name="Still a draft", w0_r0_x0_sets="3")
+    response = press(
+        client, path, edit_page(client, program_id), "save", name="Still a draft", weeks_0_routines_0_items_0_sets="3"
+    )
     assert response.status_code == 302 and response.headers["Location"] == path
     assert "Saved your changes." in text_of(client.get(path))
     with app.app_context():
@@ -653,7 +725,7 @@ def test_a_custom_exercise_goes_into_a_program(client, app, coach):
         custom = db.session.execute(db.select(Exercise).where(Exercise.owner_id == coach.id)).scalar_one()
         assert custom.illustration == "img/custom-exercise.svg"
     page = text_of(client.get("/trainer/programs/new"))
-    page = text_of(press(client, "/trainer/programs/new", page, "add-item:0:0", w0_r0_add=str(custom.id)))
+    page = text_of(press(client, "/trainer/programs/new", page, "add-item:0:0", weeks_0_routines_0_add=str(custom.id)))
     assert "Added Towel squeeze" in page and "2 sets of 5 × 8 s hold" in page
     assert press(client, "/trainer/programs/new", page, "save").status_code == 302
 
@@ -763,7 +835,7 @@ def test_the_kind_of_an_exercise_in_a_program_cannot_change(client, app, coach):
     with app.app_context():
         custom = db.session.execute(db.select(Exercise).where(Exercise.owner_id == coach.id)).scalar_one()
     page = text_of(client.get("/trainer/programs/new"))
-    page = text_of(press(client, "/trainer/programs/new", page, "add-item:0:0", w0_r0_add=str(custom.id)))
+    page = text_of(press(client, "/trainer/programs/new", page, "add-item:0:0", weeks_0_routines_0_add=str(custom.id)))
     assert press(client, "/trainer/programs/new", page, "save").status_code == 302
     response = upload(client, exercise_form(kind="reps"), path=f"/trainer/exercises/{custom.id}/edit")
     assert response.status_code == 400

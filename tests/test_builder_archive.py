@@ -62,8 +62,8 @@ def build_daily(client, app, name="Every day", items=("bird-dog",)) -> int:
     for slug in items:
         with app.app_context():
             chosen = exercise_id(slug)
-        page = text_of(press(client, "/trainer/programs/new", page, "add-item:0:0", w0_r0_add=str(chosen)))
-    response = press(client, "/trainer/programs/new", page, "save", name=name, w0_r0_days=list(WEEKDAYS))
+        page = text_of(press(client, "/trainer/programs/new", page, "add-item:0:0", weeks_0_routines_0_add=str(chosen)))
+    response = press(client, "/trainer/programs/new", page, "save", name=name, weeks_0_routines_0_days=list(WEEKDAYS))
     assert response.status_code == 302, text_of(response)
     return int(re.search(r"/trainer/programs/(\d+)/edit", response.headers["Location"]).group(1))
 
@@ -142,7 +142,10 @@ def test_archiving_covers_every_version_and_the_clients_keep_following_it(client
     assert assign_to(client, program_id, users["alex"]).status_code == 302
     # A change once Alex follows it makes version 2, which Alex's plan follows.
     path = f"/trainer/programs/{program_id}/edit"
-    assert press(client, path, edit_page(client, program_id), "save", w0_r0_x1_reps="12").status_code == 302
+    assert (
+        press(client, path, edit_page(client, program_id), "save", weeks_0_routines_0_items_1_reps="12").status_code
+        == 302
+    )
     with app.app_context():
         current = db.session.execute(
             db.select(Program).where(Program.family == db.session.get(Program, program_id).family,
@@ -322,7 +325,9 @@ def test_an_archived_exercise_leaves_the_picker_and_library_but_stays_in_routine
     assert f'<option value="{custom_id}">' not in text_of(client.get("/trainer/programs/new"))
     edit = edit_page(client, program_id)
     assert 'data-name="Towel squeeze"' in edit and f'<option value="{custom_id}">' not in edit
-    forged = press(client, f"/trainer/programs/{program_id}/edit", edit, "add-item:0:0", w0_r0_add=str(custom_id))
+    forged = press(
+        client, f"/trainer/programs/{program_id}/edit", edit, "add-item:0:0", weeks_0_routines_0_add=str(custom_id)
+    )
     assert "Choose an exercise from the list" in text_of(forged)
     saved = press(client, f"/trainer/programs/{program_id}/edit", edit, "save", name="With a towel, renamed")
     assert saved.status_code == 302

@@ -52,15 +52,15 @@ def test_a_trainer_builds_reorders_and_assigns_a_four_week_program_on_a_phone(
     page.get_by_role("link", name="New blank program").click()
     page.fill("#name", "Steady back, four weeks")
     # The routine falls on today, so the client sees it on Today straight after.
-    day = page.locator(f"#w0-r0-day-{today}")
+    day = page.locator(f"#weeks-0-routines-0-day-{today}")
     if not day.is_checked():
         day.check()
 
     for exercise in ("Bird dog", "Glute bridge", "Dead bug"):
-        page.select_option("#w0-r0-add", label=exercise)
+        page.select_option("#weeks-0-routines-0-add", label=exercise)
         page.get_by_role("button", name="Add to Routine A, week 1").click()
         page.wait_for_selector(f"text=Added {exercise} to Routine A, week 1.")
-    assert page.locator("#w0-r0-x0-sets").is_visible()
+    assert page.locator("#weeks-0-routines-0-items-0-sets").is_visible()
 
     for copies in range(1, 4):
         page.get_by_role("button", name="Duplicate week 1").click()
@@ -68,12 +68,16 @@ def test_a_trainer_builds_reorders_and_assigns_a_four_week_program_on_a_phone(
         assert page.locator("details.week").count() == copies + 1
 
     # Week 4 progresses: the glute bridge gets more repetitions.
-    page.locator("#w3-summary").click()
-    page.fill("#w3-r0-x1-reps", "12")
+    page.locator("#weeks-3-summary").click()
+    page.fill("#weeks-3-routines-0-items-1-reps", "12")
 
-    week1 = page.locator("#w0")
+    week1 = page.locator("#weeks-0")
     assert names_in(week1) == ["Bird dog", "Glute bridge", "Dead bug"]
-    drag(page, week1.locator("#w0-r0-x2 [data-drag-handle]"), week1.locator("#w0-r0-x1"))
+    drag(
+        page,
+        week1.locator("#weeks-0-routines-0-items-2 [data-drag-handle]"),
+        week1.locator("#weeks-0-routines-0-items-1"),
+    )
     assert names_in(week1) == ["Bird dog", "Dead bug", "Glute bridge"]
     expect(page.locator("[data-announce]")).to_have_text("Moved Dead bug to position 2")
     page.get_by_role("button", name="Move Dead bug up").first.click()

@@ -31,12 +31,9 @@ TEXT_MAX = 2000
 TEMPO_MAX = 120
 NOTE_MAX = 500
 
-# w0-focus, w0-r1-name, w0-r1-days, w0-r1-add, w0-r1-x2-sets, ...: the draft's place is in the name.
-_FIELD = re.compile(r"^w(\d{1,2})(?:-r(\d{1,2})(?:-x(\d{1,2}))?)?-([a-z]+)$")
 VERBS = ("save", "add-week", "dup-week", "del-week", "add-routine", "del-routine", "add-item", "del-item", "up", "down")
-# A button's value: the verb, then the form keys of the week, routine and item it acts on ("up:0:1:2").
+# A button's value: the verb, then the row numbers of the week, routine and item it acts on ("up:0:1:2").
 _ACTION = re.compile(rf"^({'|'.join(VERBS)})((?::\d{{1,2}}){{0,3}})$")
-ITEM_FIELDS = ("sets", "reps", "hold", "rest", "tempo", "note")
 
 
 # --- The draft: what the form holds, as typed -------------------------------------------------------
@@ -60,6 +57,7 @@ class RoutineDraft:
     days: list[str] = field(default_factory=list)
     items: list[ItemDraft] = field(default_factory=list)
     key: int = 0
+    add: str = ""  # the exercise chosen in its "Add an exercise" list, as posted
 
 
 @dataclass
@@ -91,13 +89,20 @@ class ProgramDraft:
                     item.key = x
 
 
-def item_id(week: WeekDraft, routine: RoutineDraft, item: ItemDraft, name: str = "") -> str:
-    base = f"w{week.key}-r{routine.key}-x{item.key}"
+# Field names and element ids follow the program form's nesting (builder/forms.py): weeks-0-focus,
+# weeks-0-routines-1-name, weeks-0-routines-1-items-2-sets. A row's number is its key.
+def week_id(week: WeekDraft, name: str = "") -> str:
+    base = f"weeks-{week.key}"
     return f"{base}-{name}" if name else base
 
 
 def routine_id(week: WeekDraft, routine: RoutineDraft, name: str = "") -> str:
-    base = f"w{week.key}-r{routine.key}"
+    base = f"{week_id(week)}-routines-{routine.key}"
+    return f"{base}-{name}" if name else base
+
+
+def item_id(week: WeekDraft, routine: RoutineDraft, item: ItemDraft, name: str = "") -> str:
+    base = f"{routine_id(week, routine)}-items-{item.key}"
     return f"{base}-{name}" if name else base
 
 
@@ -161,59 +166,6 @@ def draft_from_program(program: Program, copy: bool = False) -> ProgramDraft:
     return draft
 
 
-def _order(value: str, fallback: int) -> int:
-    return int(value) if value.isdigit() and len(value) < 4 else fallback
-
-
-def draft_from_form(form) -> ProgramDraft:
-    """Rebuild the draft from a posted form; items come in the order of their hidden order fields."""
-    template = form.get("template_id", "")
-    draft = ProgramDraft(
-        name=form.get("name", ""),
-        summary=form.get("summary", ""),
-        goal=form.get("goal", ""),
-        audience=form.get("audience", ""),
-        level=form.get("level", "1"),
-        minutes=form.get("minutes", ""),
-        progression=form.get("progression", ""),
-        template_id=int(template) if template.isdigit() and len(template) < 10 else None,
-    )
-    weeks: dict[int, WeekDraft] = {}
-    routines: dict[tuple[int, int], RoutineDraft] = {}
-    items: dict[tuple[int, int, int], ItemDraft] = {}
-    orders: dict[tuple[int, int, int], int] = {}
-    for name in form:
-        match = _FIELD.match(name)
-        if not match:
-            continue
-        w, r, x, what = match.groups()
-        if r is None and what == "focus":
-            weeks[int(w)] = WeekDraft(focus=form.get(name, ""), key=int(w))
-        elif x is None and r is not None and what == "name":
-            routines[(int(w), int(r))] = RoutineDraft(
-                name=form.get(name, ""), days=form.getlist(f"w{w}-r{r}-days"), key=int(r)
-            )
-        elif x is not None and what == "exercise":
-            value = form.get(name, "")
-            if value.isdigit() and len(value) < 10:
-                prefix = f"w{w}-r{r}-x{x}"
-                fields = {f: form.get(f"{prefix}-{f}", "") for f in ITEM_FIELDS}
-                items[(int(w), int(r), int(x))] = ItemDraft(exercise_id=int(value), key=int(x), **fields)
-                orders[(int(w), int(r), int(x))] = _order(form.get(f"{prefix}-order", ""), int(x))
-    for (w, _r), routine in routines.items():
-        if w in weeks:
-            weeks[w].routines.append(routine)
-    for (w, r, _x), item in items.items():
-        if (w, r) in routines:
-            routines[(w, r)].items.append(item)
-    for (w, r), routine in routines.items():
-        routine.items.sort(key=lambda item, w=w, r=r: (orders[(w, r, item.key)], item.key))
-    for week in weeks.values():
-        week.routines.sort(key=lambda routine: routine.key)
-    draft.weeks = [weeks[w] for w in sorted(weeks)]
-    return draft
-
-
 # --- Actions: each changes the draft and says what it did ------------------------------------------
 
 
@@ -273,7 +225,7 @@ def _copy_week(week: WeekDraft) -> WeekDraft:
 NOT_FOUND = "That part of the program was not found. Nothing changed."
 
 
-def apply_action(draft: ProgramDraft, action: str, form, exercises: dict[int, Exercise]) -> Change:
+def apply_action(draft: ProgramDraft, action: str, exercises: dict[int, Exercise]) -> Change:
     """Apply one button's action to the draft. Unknown or stale actions change nothing."""
     parsed = parse_action(action)
     if parsed is None:
@@ -288,7 +240,7 @@ def apply_action(draft: ProgramDraft, action: str, form, exercises: dict[int, Ex
     act = _ACTIONS.get((verb, len(keys)))
     if act is None or found is None or len(found) != len(keys):
         return Change(NOT_FOUND)
-    return act(Target(draft, found, form, exercises))
+    return act(Target(draft, found, exercises))
 
 
 @dataclass(frozen=True)
@@ -297,7 +249,6 @@ class Target:
 
     draft: ProgramDraft
     found: list
-    form: object
     exercises: dict[int, Exercise]
 
     @property
@@ -363,7 +314,7 @@ def _delete_routine(t: Target) -> Change:
 
 def _add_item(t: Target) -> Change:
     routine = t.routine
-    chosen = t.form.get(f"w{t.week.key}-r{routine.key}-add", "")
+    chosen = routine.add.strip()
     exercise = t.exercises.get(int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
     if exercise is None:
         return Change("Choose an exercise from the list, then press Add.", routine, "add")
@@ -414,7 +365,7 @@ def focus_id(draft: ProgramDraft, change: Change) -> str:
     target = change.focus
     for week in draft.weeks:
         if target is week:
-            return f"w{week.key}-{change.focus_field}"
+            return week_id(week, change.focus_field)
         for routine in week.routines:
             if target is routine:
                 return routine_id(week, routine, change.focus_field)
@@ -509,10 +460,10 @@ def check(draft: ProgramDraft, exercises: dict[int, Exercise]) -> tuple[CleanPro
 def _check_week(w: int, week: WeekDraft, exercises: dict[int, Exercise], problems: list[Problem]) -> CleanWeek:
     label = f"Week {w + 1}"
     if len(_tidy(week.focus)) > TEXT_MAX:
-        problems.append(Problem(f"w{week.key}-focus", f"{label}: keep the focus to {TEXT_MAX} characters.", w))
+        problems.append(Problem(week_id(week, "focus"), f"{label}: keep the focus to {TEXT_MAX} characters.", w))
     if not week.routines:
         problems.append(
-            Problem(f"w{week.key}-add-routine", f"{label} has no routine: add a routine or remove the week.", w)
+            Problem(week_id(week, "add-routine"), f"{label} has no routine: add a routine or remove the week.", w)
         )
     routines = []
     day_owner: dict[str, str] = {}

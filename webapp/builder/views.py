@@ -29,7 +29,7 @@ from ..extensions import csrf, db
 from ..programs import assigning
 from ..sessions.rules import ADVICE, AMBER_RISE_MAX, GREEN_RISE_MAX, PAIN_CEILING
 from ..timeutil import DAY_NAMES, WEEKDAYS, local_date, utcnow
-from . import archiving, custom, editing
+from . import archiving, custom, editing, forms
 
 bp = Blueprint("builder", __name__)
 
@@ -120,9 +120,9 @@ def program_edit(program_id: int):
 
 
 def _builder_post(program, exercises):
-    draft = editing.draft_from_form(request.form)
+    draft = forms.draft_from_form(request.form)
     # Only exercises the picker offers can be added; those already in the program stay (archived ones too).
-    change = editing.apply_action(draft, request.form.get("action", "save"), request.form, editing.pickable(exercises))
+    change = editing.apply_action(draft, request.form.get("action", "save"), editing.pickable(exercises))
     if not change.save:
         draft.renumber()
         return _builder_page(draft, exercises, program, change=change, unsaved=True)
@@ -188,6 +188,7 @@ def _builder_page(draft, exercises, program, change=None, problems=(), unsaved=F
         unsaved=unsaved,
         weekdays=WEEKDAYS,
         day_names=DAY_NAMES,
+        week_id=editing.week_id,
         item_id=editing.item_id,
         routine_id=editing.routine_id,
         item_dose=editing.draft_dose,

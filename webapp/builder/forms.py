@@ -1,0 +1,118 @@
+"""The builder's program form: the whole program as nested WTForms fields, read back into a draft.
+
+Every button on the builder page posts the whole program. WTForms reads the nested rows from names
+like ``weeks-0-routines-1-items-2-sets`` (a FieldList of FormFields at each level), so no field name
+is taken apart by hand. The fields only carry the text as typed and cap how many rows are read; whether
+the program may be saved is decided by ``editing.check`` on the draft, which reports every problem at
+once in the trainer's words and names the field to fix.
+"""
+
+from __future__ import annotations
+
+from wtforms import Form, StringField
+from wtforms.fields import FieldList, FormField, SelectMultipleField
+
+from ..timeutil import WEEKDAYS
+from .editing import MAX_ITEMS, MAX_WEEKS, ItemDraft, ProgramDraft, RoutineDraft, WeekDraft
+
+# One row more than the builder allows is read, so that check() can say "up to ..." to a forged form
+# that sends more; the rest is never looked at.
+ROWS_READ = {"weeks": MAX_WEEKS + 1, "routines": len(WEEKDAYS) + 1, "items": MAX_ITEMS + 1}
+
+
+class ItemForm(Form):
+    exercise = StringField()
+    sets = StringField()
+    reps = StringField()
+    hold = StringField()
+    rest = StringField()
+    tempo = StringField()
+    note = StringField()
+    # Written by dragging (static/js/reorder.js): the position the trainer gave the exercise.
+    order = StringField()
+
+
+class RoutineForm(Form):
+    name = StringField()
+    # Unknown days are kept as typed: check() only counts the days of the week it knows.
+    days = SelectMultipleField(choices=list(WEEKDAYS), validate_choice=False)
+    # The exercise chosen in the routine's "Add an exercise" list.
+    add = StringField()
+    items = FieldList(FormField(ItemForm), max_entries=ROWS_READ["items"])
+
+
+class WeekForm(Form):
+    focus = StringField()
+    routines = FieldList(FormField(RoutineForm), max_entries=ROWS_READ["routines"])
+
+
+class ProgramForm(Form):
+    """Read only, never rendered: the page writes its own markup, and CSRFProtect checks every post."""
+
+    name = StringField()
+    summary = StringField()
+    goal = StringField()
+    audience = StringField()
+    level = StringField(default="1")
+    minutes = StringField()
+    progression = StringField()
+    template_id = StringField()
+    weeks = FieldList(FormField(WeekForm), max_entries=ROWS_READ["weeks"])
+
+
+def _number(value: str | None, digits: int) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) <= digits else None
+
+
+def _key(entry) -> int:
+    """The row's number in the posted names (weeks-3 is 3): the buttons name rows by it."""
+    return int(entry.name.rpartition("-")[2])
+
+
+def _item(entry) -> tuple[int, ItemDraft] | None:
+    form = entry.form
+    exercise_id = _number(form.exercise.data, 9)
+    if exercise_id is None:
+        return None  # a row without an exercise is not an exercise of the program
+    key = _key(entry)
+    order = _number(form.order.data, 3)
+    fields = {name: form[name].data or "" for name in ("sets", "reps", "hold", "rest", "tempo", "note")}
+    return (key if order is None else order), ItemDraft(exercise_id=exercise_id, key=key, **fields)
+
+
+def _routine(entry) -> RoutineDraft:
+    form = entry.form
+    items = [found for found in map(_item, form["items"].entries) if found is not None]
+    items.sort(key=lambda pair: (pair[0], pair[1].key))
+    return RoutineDraft(
+        name=form["name"].data or "",
+        days=list(form.days.data or []),
+        add=form.add.data or "",
+        items=[item for _order, item in items],
+        key=_key(entry),
+    )
+
+
+def draft_from_form(formdata) -> ProgramDraft:
+    """The program as the trainer left it in the form: rows in the order of their numbers, exercises
+    in the order of their hidden order fields."""
+    form = ProgramForm(formdata)
+    return ProgramDraft(
+        name=form["name"].data or "",
+        summary=form.summary.data or "",
+        goal=form.goal.data or "",
+        audience=form.audience.data or "",
+        level=form.level.data or "1",
+        minutes=form.minutes.data or "",
+        progression=form.progression.data or "",
+        template_id=_number(form.template_id.data, 9),
+        weeks=[
+            WeekDraft(
+                focus=week.form.focus.data or "",
+                routines=[_routine(routine) for routine in week.form.routines.entries],
+                key=_key(week),
+            )
+            for week in form.weeks.entries
+        ],
+    )
