@@ -113,16 +113,6 @@ def form_from_exercise(exercise: Exercise) -> ExerciseForm:
     )
 
 
-def form_from_request(form) -> ExerciseForm:
-    names = [*TEXT_FIELDS, *LIST_FIELDS, "kind", "position", "level", "sets", "reps", "hold", "rest"]
-    return ExerciseForm(
-        values={name: form.get(name, "") for name in names},
-        muscles=form.getlist("muscles"),
-        equipment=form.getlist("equipment"),
-        per_side=form.get("per_side") == "1",
-    )
-
-
 def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace("\r", "").split("\n") if line.strip()]
 

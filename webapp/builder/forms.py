@@ -1,4 +1,4 @@
-"""The builder's program form: the whole program as nested WTForms fields, read back into a draft.
+"""The builder's forms, read by WTForms: the whole program as nested fields, and a trainer's exercise.
 
 Every button on the builder page posts the whole program. WTForms reads the nested rows from names
 like ``weeks-0-routines-1-items-2-sets`` (a FieldList of FormFields at each level), so no field name
@@ -10,9 +10,10 @@ once in the trainer's words and names the field to fix.
 from __future__ import annotations
 
 from wtforms import Form, StringField
-from wtforms.fields import FieldList, FormField, SelectMultipleField
+from wtforms.fields import FieldList, FormField, SelectMultipleField, TextAreaField
 
 from ..timeutil import WEEKDAYS
+from .custom import LIST_FIELDS, TEXT_FIELDS, ExerciseForm
 from .editing import MAX_ITEMS, MAX_WEEKS, ItemDraft, ProgramDraft, RoutineDraft, WeekDraft
 
 # One row more than the builder allows is read, so that check() can say "up to ..." to a forged form
@@ -115,4 +116,46 @@ def draft_from_form(formdata) -> ProgramDraft:
             )
             for week in form.weeks.entries
         ],
+    )
+
+
+# --- A trainer's own exercise ------------------------------------------------------------------------
+
+
+class CustomExerciseForm(Form):
+    """Read only, like the program form: custom.check decides, and the page keeps the text as typed."""
+
+    name = StringField()
+    summary = StringField()
+    cue = StringField()
+    tempo = StringField()
+    feel = TextAreaField()
+    image_alt = StringField()
+    steps = TextAreaField()
+    tips = TextAreaField()
+    mistakes = TextAreaField()
+    stop_if = TextAreaField()
+    kind = StringField()
+    position = StringField()
+    level = StringField()
+    sets = StringField()
+    reps = StringField()
+    hold = StringField()
+    rest = StringField()
+    # Whatever is ticked is kept as sent; custom.check names a muscle or item it does not know.
+    muscles = SelectMultipleField(validate_choice=False)
+    equipment = SelectMultipleField(validate_choice=False)
+    per_side = StringField()
+
+
+_EXERCISE_TEXT = (*TEXT_FIELDS, *LIST_FIELDS, "kind", "position", "level", "sets", "reps", "hold", "rest")
+
+
+def exercise_from_form(formdata) -> ExerciseForm:
+    form = CustomExerciseForm(formdata)
+    return ExerciseForm(
+        values={name: form[name].data or "" for name in _EXERCISE_TEXT},
+        muscles=list(form.muscles.data or []),
+        equipment=list(form.equipment.data or []),
+        per_side=form.per_side.data == "1",
     )

@@ -407,7 +407,7 @@ def exercise_edit(exercise_id: int):
 
 
 def _exercise_post(exercise: Exercise | None):
-    form = custom.form_from_request(request.form)
+    form = forms.exercise_from_form(request.form)
     locked = exercise.kind if exercise is not None and custom.used_in_programs(exercise) else None
     clean, errors = custom.check(form, {m.slug: m for m in all_muscles()}, locked)
     image = None
