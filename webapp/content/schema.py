@@ -83,10 +83,18 @@ class Exercise(Strict):
         return self
 
 
+class Link(Strict):
+    """A button under a section that leads into the app, such as the red-flags lesson's way to the safety check."""
+
+    label: Text
+    url: Annotated[str, StringConstraints(pattern=r"^/[a-z0-9/_-]*$", max_length=120)]  # a path in this app only
+
+
 class Section(Strict):
     heading: Text
     paragraphs: list[Text] = Field(min_length=1)
     bullets: list[Text] = []
+    link: Link | None = None
 
 
 class Question(Strict):
