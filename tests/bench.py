@@ -87,8 +87,9 @@ def build(clients: int, per_client: int) -> tuple[int, int]:
         checks.append({"user_id": cid, "kind": "baseline", "pain": 4, "session_id": None,
                        "created_at": datetime.combine(start, clock(7, 0), UTC)})  # fmt: skip
         outcome = "same-day" if index % 50 == 0 else "clear"
-        screens.append({"user_id": cid, "answers": {"ticked": [], "confirmed": False}, "outcome": outcome,
-                        "created_at": datetime.combine(start, clock(7, 0), UTC)})  # fmt: skip
+        answered = datetime.combine(start, clock(7, 0), UTC)
+        screens.append({"uuid": str(uuid.uuid4()), "user_id": cid, "signs": ["fever"] if outcome != "clear" else [],
+                        "outcome": outcome, "answered_at": answered, "created_at": answered})  # fmt: skip
     for table, rows in ((CompletedSession, sessions), (SessionExercise, exercises), (CheckIn, checks),
                         (RedFlagScreen, screens)):  # fmt: skip
         db.session.execute(insert(table), rows)

@@ -72,7 +72,7 @@ def give_history(user, slug: str = "gentle-start", notes: str = "Felt fine") -> 
         [
             CheckIn(user_id=user.id, kind="baseline", pain=5),
             CheckIn(user_id=user.id, kind="next-day", pain=3, session_id=session_id),
-            RedFlagScreen(user_id=user.id, answers={"numbness": False}, outcome="clear"),
+            RedFlagScreen(user_id=user.id, signs=[], outcome="clear"),
             activity,
         ]
     )

@@ -16,6 +16,7 @@ from webapp.content.models import Exercise, ExerciseImage
 from webapp.extensions import db
 from webapp.programs.models import Assignment, Program
 from webapp.programs.services import assign, starter_program
+from webapp.sessions import screens
 from webapp.sessions import services as records
 from webapp.sessions.models import CompletedSession
 from webapp.sessions.sync import store_batch
@@ -76,7 +77,7 @@ def assign_to(client, program_id: int, *clients):
 def onboard(app, person) -> None:
     with app.app_context():
         user = db.session.get(User, person.id)
-        records.record_screen(user, [], confirmed=False)
+        screens.record_screen(user, [])
         records.finish_onboarding(user)
 
 

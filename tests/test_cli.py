@@ -76,7 +76,8 @@ def test_create_user_refuses_bad_input_with_a_message(runner, app):
 
 @pytest.mark.parametrize("weekday", range(7))
 def test_the_demo_tells_the_stories_the_readme_promises_whatever_the_weekday(app, clock, weekday):
-    """Coach's morning: Sam's pain is rising and an exercise hurt, Alex is on track; Jo, Coach 2's, went quiet."""
+    """Coach's morning: Sam's pain is rising, a session went red and a morning was bad, an exercise hurt, and the
+    safety check is due again; Alex is on track; Jo, Coach 2's, went quiet."""
     from webapp.demo import seed
     from webapp.trainer import dashboard
 
@@ -88,6 +89,9 @@ def test_the_demo_tells_the_stories_the_readme_promises_whatever_the_weekday(app
                          for e in ("coach@example.com", "coach2@example.com"))  # fmt: skip
         flags = {r.client.name: {f.kind for f in r.flags} for r in dashboard.client_rows(coach, now)}
         flags |= {r.client.name: {f.kind for f in r.flags} for r in dashboard.client_rows(coach2, now)}
-    assert {"pain_up", "painful"} <= flags["Sam Patel"], flags
-    assert not {"pain_up", "painful", "quiet", "red_flag"} & flags["Alex Morgan"], flags
+    assert {"pain_up", "painful", "red_session", "bad_morning", "safety_due"} <= flags["Sam Patel"], flags
+    assert (
+        not {"pain_up", "painful", "quiet", "red_flag", "red_session", "bad_morning", "safety_due"}
+        & flags["Alex Morgan"]
+    ), flags
     assert "quiet" in flags["Jo Lindqvist"], flags

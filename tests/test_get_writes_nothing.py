@@ -8,8 +8,8 @@ from flask import url_for
 from webapp.auth.models import User
 from webapp.content.models import Exercise, Lesson
 from webapp.extensions import db
+from webapp.sessions import screens
 from webapp.sessions import services as records
-from webapp.sessions.models import RedFlagScreen
 from webapp.sessions.sync import store_batch
 from webapp.trainer import invites
 from webapp.trainer.services import add_comment
@@ -43,18 +43,17 @@ def world(app, client, users, today):
         coach = db.session.get(User, users["coach"].id)
         alex = db.session.get(User, users["alex"].id)
         make_plan(alex, start=today)
-        records.record_screen(alex, [], confirmed=False)
+        screens.record_screen(alex, [])
         records.record_about(alex, "4", [("Putting on socks", "5")], ["mon", "wed", "fri"], "07:30")
         records.finish_onboarding(alex)
         store_batch(alex, [session_payload(first_routine_id())])
         add_comment(coach, alex, "Well done this week.")
         mid = make_user("mid@example.com", name="Mid Way", trainer=coach)
-        records.record_screen(mid, [], confirmed=False)
+        screens.record_screen(mid, [])
         records.record_about(mid, "5", [], ["tue"], "")
         new = make_user("new@example.com", name="New Comer")
         invite = invites.create_invite(coach, "Taylor Reed", "taylor@example.com")
         exercise = db.session.execute(db.select(Exercise).where(Exercise.owner_id == coach.id)).scalar_one()
-        screen = db.session.execute(db.select(RedFlagScreen).where(RedFlagScreen.user_id == alex.id)).scalar_one()
         return {
             "people": {"client": alex, "client-mid-onboarding": mid, "client-just-signed-up": new, "trainer": coach},
             "values": {
@@ -63,11 +62,11 @@ def world(app, client, users, today):
                 "exercise_id": exercise.id,
                 "invite_id": invite.id,
                 "routine_id": first_routine_id(),
-                "screen_id": screen.id,
             },
             "by_endpoint": {
                 "content.lesson_detail": {"slug": db.session.execute(db.select(Lesson.slug)).scalars().first()},
                 "content.exercise_detail": {"slug": "bird-dog"},
+                "sessions.safety_result": {"level": "emergency"},
                 "invites.join": {"token": invites.invite_token(invite)},
                 # Refused tokens: the pages that check them must still write nothing.
                 "auth.reset": {"token": "not-a-reset-token"},

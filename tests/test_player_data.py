@@ -6,7 +6,7 @@ import json
 import re
 
 from webapp.extensions import db
-from webapp.sessions import rules
+from webapp.sessions import rules, screens
 from webapp.sessions import services as records
 
 from .factories import first_routine_id, make_plan
@@ -24,7 +24,7 @@ def open_player(client, auth, app, users, start) -> dict:
         make_plan(users["alex"], start=start, by=users["coach"])
         # Past the safety screen and onboarding, as anyone who reaches the player is.
         alex = db.session.merge(users["alex"])
-        records.record_screen(alex, [], False)
+        screens.record_screen(alex, [])
         records.finish_onboarding(alex)
         routine_id = first_routine_id()
     auth.login_as(users["alex"])

@@ -16,6 +16,7 @@ from webapp import assets
 from webapp.content.models import ContentMeta
 from webapp.extensions import db
 from webapp.programs.models import Assignment
+from webapp.sessions import screens
 from webapp.sessions import services as records
 
 from .clock import TODAY
@@ -44,7 +45,7 @@ def static_path(url: str) -> Path:
 
 def onboard(user, plan: str | None = "gentle-start", by=None):
     """The client has passed the safety screen, finished onboarding and (by default) follows a program."""
-    records.record_screen(db.session.merge(user), [], False)
+    screens.record_screen(db.session.merge(user), [])
     records.finish_onboarding(db.session.merge(user))
     if plan:
         make_plan(user, plan, start=TODAY - timedelta(days=2), by=by)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
@@ -56,13 +57,15 @@ def defaults() -> dict:
         "MAIL_FROM": "CoreSteady <no-reply@localhost>",
         # Behind nginx or a load balancer: how many proxies to trust for the client's address and scheme.
         "TRUST_PROXIES": 0,
+        # The number the emergency page dials: 112 works across Europe and on most mobile phones.
+        "EMERGENCY_NUMBER": "112",
         "CONTENT_AUTO_RELOAD": True,
     }
 
 
 # Environment variables read as they are, as whole numbers, or as on/off switches ("0", "false", "no": off).
 TEXT = ("SECRET_KEY", "RATELIMIT_STORAGE_URI", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS",
-        "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM")  # fmt: skip
+        "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "EMERGENCY_NUMBER")  # fmt: skip
 WHOLE_NUMBERS = ("MAIL_PORT", "TRUST_PROXIES")
 SWITCHES = ("MAIL_USE_TLS", "CONTENT_AUTO_RELOAD")
 ENVIRONMENT = ("APP_ENV", "DATABASE_URL", *TEXT, *WHOLE_NUMBERS, *SWITCHES)  # every variable read here
@@ -134,6 +137,11 @@ def finish(config: MutableMapping, instance_path: str) -> None:
             config[name] = production
     if config.get("PREFERRED_URL_SCHEME") is FOLLOWS_APP_ENV:
         config["PREFERRED_URL_SCHEME"] = "https" if production else "http"
+
+    number = str(config.get("EMERGENCY_NUMBER") or "").strip()
+    if not re.fullmatch(r"\+?[0-9][0-9 -]{1,18}", number):
+        raise ConfigError(f"EMERGENCY_NUMBER must be a phone number such as 112, 999 or 911, not {number!r}")
+    config["EMERGENCY_NUMBER"] = number
 
     if config.get("PASSWORD_HASH_METHOD") != PASSWORD_HASH and not config.get("TESTING"):
         raise ConfigError(f"PASSWORD_HASH_METHOD is for test apps only; passwords are hashed with {PASSWORD_HASH}")

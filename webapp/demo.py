@@ -10,6 +10,7 @@ from .auth import services as accounts
 from .auth.models import User
 from .extensions import db
 from .programs.services import active_assignment, assign, starter_program
+from .sessions import screens
 from .sessions import services as records
 from .sessions.models import CheckIn, CompletedSession, FunctionActivity, FunctionRating, RedFlagScreen
 from .sessions.schedule import plan_for
@@ -40,6 +41,8 @@ class Story:
     skip_every: int = 0
     stop_days_ago: int = 0
     hurts: str = ""
+    # The last session with a next-morning check went red and that morning was bad: the safety check is due.
+    bad_turn: bool = False
 
 
 STORIES = {
@@ -48,8 +51,10 @@ STORIES = {
         (("Sitting through a film", 4, 6), ("Putting on socks", 5, 7), ("Carrying the shopping", 3, 5)),
         skip_every=5,
     ),
+    # Sam's pain climbs from 2 to 7, a recent session went red and the morning after it was bad: Coach sees a red
+    # session, a bad morning and a safety check due again, besides the rising pain and a painful exercise.
     "sam@example.com": Story(
-        "gentle-start", 1, 2, 7, (("Getting out of bed", 5, 4),), hurts="knee-to-chest"
+        "gentle-start", 1, 2, 7, (("Getting out of bed", 5, 4),), hurts="knee-to-chest", bad_turn=True
     ),
     "jo@example.com": Story(
         "desk-endurance", 2, 4, 3, (("Sitting at my desk all afternoon", 4, 5),), stop_days_ago=8
@@ -89,7 +94,7 @@ def open_invite(trainer: User) -> None:
 def tell(client: User, trainer: User, story: Story) -> None:
     today = local_date(utcnow(), client.timezone)
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=story.weeks_ago)
-    records.record_screen(client, [], confirmed=False)
+    screens.record_screen(client, [])
     records.record_about(
         client, str(story.pain_start), [(name, str(first)) for name, first, _ in story.activities],
         ["mon", "wed", "fri"], "07:30",
@@ -102,6 +107,9 @@ def tell(client: User, trainer: User, story: Story) -> None:
     days = [d for d in plan.planned_days(start, today - timedelta(days=1)) if (today - d).days >= story.stop_days_ago]
     if story.skip_every:
         days = [d for n, d in enumerate(days) if (n + 1) % story.skip_every]
+    # Only sessions before yesterday have had their next morning.
+    checked = [d for d in days if d < today - timedelta(days=1)]
+    bad_day = checked[-1] if story.bad_turn and checked else None
     payloads = []
     for n, day in enumerate(days):
         share = n / max(1, len(days) - 1)
@@ -116,9 +124,9 @@ def tell(client: User, trainer: User, story: Story) -> None:
                 "started_at": (end - timedelta(minutes=program.minutes_per_session)).isoformat(),
                 "completed_at": end.isoformat(),
                 "pain_before": pain_before,
-                "pain_after": max(
-                    0, min(10, pain_before - 1 if story.pain_end <= story.pain_start else pain_before + 1)
-                ),
+                "pain_after": min(10, pain_before + 4)
+                if day == bad_day
+                else max(0, min(10, pain_before - 1 if story.pain_end <= story.pain_start else pain_before + 1)),
                 "effort": 3 if share > 0.6 else 5,
                 "notes": "Felt looser afterwards." if n % 4 == 1 else "",
                 "exercises": [
@@ -144,7 +152,7 @@ def tell(client: User, trainer: User, story: Story) -> None:
                 CheckIn(
                     user_id=client.id,
                     kind="next-day",
-                    pain=session.pain_after,
+                    pain=max(6, session.pain_before + 3) if session.local_date == bad_day else session.pain_after,
                     session_id=session.id,
                     created_at=morning.astimezone(UTC),
                 )
@@ -159,7 +167,7 @@ def _backdate(client: User, start: date) -> None:
     for check in db.session.execute(db.select(CheckIn).filter_by(user_id=client.id)).scalars():
         check.created_at = when
     for screen in db.session.execute(db.select(RedFlagScreen).filter_by(user_id=client.id)).scalars():
-        screen.created_at = when
+        screen.answered_at = screen.created_at = when
     for activity in db.session.execute(db.select(FunctionActivity).filter_by(user_id=client.id)).scalars():
         for rating in activity.ratings:
             rating.rated_at = when

@@ -174,12 +174,13 @@ def midday(context):
 @pytest.fixture
 def alex(app):
     """An onboarded client with a trainer, following the gentle start program that began a few days ago."""
+    from webapp.sessions import screens
     from webapp.sessions import services as records
 
     with app.app_context():
         coach = make_user("coach@example.com", role="trainer", name="Casey Coach")
         client = db.session.merge(make_user("alex@example.com", name="Alex Morgan", trainer=coach))
-        records.record_screen(client, [], False)
+        screens.record_screen(client, [])
         records.record_about(client, "4", [], [], "")
         records.finish_onboarding(client)
         assign(client, starter_program("gentle-start"), (utcnow() - timedelta(days=2)).date(), by=coach)

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from webapp.extensions import db
 from webapp.programs.models import Assignment, Program
+from webapp.sessions import screens
 from webapp.sessions import services as records
 from webapp.timeutil import WEEKDAYS
 
@@ -21,7 +22,7 @@ def people(app):
         coach = make_user("coach@example.com", role="trainer", name="Casey Coach")
         alex = make_user("alex@example.com", name="Alex Morgan", trainer=coach)
         client = db.session.merge(alex)
-        records.record_screen(client, [], confirmed=False)
+        screens.record_screen(client, [])
         records.record_about(client, "4", [("Putting on socks", "5")], ["mon", "wed", "fri"], "07:30")
         records.finish_onboarding(client)
         return {"coach": coach, "alex": alex}

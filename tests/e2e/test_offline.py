@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from webapp import assets
 from webapp.auth.models import User
 from webapp.extensions import db
+from webapp.sessions import screens
 from webapp.sessions import services as records
 from webapp.sessions.models import CompletedSession
 from webapp.sessions.sync import store_batch
@@ -34,7 +35,7 @@ def ready(app, alex) -> int:
     """Alex (whose id this is) has passed the safety screen and finished onboarding: every page of the plan opens."""
     with app.app_context():
         user = db.session.merge(alex)
-        records.record_screen(user, [], False)
+        screens.record_screen(user, [])
         records.finish_onboarding(user)
         return user.id
 

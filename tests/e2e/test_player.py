@@ -9,6 +9,7 @@ import pytest
 
 from webapp.extensions import db
 from webapp.programs.services import assign, starter_program
+from webapp.sessions import screens
 from webapp.sessions import services as records
 from webapp.sessions.rules import light_of
 from webapp.timeutil import utcnow
@@ -53,7 +54,7 @@ def alex(app, alex):
     """The conftest's Alex, past the safety screen and onboarding, as anyone who reaches the player is."""
     with app.app_context():
         client = db.session.merge(alex)
-        records.record_screen(client, [], False)
+        screens.record_screen(client, [])
         records.finish_onboarding(client)
         db.session.refresh(client)
         db.session.expunge(client)

@@ -53,6 +53,7 @@ def profile_payload(profile: Profile | None) -> dict | None:
         "preferred_days": [day for day in profile.preferred_days.split(",") if day],
         "preferred_time": profile.preferred_time or None,
         "onboarded_at": iso(profile.onboarded_at),
+        "birth_year": profile.birth_year,
         "has_calendar_link": bool(profile.calendar_token),
     }
 
@@ -78,13 +79,21 @@ def client_sections(user: User) -> dict:
     return {
         "profile": profile_payload(db.session.get(Profile, user.id)),
         "red_flag_screens": [
-            {"answers": screen.answers, "outcome": screen.outcome, "created_at": iso(screen.created_at)}
+            {
+                "id": screen.uuid,
+                "answered_at": iso(screen.answered_at),
+                "signs": screen.signs,
+                "outcome": screen.outcome,
+                "assessed_on": screen.assessed_on.isoformat() if screen.assessed_on else None,
+                "received_at": iso(screen.created_at),
+            }
             for screen in screens
         ],
         "check_ins": [
             {
                 "kind": check.kind,
                 "pain": check.pain,
+                "new_leg_symptoms": check.legs,
                 "session_id": uuids.get(check.session_id),
                 "created_at": iso(check.created_at),
             }

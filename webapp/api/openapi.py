@@ -6,6 +6,8 @@ import re
 
 from flask import current_app
 
+from ..sessions import red_flags
+from ..sessions.screens import ScreenIn
 from ..sessions.sync import MAX_BATCH, SessionIn
 
 ERROR = {
@@ -38,13 +40,35 @@ COMMON = {
 }
 
 
-def _session_batch_schema() -> dict:
-    item = SessionIn.model_json_schema(ref_template="#/components/schemas/{model}")
+# The bodies the phone's outbox syncs: {key: [items]}, answered with one RESULT per item in the order sent.
+BATCHES = {"api.post_sessions": ("sessions", SessionIn), "api.post_safety": ("screens", ScreenIn)}
+
+SAFETY_STANDING = {
+    "type": "object",
+    "required": ["as_of", "state", "waiting", "can_confirm", "due", "screens"],
+    "properties": {
+        "as_of": {"type": "string", "format": "date-time"},
+        "state": {"enum": ["new", "blocked", "due", "ok"]},
+        "level": {"enum": [*red_flags.LEVELS, None]},
+        "waiting": {"type": "array", "description": "Answers waiting for a clinician's check, oldest first."},
+        "can_confirm": {"type": "boolean"},
+        "last_answered_at": {"type": ["string", "null"], "format": "date-time"},
+        "next_due_at": {"type": ["string", "null"], "format": "date-time"},
+        "due": {"type": ["object", "null"], "properties": {"since": {}, "reason": {}, "kind": {}}},
+        "screens": {"type": "array", "description": "Every answer, newest first."},
+    },
+}
+
+
+def _batch_schema(key: str, model) -> dict:
+    item = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    if model is ScreenIn:
+        item["properties"]["signs"]["items"]["enum"] = sorted(red_flags.KNOWN)
     return {
         "type": "object",
-        "required": ["sessions"],
+        "required": [key],
         "additionalProperties": False,
-        "properties": {"sessions": {"type": "array", "maxItems": MAX_BATCH, "items": item}},
+        "properties": {key: {"type": "array", "maxItems": MAX_BATCH, "items": item}},
     }
 
 
@@ -62,13 +86,19 @@ def _operation(endpoint: str, method: str, view) -> dict:
             {"name": "X-CSRFToken", "in": "header", "required": True, "schema": {"type": "string"},
              "description": "The token from the page's <meta name=\"csrf-token\">."}
         ]  # fmt: skip
-    if endpoint == "api.post_sessions":
+    if endpoint == "api.get_safety":
+        operation["responses"]["200"] = {
+            "description": "The client's standing and answers.",
+            "content": {"application/json": {"schema": SAFETY_STANDING}},
+        }
+    if endpoint in BATCHES:
+        key, model = BATCHES[endpoint]
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _session_batch_schema()}},
+            "content": {"application/json": {"schema": _batch_schema(key, model)}},
         }
         operation["responses"]["200"] = {
-            "description": "One result per session, in the order sent.",
+            "description": f"One result per item of {key}, in the order sent.",
             "content": {
                 "application/json": {
                     "schema": {"type": "object", "properties": {"results": {"type": "array", "items": RESULT}}}

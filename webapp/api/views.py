@@ -16,6 +16,7 @@ from ..extensions import csrf
 from ..programs import services as programs
 from ..programs.services import active_assignment
 from ..pwa.services import offline_package
+from ..sessions import screens
 from ..sessions.outcomes import outcomes_of
 from ..sessions.schedule import plan_payload
 from ..sessions.services import page_number, sessions_newest_first
@@ -101,18 +102,24 @@ def get_plan():
 # ---- Sessions: the outbox's sync and the user's own list ----
 
 
+def sync_batch(key: str, store):
+    """What every sync endpoint answers: {key: [...]} in, one result per item out, in the order sent."""
+    body = request.get_json(silent=True)
+    if body is None:
+        return error_response(400, f'The body must be JSON: {{"{key}": [ ... ]}}.')
+    try:
+        items = parse_batch(body, key)
+    except BatchError as exc:
+        return error_response(400, str(exc))
+    results = store(current_user, items)
+    return {"results": [r.model_dump(exclude_none=True) for r in results]}
+
+
 @bp.post("/sessions")
 @role_required("client")
 def post_sessions():
-    body = request.get_json(silent=True)
-    if body is None:
-        return error_response(400, 'The body must be JSON: {"sessions": [ ... ]}.')
-    try:
-        items = parse_batch(body)
-    except BatchError as exc:
-        return error_response(400, str(exc))
-    results = store_batch(current_user, items)
-    return {"results": [r.model_dump(exclude_none=True) for r in results]}
+    """Store sessions made on the phone: one result per session, in the order sent."""
+    return sync_batch("sessions", store_batch)
 
 
 def sessions_page(user_id: int, page: int, endpoint: str, **url_args) -> dict:
@@ -131,6 +138,23 @@ def get_sessions():
     if page is None:
         return error_response(400, "page must be a whole number from 1.")
     return sessions_page(current_user.id, page, "api.get_sessions")
+
+
+# ---- Red-flag answers: the outbox's sync and the client's standing ----
+
+
+@bp.post("/safety")
+@role_required("client")
+def post_safety():
+    """Store red-flag answers made on the phone: one result per answer, in the order sent."""
+    return sync_batch("screens", screens.store_batch)
+
+
+@bp.get("/safety")
+@role_required("client")
+def get_safety():
+    """The signed-in client's standing (free to exercise, due, or waiting for a clinician) and every answer."""
+    return screens.standing_payload(current_user)
 
 
 # ---- A trainer's clients ----

@@ -10,9 +10,9 @@ from ..content.services import active_lessons, visible_exercises
 from ..extensions import db
 from ..programs.models import Assignment, Routine
 from ..programs.services import active_assignment
-from ..sessions import outcomes, rules, schedule
+from ..sessions import outcomes, rules, safety, schedule, screens
 from ..sessions.models import CompletedSession
-from ..sessions.services import latest_screen, screen_allows_exercise, session_due_next_day_check
+from ..sessions.services import session_due_next_day_check
 from ..timeutil import local_date
 from ..trainer.services import Note, unseen_notes
 
@@ -53,8 +53,8 @@ class TodayView:
     check_session: CompletedSession | None = None
     suggestions: list[Suggestion] = field(default_factory=list)
     lesson: Lesson | None = None
-    blocked: bool = False
-    screen_outcome: str | None = None
+    # The red-flag screen: an answer waiting for a clinician blocks the player; a due screen is asked first.
+    safety: safety.Status | None = None
     finished: bool = False
     not_started: bool = False
     last_light: str | None = None
@@ -62,6 +62,10 @@ class TodayView:
     trainer_notes: list[Note] = field(default_factory=list)
     # The days of this week with a session on the server: static/js/today.js adds those only on the phone.
     done_this_week: list[date] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return self.safety is not None and self.safety.blocked
 
     @property
     def week_number(self) -> int | None:
@@ -108,9 +112,7 @@ def build(user, now: datetime) -> TodayView:
     assignment = active_assignment(user)
     plan = schedule.plan_for(assignment)
     view = TodayView(today=today, assignment=assignment, plan=plan)
-    screen = latest_screen(user)
-    view.screen_outcome = screen.outcome if screen else None
-    view.blocked = not screen_allows_exercise(screen)
+    view.safety = screens.standing(user, now)
 
     done_days = set(
         db.session.execute(

@@ -137,4 +137,6 @@ class Profile(db.Model):
     preferred_days: Mapped[str] = mapped_column(String(40), default="")
     preferred_time: Mapped[str] = mapped_column(String(5), default="")
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Optional; the red-flag screen asks its age questions only when this is unknown.
+    birth_year: Mapped[int | None] = mapped_column(Integer)
     calendar_token: Mapped[str] = mapped_column(String(48), default="")

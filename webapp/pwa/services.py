@@ -11,8 +11,8 @@ from ..assets import asset_url, static_revisions
 from ..content import services as content
 from ..content.loader import stored_version
 from ..programs.services import active_assignment
+from ..sessions import red_flags, screens
 from ..sessions.onboarding import is_onboarded
-from ..sessions.services import latest_screen, screen_allows_exercise
 
 # The app shell: what every page needs, precached by the worker with a revision per file.
 SHELL_FILES = ("css/app.css", "img/nav.svg")
@@ -66,6 +66,9 @@ def package_urls(user, assignment=None) -> list[str]:
     if user.role == "client":
         urls += [url_for("home.index")] if is_onboarded(user) else []
         urls.append(url_for("sessions.history"))
+        # The safety screen and every result page: an answer given offline shows its page at once.
+        urls.append(url_for("sessions.safety"))
+        urls += [url_for("sessions.safety_result", level=level) for level in red_flags.LEVELS]
     urls.append(url_for("content.lesson_list"))
     urls += [url_for("content.lesson_detail", slug=lesson.slug) for lesson in content.active_lessons()]
     urls.append(url_for("content.exercise_list"))
@@ -75,7 +78,7 @@ def package_urls(user, assignment=None) -> list[str]:
     if assignment is not None:
         # Today's page redraws itself from this when its cached copy is opened on a later day.
         urls.append(url_for("api.get_plan"))
-    if assignment is not None and screen_allows_exercise(latest_screen(user)):
+    if assignment is not None and not screens.standing(user).must_answer:
         urls += [
             url_for("sessions.play", routine_id=routine.id)
             for week in assignment.program.weeks

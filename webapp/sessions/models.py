@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from uuid import uuid4
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -77,18 +78,31 @@ class CheckIn(db.Model):
     kind: Mapped[str] = mapped_column(String(16))  # "baseline" or "next-day"
     pain: Mapped[int] = mapped_column(Integer)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("completed_sessions.id", ondelete="CASCADE"), index=True)
+    # The next morning's "any new numbness, tingling or weakness in your legs?"; None where it was not asked.
+    legs: Mapped[bool | None] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class RedFlagScreen(db.Model):
-    """One answer to the red-flag questions; an emergency answer is kept so the trainer sees it."""
+    """One answer to the red-flag screen, keyed by a UUID so a phone's answer made offline is stored once.
+
+    An answer names the signs ticked (none: clear). A confirmation is a later answer that repeats the signs a
+    clinician has since assessed and says on which day (assessed_on); it is what lifts a blocking answer.
+    Answers are never changed or removed: the trainer sees each for 30 days whatever later answers say.
+    """
 
     __tablename__ = "red_flag_screens"
+    __table_args__ = (Index("ix_red_flag_screens_user_id_answered_at", "user_id", "answered_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid4()))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    answers: Mapped[dict] = mapped_column(JSON, default=dict)
-    outcome: Mapped[str] = mapped_column(String(16))  # clear | same-day | emergency | pregnant
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    signs: Mapped[list] = mapped_column(JSON, default=list)
+    outcome: Mapped[str] = mapped_column(String(16))  # red_flags.Outcome, as the server judged it
+    assessed_on: Mapped[date | None] = mapped_column(Date)
+    content_hash: Mapped[str] = mapped_column(String(64), default="")
+    # When the server received it.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

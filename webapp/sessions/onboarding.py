@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from ..extensions import db
 from ..programs.models import Profile
 from ..programs.services import active_assignment
-from . import services
+from . import screens, services
 
 # A starter program may begin today or on any day of the next two weeks.
 START_WITHIN_DAYS = 14
@@ -15,7 +15,7 @@ START_WITHIN_DAYS = 14
 
 def next_step(user) -> str:
     """The endpoint of the first step this client still has to do, or home.index when none is left."""
-    if services.latest_screen(user) is None:
+    if not screens.has_answered(user):
         return "sessions.welcome_safety"
     if not services.has_about(user):
         return "sessions.welcome_about"

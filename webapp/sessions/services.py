@@ -2,59 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..programs.models import Profile
 from ..programs.services import profile_of, set_training_days
 from ..timeutil import WEEKDAYS, utcnow
-from . import red_flags
 from .models import (
     CheckIn,
     CompletedSession,
     FunctionActivity,
     FunctionRating,
-    RedFlagScreen,
     SessionExercise,
 )
 
 PREFERRED_TIMES = ("06:30", "07:30", "08:30", "12:30", "17:30", "18:30", "19:30", "20:30")
 MAX_ACTIVITIES = 3
+MIN_AGE, MAX_AGE = 13, 110  # the years of birth accepted: anyone old enough to sign up, and a margin above
 
 
 class InputError(ValueError):
     """Something the person entered cannot be used; the message says what to change."""
 
 
-def latest_screen(user) -> RedFlagScreen | None:
-    query = (
-        db.select(RedFlagScreen)
-        .where(RedFlagScreen.user_id == user.id)
-        .order_by(RedFlagScreen.created_at.desc(), RedFlagScreen.id.desc())
-    )
-    return db.session.execute(query).scalars().first()
-
-
-def screen_allows_exercise(screen: RedFlagScreen | None) -> bool:
-    if screen is None:
-        return False
-    return red_flags.may_exercise(screen.outcome, bool(screen.answers.get("confirmed")))
-
-
-def record_screen(user, ticked: list[str], confirmed: bool) -> RedFlagScreen:
-    unknown = set(ticked) - red_flags.KNOWN
-    if unknown:
-        raise InputError("Some answers were not recognised. Reload the page and answer again.")
-    outcome = red_flags.outcome_of(set(ticked))
-    screen = RedFlagScreen(
-        user_id=user.id,
-        answers={"ticked": sorted(set(ticked)), "confirmed": bool(confirmed) and outcome in red_flags.CONFIRMATIONS},
-        outcome=outcome,
-    )
-    db.session.add(screen)
-    db.session.commit()
-    return screen
+def birth_year_of(user) -> int | None:
+    profile = db.session.get(Profile, user.id)
+    return profile.birth_year if profile else None
 
 
 def parse_score(raw: str | None, what: str) -> int:
@@ -63,9 +38,32 @@ def parse_score(raw: str | None, what: str) -> int:
     return int(raw)
 
 
-def record_about(user, pain: str | None, activities: list[tuple[str, str]], days: list[str], time: str) -> None:
-    """Baseline pain, up to three hard activities with a 0-10 rating each, and preferred days and time."""
+def parse_birth_year(raw: str | None, today: date) -> int | None:
+    """Optional: empty means not given. A year a living adult could have been born in, else a clear error."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not today.year - MAX_AGE <= int(raw) <= today.year - MIN_AGE:
+        raise InputError(
+            f"Enter the year you were born as four digits, between {today.year - MAX_AGE} and {today.year - MIN_AGE},"
+            " or leave it empty."
+        )
+    return int(raw)
+
+
+def record_about(
+    user,
+    pain: str | None,
+    activities: list[tuple[str, str]],
+    days: list[str],
+    time: str,
+    birth_year: str | None = None,
+    today: date | None = None,
+) -> None:
+    """Baseline pain, up to three hard activities with a 0-10 rating each, preferred days and time, and
+    (optionally) the year of birth the safety screen judges age-related signs by."""
     pain_value = parse_score(pain, "your pain today")
+    year = parse_birth_year(birth_year, today or utcnow().date())
     cleaned = []
     for name, score in activities:
         name = (name or "").strip()
@@ -86,6 +84,8 @@ def record_about(user, pain: str | None, activities: list[tuple[str, str]], days
     profile = profile_of(user)
     set_training_days(profile, days)
     profile.preferred_time = time
+    if year is not None:
+        profile.birth_year = year
     db.session.add(CheckIn(user_id=user.id, kind="baseline", pain=pain_value))
     existing = {
         a.name.lower(): a for a in db.session.execute(db.select(FunctionActivity).filter_by(user_id=user.id)).scalars()
@@ -125,8 +125,16 @@ def session_due_next_day_check(user, today) -> CompletedSession | None:
     return db.session.execute(query).scalars().first()
 
 
-def record_next_day(user, session_uuid: str, pain: str | None) -> CheckIn:
+def parse_yes_no(raw: str | None, question: str) -> bool:
+    if raw not in ("yes", "no"):
+        raise InputError(f"Answer yes or no: {question}")
+    return raw == "yes"
+
+
+def record_next_day(user, session_uuid: str, pain: str | None, legs: str | None) -> CheckIn:
+    """The next-morning check: how the back feels (0-10) and whether the legs have anything new."""
     value = parse_score(pain, "how your back feels this morning")
+    new_leg_symptoms = parse_yes_no(legs, "any new numbness, tingling or weakness in your legs?")
     session = db.session.execute(
         db.select(CompletedSession).filter_by(uuid=session_uuid, user_id=user.id)
     ).scalar_one_or_none()
@@ -135,7 +143,7 @@ def record_next_day(user, session_uuid: str, pain: str | None) -> CheckIn:
     existing = db.session.execute(db.select(CheckIn).filter_by(session_id=session.id, kind="next-day")).scalar()
     if existing is not None:
         return existing
-    check = CheckIn(user_id=user.id, kind="next-day", pain=value, session_id=session.id)
+    check = CheckIn(user_id=user.id, kind="next-day", pain=value, session_id=session.id, legs=new_leg_symptoms)
     db.session.add(check)
     db.session.commit()
     return check

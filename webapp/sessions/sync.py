@@ -68,7 +68,7 @@ class Result(BaseModel):
 
 
 class BatchError(ValueError):
-    """The body as a whole is unusable: not JSON, not {"sessions": [...]}, or too many items."""
+    """The body as a whole is unusable: not JSON, not {"sessions": [...]} (or the key given), or too many items."""
 
 
 def _field(loc: tuple) -> str:
@@ -98,12 +98,13 @@ def allowed_routine(user: User, routine_id: int) -> Routine | None:
     return db.session.execute(query).scalar_one_or_none()
 
 
-def parse_batch(body) -> list:
-    if not isinstance(body, dict) or set(body) != {"sessions"} or not isinstance(body["sessions"], list):
-        raise BatchError('Send a JSON object of the form {"sessions": [ ... ]}.')
-    if len(body["sessions"]) > MAX_BATCH:
-        raise BatchError(f"Send at most {MAX_BATCH} sessions at a time; this had {len(body['sessions'])}.")
-    return body["sessions"]
+def parse_batch(body, key: str = "sessions") -> list:
+    """The items of a sync body {key: [...]}: sessions, or any other kind synced the same way."""
+    if not isinstance(body, dict) or set(body) != {key} or not isinstance(body[key], list):
+        raise BatchError(f'Send a JSON object of the form {{"{key}": [ ... ]}}.')
+    if len(body[key]) > MAX_BATCH:
+        raise BatchError(f"Send at most {MAX_BATCH} {key} at a time; this had {len(body[key])}.")
+    return body[key]
 
 
 def store_batch(user: User, raw_items: list) -> list[Result]:
@@ -178,7 +179,7 @@ def store_one(user: User, raw, exercises: dict[str, Exercise]) -> Result:
         "received_at": utcnow(),
     }
     try:
-        session_id = _insert_or_ignore(values)
+        session_id = insert_or_ignore(CompletedSession, values)
         if session_id is not None:
             if item.exercises:
                 db.session.execute(
@@ -211,16 +212,11 @@ def store_one(user: User, raw, exercises: dict[str, Exercise]) -> Result:
     return Result(id=uuid, status="conflict", errors=["id: a different session with this id is already stored"])
 
 
-def _insert_or_ignore(values: dict) -> int | None:
+def insert_or_ignore(model, values: dict) -> int | None:
     """INSERT ... ON CONFLICT (uuid) DO NOTHING; the new row's id, or None when the id was taken."""
     dialect = db.session.get_bind().dialect.name
     builder = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        builder(CompletedSession)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["uuid"])
-        .returning(CompletedSession.id)
-    )
+    statement = builder(model).values(**values).on_conflict_do_nothing(index_elements=["uuid"]).returning(model.id)
     return db.session.execute(statement).scalar()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.access import client_required
@@ -17,10 +17,9 @@ from ..programs.services import (
 )
 from ..security import log_event
 from ..timeutil import DAY_NAMES, local_date, utcnow
-from . import charts, history, onboarding, progress, red_flags, services
+from . import charts, history, onboarding, progress, red_flags, screens, services
 from .player import player_data
 from .schedule import plan_for
-from .services import latest_screen, screen_allows_exercise
 
 bp = Blueprint("sessions", __name__)
 
@@ -31,8 +30,11 @@ def play(routine_id: int):
     routine = routine_for_user(current_user, routine_id)
     if routine is None:
         abort(404)
-    if not screen_allows_exercise(latest_screen(current_user)):
-        return redirect(url_for("sessions.welcome") if latest_screen(current_user) is None else url_for("home.index"))
+    standing = screens.standing(current_user)
+    if standing.state == "new":
+        return redirect(url_for("sessions.welcome"))
+    if standing.must_answer:
+        return redirect(url_for("sessions.safety", next=request.path))
     return render_template("sessions/play.html", routine=routine, data=player_data(routine, current_user))
 
 
@@ -54,50 +56,111 @@ def welcome():
     return redirect(url_for(onboarding.next_step(current_user)))
 
 
-def _safety(template_flag: bool):
-    if request.method == "POST":
-        ticked = request.form.getlist("signs")
-        try:
-            screen = services.record_screen(current_user, ticked, request.form.get("confirmed") == "yes")
-        except services.InputError as exc:
-            flash(str(exc), "error")
-            return redirect(request.path)
-        if screen.outcome != "clear":
-            log_event("red_flag_answer", user_id=current_user.id, outcome=screen.outcome)
-        if services.screen_allows_exercise(screen):
-            flash("Thank you. You can carry on.", "success")
-            return redirect(_next_step_url() if template_flag else url_for("home.index"))
-        return redirect(url_for("sessions.safety_result", screen_id=screen.id))
+# Fields of the later confirmation step; on the signs form they can only come from a forged request.
+CONFIRMATION_FIELDS = ("assessed_on", "confirmed")
+
+
+def _next_page(raw: str | None) -> str | None:
+    """Where to go once the screen is answered: a path on this site, never another site."""
+    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
+        return raw
+    return None
+
+
+def _screen_page(first_time: bool, status: int = 200):
+    now = utcnow()
     return render_template(
         "sessions/safety.html",
-        emergency=red_flags.EMERGENCY,
-        same_day=red_flags.SAME_DAY,
-        pregnant=red_flags.PREGNANT,
-        confirmations=red_flags.CONFIRMATIONS,
-        onboarding=template_flag,
+        questions=red_flags.questions(services.birth_year_of(current_user), local_date(now, current_user.timezone)),
+        headings=red_flags.HEADINGS,
+        standing=screens.standing(current_user, now),
+        onboarding=first_time,
+        next_page=_next_page(request.values.get("next")),
+        short_date=progress.short_date,
         step=1,
-    )
+    ), status
+
+
+def _answer(first_time: bool):
+    if request.method == "GET":
+        return _screen_page(first_time)
+    now = utcnow()
+    try:
+        screen = screens.record_screen(current_user, request.form.getlist("signs"), now)
+    except screens.InputError as exc:
+        flash(str(exc), "error")
+        return _screen_page(first_time, 400)
+    if any(name in request.form for name in CONFIRMATION_FIELDS):
+        # A confirmation only ever comes as its own later step: this request's signs are kept, nothing else.
+        flash(
+            "Only the signs you ticked were saved. Saying that a clinician has seen you is a separate step "
+            "that comes after your answer.",
+            "info",
+        )
+    if screen.outcome != "clear":
+        log_event("red_flag_answer", user_id=current_user.id, outcome=screen.outcome)
+    standing = screens.standing(current_user, now)
+    next_page = _next_page(request.form.get("next"))
+    if standing.blocked:
+        return redirect(url_for("sessions.safety_result", level=standing.level, next=next_page))
+    if screen.outcome == "soon":
+        return redirect(url_for("sessions.safety_result", level="soon", next=next_page))
+    flash("Thank you. You can carry on.", "success")
+    if first_time:
+        return redirect(_next_step_url())
+    return redirect(next_page or url_for("home.index"))
 
 
 @bp.route("/welcome/safety", methods=["GET", "POST"])
 @client_required
 def welcome_safety():
-    return _safety(True)
+    return _answer(first_time=True)
 
 
 @bp.route("/safety/", methods=["GET", "POST"])
 @client_required
 def safety():
-    return _safety(False)
+    return _answer(first_time=False)
 
 
-@bp.route("/safety/result/<int:screen_id>")
+def _result_page(level: str, error: str | None = None, status: int = 200):
+    now = utcnow()
+    return render_template(
+        "sessions/safety_result.html",
+        level=level,
+        standing=screens.standing(current_user, now),
+        labels=red_flags.labels,
+        short_date=progress.short_date,
+        emergency_number=current_app.config["EMERGENCY_NUMBER"],
+        today=local_date(now, current_user.timezone),
+        next_page=_next_page(request.values.get("next")),
+        error=error,
+    ), status
+
+
+@bp.get("/safety/result/<level>")
 @client_required
-def safety_result(screen_id: int):
-    screen = services.latest_screen(current_user)
-    if screen is None or screen.id != screen_id:
-        return redirect(url_for("sessions.safety"))
-    return render_template("sessions/safety_result.html", screen=screen, confirmations=red_flags.CONFIRMATIONS)
+def safety_result(level: str):
+    # The same page whatever the person's answers, so the phone can keep each one for use offline.
+    if level not in red_flags.LEVELS:
+        abort(404)
+    return _result_page(level)
+
+
+@bp.post("/safety/confirm")
+@client_required
+def safety_confirm():
+    level = screens.standing(current_user).level or "same-day"
+    if "signs" in request.form:
+        # A forged request: new signs are answered on the screen, never together with a confirmation.
+        return _result_page(level, "New signs are answered on the safety check, not here. Nothing was saved.", 400)
+    try:
+        screens.record_confirmation(current_user, request.form.get("assessed_on"))
+    except screens.InputError as exc:
+        return _result_page(level, str(exc), 400)
+    log_event("red_flag_cleared", user_id=current_user.id, outcome=level)
+    flash("Thank you. You can exercise again: start gently, and stop if any warning sign comes back.", "success")
+    return redirect(_next_page(request.form.get("next")) or url_for("home.index"))
 
 
 @bp.route("/welcome/about", methods=["GET", "POST"])
@@ -108,7 +171,13 @@ def welcome_about():
         activities = [(form.get(f"activity{i}", ""), form.get(f"score{i}", "")) for i in range(3)]
         try:
             services.record_about(
-                current_user, form.get("pain"), activities, form.getlist("days"), form.get("time", "")
+                current_user,
+                form.get("pain"),
+                activities,
+                form.getlist("days"),
+                form.get("time", ""),
+                birth_year=form.get("birth_year"),
+                today=local_date(utcnow(), current_user.timezone),
             )
         except services.InputError as exc:
             flash(str(exc), "error")
@@ -141,11 +210,17 @@ def welcome_program():
 @client_required
 def next_day_check():
     try:
-        services.record_next_day(current_user, request.form.get("session", ""), request.form.get("pain"))
+        services.record_next_day(
+            current_user, request.form.get("session", ""), request.form.get("pain"), request.form.get("legs")
+        )
     except services.InputError as exc:
         flash(str(exc), "error")
-    else:
-        flash("Thanks. That tells us how your back handles this level.", "success")
+        return redirect(url_for("home.index"))
+    if screens.standing(current_user).must_answer:
+        # A bad morning or new leg symptoms ask for the warning signs again, before anything else.
+        flash("Thanks for telling us. Please take the safety check now, before you exercise again.", "info")
+        return redirect(url_for("sessions.safety"))
+    flash("Thanks. That tells us how your back handles this level.", "success")
     return redirect(url_for("home.index"))
 
 

@@ -19,8 +19,8 @@ from ..auth.models import User
 from ..content.models import Exercise
 from ..extensions import db
 from ..programs.models import Assignment, Program, ProgramWeek, Routine
-from ..sessions import progress, red_flags, rules
-from ..sessions.models import CheckIn, CompletedSession, RedFlagScreen, SessionExercise
+from ..sessions import progress, red_flags, rules, safety, screens
+from ..sessions.models import CheckIn, CompletedSession, SessionExercise
 from ..sessions.schedule import Adherence, Plan, day_map
 from ..timeutil import WEEKDAYS, local_date, utcnow
 
@@ -30,13 +30,8 @@ MONTH_DAYS = 30
 QUIET_DAYS = 7
 BASELINE_SESSIONS = progress.BASELINE_SESSIONS
 
-FlagKind = Literal["pain_up", "red_flag", "painful", "quiet", "ready"]
-
-RED_FLAG_WORDS = {
-    "emergency": "urgent care",
-    "same-day": "see a doctor the same day",
-    "pregnant": "pregnant: check with a clinician",
-}
+FlagKind = Literal["red_flag", "red_session", "bad_morning", "safety_due", "pain_up", "painful", "quiet", "ready"]
+OVERDUE = timedelta(days=7)  # a screen due this long without an answer reads "overdue"
 
 
 @dataclass(frozen=True)
@@ -124,7 +119,7 @@ class Facts:
     # (id, pain_before, pain_after, effort, painful, next_day, worst pain during an exercise)
     last_two: list = field(default_factory=list)
     baseline_check_in: int | None = None
-    screen: tuple | None = None  # (outcome, answers, created_at) of the latest red-flag screen
+    safety: screens.Facts = field(default_factory=screens.Facts)  # red-flag answers and what asks for them again
     painful: list = field(default_factory=list)  # (local_date, exercise name), the last few weeks
 
 
@@ -235,18 +230,6 @@ def gather(client_ids, since: date, painful_since: date) -> tuple[dict[int, Fact
     for user_id, pain in db.session.execute(db.select(inner.c.user_id, inner.c.pain).where(keep)):
         facts[user_id].baseline_check_in = pain
 
-    inner, keep = ranked(
-        [RedFlagScreen.user_id, RedFlagScreen.outcome, RedFlagScreen.answers, RedFlagScreen.created_at],
-        RedFlagScreen.user_id,
-        (RedFlagScreen.created_at.desc(), RedFlagScreen.id.desc()),
-        1,
-        RedFlagScreen.user_id.in_(client_ids),
-    )
-    for user_id, outcome, answers, created_at in db.session.execute(
-        db.select(inner.c.user_id, inner.c.outcome, inner.c.answers, inner.c.created_at).where(keep)
-    ):
-        facts[user_id].screen = (outcome, answers or {}, created_at)
-
     for user_id, day, name in db.session.execute(
         db.select(S.user_id, S.local_date, Exercise.name)
         .join(SessionExercise, SessionExercise.session_id == S.id)
@@ -283,14 +266,6 @@ def average_effort(facts: Facts, today: date) -> float | None:
     return round(fmean(efforts), 1) if efforts else None
 
 
-def red_flag_open(screen: tuple | None) -> bool:
-    """A red-flag answer the client has not had cleared: any emergency, or a same-day or pregnancy one unconfirmed."""
-    if screen is None:
-        return False
-    outcome, answers, _ = screen
-    return outcome != "clear" and not red_flags.may_exercise(outcome, bool(answers.get("confirmed")))
-
-
 def last_two_outcomes(facts: Facts) -> list[rules.Outcome]:
     return [
         rules.Outcome(pain_before=before, pain_after=after, effort=effort, painful_exercise=painful,
@@ -306,19 +281,81 @@ def worsening(facts: Facts, today: date) -> bool:
     )
 
 
-def flags_for(facts: Facts, pain: PainTrend, days_since: int | None, today: date, timezone: str) -> list[Flag]:
+def red_flag_flag(facts: screens.Facts, status: safety.Status, now: datetime) -> Flag | None:
+    """The strictest red-flag answer of the last 30 days (whatever later answers say), or one still waiting."""
+    recent = [a for a in facts.answers if not a.confirmation and a.outcome != "clear"
+              and a.answered_at >= now - safety.RED_FLAG_SHOWN]  # fmt: skip
+    shown = list(dict.fromkeys(recent + status.waiting))
+    if not shown:
+        return None
+    worst = max(shown, key=lambda a: (red_flags.RANK[a.outcome], a.order))
+    reason = (
+        f"Red-flag answer on {progress.short_date(worst.day)} ({red_flags.ADVICE[worst.outcome]}: "
+        f"{', '.join(red_flags.labels(worst.signs))})"
+    )
+    if not red_flags.blocks(worst.outcome):
+        return Flag("red_flag", reason)
+    cleared = [c for c in facts.answers if safety.clears(c, worst)]
+    if cleared:
+        return Flag("red_flag", f"{reason}; seen by a clinician on {progress.short_date(cleared[0].assessed_on)}")
+    return Flag("red_flag", f"{reason}; waiting for a clinician's check")
+
+
+def session_flags(facts: screens.Facts, today: date, timezone: str) -> list[Flag]:
+    """The last two weeks' red sessions (the traffic light's judgement) and bad next mornings, newest named."""
+    recent = [s for s in facts.sessions if s.day > today - timedelta(days=RECENT_DAYS)]
     flags = []
+    red = [s for s in recent if s.light == "red"]
+    if red:
+        last = red[-1]
+        reason = f"Red session on {progress.short_date(last.day)}: pain {last.pain_before} before, "
+        reason += f"{last.pain_after} after"
+        if last.morning is not None:
+            reason += f", {last.morning.pain} the next morning"
+        flags.append(Flag("red_session", reason + (f" ({len(red)} in two weeks)" if len(red) > 1 else "")))
+    bad = [s for s in recent if safety.bad_morning(s.morning)]
+    if bad:
+        morning = bad[-1].morning
+        what = []
+        if morning.pain >= safety.BAD_MORNING_PAIN:
+            what.append(f"pain {morning.pain}")
+        if morning.legs:
+            what.append("new numbness, tingling or weakness in the legs")
+        day = progress.short_date(local_date(morning.at, timezone))
+        flags.append(Flag("bad_morning", f"Bad morning on {day}: {' and '.join(what)}"))
+    return flags
+
+
+def safety_due_flag(status: safety.Status, now: datetime, timezone: str) -> Flag | None:
+    due = status.due
+    if due is None:
+        return None
+    if due.since is None:
+        return Flag("safety_due", "Safety check not answered yet")
+    day = progress.short_date(local_date(due.since, timezone))
+    if now - due.since > OVERDUE:
+        return Flag("safety_due", f"Safety check overdue, asked for since {day}: {due.reason}")
+    return Flag("safety_due", f"Safety check due since {day}: {due.reason}")
+
+
+def pain_up_flag(pain: PainTrend, status: safety.Status, today: date) -> Flag | None:
     if pain.change is not None and pain.change >= rules.MEANINGFUL_PAIN_CHANGE:
-        flags.append(
-            Flag(
-                "pain_up",
-                f"Pain up by {pain.change:g} (from {pain.baseline:g} at the start to {pain.recent:g} lately)",
-            )
-        )
-    if red_flag_open(facts.screen):
-        outcome, _, created_at = facts.screen
-        day = progress.short_date(local_date(created_at, timezone))
-        flags.append(Flag("red_flag", f"Red-flag answer on {day} ({RED_FLAG_WORDS.get(outcome, outcome)})"))
+        words = f"Pain up by {pain.change:g} (from {pain.baseline:g} at the start to {pain.recent:g} lately)"
+        return Flag("pain_up", words)
+    rises = [t for t in status.triggers if t.kind == "pain_rise" and t.day > today - timedelta(days=RECENT_DAYS)]
+    if rises:
+        reason = rises[-1].reason
+        return Flag("pain_up", reason[0].upper() + reason[1:])
+    return None
+
+
+def flags_for(facts: Facts, pain: PainTrend, days_since: int | None, today: date, timezone: str,
+              now: datetime) -> list[Flag]:  # fmt: skip
+    status = facts.safety.status(now, look_back=now - timedelta(days=RECENT_DAYS + 1))
+    first = red_flag_flag(facts.safety, status, now)
+    flags = [first] if first else []
+    flags += session_flags(facts.safety, today, timezone)
+    flags += [flag for flag in (safety_due_flag(status, now, timezone), pain_up_flag(pain, status, today)) if flag]
     seen = set()
     for day, name in facts.painful:  # newest first: one flag per exercise, with the latest day it hurt
         if name not in seen and day > today - timedelta(days=RECENT_DAYS):
@@ -328,8 +365,8 @@ def flags_for(facts: Facts, pain: PainTrend, days_since: int | None, today: date
         flags.append(Flag("quiet", "No session yet"))
     elif days_since >= QUIET_DAYS:
         flags.append(Flag("quiet", f"No session for {days_since} days"))
-    # Beside any concern (a week off, a red flag, rising pain, an exercise that hurt), stepping up is not the
-    # next move, whatever the last two sessions said; nor while the week's pain is worsening (rules.worsening).
+    # Beside any concern (a week off, a red flag, a red session, rising pain, an exercise that hurt), stepping up
+    # is not the next move, whatever the last two sessions said; nor while the week's pain is worsening.
     step = rules.next_step(last_two_outcomes(facts), worsening(facts, today))
     if step == "harder" and not any(flag.concern for flag in flags):
         flags.append(Flag("ready", "Ready to progress: two easy, green sessions in a row"))
@@ -388,7 +425,7 @@ def row_for(client: User, facts: Facts, now: datetime, programs: dict[int, Progr
         last_session=facts.last_day,
         pain=pain,
         effort=average_effort(facts, today),
-        flags=flags_for(facts, pain, days_since, today, client.timezone),
+        flags=flags_for(facts, pain, days_since, today, client.timezone, now),
     )
 
 
@@ -406,6 +443,8 @@ def client_rows(trainer: User, now: datetime | None = None, client_id: int | Non
     utc_today = now.date()
     since = utc_today - timedelta(days=MONTH_DAYS + 1)
     facts, programs = gather(client_ids, since, utc_today - timedelta(days=RECENT_DAYS + 1))
+    for user_id, found in screens.gather(client_ids, now).items():
+        facts[user_id].safety = found
     tables: dict[int, tuple] = {}
     return [row_for(client, facts[client.id], now, programs, tables) for client in clients]
 

@@ -11,7 +11,7 @@ from ..auth.models import User
 from ..extensions import db
 from ..programs.models import Assignment
 from ..programs.services import active_assignment
-from ..sessions import charts, history, progress
+from ..sessions import charts, history, progress, safety, screens
 from ..sessions.models import CompletedSession
 from ..sessions.schedule import Plan, days_summary, plan_for
 from ..timeutil import utcnow
@@ -138,6 +138,7 @@ class ClientPage:
     more: bool
     notes: list[tuple[date, str]]
     comments: list[TrainerComment]
+    screens: list[safety.Answer]  # every red-flag answer, newest first
 
 
 def session_notes(client: User, limit: int = NOTES_SHOWN) -> list[tuple[date, str]]:
@@ -181,4 +182,5 @@ def client_page(trainer: User, client: User, month: str | None, page: int, now: 
         more=more,
         notes=session_notes(client),
         comments=comments_for(trainer, client),
+        screens=screens.history(client),
     )

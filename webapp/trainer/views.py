@@ -16,6 +16,7 @@ from ..downloads import attachment
 from ..extensions import db, limiter
 from ..security import log_event
 from ..sessions.progress import short_date
+from ..sessions.red_flags import ADVICE, labels
 from ..sessions.services import page_number
 from ..sessions.spreadsheet import sessions_csv
 from ..timeutil import utcnow
@@ -127,7 +128,9 @@ def render_client(client, form: CommentForm, status: int = 200):
     page = services.client_page(
         _trainer(), client, request.args.get("month"), page_number(request.args.get("page")) or 1
     )
-    return render_template("trainer/client.html", view=page, form=form, short_date=short_date), status
+    return render_template(
+        "trainer/client.html", view=page, form=form, short_date=short_date, labels=labels, advice=ADVICE
+    ), status
 
 
 @bp.get("/clients/<int:client_id>")

@@ -1,0 +1,467 @@
+"""The red-flag screen over HTTP: each old bypass closed, the screen asked again when it matters, bad input
+refused with nothing stored, the phone's sync exactly once, and every concern on the trainer's dashboard."""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+import time_machine
+
+from webapp import create_app
+from webapp.auth.models import User
+from webapp.config import ConfigError
+from webapp.extensions import db
+from webapp.programs.services import profile_of
+from webapp.sessions import screens
+from webapp.sessions import services as records
+from webapp.sessions.models import CheckIn, RedFlagScreen
+from webapp.sessions.sync import store_batch
+from webapp.trainer import dashboard
+
+from .conftest import csrf_from
+from .factories import first_routine_id, make_plan, session_payload
+
+NOW = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)  # a Wednesday: the gentle start program's day
+MONDAY = date(2026, 3, 2)
+TODAY = NOW.date()
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def alex(app, users, clock):
+    """Onboarded two days ago with a clear answer, on the gentle start program since Monday."""
+    with app.app_context():
+        alex = db.session.merge(users["alex"])
+        screens.record_screen(alex, [], NOW - timedelta(days=2))
+        records.record_about(alex, "3", [], [], "", today=TODAY)
+        records.finish_onboarding(alex)
+        make_plan(alex, "gentle-start", start=MONDAY, by=users["coach"])
+    return users["alex"]
+
+
+@pytest.fixture
+def signed_in(auth, alex):
+    auth.login("alex@example.com")
+    return auth.client
+
+
+@pytest.fixture
+def play_url(app, alex) -> str:
+    with app.app_context():
+        return f"/routines/{first_routine_id()}/play"
+
+
+def post(client, path, data=None):
+    token = csrf_from(client.get("/lessons/").get_data(as_text=True))
+    return client.post(path, data={**(data or {}), "csrf_token": token})
+
+
+def text_of(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
+
+
+def stored(app) -> list[RedFlagScreen]:
+    with app.app_context():
+        rows = db.session.execute(db.select(RedFlagScreen).order_by(RedFlagScreen.id)).scalars().all()
+        for row in rows:
+            db.session.expunge(row)
+        return rows
+
+
+def do_session(app, alex, end: datetime, before=3, after=3, morning: tuple | None = None):
+    """A session stored as the phone syncs it; morning: (pain, legs) of the next-morning check."""
+    with app.app_context():
+        user = db.session.merge(alex)
+        payload = session_payload(
+            first_routine_id(), started_at=(end - timedelta(minutes=15)).isoformat(), completed_at=end.isoformat(),
+            pain_before=before, pain_after=after, effort=4,
+        )  # fmt: skip
+        [result] = store_batch(user, [payload])
+        assert result.status == "created", result
+        if morning is not None:
+            records.record_next_day(user, payload["id"], str(morning[0]), "yes" if morning[1] else "no")
+        return payload["id"]
+
+
+def flags_of(app, users, at: datetime = NOW) -> dict[str, str]:
+    with app.app_context():
+        coach = db.session.get(User, users["coach"].id)
+        [row] = dashboard.client_rows(coach, at)
+        return {flag.kind: flag.reason for flag in row.flags}
+
+
+# ---- The screen asks the signs alone ----
+
+
+def test_the_screen_asks_the_signs_alone_with_every_sign_nice_cks_names(signed_in):
+    page = signed_in.get("/safety/").get_data(as_text=True)
+    assert 'name="signs"' in page and "assessed_on" not in page and 'name="confirmed"' not in page
+    for words in ("thin bones (osteoporosis)", "steroid tablets for 3 months or more", "psoriasis",
+                  "inflammatory bowel disease", "uveitis", "30 minutes most mornings", "operation on your spine",
+                  "over 50 and have pain in your belly", "under 20 or over 50", "New trouble passing urine",
+                  "cough or sneeze", "new loss of feeling"):  # fmt: skip
+        assert words in page, words
+
+
+def test_with_a_year_of_birth_the_age_questions_fit_the_age(app, signed_in, alex):
+    with app.app_context():
+        profile_of(db.session.merge(alex)).birth_year = 1990
+        db.session.commit()
+    page = signed_in.get("/safety/").get_data(as_text=True)
+    assert "belly" not in page and "under 20 or over 50" not in page
+
+
+def test_a_confirmation_sent_with_the_signs_counts_as_signs_only(app, signed_in, play_url):
+    response = post(signed_in, "/safety/", {"signs": ["fever", "night"], "confirmed": "yes",
+                                            "assessed_on": TODAY.isoformat()})  # fmt: skip
+    assert response.headers["Location"] == "/safety/result/same-day"
+    page = text_of(signed_in.get(response.headers["Location"]))
+    assert "See a doctor today" in page and "Only the signs you ticked were saved" in page
+    assert signed_in.get(play_url).headers["Location"].startswith("/safety/")
+    last = stored(app)[-1]
+    assert (last.signs, last.outcome, last.assessed_on) == (["fever", "night"], "same-day", None)
+
+
+def test_a_same_day_answer_offers_the_confirmation_as_a_later_step(app, signed_in, play_url):
+    post(signed_in, "/safety/", {"signs": ["fever"]})
+    page = signed_in.get("/safety/result/same-day").get_data(as_text=True)
+    assert 'action="/safety/confirm"' in page and 'type="date"' in page and f'max="{TODAY.isoformat()}"' in page
+    response = post(signed_in, "/safety/confirm", {"assessed_on": TODAY.isoformat(), "next": play_url})
+    assert response.headers["Location"] == play_url
+    assert signed_in.get(play_url).status_code == 200
+    last = stored(app)[-1]
+    assert (last.signs, last.assessed_on) == (["fever"], TODAY)
+
+
+def test_a_pregnancy_answer_waits_for_a_midwife_or_doctor(signed_in, play_url):
+    response = post(signed_in, "/safety/", {"signs": ["pregnant"]})
+    assert response.headers["Location"] == "/safety/result/pregnant"
+    assert "midwife" in text_of(signed_in.get("/safety/result/pregnant"))
+    assert signed_in.get(play_url).status_code == 302
+    post(signed_in, "/safety/confirm", {"assessed_on": TODAY.isoformat()})
+    assert signed_in.get(play_url).status_code == 200
+
+
+def test_a_soon_answer_says_see_a_gp_and_lets_exercise_go_on(signed_in, play_url):
+    response = post(signed_in, "/safety/", {"signs": ["night"], "next": play_url})
+    assert response.headers["Location"] == f"/safety/result/soon?next={play_url}"
+    page = text_of(signed_in.get(response.headers["Location"]))
+    assert "See your GP in the next few days" in page and "carry on exercising gently" in page
+    assert signed_in.get(play_url).status_code == 200
+
+
+# ---- An emergency answer stays ----
+
+
+def test_an_emergency_answer_stays_until_answered_again_and_confirmed_with_a_day(app, users, signed_in, play_url):
+    response = post(signed_in, "/safety/", {"signs": ["saddle", "bladder"]})
+    assert response.headers["Location"] == "/safety/result/emergency"
+    page = signed_in.get("/safety/result/emergency").get_data(as_text=True)
+    assert 'href="tel:112"' in page and "999" in page and "911" in page and "Get medical help now" in page
+    assert "Your trainer sees this answer too" in page and 'action="/safety/confirm"' not in page
+
+    # Confirming straight away is refused: the person answers the screen again first.
+    response = post(signed_in, "/safety/confirm", {"assessed_on": TODAY.isoformat()})
+    assert response.status_code == 400 and "take the safety check again" in text_of(response)
+
+    # The old bypass: an empty resubmit. It is stored, and unlocks nothing.
+    response = post(signed_in, "/safety/", {})
+    assert response.headers["Location"] == "/safety/result/emergency"
+    assert signed_in.get(play_url).headers["Location"].startswith("/safety/")
+    assert "Please get checked before exercising" in text_of(signed_in.get("/"))
+    assert "red_flag" in flags_of(app, users)
+
+    response = post(signed_in, "/safety/confirm", {"assessed_on": (TODAY - timedelta(days=1)).isoformat()})
+    assert response.status_code == 400 and "a clinician needs to have seen you since then" in text_of(response)
+    assert signed_in.get(play_url).status_code == 302
+
+    response = post(signed_in, "/safety/confirm", {"assessed_on": TODAY.isoformat()})
+    assert response.status_code == 302
+    assert signed_in.get(play_url).status_code == 200
+    flag = flags_of(app, users)["red_flag"]
+    assert "urgent care" in flag and "numbness around the genitals or bottom" in flag
+    assert "seen by a clinician on 4 Mar" in flag
+
+
+def test_the_trainer_sees_an_emergency_answer_for_30_days_whatever_follows(app, users, signed_in):
+    post(signed_in, "/safety/", {"signs": ["chest"]})
+    post(signed_in, "/safety/", {})
+    post(signed_in, "/safety/confirm", {"assessed_on": TODAY.isoformat()})
+    post(signed_in, "/safety/", {})
+    assert "chest pain" in flags_of(app, users, NOW + timedelta(days=29))["red_flag"]
+    assert "red_flag" not in flags_of(app, users, NOW + timedelta(days=31))
+
+
+def test_an_answer_still_waiting_shows_however_old(app, users, signed_in):
+    post(signed_in, "/safety/", {"signs": ["fever"]})
+    assert "waiting for a clinician's check" in flags_of(app, users, NOW + timedelta(days=60))["red_flag"]
+
+
+def test_the_trainers_client_page_shows_the_screen_history(app, auth, users, signed_in):
+    post(signed_in, "/safety/", {"signs": ["fever"]})
+    post(signed_in, "/safety/confirm", {"assessed_on": TODAY.isoformat()})
+    auth.logout()
+    auth.login("coach@example.com")
+    page = text_of(auth.client.get(f"/trainer/clients/{users['alex'].id}"))
+    assert "Safety checks" in page
+    assert "Wed 04 Mar 2026, 08:00 Seen by a clinician on 4 Mar fever" in page
+    assert "Wed 04 Mar 2026, 08:00 See a doctor the same day fever" in page
+    assert "Mon 02 Mar 2026, 08:00 No warning signs nothing" in page
+
+
+def test_the_emergency_number_is_a_setting(app, signed_in, monkeypatch):
+    app.config["EMERGENCY_NUMBER"] = "999"
+    post(signed_in, "/safety/", {"signs": ["chest"]})
+    page = signed_in.get("/safety/result/emergency").get_data(as_text=True)
+    assert 'href="tel:999"' in page and "Call 999" in page
+    monkeypatch.setenv("EMERGENCY_NUMBER", "+44 999")
+    assert create_app({"TESTING": True}).config["EMERGENCY_NUMBER"] == "+44 999"
+    monkeypatch.setenv("EMERGENCY_NUMBER", "call me")
+    with pytest.raises(ConfigError, match="EMERGENCY_NUMBER"):
+        create_app({"TESTING": True})
+
+
+# ---- Asked again when it matters ----
+
+
+def test_a_red_session_sends_the_player_to_the_screen_first(app, signed_in, alex, play_url):
+    do_session(app, alex, NOW - timedelta(hours=20), before=3, after=8)
+    response = signed_in.get(play_url)
+    assert response.headers["Location"] == f"/safety/?next={play_url}"
+    today = text_of(signed_in.get("/"))
+    assert "Time for a quick safety check" in today and "a red session on 3 Mar (pain 3 before, 8 after)" in today
+    assert "We ask again now because of a red session" in text_of(signed_in.get(response.headers["Location"]))
+    response = post(signed_in, "/safety/", {"next": play_url})
+    assert response.headers["Location"] == play_url
+    assert signed_in.get(play_url).status_code == 200
+
+
+@pytest.mark.parametrize(("pain", "legs", "asked"), [("6", "no", True), ("2", "yes", True), ("5", "no", False)])
+def test_a_bad_morning_or_new_leg_symptoms_ask_the_screen_again(app, signed_in, alex, play_url, pain, legs, asked):
+    session_id = do_session(app, alex, NOW - timedelta(hours=24), before=3, after=3)
+    response = post(signed_in, "/check-in", {"session": session_id, "pain": pain, "legs": legs})
+    assert response.headers["Location"] == ("/safety/" if asked else "/")
+    assert (signed_in.get(play_url).status_code == 302) == asked
+
+
+def test_a_rise_of_3_over_usual_pain_asks_again(app, signed_in, alex, play_url):
+    do_session(app, alex, NOW - timedelta(hours=30), before=3, after=3)
+    assert signed_in.get(play_url).status_code == 200
+    do_session(app, alex, NOW - timedelta(hours=2), before=6, after=5)
+    assert signed_in.get(play_url).status_code == 302
+    assert "pain 6 before the session on 4 Mar, 3 above the usual 3" in text_of(signed_in.get("/"))
+
+
+def test_the_screen_is_due_again_after_6_weeks(auth, alex, play_url, clock):
+    clock.move_to(NOW + timedelta(weeks=6) - timedelta(days=2, minutes=1))
+    auth.login("alex@example.com")
+    assert auth.client.get(play_url).status_code == 200
+    clock.move_to(NOW + timedelta(weeks=6) - timedelta(days=2))
+    assert auth.client.get(play_url).headers["Location"].startswith("/safety/")
+
+
+def test_the_menu_and_the_red_flags_lesson_link_to_the_screen(signed_in):
+    assert 'href="/safety/">Safety check</a>' in signed_in.get("/").get_data(as_text=True)
+    lesson = signed_in.get("/lessons/red-flags").get_data(as_text=True)
+    assert 'href="/safety/"' in lesson and "usually something minor" not in lesson
+
+
+# ---- Bad input: a clear message, nothing stored half-way ----
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Enter the day a clinician assessed you"),
+        ({"assessed_on": "yesterday"}, "Enter the day a clinician assessed you"),
+        ({"assessed_on": "2026-13-01"}, "Enter the day a clinician assessed you"),
+        ({"assessed_on": "2026-03-05"}, "cannot be in the future"),
+        ({"assessed_on": "2026-03-03"}, "before your answer on 4 Mar"),
+        ({"assessed_on": "2026-03-04", "signs": ["chest"]}, "New signs are answered on the safety check"),
+    ],
+)
+def test_bad_confirmations_are_refused_with_a_message(app, signed_in, data, message):
+    post(signed_in, "/safety/", {"signs": ["fever"]})
+    before = len(stored(app))
+    response = post(signed_in, "/safety/confirm", data)
+    assert response.status_code == 400 and message in text_of(response)
+    assert len(stored(app)) == before
+
+
+def test_a_confirmation_with_nothing_waiting_is_refused(app, signed_in):
+    response = post(signed_in, "/safety/confirm", {"assessed_on": TODAY.isoformat()})
+    assert response.status_code == 400 and "No answer is waiting for a clinician's check" in text_of(response)
+    assert len(stored(app)) == 1
+
+
+def test_unknown_signs_are_refused_and_nothing_is_stored(app, signed_in):
+    response = post(signed_in, "/safety/", {"signs": ["fever", "made-up"]})
+    assert response.status_code == 400 and "not recognised" in text_of(response)
+    assert len(stored(app)) == 1
+
+
+def test_a_year_of_birth_is_optional_and_checked(app, auth, users, clock):
+    with app.app_context():
+        screens.record_screen(db.session.merge(users["alex"]), [])
+    auth.login("alex@example.com")
+    for year, status in (("1890", 400), ("20x0", 400), ("", 302), ("1961", 302)):
+        response = post(auth.client, "/welcome/about", {"pain": "3", "birth_year": year})
+        assert response.status_code == status, year
+    with app.app_context():
+        assert records.birth_year_of(users["alex"]) == 1961
+
+
+# ---- The phone's sync: POST /api/v1/safety ----
+
+
+def item(signs=(), assessed_on=None, at: datetime = NOW, **extra) -> dict:
+    return {"id": str(uuid.uuid4()), "answered_at": at.isoformat(), "signs": list(signs), "assessed_on": assessed_on,
+            **extra}  # fmt: skip
+
+
+def sync(client, auth, *items, body=None):
+    return client.post("/api/v1/safety", json=body if body is not None else {"screens": list(items)},
+                       headers=auth.api_headers())  # fmt: skip
+
+
+def test_answers_from_the_phone_sync_exactly_once(app, auth, signed_in, play_url):
+    emergency = item(["saddle"], at=NOW - timedelta(hours=3))
+    again = item([], at=NOW - timedelta(hours=2))
+    confirm = item(["saddle"], TODAY.isoformat(), at=NOW - timedelta(hours=1))
+    results = sync(signed_in, auth, emergency).get_json()["results"]
+    assert results == [{"id": emergency["id"], "status": "created"}]
+    assert signed_in.get(play_url).status_code == 302
+    results = sync(signed_in, auth, emergency, {**emergency, "signs": []}, again, confirm).get_json()["results"]
+    assert [r["status"] for r in results] == ["duplicate", "conflict", "created", "created"]
+    assert signed_in.get(play_url).status_code == 200
+    # Sent again after it cleared the answer: still a duplicate, not a confirmation with nothing to clear.
+    assert sync(signed_in, auth, confirm).get_json()["results"][0]["status"] == "duplicate"
+    assert len(stored(app)) == 4
+
+
+@pytest.mark.parametrize(
+    ("items", "field", "words"),
+    [
+        ([item(["fever", "made-up"])], "signs.1", "no sign 'made-up'"),
+        ([item(["fever"]), item(["fever"], "2026-03-05")], "assessed_on", "in the future"),
+        ([item(["fever"]), item(["fever"], "2026-03-03")], "assessed_on", "before your answer"),
+        ([item(["fever"]), item([], TODAY.isoformat())], "signs", "names none"),
+        ([item(["fever"], TODAY.isoformat())], "assessed_on", "No answer is waiting"),
+        ([item(["fever"]), item(["fever", "chest"], TODAY.isoformat())], "signs", "does not match"),
+        ([item(["fever"], "4 March")], "assessed_on", "YYYY-MM-DD"),
+        ([item(at=NOW + timedelta(hours=1))], "answered_at", "in the future"),
+        ([item(user_id=999)], "user_id", "another account"),
+        ([{"id": "not-a-uuid", "answered_at": NOW.isoformat(), "signs": []}], "id", "UUID"),
+        ([item(extra="x")], "extra", "not permitted"),
+    ],
+)
+def test_bad_answers_from_the_phone_are_invalid_and_store_nothing(app, auth, signed_in, items, field, words):
+    before = len(stored(app))
+    results = sync(signed_in, auth, *items).get_json()["results"]
+    *_, last = results
+    assert last["status"] == "invalid" and last["id"] == items[-1]["id"]
+    assert any(e.startswith(field) and words in e for e in last["errors"]), last["errors"]
+    assert len(stored(app)) == before + len(items) - 1
+
+
+@pytest.mark.parametrize("body", [[], {"screens": "x"}, {"sessions": []}, {"screens": [item()] * 101}])
+def test_a_body_of_the_wrong_shape_answers_400(app, auth, signed_in, body):
+    response = sync(signed_in, auth, body=body)
+    assert response.status_code == 400 and response.get_json()["message"]
+    assert len(stored(app)) == 1
+
+
+def test_the_safety_api_checks_sign_in_csrf_and_role(app, client, auth, users, alex):
+    assert client.post("/api/v1/safety", json={"screens": []}).status_code == 401
+    assert client.get("/api/v1/safety").status_code == 401
+    auth.login("alex@example.com")
+    assert client.post("/api/v1/safety", json={"screens": []}).status_code == 400
+    auth.logout()
+    auth.login("coach@example.com")
+    assert client.post("/api/v1/safety", json={"screens": []}, headers=auth.api_headers()).status_code == 403
+
+
+def test_the_standing_the_phone_reads(app, auth, signed_in):
+    assert signed_in.get("/api/v1/safety").get_json()["state"] == "ok"
+    sync(signed_in, auth, item(["fever"]))
+    standing = signed_in.get("/api/v1/safety").get_json()
+    assert standing["state"] == "blocked" and standing["level"] == "same-day" and standing["can_confirm"]
+    assert standing["waiting"][0]["signs"] == ["fever"] and len(standing["screens"]) == 2
+
+
+# ---- The trainer sees every concern ----
+
+
+def test_the_dashboard_shows_a_red_session_and_a_bad_morning(app, users, alex):
+    do_session(app, alex, datetime.combine(MONDAY, time(9), UTC), before=3, after=8, morning=(7, True))
+    flags = flags_of(app, users)
+    assert flags["red_session"] == "Red session on 2 Mar: pain 3 before, 8 after, 7 the next morning"
+    assert flags["bad_morning"] == "Bad morning on 4 Mar: pain 7 and new numbness, tingling or weakness in the legs"
+    assert flags["safety_due"].startswith("Safety check due since 2 Mar: a red session on 2 Mar")
+    assert "ready" not in flags
+
+
+def test_a_screen_due_for_long_reads_overdue(app, users, alex):
+    flags = flags_of(app, users, NOW + timedelta(weeks=8))
+    assert flags["safety_due"].startswith("Safety check overdue, asked for since 13 Apr: 6 weeks since")
+
+
+def test_ready_to_progress_never_shows_beside_a_concern(app, users, alex):
+    for days in (3, 1):
+        do_session(app, alex, NOW - timedelta(days=days), before=2, after=1)
+    assert set(flags_of(app, users)) == {"ready"}
+    do_session(app, alex, NOW - timedelta(hours=2), before=5, after=2)  # pain before up 3 on the usual 2
+    flags = flags_of(app, users)
+    assert "pain_up" in flags and "ready" not in flags
+
+
+def test_the_flagged_filter_includes_every_concern(app, users, alex):
+    with app.app_context():
+        rows = dashboard.client_rows(db.session.get(User, users["coach"].id), NOW)
+    for kind in ("red_flag", "red_session", "bad_morning", "safety_due", "pain_up"):
+        rows[0].flags = [dashboard.Flag(kind, "reason")]
+        assert dashboard.arrange(rows, "name", False, "flagged") == rows, kind
+
+
+def test_the_clients_api_carries_the_new_flags(app, auth, users, alex):
+    do_session(app, alex, NOW - timedelta(hours=20), before=3, after=8)
+    auth.login("coach@example.com")
+    [client] = auth.client.get("/api/v1/trainer/clients").get_json()["clients"]
+    assert {"kind": "red_session", "reason": "Red session on 3 Mar: pain 3 before, 8 after"} in client["flags"]
+    assert {f["kind"] for f in client["flags"]} >= {"red_session", "safety_due"}
+
+
+def test_check_ins_keep_the_leg_answer(app, alex):
+    session_id = do_session(app, alex, NOW - timedelta(hours=24))
+    with app.app_context():
+        records.record_next_day(db.session.merge(alex), session_id, "2", "yes")
+        assert db.session.execute(db.select(CheckIn.legs).filter_by(kind="next-day")).scalar_one() is True
+
+
+@pytest.mark.committed  # migrations run on connections of their own
+def test_earlier_answers_survive_the_upgrade_and_a_same_form_tick_counts_for_nothing(app, users):
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    with app.app_context():
+        downgrade(revision="7b3e91c4d2a6")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO red_flag_screens (user_id, answers, outcome, created_at) VALUES (:u, :a, :o, :t)"),
+                {"u": users["alex"].id, "a": '{"ticked": ["fever"], "confirmed": true}', "o": "same-day",
+                 "t": NOW},
+            )  # fmt: skip
+        upgrade()
+        [screen] = db.session.execute(db.select(RedFlagScreen)).scalars().all()
+        assert (screen.signs, screen.outcome, screen.assessed_on) == (["fever"], "same-day", None)
+        assert screen.answered_at == NOW and len(screen.uuid) == 36
+        assert screens.standing(db.session.get(User, users["alex"].id), NOW).blocked
