@@ -14,7 +14,7 @@ from webapp.sessions import services as records
 from webapp.sessions.rules import light_of
 from webapp.timeutil import utcnow
 
-from .conftest import ARTIFACTS, PHONE, login
+from .conftest import ARTIFACTS, PHONE, TEST_ZONE, login
 
 ILLUSTRATIONS = "/static/img/exercises/"
 OUTBOX = "/static/js/outbox.js"
@@ -467,3 +467,63 @@ def test_every_screen_reads_at_arms_length_on_a_phone(live_server, page, alex, e
     assert shown(page, "[data-light-headline]") == "Stay at this level"
     shot("9-outcome")
     assert errors == []
+
+
+def box(page, selector: str) -> dict:
+    found = page.locator(selector).bounding_box()
+    assert found is not None, f"{selector} is not on screen"
+    return found
+
+
+def inside(inner: dict, outer: dict) -> bool:
+    return (
+        inner["x"] >= outer["x"] - 0.5
+        and inner["y"] >= outer["y"] - 0.5
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 0.5
+        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 0.5
+    )
+
+
+def apart(a: dict, b: dict) -> bool:
+    return (
+        a["x"] + a["width"] <= b["x"] + 0.5
+        or b["x"] + b["width"] <= a["x"] + 0.5
+        or a["y"] + a["height"] <= b["y"] + 0.5
+        or b["y"] + b["height"] <= a["y"] + 0.5
+    )
+
+
+@pytest.mark.parametrize("size", [(390, 844), (844, 390), (740, 360)], ids=["portrait", "landscape", "small-landscape"])
+def test_a_routine_has_the_screen_to_itself_and_nothing_covers_the_count(live_server, browser, alex, size):
+    """During a routine the header and the tab bar step aside; on a phone on its side the drawing sits
+    beside the count, and the timer, the drawing, the name and the controls all fit, none over another."""
+    width, height = size
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, is_mobile=True, has_touch=True, timezone_id=TEST_ZONE
+    )
+    try:
+        page = context.new_page()
+        open_player(page, live_server.url)
+        start(page)
+        page.locator("[data-figure]:not([hidden])").wait_for()
+        page.clock.run_for(2_000)
+        assert not page.locator(".site-header").is_visible() and not page.locator(".tab-bar").is_visible()
+        page.screenshot(path=str(ARTIFACTS / f"player-{width}x{height}.png"))
+        screen_box = {"x": 0, "y": 0, "width": width, "height": height}
+        parts = {name: box(page, selector) for name, selector in {
+            "timer": ".play .timer", "figure": "[data-figure]", "name": "[data-name]",
+            "pause": '[data-action="pause"]', "skip": '[data-action="skip"]', "back": '[data-action="back"]',
+        }.items()}  # fmt: skip
+        for name in ("timer", "name", "pause", "skip", "back"):
+            assert inside(parts[name], screen_box), f"{name} is off the screen at {width}×{height}: {parts[name]}"
+        for control in ("pause", "skip", "back"):
+            for shown in ("timer", "figure", "name"):
+                assert apart(parts[control], parts[shown]), f"{control} covers the {shown} at {width}×{height}"
+        if width > height:
+            assert inside(parts["figure"], screen_box), "the drawing falls below the screen"
+            assert parts["figure"]["x"] + parts["figure"]["width"] <= parts["timer"]["x"], (
+                "the drawing is not beside the count"
+            )
+        page.screenshot(path=str(ARTIFACTS / f"player-{width}x{height}.png"))
+    finally:
+        context.close()
