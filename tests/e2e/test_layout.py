@@ -1,0 +1,114 @@
+"""No page scrolls sideways on a narrow phone, for either role, with long names and long unbroken words."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from webapp.extensions import db
+from webapp.programs.services import assign, starter_program
+from webapp.timeutil import utcnow
+
+from ..factories import make_user, session_payload
+from .conftest import TEST_ZONE, login, screenshot
+
+# 80 characters, and a word no line can break on its own.
+LONG_NAME = "Maximiliana Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh Cholmondeley-N"
+assert len(LONG_NAME) == 80
+
+CLIENT_PAGES = ["/", "/lessons/", "/lessons/red-flags", "/exercises/", "/exercises/bird-dog", "/history/",
+                "/account/", "/safety/"]  # fmt: skip
+TRAINER_PAGES = ["/trainer/", "/trainer/clients/{client}", "/trainer/programs/", "/trainer/programs/new",
+                 "/trainer/exercises/", "/trainer/invites", "/account/"]  # fmt: skip
+WIDTHS = [320, 360, 390]
+
+
+@pytest.fixture
+def people(app):
+    """A trainer and a client, both with long names; the client onboarded, with a program and a session."""
+    from webapp.sessions import screens
+    from webapp.sessions import services as records
+    from webapp.sessions.sync import store_batch
+
+    with app.app_context():
+        coach = make_user("coach@example.com", role="trainer", name=LONG_NAME)
+        client = db.session.merge(make_user("long@example.com", name=LONG_NAME, trainer=coach))
+        screens.record_screen(client, [])
+        records.record_about(client, "4", [(LONG_NAME, "3")], [], "")
+        records.finish_onboarding(client)
+        assignment = assign(client, starter_program("gentle-start"), (utcnow() - timedelta(days=3)).date(), by=coach)
+        routine = assignment.program.weeks[0].routines[0].id
+        store_batch(client, [session_payload(routine, ended=utcnow() - timedelta(days=1), notes=LONG_NAME)])
+        return {"client": client.id}
+
+
+def overflow(page) -> int:
+    """How many pixels the page is wider than the screen (0 when nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def widest(page) -> str:
+    """The element that sticks out furthest, to name in a failure."""
+    return page.evaluate(
+        """() => {
+            let worst = null, right = window.innerWidth;
+            for (const el of document.body.querySelectorAll('*')) {
+                const box = el.getBoundingClientRect();
+                if (box.width && box.right > right + 0.5) { right = box.right; worst = el; }
+            }
+            return worst ? `${worst.tagName.toLowerCase()}.${worst.className} (${Math.round(right)}px)` : 'none';
+        }"""
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("role", ["client", "trainer"])
+def test_no_page_scrolls_sideways_with_long_names(live_server, browser, people, role, width):
+    context = browser.new_context(
+        viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True, timezone_id=TEST_ZONE
+    )
+    try:
+        page = context.new_page()
+        login(page, live_server.url, "long@example.com" if role == "client" else "coach@example.com")
+        pages = CLIENT_PAGES if role == "client" else [p.format(**people) for p in TRAINER_PAGES]
+        wide = {}
+        for path in pages:
+            response = page.goto(live_server.url + path)
+            assert response.ok, (path, response.status)
+            if overflow(page) > 0:
+                wide[path] = f"{overflow(page)}px wider, {widest(page)}"
+        assert wide == {}, f"at {width}px: {wide}"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_onboarding_fits_and_its_day_picker_is_easy_to_tap(live_server, browser, app, width):
+    from webapp.sessions import screens
+
+    with app.app_context():
+        screens.record_screen(db.session.merge(make_user("new@example.com", name=LONG_NAME)), [])
+    context = browser.new_context(
+        viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True, timezone_id=TEST_ZONE
+    )
+    try:
+        page = context.new_page()
+        login(page, live_server.url, "new@example.com")
+        for path in ("/safety/", "/welcome/about"):
+            page.goto(live_server.url + path)
+            assert overflow(page) <= 0, f"{path} at {width}px: {overflow(page)}px wider, {widest(page)}"
+        assert page.url.endswith("/welcome/about")
+        for day in ("Monday", "Thursday", "Sunday"):
+            box = page.get_by_role("checkbox", name=day, exact=True).locator("xpath=..").bounding_box()
+            # Each day is a target of at least 44 x 44 px, inside the screen.
+            assert box["width"] >= 44 and box["height"] >= 44, (day, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, (day, box)
+        page.get_by_role("checkbox", name="Thursday", exact=True).locator("xpath=..").click()
+        assert page.get_by_role("checkbox", name="Thursday", exact=True).is_checked()
+        assert not page.get_by_role("checkbox", name="Wednesday", exact=True).is_checked()
+        assert not page.get_by_role("checkbox", name="Friday", exact=True).is_checked()
+        page.get_by_role("checkbox", name="Thursday", exact=True).scroll_into_view_if_needed()
+        screenshot(page, f"onboarding-days-{width}")
+    finally:
+        context.close()
