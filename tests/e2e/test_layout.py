@@ -112,3 +112,34 @@ def test_onboarding_fits_and_its_day_picker_is_easy_to_tap(live_server, browser,
         screenshot(page, f"onboarding-days-{width}")
     finally:
         context.close()
+
+
+# Sums every layout shift the page has had (the browser's own measure, as Lighthouse reads it).
+LAYOUT_SHIFT = """
+() => new Promise((done) => {
+  let total = 0;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+  }).observe({ type: "layout-shift", buffered: true });
+  requestAnimationFrame(() => requestAnimationFrame(() => done(total)));
+})
+"""
+# The browser offering to install the app, as Chromium does some time after a page has loaded.
+OFFER_INSTALL = "window.dispatchEvent(new Event('beforeinstallprompt'))"
+
+
+@pytest.mark.parametrize("path", ["/", "/exercises/", "/lessons/"])
+def test_the_install_offer_moves_nothing_on_the_page(live_server, page, people, path):
+    login(page, live_server.url, "long@example.com")
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("networkidle")
+    before = page.evaluate(LAYOUT_SHIFT)
+    page.evaluate(OFFER_INSTALL)
+    card = page.locator("[data-install]")
+    card.wait_for(state="visible")
+    assert page.evaluate(LAYOUT_SHIFT) - before <= 0.001
+    # It floats above the tab bar, covering none of it, and "Not now" puts it away.
+    tabs, offer = page.locator(".tab-bar").bounding_box(), card.bounding_box()
+    assert offer["y"] + offer["height"] <= tabs["y"]
+    card.get_by_role("button", name="Not now").click()
+    assert card.is_hidden()
