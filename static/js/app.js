@@ -10,6 +10,7 @@ import { showToday } from "./today.js";
 import { markNotesSeen } from "./notes.js";
 import { prepareOffline } from "./offline.js";
 import { offerInstall } from "./install.js";
+import { filterLibrary } from "./library.js";
 
 fillTimezone(document);
 enhanceQuizzes(document);
@@ -21,3 +22,4 @@ showToday(document);
 markNotesSeen(document);
 prepareOffline(document);
 offerInstall(document);
+filterLibrary(document);

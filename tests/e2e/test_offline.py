@@ -958,3 +958,39 @@ def test_storage_switched_off_is_shown_to_the_person_signed_in(live_server, cont
     assert any(
         w.startswith("[coresteady:status] reading the outbox for the status pill: SecurityError") for w in warnings
     )
+
+
+def shown_cards(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "[data-library] li[data-search]:not([hidden]) a", "(links) => links.map((a) => a.pathname.split('/').pop())"
+    )
+
+
+def test_the_exercise_library_searches_and_filters_offline(live_server, context, page, ready):
+    login(page, live_server.url)
+    wait_until_installed(page)
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/exercises/")
+    everything = shown_cards(page)
+    assert len(everything) >= 31
+    page.fill("#q", "bridge")
+    # The exercises the search names come first, as the server orders them.
+    assert set(shown_cards(page)[:2]) == {"glute-bridge", "single-leg-bridge"}
+    expect(page.locator("[data-result-count]")).to_have_text(f"{len(shown_cards(page))} of {len(everything)} exercises")
+    page.press("#q", "Enter")  # answered in the page: no request for a page the phone does not have
+    assert page.url == f"{live_server.url}/exercises/"
+    page.fill("#q", "")
+    page.locator("summary", has_text="Filters").click()
+    page.select_option("#kind", "hold")
+    page.select_option("#level", "1")
+    holds = shown_cards(page)
+    assert holds and len(holds) < len(everything)
+    page.fill("#q", "zzzz")
+    assert shown_cards(page) == []
+    expect(page.get_by_text("No exercise matches")).to_be_visible()
+    page.fill("#q", "")
+    page.select_option("#kind", "")
+    page.select_option("#level", "")
+    assert shown_cards(page) == everything
+    expect(page.locator("[data-result-count]")).to_have_text(f"{len(everything)} exercises")
+    assert context.console_errors == []

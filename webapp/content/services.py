@@ -93,7 +93,8 @@ class Filters:
         return bool(self.muscle or self.position or self.kind or self.level or self.q)
 
 
-def _haystack(exercise: Exercise) -> str:
+def search_text(exercise: Exercise) -> str:
+    """What a search looks in, lower case: the page and its script search the same text."""
     details = exercise.details or {}
     parts = [exercise.name, exercise.summary, exercise.cue, exercise.position, exercise.kind]
     parts += [m.name for m in exercise.muscles] + [m.slug for m in exercise.muscles]
@@ -115,7 +116,7 @@ def filter_exercises(exercises: list[Exercise], filters: Filters) -> list[Exerci
         if filters.level and exercise.level != filters.level:
             continue
         if words:
-            haystack = _haystack(exercise)
+            haystack = search_text(exercise)
             if not all(word in haystack for word in words):
                 continue
         out.append(exercise)

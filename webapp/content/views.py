@@ -46,10 +46,17 @@ def lesson_detail(slug: str):
 def exercise_list():
     filters = services.Filters.from_args(request.args)
     everything = services.visible_exercises(current_user)
+    shown = services.filter_exercises(everything, filters)
+    # Every exercise is on the page, those the filters leave out hidden, so the page's script can filter
+    # again as the person types, offline too (the page is kept on the phone).
+    chosen = {e.id for e in shown}
     return render_template(
         "content/exercises.html",
-        exercises=services.filter_exercises(everything, filters),
+        exercises=shown + [e for e in everything if e.id not in chosen],
+        shown=chosen,
+        order={e.id: i for i, e in enumerate(everything)},
         total=len(everything),
+        search_text=services.search_text,
         filters=filters,
         muscles=services.all_muscles(),
         positions=[(p, services.POSITION_LABELS[p]) for p in POSITIONS],
