@@ -281,3 +281,26 @@ def test_successful_logins_do_not_count_towards_the_throttle(auth, users):
     for _ in range(7):
         assert auth.login("alex@example.com").status_code == 302
         auth.logout()
+
+
+def summary_of(html: str) -> str:
+    found = re.search(r'<section class="error-summary" role="alert"[\s\S]*?</section>', html)
+    assert found, "no summary of what to fix"
+    return found.group(0)
+
+
+def marked(html: str, field: str) -> bool:
+    tag = re.search(rf'<input[^>]*\bid="{field}"[^>]*>', html)
+    return tag is not None and 'aria-invalid="true"' in tag.group(0)
+
+
+def test_a_refused_signup_lists_what_to_fix_and_marks_each_field(client, app):
+    html = signup(client, name="Alex Morgan", password="short", confirm="other").get_data(as_text=True)
+    summary = summary_of(html)
+    assert "2 things to fix" in summary
+    for field in ("password", "confirm"):
+        assert f'href="#{field}"' in summary and marked(html, field)
+    assert not marked(html, "name") and 'value="Alex Morgan"' in html  # the person's own text comes back
+    html = signup(client, email="not-an-email").get_data(as_text=True)
+    assert "1 thing to fix" in summary_of(html) and 'href="#email"' in summary_of(html) and marked(html, "email")
+    assert count_users(app) == 0
