@@ -17,7 +17,7 @@ from webapp.sessions.models import CompletedSession, FunctionActivity, FunctionR
 from webapp.sessions.progress import ActivityTrend, SessionPoint, WeekBar
 from webapp.sessions.schedule import Plan
 from webapp.sessions.sync import store_batch
-from webapp.timeutil import local_date
+from webapp.timeutil import MONTH_NAMES, local_date, long_date
 
 from .conftest import csrf_from
 from .factories import first_routine_id, make_plan, make_user, session_payload
@@ -421,7 +421,7 @@ def test_the_calendar_page_marks_the_local_day_and_today(app, client, auth, user
     local_day = utc_day + timedelta(days=1)
     assert f'data-date="{local_day.isoformat()}" data-status="done"' in html
     assert f'data-date="{utc_day.isoformat()}" data-status="rest"' in html
-    label = f"{progress.long_date(local_day)}: done"
+    label = f"{long_date(local_day)}: done"
     assert label in html
 
     aucklands_today = local_date(now, "Pacific/Auckland")
@@ -450,7 +450,7 @@ def test_month_navigation_links(client, auth, alex, today):
     assert "month=2026-02#calendar" in html and "month=2026-04#calendar" in html
     assert "Previous month: February" in html and "Back to this month" in html
     html = page(client, "/history/?month=2026-13")  # nonsense: the current month
-    assert progress.MONTH_NAMES[today.month - 1] in html
+    assert MONTH_NAMES[today.month - 1] in html
 
 
 def test_sessions_are_paginated_newest_first(app, client, auth, alex, now):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask, request
 from flask_login import current_user
 
 from .assets import asset_url
-from .timeutil import zone
+from .timeutil import long_date, zone
 
 NAV = {
     None: [("content.lesson_list", "Learn", "book"), ("content.exercise_list", "Exercises", "list")],
@@ -39,9 +39,20 @@ def local_datetime(moment: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> 
     return moment.astimezone(zone(tz)).strftime(fmt)
 
 
+def long_date_filter(value: date | datetime | None) -> str:
+    """A date, or a moment in the signed-in person's own day, as "Wednesday 2 December"."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        tz = current_user.timezone if current_user.is_authenticated else "UTC"
+        value = value.astimezone(zone(tz)).date()
+    return long_date(value)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.globals.update(asset=asset_url, nav_items=nav_items)
     app.jinja_env.filters["local"] = local_datetime
+    app.jinja_env.filters["long_date"] = long_date_filter
 
     @app.context_processor
     def _page():

@@ -12,6 +12,9 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = dict(
     zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True)
 )
+# English names whatever the server's locale, since the pages are written in English.
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")  # fmt: skip
 
 
 def utcnow() -> datetime:
@@ -41,6 +44,15 @@ def _zones() -> frozenset[str]:
 
 def local_date(moment: datetime, tz: str | None) -> date:
     return moment.astimezone(zone(tz)).date()
+
+
+def long_date(day: date) -> str:
+    """A date as the pages write it: "Wednesday 2 December" (no leading zero; static/js/today.js agrees)."""
+    return f"{DAY_NAMES[WEEKDAYS[day.weekday()]]} {day.day} {MONTH_NAMES[day.month - 1]}"
+
+
+def short_date(day: date) -> str:
+    return f"{day.day} {MONTH_NAMES[day.month - 1][:3]}"
 
 
 def iso(moment: datetime | None) -> str | None:

@@ -8,7 +8,7 @@ import { CORRUPT, PENDING, REJECTED, listOutboxOrEmpty, listenForChanges, readRe
 const log = logger("today");
 
 const PLAN = "/api/v1/plan";
-// The server writes dates as strftime("%A %d %B") in English; the page keeps to the same words.
+// The server writes dates as "Wednesday 2 December" in English (timeutil.long_date); the page keeps to the same words.
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const MONTHS = [
   "January", "February", "March", "April", "May", "June",
@@ -60,7 +60,7 @@ const weekdayName = (iso) => WEEKDAYS[dateOf(iso).getDay()];
 
 function longDate(iso) {
   const date = dateOf(iso);
-  return `${WEEKDAYS[date.getDay()]} ${pad(date.getDate())} ${MONTHS[date.getMonth()]}`;
+  return `${WEEKDAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}`;
 }
 
 // The calendar day of a moment in the account's time zone: the server dates sessions and "today" the

@@ -224,7 +224,7 @@ def test_offline_today_counts_a_session_saved_on_the_phone(live_server, context,
 
 
 def long_date(day: date) -> str:
-    return day.strftime("%A %d %B")
+    return f"{day:%A} {day.day} {day:%B}"
 
 
 def test_offline_today_opened_on_a_later_day_shows_that_days_plan(live_server, context, page, app, ready):

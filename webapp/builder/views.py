@@ -28,7 +28,7 @@ from ..content.services import (
 from ..extensions import csrf, db
 from ..programs import assigning
 from ..sessions.rules import ADVICE, AMBER_RISE_MAX, GREEN_RISE_MAX, PAIN_CEILING
-from ..timeutil import DAY_NAMES, WEEKDAYS, local_date, utcnow
+from ..timeutil import DAY_NAMES, WEEKDAYS, local_date, long_date, utcnow
 from . import archiving, custom, editing, forms
 
 bp = Blueprint("builder", __name__)
@@ -273,8 +273,7 @@ def program_assign(program_id: int):
                 return redirect(url_for(".program_list"))
             names = ", ".join(client.name for client in assigned)
             flash(
-                f"{program.name} assigned to {names} from {start.strftime('%A %d %B')}. "
-                "Their phones get it at the next sync.",
+                f"{program.name} assigned to {names} from {long_date(start)}. Their phones get it at the next sync.",
                 "success",
             )
             return redirect(url_for(".program_list"))

@@ -15,7 +15,7 @@ from statistics import fmean
 from typing import ClassVar, Literal
 
 from ..content.services import dose_text
-from ..timeutil import DAY_NAMES
+from ..timeutil import DAY_NAMES, MONTH_NAMES, long_date, short_date
 from . import rules
 from .schedule import Adherence, Plan, adherence, week_start
 
@@ -25,23 +25,7 @@ DayStatus = Literal["done", "missed", "planned", "rest"]
 STATUS_WORDS: dict[DayStatus, str] = {"done": "done", "missed": "missed", "planned": "planned", "rest": "rest day"}
 STATUS_MARKS: dict[DayStatus, str] = {"done": "✓", "missed": "✗", "planned": "•", "rest": ""}
 
-# English names whatever the server's locale, since the pages are written in English.
-# Monday first, as date.weekday() counts.
-WEEKDAY_NAMES = tuple(DAY_NAMES.values())
-MONTH_NAMES = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
+WEEKDAY_NAMES = tuple(DAY_NAMES.values())  # Monday first, as date.weekday() counts
 
 RECENT_DAYS = 14  # "current" pain is the average of the last two weeks, as rules.pain_trend describes
 WINDOW_WEEKS = 4  # adherence and effort are summed over the last four weeks
@@ -51,14 +35,6 @@ CHART_WEEKS = 8
 RERATE_DAYS = 14  # patient-specific function is re-rated every two weeks
 MEANINGFUL_FUNCTION_CHANGE = 2  # points on 0-10 (CONTENT.md, "Outcome measures")
 MEANINGFUL_PAIN_SHARE = 0.3  # or 30% of the starting pain, whichever comes first
-
-
-def short_date(day: date) -> str:
-    return f"{day.day} {MONTH_NAMES[day.month - 1][:3]}"
-
-
-def long_date(day: date) -> str:
-    return f"{WEEKDAY_NAMES[day.weekday()]} {day.day} {MONTH_NAMES[day.month - 1]}"
 
 
 # ---- The month calendar ----

@@ -16,7 +16,7 @@ from ..programs.services import (
     visible_programs,
 )
 from ..security import log_event
-from ..timeutil import DAY_NAMES, local_date, utcnow
+from ..timeutil import DAY_NAMES, local_date, long_date, utcnow
 from . import charts, history, onboarding, progress, red_flags, screens, services
 from .player import player_data
 from .schedule import plan_for
@@ -201,7 +201,7 @@ def welcome_program():
             return render_template("sessions/choose_program.html", programs=programs, today=today, step=3), 400
         assign(current_user, program, start)
         services.finish_onboarding(current_user)
-        flash(f"{program.name} starts {'today' if start == today else start.strftime('%A %d %B')}.", "success")
+        flash(f"{program.name} starts {'today' if start == today else long_date(start)}.", "success")
         return redirect(url_for("home.index"))
     return render_template("sessions/choose_program.html", programs=programs, today=today, step=3)
 
