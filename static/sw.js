@@ -205,7 +205,10 @@ function cachePackage({ version, urls, user_id: userId }) {
           // A revisioned file already on the phone is the same file: copy it instead of downloading it.
           const copy = url.includes("?v=") && (await caches.match(url, { ignoreVary: true }));
           if (copy) return cache.put(url, copy);
-          const response = await fetch(url, { credentials: "same-origin", cache: "no-cache" });
+          // The header tells the server this is the package, not a person opening the page: it answers every
+          // player, which locks itself until the safety check is answered (static/js/safety/gate.js).
+          const headers = { "X-Offline-Package": "1" };
+          const response = await fetch(url, { credentials: "same-origin", cache: "no-cache", headers });
           if (!cacheable(response)) throw new Error(`${url} answered ${response.status}`);
           return cache.put(url, response);
         });

@@ -263,8 +263,13 @@ def test_a_client_not_onboarded_gets_no_page_that_would_redirect(client, auth, u
         make_plan(users["alex"], "gentle-start", start=TODAY)
     auth.login_as(users["alex"])
     urls = package(client)["urls"]
-    assert "/" not in urls and not any(url.startswith("/routines/") for url in urls)
-    assert all(status_of(client, url) == 200 for url in urls)
+    players = [url for url in urls if url.startswith("/routines/")]
+    assert "/" not in urls and players
+    assert all(status_of(client, url) == 200 for url in urls if url not in players)
+    # Every player is kept, fetched as the package; its copy opens the safety screen first (safety/gate.js).
+    for url in players:
+        assert client.get(url, headers={"X-Offline-Package": "1", "Sec-Fetch-Mode": "cors"}).status_code == 200
+        assert client.get(url).status_code == 302
 
 
 def test_the_plan_is_in_the_package_of_a_client_with_a_program_only(client, auth, alex, users, app):

@@ -4,6 +4,7 @@ refused with nothing stored, the phone's sync exactly once, and every concern on
 from __future__ import annotations
 
 import html
+import json
 import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
@@ -69,6 +70,18 @@ def text_of(response) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
 
 
+def embedded_standing(page: str) -> dict:
+    """The server's standing a page carries for the phone (the offline screen and player judge with it)."""
+    found = re.search(r'<script type="application/json" id="safety-data">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))["standing"]
+
+
+def next_steps(page: str) -> set[str]:
+    """The parts of a result page's "Once you have been seen" shown to the person; the page holds them all, the
+    others hidden, so the phone's copy can show the right one for an answer given offline."""
+    return set(re.findall(r"<div data-safety-(can-confirm|again-first|changed|cleared)>", page))
+
+
 def stored(app) -> list[RedFlagScreen]:
     with app.app_context():
         rows = db.session.execute(db.select(RedFlagScreen).order_by(RedFlagScreen.id)).scalars().all()
@@ -117,7 +130,8 @@ def test_with_a_year_of_birth_the_age_questions_fit_the_age(app, signed_in, alex
         profile_of(db.session.merge(alex)).birth_year = 1990
         db.session.commit()
     page = signed_in.get("/safety/").get_data(as_text=True)
-    assert "belly" not in page and "under 20 or over 50" not in page
+    asked = re.search(r"<form[^>]*data-safety-form>.*?</form>", page, re.S).group(0)
+    assert "belly" not in asked and "under 20 or over 50" not in asked
 
 
 def test_a_confirmation_sent_with_the_signs_counts_as_signs_only(app, signed_in, play_url):
@@ -167,7 +181,7 @@ def test_an_emergency_answer_stays_until_answered_again_and_confirmed_with_a_day
     assert response.headers["Location"] == "/safety/result/emergency"
     page = signed_in.get("/safety/result/emergency").get_data(as_text=True)
     assert 'href="tel:112"' in page and "999" in page and "911" in page and "Get medical help now" in page
-    assert "Your trainer sees this answer too" in page and 'action="/safety/confirm"' not in page
+    assert "Your trainer sees this answer too" in page and next_steps(page) == {"again-first"}
 
     # Confirming straight away is refused: the person answers the screen again first.
     response = post(signed_in, "/safety/confirm", {"assessed_on": TODAY.isoformat()})
@@ -465,3 +479,32 @@ def test_earlier_answers_survive_the_upgrade_and_a_same_form_tick_counts_for_not
         assert (screen.signs, screen.outcome, screen.assessed_on) == (["fever"], "same-day", None)
         assert screen.answered_at == NOW and len(screen.uuid) == 36
         assert screens.standing(db.session.get(User, users["alex"].id), NOW).blocked
+
+
+# ---- Offline: what the phone keeps ----
+
+
+def test_the_player_kept_offline_carries_the_lock_and_a_navigation_never_gets_past_it(app, signed_in, play_url):
+    post(signed_in, "/safety/", {"signs": ["saddle"]})
+    package = {"X-Offline-Package": "1", "Sec-Fetch-Mode": "cors"}
+    # The service worker keeps the player whatever the answer; the copy says it is locked, and why.
+    response = signed_in.get(play_url, headers=package)
+    assert response.status_code == 200
+    found = re.search(r'id="player-data">(.*?)</script>', response.get_data(as_text=True), re.S)
+    standing = json.loads(found.group(1))["safety"]["standing"]
+    assert standing["state"] == "blocked" and standing["level"] == "emergency" and not standing["can_confirm"]
+    assert [w["signs"] for w in standing["waiting"]] == [["saddle"]]
+    # A person opening the page is sent to the screen, even with the worker's header added to the navigation.
+    for headers in ({}, {"Sec-Fetch-Mode": "navigate"}, {**package, "Sec-Fetch-Mode": "navigate"}):
+        assert signed_in.get(play_url, headers=headers).headers["Location"].startswith("/safety/")
+
+
+def test_every_page_that_works_offline_carries_the_standing_and_the_rules(signed_in):
+    post(signed_in, "/safety/", {"signs": ["fever"]})
+    for path in ("/", "/safety/", "/safety/result/same-day", "/safety/result/emergency"):
+        page = signed_in.get(path).get_data(as_text=True)
+        standing = embedded_standing(page)
+        assert standing["state"] == "blocked" and standing["level"] == "same-day" and standing["can_confirm"], path
+        assert standing["known"] and len(standing["known"]) == len(set(standing["known"]))
+    # Every part of the next step is in the result page, the one that applies shown.
+    assert next_steps(signed_in.get("/safety/result/same-day").get_data(as_text=True)) == {"can-confirm"}

@@ -11,6 +11,7 @@ import { markNotesSeen } from "./notes.js";
 import { prepareOffline } from "./offline.js";
 import { offerInstall } from "./install.js";
 import { filterLibrary } from "./library.js";
+import { enhanceSafety } from "./safety/screen.js";
 
 fillTimezone(document);
 enhanceQuizzes(document);
@@ -23,3 +24,4 @@ markNotesSeen(document);
 prepareOffline(document);
 offerInstall(document);
 filterLibrary(document);
+enhanceSafety(document);

@@ -98,8 +98,37 @@ const SESSION = {
   },
 };
 
+// A red-flag answer (or the later confirmation that a clinician has seen the person) given on the phone.
+// The server judges it again and may refuse it (a confirmation that clears nothing it knows of): the
+// answer stays on the phone for the person to see, and their standing follows the server's.
+const SAFETY = {
+  endpoint: "/api/v1/safety",
+  key: "screens",
+  nouns: ["safety answer", "safety answers"],
+  explain(answer) {
+    if (answer?.status === "conflict") {
+      return {
+        text: "A different safety answer with the same identity is already saved in your account, so this copy was not saved. Take the safety check again if anything has changed, then delete this copy.",
+        retry: false,
+      };
+    }
+    if (answer?.status === "too-large") return { text: "It is too large for the server to accept, so it can never be sent. Delete it from the phone.", retry: false };
+    const errors = Array.isArray(answer?.errors) ? answer.errors.filter((e) => typeof e === "string") : [];
+    if (errors.some((error) => fieldOf(error) === "user_id")) {
+      return { text: "It was given while another account was logged in. Log in as that account to send it.", retry: true };
+    }
+    // The server's own words after the field name are written for the person (webapp/sessions/screens.py).
+    const said = errors.map((error) => error.slice(error.indexOf(":") + 1).trim()).filter(Boolean);
+    if (!said.length) return { text: "The server refused it without saying why. Tap Try again later, or delete it.", retry: true };
+    return { text: `The server did not file this answer: ${said.join(" ")} Take the safety check again, then delete this copy.`, retry: false };
+  },
+};
+
 // Every kind the outbox can send, by the name stored in each record's `kind`.
-export const KINDS = new Map([["session", SESSION]]);
+export const KINDS = new Map([
+  ["session", SESSION],
+  ["safety", SAFETY],
+]);
 
 export function kindOf(record) {
   // Records written before kinds existed are all sessions.

@@ -2,13 +2,15 @@
 import { logger } from "./log.js";
 import { describeStorageError, enqueueSession } from "./outbox.js";
 import { Engine, totalMs } from "./player/engine.js";
-import { buildPayload, effortWord, progressionHints, readRating, worstPain } from "./player/rating.js";
+import { buildPayload, effortWord, lightFor, progressionHints, readRating, worstPain } from "./player/rating.js";
 import { progressStore, settingsStore } from "./player/resume.js";
 import { createBuzzer, createVoice, patternFor, phrasesFor } from "./player/speech.js";
 import { createTicker } from "./player/ticker.js";
 import { createView } from "./player/ui.js";
 import { createWakeLock } from "./player/wakelock.js";
 import { counterLine, phaseLabel } from "./player/words.js";
+import { playerMayRun } from "./safety/gate.js";
+import { noteTrigger } from "./safety/standing.js";
 
 const log = logger("player");
 
@@ -211,7 +213,12 @@ function runPlayer(root, data) {
       return;
     }
     progress.clear();
-    view.outcome(session.painBefore, rating.pain_after, worstPain(rating.pain_after), progressionHints(data, rating.painful));
+    const worst = worstPain(rating.pain_after);
+    if (lightFor(session.painBefore, worst, data.rules) === "red") {
+      // A red session asks for the safety check again before the next one, offline too (the server does the same).
+      noteTrigger(data.user_id, "red_session", `a red session (pain ${session.painBefore} before, ${rating.pain_after} after)`);
+    }
+    view.outcome(session.painBefore, rating.pain_after, worst, progressionHints(data, rating.painful));
     view.show("outcome");
   }
 
@@ -308,4 +315,10 @@ function runPlayer(root, data) {
 
 const root = document.querySelector("[data-player]");
 const source = document.getElementById("player-data");
-if (root && source) runPlayer(root, JSON.parse(source.textContent));
+if (root && source) {
+  const data = JSON.parse(source.textContent);
+  // Until the safety check is answered, the player opens the screen instead (online the server does this too).
+  playerMayRun(data.user_id, data.safety).then((open) => {
+    if (open) runPlayer(root, data);
+  });
+}

@@ -48,6 +48,7 @@ SAFETY_STANDING = {
     "required": ["as_of", "state", "waiting", "can_confirm", "due", "screens"],
     "properties": {
         "as_of": {"type": "string", "format": "date-time"},
+        "known": {"type": "array", "items": {"type": "string"}, "description": "The ids of every answer stored."},
         "state": {"enum": ["new", "blocked", "due", "ok"]},
         "level": {"enum": [*red_flags.LEVELS, None]},
         "waiting": {"type": "array", "description": "Answers waiting for a clinician's check, oldest first."},

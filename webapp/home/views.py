@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth.access import client_required
 from ..extensions import db
+from ..sessions import screens
 from ..sessions.onboarding import is_onboarded
 from ..sessions.rules import traffic_light
 from ..timeutil import utcnow
@@ -25,7 +26,11 @@ def index():
     if current_user.is_client:
         if not is_onboarded(current_user):
             return redirect(url_for("sessions.welcome"))
-        return render_template("sessions/today.html", view=today.build(current_user, utcnow()), light_of=traffic_light)
+        now = utcnow()
+        view = today.build(current_user, now)
+        # The phone keeps the standing from here too, so its copy of the player knows of a check answered online.
+        safety_data = screens.for_the_phone(current_user, now, view.safety)
+        return render_template("sessions/today.html", view=view, light_of=traffic_light, safety_data=safety_data)
     if current_user.is_trainer:
         return redirect(url_for("trainer.dashboard"))
     return render_template("home/home.html")

@@ -11,7 +11,7 @@ from ..assets import asset_url, static_revisions
 from ..content import services as content
 from ..content.loader import stored_version
 from ..programs.services import active_assignment
-from ..sessions import red_flags, screens
+from ..sessions import red_flags
 from ..sessions.onboarding import is_onboarded
 
 # The app shell: what every page needs, precached by the worker with a revision per file.
@@ -62,7 +62,8 @@ def package_urls(user, assignment=None) -> list[str]:
     """Every URL the user needs offline (assignment: the client's current plan); each answers 200 for this user."""
     exercises = content.reachable_exercises(user)  # archived ones still in routines too
     urls = []
-    # Pages that would redirect this user (onboarding not finished, the safety screen says stop) stay out.
+    # Pages that would redirect this user (onboarding not finished) stay out; the players are fetched as the
+    # package (see below), which the server answers whatever the safety screen says.
     if user.role == "client":
         urls += [url_for("home.index")] if is_onboarded(user) else []
         urls.append(url_for("sessions.history"))
@@ -78,7 +79,9 @@ def package_urls(user, assignment=None) -> list[str]:
     if assignment is not None:
         # Today's page redraws itself from this when its cached copy is opened on a later day.
         urls.append(url_for("api.get_plan"))
-    if assignment is not None and not screens.standing(user).must_answer:
+    if assignment is not None:
+        # Every player, whatever the person's standing: each copy opens the safety screen first while an answer
+        # is due (static/js/safety/gate.js), and an answer given offline can unlock it without the network.
         urls += [
             url_for("sessions.play", routine_id=routine.id)
             for week in assignment.program.weeks

@@ -282,6 +282,8 @@ def snapshot(status: safety.Status, now: datetime) -> dict:
     last = status.last
     return {
         "as_of": now.isoformat(),
+        # Every answer the server holds: the phone stops adding its own copy of these to what it judges.
+        "known": [a.uuid for a in status.answers],
         "state": status.state,
         "level": status.level,
         "waiting": [
@@ -299,6 +301,12 @@ def snapshot(status: safety.Status, now: datetime) -> dict:
         if status.due
         else None,
     }
+
+
+def for_the_phone(user: User, now: datetime | None = None, status: safety.Status | None = None) -> dict:
+    """What the pages that work offline embed: the server's standing and the rules the phone judges an answer by."""
+    now = now or utcnow()
+    return {"rules": red_flags.for_the_phone(), "standing": snapshot(status or standing(user, now), now)}
 
 
 def standing_payload(user: User, now: datetime | None = None) -> dict:

@@ -30,12 +30,27 @@ def play(routine_id: int):
     routine = routine_for_user(current_user, routine_id)
     if routine is None:
         abort(404)
-    standing = screens.standing(current_user)
-    if standing.state == "new":
-        return redirect(url_for("sessions.welcome"))
-    if standing.must_answer:
-        return redirect(url_for("sessions.safety", next=request.path))
-    return render_template("sessions/play.html", routine=routine, data=player_data(routine, current_user))
+    now = utcnow()
+    standing = screens.standing(current_user, now)
+    if not _for_the_offline_package():
+        if standing.state == "new":
+            return redirect(url_for("sessions.welcome"))
+        if standing.must_answer:
+            return redirect(url_for("sessions.safety", next=request.path))
+    data = player_data(routine, current_user)
+    # The copy kept on the phone locks itself with this (static/js/safety/gate.js) until the screen is answered.
+    data["safety"] = screens.for_the_phone(current_user, now, standing)
+    return render_template("sessions/play.html", routine=routine, data=data)
+
+
+def _for_the_offline_package() -> bool:
+    """The service worker fetching the player to keep offline, not a person opening it.
+
+    Every player must be on the phone, or an answer given offline could never unlock one. The copy it keeps
+    carries the server's standing and opens the screen first while an answer is due (static/js/safety/gate.js);
+    a navigation (the person opening the page) is redirected to the screen whatever headers it sends.
+    """
+    return request.headers.get("X-Offline-Package") == "1" and request.headers.get("Sec-Fetch-Mode") != "navigate"
 
 
 # ---- Onboarding, the safety screen and the next-morning check ----
@@ -69,11 +84,13 @@ def _next_page(raw: str | None) -> str | None:
 
 def _screen_page(first_time: bool, status: int = 200):
     now = utcnow()
+    standing = screens.standing(current_user, now)
     return render_template(
         "sessions/safety.html",
         questions=red_flags.questions(services.birth_year_of(current_user), local_date(now, current_user.timezone)),
         headings=red_flags.HEADINGS,
-        standing=screens.standing(current_user, now),
+        standing=standing,
+        safety_data=screens.for_the_phone(current_user, now, standing),
         onboarding=first_time,
         next_page=_next_page(request.values.get("next")),
         short_date=progress.short_date,
@@ -125,10 +142,12 @@ def safety():
 
 def _result_page(level: str, error: str | None = None, status: int = 200):
     now = utcnow()
+    standing = screens.standing(current_user, now)
     return render_template(
         "sessions/safety_result.html",
         level=level,
-        standing=screens.standing(current_user, now),
+        standing=standing,
+        safety_data=screens.for_the_phone(current_user, now, standing),
         labels=red_flags.labels,
         short_date=progress.short_date,
         emergency_number=current_app.config["EMERGENCY_NUMBER"],
