@@ -21,6 +21,10 @@ from webapp.extensions import db
 from .clock import FROZEN_AT, TODAY
 from .databases import PostgresDatabase, SQLiteDatabase
 from .factories import DEFAULT_PASSWORD, make_user
+from .speed import TemplatesInMemory, url_builders_shared
+
+# The templates every app of this process compiled, shared by the next (see tests/speed.py).
+TEMPLATES = TemplatesInMemory()
 
 
 def _base_config(url: str) -> dict:
@@ -46,6 +50,12 @@ def pytest_configure(config):
     for name in ENVIRONMENT:
         if name != "DATABASE_URL":
             os.environ.pop(name, None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _url_builders_shared():
+    with url_builders_shared():
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -145,6 +155,7 @@ def joined_session(app):
 def app(request, test_database):
     """A fresh app on this process's database; what the test writes is gone afterwards."""
     app = create_app(_base_config(test_database.url))
+    app.jinja_env.bytecode_cache = TEMPLATES
     if not commits(request.node):
         with joined_session(app):
             yield app
