@@ -47,14 +47,19 @@ figures: install-dev
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# --no-compile: Python compiles a module when it is first imported, so pip need not compile every file
+# of every package up front (most are never imported). The tools install in one pip run with the runtime.
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check --no-compile
+
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	touch $@
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $(VENV)/.installed $@
 
 # The browser tests drive Debian's Chromium; browser downloads are not used.
 chromium:

@@ -48,7 +48,9 @@ def server_rows(app) -> list[str]:
 def wait_until_installed(page) -> None:
     """The worker controls the page and this user's offline package is complete in Cache Storage."""
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-    page.wait_for_function("() => document.documentElement.dataset.offlineReady === 'true'", timeout=15000)
+    # The worker fetches the whole package (pages, scripts, every exercise's figure) through the test
+    # server: on two busy cores that took longer than 15 s. A longer wait costs nothing when it is quick.
+    page.wait_for_function("() => document.documentElement.dataset.offlineReady === 'true'", timeout=45_000)
 
 
 def plan_routine(page) -> int:
