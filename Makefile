@@ -14,7 +14,10 @@ WORKERS ?= 2
 run: install
 	$(FLASK) init-db
 	$(FLASK) seed-demo
-	@echo "CoreSteady is at http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
+	@echo "CoreSteady is at http://127.0.0.1:$(PORT)  (Ctrl+C stops it and the job worker)"
+	@# The job worker (mail, reminders) runs beside the server and stops with it, Ctrl+C or not.
+	@$(FLASK) jobs & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # Every test, browser tests included; each process gets a database of its own, and the browser tests

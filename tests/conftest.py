@@ -17,6 +17,7 @@ from webapp.config import ENVIRONMENT
 from webapp.config import database_url as normalise_url
 from webapp.content.files import read_bundle
 from webapp.extensions import db
+from webapp.jobs.services import run_due
 
 from .clock import FROZEN_AT, TODAY
 from .databases import PostgresDatabase, SQLiteDatabase
@@ -206,6 +207,17 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Runs every job due now (or at the moment given), as `flask jobs --once` does; returns its report."""
+
+    def run(at: datetime | None = None):
+        with app.app_context():
+            return run_due(at)
+
+    return run
 
 
 def csrf_from(html: str) -> str:

@@ -215,17 +215,18 @@ def test_change_password_requires_login(client):
     assert "/auth/login" in response.headers["Location"]
 
 
-def _reset_link(client, caplog, email="alex@example.com") -> str:
+def _reset_link(client, caplog, run_jobs, email="alex@example.com") -> str:
     token = csrf_from(client.get("/auth/forgot").get_data(as_text=True))
     with caplog.at_level(logging.INFO, logger="coresteady.mail"):
         response = client.post("/auth/forgot", data={"email": email, "csrf_token": token})
+        run_jobs()
     assert response.status_code == 302
     match = re.search(r"http://localhost(/auth/reset/\S+)", caplog.text)
     return match.group(1) if match else ""
 
 
-def test_password_reset_through_the_logged_link_works_once(client, auth, users, caplog):
-    link = _reset_link(client, caplog)
+def test_password_reset_through_the_logged_link_works_once(client, auth, users, caplog, run_jobs):
+    link = _reset_link(client, caplog, run_jobs)
     assert link, "the reset link is written to the log when no mail server is set"
     token = csrf_from(client.get(link).get_data(as_text=True))
     response = client.post(
@@ -239,14 +240,14 @@ def test_password_reset_through_the_logged_link_works_once(client, auth, users, 
     assert "/auth/forgot" in again.headers["Location"]
 
 
-def test_forgot_password_does_not_reveal_whether_an_account_exists(client, users, caplog):
-    assert _reset_link(client, caplog, "nobody@example.com") == ""
+def test_forgot_password_does_not_reveal_whether_an_account_exists(client, users, caplog, run_jobs):
+    assert _reset_link(client, caplog, run_jobs, "nobody@example.com") == ""
     page = client.get("/auth/login").get_data(as_text=True)
     assert "If that email has an account" in page
 
 
-def test_expired_and_forged_reset_links_are_refused(client, app, users, caplog):
-    link = _reset_link(client, caplog)
+def test_expired_and_forged_reset_links_are_refused(client, app, users, caplog, run_jobs):
+    link = _reset_link(client, caplog, run_jobs)
     app.config["PASSWORD_RESET_MAX_AGE"] = -1
     assert client.get(link).status_code == 302
     app.config["PASSWORD_RESET_MAX_AGE"] = 3600

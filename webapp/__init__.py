@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_security(app)
     register_templates(app)
+    register_jobs(app)
     register_commands(app)
     return app
 
@@ -98,6 +99,13 @@ def register_templates(app: Flask) -> None:
     from .templating import register
 
     register(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """Each kind of background work and its handler (the job runner, webapp/jobs/)."""
+    from .mail import register_jobs as mail_jobs
+
+    mail_jobs(app)
 
 
 def register_commands(app: Flask) -> None:

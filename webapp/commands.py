@@ -1,9 +1,11 @@
-"""The command line: `flask --app wsgi init-db | seed-demo | create-user`."""
+"""The command line: `flask --app wsgi init-db | seed-demo | create-user | jobs`."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
@@ -11,12 +13,16 @@ from .auth import services as accounts
 from .bundle import load_content
 from .content.files import ContentError
 from .demo import DEMO_PASSWORD, DEMO_USERS, seed
+from .jobs.services import run_due
+from .jobs.worker import POLL_SECONDS, run_forever
+from .timeutil import utcnow
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
+    app.cli.add_command(jobs)
 
 
 @click.command("init-db")
@@ -57,3 +63,31 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
     except accounts.AccountError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Created {user.role} {user.email}.")
+
+
+def _moment(_ctx, _param, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"{value!r} is not an ISO 8601 date and time, like 2026-07-01T08:00:00+02:00") from exc
+    if moment.tzinfo is None:
+        # A moment without an offset means a different instant on every server; refuse rather than guess.
+        raise click.BadParameter(f"{value!r} has no offset; add one, like +00:00 or Z")
+    return moment
+
+
+@click.command("jobs")
+@with_appcontext
+@click.option("--once", is_flag=True, help="Run every job due now (or at --at) and exit, for cron and checks.")
+@click.option("--at", "at", callback=_moment, metavar="ISO-DATETIME", help="With --once: the moment to run at.")
+@click.option("--poll", default=POLL_SECONDS, show_default=True, help="Seconds between passes of the worker.")
+def jobs(once: bool, at: datetime | None, poll: float) -> None:
+    """Run the background jobs (mail, reminders): as a worker until stopped, or once."""
+    if at is not None and not once:
+        raise click.UsageError("--at goes with --once: the worker always runs at the present moment.")
+    if once:
+        click.echo(str(run_due(at or utcnow())))
+        return
+    run_forever(current_app._get_current_object(), poll_seconds=poll)

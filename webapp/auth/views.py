@@ -136,6 +136,7 @@ def forgot():
                 f"Hello {user.first_name},\n\nTo choose a new password, open this link within the hour:\n\n"
                 f"{link}\n\nIf you did not ask for this, you can ignore this message.\n",
             )
+            db.session.commit()  # the mail leaves with the job runner, outside this request
             log_event("password_reset_requested", user_id=user.id)
         else:
             log_event("password_reset_unknown_email", email=form.email.data)
