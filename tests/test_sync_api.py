@@ -85,6 +85,69 @@ def test_results_come_in_the_order_sent_and_one_bad_item_sinks_nothing(api, app,
     assert rows(app) == 2
 
 
+DEEP = "[" * 5000 + "]" * 5000
+
+# What once answered 500 for the whole batch (and left the phone backing every later session off behind it).
+HOSTILE = [
+    ({"routine_id": 2**70}, "routine_id: Input should be less than or equal to 2147483647"),
+    ({"routine_id": 2**31}, "routine_id: Input should be less than or equal to 2147483647"),
+    ({"routine_id": 0}, "routine_id: Input should be greater than or equal to 1"),
+    ({"started_at": "0001-01-01T00:00+23:59"},
+     "started_at: Value error, lies outside the years 1 to 9999 once converted to UTC"),
+    ({"completed_at": "0001-01-01T00:00+23:59"},
+     "completed_at: Value error, lies outside the years 1 to 9999 once converted to UTC"),
+    ({"completed_at": "9999-12-31T23:59-23:59"},
+     "completed_at: Value error, lies outside the years 1 to 9999 once converted to UTC"),
+    ({"notes": "fine\x00then"}, "notes: Value error, must not contain a NUL character (\\u0000)"),
+    ({"exercises": [{"exercise": "pelvic\x00tilt", "sets_done": 1, "reps_done": 1}]},
+     "exercises.0.exercise: Value error, must not contain a NUL character (\\u0000)"),
+    ({"notes": "DEEP"}, "notes: nested more than 32 levels deep"),
+    ({"exercises": "DEEP"}, "exercises: nested more than 32 levels deep"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("change", "error"), HOSTILE, ids=[str(c) for c, _ in HOSTILE])
+def test_a_hostile_item_is_invalid_with_its_reason_and_the_others_are_stored(api, app, alex, change, error):
+    good1, good2 = session_payload(alex["routine_id"]), session_payload(alex["routine_id"])
+    bad = session_payload(alex["routine_id"], **change)
+    body = json.dumps({"sessions": [good1, bad, good2]}).replace('"DEEP"', DEEP)
+    response = api(body, raw=True)
+    assert response.status_code == 200
+    results = response.get_json()["results"]
+    assert [r["status"] for r in results] == ["created", "invalid", "created"]
+    assert results[1]["id"] == bad["id"]
+    assert any(e.startswith(error) for e in results[1]["errors"]), results[1]["errors"]
+    assert rows(app) == 2
+
+
+def test_an_item_the_database_refuses_is_invalid_and_the_batch_goes_on(api, app, alex, monkeypatch, caplog):
+    from webapp.sessions import sync
+
+    good1, bad, good2 = (session_payload(alex["routine_id"]) for _ in range(3))
+    real_insert = sync._insert_or_ignore
+
+    def refusing(values):
+        if values["uuid"] == bad["id"]:
+            raise ValueError("a value this database cannot hold")
+        return real_insert(values)
+
+    monkeypatch.setattr(sync, "_insert_or_ignore", refusing)
+    results = api({"sessions": [good1, bad, good2]}).get_json()["results"]
+    assert results[1] == {"id": bad["id"], "status": "invalid", "errors": ["session: could not be stored as sent"]}
+    assert [r["status"] for r in results] == ["created", "invalid", "created"]
+    assert rows(app) == 2
+    assert f"Session {bad['id']} from user" in caplog.text
+
+
+def test_a_whole_body_nested_too_deeply_answers_400_or_invalid_never_500(api, app, alex):
+    [result] = api('{"sessions": ' + DEEP + "}", raw=True).get_json()["results"]
+    assert result["status"] == "invalid"
+    assert result["errors"] == ["session: Input should be a valid dictionary or instance of SessionIn"]
+    never_closed = api('{"sessions": [' + "[" * 5000, raw=True)
+    assert never_closed.status_code == 400
+    assert rows(app) == 0
+
+
 INVALID = [
     ({"pain_before": -1}, "pain_before"),
     ({"pain_after": 11}, "pain_after"),
@@ -307,14 +370,14 @@ def test_sessions_list_shows_only_the_users_own(api, client, auth, app, alex):
 
 
 def test_local_date_follows_the_users_time_zone(api, app, alex):
-    # 23:30 UTC on 1 March is already 2 March in Berlin (the user's zone here is London: still 1 March).
-    end = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    # 22:30 UTC on 1 June is already 2 June in Berlin (the user's zone here is London: still 1 June).
+    end = datetime(2026, 6, 1, 22, 30, tzinfo=UTC)
     item = session_payload(
         alex["routine_id"], started_at=(end - timedelta(minutes=10)).isoformat(), completed_at=end.isoformat()
     )
     api({"sessions": [item]})
     with app.app_context():
-        assert db.session.execute(db.select(CompletedSession.local_date)).scalar().isoformat() == "2026-03-01"
+        assert db.session.execute(db.select(CompletedSession.local_date)).scalar().isoformat() == "2026-06-01"
 
 
 def test_plan_api(client, auth, alex):

@@ -9,6 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
+from .inputs import BoundedJSONProvider
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         template_folder=str(ROOT / "templates"),
     )
+    app.json = BoundedJSONProvider(app)
     # As in the Flask tutorial: defaults, then the environment, then the test's own; checked once all are in.
     app.config.from_mapping(settings.defaults())
     app.config.from_mapping(settings.from_environment())

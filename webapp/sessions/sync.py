@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import timedelta
+import logging
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
 from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 
 from ..auth.models import User
 from ..content.models import Exercise
 from ..content.schema import HOLD_SECONDS, REPS, SETS
 from ..content.services import reachable_exercises
 from ..extensions import db
+from ..inputs import MAX_ID, MAX_JSON_DEPTH, Text, too_deep
 from ..programs.models import Assignment, Program, Routine
 from ..timeutil import iso, iso_date, local_date, utcnow
 from .models import CompletedSession, SessionExercise
 from .rules import PAIN_MAX
+
+log = logging.getLogger("coresteady.sync")
 
 MAX_BATCH = 100
 MAX_NOTES = 2000
@@ -35,9 +40,20 @@ MAX_REPS_DONE = SETS[1] * REPS[1]
 Score = Annotated[StrictInt, Field(ge=0, le=PAIN_MAX)]
 
 
+def _in_utc(moment: datetime) -> datetime:
+    # "0001-01-01T00:00+23:59" parses, but its instant lies before the year 1: no database or clock can hold it.
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("lies outside the years 1 to 9999 once converted to UTC") from None
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+
+
 class ExerciseDone(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    exercise: Annotated[str, Field(min_length=1, max_length=80)]
+    exercise: Annotated[Text, Field(min_length=1, max_length=80)]
     sets_done: Annotated[StrictInt, Field(ge=0, le=SETS[1])]
     reps_done: Annotated[StrictInt, Field(ge=0, le=MAX_REPS_DONE)]
     hold_seconds: Annotated[StrictInt, Field(ge=0, le=HOLD_SECONDS[1])] = 0
@@ -49,13 +65,13 @@ class ExerciseDone(BaseModel):
 class SessionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: UUID
-    routine_id: StrictInt
-    started_at: AwareDatetime
-    completed_at: AwareDatetime
+    routine_id: Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+    started_at: Moment
+    completed_at: Moment
     pain_before: Score
     pain_after: Score
     effort: Score
-    notes: Annotated[str, Field(max_length=MAX_NOTES)] = ""
+    notes: Annotated[Text, Field(max_length=MAX_NOTES)] = ""
     exercises: Annotated[list[ExerciseDone], Field(max_length=50)] = []
     # Stamped by the phone with the account that recorded it; never trusted, only compared.
     user_id: StrictInt | None = None
@@ -110,10 +126,33 @@ def parse_batch(body, key: str = "sessions") -> list:
 def store_batch(user: User, raw_items: list) -> list[Result]:
     # Archived custom exercises included: a routine that holds one is still done and synced.
     exercises = {e.slug: e for e in reachable_exercises(user)}
-    return [store_one(user, raw, exercises) for raw in raw_items]
+    return [_store_alone(user, raw, exercises) for raw in raw_items]
+
+
+def _raw_id(raw) -> str | None:
+    return str(raw.get("id"))[:100] if isinstance(raw, dict) and raw.get("id") is not None else None
+
+
+def _store_alone(user: User, raw, exercises: dict[str, Exercise]) -> Result:
+    """One item, whatever happens to it: a failure of its own makes it invalid and the batch goes on."""
+    try:
+        return store_one(user, raw, exercises)
+    except OperationalError:
+        raise  # the database is away: every item waits, and the phone tries the batch again later
+    except Exception:
+        # Validation should have refused whatever reaches this; logged so it can be taught to.
+        db.session.rollback()
+        log.exception("Session %s from user %s could not be stored", _raw_id(raw), user.id)
+        return Result(id=_raw_id(raw), status="invalid", errors=["session: could not be stored as sent"])
 
 
 def validate(user: User, raw, exercises: dict[str, Exercise]) -> tuple[SessionIn | None, Routine | None, list[str]]:
+    if isinstance(raw, dict):
+        deep = [
+            f"{key}: nested more than {MAX_JSON_DEPTH} levels deep" for key, value in raw.items() if too_deep(value)
+        ]
+        if deep:
+            return None, None, deep
     try:
         item = SessionIn.model_validate(raw)
     except ValidationError as exc:
@@ -157,7 +196,7 @@ def session_versions(routine: Routine, exercises: dict[str, Exercise]) -> set[st
 
 
 def store_one(user: User, raw, exercises: dict[str, Exercise]) -> Result:
-    raw_id = str(raw.get("id")) if isinstance(raw, dict) and raw.get("id") is not None else None
+    raw_id = _raw_id(raw)
     item, routine, errors = validate(user, raw, exercises)
     if errors:
         return Result(id=raw_id, status="invalid", errors=errors)

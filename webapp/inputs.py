@@ -1,0 +1,91 @@
+"""What comes in from outside, checked in one place before it reaches the database: ids, text and JSON.
+
+Both databases refuse some values Python accepts: PostgreSQL's integer stops at 2^31-1 and its text cannot hold
+a NUL character; SQLite's integer stops at 2^63-1. A value past those limits is refused here, with a message that
+names it, instead of failing deep inside a query.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any
+
+from flask.json.provider import DefaultJSONProvider
+from pydantic import AfterValidator
+
+# The largest id any table can hold: the row ids are PostgreSQL `integer` columns (SQLite's are wider).
+MAX_ID = 2**31 - 1
+
+# Deeper than this, a JSON value is no data the app reads (a synced session is 5 levels deep); Python's parser
+# would run out of stack on a few thousand levels.
+MAX_JSON_DEPTH = 32
+# What a value nested deeper than MAX_JSON_DEPTH reads as once parsed: the NUL inside means no text field can
+# keep it, and `too_deep` finds it to say so plainly.
+TOO_DEEP = f"\x00(nested more than {MAX_JSON_DEPTH} levels deep)"
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+def no_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("must not contain a NUL character (\\u0000)")
+    return text
+
+
+# Text from outside: anything but NUL, which PostgreSQL cannot store.
+Text = Annotated[str, AfterValidator(no_nul)]
+
+
+def flatten_deep_json(source: str) -> str:
+    """The JSON text with every value nested deeper than MAX_JSON_DEPTH replaced by the TOO_DEEP string.
+
+    Only the brackets outside strings count. Other malformed text is returned as it is, for the parser to refuse.
+    """
+    depth = 0
+    cut_from = None
+    pieces: list[str] = []
+    kept_until = 0
+    for match in _TOKENS.finditer(source):
+        bracket = match.group()
+        if bracket in "[{":
+            depth += 1
+            if depth == MAX_JSON_DEPTH + 1 and cut_from is None:
+                cut_from = match.start()
+        elif bracket in "]}":
+            if depth == MAX_JSON_DEPTH + 1 and cut_from is not None:
+                pieces += [source[kept_until:cut_from], json.dumps(TOO_DEEP)]
+                kept_until = match.end()
+                cut_from = None
+            depth -= 1
+    if cut_from is not None:
+        # Never closed: not JSON. Refused here, since the parser would recurse into it before noticing.
+        raise ValueError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep and never closed")
+    return "".join(pieces) + source[kept_until:] if pieces else source
+
+
+def too_deep(value: Any, path: str = "") -> str | None:
+    """The path of the first value that was nested too deeply, or None."""
+    if value == TOO_DEEP:
+        return path or "body"
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, inner in items:
+        found = too_deep(inner, f"{path}.{key}" if path else str(key))
+        if found:
+            return found
+    return None
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, but a body nested thousands of levels deep parses (its deepest part as TOO_DEEP) rather than
+    exhausting the parser's stack; each route's own validation then refuses that part like any other bad value."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        if isinstance(s, bytes):
+            s = s.decode(json.detect_encoding(s))
+        return super().loads(flatten_deep_json(s), **kwargs)
