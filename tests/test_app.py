@@ -40,6 +40,7 @@ LONG_SECRET = "a-real-secret-for-this-test-and-long-enough"
 
 def test_production_sets_secure_cookies(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("BASE_URL", "https://coresteady.example.org")
     monkeypatch.setenv("SECRET_KEY", LONG_SECRET)
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -52,6 +53,7 @@ def test_production_sets_secure_cookies(monkeypatch):
 @pytest.mark.parametrize("key", ["change-me", "x" * 31, " " * 40])
 def test_production_refuses_a_short_secret_key_and_says_how_to_make_one(monkeypatch, key):
     monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("BASE_URL", "https://coresteady.example.org")
     monkeypatch.setenv("SECRET_KEY", key)
     with (
         pytest.raises(ConfigError, match="at least 32")
@@ -95,6 +97,7 @@ def test_a_production_shell_does_not_turn_a_test_app_into_production(monkeypatch
     assert app.config["APP_ENV"] == "development" and app.config["SESSION_COOKIE_SECURE"] is False
     assert app.test_client().get("/healthz").status_code == 200
     # A key the test passes is what production's check sees.
+    monkeypatch.setenv("BASE_URL", "https://coresteady.example.org")
     assert create_app({"SECRET_KEY": LONG_SECRET, "SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["APP_ENV"] == (
         "production"
     )
@@ -267,3 +270,17 @@ def test_no_template_has_inline_script_or_handlers():
 def test_static_urls_carry_a_content_revision(client):
     html = client.get("/").get_data(as_text=True)
     assert re.search(r'/static/css/app\.css\?v=[0-9a-f]{12}"', html)
+
+
+def test_production_requires_base_url_and_checks_it(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", LONG_SECRET)
+    monkeypatch.delenv("BASE_URL", raising=False)
+    with pytest.raises(ConfigError, match="BASE_URL must be set"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    monkeypatch.setenv("BASE_URL", "coresteady.example.org/?x=1")
+    with pytest.raises(ConfigError, match="BASE_URL must be the app's address"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    monkeypatch.setenv("BASE_URL", "https://coresteady.example.org/")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["BASE_URL"] == "https://coresteady.example.org"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 
 import pytest
@@ -78,3 +79,53 @@ def test_mail_is_tried_again_while_the_mail_server_is_down(client, app, users, s
     smtp.down = False
     assert run_jobs(retry_at).done == 1
     assert len(smtp.sent) == 1
+
+
+def reset_mail_link(smtp) -> str:
+    [message] = smtp.sent
+    return re.search(r"\S+/auth/reset/\S+", message.get_content()).group()
+
+
+def test_a_reset_link_starts_with_base_url_whatever_host_the_request_names(client, app, users, smtp, run_jobs):
+    app.config["BASE_URL"] = "https://coresteady.example.org"
+    forged = {"Host": "attacker.example", "X-Forwarded-Host": "attacker.example"}
+    token = csrf_from(client.get("/auth/forgot", headers=forged).get_data(as_text=True))
+    client.post("/auth/forgot", data={"email": "alex@example.com", "csrf_token": token}, headers=forged)
+    run_jobs()
+    assert reset_mail_link(smtp).startswith("https://coresteady.example.org/auth/reset/")
+
+
+def test_behind_a_proxy_a_forwarded_host_never_makes_the_link(users, smtp, run_jobs, app):
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    app.config["BASE_URL"] = "https://coresteady.example.org"
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # as TRUST_PROXIES=1 sets it up
+    client = app.test_client()
+    forged = {"X-Forwarded-Host": "attacker.example"}
+    token = csrf_from(client.get("/auth/forgot", headers=forged).get_data(as_text=True))
+    client.post("/auth/forgot", data={"email": "alex@example.com", "csrf_token": token}, headers=forged)
+    run_jobs()
+    assert reset_mail_link(smtp).startswith("https://coresteady.example.org/auth/reset/")
+
+
+def test_without_base_url_an_untrusted_host_gets_no_link_and_the_same_answer_for_any_email(
+    client, app, users, smtp, run_jobs
+):
+    forged = {"Host": "attacker.example"}
+    token = csrf_from(client.get("/auth/forgot", headers=forged).get_data(as_text=True))
+    answers = [
+        client.post("/auth/forgot", data={"email": email, "csrf_token": token}, headers=forged)
+        for email in ("alex@example.com", "nobody@example.com")
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert "does not answer to that address" in answers[0].get_data(as_text=True)
+    assert run_jobs().ran == 0 and smtp.sent == []
+
+
+def test_without_base_url_a_trusted_host_is_used_in_development(client, app, users, smtp, run_jobs):
+    app.config["TRUSTED_HOSTS"] = ["physio.local"]
+    trusted = {"Host": "physio.local:5000"}
+    token = csrf_from(client.get("/auth/forgot", headers=trusted).get_data(as_text=True))
+    client.post("/auth/forgot", data={"email": "alex@example.com", "csrf_token": token}, headers=trusted)
+    run_jobs()
+    assert reset_mail_link(smtp).startswith("http://physio.local:5000/auth/reset/")

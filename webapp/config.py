@@ -7,6 +7,7 @@ import re
 import secrets
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ONE_MB = 1024 * 1024
 # 32 characters of a generated key carry far more than the 128 bits that signing cookies and links needs;
@@ -59,16 +60,22 @@ def defaults() -> dict:
         "TRUST_PROXIES": 0,
         # The number the emergency page dials: 112 works across Europe and on most mobile phones.
         "EMERGENCY_NUMBER": "112",
+        # Where the app is reached, e.g. https://coresteady.example.org: every link it sends starts with it.
+        # Required in production; development without it trusts the request's host only if listed here below.
+        "BASE_URL": "",
+        # Flask's own: when set, a request for any other host is refused (400); see webapp/links.py.
+        "TRUSTED_HOSTS": None,
         "CONTENT_AUTO_RELOAD": True,
     }
 
 
 # Environment variables read as they are, as whole numbers, or as on/off switches ("0", "false", "no": off).
 TEXT = ("SECRET_KEY", "RATELIMIT_STORAGE_URI", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS",
-        "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "EMERGENCY_NUMBER")  # fmt: skip
+        "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "EMERGENCY_NUMBER", "BASE_URL")  # fmt: skip
 WHOLE_NUMBERS = ("MAIL_PORT", "TRUST_PROXIES")
 SWITCHES = ("MAIL_USE_TLS", "CONTENT_AUTO_RELOAD")
-ENVIRONMENT = ("APP_ENV", "DATABASE_URL", *TEXT, *WHOLE_NUMBERS, *SWITCHES)  # every variable read here
+LISTS = ("TRUSTED_HOSTS",)  # comma-separated
+ENVIRONMENT = ("APP_ENV", "DATABASE_URL", *TEXT, *WHOLE_NUMBERS, *SWITCHES, *LISTS)  # every variable read here
 
 
 def normalise_database_url(url: str) -> str:
@@ -100,7 +107,18 @@ def from_environment(environ: Mapping[str, str] | None = None) -> dict:
     for name in SWITCHES:
         if name in given:
             settings[name] = given[name].lower() not in ("0", "false", "no")
+    for name in LISTS:
+        if name in given:
+            settings[name] = [part.strip() for part in given[name].split(",") if part.strip()]
     return settings
+
+
+def base_url(value: str) -> str:
+    """BASE_URL as links use it (no trailing slash), or a ConfigError saying what is wrong with it."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(f"BASE_URL must be the app's address, like https://coresteady.example.org, not {value!r}")
+    return value.strip().rstrip("/")
 
 
 def database_url(instance_path: str) -> str:
@@ -161,6 +179,12 @@ def finish(config: MutableMapping, instance_path: str) -> None:
         # A test app gets a key of its own that lives as long as it does.
         key = secrets.token_urlsafe(48) if config.get("TESTING") else development_secret(instance_path)
     config["SECRET_KEY"] = key
+
+    if config.get("BASE_URL"):
+        config["BASE_URL"] = base_url(config["BASE_URL"])
+    elif production:
+        # Links in mail must never follow the request's Host, which whoever sends the request chooses.
+        raise ConfigError("BASE_URL must be set when APP_ENV=production, like https://coresteady.example.org")
 
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         if config.get("TESTING"):

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, logout_user
 from ..auth.access import client_required
 from ..downloads import attachment
 from ..extensions import limiter
+from ..links import external_url
 from ..programs.services import active_assignment, profile_of
 from ..security import log_event
 from ..sessions.schedule import days_summary, plan_for
@@ -36,7 +37,7 @@ def _feed_events(user, plan):
         user.timezone,
         profile.preferred_time if profile else "",
         local_date(utcnow(), user.timezone),
-        lambda routine: url_for("sessions.play", routine_id=routine.id, _external=True),
+        lambda routine: external_url("sessions.play", routine_id=routine.id),
     )
 
 
@@ -70,7 +71,7 @@ def index():
     calendar_page = {}
     if user.is_client:
         token = profile.calendar_token if profile else ""
-        feed_url = url_for("account.calendar_feed", token=token, _external=True) if token else ""
+        feed_url = external_url("account.calendar_feed", token=token) if token else ""
         plan = plan_for(active_assignment(user))
         calendar_page = {
             "feed_url": feed_url,

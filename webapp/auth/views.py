@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
+from ..links import external_url, link_base
 from ..mail import send_mail
 from ..security import log_event
 from ..timeutil import utcnow
@@ -127,9 +128,10 @@ def change_password():
 def forgot():
     form = ForgotForm()
     if form.validate_on_submit():
+        link_base()  # checked first, so a host no link can be built on is refused for any email alike
         user = services.find_user(form.email.data)
         if user is not None:
-            link = url_for("auth.reset", token=services.reset_token(user), _external=True)
+            link = external_url("auth.reset", token=services.reset_token(user))
             send_mail(
                 user.email,
                 "Reset your CoreSteady password",

@@ -14,6 +14,7 @@ from ..auth.access import client_required, trainer_required
 from ..auth.models import User
 from ..downloads import attachment
 from ..extensions import db, limiter
+from ..links import external_url
 from ..security import log_event
 from ..sessions.progress import short_date
 from ..sessions.red_flags import ADVICE, labels
@@ -97,7 +98,7 @@ def invite_list():
 def invite_detail(invite_id: int):
     invite = _own_invite(invite_id)
     status = invites.status_of(invite)
-    link = url_for("invites.join", token=invites.invite_token(invite), _external=True) if status == "pending" else None
+    link = external_url("invites.join", token=invites.invite_token(invite)) if status == "pending" else None
     return render_template("trainer/invite.html", invite=invite, status=status, link=link)
 
 
@@ -106,7 +107,7 @@ def invite_qr(invite_id: int):
     invite = _own_invite(invite_id)
     if invites.status_of(invite) != "pending":
         abort(404, "This invite can no longer be used, so it has no QR code.")
-    svg = invites.qr_svg(url_for("invites.join", token=invites.invite_token(invite), _external=True))
+    svg = invites.qr_svg(external_url("invites.join", token=invites.invite_token(invite)))
     response = Response(svg, mimetype="image/svg+xml")
     # The code is a live key to the trainer: never kept by a shared cache.
     response.headers["Cache-Control"] = "private, no-store"
