@@ -513,3 +513,41 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(client, ap
         assert counts() == before
         assert db.session.get(Program, things["program"]).archived_at is None
         assert db.session.get(Exercise, things["exercise"]).is_active is True
+
+
+@pytest.mark.parametrize("how", ["the client leaves", "the trainer deletes their account"])
+def test_a_kept_plan_keeps_its_trainers_exercises_pages_pictures_and_sync(client, app, auth, coach, users, how):
+    from webapp.account.deletion import delete_account
+    from webapp.trainer.services import leave_trainer
+
+    onboard(app, users["alex"])
+    assert upload(client, exercise_form(), PNG).status_code == 302
+    with app.app_context():
+        custom = own_exercise(coach)
+        slug, picture = custom.slug, custom.illustration
+    program_id = build_daily(client, app, name="With a towel", items=(slug, "bird-dog"))
+    assert assign_to(client, program_id, users["alex"]).status_code == 302
+    with app.app_context():
+        routine_id = db.session.get(Program, program_id).weeks[0].routines[0].id
+        if how == "the client leaves":
+            leave_trainer(db.session.get(User, users["alex"].id))
+        else:
+            delete_account(db.session.get(User, users["coach"].id))
+
+    as_user(auth, users["alex"])
+    assert client.get(f"/exercises/{slug}").status_code == 200
+    assert client.get(picture).status_code == 200
+    player = text_of(client.get(f"/routines/{routine_id}/play"))
+    assert "Towel squeeze" in player and picture in player
+    done = [{"exercise": slug, "sets_done": 2, "reps_done": 5, "hold_seconds": 8, "painful": False}]
+    synced = client.post("/api/v1/sessions", json={"sessions": [session_payload(routine_id, exercises=done)]},
+                         headers=auth.api_headers())  # fmt: skip
+    assert synced.get_json()["results"][0]["status"] == "created", synced.get_json()
+    # Kept, not shared: the library does not list it, and nobody else's plan reaches it.
+    assert "Towel squeeze" not in text_of(client.get("/exercises/"))
+    auth.logout()
+    with app.app_context():
+        make_user("jo@example.com", trainer=users["other"])
+    auth.login("jo@example.com")
+    assert client.get(f"/exercises/{slug}").status_code == 404
+    assert client.get(picture).status_code == 404

@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_security(app)
     register_templates(app)
     register_jobs(app)
+    register_content_rules(app)
     register_commands(app)
     return app
 
@@ -108,6 +109,13 @@ def register_jobs(app: Flask) -> None:
     from .mail import register_jobs as mail_jobs
 
     mail_jobs(app)
+
+
+def register_content_rules(app: Flask) -> None:
+    """What the library learns from the layers above it: the exercises each client's plans hold."""
+    from .programs.services import register_kept_exercises
+
+    register_kept_exercises(app)
 
 
 def register_commands(app: Flask) -> None:

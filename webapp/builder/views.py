@@ -23,9 +23,9 @@ from ..content.services import (
     all_muscles,
     dose_text,
     illustration_url,
-    owner_ids_visible_to,
+    may_open,
 )
-from ..extensions import csrf, db
+from ..extensions import csrf
 from ..programs import assigning
 from ..sessions.rules import ADVICE, AMBER_RISE_MAX, GREEN_RISE_MAX, PAIN_CEILING
 from ..timeutil import DAY_NAMES, WEEKDAYS, local_date, long_date, utcnow
@@ -484,9 +484,9 @@ def exercise_delete(exercise_id: int):
 @bp.get("/media/exercises/<int:exercise_id>-<sha>.<ext>")
 @login_required
 def exercise_image(exercise_id: int, sha: str, ext: str):
-    """A custom exercise's picture, for its trainer and that trainer's clients only."""
-    exercise = db.session.get(Exercise, exercise_id)
-    if exercise is None or exercise.owner_id is None or exercise.owner_id not in owner_ids_visible_to(current_user):
+    """A custom exercise's picture, for those who may open the exercise (content.may_open)."""
+    # Its trainer, that trainer's clients, and any client whose plan holds it (after leaving that trainer too).
+    if not may_open(current_user, exercise_id):
         abort(404)
     row = custom.image_for(exercise_id, sha, ext) or abort(404)
     response = make_response(row.data)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import url_for
-from sqlalchemy import or_
+from flask import Flask, current_app, url_for
+from sqlalchemy import Select, or_
 
 from ..assets import asset_url
 from ..extensions import db
@@ -57,16 +58,43 @@ def visible_exercises(user) -> list[Exercise]:
     return list(db.session.execute(query).scalars())
 
 
+# Plans sit above the library, so they tell it which exercises a person's own plans hold (see register_kept):
+# a function (user) -> a select of exercise ids, or None.
+KEPT = "coresteady.kept_exercises"
+KeptExercises = Callable[[object], Select | None]
+
+
+def register_kept(app: Flask, kept: KeptExercises) -> None:
+    app.extensions[KEPT] = kept
+
+
+def _reachable(user):
+    """What a user may open, play and sync: the library, their trainer's custom exercises (archived ones too),
+    and every exercise in a plan they follow or followed, whoever made it. The last keeps a plan working after the
+    client leaves their trainer, or the trainer deletes their account (which leaves those exercises ownerless)."""
+    reachable = _REACHABLE & _owned_by_visible(user)
+    kept = current_app.extensions.get(KEPT)
+    ids = kept(user) if kept and getattr(user, "is_authenticated", False) else None
+    return or_(reachable, Exercise.id.in_(ids)) if ids is not None else reachable
+
+
 def reachable_exercises(user) -> list[Exercise]:
-    """The library plus the archived custom exercises of the trainer this user sees: what a routine may name."""
-    query = db.select(Exercise).where(_REACHABLE, _owned_by_visible(user)).order_by(Exercise.level, Exercise.name)
+    """The library, the custom exercises of the trainer this user sees, and those of their plans: what a routine
+    may name."""
+    query = db.select(Exercise).where(_reachable(user)).order_by(Exercise.level, Exercise.name)
     return list(db.session.execute(query).scalars())
 
 
 def exercise_for(user, slug: str) -> Exercise | None:
-    """One exercise by slug that this user may open: from the library, or archived but still in routines."""
-    query = db.select(Exercise).where(Exercise.slug == slug, _REACHABLE, _owned_by_visible(user))
+    """One exercise by slug that this user may open: from the library, archived but still in routines, or kept."""
+    query = db.select(Exercise).where(Exercise.slug == slug, _reachable(user))
     return db.session.execute(query).scalar_one_or_none()
+
+
+def may_open(user, exercise_id: int) -> bool:
+    """Whether this user may see this exercise (and its picture)."""
+    query = db.select(Exercise.id).where(Exercise.id == exercise_id, _reachable(user))
+    return db.session.execute(query).first() is not None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
 
-from ..content.services import dose_text
+from ..content.services import dose_text, register_kept
 from ..extensions import db
 from ..timeutil import WEEKDAYS, utcnow
 from .models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
@@ -174,3 +174,21 @@ def routine_for_user(user, routine_id: int) -> Routine | None:
         .options(selectinload(Routine.items).joinedload(RoutineExercise.exercise))
     )
     return db.session.execute(query).scalar_one_or_none()
+
+
+def kept_exercise_ids(user):
+    """The exercises of every program a client follows or followed (any version): what their plans hold, even
+    once the trainer who made them has gone. None for a trainer (their own are theirs anyway)."""
+    if getattr(user, "role", None) != "client":
+        return None
+    families = db.select(Assignment.family).where(Assignment.client_id == user.id)
+    return (
+        db.select(RoutineExercise.exercise_id)
+        .join(Routine, Routine.id == RoutineExercise.routine_id)
+        .join(Program, Program.id == Routine.program_id)
+        .where(Program.family.in_(families))
+    )
+
+
+def register_kept_exercises(app) -> None:
+    register_kept(app, kept_exercise_ids)
