@@ -124,14 +124,14 @@ def test_an_item_the_database_refuses_is_invalid_and_the_batch_goes_on(api, app,
     from webapp.sessions import sync
 
     good1, bad, good2 = (session_payload(alex["routine_id"]) for _ in range(3))
-    real_insert = sync._insert_or_ignore
+    real_insert = sync.insert_or_ignore
 
-    def refusing(values):
-        if values["uuid"] == bad["id"]:
+    def refusing(model, values):
+        if values.get("uuid") == bad["id"]:
             raise ValueError("a value this database cannot hold")
-        return real_insert(values)
+        return real_insert(model, values)
 
-    monkeypatch.setattr(sync, "_insert_or_ignore", refusing)
+    monkeypatch.setattr(sync, "insert_or_ignore", refusing)
     results = api({"sessions": [good1, bad, good2]}).get_json()["results"]
     assert results[1] == {"id": bad["id"], "status": "invalid", "errors": ["session: could not be stored as sent"]}
     assert [r["status"] for r in results] == ["created", "invalid", "created"]

@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from .inputs import BoundedJSONProvider
+from .inputs import BoundedJSONProvider, IdConverter, refuse_nul_characters
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
     )
     app.json = BoundedJSONProvider(app)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     # As in the Flask tutorial: defaults, then the environment, then the test's own; checked once all are in.
     app.config.from_mapping(settings.defaults())
     app.config.from_mapping(settings.from_environment())
@@ -32,6 +33,7 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["TRUST_PROXIES"]:
         hops = app.config["TRUST_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    app.before_request(refuse_nul_characters)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

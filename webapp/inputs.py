@@ -11,8 +11,11 @@ import json
 import re
 from typing import Annotated, Any
 
+from flask import abort, request
 from flask.json.provider import DefaultJSONProvider
 from pydantic import AfterValidator
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter, ValidationError
 
 # The largest id any table can hold: the row ids are PostgreSQL `integer` columns (SQLite's are wider).
 MAX_ID = 2**31 - 1
@@ -89,3 +92,48 @@ class BoundedJSONProvider(DefaultJSONProvider):
         if isinstance(s, bytes):
             s = s.decode(json.detect_encoding(s))
         return super().loads(flatten_deep_json(s), **kwargs)
+
+
+def whole_number(raw: str | None, low: int = 0, high: int = MAX_ID) -> int | None:
+    """A whole number from a form or a query string within [low, high], or None for anything else.
+
+    Only ASCII digits count ("²" and "٣" are digits to str.isdigit but not to int), and only as many as `high`
+    has: a 5,000-digit number is refused before Python would refuse to convert it.
+    """
+    text = (raw or "").strip()
+    if not text or not text.isascii() or not text.isdigit() or len(text) > len(str(high)):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number no table can hold is no page (404), never a database error (500)."""
+
+    def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(url_map, fixed_digits, min, max, signed)
+
+    def to_python(self, value: str) -> int:
+        if len(value) > len(str(MAX_ID)):
+            raise ValidationError  # before int(): Python refuses to convert 5,000 digits
+        return super().to_python(value)
+
+
+NUL_REFUSED = "The request holds a NUL character (\\u0000), which no text here may contain. Remove it and try again."
+
+
+def refuse_nul_characters() -> None:
+    """Before every request: a NUL in the path, the query or a form field is refused (400) before any route reads
+    it, since PostgreSQL cannot store or even compare text that holds one. JSON bodies are checked by each route's
+    models (a synced session with one is that item's `invalid`)."""
+    fields = [request.path, *request.args.values()]
+    if request.method not in ("GET", "HEAD", "OPTIONS") and request.mimetype in FORM_TYPES:
+        try:
+            fields += [*request.form.keys(), *request.form.values()]
+        except RequestEntityTooLarge:
+            return  # too large to read: the route refuses it in its own words (a picture over its limit)
+    if any("\x00" in value for value in fields):
+        abort(400, NUL_REFUSED)
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")

@@ -18,6 +18,7 @@ from ..content.doses import check_dose
 from ..content.models import Exercise
 from ..content.services import dose_text, reachable_exercises
 from ..extensions import db
+from ..inputs import whole_number
 from ..programs.models import Assignment, Program
 from ..programs.rows import CleanItem, CleanRoutine, CleanWeek, build_weeks
 from ..sessions.models import CompletedSession
@@ -315,7 +316,8 @@ def _delete_routine(t: Target) -> Change:
 def _add_item(t: Target) -> Change:
     routine = t.routine
     chosen = routine.add.strip()
-    exercise = t.exercises.get(int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+    exercise_id = whole_number(chosen, 1)
+    exercise = t.exercises.get(exercise_id) if exercise_id else None
     if exercise is None:
         return Change("Choose an exercise from the list, then press Add.", routine, "add")
     if len(routine.items) >= MAX_ITEMS:
@@ -428,7 +430,7 @@ def check(draft: ProgramDraft, exercises: dict[int, Exercise]) -> tuple[CleanPro
                               ("progression", "progression rule")):  # fmt: skip
         if len(_tidy(getattr(draft, field_name))) > TEXT_MAX:
             problems.append(Problem(field_name, f"Keep the {label} to {TEXT_MAX} characters."))
-    minutes = int(draft.minutes) if draft.minutes.strip().isdigit() and len(draft.minutes.strip()) < 4 else 0
+    minutes = whole_number(draft.minutes, 0, 999) or 0
     if not MINUTES[0] <= minutes <= MINUTES[1]:
         problems.append(
             Problem("minutes", f"Minutes per session must be a whole number from {MINUTES[0]} to {MINUTES[1]}.")

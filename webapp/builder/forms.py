@@ -12,6 +12,7 @@ from __future__ import annotations
 from wtforms import Form, StringField
 from wtforms.fields import FieldList, FormField, SelectMultipleField, TextAreaField
 
+from ..inputs import whole_number
 from ..timeutil import WEEKDAYS
 from .custom import LIST_FIELDS, TEXT_FIELDS, ExerciseForm
 from .editing import MAX_ITEMS, MAX_WEEKS, ItemDraft, ProgramDraft, RoutineDraft, WeekDraft
@@ -62,8 +63,7 @@ class ProgramForm(Form):
 
 
 def _number(value: str | None, digits: int) -> int | None:
-    value = (value or "").strip()
-    return int(value) if value.isdigit() and len(value) <= digits else None
+    return whole_number(value, 0, 10**digits - 1)
 
 
 def _key(entry) -> int:

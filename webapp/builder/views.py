@@ -26,6 +26,7 @@ from ..content.services import (
     may_open,
 )
 from ..extensions import csrf
+from ..inputs import whole_number
 from ..programs import assigning
 from ..sessions.rules import ADVICE, AMBER_RISE_MAX, GREEN_RISE_MAX, PAIN_CEILING
 from ..timeutil import DAY_NAMES, WEEKDAYS, local_date, long_date, utcnow
@@ -97,7 +98,8 @@ def program_new():
         return _builder_post(None, exercises)
     source = request.args.get("from", "")
     if source:
-        template = editing.usable_program(current_user, int(source)) if source.isdigit() else None
+        template_id = whole_number(source, 1)
+        template = editing.usable_program(current_user, template_id) if template_id else None
         if template is None:
             abort(404)
         draft = editing.draft_from_program(template, copy=True)
@@ -213,7 +215,8 @@ def program_print(program_id: int):
     client = None
     chosen = request.args.get("client_id", "")
     if chosen:
-        client = assigning.own_client(current_user, int(chosen)) if chosen.isdigit() else None
+        client_id = whole_number(chosen, 1)
+        client = assigning.own_client(current_user, client_id) if client_id else None
         if client is None:
             abort(404)
     return render_template(
@@ -254,7 +257,7 @@ def program_assign(program_id: int):
     if request.method == "POST":
         chosen = request.form.getlist("clients")
         start_value = request.form.get("start", "")
-        ids = [int(value) for value in chosen if value.isdigit() and len(value) < 10]
+        ids = [number for value in chosen if (number := whole_number(value, 1))]
         # A stranger's id is refused before anything else is looked at, and nothing is assigned.
         if len(ids) != len(chosen) or any(assigning.own_client(current_user, i) is None for i in ids):
             abort(404, description=NOT_YOURS)

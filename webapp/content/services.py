@@ -10,6 +10,7 @@ from sqlalchemy import Select, or_
 
 from ..assets import asset_url
 from ..extensions import db
+from ..inputs import whole_number
 from .models import Exercise, Lesson, Muscle
 from .schema import POSITIONS
 
@@ -112,7 +113,7 @@ class Filters:
             muscle=args.get("muscle", "").strip(),
             position=args.get("position", "") if args.get("position", "") in POSITIONS else "",
             kind=args.get("kind", "") if args.get("kind", "") in KIND_LABELS else "",
-            level=int(level) if level.isdigit() and 1 <= int(level) <= 5 else None,
+            level=whole_number(level, 1, 5),
             q=args.get("q", "").strip()[:100],
         )
 

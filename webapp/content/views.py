@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from ..inputs import whole_number
 from . import services
 from .schema import POSITIONS
 
@@ -29,9 +30,9 @@ def lesson_detail(slug: str):
     # The self-check works without script: answers come back as ?q0=1&q1=0 and are marked here.
     answers = {}
     for number, _question in enumerate(lesson.body.get("quiz", [])):
-        value = request.args.get(f"q{number}", "")
-        if value.isdigit():
-            answers[number] = int(value)
+        value = whole_number(request.args.get(f"q{number}"), 0, 99)
+        if value is not None:
+            answers[number] = value
     return render_template(
         "content/lesson.html",
         lesson=lesson,

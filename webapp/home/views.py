@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth.access import client_required
 from ..extensions import db
+from ..inputs import whole_number
 from ..sessions import screens
 from ..sessions.onboarding import is_onboarded
 from ..sessions.rules import traffic_light
@@ -44,7 +45,7 @@ MAX_NOTES_MARKED = 100
 @client_required
 def notes_seen():
     """The trainer's notes Today showed: marked seen, so the next Today leaves them out."""
-    ids = [int(raw) for raw in request.form.getlist("note")[:MAX_NOTES_MARKED] if raw.isdigit() and len(raw) <= 9]
+    ids = [n for raw in request.form.getlist("note")[:MAX_NOTES_MARKED] if (n := whole_number(raw, 1))]
     mark_notes_seen(current_user, ids, utcnow())
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"marked": len(ids)})

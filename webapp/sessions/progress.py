@@ -15,6 +15,7 @@ from statistics import fmean
 from typing import ClassVar, Literal
 
 from ..content.services import dose_text
+from ..inputs import whole_number
 from ..timeutil import DAY_NAMES, MONTH_NAMES, long_date, short_date
 from . import rules
 from .schedule import Adherence, Plan, adherence, week_start
@@ -342,10 +343,10 @@ def parse_function_scores(
         raw = (form.get(f"activity-{activity_id}") or "").strip()
         if not raw:
             errors[activity_id] = "Rate this activity from 0 to 10."
-        elif not raw.isdigit() or not 0 <= int(raw) <= 10:
+        elif (score := whole_number(raw, 0, 10)) is None:
             errors[activity_id] = "Use a whole number from 0 (cannot do it) to 10 (as well as before the pain)."
         else:
-            scores[activity_id] = int(raw)
+            scores[activity_id] = score
     return scores, errors
 
 

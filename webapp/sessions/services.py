@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..inputs import whole_number
 from ..programs.models import Profile
 from ..programs.services import profile_of, set_training_days
 from ..timeutil import WEEKDAYS, utcnow
@@ -33,9 +34,10 @@ def birth_year_of(user) -> int | None:
 
 
 def parse_score(raw: str | None, what: str) -> int:
-    if raw is None or not raw.strip().isdigit() or not 0 <= int(raw) <= 10:
+    score = whole_number(raw, 0, 10)
+    if score is None:
         raise InputError(f"Choose a number from 0 to 10 for {what}.")
-    return int(raw)
+    return score
 
 
 def parse_birth_year(raw: str | None, today: date) -> int | None:
@@ -43,12 +45,13 @@ def parse_birth_year(raw: str | None, today: date) -> int | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    if not raw.isdigit() or not today.year - MAX_AGE <= int(raw) <= today.year - MIN_AGE:
+    year = whole_number(raw, today.year - MAX_AGE, today.year - MIN_AGE)
+    if year is None:
         raise InputError(
             f"Enter the year you were born as four digits, between {today.year - MAX_AGE} and {today.year - MIN_AGE},"
             " or leave it empty."
         )
-    return int(raw)
+    return year
 
 
 def record_about(
@@ -154,7 +157,7 @@ MAX_PAGE = 100_000
 
 def page_number(raw: str | None) -> int | None:
     """A page of a list counted from 1, or None when the text is not one."""
-    return int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE else None
+    return whole_number(raw, 1, MAX_PAGE)
 
 
 def sessions_newest_first(user_id: int, page: int, size: int) -> tuple[list[CompletedSession], bool]:
