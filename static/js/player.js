@@ -52,6 +52,8 @@ function runPlayer(root, data) {
   // The session being recorded: its id, the pain it started with, and when it started and ended.
   let session = null;
   let runningBeforeConfirm = false;
+  // The exercise whose pain the rest on screen is asking about, or null.
+  let asking = null;
   const ticker = createTicker((ms) => handle(engine.tick(ms)));
 
   function save(stage = "playing") {
@@ -71,7 +73,19 @@ function runPlayer(root, data) {
       elapsed: engine.elapsed,
       counts: engine.counts(),
       engine: engine.serialise(),
+      pain_during: session.painDuring,
     });
+  }
+
+  function noRatings() {
+    return data.exercises.map(() => null);
+  }
+
+  // The rest after an exercise asks how the back is after it: only once some of it was done.
+  function askAfter(step) {
+    const previous = step.phase === "rest" && step.changeover ? step.exercise - 1 : -1;
+    asking = previous >= 0 && engine.counts()[previous].reps_done > 0 ? previous : null;
+    view.askDuring(asking, asking === null ? null : session.painDuring[asking]);
   }
 
   function play() {
@@ -92,7 +106,8 @@ function runPlayer(root, data) {
     if (step.phase === "rep" && step.rep > 1) return;
     const exercise = data.exercises[step.exercise];
     const where = counterLine(step).replaceAll(" · ", ", ");
-    view.announce(`${phaseLabel(step)}. ${exercise.name}.${where ? ` ${where}.` : ""}`);
+    const question = asking === null ? "" : ` How is your back after ${data.exercises[asking].name}? Choose 0 to 10 below, or skip.`;
+    view.announce(`${phaseLabel(step)}. ${exercise.name}.${where ? ` ${where}.` : ""}${question}`);
   }
 
   function cue(events) {
@@ -108,6 +123,7 @@ function runPlayer(root, data) {
     }
     if (events.some((e) => e.type === "step")) {
       view.step(engine.step);
+      askAfter(engine.step);
       announce(engine.step);
       save();
     }
@@ -117,6 +133,8 @@ function runPlayer(root, data) {
 
   function finishRoutine() {
     halt();
+    asking = null;
+    view.askDuring(null);
     view.confirmEnd(false);
     session.completedAt = new Date();
     session.counts = engine.counts();
@@ -151,12 +169,15 @@ function runPlayer(root, data) {
       progress.clear();
       return false;
     }
+    const ratings = Array.isArray(saved.pain_during) ? saved.pain_during : [];
     session = {
       id: saved.id,
       painBefore,
       startedAt,
       completedAt: saved.completed_at ? new Date(saved.completed_at) : null,
       counts: saved.counts,
+      // A rating that is not a whole number from 0 to 10 (an older or damaged save) counts as not given.
+      painDuring: data.exercises.map((_, i) => (Number.isInteger(ratings[i]) && ratings[i] >= 0 && ratings[i] <= 10 ? ratings[i] : null)),
     };
     if (saved.stage === "rating") {
       // Finished but not yet rated (the phone locked, the page was closed): straight back to the rating.
@@ -200,6 +221,7 @@ function runPlayer(root, data) {
       painBefore: session.painBefore,
       rating,
       counts: session.counts ?? engine.counts(),
+      painDuring: session.painDuring,
     });
     try {
       await enqueueSession(payload, { label: data.routine.name });
@@ -213,12 +235,13 @@ function runPlayer(root, data) {
       return;
     }
     progress.clear();
-    const worst = worstPain(rating.pain_after);
+    // The worst of the pain after and the pain during each exercise decides the light, as the server judges it.
+    const worst = worstPain(rating.pain_after, session.painDuring);
     if (lightFor(session.painBefore, worst, data.rules) === "red") {
       // A red session asks for the safety check again before the next one, offline too (the server does the same).
-      noteTrigger(data.user_id, "red_session", `a red session (pain ${session.painBefore} before, ${rating.pain_after} after)`);
+      noteTrigger(data.user_id, "red_session", `a red session (pain ${session.painBefore} before, ${worst} at worst)`);
     }
-    view.outcome(session.painBefore, rating.pain_after, worst, progressionHints(data, rating.painful));
+    view.outcome(session.painBefore, rating.pain_after, worst, progressionHints(data, rating.painful, session));
     view.show("outcome");
   }
 
@@ -232,7 +255,7 @@ function runPlayer(root, data) {
     }
     view.startError("");
     engine = new Engine(data.exercises);
-    session = { id: newId(), painBefore, startedAt: new Date(), completedAt: null };
+    session = { id: newId(), painBefore, startedAt: new Date(), completedAt: null, painDuring: noRatings() };
     begin(engine.start());
   });
 
@@ -246,6 +269,14 @@ function runPlayer(root, data) {
       settings = { ...settings, [input.dataset.setting]: input.checked };
       settingsFile.save(settings);
     }
+  });
+
+  root.querySelector("[data-during]").addEventListener("change", (event) => {
+    if (event.target.name !== "pain_during" || asking === null || !session) return;
+    const pain = Number(event.target.value);
+    session.painDuring[asking] = pain;
+    view.duringSaid(pain, lightFor(session.painBefore, pain, data.rules));
+    save();
   });
 
   ratingForm.addEventListener("change", (event) => {
@@ -275,6 +306,10 @@ function runPlayer(root, data) {
     skip: () => handle(engine.skip()),
     back: () => handle(engine.back()),
     "skip-rest": () => handle(engine.skipRest()),
+    "during-skip"() {
+      asking = null;
+      view.askDuring(null);
+    },
     end() {
       runningBeforeConfirm = engine.running;
       if (engine.running) actions.pause();

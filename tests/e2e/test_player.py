@@ -193,6 +193,65 @@ def test_a_whole_routine_offline_ends_in_the_outbox_with_red_advice(live_server,
     assert errors == []
 
 
+def until_asked(page, limit_seconds: int = 600):
+    """Run the clock until the rest after an exercise asks how the back is."""
+    question = page.locator("[data-during]")
+    for _ in range(limit_seconds // 5):
+        if question.is_visible():
+            return question
+        page.clock.run_for(5_000)
+    raise AssertionError("the player never asked about pain after an exercise")
+
+
+def test_pain_is_asked_after_each_exercise_with_one_tap_a_key_or_a_skip(live_server, page, alex, errors):
+    open_player(page, live_server.url)
+    data = player_data(page)
+    names = [e["name"] for e in data["exercises"]]
+    start(page, pain_before=1)
+
+    question = until_asked(page)
+    assert shown(page, "[data-during-legend]") == f"Your back after {names[0]}?"
+    assert question.get_by_role("radio").count() == 11
+    question.locator('input[value="5"]').check()  # one tap
+    assert shown(page, "[data-during-said]") == "5 of 10 noted: amber. Keep the next ones gentle and smaller."
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "player-pain-after-an-exercise.png"))
+    assert question.get_by_role("button", name="Done").is_visible()
+    # A reload in the rest (a phone call, a locked screen) keeps the answer.
+    page.reload()
+    screen(page, "resume").wait_for()
+    page.get_by_role("button", name="Resume where you stopped").click()
+    assert question.is_visible() and question.locator('input[value="5"]').is_checked()
+    page.get_by_role("button", name="Skip rest").click()
+    assert not question.is_visible()
+
+    # The next one by keyboard alone: a radio group, so the arrow keys choose.
+    until_asked(page)
+    assert names[1] in shown(page, "[data-during-legend]")
+    question.locator('input[value="0"]').focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    assert question.locator('input[value="3"]').is_checked()
+    assert shown(page, "[data-during-said]").startswith("3 of 10 noted: green")
+
+    # Skipped: the question goes and nothing is recorded.
+    page.get_by_role("button", name="Skip rest").click()
+    until_asked(page)
+    assert names[2] in shown(page, "[data-during-legend]")
+    assert not question.locator("input:checked").count()
+    page.get_by_role("button", name="Skip this question").click()
+    assert not question.is_visible()
+
+    run_until_rating(page)
+    rate(page, pain_after=2, effort=3)
+    # The worst of the session was the 5 after the first exercise: four points over the 1 before, so amber.
+    assert shown(page, "[data-light-headline]") == "Stay at this level"
+    session = saved_session(page)
+    ratings = [e["pain_during"] for e in session["exercises"]]
+    assert ratings[:3] == [5, 3, None] and set(ratings[3:]) == {None}
+    assert errors == []
+
+
 def test_ending_early_with_little_pain_is_green_and_suggests_the_easier_version(
     live_server, page, alex_on_core_foundations, errors
 ):

@@ -55,7 +55,7 @@ export function readRating(form) {
 }
 
 /** The session exactly as POST /api/v1/sessions takes it (webapp/sessions/sync.py). */
-export function buildPayload({ id, data, startedAt, completedAt, painBefore, rating, counts }) {
+export function buildPayload({ id, data, startedAt, completedAt, painBefore, rating, counts, painDuring = [] }) {
   return {
     id,
     routine_id: data.routine.id,
@@ -74,15 +74,26 @@ export function buildPayload({ id, data, startedAt, completedAt, painBefore, rat
         reps_done: Math.min(done.reps_done, MAX_REPS),
         hold_seconds: exercise.kind === "hold" && done.reps_done > 0 ? exercise.hold_seconds : 0,
         painful: rating.painful.has(index),
+        // Asked in the rest after the exercise; null when skipped (the server takes both).
+        pain_during: Number.isInteger(painDuring[index]) ? painDuring[index] : null,
       };
     }),
     user_id: data.user_id,
   };
 }
 
-/** What to change next time, per exercise that hurt: its easier version where there is one. */
-export function progressionHints(data, painful) {
-  return [...painful]
+/**
+ * What to change next time, per exercise that hurt: those ticked as painful, and those whose rating after them
+ * was red against the pain before the session; each with its easier version where there is one.
+ */
+export function progressionHints(data, painful, session = null) {
+  const hurt = new Set(painful);
+  if (session) {
+    (session.painDuring || []).forEach((pain, index) => {
+      if (Number.isInteger(pain) && lightFor(session.painBefore, pain, data.rules) === "red") hurt.add(index);
+    });
+  }
+  return [...hurt]
     .sort((a, b) => a - b)
     .map((index) => data.exercises[index])
     .filter(Boolean)

@@ -5,6 +5,13 @@ import { clock, counterLine, doseLine, minutes, phaseLabel, sideLabel } from "./
 
 const RING = 339.292;
 const LIGHT_NAMES = { green: "Green zone", amber: "Amber zone", red: "Red zone" };
+// What an answer to "your back after this exercise" means against the pain before the session.
+const DURING_WORDS = {
+  green: (pain) => `${pain} of 10 noted: green. Carry on.`,
+  amber: (pain) => `${pain} of 10 noted: amber. Keep the next ones gentle and smaller.`,
+  red: (pain) =>
+    `${pain} of 10 noted: that is too much for today. Make the next exercises smaller and slower, leave out any that hurt, or end the session here.`,
+};
 
 function setText(node, text) {
   if (node && node.textContent !== text) node.textContent = text;
@@ -44,6 +51,10 @@ export function createView(root, data) {
     pauseLabel: one("[data-pause-label]"),
     endButton: one('[data-action="end"]'),
     endConfirm: one("[data-end-confirm]"),
+    during: one("[data-during]"),
+    duringLegend: one("[data-during-legend]"),
+    duringSaid: one("[data-during-said]"),
+    duringClose: one("[data-during-close]"),
   };
   // An illustration that is missing or cannot load leaves no broken picture on the mat.
   el.image.addEventListener("error", () => setHidden(el.figure, true));
@@ -122,6 +133,32 @@ export function createView(root, data) {
       el.phase.toggleAttribute("data-paused", paused);
       el.pause.setAttribute("aria-pressed", String(paused));
       setText(el.pauseLabel, paused ? "Resume" : "Pause");
+    },
+
+    /** The question after an exercise (index), with the answer already given if any; null puts it away. */
+    askDuring(index, value) {
+      if (index === null) {
+        setHidden(el.during, true);
+        return;
+      }
+      const exercise = data.exercises[index];
+      setText(el.duringLegend, `Your back after ${exercise.name}?`);
+      for (const input of el.during.querySelectorAll("input")) input.checked = Number(input.value) === value;
+      if (value === null) this.duringSaid(null, null);
+      setHidden(el.during, false);
+    },
+
+    /** What the answer means, in a few words: the light it gives against the pain before the session. */
+    duringSaid(value, light) {
+      // Once answered, the way out no longer skips anything: it just puts the question away.
+      setText(el.duringClose, value === null ? "Skip this question" : "Done");
+      if (value === null) {
+        setText(el.duringSaid, "");
+        delete el.duringSaid.dataset.light;
+        return;
+      }
+      el.duringSaid.dataset.light = light;
+      setText(el.duringSaid, DURING_WORDS[light](value));
     },
 
     confirmEnd(open) {
