@@ -208,50 +208,14 @@ def test_next_morning_check_is_asked_and_recorded(app, auth, alex, clock):
     assert "How does your back feel this morning?" not in auth.client.get("/").get_data(as_text=True)
 
 
-def test_two_green_easy_sessions_suggest_the_harder_version(app, auth, alex, clock):
-    done(app, alex, clock, MONDAY, pain_after=2, effort=2)
-    done(app, alex, clock, MONDAY + timedelta(days=2), pain_after=1, effort=3)
-    clock.move_to(datetime(2026, 3, 6, 8, 0, tzinfo=UTC))  # Friday
-    auth.login("alex@example.com")
-    page = auth.client.get("/").get_data(as_text=True)
-    assert "Ready for a small step up" in page
-
-
 def test_a_red_session_points_to_the_traffic_light_lesson(app, auth, alex, clock):
     done(app, alex, clock, MONDAY, pain_after=7, effort=6)
     clock.move_to(datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
     assert 'href="/lessons/pain-traffic-light"' in page
-    assert "Ready for a small step up" not in page
-
-
-def test_suggestions_rule_offers_easier_after_red_and_for_a_painful_exercise(app):
-    from webapp.content.services import visible_exercises
-    from webapp.home.today import suggestions_for
-    from webapp.programs.services import starter_program
-    from webapp.sessions.rules import Outcome
-
-    class Done:
-        def __init__(self, exercises):
-            self.exercises = exercises
-
-    class Item:
-        def __init__(self, exercise, painful=False):
-            self.exercise, self.painful = exercise, painful
-
-    with app.app_context():
-        library = {e.slug: e for e in visible_exercises(None)}
-        routine = starter_program("core-foundations").weeks[-1].routines[0]
-        with_easier = [i.exercise for i in routine.items if i.exercise.easier_slug]
-        assert with_easier, "core foundations has exercises with easier versions"
-        red = [(Done([]), Outcome(3, 7, 6))]
-        kinds = {s.kind for s in suggestions_for(routine, red, library)}
-        assert kinds == {"easier"}
-        painful = [(Done([Item(with_easier[0], painful=True)]), Outcome(2, 2, 2))]
-        [suggestion] = suggestions_for(routine, painful, library)
-        assert suggestion.instead_of.slug == with_easier[0].slug
-        assert suggestion.exercise.slug == with_easier[0].easier_slug
+    # Small steps back only (test_progression.py has the rule): never a step up after red.
+    assert "Take this step" not in page and "Ease off" in page
 
 
 def test_today_follows_the_users_time_zone(app, auth, users, clock):

@@ -133,8 +133,9 @@ def tell(client: User, trainer: User, story: Story) -> None:
                     {
                         "exercise": item.exercise.slug,
                         "sets_done": item.sets,
-                        "reps_done": item.reps,
-                        "hold_seconds": item.hold_seconds,
+                        # As the player counts them: every repetition of every set, on each side.
+                        "reps_done": item.sets * item.reps * (2 if item.exercise.per_side else 1),
+                        "hold_seconds": item.hold_seconds if item.exercise.kind == "hold" else 0,
                         "painful": item.exercise.slug == story.hurts and share > 0.5,
                     }
                     for item in routine.items

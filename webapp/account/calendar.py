@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from ..content.services import dose_text
 from ..programs.models import Routine
+from ..programs.personal import items_for
 from ..sessions.schedule import Plan
 from ..timeutil import zone
 
@@ -42,12 +42,9 @@ def start_in_utc(day: date, at: time, zone_name: str) -> datetime:
     return datetime.combine(day, at, tzinfo=zone(zone_name)).astimezone(UTC)
 
 
-def routine_description(routine: Routine, start_url: str) -> str:
-    lines = [
-        f"- {item.exercise.name}: "
-        + dose_text(item.sets, item.reps, item.hold_seconds, item.exercise.kind, item.exercise.per_side)
-        for item in routine.items
-    ]
+def routine_description(routine: Routine, start_url: str, doses: dict | None = None) -> str:
+    """The routine's exercises with the client's own doses (programs/personal.py), and where to start it."""
+    lines = [f"- {item.exercise.name}: {item.dose}" for item in items_for(routine, doses or {})]
     return "\n".join([*lines, "", f"Start it in CoreSteady: {start_url}"])
 
 
@@ -58,6 +55,7 @@ def planned_events(
     today: date,
     start_url: Callable[[Routine], str],
     weeks: int = FEED_WEEKS,
+    doses: dict | None = None,
 ) -> list[Event]:
     """One event per planned session from today for the given weeks; the plan's own end cuts it shorter."""
     if plan is None:
@@ -75,7 +73,7 @@ def planned_events(
                 start=start_in_utc(day, at, zone_name),
                 minutes=plan.program.minutes_per_session,
                 summary=f"CoreSteady: {routine.name}",
-                description=routine_description(routine, url),
+                description=routine_description(routine, url, doses),
                 url=url,
             )
         )

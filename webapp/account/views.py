@@ -11,6 +11,7 @@ from ..auth.access import client_required
 from ..downloads import attachment
 from ..extensions import limiter
 from ..links import external_url
+from ..programs.personal import doses_of
 from ..programs.services import active_assignment, profile_of
 from ..security import log_event
 from ..sessions.schedule import days_summary, plan_for
@@ -30,7 +31,7 @@ def _user():
     return current_user._get_current_object()
 
 
-def _feed_events(user, plan):
+def _feed_events(user, assignment, plan):
     profile = services.saved_profile(user)
     return calendar.planned_events(
         plan,
@@ -38,6 +39,7 @@ def _feed_events(user, plan):
         profile.preferred_time if profile else "",
         local_date(utcnow(), user.timezone),
         lambda routine: external_url("sessions.play", routine_id=routine.id),
+        doses=doses_of(assignment),
     )
 
 
@@ -72,14 +74,15 @@ def index():
     if user.is_client:
         token = profile.calendar_token if profile else ""
         feed_url = external_url("account.calendar_feed", token=token) if token else ""
-        plan = plan_for(active_assignment(user))
+        assignment = active_assignment(user)
+        plan = plan_for(assignment)
         calendar_page = {
             "feed_url": feed_url,
             # webcal:// opens the calendar app's own "subscribe" dialog on iPhone and Mac.
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
             "has_plan": plan is not None,
             "link_news": request.args.get("link", ""),
-            "preview": _feed_events(user, plan)[:PREVIEW_EVENTS],
+            "preview": _feed_events(user, assignment, plan)[:PREVIEW_EVENTS],
             "days": days_summary(plan, services.day_list(profile)),
         }
     return render_template("account/index.html", form=form, calendar=calendar_page)
@@ -104,8 +107,9 @@ def calendar_feed(token: str):
     if user is None:
         abort(404)
     now = utcnow()
-    plan = plan_for(active_assignment(user))
-    body = calendar.render_calendar(_feed_events(user, plan), now, name=f"CoreSteady: {user.first_name}")
+    assignment = active_assignment(user)
+    plan = plan_for(assignment)
+    body = calendar.render_calendar(_feed_events(user, assignment, plan), now, name=f"CoreSteady: {user.first_name}")
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="coresteady.ics"'
     response.headers["Cache-Control"] = "private, no-cache"

@@ -21,6 +21,7 @@ from ..sessions.outcomes import outcomes_of
 from ..sessions.schedule import plan_payload
 from ..sessions.services import page_number, sessions_newest_first
 from ..sessions.sync import BatchError, parse_batch, session_payload, store_batch
+from ..timeutil import local_date, utcnow
 from ..trainer import dashboard
 from ..trainer.services import client_of
 from . import openapi as openapi_document
@@ -96,7 +97,8 @@ def offline_manifest():
 @bp.get("/plan")
 @role_required("client")
 def get_plan():
-    return plan_payload(active_assignment(current_user))
+    user = current_user._get_current_object()
+    return plan_payload(active_assignment(user), user, local_date(utcnow(), user.timezone))
 
 
 # ---- Sessions: the outbox's sync and the user's own list ----

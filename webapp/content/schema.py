@@ -52,6 +52,22 @@ class Dose(Strict):
     hold_seconds: int = Field(default=0, ge=HOLD_SECONDS[0], le=HOLD_SECONDS[1])
     rest_seconds: int = Field(ge=REST_SECONDS[0], le=REST_SECONDS[1])
     rep_seconds: int = Field(default=3, ge=1, le=20)
+    # The top of the dose (content/ladder.py): small steps go no further; past it comes the harder version.
+    top_sets: int | None = Field(default=None, ge=SETS[0], le=SETS[1])
+    top_reps: int | None = Field(default=None, ge=REPS[0], le=REPS[1])
+    top_hold_seconds: int | None = Field(default=None, ge=1, le=HOLD_SECONDS[1])
+
+    @model_validator(mode="after")
+    def _top_above_start(self) -> Dose:
+        for name in ("sets", "reps", "hold_seconds"):
+            top = getattr(self, f"top_{name}")
+            if top is not None and top < getattr(self, name):
+                raise ValueError(f"top_{name}: the top of the dose cannot be below its start ({getattr(self, name)})")
+        return self
+
+    def top(self) -> dict[str, int]:
+        tops = {"sets": self.top_sets, "reps": self.top_reps, "hold_seconds": self.top_hold_seconds}
+        return {name: value for name, value in tops.items() if value is not None}
 
 
 class Exercise(Strict):

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from ..content.models import Exercise, Lesson
+from ..content.models import Lesson
 from ..content.services import active_lessons, visible_exercises
 from ..extensions import db
 from ..programs.models import Assignment, Routine
+from ..programs.personal import Item, doses_of, items_for
 from ..programs.services import active_assignment
-from ..sessions import outcomes, rules, safety, schedule, screens
+from ..sessions import outcomes, progression, rules, safety, schedule, screens
 from ..sessions.models import CompletedSession
 from ..sessions.services import session_due_next_day_check
 from ..timeutil import local_date
@@ -20,22 +21,14 @@ GET_READY_SECONDS = 5
 RELAX_BETWEEN_HOLDS = 3
 
 
-def routine_minutes(routine: Routine) -> int:
-    """A fair estimate of how long the player takes, from the doses themselves."""
+def routine_minutes(items) -> int:
+    """A fair estimate of how long the player takes, from the doses themselves (the client's own)."""
     seconds = 0
-    for item in routine.items:
+    for item in items:
         sides = 2 if item.exercise.per_side else 1
         per_rep = item.hold_seconds + RELAX_BETWEEN_HOLDS if item.exercise.kind == "hold" else item.exercise.rep_seconds
         seconds += GET_READY_SECONDS + item.sets * item.reps * sides * per_rep + item.rest_seconds * item.sets
     return max(1, round(seconds / 60))
-
-
-@dataclass
-class Suggestion:
-    kind: str  # "harder" or "easier"
-    exercise: Exercise
-    instead_of: Exercise
-    reason: str
 
 
 @dataclass
@@ -51,7 +44,9 @@ class TodayView:
     next_session: tuple[date, Routine] | None = None
     missed: list[date] = field(default_factory=list)
     check_session: CompletedSession | None = None
-    suggestions: list[Suggestion] = field(default_factory=list)
+    # The exercises of the routine shown, as this client does them (their own doses).
+    items: list[Item] = field(default_factory=list)
+    steps: progression.Week = field(default_factory=progression.Week)
     lesson: Lesson | None = None
     # The red-flag screen: an answer waiting for a clinician blocks the player; a due screen is asked first.
     safety: safety.Status | None = None
@@ -72,28 +67,6 @@ class TodayView:
         return self.plan.week_number(self.today) if self.plan else None
 
 
-def suggestions_for(
-    routine: Routine | None, recent, library: dict[str, Exercise], worse: bool = False
-) -> list[Suggestion]:
-    if routine is None or not recent:
-        return []
-    step = rules.next_step([outcome for _, outcome in recent], worse)
-    painful = {e.exercise.slug for e in recent[0][0].exercises if e.painful}
-    out = []
-    for item in routine.items:
-        exercise = item.exercise
-        if exercise.slug in painful and exercise.easier_slug in library:
-            out.append(Suggestion("easier", library[exercise.easier_slug], exercise, "It hurt last time."))
-        elif step == "easier" and exercise.easier_slug in library:
-            out.append(Suggestion("easier", library[exercise.easier_slug], exercise, "Your last session went red."))
-        elif step == "harder" and exercise.harder_slug in library and not any(s.kind == "harder" for s in out):
-            # One step at a time: progress comes in careful, small steps, never everything at once.
-            out.append(
-                Suggestion("harder", library[exercise.harder_slug], exercise, "Two easy, green sessions in a row.")
-            )
-    return out
-
-
 def suggested_lesson(view: TodayView) -> Lesson | None:
     lessons = active_lessons()
     if not lessons:
@@ -105,6 +78,15 @@ def suggested_lesson(view: TodayView) -> Lesson | None:
         return by_slug["building-the-habit"]
     start = view.plan.start_date if view.plan else view.today
     return lessons[((view.today - start).days // 2) % len(lessons)]
+
+
+def client_steps(user, now: datetime) -> tuple[Assignment | None, progression.Week]:
+    """The client's plan and their week of doses and suggestions, as Today shows them."""
+    today = local_date(now, user.timezone)
+    assignment = active_assignment(user)
+    routines = schedule.week_routines(schedule.plan_for(assignment), today)
+    library = {e.slug: e for e in visible_exercises(user)}
+    return assignment, progression.client_week(user, assignment, routines, today, library)
 
 
 def build(user, now: datetime) -> TodayView:
@@ -129,7 +111,6 @@ def build(user, now: datetime) -> TodayView:
     view.check_session = session_due_next_day_check(user, today)
     if plan is not None:
         view.routine = plan.routine_on(today)
-        view.minutes = routine_minutes(view.routine) if view.routine else 0
         view.week = schedule.adherence(plan, done_days, monday, monday + timedelta(days=6))
         view.streak = schedule.streak(plan, done_days, today)
         view.next_session = plan.next_planned(today)
@@ -139,11 +120,10 @@ def build(user, now: datetime) -> TodayView:
         since = max(filter(None, [last_done, today - timedelta(days=7), plan.start_date - timedelta(days=1)]))
         view.missed = schedule.missed_days(plan, done_days, since + timedelta(days=1), today - timedelta(days=1))
         library = {e.slug: e for e in visible_exercises(user)}
-        # Pain before sessions rising week on week holds any step up back (rules.worsening).
-        worse = outcomes.worsening(user.id, today)
-        view.suggestions = suggestions_for(
-            view.routine or (view.next_session or (None, None))[1], recent, library, worse
-        )
+        view.steps = progression.client_week(user, assignment, schedule.week_routines(plan, today), today, library)
+        if view.routine is not None:
+            view.items = items_for(view.routine, doses_of(assignment))
+            view.minutes = routine_minutes(view.items)
     view.lesson = suggested_lesson(view)
     view.trainer_notes = unseen_notes(user)
     return view

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..auth.access import client_required
 from ..extensions import db
 from ..inputs import whole_number
-from ..sessions import screens
+from ..sessions import progression, screens
 from ..sessions.onboarding import is_onboarded
 from ..sessions.rules import traffic_light
 from ..timeutil import utcnow
@@ -49,6 +49,35 @@ def notes_seen():
     mark_notes_seen(current_user, ids, utcnow())
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"marked": len(ids)})
+    return redirect(url_for("home.index"))
+
+
+@bp.post("/steps")
+@client_required
+def take_step():
+    """Accept or decline one of Today's small steps; accepting the same step twice applies it once."""
+    form = request.form
+    user = current_user._get_current_object()
+    assignment, week = today.client_steps(user, utcnow())
+    proposal = progression.proposal_from(form)
+    if assignment is None or proposal is None:
+        flash("That step could not be read. Here are your steps as they are now.", "error")
+        return redirect(url_for("home.index", _anchor="suggest-title"))
+    if form.get("action") == "decline" and not user.trainer_id:
+        slot = next((i.slot for i in week.items if i.slot.slug == proposal.slot), None)
+        if slot is not None:
+            progression.decline(assignment, slot, user, utcnow())
+            flash("Fine: the same dose for now. We will suggest again after two more easy, green sessions.", "info")
+        return redirect(url_for("home.index"))
+    try:
+        outcome = progression.accept(assignment, week, proposal, user, may_step_up=not user.trainer_id, now=utcnow())
+    except progression.StepRefused as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("home.index", _anchor="suggest-title"))
+    if outcome == "already":
+        flash("That step was already taken: your dose is up to date.", "info")
+    else:
+        flash("Done: your next session has the new dose.", "success")
     return redirect(url_for("home.index"))
 
 

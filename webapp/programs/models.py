@@ -128,6 +128,40 @@ class Assignment(db.Model):
         return [d for d in self.days.split(",") if d]
 
 
+class PersonalDose(db.Model):
+    """A client's own dose of one exercise of their plan: the small steps they took, kept on the assignment.
+
+    exercise_id is the exercise the program names (the slot); use_exercise_id another version done in its
+    place (easier or harder), or None. The amounts, when set, replace the program's for that exercise in every
+    week: direction "up" makes them a floor (the program's own dose applies once it is as big), "down" a cap
+    (the program's applies once it is as small). A record may hold no dose at all and only remember that a
+    suggestion was declined (decided_at) or that the trainer turned suggestions off for this exercise.
+    """
+
+    __tablename__ = "personal_doses"
+    __table_args__ = (UniqueConstraint("assignment_id", "exercise_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), index=True)
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id", ondelete="RESTRICT"), index=True)
+    use_exercise_id: Mapped[int | None] = mapped_column(ForeignKey("exercises.id", ondelete="RESTRICT"), index=True)
+    sets: Mapped[int | None] = mapped_column(Integer)
+    reps: Mapped[int | None] = mapped_column(Integer)
+    hold_seconds: Mapped[int | None] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(4), default="")
+    suggestions_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Sessions before this moment no longer count towards a suggestion for this exercise.
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    exercise: Mapped[Exercise] = relationship(foreign_keys=[exercise_id], lazy="joined")
+    use_exercise: Mapped[Exercise | None] = relationship(foreign_keys=[use_exercise_id], lazy="joined")
+
+    @property
+    def has_dose(self) -> bool:
+        return self.sets is not None and self.reps is not None
+
+
 class Profile(db.Model):
     """What onboarding learned: preferred days and time, and whether it is finished."""
 

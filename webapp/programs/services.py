@@ -39,7 +39,8 @@ def starter_program(slug: str) -> Program | None:
     return db.session.execute(query.options(_FULL)).scalar_one_or_none()
 
 
-def item_payload(item: RoutineExercise) -> dict:
+def item_payload(item) -> dict:
+    """A routine item as the API gives it: a RoutineExercise, or a personal.Item (the client's own dose)."""
     exercise = item.exercise
     return {
         "slug": exercise.slug,
@@ -53,15 +54,17 @@ def item_payload(item: RoutineExercise) -> dict:
         "note": item.note,
         "per_side": exercise.per_side,
         "dose": dose_text(item.sets, item.reps, item.hold_seconds, exercise.kind, exercise.per_side),
+        "own": bool(getattr(item, "own", False)),
     }
 
 
-def routine_payload(routine: Routine) -> dict:
+def routine_payload(routine: Routine, items=None) -> dict:
+    """items: the client's own (programs.personal.items_for); without them, the program's."""
     return {
         "id": routine.id,
         "name": routine.name,
         "days": routine.day_list,
-        "exercises": [item_payload(item) for item in routine.items],
+        "exercises": [item_payload(item) for item in (routine.items if items is None else items)],
     }
 
 

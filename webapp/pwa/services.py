@@ -10,6 +10,7 @@ from flask import render_template, url_for
 from ..assets import asset_url, static_revisions
 from ..content import services as content
 from ..content.loader import stored_version
+from ..programs.personal import doses_digest, doses_of
 from ..programs.services import active_assignment
 from ..sessions import red_flags
 from ..sessions.onboarding import is_onboarded
@@ -97,8 +98,15 @@ def offline_package(user) -> dict:
     urls = package_urls(user, assignment)
     # Everything /api/v1/plan is made from, so the copy on the phone is replaced whenever the plan moves
     # (a followed program is never edited in place: a new version has a new id).
+    # The client's own doses too: the player pages kept on the phone carry them.
     plan = (
-        [assignment.id, assignment.program_id, assignment.start_date.isoformat(), assignment.day_list]
+        [
+            assignment.id,
+            assignment.program_id,
+            assignment.start_date.isoformat(),
+            assignment.day_list,
+            doses_digest(doses_of(assignment)),
+        ]
         if assignment
         else None
     )

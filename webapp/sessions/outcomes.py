@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
+from ..programs.models import Program
 from . import rules
 from .models import CheckIn, CompletedSession, SessionExercise
 
@@ -43,8 +44,11 @@ def outcomes_of(sessions: Sequence[CompletedSession]) -> list[rules.Outcome]:
     return [outcome(s, next_day.get(s.id)) for s in sessions]
 
 
-def sessions_since(user_id: int, since: date | None = None, limit: int | None = None) -> list[CompletedSession]:
-    """The user's sessions newest first (from a local date on, or the newest few), exercises loaded."""
+def sessions_since(
+    user_id: int, since: date | None = None, limit: int | None = None, family: str | None = None
+) -> list[CompletedSession]:
+    """The user's sessions newest first (from a local date on, or the newest few; of one program's versions
+    only, given its family), exercises loaded."""
     query = (
         db.select(CompletedSession)
         .where(CompletedSession.user_id == user_id)
@@ -53,6 +57,9 @@ def sessions_since(user_id: int, since: date | None = None, limit: int | None = 
     )
     if since is not None:
         query = query.where(CompletedSession.local_date >= since)
+    if family is not None:
+        versions = db.select(Program.id).where(Program.family == family)
+        query = query.where(CompletedSession.program_id.in_(versions))
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.execute(query).scalars())

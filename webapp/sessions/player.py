@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import url_for
 
 from ..content.models import Exercise
-from ..content.services import dose_text, illustration_url, visible_exercises
+from ..content.services import illustration_url, visible_exercises
 from ..programs.models import Routine
+from ..programs.personal import doses_of, items_for
+from ..programs.services import active_assignment
 from . import rules
 
 
@@ -19,10 +21,11 @@ def _variation(slug: str, library: dict[str, Exercise]) -> dict | None:
 
 
 def player_data(routine: Routine, user) -> dict:
+    """The routine as this client plays it: with their own doses and versions (programs/personal.py)."""
     week = routine.week
     library = {e.slug: e for e in visible_exercises(user)}
     exercises = []
-    for item in routine.items:
+    for item in items_for(routine, doses_of(active_assignment(user))):
         exercise = item.exercise
         exercises.append(
             {
@@ -41,7 +44,8 @@ def player_data(routine: Routine, user) -> dict:
                 "per_side": exercise.per_side,
                 "tempo": item.tempo or exercise.tempo,
                 "note": item.note,
-                "dose": dose_text(item.sets, item.reps, item.hold_seconds, exercise.kind, exercise.per_side),
+                "dose": item.dose,
+                "own": item.own,
                 "easier": _variation(exercise.easier_slug, library),
                 "harder": _variation(exercise.harder_slug, library),
             }

@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
 
+from ..content.services import visible_exercises
+from ..programs import personal
 from ..programs.models import Assignment, Program, Routine
 from ..programs.services import program_payload, routine_payload
 from ..timeutil import DAY_NAMES, WEEKDAYS
+from . import progression
 
 
 def week_start(day: date) -> date:
@@ -181,10 +184,11 @@ def missed_days(plan: Plan | None, done_days: Iterable[date], first: date, last:
     return [day for day in plan.planned_days(first, last) if day not in done]
 
 
-def plan_payload(assignment: Assignment | None) -> dict:
-    """The client's plan as GET /api/v1/plan gives it: the program, every planned day, every routine."""
+def plan_payload(assignment: Assignment | None, user=None, today: date | None = None) -> dict:
+    """The client's plan as GET /api/v1/plan gives it: the program, every planned day, every routine with the
+    client's own doses, and the small steps their sessions suggest (sessions/progression.py)."""
     if assignment is None:
-        return {"program": None, "schedule": [], "routines": []}
+        return {"program": None, "schedule": [], "routines": [], "suggestions": []}
     plan = plan_for(assignment)
     program = assignment.program
     schedule = [
@@ -204,5 +208,21 @@ def plan_payload(assignment: Assignment | None) -> dict:
         assignment_id=assignment.id,
         assigned_by=assignment.assigned_by_id,
     )
-    routines = [routine_payload(r) | {"week": w.number} for w in program.weeks for r in w.routines]
-    return {"program": summary, "schedule": schedule, "routines": routines}
+    doses = personal.doses_of(assignment)
+    routines = [
+        routine_payload(r, personal.items_for(r, doses)) | {"week": w.number} for w in program.weeks for r in w.routines
+    ]
+    suggestions = []
+    if user is not None and today is not None:
+        library = {e.slug: e for e in visible_exercises(user)}
+        week = progression.client_week(user, assignment, week_routines(plan, today), today, library)
+        suggestions = [s.payload() for s in week.suggestions]
+    return {"program": summary, "schedule": schedule, "routines": routines, "suggestions": suggestions}
+
+
+def week_routines(plan: Plan | None, today: date) -> list[Routine]:
+    """The routines of the program week the client is in today, or of the next planned one."""
+    if plan is None:
+        return []
+    shown = plan.routine_on(today) or (plan.next_planned(today) or (None, None))[1]
+    return list(shown.week.routines) if shown is not None else []

@@ -8,13 +8,14 @@ from datetime import date, datetime
 from markupsafe import Markup
 
 from ..auth.models import User
+from ..content.services import visible_exercises
 from ..extensions import db
 from ..programs.models import Assignment
 from ..programs.services import active_assignment
-from ..sessions import charts, history, progress, safety, screens
+from ..sessions import charts, history, progress, progression, safety, screens
 from ..sessions.models import CompletedSession
-from ..sessions.schedule import Plan, days_summary, plan_for
-from ..timeutil import utcnow
+from ..sessions.schedule import Plan, days_summary, plan_for, week_routines
+from ..timeutil import local_date, utcnow
 from . import dashboard
 from .models import TrainerComment
 
@@ -139,6 +140,8 @@ class ClientPage:
     notes: list[tuple[date, str]]
     comments: list[TrainerComment]
     screens: list[safety.Answer]  # every red-flag answer, newest first
+    # The client's doses this week (their own where they stepped) and the steps their sessions suggest.
+    steps: progression.Week
 
 
 def session_notes(client: User, limit: int = NOTES_SHOWN) -> list[tuple[date, str]]:
@@ -183,4 +186,34 @@ def client_page(trainer: User, client: User, month: str | None, page: int, now: 
         notes=session_notes(client),
         comments=comments_for(trainer, client),
         screens=screens.history(client),
+        steps=client_steps(client, assignment, plan, row.today),
+    )
+
+
+def client_steps(client: User, assignment: Assignment | None, plan: Plan | None, today: date) -> progression.Week:
+    library = {e.slug: e for e in visible_exercises(client)}
+    return progression.client_week(client, assignment, week_routines(plan, today), today, library)
+
+
+def act_on_step(trainer: User, client: User, action: str, form, now: datetime | None = None) -> str:
+    """The trainer's answer to one of a client's suggested steps: accept it, change it, or turn suggestions for
+    that exercise off (or on again). Returns what happened in words; raises progression.StepRefused."""
+    now = now or utcnow()
+    assignment = active_assignment(client)
+    week = client_steps(client, assignment, plan_for(assignment), local_date(now, client.timezone))
+    proposal = progression.proposal_from(form)
+    if assignment is None or proposal is None:
+        raise progression.StepRefused("That step could not be read. Here are the steps as they are now.")
+    item = next((i for i in week.items if i.slot.slug == proposal.slot), None)
+    if item is None:
+        raise progression.StepRefused("That exercise is not in this week of the client's program any more.")
+    if action in ("off", "on"):
+        progression.switch_off(assignment, item.slot, action == "off", trainer, now)
+        return "Suggestions to step up are off for that exercise." if action == "off" else "Suggestions are back on."
+    if action == "change":
+        progression.change(assignment, week, proposal, trainer, now)
+        return f"{client.first_name}'s dose is changed; their next session has it."
+    outcome = progression.accept(assignment, week, proposal, trainer, may_step_up=True, now=now)
+    return (
+        "That step was already taken." if outcome == "already" else f"Done: {client.first_name}'s next session has it."
     )

@@ -16,6 +16,7 @@ from ..downloads import attachment
 from ..extensions import db, limiter
 from ..links import external_url
 from ..security import log_event
+from ..sessions import progression
 from ..sessions.progress import short_date
 from ..sessions.red_flags import ADVICE, labels
 from ..sessions.services import page_number
@@ -152,6 +153,23 @@ def client_comment(client_id: int):
             flash(f"Your note is saved. {client.first_name} will see it on their Today page next time.", "success")
             return redirect(url_for("trainer.client_detail", client_id=client.id, _anchor="comments"))
     return render_client(client, form, 400)
+
+
+@bp.post("/clients/<int:client_id>/steps")
+def client_step(client_id: int):
+    """Accept, change or turn off a suggested step for one of the trainer's clients."""
+    client = _own_client(client_id)
+    action = request.form.get("action", "accept")
+    if action not in ("accept", "change", "off", "on"):
+        abort(400)
+    try:
+        said = services.act_on_step(_trainer(), client, action, request.form)
+    except progression.StepRefused as exc:
+        flash(str(exc), "error")
+    else:
+        log_event("client_step", trainer_id=current_user.id, client_id=client.id, action=action)
+        flash(said, "success")
+    return redirect(url_for("trainer.client_detail", client_id=client.id, _anchor="steps"))
 
 
 @bp.get("/clients/<int:client_id>/sessions.csv")
