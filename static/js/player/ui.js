@@ -151,7 +151,8 @@ export function createView(root, data) {
     /** What the answer means, in a few words: the light it gives against the pain before the session. */
     duringSaid(value, light) {
       // Once answered, the way out no longer skips anything: it just puts the question away.
-      setText(el.duringClose, value === null ? "Skip this question" : "Done");
+      setText(el.duringClose, value === null ? "Skip" : "Done");
+      el.duringClose.setAttribute("aria-label", value === null ? "Skip this question" : "Done with this question");
       if (value === null) {
         setText(el.duringSaid, "");
         delete el.duringSaid.dataset.light;
