@@ -29,3 +29,21 @@ def test_openapi_describes_the_sync_contract(client, auth, users):
         item["required"]
     )
     assert {"400", "401", "413"} <= set(post["responses"])
+
+
+def test_openapi_describes_the_plan_the_lights_and_the_versions(client, auth, users):
+    auth.login()
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+
+    def answer(path):
+        return paths[path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+    plan = answer("/api/v1/plan")["properties"]
+    assert set(plan["week"]["oneOf"][0]["required"]) == {"number", "of", "repeat", "reason"}
+    suggestion = plan["suggestions"]["items"]
+    assert {"exercise", "change", "from", "to", "to_exercise", "reason"} <= set(suggestion["required"])
+    assert suggestion["properties"]["change"]["enum"] == ["dose", "easier", "harder"]
+    light = answer("/api/v1/sessions")["properties"]["sessions"]["items"]["properties"]["light"]
+    assert light["enum"] == ["green", "amber", "red"]
+    versions = answer("/api/v1/exercises")["properties"]["exercises"]["items"]["properties"]
+    assert {"easier", "harder"} <= set(versions)

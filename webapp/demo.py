@@ -8,17 +8,20 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from .auth import services as accounts
 from .auth.models import User
+from .content.services import visible_exercises
 from .extensions import db
+from .programs.personal import doses_of, items_for
 from .programs.services import active_assignment, assign, starter_program
-from .sessions import screens
+from .sessions import progression, screens
 from .sessions import services as records
 from .sessions.models import CheckIn, CompletedSession, FunctionActivity, FunctionRating, RedFlagScreen
-from .sessions.schedule import plan_for
+from .sessions.schedule import plan_for, week_routines
 from .sessions.sync import store_batch
 from .timeutil import local_date, utcnow, zone
 from .trainer.invites import create_invite, pending_for
 
 DEMO_PASSWORD = "demo-pass-123"
+NOTES = ("", "Felt looser afterwards.", "", "")
 DEMO_ZONE = "Europe/London"
 DEMO_USERS = [
     {"email": "coach@example.com", "name": "Casey Coach", "role": "trainer", "trainer": None},
@@ -41,20 +44,26 @@ class Story:
     skip_every: int = 0
     stop_days_ago: int = 0
     hurts: str = ""
-    # The last session with a next-morning check went red and that morning was bad: the safety check is due.
+    # Which sessions (1 for the first) go red: the week they fall in is repeated.
+    red_sessions: tuple[int, ...] = ()
+    # The morning after a red session was bad (pain 6 or more): the safety check is due again.
     bad_turn: bool = False
+    # After this many planned sessions, the trainer takes the first dose step the sessions suggest.
+    steps_after: int = 0
 
 
 STORIES = {
     "alex@example.com": Story(
         "core-foundations", 3, 5, 2,
         (("Sitting through a film", 4, 6), ("Putting on socks", 5, 7), ("Carrying the shopping", 3, 5)),
-        skip_every=5,
+        skip_every=7, steps_after=5,
     ),
-    # Sam's pain climbs from 2 to 7, a recent session went red and the morning after it was bad: Coach sees a red
-    # session, a bad morning and a safety check due again, besides the rising pain and a painful exercise.
+    # Sam's pain climbs from 2 to 7; his Wednesday in the first week went red and the morning after it was bad, so
+    # this week is week 1 again, and Coach sees a red session, a bad morning and a safety check due again, besides
+    # the rising pain and a painful exercise.
     "sam@example.com": Story(
-        "gentle-start", 1, 2, 7, (("Getting out of bed", 5, 4),), hurts="knee-to-chest", bad_turn=True
+        "gentle-start", 1, 2, 7, (("Getting out of bed", 5, 4),), hurts="knee-to-chest", red_sessions=(2,),
+        bad_turn=True,
     ),
     "jo@example.com": Story(
         "desk-endurance", 2, 4, 3, (("Sitting at my desk all afternoon", 4, 5),), stop_days_ago=8
@@ -92,6 +101,8 @@ def open_invite(trainer: User) -> None:
 
 
 def tell(client: User, trainer: User, story: Story) -> None:
+    """The client's weeks, day by day: each session is done as the plan stood that morning, so weeks repeat
+    and doses step as they would have for a real person (sessions/weeks.py, sessions/progression.py)."""
     today = local_date(utcnow(), client.timezone)
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=story.weeks_ago)
     screens.record_screen(client, [])
@@ -100,66 +111,86 @@ def tell(client: User, trainer: User, story: Story) -> None:
         ["mon", "wed", "fri"], "07:30",
     )  # fmt: skip
     _backdate(client, start)
-    program = starter_program(story.program)
-    assignment = assign(client, program, start, by=trainer)
+    assignment = assign(client, starter_program(story.program), start, by=trainer)
     records.finish_onboarding(client)
-    plan = plan_for(assignment)
-    days = [d for d in plan.planned_days(start, today - timedelta(days=1)) if (today - d).days >= story.stop_days_ago]
-    if story.skip_every:
-        days = [d for n, d in enumerate(days) if (n + 1) % story.skip_every]
-    # Only sessions before yesterday have had their next morning.
-    checked = [d for d in days if d < today - timedelta(days=1)]
-    bad_day = checked[-1] if story.bad_turn and checked else None
-    payloads = []
-    for n, day in enumerate(days):
-        share = n / max(1, len(days) - 1)
-        pain_before = round(story.pain_start + (story.pain_end - story.pain_start) * share)
+    library = {e.slug: e for e in visible_exercises(client)}
+    planned, stepped, day = 0, False, start
+    while day < today:
+        plan = plan_for(assignment, day)
         routine = plan.routine_on(day)
-        end = datetime.combine(day, time(7, 55), zone(client.timezone)).astimezone(UTC)
-        payloads.append(
-            {
-                "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"coresteady-demo/{client.email}/{day.isoformat()}")),
-                "user_id": client.id,
-                "routine_id": routine.id,
-                "started_at": (end - timedelta(minutes=program.minutes_per_session)).isoformat(),
-                "completed_at": end.isoformat(),
-                "pain_before": pain_before,
-                "pain_after": min(10, pain_before + 4)
-                if day == bad_day
-                else max(0, min(10, pain_before - 1 if story.pain_end <= story.pain_start else pain_before + 1)),
-                "effort": 3 if share > 0.6 else 5,
-                "notes": "Felt looser afterwards." if n % 4 == 1 else "",
-                "exercises": [
-                    {
-                        "exercise": item.exercise.slug,
-                        "sets_done": item.sets,
-                        # As the player counts them: every repetition of every set, on each side.
-                        "reps_done": item.sets * item.reps * (2 if item.exercise.per_side else 1),
-                        "hold_seconds": item.hold_seconds if item.exercise.kind == "hold" else 0,
-                        "painful": item.exercise.slug == story.hurts and share > 0.5,
-                    }
-                    for item in routine.items
-                ],
-            }
-        )
-    store_batch(client, payloads)
-    sessions = db.session.execute(
-        db.select(CompletedSession).where(CompletedSession.user_id == client.id).order_by(CompletedSession.completed_at)
-    ).scalars()
-    for session in sessions:
-        if session.local_date < today - timedelta(days=1):
-            morning = datetime.combine(session.local_date + timedelta(days=1), time(8, 0), zone(client.timezone))
-            db.session.add(
-                CheckIn(
-                    user_id=client.id,
-                    kind="next-day",
-                    pain=max(6, session.pain_before + 3) if session.local_date == bad_day else session.pain_after,
-                    session_id=session.id,
-                    created_at=morning.astimezone(UTC),
-                )
-            )
+        if routine is not None and (today - day).days >= story.stop_days_ago:
+            planned += 1
+            if not story.skip_every or planned % story.skip_every:
+                _do_session(client, story, assignment, routine, day, (day - start).days / max(1, (today - start).days))
+                stepped = stepped or (story.steps_after and planned >= story.steps_after and _take_a_step(
+                    client, trainer, assignment, plan, day, library))  # fmt: skip
+        day += timedelta(days=1)
     _rerate(client, story, start)
     db.session.commit()
+
+
+def _do_session(client: User, story: Story, assignment, routine, day: date, share: float) -> None:
+    """One session of the routine, every dose in full (as the player counts it), and its next-morning check."""
+    number = db.session.scalar(
+        db.select(db.func.count(CompletedSession.id)).where(CompletedSession.user_id == client.id)
+    )
+    pain_before = round(story.pain_start + (story.pain_end - story.pain_start) * share)
+    red = number + 1 in story.red_sessions
+    if red:
+        pain_after = min(10, pain_before + 5)
+    else:
+        pain_after = max(0, min(10, pain_before - 1 if story.pain_end <= story.pain_start else pain_before + 1))
+    end = datetime.combine(day, time(7, 55), zone(client.timezone)).astimezone(UTC)
+    exercises = [
+        {
+            "exercise": item.exercise.slug,
+            "sets_done": item.sets,
+            "reps_done": item.sets * item.reps * (2 if item.exercise.per_side else 1),
+            "hold_seconds": item.hold_seconds if item.exercise.kind == "hold" else 0,
+            "painful": item.exercise.slug == story.hurts and share > 0.5,
+        }
+        for item in items_for(routine, doses_of(assignment))
+    ]
+    payload = {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"coresteady-demo/{client.email}/{day.isoformat()}")),
+        "user_id": client.id,
+        "routine_id": routine.id,
+        "started_at": (end - timedelta(minutes=assignment.program.minutes_per_session)).isoformat(),
+        "completed_at": end.isoformat(),
+        "pain_before": pain_before,
+        "pain_after": pain_after,
+        "effort": 6 if red else 3 if share > 0.4 else 5,
+        "notes": "Sharp twinge halfway; stopped the last one."
+        if red
+        else "Felt looser afterwards."
+        if number % 4 == 1
+        else "",
+        "exercises": exercises,
+    }
+    store_batch(client, [payload])
+    session = db.session.execute(db.select(CompletedSession).filter_by(uuid=payload["id"])).scalar_one()
+    if day < local_date(utcnow(), client.timezone) - timedelta(days=1):
+        # The next morning: settled back to where it started, except after a red session (a bad morning, if so told).
+        morning = datetime.combine(day + timedelta(days=1), time(8, 0), zone(client.timezone)).astimezone(UTC)
+        pain = min(pain_after, pain_before)
+        if red:
+            pain = max(6, pain_before + 3) if story.bad_turn else pain_before + 1
+        db.session.add(
+            CheckIn(user_id=client.id, kind="next-day", pain=pain, session_id=session.id, created_at=morning)
+        )
+        db.session.commit()
+
+
+def _take_a_step(client: User, trainer: User, assignment, plan, day: date, library) -> bool:
+    """The trainer accepts the first dose step the client's sessions suggest, that evening."""
+    week = progression.client_week(client, assignment, week_routines(plan, day), day, library)
+    step = next((s for s in week.suggestions if s.change == "dose" and s.direction == "up"), None)
+    if step is None:
+        return False
+    evening = datetime.combine(day, time(19, 0), zone(client.timezone)).astimezone(UTC)
+    progression.take(assignment, step, step.to, trainer, evening)
+    db.session.commit()
+    return True
 
 
 def _backdate(client: User, start: date) -> None:

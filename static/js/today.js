@@ -143,10 +143,19 @@ function nextPlanned(plan, after) {
   return entry ? { date: entry.date, name: routineById(plan, entry.routine_id).name, id: entry.routine_id } : null;
 }
 
+// The program week running on a day: weeks follow the outcomes (a red week repeats), so the server's list of
+// weeks says which; a plan saved by an older version without it counts the weeks one after another.
 function weekNumber(plan, day) {
   const { start_date: start, end_date: end } = plan.program;
   if (day < start || day > end) return null;
-  return Math.floor(daysBetween(start, day) / 7) + 1;
+  const block = Math.floor(daysBetween(start, day) / 7);
+  const run = Array.isArray(plan.weeks) ? plan.weeks[block] : null;
+  return run && Number.isInteger(run.number) ? run.number : block + 1;
+}
+
+function programWeeks(plan) {
+  const numbers = plan.routines.map((routine) => routine.week).filter(Number.isInteger);
+  return numbers.length ? Math.max(...numbers) : Math.round((daysBetween(plan.program.start_date, plan.program.end_date) + 1) / 7);
 }
 
 // --- Sessions saved on this phone ---
@@ -337,9 +346,16 @@ export function showToday(root) {
     const card = part("card");
     const program = part("program");
     const offline = !navigator.onLine;
+    const reason = part("week-reason");
+    if (reason) reason.hidden = true;
     if (plan) {
       const week = weekNumber(plan, today);
-      const weeks = Math.round((daysBetween(plan.program.start_date, plan.program.end_date) + 1) / 7);
+      const run = Array.isArray(plan.weeks) ? plan.weeks[Math.floor(daysBetween(plan.program.start_date, today) / 7)] : null;
+      if (reason && run?.repeat && typeof run.reason === "string") {
+        reason.textContent = `${run.reason}.`;
+        reason.hidden = false;
+      }
+      const weeks = programWeeks(plan);
       if (program) program.textContent = `${plan.program.name}${week ? ` · week ${week} of ${weeks}` : ""}`;
       if (card) card.replaceChildren(...planCard(plan, today, page, localDays.get(today)));
       if (note) note.textContent = offline ? "Offline · showing your plan from this phone" : "Showing your plan saved on this phone";

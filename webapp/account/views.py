@@ -75,7 +75,7 @@ def index():
         token = profile.calendar_token if profile else ""
         feed_url = external_url("account.calendar_feed", token=token) if token else ""
         assignment = active_assignment(user)
-        plan = plan_for(assignment)
+        plan = plan_for(assignment, local_date(utcnow(), user.timezone))
         calendar_page = {
             "feed_url": feed_url,
             # webcal:// opens the calendar app's own "subscribe" dialog on iPhone and Mac.
@@ -108,7 +108,7 @@ def calendar_feed(token: str):
         abort(404)
     now = utcnow()
     assignment = active_assignment(user)
-    plan = plan_for(assignment)
+    plan = plan_for(assignment, local_date(now, user.timezone))
     body = calendar.render_calendar(_feed_events(user, assignment, plan), now, name=f"CoreSteady: {user.first_name}")
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="coresteady.ics"'

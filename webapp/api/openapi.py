@@ -26,6 +26,98 @@ RESULT = {
 }
 LIST = {"type": "object"}
 
+# Answers whose shape outside tools rely on (DESIGN.md): described field by field.
+_INT = {"type": "integer"}
+_TEXT = {"type": "string"}
+_LIGHT = {"enum": ["green", "amber", "red"]}
+_AMOUNT = {
+    "type": "object",
+    "required": ["sets", "reps", "hold_seconds"],
+    "properties": {"sets": _INT, "reps": _INT, "hold_seconds": _INT},
+}
+_WEEK = {
+    "type": "object",
+    "required": ["number", "of", "repeat", "reason"],
+    "properties": {"number": _INT, "of": _INT, "repeat": {"type": "boolean"}, "reason": _TEXT},
+    "description": "The program week running today: weeks follow the outcomes, and a red week repeats.",
+}
+_SUGGESTION = {
+    "type": "object",
+    "required": ["exercise", "change", "from", "to", "to_exercise", "reason"],
+    "properties": {
+        "exercise": {**_TEXT, "description": "The exercise the client does now (its slug)."},
+        "program_exercise": {**_TEXT, "description": "The exercise the program names in its place."},
+        "change": {"enum": ["dose", "easier", "harder"]},
+        "from": _AMOUNT,
+        "to": _AMOUNT,
+        "to_exercise": {"type": ["string", "null"], "description": "The version to move to; null for a dose step."},
+        "reason": _TEXT,
+    },
+}
+_PLAN_ITEM = {
+    "type": "object",
+    "required": ["slug", "sets", "reps", "hold_seconds", "rest_seconds"],
+    "properties": {
+        "slug": _TEXT, "sets": _INT, "reps": _INT, "hold_seconds": _INT, "rest_seconds": _INT,
+        "own": {"type": "boolean", "description": "The client's own dose or version, not the program's."},
+    },
+}  # fmt: skip
+_PLAN_ROUTINE = {
+    "type": "object",
+    "properties": {"id": _INT, "name": _TEXT, "week": _INT, "exercises": {"type": "array", "items": _PLAN_ITEM}},
+}
+_BLOCK = {"type": "object", "properties": {"start": _TEXT, **_WEEK["properties"]}}
+_DONE = {"type": "object", "properties": {"pain_during": {"type": ["integer", "null"], "minimum": 0, "maximum": 10}}}
+ANSWERS = {
+    "api.get_plan": {
+        "type": "object",
+        "required": ["program", "week", "schedule", "routines", "suggestions"],
+        "properties": {
+            "program": {"type": ["object", "null"]},
+            "week": {"oneOf": [_WEEK, {"type": "null"}]},
+            "weeks": {"type": "array", "items": _BLOCK},
+            "schedule": {"type": "array", "items": {"type": "object"}},
+            "routines": {"type": "array", "items": _PLAN_ROUTINE},
+            "suggestions": {"type": "array", "items": _SUGGESTION},
+        },
+    },
+    "api.get_sessions": {
+        "type": "object",
+        "required": ["sessions", "next"],
+        "properties": {
+            "sessions": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["id", "light"],
+                    "properties": {
+                        "id": _TEXT,
+                        "light": {**_LIGHT, "description": "As the server judges it, against the pain before."},
+                        "exercises": {"type": "array", "items": _DONE},
+                    },
+                },
+            },
+            "next": {"type": ["string", "null"]},
+        },
+    },
+    "api.exercises": {
+        "type": "object",
+        "properties": {
+            "exercises": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "slug": _TEXT,
+                        "easier": {"type": ["string", "null"], "description": "A version one level easier."},
+                        "harder": {"type": ["string", "null"], "description": "A version one level harder."},
+                    },
+                },
+            }
+        },
+    },
+}
+
 
 def _error(description: str) -> dict:
     return {
@@ -91,6 +183,11 @@ def _operation(endpoint: str, method: str, view) -> dict:
         operation["responses"]["200"] = {
             "description": "The client's standing and answers.",
             "content": {"application/json": {"schema": SAFETY_STANDING}},
+        }
+    if method == "GET" and endpoint in ANSWERS:
+        operation["responses"]["200"] = {
+            "description": "OK",
+            "content": {"application/json": {"schema": ANSWERS[endpoint]}},
         }
     if endpoint in BATCHES:
         key, model = BATCHES[endpoint]

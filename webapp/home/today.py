@@ -14,6 +14,7 @@ from ..programs.services import active_assignment
 from ..sessions import outcomes, progression, rules, safety, schedule, screens
 from ..sessions.models import CompletedSession
 from ..sessions.services import session_due_next_day_check
+from ..sessions.weeks import WeekRun
 from ..timeutil import local_date
 from ..trainer.services import Note, unseen_notes
 
@@ -66,6 +67,12 @@ class TodayView:
     def week_number(self) -> int | None:
         return self.plan.week_number(self.today) if self.plan else None
 
+    @property
+    def week_run(self) -> WeekRun | None:
+        """This week of the plan and why it runs: worth saying when it repeats or moved on after judging."""
+        run = self.plan.run_on(self.today) if self.plan else None
+        return run if run is not None and run.decided and (run.repeat or run.number > 1) else None
+
 
 def suggested_lesson(view: TodayView) -> Lesson | None:
     lessons = active_lessons()
@@ -84,7 +91,7 @@ def client_steps(user, now: datetime) -> tuple[Assignment | None, progression.We
     """The client's plan and their week of doses and suggestions, as Today shows them."""
     today = local_date(now, user.timezone)
     assignment = active_assignment(user)
-    routines = schedule.week_routines(schedule.plan_for(assignment), today)
+    routines = schedule.week_routines(schedule.plan_for(assignment, today), today)
     library = {e.slug: e for e in visible_exercises(user)}
     return assignment, progression.client_week(user, assignment, routines, today, library)
 
@@ -92,7 +99,7 @@ def client_steps(user, now: datetime) -> tuple[Assignment | None, progression.We
 def build(user, now: datetime) -> TodayView:
     today = local_date(now, user.timezone)
     assignment = active_assignment(user)
-    plan = schedule.plan_for(assignment)
+    plan = schedule.plan_for(assignment, today)
     view = TodayView(today=today, assignment=assignment, plan=plan)
     view.safety = screens.standing(user, now)
 

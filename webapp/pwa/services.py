@@ -14,6 +14,8 @@ from ..programs.personal import doses_digest, doses_of
 from ..programs.services import active_assignment
 from ..sessions import red_flags
 from ..sessions.onboarding import is_onboarded
+from ..sessions.schedule import plan_for
+from ..timeutil import local_date, utcnow
 
 # The app shell: what every page needs, precached by the worker with a revision per file.
 SHELL_FILES = ("css/app.css", "img/nav.svg")
@@ -106,6 +108,8 @@ def offline_package(user) -> dict:
             assignment.start_date.isoformat(),
             assignment.day_list,
             doses_digest(doses_of(assignment)),
+            # Which program week each calendar week runs: a repeated week moves every later day's routine.
+            [run.number for run in plan_for(assignment, local_date(utcnow(), user.timezone)).runs],
         ]
         if assignment
         else None

@@ -15,7 +15,8 @@ from ..programs import personal
 from ..programs.models import Assignment, Program, Routine
 from ..programs.services import program_payload, routine_payload
 from ..timeutil import DAY_NAMES, WEEKDAYS
-from . import progression
+from . import outcomes, progression, rules
+from .weeks import WeekRun, week_runs
 
 
 def week_start(day: date) -> date:
@@ -56,12 +57,15 @@ def day_map(program: Program, preferred: Sequence[str]) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Plan:
-    """An assignment's program laid over the calendar from its start date, on the client's days."""
+    """An assignment's program laid over the calendar from its start date, on the client's days, in weeks that
+    follow the outcomes (weeks.py): each block of seven days runs the program week its WeekRun says."""
 
     program: Program
     start_date: date
     # Program weekday -> the client's weekday (see day_map); empty: the program's own days.
     days: dict[str, str] = field(default_factory=dict)
+    # One per block of seven days from the start; empty: the program's weeks one after another.
+    runs: tuple[WeekRun, ...] = ()
 
     def program_weekday(self, day: date) -> str | None:
         """The program's weekday whose session falls on this calendar day, if any moved there."""
@@ -72,17 +76,30 @@ class Plan:
 
     @property
     def weeks(self) -> int:
+        """How many weeks the program has (a week run again does not add to them)."""
         return len(self.program.weeks)
 
     @property
-    def end_date(self) -> date:
-        return self.start_date + timedelta(days=7 * self.weeks - 1)
+    def blocks(self) -> int:
+        return len(self.runs) if self.runs else self.weeks
 
-    def week_number(self, day: date) -> int | None:
-        """1-based program week for a day, or None before the start and after the end."""
+    @property
+    def end_date(self) -> date:
+        return self.start_date + timedelta(days=7 * self.blocks - 1)
+
+    def run_on(self, day: date) -> WeekRun | None:
+        """The block a day falls in: its program week, whether it repeats the one before, and why."""
         if day < self.start_date or day > self.end_date:
             return None
-        return (day - self.start_date).days // 7 + 1
+        block = (day - self.start_date).days // 7
+        if self.runs:
+            return self.runs[block]
+        return WeekRun(block + 1, False, f"Week {block + 1}", False)
+
+    def week_number(self, day: date) -> int | None:
+        """1-based program week running on a day, or None before the start and after the end."""
+        run = self.run_on(day)
+        return run.number if run else None
 
     def routine_on(self, day: date) -> Routine | None:
         number = self.week_number(day)
@@ -112,6 +129,14 @@ class Plan:
         return None
 
 
+def sessions_planned(program: Program, moved: dict[str, str], number: int) -> int:
+    """How many sessions a program week plans on the client's days (as Plan.routine_on lays them out)."""
+    week = program.weeks[number - 1]
+    return len(
+        {moved.get(day, day) for routine in week.routines for day in routine.day_list if not moved or day in moved}
+    )
+
+
 def training_days(plan: Plan) -> list[str]:
     """The weekdays this client's sessions fall on, in week order, after any move onto their days."""
     moved = {plan.days.get(day, day) for day in program_days(plan.program)}
@@ -132,11 +157,28 @@ def days_summary(plan: Plan | None, chosen: Sequence[str]) -> dict | None:
     }
 
 
-def plan_for(assignment: Assignment | None) -> Plan | None:
+def plan_for(assignment: Assignment | None, today: date) -> Plan | None:
+    """The client's plan with its weeks judged from their sessions up to `today` (their local date)."""
     if assignment is None:
         return None
-    program = assignment.program
-    return Plan(program=program, start_date=assignment.start_date, days=day_map(program, assignment.day_list))
+    sessions = outcomes.sessions_since(assignment.client_id, assignment.start_date, family=assignment.family)
+    return plan_from(assignment, list(reversed(outcomes.outcomes_of(sessions))), today)
+
+
+def plan_from(
+    assignment: Assignment, history: Sequence[rules.Outcome], today: date, program: Program | None = None
+) -> Plan:
+    """plan_for from outcomes already at hand (oldest first), as the dashboard gathers them for every client."""
+    program = program or assignment.program
+    moved = day_map(program, assignment.day_list)
+    runs = week_runs(
+        len(program.weeks),
+        assignment.start_date,
+        [o for o in history if o.day is not None and o.day >= assignment.start_date],
+        today,
+        lambda number: sessions_planned(program, moved, number),
+    )
+    return Plan(program=program, start_date=assignment.start_date, days=moved, runs=runs)
 
 
 def streak(plan: Plan | None, done_days: Iterable[date], today: date) -> int:
@@ -184,12 +226,19 @@ def missed_days(plan: Plan | None, done_days: Iterable[date], first: date, last:
     return [day for day in plan.planned_days(first, last) if day not in done]
 
 
-def plan_payload(assignment: Assignment | None, user=None, today: date | None = None) -> dict:
-    """The client's plan as GET /api/v1/plan gives it: the program, every planned day, every routine with the
-    client's own doses, and the small steps their sessions suggest (sessions/progression.py)."""
+def week_payload(plan: Plan, run: WeekRun | None) -> dict | None:
+    if run is None:
+        return None
+    return {"number": run.number, "of": plan.weeks, "repeat": run.repeat, "reason": run.reason}
+
+
+def plan_payload(assignment: Assignment | None, user, today: date) -> dict:
+    """The client's plan as GET /api/v1/plan gives it: the program, the week running today and why, every
+    planned day, every block's week (so a phone can redraw a later day), every routine with the client's own
+    doses, and the small steps their sessions suggest (sessions/progression.py)."""
     if assignment is None:
-        return {"program": None, "schedule": [], "routines": [], "suggestions": []}
-    plan = plan_for(assignment)
+        return {"program": None, "week": None, "weeks": [], "schedule": [], "routines": [], "suggestions": []}
+    plan = plan_for(assignment, today)
     program = assignment.program
     schedule = [
         {
@@ -212,12 +261,20 @@ def plan_payload(assignment: Assignment | None, user=None, today: date | None = 
     routines = [
         routine_payload(r, personal.items_for(r, doses)) | {"week": w.number} for w in program.weeks for r in w.routines
     ]
-    suggestions = []
-    if user is not None and today is not None:
-        library = {e.slug: e for e in visible_exercises(user)}
-        week = progression.client_week(user, assignment, week_routines(plan, today), today, library)
-        suggestions = [s.payload() for s in week.suggestions]
-    return {"program": summary, "schedule": schedule, "routines": routines, "suggestions": suggestions}
+    library = {e.slug: e for e in visible_exercises(user)}
+    steps = progression.client_week(user, assignment, week_routines(plan, today), today, library)
+    blocks = [
+        {"start": (plan.start_date + timedelta(days=7 * i)).isoformat()} | week_payload(plan, run)
+        for i, run in enumerate(plan.runs)
+    ]
+    return {
+        "program": summary,
+        "week": week_payload(plan, plan.run_on(max(today, plan.start_date))),
+        "weeks": blocks,
+        "schedule": schedule,
+        "routines": routines,
+        "suggestions": [s.payload() for s in steps.suggestions],
+    }
 
 
 def week_routines(plan: Plan | None, today: date) -> list[Routine]:

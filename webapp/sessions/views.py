@@ -249,7 +249,7 @@ def next_day_check():
 def _render_history(errors: Mapping[int, str] | None = None, values: Mapping[str, str] | None = None, status=200):
     user = current_user
     today = local_date(utcnow(), user.timezone)
-    plan = plan_for(active_assignment(user))
+    plan = plan_for(active_assignment(user), today)
     points = history.session_points(user.id)
     done_days = {p.day for p in points}
     month = progress.month_calendar(progress.parse_month(request.args.get("month"), today), plan, done_days, today)

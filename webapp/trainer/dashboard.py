@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from statistics import fmean
 from typing import Literal
 
-from sqlalchemy import and_, exists, func
+from sqlalchemy import and_, case, exists, func
 from sqlalchemy.orm import contains_eager
 
 from ..auth.models import User
@@ -21,7 +21,8 @@ from ..extensions import db
 from ..programs.models import Assignment, Program, ProgramWeek, Routine
 from ..sessions import progress, red_flags, rules, safety, screens
 from ..sessions.models import CheckIn, CompletedSession, SessionExercise
-from ..sessions.schedule import Adherence, Plan, day_map
+from ..sessions.schedule import Adherence, Plan, day_map, sessions_planned
+from ..sessions.weeks import week_runs
 from ..timeutil import WEEKDAYS, local_date, utcnow
 
 RECENT_DAYS = 14  # pain, effort and painful exercises: the last two weeks, as rules.pain_trend describes
@@ -121,6 +122,8 @@ class Facts:
     baseline_check_in: int | None = None
     safety: screens.Facts = field(default_factory=screens.Facts)  # red-flag answers and what asks for them again
     painful: list = field(default_factory=list)  # (local_date, exercise name), the last few weeks
+    # Every session of the current plan, oldest first, as the traffic light reads it: the weeks follow them.
+    history: list = field(default_factory=list)
 
 
 def ranked(columns, partition, order, keep: int, *where):
@@ -238,7 +241,41 @@ def gather(client_ids, since: date, painful_since: date) -> tuple[dict[int, Fact
         .order_by(S.local_date.desc())
     ):
         facts[user_id].painful.append((day, name))
+    gather_history(facts, client_ids)
     return facts, programs
+
+
+def gather_history(facts: dict[int, Facts], client_ids) -> None:
+    """Each client's sessions since their plan started, as outcomes: two queries for every client at once."""
+    starts = [f.assignment.start_date for f in facts.values() if f.assignment is not None]
+    if not starts:
+        return
+    S, E = CompletedSession, SessionExercise
+    rows = db.session.execute(
+        db.select(
+            S.id, S.user_id, S.local_date, S.pain_before, S.pain_after, S.effort, Program.family,
+            func.max(E.pain_during), func.max(case((E.painful.is_(True), 1), else_=0)),
+        )
+        .join(Program, Program.id == S.program_id)
+        .outerjoin(E, E.session_id == S.id)
+        .where(S.user_id.in_(client_ids), S.local_date >= min(starts))
+        .group_by(S.id, S.user_id, S.local_date, S.pain_before, S.pain_after, S.effort, Program.family, S.completed_at)
+        .order_by(S.completed_at, S.id)
+    ).all()  # fmt: skip
+    next_day = dict(
+        db.session.execute(
+            db.select(CheckIn.session_id, CheckIn.pain)
+            .join(S, S.id == CheckIn.session_id)
+            .where(CheckIn.user_id.in_(client_ids), CheckIn.kind == "next-day", S.local_date >= min(starts))
+        ).all()
+    )
+    for session_id, user_id, day, before, after, effort, family, during, painful in rows:
+        assignment = facts[user_id].assignment
+        if assignment is None or family != assignment.family or day < assignment.start_date:
+            continue
+        facts[user_id].history.append(
+            rules.Outcome(before, after, effort, bool(painful), next_day.get(session_id), (during,), day)
+        )
 
 
 # ---- The rules, per client, in plain functions ----
@@ -382,9 +419,10 @@ class QuickPlan(Plan):
 
     def routine_on(self, day: date) -> Routine | None:
         offset = (day - self.start_date).days
-        if offset < 0 or offset >= 7 * len(self.table):
+        if offset < 0 or offset >= 7 * self.blocks:
             return None
-        return self.table[offset // 7].get(day.weekday())
+        number = self.runs[offset // 7].number if self.runs else offset // 7 + 1
+        return self.table[number - 1].get(day.weekday())
 
 
 def week_table(program: Program, moved: dict[str, str]) -> tuple:
@@ -412,7 +450,12 @@ def row_for(client: User, facts: Facts, now: datetime, programs: dict[int, Progr
             moved = day_map(program, assignment.day_list)
             tables[key] = (moved, week_table(program, moved))
         moved, table = tables[key]
-        plan = QuickPlan(program, assignment.start_date, moved, table)
+        # The weeks follow the client's outcomes, exactly as schedule.plan_for judges them (weeks.py).
+        runs = week_runs(
+            len(program.weeks), assignment.start_date, facts.history, today,
+            lambda number: sessions_planned(program, moved, number),
+        )  # fmt: skip
+        plan = QuickPlan(program, assignment.start_date, moved, runs, table)
     done = {s[1] for s in facts.recent}
     pain = pain_trend(facts, today)
     days_since = None if facts.last_day is None else (today - facts.last_day).days

@@ -159,7 +159,7 @@ def client_page(trainer: User, client: User, month: str | None, page: int, now: 
     now = now or utcnow()
     row = dashboard.client_rows(trainer, now, client.id)[0]
     assignment = active_assignment(client)
-    plan = plan_for(assignment)
+    plan = plan_for(assignment, row.today)
     points = history.session_points(client.id)
     done_days = {p.day for p in points}
     activities = history.function_activities(client.id)
@@ -200,7 +200,8 @@ def act_on_step(trainer: User, client: User, action: str, form, now: datetime | 
     that exercise off (or on again). Returns what happened in words; raises progression.StepRefused."""
     now = now or utcnow()
     assignment = active_assignment(client)
-    week = client_steps(client, assignment, plan_for(assignment), local_date(now, client.timezone))
+    today = local_date(now, client.timezone)
+    week = client_steps(client, assignment, plan_for(assignment, today), today)
     proposal = progression.proposal_from(form)
     if assignment is None or proposal is None:
         raise progression.StepRefused("That step could not be read. Here are the steps as they are now.")
