@@ -168,18 +168,18 @@ def test_changed_files_are_reloaded_and_a_changed_program_becomes_a_new_version(
     reloader = AutoReloader(interval=0, root=content_copy)
     app.config["CONTENT_AUTO_RELOAD"] = True
     edit(content_copy / "lessons/why-move.toml", r"^title = \".*\"$", 'title = "Moving beats resting"')
-    edit(content_copy / "programs/gentle-start.toml", r"^minutes_per_session = \d+$", "minutes_per_session = 14")
+    edit(content_copy / "programs/gentle-start.toml", r"^level = 1$", "level = 2")
     with app.test_request_context("/"):
         reloader()
         lesson = db.session.execute(db.select(Lesson).filter_by(slug="why-move")).scalar_one()
         assert lesson.title == "Moving beats resting"
         versions = db.session.execute(
-            db.select(Program.version, Program.is_current, Program.minutes_per_session)
+            db.select(Program.version, Program.is_current, Program.level)
             .filter_by(family="gentle-start")
             .order_by(Program.version)
         ).all()
         assert [(v, c) for v, c, _ in versions] == [(1, False), (2, True)]
-        assert versions[-1][2] == 14
+        assert versions[-1][2] == 2
         reloader()  # unchanged files: no further version
         assert db.session.execute(db.select(db.func.count(Program.id)).filter_by(family="gentle-start")).scalar() == 2
 

@@ -10,6 +10,7 @@ from .auth import services as accounts
 from .auth.models import User
 from .content.services import visible_exercises
 from .extensions import db
+from .programs.duration import routine_minutes
 from .programs.personal import doses_of, items_for
 from .programs.services import active_assignment, assign, starter_program
 from .sessions import progression, screens
@@ -141,6 +142,7 @@ def _do_session(client: User, story: Story, assignment, routine, day: date, shar
     else:
         pain_after = max(0, min(10, pain_before - 1 if story.pain_end <= story.pain_start else pain_before + 1))
     end = datetime.combine(day, time(7, 55), zone(client.timezone)).astimezone(UTC)
+    items = items_for(routine, doses_of(assignment))
     exercises = [
         {
             "exercise": item.exercise.slug,
@@ -149,13 +151,13 @@ def _do_session(client: User, story: Story, assignment, routine, day: date, shar
             "hold_seconds": item.hold_seconds if item.exercise.kind == "hold" else 0,
             "painful": item.exercise.slug == story.hurts and share > 0.5,
         }
-        for item in items_for(routine, doses_of(assignment))
+        for item in items
     ]
     payload = {
         "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"coresteady-demo/{client.email}/{day.isoformat()}")),
         "user_id": client.id,
         "routine_id": routine.id,
-        "started_at": (end - timedelta(minutes=assignment.program.minutes_per_session)).isoformat(),
+        "started_at": (end - timedelta(minutes=routine_minutes(items))).isoformat(),
         "completed_at": end.isoformat(),
         "pain_before": pain_before,
         "pain_after": pain_after,

@@ -468,6 +468,57 @@ def test_the_players_traffic_light_agrees_with_the_servers(live_server, page, al
     assert lights == [[light_of(before, worst) for worst in range(11)] for before in range(11)]
 
 
+def test_the_player_times_every_shipped_routine_as_the_server_does(app, live_server, page, alex):
+    """One duration everywhere: the engine's steps and programs/duration.py agree, to the second."""
+    from webapp.content.files import read_bundle
+    from webapp.programs.duration import routine_ms
+    from webapp.programs.services import starter_program
+
+    open_player(page, live_server.url)
+    with app.app_context():
+        routines = [
+            (f"{slug} {routine.name} (week {week.number})", routine_ms(routine.items), [
+                {"slug": i.exercise.slug, "kind": i.exercise.kind, "per_side": i.exercise.per_side,
+                 "rep_seconds": i.exercise.rep_seconds, "sets": i.sets, "reps": i.reps,
+                 "hold_seconds": i.hold_seconds, "rest_seconds": i.rest_seconds}
+                for i in routine.items
+            ])
+            for slug in read_bundle().programs
+            for week in starter_program(slug).weeks
+            for routine in week.routines
+        ]  # fmt: skip
+    timed = page.evaluate(
+        """async (routines) => {
+            const { buildSteps, totalMs } = await import('/static/js/player/engine.js');
+            return routines.map(([name, _, exercises]) => totalMs(buildSteps(exercises)));
+        }""",
+        routines,
+    )
+    by_the_player = {name: ms for (name, _, _), ms in zip(routines, timed, strict=True)}
+    assert by_the_player == {name: ms for name, ms, _ in routines}
+
+
+def test_walks_play_as_bouts_with_the_written_rest_between(live_server, page, alex):
+    open_player(page, live_server.url)
+    steps = page.evaluate(
+        """async () => {
+            const { buildSteps } = await import('/static/js/player/engine.js');
+            const { doseLine, counterLine } = await import('/static/js/player/words.js');
+            const walk = { slug: "walking", kind: "hold", per_side: false, rep_seconds: 3, sets: 1, reps: 2,
+                           hold_seconds: 300, rest_seconds: 120 };
+            const steps = buildSteps([walk]);
+            return { dose: doseLine(walk), steps: steps.map((s) => [s.phase, s.duration, counterLine(s)]) };
+        }"""
+    )
+    assert steps["dose"] == "2 × 5 min, 2 min rest between"
+    assert steps["steps"] == [
+        ["get-ready", 10_000, "Set 1 of 1"],
+        ["hold", 300_000, "Set 1 of 1 · Bout 1 of 2"],
+        ["rest", 120_000, "Set 1 of 1"],
+        ["hold", 300_000, "Set 1 of 1 · Bout 2 of 2"],
+    ]
+
+
 def within_reach(page, selectors: tuple[str, ...]):
     """Each element is on screen without scrolling, and every visible button is big enough for a thumb."""
     for selector in selectors:

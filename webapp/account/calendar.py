@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from ..programs.duration import routine_minutes
 from ..programs.models import Routine
 from ..programs.personal import items_for
 from ..sessions.schedule import Plan
@@ -71,7 +72,7 @@ def planned_events(
                 # Stable across fetches, so a calendar updates an event instead of adding a copy.
                 uid=f"{day:%Y%m%d}-{routine.id}@coresteady",
                 start=start_in_utc(day, at, zone_name),
-                minutes=plan.program.minutes_per_session,
+                minutes=routine_minutes(items_for(routine, doses or {})),
                 summary=f"CoreSteady: {routine.name}",
                 description=routine_description(routine, url, doses),
                 url=url,

@@ -19,6 +19,7 @@ from ..content.models import Exercise
 from ..content.services import dose_text, reachable_exercises
 from ..extensions import db
 from ..inputs import whole_number
+from ..programs.duration import routine_minutes
 from ..programs.models import Assignment, Program
 from ..programs.rows import CleanItem, CleanRoutine, CleanWeek, build_weeks
 from ..sessions.models import CompletedSession
@@ -26,7 +27,6 @@ from ..timeutil import DAY_NAMES, WEEKDAYS
 
 MAX_WEEKS = 52
 MAX_ITEMS = 12
-MINUTES = (1, 120)
 NAME_MAX = 120
 TEXT_MAX = 2000
 TEMPO_MAX = 120
@@ -75,7 +75,6 @@ class ProgramDraft:
     goal: str = ""
     audience: str = ""
     level: str = "1"
-    minutes: str = "15"
     progression: str = ""
     weeks: list[WeekDraft] = field(default_factory=list)
     template_id: int | None = None
@@ -134,7 +133,6 @@ def draft_from_program(program: Program, copy: bool = False) -> ProgramDraft:
         goal=program.goal,
         audience=program.audience,
         level=str(program.level),
-        minutes=str(program.minutes_per_session),
         progression=program.progression,
         template_id=program.id if copy else None,
         weeks=[
@@ -405,13 +403,17 @@ class CleanProgram:
     goal: str
     audience: str
     level: int
-    minutes: int
     progression: str
     weeks: tuple[CleanWeek, ...]
 
     @property
     def sessions_per_week(self) -> int:
         return max(sum(len(r.days) for r in week.routines) for week in self.weeks)
+
+    @property
+    def minutes(self) -> int:
+        """The longest session, timed from its doses as the player plays it (programs/duration.py)."""
+        return max(routine_minutes(routine.items) for week in self.weeks for routine in week.routines)
 
 
 def _tidy(text: str) -> str:
@@ -430,11 +432,6 @@ def check(draft: ProgramDraft, exercises: dict[int, Exercise]) -> tuple[CleanPro
                               ("progression", "progression rule")):  # fmt: skip
         if len(_tidy(getattr(draft, field_name))) > TEXT_MAX:
             problems.append(Problem(field_name, f"Keep the {label} to {TEXT_MAX} characters."))
-    minutes = whole_number(draft.minutes, 0, 999) or 0
-    if not MINUTES[0] <= minutes <= MINUTES[1]:
-        problems.append(
-            Problem("minutes", f"Minutes per session must be a whole number from {MINUTES[0]} to {MINUTES[1]}.")
-        )
     level = int(draft.level) if draft.level in ("1", "2", "3", "4", "5") else 0
     if not level:
         problems.append(Problem("level", "Choose a level from 1 to 5."))
@@ -453,7 +450,6 @@ def check(draft: ProgramDraft, exercises: dict[int, Exercise]) -> tuple[CleanPro
         goal=_tidy(draft.goal),
         audience=_tidy(draft.audience),
         level=level,
-        minutes=minutes,
         progression=_tidy(draft.progression),
         weeks=tuple(weeks),
     ), []
@@ -692,4 +688,4 @@ def draft_dose(item: ItemDraft, exercise: Exercise | None) -> str:
     dose, _ = check_dose(exercise.kind, {"sets": item.sets, "reps": item.reps, "hold": item.hold, "rest": item.rest})
     if dose is None:
         return ""
-    return dose_text(dose.sets, dose.reps, dose.hold_seconds, exercise.kind, exercise.per_side)
+    return dose_text(dose.sets, dose.reps, dose.hold_seconds, exercise.kind, exercise.per_side, dose.rest_seconds)

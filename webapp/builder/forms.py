@@ -56,7 +56,6 @@ class ProgramForm(Form):
     goal = StringField()
     audience = StringField()
     level = StringField(default="1")
-    minutes = StringField()
     progression = StringField()
     template_id = StringField()
     weeks = FieldList(FormField(WeekForm), max_entries=ROWS_READ["weeks"])
@@ -105,7 +104,6 @@ def draft_from_form(formdata) -> ProgramDraft:
         goal=form.goal.data or "",
         audience=form.audience.data or "",
         level=form.level.data or "1",
-        minutes=form.minutes.data or "",
         progression=form.progression.data or "",
         template_id=_number(form.template_id.data, 9),
         weeks=[

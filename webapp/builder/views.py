@@ -28,6 +28,7 @@ from ..content.services import (
 from ..extensions import csrf
 from ..inputs import whole_number
 from ..programs import assigning
+from ..programs.duration import program_minutes_words, routine_minutes
 from ..sessions.rules import ADVICE, AMBER_RISE_MAX, GREEN_RISE_MAX, PAIN_CEILING
 from ..timeutil import DAY_NAMES, WEEKDAYS, local_date, long_date, utcnow
 from . import archiving, custom, editing, forms
@@ -87,6 +88,7 @@ def program_list():
         starters=editing.starter_programs(),
         followers=assigning.followers_by_family(families),
         used=archiving.used_families(families),
+        minutes_of=program_minutes_words,
     )
 
 
@@ -237,6 +239,8 @@ def _reading_helpers() -> dict:
         "day_names": DAY_NAMES,
         "dose_text": dose_text,
         "picture": illustration_url,
+        "minutes_of": program_minutes_words,
+        "routine_minutes": lambda routine: routine_minutes(routine.items),
     }
 
 
@@ -290,6 +294,7 @@ def program_assign(program_id: int):
         today=today,
         last_day=today + timedelta(days=assigning.AHEAD_DAYS),
         errors=errors,
+        minutes_of=program_minutes_words,
     ), (400 if errors else 200)
 
 

@@ -177,7 +177,6 @@ class Program(Strict):
     goal: Text
     audience: Text
     level: int = Field(ge=1, le=5)
-    minutes_per_session: int = Field(ge=1, le=120)
     sessions_per_week: int = Field(ge=1, le=7)
     progression: Text
     weeks: list[Week] = Field(min_length=1, max_length=52)

@@ -175,9 +175,22 @@ def illustration_url(exercise: Exercise) -> str:
     return asset_url(exercise.illustration)
 
 
-def dose_text(sets: int, reps: int, hold_seconds: int, kind: str, per_side: bool) -> str:
+def duration_words(seconds: int) -> str:
+    """ "45 s", "4 min", "1 min 30 s": as the player says it (static/js/player/words.js)."""
+    if seconds < 60:
+        return f"{seconds} s"
+    rest = seconds % 60
+    return f"{seconds // 60} min {rest} s" if rest else f"{seconds // 60} min"
+
+
+def dose_text(sets: int, reps: int, hold_seconds: int, kind: str, per_side: bool, rest_seconds: int = 0) -> str:
+    """A dose in words. Holds of a minute or more are bouts (a walk), in minutes with the rest between them."""
     side = " each side" if per_side else ""
-    if kind == "hold":
+    if kind == "hold" and hold_seconds >= 60:
+        text = f"{reps} × {duration_words(hold_seconds)}{side}" if reps > 1 else f"{duration_words(hold_seconds)}{side}"
+        if reps > 1:
+            text += f", {duration_words(rest_seconds)} rest between" if rest_seconds else ", a short pause between"
+    elif kind == "hold":
         holds = f"{reps} × {hold_seconds} s hold" if reps > 1 else f"{hold_seconds} s hold"
         text = f"{holds}{side}"
     else:

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from ..content.models import Lesson
 from ..content.services import active_lessons, visible_exercises
 from ..extensions import db
+from ..programs.duration import routine_minutes
 from ..programs.models import Assignment, Routine
 from ..programs.personal import Item, doses_of, items_for
 from ..programs.services import active_assignment
@@ -17,19 +18,6 @@ from ..sessions.services import session_due_next_day_check
 from ..sessions.weeks import WeekRun
 from ..timeutil import local_date
 from ..trainer.services import Note, unseen_notes
-
-GET_READY_SECONDS = 5
-RELAX_BETWEEN_HOLDS = 3
-
-
-def routine_minutes(items) -> int:
-    """A fair estimate of how long the player takes, from the doses themselves (the client's own)."""
-    seconds = 0
-    for item in items:
-        sides = 2 if item.exercise.per_side else 1
-        per_rep = item.hold_seconds + RELAX_BETWEEN_HOLDS if item.exercise.kind == "hold" else item.exercise.rep_seconds
-        seconds += GET_READY_SECONDS + item.sets * item.reps * sides * per_rep + item.rest_seconds * item.sets
-    return max(1, round(seconds / 60))
 
 
 @dataclass

@@ -64,16 +64,16 @@ class Item:
 
     @property
     def dose(self) -> str:
-        return dose_words(self.exercise, self.amount)
+        return dose_words(self.exercise, self.amount, self.rest_seconds)
 
     @property
     def planned_dose(self) -> str:
         """What the program itself plans here, in words."""
-        return f"{self.slot.name}, {dose_words(self.slot, self.planned_amount)}"
+        return f"{self.slot.name}, {dose_words(self.slot, self.planned_amount, self.rest_seconds)}"
 
 
-def dose_words(exercise: Exercise, amount: Amount) -> str:
-    return dose_text(amount.sets, amount.reps, amount.hold_seconds, exercise.kind, exercise.per_side)
+def dose_words(exercise: Exercise, amount: Amount, rest_seconds: int = 0) -> str:
+    return dose_text(amount.sets, amount.reps, amount.hold_seconds, exercise.kind, exercise.per_side, rest_seconds)
 
 
 def planned_amount(item: RoutineExercise) -> Amount:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..content.services import dose_text, register_kept
 from ..extensions import db
 from ..timeutil import WEEKDAYS, utcnow
+from .duration import program_minutes
 from .models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 
 _FULL = (
@@ -53,7 +54,7 @@ def item_payload(item) -> dict:
         "tempo": item.tempo,
         "note": item.note,
         "per_side": exercise.per_side,
-        "dose": dose_text(item.sets, item.reps, item.hold_seconds, exercise.kind, exercise.per_side),
+        "dose": dose_text(item.sets, item.reps, item.hold_seconds, exercise.kind, exercise.per_side, item.rest_seconds),
         "own": bool(getattr(item, "own", False)),
     }
 
@@ -79,7 +80,8 @@ def program_payload(program: Program) -> dict:
         "goal": program.goal,
         "audience": program.audience,
         "level": program.level,
-        "minutes_per_session": program.minutes_per_session,
+        # The longest session, as the player times it from the doses (programs/duration.py).
+        "minutes_per_session": program_minutes(program)[1],
         "sessions_per_week": program.sessions_per_week,
         "progression": program.progression,
         "starter": program.is_starter,

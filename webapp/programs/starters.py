@@ -6,6 +6,7 @@ from ..content import schema
 from ..content.files import Bundle
 from ..content.models import Exercise
 from ..extensions import db
+from .duration import program_minutes
 from .models import Program
 from .rows import CleanItem, CleanRoutine, CleanWeek, build_weeks
 from .services import follow_current_versions
@@ -52,13 +53,14 @@ def build_program(item: schema.Program, family: str, version: int, source_hash: 
         goal=item.goal,
         audience=item.audience,
         level=item.level,
-        minutes_per_session=item.minutes_per_session,
         sessions_per_week=item.sessions_per_week,
         progression=item.progression,
         sources=[s.model_dump() for s in item.sources],
         source_hash=source_hash,
     )
     program.weeks = build_weeks(program, tuple(_clean_week(week, exercises) for week in item.weeks))
+    # Kept for older readers of the field: the longest session as the player times it.
+    program.minutes_per_session = program_minutes(program)[1]
     return program
 
 

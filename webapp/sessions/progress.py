@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from statistics import fmean
 from typing import ClassVar, Literal
 
-from ..content.services import dose_text
+from ..content.services import dose_text, duration_words
 from ..inputs import whole_number
 from ..timeutil import DAY_NAMES, MONTH_NAMES, long_date, short_date
 from . import rules
@@ -357,4 +357,8 @@ def done_text(kind: str, sets: int, reps: int, hold_seconds: int, per_side: bool
     """What was done, in the words the plan uses for what is planned."""
     if sets == 0:
         return "skipped"
+    if kind == "hold" and hold_seconds >= 60:
+        # Bouts of walking: minutes, without the plan's words about the rest between them.
+        bouts = f"{reps} × {duration_words(hold_seconds)}" if reps > 1 else duration_words(hold_seconds)
+        return f"{sets} sets of {bouts}" if sets > 1 else bouts
     return dose_text(sets, reps, hold_seconds, kind if hold_seconds else "reps", per_side)

@@ -87,7 +87,7 @@ class Suggestion:
 
     @property
     def to_words(self) -> str:
-        return personal.dose_words(self.to_exercise, self.to)
+        return personal.dose_words(self.to_exercise, self.to, self.item.rest_seconds)
 
     def payload(self) -> dict:
         """As GET /api/v1/plan lists it."""

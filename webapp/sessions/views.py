@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from ..auth.access import client_required
+from ..programs.duration import program_minutes_words
 from ..programs.services import (
     active_assignment,
     assign,
@@ -217,12 +218,16 @@ def welcome_program():
         start = onboarding.parse_start(request.form.get("start", ""), today)
         if program is None or start is None:
             flash("Choose one of the programs and a start date within the next two weeks.", "error")
-            return render_template("sessions/choose_program.html", programs=programs, today=today, step=3), 400
+            return render_template(
+                "sessions/choose_program.html", programs=programs, today=today, step=3, minutes_of=program_minutes_words
+            ), 400
         assign(current_user, program, start)
         services.finish_onboarding(current_user)
         flash(f"{program.name} starts {'today' if start == today else long_date(start)}.", "success")
         return redirect(url_for("home.index"))
-    return render_template("sessions/choose_program.html", programs=programs, today=today, step=3)
+    return render_template(
+        "sessions/choose_program.html", programs=programs, today=today, step=3, minutes_of=program_minutes_words
+    )
 
 
 @bp.route("/check-in", methods=["POST"])

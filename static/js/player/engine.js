@@ -6,6 +6,9 @@ export const FIRST_GET_READY_MS = 10000;
 export const RELAX_MS = 3000;
 // Even when a routine plans no rest, getting from the floor to standing (or onto the front) takes a moment.
 export const CHANGEOVER_MS = 15000;
+// A hold of a minute or more is a bout (a walk): bouts are separated by the written rest, not a short relax.
+// webapp/programs/duration.py walks these same steps for the "about N min" every other page shows.
+export const BOUT_MS = 60000;
 
 const WORK = new Set(["hold", "rep"]);
 const DONE = Object.freeze({ phase: "done", exercise: -1, duration: 0 });
@@ -23,6 +26,8 @@ export function buildSteps(exercises) {
     const sides = exercise.per_side ? ["left", "right"] : [null];
     const base = { exercise: index, slug: exercise.slug, sets, reps };
     const add = (step) => steps.push({ ...base, countdown: false, ...step });
+    const bout = exercise.kind === "hold" && seconds(exercise.hold_seconds) >= BOUT_MS;
+    const betweenBouts = Math.max(RELAX_MS, (exercise.rest_seconds | 0) * 1000);
 
     if (index > 0) {
       const rest = Math.max(CHANGEOVER_MS, (exercises[index - 1].rest_seconds | 0) * 1000);
@@ -40,8 +45,9 @@ export function buildSteps(exercises) {
           const last = rep === reps;
           const endsSet = last && s === sides.length - 1;
           if (exercise.kind === "hold") {
-            add({ phase: "hold", set, side, rep, duration: seconds(exercise.hold_seconds), counts: true, endsSet });
-            if (!last) add({ phase: "relax", set, side, rep, duration: RELAX_MS });
+            add({ phase: "hold", set, side, rep, duration: seconds(exercise.hold_seconds), counts: true, endsSet, bout });
+            if (!last && bout) add({ phase: "rest", bout: true, set, side, rep: rep + 1, duration: betweenBouts, countdown: true });
+            else if (!last) add({ phase: "relax", set, side, rep, duration: RELAX_MS });
           } else {
             add({ phase: "rep", set, side, rep, duration: seconds(exercise.rep_seconds), counts: true, endsSet });
           }

@@ -27,6 +27,7 @@ export function stepPhrase(step, exercises) {
       return step.rep === 1 ? "Go." : String(step.rep);
     case "rest":
       if (step.changeover) return `Rest. Next: ${exercise.name}. ${exercise.cue}`;
+      if (step.bout) return `Rest. Next: bout ${step.rep} of ${step.reps}.`;
       return `Rest. Next: set ${step.set} of ${step.sets}.`;
     default:
       return "";

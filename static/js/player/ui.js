@@ -64,6 +64,7 @@ export function createView(root, data) {
   function nextText(step) {
     const exercise = data.exercises[step.exercise];
     if (step.phase === "rest" && step.changeover) return `Next: ${exercise.name}`;
+    if (step.phase === "rest" && step.bout) return `Next: bout ${step.rep} of ${step.reps}`;
     if (step.phase === "rest") {
       const side = step.side ? `, ${sideLabel(step.side).toLowerCase()}` : "";
       return `Next: set ${step.set} of ${step.sets}${side}`;

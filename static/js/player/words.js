@@ -49,11 +49,17 @@ function plural(count, one, many) {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-/** The planned dose: "8 s hold · 5 holds each side", "6 reps", "4 min". */
+/** The planned dose: "8 s hold · 5 holds each side", "6 reps", "4 min", "2 × 5 min, 2 min rest between". */
 export function doseLine(exercise) {
   const side = exercise.per_side ? " each side" : "";
   if (exercise.kind !== "hold") return plural(exercise.reps, "rep", "reps") + side;
-  const hold = exercise.hold_seconds >= 60 ? duration(exercise.hold_seconds) : `${exercise.hold_seconds} s hold`;
+  if (exercise.hold_seconds >= 60) {
+    // Bouts (a walk): minutes, and the rest written between them.
+    if (exercise.reps <= 1) return duration(exercise.hold_seconds) + side;
+    const rest = exercise.rest_seconds > 0 ? `${duration(exercise.rest_seconds)} rest between` : "a short pause between";
+    return `${exercise.reps} × ${duration(exercise.hold_seconds)}${side}, ${rest}`;
+  }
+  const hold = `${exercise.hold_seconds} s hold`;
   return exercise.reps > 1 || side ? `${hold} · ${plural(exercise.reps, "hold", "holds")}${side}` : hold;
 }
 
@@ -63,7 +69,8 @@ export function doseLine(exercise) {
  */
 export function counterLine(step, { withRep = true } = {}) {
   const parts = [`Set ${step.set} of ${step.sets}`];
-  if ((step.phase === "hold" || step.phase === "relax") && step.reps > 1) parts.push(`Hold ${step.rep} of ${step.reps}`);
+  if (step.bout && step.phase === "hold" && step.reps > 1) parts.push(`Bout ${step.rep} of ${step.reps}`);
+  else if ((step.phase === "hold" || step.phase === "relax") && step.reps > 1) parts.push(`Hold ${step.rep} of ${step.reps}`);
   if (step.phase === "rep" && withRep) parts.push(`Rep ${step.rep} of ${step.reps}`);
   if (step.side) parts.push(sideLabel(step.side));
   return parts.join(" · ");
