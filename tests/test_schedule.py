@@ -119,7 +119,7 @@ def test_the_dashboards_quick_calendar_agrees_with_the_plan(gentle, chosen):
     from webapp.trainer.dashboard import QuickPlan, week_table
 
     moved = day_map(gentle, chosen)
-    plan, quick = Plan(gentle, MON, moved), QuickPlan(gentle, MON, moved, week_table(gentle, moved))
+    plan, quick = Plan(gentle, MON, moved), QuickPlan(gentle, MON, moved, table=week_table(gentle, moved))
     for offset in range(-3, 18):
         day = MON + timedelta(days=offset)
         assert quick.routine_on(day) is plan.routine_on(day), day

@@ -394,7 +394,14 @@ def test_plan_api_without_a_program(client, auth, app):
     with app.app_context():
         make_user("new@example.com")
     auth.login("new@example.com")
-    assert client.get("/api/v1/plan").get_json() == {"program": None, "schedule": [], "routines": []}
+    assert client.get("/api/v1/plan").get_json() == {
+        "program": None,
+        "schedule": [],
+        "routines": [],
+        "week": None,
+        "weeks": [],
+        "suggestions": [],
+    }
 
 
 # --- 20 concurrent clients with overlapping batches: rows equal distinct ids, on either database. ---

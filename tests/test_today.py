@@ -289,4 +289,4 @@ def test_a_new_program_starts_on_the_days_from_onboarding(app, users):
         jo = db.session.merge(users["alex"])
         records.record_about(jo, "4", [], ["tue", "thu", "sat"], "")
         make_plan(jo, "gentle-start", start=MONDAY, by=users["coach"])
-        assert training_days(plan_for(active_assignment(jo))) == ["tue", "thu", "sat"]
+        assert training_days(plan_for(active_assignment(jo), MONDAY)) == ["tue", "thu", "sat"]
