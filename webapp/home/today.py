@@ -12,7 +12,7 @@ from ..programs.duration import routine_minutes
 from ..programs.models import Assignment, Routine
 from ..programs.personal import Item, doses_of, items_for
 from ..programs.services import active_assignment
-from ..sessions import outcomes, progression, rules, safety, schedule, screens
+from ..sessions import outcomes, progression, safety, schedule, screens
 from ..sessions.models import CompletedSession
 from ..sessions.services import session_due_next_day_check
 from ..sessions.weeks import WeekRun
