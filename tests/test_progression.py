@@ -14,6 +14,7 @@ from webapp.extensions import db
 from webapp.programs.models import PersonalDose, RoutineExercise
 from webapp.programs.personal import Item, items_for, set_dose
 from webapp.programs.services import active_assignment, starter_program
+from webapp.sessions import screens
 from webapp.sessions import services as records
 from webapp.sessions.progression import Done, suggestion_for
 from webapp.sessions.rules import Outcome
@@ -209,7 +210,7 @@ def post(client, path, data):
 
 def onboard(user, trainer=None):
     client = db.session.merge(user)
-    records.record_screen(client, [], False)
+    screens.record_screen(client, [])
     records.record_about(client, "3", [], [], "")
     records.finish_onboarding(client)
     make_plan(client, "gentle-start", start=MONDAY, by=trainer)

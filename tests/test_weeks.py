@@ -9,6 +9,7 @@ import pytest
 
 from webapp.extensions import db
 from webapp.programs.services import active_assignment
+from webapp.sessions import screens
 from webapp.sessions import services as records
 from webapp.sessions.rules import Outcome
 from webapp.sessions.schedule import plan_for
@@ -105,7 +106,7 @@ def alex(app, users, clock):
     clock.move_to(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     with app.app_context():
         alex = db.session.merge(users["alex"])
-        records.record_screen(alex, [], False)
+        screens.record_screen(alex, [])
         records.record_about(alex, "3", [], [], "")
         records.finish_onboarding(alex)
         make_plan(alex, "gentle-start", start=MONDAY, by=users["coach"])

@@ -59,11 +59,11 @@ STORIES = {
         (("Sitting through a film", 4, 6), ("Putting on socks", 5, 7), ("Carrying the shopping", 3, 5)),
         skip_every=7, steps_after=5,
     ),
-    # Sam's pain climbs from 2 to 7; his Wednesday in the first week went red and the morning after it was bad, so
+    # Sam's pain climbs from 2 to 9; his Wednesday in the first week went red and the morning after it was bad, so
     # this week is week 1 again, and Coach sees a red session, a bad morning and a safety check due again, besides
     # the rising pain and a painful exercise.
     "sam@example.com": Story(
-        "gentle-start", 1, 2, 7, (("Getting out of bed", 5, 4),), hurts="knee-to-chest", red_sessions=(2,),
+        "gentle-start", 1, 2, 9, (("Getting out of bed", 5, 4),), hurts="knee-to-chest", red_sessions=(2,),
         bad_turn=True,
     ),
     "jo@example.com": Story(
