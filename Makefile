@@ -34,8 +34,9 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install-dev
+bench: install-dev chromium
 	$(PY) -m tests.bench
+	$(PY) -m tests.bench_wire
 
 # Redraw the install icons and screenshots under static/icons/ (see tools/icons.py); commit the PNGs.
 icons: install-dev chromium

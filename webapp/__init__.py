@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
         hops = app.config["TRUST_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.before_request(refuse_nul_characters)
+    register_compression(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_jobs(app)
     register_content_rules(app)
     register_commands(app)
+    serve_static_files(app)
     return app
 
 
@@ -49,6 +51,25 @@ def configure_logging(app: Flask) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def register_compression(app: Flask) -> None:
+    # Registered first so that it runs last, once every other hook has had its say on the body and headers.
+    from .compression import register
+
+    register(app)
+
+
+def serve_static_files(app: Flask) -> None:
+    from .static_files import StaticFiles
+
+    app.wsgi_app = StaticFiles(
+        app.wsgi_app,
+        Path(app.static_folder),
+        Path(app.instance_path) / "static-build",
+        production=app.config.get("APP_ENV") == "production",
+        live=app.debug,
+    )
 
 
 def register_extensions(app: Flask) -> None:

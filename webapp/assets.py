@@ -16,9 +16,13 @@ def _stamp(root: Path) -> tuple:
 
 def static_revisions() -> dict[str, str]:
     """{'css/app.css': '3f2a9c1d0b7e', ...} for every file under static/, recomputed when one changes."""
-    root = Path(current_app.static_folder)
+    return revisions_of(Path(current_app.static_folder), recheck=current_app.debug)
+
+
+def revisions_of(root: Path, *, recheck: bool = True) -> dict[str, str]:
+    """The revisions of the files under root; with recheck, recomputed when a file's size or time moves."""
     cached = _cache.get(str(root))
-    if cached and not current_app.debug:
+    if cached and not recheck:
         return cached[1]
     stamp = _stamp(root)
     if cached and cached[0] == stamp:

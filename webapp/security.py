@@ -37,16 +37,26 @@ def log_event(event: str, **fields) -> None:
     log.info("%s ip=%s %s", event, request.remote_addr if request else "-", details)
 
 
+def static_headers(mimetype: str, *, production: bool) -> dict[str, str]:
+    """The headers every answer carries, pages and static files alike (WhiteNoise serves those outside Flask)."""
+    is_svg = mimetype.split(";")[0].strip() == "image/svg+xml"
+    headers = {
+        "Content-Security-Policy": SVG_POLICY if is_svg else PAGE_POLICY,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+        "X-Frame-Options": "DENY",
+        "Permissions-Policy": PERMISSIONS,
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
+    if production:
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return headers
+
+
 def register(app: Flask) -> None:
     @app.after_request
     def _headers(response):
-        is_svg = response.mimetype == "image/svg+xml"
-        response.headers.setdefault("Content-Security-Policy", SVG_POLICY if is_svg else PAGE_POLICY)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS)
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if app.config.get("APP_ENV") == "production":
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        production = app.config.get("APP_ENV") == "production"
+        for key, value in static_headers(response.mimetype or "", production=production).items():
+            response.headers.setdefault(key, value)
         return response

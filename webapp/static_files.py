@@ -1,0 +1,103 @@
+"""Static files through WhiteNoise: gzip copies made once, versioned URLs kept a year, the rest revalidated."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from whitenoise import WhiteNoise
+
+from .assets import revisions_of
+from .security import static_headers
+
+# A `?v=` URL names one revision of a file's bytes, so a browser may keep it for a year without asking again.
+IMMUTABLE = "public, max-age=31536000, immutable"
+# Anything else (the worker's precache fetches unversioned URLs) is checked on each use, cheaply, by its ETag.
+REVALIDATE = "no-cache"
+# Text compresses; images and fonts are compressed already.
+COMPRESSIBLE = {".css", ".js", ".mjs", ".json", ".svg", ".html", ".txt", ".webmanifest", ".xml", ".map", ".ico"}
+# Below this a gzip member's own header outweighs what it saves.
+SMALLEST = 256
+
+
+class StaticFiles:
+    """WSGI middleware in front of the app: serves /static/ from a compressed copy and sets how long it keeps."""
+
+    def __init__(self, app, static_root: Path, build_root: Path, *, production: bool, live: bool):
+        self.prefix = "/static/"
+        self.static_root = static_root
+        self.live = live
+        self.revisions = revisions_of(static_root)
+        # In development the files change under us: serve them as they are, uncompressed, re-read each request.
+        root = static_root if live else build(static_root, build_root, self.revisions)
+        self.whitenoise = WhiteNoise(
+            app,
+            root=str(root),
+            prefix="static/",
+            autorefresh=live,
+            max_age=None,
+            allow_all_origins=False,
+            add_headers_function=lambda headers, path, url: _security(headers, path, production),
+        )
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(self.prefix):
+            return self.whitenoise.application(environ, start_response)
+        name = path.removeprefix(self.prefix)
+        revisions = revisions_of(self.static_root) if self.live else self.revisions
+        asked = parse_qs(environ.get("QUERY_STRING", "")).get("v", [None])[0]
+        # Only the current revision is immutable: an old page asking for an old `?v=` gets today's bytes, so
+        # they must not be kept under that name.
+        policy = IMMUTABLE if asked and asked == revisions.get(name) else REVALIDATE
+
+        def start(status, headers, exc_info=None):
+            headers = [(key, value) for key, value in headers if key.lower() != "cache-control"]
+            headers.append(("Cache-Control", policy))
+            return start_response(status, headers, exc_info)
+
+        return self.whitenoise(environ, start)
+
+
+def _security(headers, path: str, production: bool) -> None:
+    for key, value in static_headers(headers.get("Content-Type", ""), production=production).items():
+        headers[key] = value
+
+
+def build(static_root: Path, build_root: Path, revisions: dict[str, str]) -> Path:
+    """A copy of static/ with a `.gz` beside each text file, made once per set of revisions and shared by processes.
+
+    The copy's folder is named after the revisions, written aside and renamed into place, so two processes
+    starting together never see half a copy, and a deploy gets a fresh one.
+    """
+    digest = hashlib.sha256(repr(sorted(revisions.items())).encode()).hexdigest()[:16]
+    target = build_root / digest
+    if target.is_dir():
+        return target
+    build_root.mkdir(parents=True, exist_ok=True)
+    draft = Path(tempfile.mkdtemp(prefix=".draft-", dir=build_root))
+    try:
+        for name in revisions:
+            source = static_root / name
+            copy = draft / name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, copy)
+            if source.suffix.lower() in COMPRESSIBLE and source.stat().st_size >= SMALLEST:
+                data = source.read_bytes()
+                packed = gzip.compress(data, compresslevel=9, mtime=0)
+                if len(packed) < len(data) * 0.95:
+                    copy.with_name(copy.name + ".gz").write_bytes(packed)
+        try:
+            os.rename(draft, target)
+        except OSError:
+            if not target.is_dir():
+                raise
+    finally:
+        if draft.exists():
+            shutil.rmtree(draft, ignore_errors=True)
+    return target
