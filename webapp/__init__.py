@@ -55,9 +55,9 @@ def configure_logging(app: Flask) -> None:
 
 def register_compression(app: Flask) -> None:
     # Registered first so that it runs last, once every other hook has had its say on the body and headers.
-    from .compression import register
+    from .compression import compress
 
-    register(app)
+    app.after_request(compress)
 
 
 def serve_static_files(app: Flask) -> None:

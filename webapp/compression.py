@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 
-from flask import Flask, Response, request
+from flask import Response, request
 
 # Text that compresses; images, PDFs and downloads are left alone.
 MIMETYPES = {
@@ -53,7 +53,3 @@ def compress(response: Response) -> Response:
     if etag and not weak:
         response.set_etag(etag, weak=True)
     return response
-
-
-def register(app: Flask) -> None:
-    app.after_request(compress)
