@@ -161,7 +161,8 @@ def test_pain_now_falls_back_to_the_last_session_after_a_break():
         (5, -1.5, True),  # 30% of 5
         (5, -1.4, False),
         (3, -0.9, False),  # 30%, but less than a point
-        (1, 1.0, False),  # a rise counts only from 2 points
+        (1, 1.0, False),  # a rise counts only from 1.5 points (Ostelo 2008: 15/100)
+        (1, 1.5, True),
         (4, 2.0, True),
         (8, -2.0, True),
     ],
@@ -205,10 +206,11 @@ def test_function_rerating_is_due_every_two_weeks():
 
 
 def test_function_trend_and_meaningful_change():
-    up = trend((date(2026, 3, 1), 3), (date(2026, 3, 15), 4), (date(2026, 3, 29), 5))
-    assert (up.first, up.latest, up.change, up.meaningful) == (3, 5, 2, True)
-    small = trend((date(2026, 3, 1), 3), (date(2026, 3, 15), 4))
-    assert small.change == 1 and not small.meaningful
+    up = trend((date(2026, 3, 1), 3), (date(2026, 3, 15), 4), (date(2026, 3, 29), 6))
+    assert (up.first, up.latest, up.change, up.meaningful) == (3, 6, 3, True)
+    # One activity needs about 3 points to count (Stratford 1995); 2 is the average's threshold, not one's.
+    small = trend((date(2026, 3, 1), 3), (date(2026, 3, 15), 5))
+    assert small.change == 2 and not small.meaningful
     once = trend((date(2026, 3, 1), 3))
     assert once.change is None and not once.meaningful and once.latest == 3
 

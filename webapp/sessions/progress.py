@@ -34,7 +34,10 @@ BASELINE_SESSIONS = 3  # without an onboarding rating, the first sessions stand 
 CHART_SESSIONS = 30  # more points than this no longer fit a phone's width legibly
 CHART_WEEKS = 8
 RERATE_DAYS = 14  # patient-specific function is re-rated every two weeks
-MEANINGFUL_FUNCTION_CHANGE = 2  # points on 0-10 (CONTENT.md, "Outcome measures")
+# Patient-specific function (Stratford 1995, CONTENT.md "Outcome measures"): about 3 points for a single activity,
+# about 2 for the average of the activities.
+MEANINGFUL_FUNCTION_CHANGE = 3
+MEANINGFUL_FUNCTION_AVERAGE = 2
 MEANINGFUL_PAIN_SHARE = 0.3  # or 30% of the starting pain, whichever comes first
 
 
@@ -164,7 +167,7 @@ class SessionPoint:
 
 
 def meaningful_pain_change(baseline: float, change: float) -> bool:
-    """About 2 points or 30% (CONTENT.md).
+    """About 1.5 points or 30% (Ostelo 2008, CONTENT.md).
 
     The 30% is a share of the starting pain, defined for improvement: it is not applied to a rise (from 1 to 2
     is 100% but not alarming), and a floor of one point keeps a drop from 2 to 1.4 from counting.
@@ -320,6 +323,12 @@ class ActivityTrend:
     @property
     def meaningful(self) -> bool:
         return self.change is not None and abs(self.change) >= MEANINGFUL_FUNCTION_CHANGE
+
+
+def average_change(trends: list[ActivityTrend]) -> float | None:
+    """The change of the activities' average, when two or more have been rated twice (Stratford: about 2 matters)."""
+    changes = [t.change for t in trends if t.change is not None]
+    return round(fmean(changes), 1) if len(changes) >= 2 else None
 
 
 def function_due(trends: list[ActivityTrend], today: date) -> bool:

@@ -214,4 +214,6 @@ def pain_trend(baseline: float | None, recent: float | None) -> float | None:
     return round(recent - baseline, 1)
 
 
-MEANINGFUL_PAIN_CHANGE = 2  # points on 0-10 (about 30%): the smallest change that matters to people
+# The smallest change in pain that matters to people: 15 on a 0-100 scale, 1.5 points on 0-10, or 30% of the start
+# (Ostelo 2008). For a rise, the dashboard's "pain up" concern uses the points alone.
+MEANINGFUL_PAIN_CHANGE = 1.5

@@ -281,6 +281,8 @@ def _render_history(errors: Mapping[int, str] | None = None, values: Mapping[str
         adherence_table=charts.adherence_table(bars),
         function_chart=charts.function_chart(trends) if has_trend else "",
         function_table=charts.function_table(trends),
+        function_average=progress.average_change(trends),
+        average_meaningful=progress.MEANINGFUL_FUNCTION_AVERAGE,
         short_date=progress.short_date,
         activities=list(zip(activities, trends, strict=True)),
         last_rated=max((t.latest_day for t in trends if t.latest_day), default=None),
