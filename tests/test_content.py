@@ -62,8 +62,13 @@ def test_every_cross_link_resolves(bundle):
         for target in (exercise.easier, exercise.harder):
             assert not target or target in bundle.exercises, (slug, target)
         assert all(m in bundle.muscles for m in exercise.muscles), slug
-        if exercise.harder:
-            assert bundle.exercises[exercise.harder].level >= exercise.level, slug
+        # Small steps: an easier or a harder version is exactly one level away; where there is none, the file says why.
+        for link, step in (("easier", -1), ("harder", 1)):
+            target = getattr(exercise, link)
+            if target:
+                assert bundle.exercises[target].level == exercise.level + step, (slug, link, target)
+            else:
+                assert getattr(exercise, f"no_{link}").strip(), (slug, f"no_{link}")
     for slug, lesson in bundle.lessons.items():
         assert all(e in bundle.exercises for e in lesson.related_exercises), slug
     for slug, program in bundle.programs.items():
@@ -129,6 +134,9 @@ BROKEN = [
     ("programs/gentle-start.toml", r'exercise = "[a-z-]+"', 'exercise = "moon-walk"', "no exercise 'moon-walk'"),
     ("programs/gentle-start.toml", r"^sessions_per_week = \d+$", "sessions_per_week = 7", "plans 3 sessions"),
     ("exercises/bird-dog.toml", r"^name = ", "name = = ", "not valid TOML"),
+    # Two levels up is not a small step: a harder version must be one level above.
+    ("exercises/glute-bridge.toml", r'^harder = ".*"$', 'harder = "single-leg-bridge"', "must be level 3"),
+    ("exercises/bird-dog.toml", r'^harder = ".*"$', 'harder = ""', "no_harder: there is no harder version, so say why"),
 ]
 
 
@@ -246,7 +254,7 @@ def ordered_slugs_on(html: str) -> list[str]:
 
 def test_free_text_search(client):
     found = ordered_slugs_on(client.get("/exercises/?q=bridge").get_data(as_text=True))
-    assert set(found[:2]) == {"glute-bridge", "single-leg-bridge"}, "exercises named by the search come first"
+    assert set(found[:3]) == {"glute-bridge", "bridge-march", "single-leg-bridge"}, "named by the search come first"
     assert "side-plank" in slugs_on(client.get("/exercises/?q=side+plank").get_data(as_text=True))
     assert "bird-dog" in slugs_on(client.get("/exercises/?q=multifidus").get_data(as_text=True))
     page = client.get("/exercises/?q=zzzz").get_data(as_text=True)
@@ -264,7 +272,9 @@ def test_exercise_page_can_be_followed_alone(client):
     html = client.get("/exercises/glute-bridge").get_data(as_text=True)
     for heading in ("How to do it", "What you should feel", "Common mistakes", "Stop if", "Muscles it trains"):
         assert heading in html
-    assert 'href="/exercises/pelvic-tilt"' in html and 'href="/exercises/single-leg-bridge"' in html
+    # The easier and the harder version, one level either side (level 2): pelvic tilt and the marching bridge.
+    assert 'href="/exercises/pelvic-tilt"' in html and 'href="/exercises/bridge-march"' in html
+    assert "level 1" in html and "level 3" in html
     assert re.search(r'<img src="/static/img/exercises/glute-bridge\.svg\?v=\w+" alt="[^"]{20,}"', html)
     assert client.get("/exercises/no-such-exercise").status_code == 404
 

@@ -18,6 +18,7 @@ from .body import (
     SHIN,
     THIGH,
     UPPER,
+    WRIST_UP,
     add,
     angle,
     bisect,
@@ -778,7 +779,7 @@ def clamshell():
     )
 
 
-def side_plank(knees: bool) -> Figure:
+def side_plank(knees: bool, staggered: bool = False) -> Figure:
     def build(line: float, u: float) -> dict:
         base = side_lying(line)
         p = solve(base)
@@ -821,6 +822,8 @@ def side_plank(knees: bool) -> Figure:
             ankle = pivot
             spec["ln"] = ("p", polar(q.point("hip_n"), legs, THIGH), ankle, project(ankle[0] + 3, ankle[1], 14))
         spec["lf"] = ("twin",)
+        if staggered:  # the top leg a little apart from the lower one: the top foot stands on the mat in front of it
+            spec["o"] = {"lf": (-11, 0)}
         spec["af"] = hand_on_hip(spec)
         return spec
 
@@ -848,3 +851,224 @@ def side_plank_knees():
 @exercise("side-plank")
 def side_plank_straight():
     return side_plank(False)
+
+
+@exercise("bridge-march")
+def bridge_march():
+    # Held up in the bridge, one foot lifts a little off the mat and goes down again, then the other: the pelvis
+    # stays level. Seen from the side, the near knee rises towards the chest and comes back.
+    bridge = glute_bridge()
+    up = bridge.end
+    th = solve(up).direction["thigh_n"]
+    planted = solve(up)
+    shin = planted.direction["shin_n"]
+    up = dict(up, lf=("a", th, shin, 0))
+    lifted = dict(up, ln=("a", th - 22, shin - 12, -20))
+    knee = solve(lifted).point("knee_n")
+    return Figure(
+        start=up,
+        end=lifted,
+        loop=(2, 1, 2, 0),
+        props=(MAT_PROP,),
+        marks=(arrow((knee[0] + 10, knee[1] + 18), (knee[0] + 10, knee[1] - 4)),),
+        fixed=("ankle_f", "shoulder_n"),
+    )
+
+
+@exercise("side-plank-staggered")
+def side_plank_staggered():
+    return side_plank(False, staggered=True)
+
+
+@exercise("high-plank")
+def high_plank():
+    # Held still: hands flat under the shoulders, arms straight, toes tucked under, one straight line from the
+    # shoulders to the heels (a moving picture would look like a press-up, which this is not).
+    ankle = foot_on(70, 92)
+    reach = THIGH + SHIN
+    arm = ARM - 1.5
+    # The body's line turned up about the ankles until the shoulder is an arm's length above a hand on the mat.
+    a = bisect(lambda a: MAT - WRIST_UP - 0.5 - polar(ankle, a, reach + 49)[1] - arm, -45, 0)
+    hip = polar(ankle, a, reach)
+    sh = polar(ankle, a, reach + 49)
+    wrist = hand_on(sh[0])
+    spec = {
+        "sh": sh,
+        "t": a,
+        "neck": 0,
+        "an": ("ik", wrist, ELBOW, 0),
+        "af": ("twin",),
+        "ln": ("a", a + 180, a + 180, 92),
+        "lf": ("twin",),
+        "o": {"lf": (-2, 0), "af": (-2, 0)},
+    }
+    del hip
+    return Figure(start=spec, props=(MAT_PROP,))
+
+
+@exercise("side-lying-leg-raise")
+def side_lying_leg_raise():
+    # Lying on the side with the legs long, the top leg lifts a hand's width or two, heel leading, and comes down.
+    def build(line: float, lift: float) -> dict:
+        s = side_lying(line)
+        s["an"] = ("a", 182, 182, 182)  # the lower arm stretched out along the mat under the head
+        s["lf"] = ("a", -lift, -lift * 0.85)  # the knee straight but soft, not locked
+        s["af"] = hand_on_hip(s)
+        arm_top = solve(s).point("shoulder_n")[1] - 1
+        s["neck"] = bisect(lambda n: lowest({**s, "neck": n}, ("head",)) - arm_top, -40, 40)
+        return s
+
+    line = FLOOR  # with the legs long, the body itself is the lowest part: it lies on the floor's mat
+    s, e = build(line, 0), build(line, 20)
+    a0, a1 = solve(s).point("ankle_f"), solve(e).point("ankle_f")
+    return Figure(
+        start=s,
+        end=e,
+        loop=(2, 1, 2, 0),
+        props=(("sidemat", line - 26),),
+        order=("ln", "an", "trunk", "lf", "af"),
+        colours={"ln": FAR, "lf": INK},
+        marks=(arrow((a0[0] + 14, a0[1] - 6), (a1[0] + 14, a1[1] - 2), -6),),
+        fixed=("ankle_n", "shoulder_n"),
+        surface=FLOOR,
+    )
+
+
+@exercise("bird-dog-squares")
+def bird_dog_squares():
+    # In the bird dog's reach, the hand and the foot draw small squares: seen from the side, a little up, along,
+    # down and back again, while the back stays still.
+    e = bird_dog().end
+
+    def corner(d_arm: float, d_leg: float) -> dict:
+        return dict(e, af=("a", -14 + d_arm, -14 + d_arm, -14 + d_arm), ln=("a", 184 + d_leg, 184 + d_leg, 90))
+
+    up, down = corner(-7, 6), corner(5, -5)
+    hand = solve(e).point("wrist_f")
+    foot = solve(e).point("ankle_n")
+    return Figure(
+        start=e,
+        end=up,
+        keys=((e, 0.5, 1), (up, 0.5, 1), (e, 0.5, 1), (down, 0.5, 1)),
+        props=(MAT_PROP,),
+        marks=(
+            arrow((hand[0] + 10, hand[1] + 8), (hand[0] + 10, hand[1] - 10), both=True),
+            arrow((foot[0] - 6, foot[1] - 14), (foot[0] - 6, foot[1] + 4), both=True),
+        ),
+        fixed=("knee_f", "wrist_n"),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Standing balance, a hand resting on a kitchen counter (drawn as a cupboard with its worktop).
+
+COUNTER = ("step", 158, 214, 90)  # the front of the counter at x 158, its top 90 above the floor
+
+
+def on_counter(x: float) -> tuple:
+    """The near hand resting on the counter's top, fingertips on it."""
+    return ("ik", (x, FLOOR - COUNTER[3] - WRIST_UP - 0.5), ELBOW, 0)
+
+
+@exercise("single-leg-stand")
+def single_leg_stand():
+    x = 136
+    s = standing(x, an=on_counter(162), ln=("a", 90, 90, 0), lf=("a", 90, 90, 0))
+    e = dict(s, ln=("a", 78, 128, 15))  # the near foot lifted a little, the knee bent
+    peel = dict(s, ln=("a", 84, 112, 8))  # the heel leaves the floor first, so the toes never dig in
+    k = solve(e).point("ankle_n")
+    return Figure(
+        start=s,
+        end=e,
+        via=(peel,),
+        loop=(2, 3, 2, 1),
+        props=(COUNTER,),
+        marks=(arrow((k[0] - 14, k[1] + 8), (k[0] - 14, k[1] - 10)),),
+        fixed=("ankle_f", "wrist_n"),
+        surface=FLOOR,
+    )
+
+
+@exercise("heel-to-toe-stand")
+def heel_to_toe_stand():
+    x = 132
+    hip_y = ON_FLOOR - sqrt((THIGH + SHIN - 0.8) ** 2 - 13**2)
+    s = standing(
+        x,
+        hip=(x, hip_y),
+        an=on_counter(162),
+        ln=("ik", (x + 1, ON_FLOOR), KNEE, 0),
+        lf=("ik", (x - 1, ON_FLOOR), KNEE, 0),
+    )
+    # The near foot stepped in front, its heel against the other foot's toes; the hips over the middle.
+    front, back = (x + 13, ON_FLOOR), (x - 13, ON_FLOOR)
+    e = dict(
+        s,
+        hip=(x, hip_y),
+        ln=("ik", front, KNEE, 0),
+        lf=("ik", back, KNEE, 0),
+        an=on_counter(162),
+        o={"af": (0, -1.5)},
+    )
+    return Figure(
+        start=s,
+        end=e,
+        loop=(2, 3, 2, 1),
+        props=(COUNTER,),
+        marks=(arrow((x - 4, FLOOR - 10), (x + 22, FLOOR - 10)),),
+        fixed=("wrist_n",),
+        surface=FLOOR,
+    )
+
+
+def facing(x: float, **kw) -> dict:
+    """Standing, seen from the front: the near limbs ("n") on the picture's left, the far ones on its right."""
+    spec = {
+        "view": "front",
+        "hip": (x, ON_FLOOR - THIGH - SHIN),
+        "t": -90,
+        "neck": 0,
+        "an": ("a", 96, 90),
+        "af": ("a", 84, 90),
+        "ln": ("a", 90, 90, 0),
+        "lf": ("a", 90, 90, 0),
+    }
+    spec.update(kw)
+    return spec
+
+
+@exercise("standing-hip-abduction")
+def standing_hip_abduction():
+    x = 150
+    s = facing(x)
+    p = solve(s)
+    sh = p.point("shoulder_n")
+    s["an"] = ("ik", (sh[0] - 26, FLOOR - COUNTER[3] - WRIST_UP - 0.5), ELBOW, 180)
+    e = dict(s, lf=("a", 70, 74, -16))  # the far leg swings out to the side, the knee soft, toes forward
+    a0, a1 = solve(s).point("ankle_f"), solve(e).point("ankle_f")
+    return Figure(
+        start=s,
+        end=e,
+        loop=(2, 1, 2, 0),
+        props=(("step", 60, sh[0] - 22, COUNTER[3]),),
+        marks=(arrow((a0[0] + 12, a0[1] - 4), (a1[0] + 12, a1[1] - 6), 4),),
+        fixed=("ankle_n", "wrist_n"),
+        surface=FLOOR,
+    )
+
+
+@exercise("wall-side-plank")
+def wall_side_plank():
+    # Held still, seen from the front: side-on to a wall, the forearm flat on it with the elbow at shoulder height,
+    # the feet a step away from the wall, the body one straight line leaning on the forearm.
+    lean = 18
+    ankle = (172, ON_FLOOR - 2.9)  # the feet flat on the floor, the shins leaning
+    legs = 90 - lean  # from the hip down to the ankles
+    hip = polar(ankle, legs + 180, THIGH + SHIN - 0.6)
+    spec = facing(hip[0], hip=hip, t=-90 - lean, ln=("a", legs, legs, 0), lf=("a", legs, legs, 0))
+    sh = solve(spec).point("shoulder_n")
+    elbow = (sh[0] - UPPER + 2, sh[1] + 6)
+    spec["an"] = ("a", angle(sub(elbow, sh)), -90, -90)
+    spec["af"] = ("ik", add(solve(spec).joint["pelvis"], (10, -6)), ELBOW, 90)
+    wall = solve(spec).point("elbow_n")[0] - 5
+    return Figure(start=spec, props=(("wall", wall, "left"),), surface=FLOOR)

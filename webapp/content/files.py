@@ -133,12 +133,17 @@ def _exercise_problems(bundle: Bundle, slug: str, exercise: schema.Exercise) -> 
     problems = [
         f"muscles[{i}]: unknown muscle '{m}'" for i, m in enumerate(exercise.muscles) if m not in bundle.muscles
     ]
-    for link in ("easier", "harder"):
+    for link, step in (("easier", -1), ("harder", 1)):
         target_slug = getattr(exercise, link)
-        if target_slug and target_slug not in bundle.exercises:
+        target = bundle.exercises.get(target_slug)
+        if target_slug and target is None:
             problems.append(f"{link}: no exercise '{target_slug}'")
-        if target_slug == slug:
+        elif target_slug == slug:
             problems.append(f"{link}: an exercise cannot link to itself")
+        elif target is not None and target.level != exercise.level + step:
+            # Small steps: the next version is one level away, never two (CONTENT.md, "Progress load").
+            wanted = exercise.level + step
+            problems.append(f"{link}: '{target_slug}' is level {target.level}; a {link} version must be level {wanted}")
     return problems
 
 

@@ -78,7 +78,9 @@ def _fill_exercise(row: Exercise, slug: str, item: schema.Exercise) -> None:
     dose = item.dose
     row.sets, row.reps, row.hold_seconds = dose.sets, dose.reps, dose.hold_seconds
     row.rest_seconds, row.rep_seconds = dose.rest_seconds, dose.rep_seconds
-    row.details = item.model_dump(include={"steps", "feel", "cues", "mistakes", "stop_if", "sources"})
+    row.details = item.model_dump(
+        include={"steps", "feel", "cues", "mistakes", "stop_if", "sources", "no_easier", "no_harder", "cautions"}
+    )
     row.details["top"] = dose.top()
     row.is_active = True
 

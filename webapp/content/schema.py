@@ -70,6 +70,13 @@ class Dose(Strict):
         return {name: value for name, value in tops.items() if value is not None}
 
 
+class Caution(Strict):
+    """Advice for people for whom the exercise needs care: said on its page, with the source in `sources`."""
+
+    who: Literal["pregnancy", "osteoporosis", "stenosis"]
+    text: Text
+
+
 class Exercise(Strict):
     name: Text
     summary: Text
@@ -83,6 +90,10 @@ class Exercise(Strict):
     cue: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=90)]
     easier: Slug | Literal[""] = ""
     harder: Slug | Literal[""] = ""
+    # Where there is no easier or harder version, why (one is written wherever one exists).
+    no_easier: str = ""
+    no_harder: str = ""
+    cautions: list[Caution] = []
     illustration_alt: Text
     dose: Dose
     steps: list[Text] = Field(min_length=3)
@@ -96,6 +107,13 @@ class Exercise(Strict):
     def _hold_needs_seconds(self) -> Exercise:
         if self.kind == "hold" and self.dose.hold_seconds < 1:
             raise ValueError("dose.hold_seconds: a hold exercise needs a hold of at least 1 second")
+        return self
+
+    @model_validator(mode="after")
+    def _every_missing_version_says_why(self) -> Exercise:
+        for link in ("easier", "harder"):
+            if not getattr(self, link) and not getattr(self, f"no_{link}").strip():
+                raise ValueError(f"no_{link}: there is no {link} version, so say why in no_{link}")
         return self
 
 

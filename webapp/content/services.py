@@ -24,6 +24,11 @@ POSITION_LABELS = {
     "standing": "Standing",
 }
 KIND_LABELS = {"hold": "Hold", "reps": "Repetitions"}
+CAUTION_LABELS = {
+    "pregnancy": "You are pregnant",
+    "osteoporosis": "You have osteoporosis",
+    "stenosis": "You have spinal stenosis",
+}
 GROUP_LABELS = {"major": "Major core muscle", "minor": "Minor core muscle", "supporting": "Supporting muscle"}
 
 

@@ -83,6 +83,7 @@ def exercise_detail(slug: str):
         position_label=services.POSITION_LABELS.get(exercise.position, exercise.position),
         kind_label=services.KIND_LABELS[exercise.kind],
         group_labels=services.GROUP_LABELS,
+        caution_labels=services.CAUTION_LABELS,
     )
 
 
