@@ -63,7 +63,7 @@ def alex(app, alex):
 
 @pytest.fixture
 def alex_on_core_foundations(app, alex):
-    """Alex moved on to Core foundations, whose abdominal brace has an easier version."""
+    """Alex moved on to Core foundations, whose glute bridge has an easier version (the pelvic tilt)."""
     with app.app_context():
         client = db.session.merge(alex)
         assign(client, starter_program("core-foundations"), (utcnow() - timedelta(days=8)).date())
@@ -259,21 +259,21 @@ def test_pain_is_asked_after_each_exercise_with_one_tap_a_key_or_a_skip(live_ser
 def test_ending_early_with_little_pain_is_green_and_suggests_the_easier_version(
     live_server, page, alex_on_core_foundations, errors
 ):
-    open_player(page, live_server.url, with_exercise="abdominal-brace")
+    open_player(page, live_server.url, with_exercise="glute-bridge")
     data = player_data(page)
-    brace = next(e for e in data["exercises"] if e["slug"] == "abdominal-brace")
+    bridge = next(e for e in data["exercises"] if e["slug"] == "glute-bridge")
     start(page)
     page.clock.run_for(20_000)
     page.get_by_role("button", name="End early").click()
     page.get_by_role("button", name="Yes, end and rate").click()
     screen(page, "rating").wait_for()
-    rate(page, pain_after=2, effort=3, painful=(brace["name"],))
+    rate(page, pain_after=2, effort=3, painful=(bridge["name"],))
 
     assert shown(page, "[data-light-headline]") == "Carry on"
     assert "Green" in shown(page, "[data-light-name]")
     hint = page.locator("[data-hint-list] li")
     assert "Next time try" in hint.inner_text()
-    assert hint.get_by_role("link").get_attribute("href") == brace["easier"]["url"]
+    assert hint.get_by_role("link").get_attribute("href") == bridge["easier"]["url"]
     session = saved_session(page)
     assert session["pain_after"] == 2
     assert sum(e["reps_done"] for e in session["exercises"]) >= 1
