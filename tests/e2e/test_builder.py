@@ -113,7 +113,7 @@ def test_a_trainer_builds_reorders_and_assigns_a_four_week_program_on_a_phone(
     page.goto(f"{live_server.url}/")
     card = page.locator(".today-card")
     assert "Routine A" in card.inner_text()
-    assert [t.strip() for t in card.locator(".routine-preview li").all_inner_texts()] == [
+    assert [t.strip() for t in card.locator(".routine-preview li a").all_inner_texts()] == [
         "Dead bug",
         "Bird dog",
         "Glute bridge",
