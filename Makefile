@@ -37,6 +37,7 @@ format: install-dev
 bench: install-dev chromium
 	$(PY) -m tests.bench
 	$(PY) -m tests.bench_wire
+	$(PY) -m tests.bench_reads
 
 # Redraw the install icons and screenshots under static/icons/ (see tools/icons.py); commit the PNGs.
 icons: install-dev chromium

@@ -1,0 +1,127 @@
+"""`make bench`, reads under load: requests per second of the plan, Today and the offline package against /healthz.
+
+gunicorn with two sync workers on 127.0.0.1 serves the demo data from SQLite; `wrk` (Debian's) sends each URL for a
+few seconds with a logged-in client's cookie. The figure that matters is the ratio to /healthz in the same run,
+which cancels out how busy the machine is. Also prints the SQL statements each request runs. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from webapp import create_app
+from webapp.bundle import load_content
+from webapp.demo import DEMO_PASSWORD, seed
+from webapp.extensions import db
+
+ROOT = Path(__file__).resolve().parents[1]
+EMAIL = "alex@example.com"
+URLS = ("/healthz", "/api/v1/plan", "/", "/api/v1/offline-manifest")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for(port: int, process: subprocess.Popen, limit: float = 60) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn stopped before it answered")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer in time")
+
+
+def requests_per_second(port: int, path: str, cookie: str) -> float:
+    command = ["wrk", "-t2", "-c20", f"-d{SECONDS}s", "--timeout", "10s", "-H", f"Cookie: session={cookie}",
+               f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS + 30, check=True).stdout
+    if "Non-2xx" in output or "Socket errors" in output:
+        raise RuntimeError(f"{path} answered errors under load:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def statements_per_request(app, cookie: str) -> dict[str, int]:
+    http = app.test_client()
+    http.set_cookie("session", cookie)
+    counts = {}
+    with app.app_context():
+        engine = db.engine
+    for path in URLS:
+        seen = []
+
+        def remember(*args, seen=seen):
+            seen.append(args[2])
+
+        event.listen(engine, "before_cursor_execute", remember)
+        try:
+            assert http.get(path).status_code == 200, path
+        finally:
+            event.remove(engine, "before_cursor_execute", remember)
+        counts[path] = len(seen)
+    return counts
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: ./.ci/install-packages wrk")
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'reads.db'}"
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret-" + "x" * 32, "CONTENT_AUTO_RELOAD": "0"}
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": env["SECRET_KEY"], "WTF_CSRF_ENABLED": False,
+                          "CONTENT_AUTO_RELOAD": False})  # fmt: skip
+        with app.app_context():
+            upgrade()
+            load_content()
+            seed()
+        http = app.test_client()
+        response = http.post("/auth/login", data={"email": EMAIL, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, response.status_code
+        cookie = http.get_cookie("session").value
+        counts = statements_per_request(app, cookie)
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+             "wsgi:app"],
+            cwd=ROOT, env=env, start_new_session=True,
+        )  # fmt: skip
+        try:
+            wait_for(port, server)
+            for path in URLS:  # each worker imports and warms up on its first requests, outside the timing
+                for _ in range(4):
+                    request = urllib.request.Request(
+                        f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"session={cookie}"}
+                    )
+                    urllib.request.urlopen(request, timeout=30).read()
+            rates = {path: requests_per_second(port, path, cookie) for path in URLS}
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    base = rates["/healthz"]
+    print(f"Reads under load (gunicorn 2 workers, wrk -t2 -c20 -d{SECONDS}s, SQLite, demo client):")
+    for path in URLS:
+        print(f"  GET {path:<28} {rates[path]:8.0f} req/s   ÷ /healthz {rates[path] / base:5.2f}   "
+              f"{counts[path]:3d} SQL statements")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
