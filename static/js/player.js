@@ -1,6 +1,6 @@
 // The guided player page: runs the routine embedded in the page from "how is your back" to a saved session, offline.
 import { logger } from "./log.js";
-import { describeStorageError, enqueueSession } from "./outbox.js";
+import { describeStorageError, enqueueSession, newRecordId } from "./outbox.js";
 import { Engine, totalMs } from "./player/engine.js";
 import { buildPayload, effortWord, lightFor, progressionHints, readRating, worstPain } from "./player/rating.js";
 import { progressStore, settingsStore } from "./player/resume.js";
@@ -13,16 +13,6 @@ import { playerMayRun } from "./safety/gate.js";
 import { noteTrigger } from "./safety/standing.js";
 
 const log = logger("player");
-
-function newId() {
-  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  // randomUUID exists only in secure contexts; a self-hosted server on a LAN address may not be one.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 function checkedValue(form, name) {
   const value = new FormData(form).get(name);
@@ -255,7 +245,7 @@ function runPlayer(root, data) {
     }
     view.startError("");
     engine = new Engine(data.exercises);
-    session = { id: newId(), painBefore, startedAt: new Date(), completedAt: null, painDuring: noRatings() };
+    session = { id: newRecordId(), painBefore, startedAt: new Date(), completedAt: null, painDuring: noRatings() };
     begin(engine.start());
   });
 

@@ -4,7 +4,7 @@
 // never dropped here, only cleared by a confirmation it would accept (webapp/sessions/safety.py).
 // No document needed: pages and the player import it alike.
 import { logger } from "../log.js";
-import { REJECTED, enqueue, listOutboxOrEmpty } from "../outbox.js";
+import { REJECTED, enqueue, listOutboxOrEmpty, newRecordId } from "../outbox.js";
 
 const log = logger("safety");
 
@@ -166,15 +166,6 @@ export function confirmationProblem(assessedOn, waiting, againFirst, today = loc
   return null;
 }
 
-function newId() {
-  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
 const LABELS = { answer: "Safety check answer", confirmation: "Safety check: seen by a clinician" };
 
 // Into the outbox first (it syncs exactly once, like a session), then into the phone's own standing.
@@ -182,7 +173,7 @@ async function record(me, signs, assessedOn) {
   const kept = load(me);
   const now = new Date();
   const answer = {
-    id: newId(),
+    id: newRecordId(),
     answered_at: now.toISOString(),
     day: localDay(now),
     signs: [...new Set(signs)].sort(),
