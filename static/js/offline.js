@@ -37,7 +37,9 @@ async function fetchManifest() {
 function showReady(root, answer) {
   const ready = answer?.ready === true;
   document.documentElement.dataset.offlineReady = String(ready);
-  for (const note of root.querySelectorAll("[data-offline-ready]")) note.hidden = !ready;
+  // The notes have an attribute of their own: the page's root now carries data-offline-ready too, and
+  // hiding everything that matched it once blanked the whole page while the package was not ready.
+  for (const note of root.querySelectorAll("[data-offline-note]")) note.hidden = !ready;
   window.dispatchEvent(new CustomEvent("offline:ready", { detail: { ready, version: answer?.version || null } }));
 }
 

@@ -1002,3 +1002,14 @@ def test_the_exercise_library_searches_and_filters_offline(live_server, context,
     assert shown_cards(page) == everything
     expect(page.locator("[data-result-count]")).to_have_text(f"{len(everything)} exercises")
     assert context.console_errors == []
+
+
+def test_a_page_stays_on_screen_while_the_offline_package_is_not_ready(live_server, context, page, ready):
+    """The server cannot give the list of pages to keep: the phone says it is not ready for offline use,
+    and the page the person is reading stays on the screen."""
+    context.route("**/api/v1/offline-manifest", lambda route: route.fulfill(status=503, json={"error": "busy"}))
+    login(page, live_server.url)
+    page.wait_for_function("() => document.documentElement.dataset.offlineReady === 'false'", timeout=45_000)
+    assert page.evaluate("document.documentElement.hidden") is False
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("[data-offline-note]")).to_be_hidden()
