@@ -165,7 +165,7 @@ def test_a_whole_routine_offline_ends_in_the_outbox_with_red_advice(live_server,
     assert "Saved on this phone" in shown(page, '[data-screen="outcome"]')
     assert shown(page, "[data-light-headline]") == "Ease off next time"
     assert "Red" in shown(page, "[data-light-name]")
-    assert page.locator("[data-light]").get_attribute("data-light") == "red"
+    assert page.locator("[data-verdict]").get_attribute("data-light") == "red"
     assert f"{second} hurt" in shown(page, "[data-hint-list]")
 
     [item] = outbox(page)
@@ -251,6 +251,8 @@ def test_pain_is_asked_after_each_exercise_with_one_tap_a_key_or_a_skip(live_ser
     rate(page, pain_after=2, effort=3)
     # The worst of the session was the 5 after the first exercise: four points over the 1 before, so amber.
     assert shown(page, "[data-light-headline]") == "Stay at this level"
+    # The verdict is drawn in its own light, not in the light of the last answer after an exercise.
+    assert page.locator("[data-verdict]").get_attribute("data-light") == "amber"
     session = saved_session(page)
     ratings = [e["pain_during"] for e in session["exercises"]]
     assert ratings[:3] == [5, 3, None] and set(ratings[3:]) == {None}

@@ -217,7 +217,7 @@ export function createView(root, data) {
       const rules = data.rules;
       const light = lightFor(painBefore, worst, rules);
       const advice = rules.advice[light];
-      const box = one("[data-light]");
+      const box = one("[data-verdict]");
       box.dataset.light = light;
       setText(one("[data-light-name]"), `${LIGHT_NAMES[light]} · your back: ${painBefore} before, ${painAfter} now`);
       setText(one("[data-light-headline]"), advice.headline);
