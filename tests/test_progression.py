@@ -377,6 +377,13 @@ def test_the_trainer_accepts_changes_or_turns_off_a_step(app, auth, coached, use
         doses = {d.exercise.slug: d for d in db.session.execute(db.select(PersonalDose)).scalars()}
         assert (doses["pelvic-tilt"].reps, doses["drawing-in"].hold_seconds) == (8, 6)
         assert doses["walking"].suggestions_off and not doses["walking"].has_dose
+    # Turned back on from the same page, with the walk's dose as it stands.
+    [back_on] = [f for f in step_forms(page) if f.get("slot") == "walking"]
+    assert back_on["to_exercise"] == "walking"
+    post(auth.client, f"{url}/steps", {**back_on, "action": "on"})
+    with app.app_context():
+        doses = {d.exercise.slug: d for d in db.session.execute(db.select(PersonalDose)).scalars()}
+        assert not doses["walking"].suggestions_off
     # Another trainer cannot touch Alex's steps.
     auth.logout()
     auth.login("other@example.com")
