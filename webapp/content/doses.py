@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..inputs import whole_number
 from .schema import HOLD_SECONDS, REPS, REST_SECONDS, SETS
 
 
@@ -31,14 +32,6 @@ HOLD_FOR_HOLDS = Limit("hold", 1, HOLD_SECONDS[1], "hold", seconds=True)
 HOLD_FOR_REPS = Limit("hold", 0, HOLD_SECONDS[1], "hold", seconds=True)
 
 
-def whole_number(raw) -> int | None:
-    """The integer a person typed, or None: digits only, so "2.5", "1e3" and "ten" are all refused."""
-    text = str(raw if raw is not None else "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 6:
-        return None
-    return int(text)
-
-
 @dataclass(frozen=True)
 class Dose:
     sets: int
@@ -59,7 +52,7 @@ def check_dose(kind: str, raw: Mapping[str, object]) -> tuple[Dose | None, dict[
         typed = raw.get(limit.field)
         if limit is HOLD_FOR_REPS and str(typed if typed is not None else "").strip() == "":
             typed = "0"
-        value = whole_number(typed)
+        value = whole_number(None if typed is None else str(typed))
         if value is None or not limit.low <= value <= limit.high:
             problems[limit.field] = limit.message()
         else:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
 
-from ..content.doses import whole_number
 from ..content.ladder import Amount, start_of, step_down, step_up, volume
 from ..content.models import Exercise
 from ..content.schema import HOLD_SECONDS, REPS, SETS
 from ..extensions import db
+from ..inputs import whole_number
 from ..programs import personal
 from ..programs.models import Assignment, PersonalDose, Routine
 from ..timeutil import utcnow
