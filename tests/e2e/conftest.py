@@ -40,6 +40,9 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 expect.set_options(timeout=15_000)
 
 
+# tryfirst: xdist's worker reads the group marks in this same hook to name each test's group; a mark
+# added after it has run leaves the browser tests spread over every worker.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if "/e2e/" in str(item.fspath):
