@@ -1,7 +1,9 @@
 // The guided player page: runs the routine embedded in the page from "how is your back" to a saved session, offline.
 import { logger } from "./log.js";
 import { describeStorageError, enqueueSession, newRecordId } from "./outbox.js";
+import { createBackGuard } from "./player/backguard.js";
 import { Engine, totalMs } from "./player/engine.js";
+import { createFullscreen } from "./player/fullscreen.js";
 import { buildPayload, effortWord, lightFor, progressionHints, readRating, worstPain } from "./player/rating.js";
 import { progressStore, settingsStore } from "./player/resume.js";
 import { createBuzzer, createVoice, patternFor, phrasesFor } from "./player/speech.js";
@@ -42,6 +44,17 @@ function runPlayer(root, data) {
   // The session being recorded: its id, the pain it started with, and when it started and ended.
   let session = null;
   let runningBeforeConfirm = false;
+  let runningBeforeBack = false;
+  const fullscreen = createFullscreen();
+  // The phone's Back button mid-routine pauses and asks (see player/backguard.js).
+  const backGuard = createBackGuard({
+    onBack() {
+      runningBeforeBack = engine.running;
+      if (engine.running) actions.pause();
+      view.confirmEnd(false);
+      view.confirmLeave(true);
+    },
+  });
   // The exercise whose pain the rest on screen is asking about, or null.
   let asking = null;
   const ticker = createTicker((ms) => handle(engine.tick(ms)));
@@ -79,6 +92,8 @@ function runPlayer(root, data) {
   }
 
   function play() {
+    backGuard.arm();
+    fullscreen.enter();
     ticker.start();
     wakeLock.hold();
     document.body.dataset.playing = "true";
@@ -123,6 +138,9 @@ function runPlayer(root, data) {
 
   function finishRoutine() {
     halt();
+    backGuard.disarm();
+    fullscreen.leave();
+    view.confirmLeave(false);
     asking = null;
     view.askDuring(null);
     view.confirmEnd(false);
@@ -185,8 +203,9 @@ function runPlayer(root, data) {
     engine = fresh;
     const step = engine.step;
     const exercise = data.exercises[step.exercise];
+    const set = step.sets > 1 ? `, set ${step.set} of ${step.sets}` : "";
     const side = step.side ? `, ${step.side} side` : "";
-    view.resumeSummary(`You stopped at ${exercise.name}, set ${step.set} of ${step.sets}${side}, ${ago(Date.now() - saved.saved_at)}.`);
+    view.resumeSummary(`You stopped at ${exercise.name}${set}${side}, ${ago(Date.now() - saved.saved_at)}.`);
     view.show("resume", { focus: false });
     return true;
   }
@@ -310,6 +329,16 @@ function runPlayer(root, data) {
       if (runningBeforeConfirm) actions.pause();
     },
     "end-confirm": () => handle(engine.finish()),
+    "leave-cancel"() {
+      view.confirmLeave(false);
+      backGuard.arm();
+      if (runningBeforeBack) actions.pause();
+    },
+    "leave-confirm"() {
+      save();
+      fullscreen.leave();
+      backGuard.leave();
+    },
     "resume-saved"() {
       begin(engine.start());
     },

@@ -301,6 +301,43 @@ def test_pause_stops_the_clock_and_resume_carries_on(live_server, page, alex, er
     assert errors == []
 
 
+def test_the_phones_back_button_pauses_and_asks_before_leaving_a_routine(live_server, page, alex, errors):
+    routine = open_player(page, live_server.url)
+    player = f"{live_server.url}/routines/{routine['id']}/play"
+    start(page)
+    # Started from a tap, the routine fills the screen where the browser allows it.
+    assert page.evaluate("document.fullscreenEnabled ? document.fullscreenElement === document.documentElement : true")
+    page.clock.run_for(3_000)
+
+    page.go_back()
+    question = page.locator("[data-leave-confirm]")
+    expect(question).to_be_visible()
+    expect(question).to_contain_text("Leave the routine? It is paused")
+    assert page.url == player
+    assert page.evaluate("document.body.dataset.playing") is None
+    held = shown(page, "[data-time]")
+    page.clock.run_for(10_000)
+    assert shown(page, "[data-time]") == held
+
+    # Staying carries on where it was, and Back asks again.
+    page.get_by_role("button", name="Stay").click()
+    expect(question).to_be_hidden()
+    assert page.evaluate("document.body.dataset.playing") == "true"
+    page.clock.run_for(2_000)
+    assert shown(page, "[data-time]") != held
+    page.go_back()
+    expect(question).to_be_visible()
+
+    # Leaving goes where Back was going, with the place kept for later.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Leave").click()
+    assert page.url.rstrip("/") == live_server.url
+    page.goto(player)
+    expect(page.locator('[data-screen="resume"]')).to_be_visible()
+    assert page.evaluate("document.fullscreenElement") is None
+    assert errors == []
+
+
 def test_skip_and_back_move_between_exercises(live_server, page, alex, errors):
     open_player(page, live_server.url)
     names = [e["name"] for e in player_data(page)["exercises"]]
@@ -516,11 +553,21 @@ def test_walks_play_as_bouts_with_the_written_rest_between(live_server, page, al
     )
     assert steps["dose"] == "2 × 5 min, 2 min rest between"
     assert steps["steps"] == [
-        ["get-ready", 10_000, "Set 1 of 1"],
-        ["hold", 300_000, "Set 1 of 1 · Bout 1 of 2"],
-        ["rest", 120_000, "Set 1 of 1"],
-        ["hold", 300_000, "Set 1 of 1 · Bout 2 of 2"],
+        ["get-ready", 10_000, ""],
+        ["hold", 300_000, "Bout 1 of 2"],
+        ["rest", 120_000, ""],
+        ["hold", 300_000, "Bout 2 of 2"],
     ]
+    # Two sets are counted; one set is not ("Set 1 of 1" on every step said nothing).
+    counted = page.evaluate(
+        """async () => {
+            const { counterLine } = await import('/static/js/player/words.js');
+            return [counterLine({ phase: "rep", set: 2, sets: 3, rep: 4, reps: 8, side: "left" }),
+                    counterLine({ phase: "rep", set: 1, sets: 1, rep: 4, reps: 8, side: null }),
+                    counterLine({ phase: "hold", set: 1, sets: 1, rep: 1, reps: 1, side: null })];
+        }"""
+    )
+    assert counted == ["Set 2 of 3 · Rep 4 of 8 · Left side", "Rep 4 of 8", ""]
 
 
 def within_reach(page, selectors: tuple[str, ...]):

@@ -51,6 +51,7 @@ export function createView(root, data) {
     pauseLabel: one("[data-pause-label]"),
     endButton: one('[data-action="end"]'),
     endConfirm: one("[data-end-confirm]"),
+    leaveConfirm: one("[data-leave-confirm]"),
     during: one("[data-during]"),
     duringLegend: one("[data-during-legend]"),
     duringSaid: one("[data-during-said]"),
@@ -167,6 +168,12 @@ export function createView(root, data) {
       setHidden(el.endConfirm, !open);
       setHidden(el.endButton, open);
       if (open) el.endConfirm.querySelector("button")?.focus();
+    },
+
+    /** After the phone's Back button: the routine is paused and the page asks whether to leave. */
+    confirmLeave(open) {
+      setHidden(el.leaveConfirm, !open);
+      if (open) el.leaveConfirm.querySelector("button")?.focus();
     },
 
     announce(text) {

@@ -64,11 +64,12 @@ export function doseLine(exercise) {
 }
 
 /**
- * Where in the exercise this step is: "Set 1 of 2 · Hold 2 of 5 · Left side", "Set 1 of 1 · Rep 3 of 6".
- * The screen leaves the repetition out (the big number shows it); the screen reader keeps it.
+ * Where in the exercise this step is: "Set 1 of 2 · Hold 2 of 5 · Left side", "Rep 3 of 6". A single set is
+ * not counted ("Set 1 of 1" says nothing). The screen leaves the repetition out (the big number shows it);
+ * the screen reader keeps it.
  */
 export function counterLine(step, { withRep = true } = {}) {
-  const parts = [`Set ${step.set} of ${step.sets}`];
+  const parts = step.sets > 1 ? [`Set ${step.set} of ${step.sets}`] : [];
   if (step.bout && step.phase === "hold" && step.reps > 1) parts.push(`Bout ${step.rep} of ${step.reps}`);
   else if ((step.phase === "hold" || step.phase === "relax") && step.reps > 1) parts.push(`Hold ${step.rep} of ${step.reps}`);
   if (step.phase === "rep" && withRep) parts.push(`Rep ${step.rep} of ${step.reps}`);
