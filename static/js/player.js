@@ -1,6 +1,6 @@
 // The guided player page: runs the routine embedded in the page from "how is your back" to a saved session, offline.
 import { logger } from "./log.js";
-import { describeStorageError, enqueueSession, newRecordId } from "./outbox.js";
+import { CORRUPT, REJECTED, describeStorageError, enqueueSession, listOutbox, listenForChanges, newRecordId } from "./outbox.js";
 import { createBackGuard } from "./player/backguard.js";
 import { Engine, totalMs } from "./player/engine.js";
 import { createFullscreen } from "./player/fullscreen.js";
@@ -244,6 +244,7 @@ function runPlayer(root, data) {
       return;
     }
     progress.clear();
+    followSaved(session.id);
     // The worst of the pain after and the pain during each exercise decides the light, as the server judges it.
     const worst = worstPain(rating.pain_after, session.painDuring);
     if (lightFor(session.painBefore, worst, data.rules) === "red") {
@@ -252,6 +253,27 @@ function runPlayer(root, data) {
     }
     view.outcome(session.painBefore, rating.pain_after, worst, progressionHints(data, rating.painful, session));
     view.show("outcome");
+  }
+
+  // The outcome says "saved on this phone" only while the session waits there (the sync runs on its own).
+  function followSaved(id) {
+    const check = async () => {
+      let records;
+      try {
+        records = await listOutbox();
+      } catch (error) {
+        log.warn("reading the outbox to tell whether the session has synced", error);
+        return; // the note keeps saying what was last known
+      }
+      const record = records.find((item) => item.id === id);
+      if (!record) {
+        view.savedState("synced");
+        window.removeEventListener("outbox:changed", check);
+      } else view.savedState(record.state === REJECTED || record.state === CORRUPT ? "refused" : "waiting");
+    };
+    listenForChanges();
+    window.addEventListener("outbox:changed", check);
+    check();
   }
 
   startForm.addEventListener("submit", (event) => {

@@ -187,8 +187,14 @@ def test_a_whole_routine_offline_ends_in_the_outbox_with_red_advice(live_server,
     assert first != second
     # Nothing but pictures went over the network while the routine ran and was saved.
     assert [url for url in requests if ILLUSTRATIONS not in url] == []
-    # Finished and saved: nothing is left to resume.
+    # The note said "on this phone" while the session waited there; synced, it says so.
+    note = page.locator("[data-saved-note]")
+    expect(note).to_have_attribute("data-state", "waiting")
     context.set_offline(False)
+    expect(note).to_have_attribute("data-state", "synced")
+    expect(note).to_contain_text("Saved to your account.")
+    assert outbox(page) == []
+    # Finished and saved: nothing is left to resume.
     page.reload()
     screen(page, "start").wait_for()
     assert errors == []
@@ -281,6 +287,31 @@ def test_ending_early_with_little_pain_is_green_and_suggests_the_easier_version(
     assert session["pain_after"] == 2
     assert sum(e["reps_done"] for e in session["exercises"]) >= 1
     assert errors == []
+
+
+def test_a_session_the_account_refuses_is_said_to_stay_on_the_phone_with_the_way_to_history(
+    live_server, context, page, alex, errors
+):
+    def refuse(route):
+        sent = route.request.post_data_json["sessions"]
+        errors_ = ["routine_id: this routine is no longer in your plan"]
+        route.fulfill(json={"results": [{"id": s["id"], "status": "invalid", "errors": errors_} for s in sent]})
+
+    context.route("**/api/v1/sessions", refuse)
+    open_player(page, live_server.url)
+    start(page)
+    page.clock.run_for(20_000)
+    page.get_by_role("button", name="End early").click()
+    page.get_by_role("button", name="Yes, end and rate").click()
+    screen(page, "rating").wait_for()
+    rate(page, pain_after=2, effort=3)
+
+    note = page.locator("[data-saved-note]")
+    expect(note).to_have_attribute("data-state", "refused")
+    expect(note).to_contain_text("Saved on this phone, but your account could not take it.")
+    assert note.get_by_role("link", name="See history").get_attribute("href") == "/history/"
+    [item] = outbox(page)
+    assert item["state"] == "rejected"
 
 
 def test_pause_stops_the_clock_and_resume_carries_on(live_server, page, alex, errors):

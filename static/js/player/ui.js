@@ -21,6 +21,12 @@ function setHidden(node, hidden) {
   if (node && node.hidden !== hidden) node.hidden = hidden;
 }
 
+const SAVED_WORDS = {
+  waiting: { title: "Saved on this phone.", text: "It goes to your account on its own whenever you are online." },
+  synced: { title: "Saved to your account.", text: "Your history and your trainer's page have it." },
+  refused: { title: "Saved on this phone, but your account could not take it.", text: "Nothing is lost: it stays on the phone until you decide." },
+};
+
 export function createView(root, data) {
   const one = (selector) => root.querySelector(selector);
   let halted = false;
@@ -168,6 +174,22 @@ export function createView(root, data) {
       setHidden(el.endConfirm, !open);
       setHidden(el.endButton, open);
       if (open) el.endConfirm.querySelector("button")?.focus();
+    },
+
+    /** Where the saved session is: "waiting" on the phone, "synced" to the account, or "refused" by it. */
+    savedState(state) {
+      const note = one("[data-saved-note]");
+      if (note.dataset.state === state) return;
+      note.dataset.state = state;
+      setText(one("[data-saved-title]"), SAVED_WORDS[state].title);
+      setText(one("[data-saved-text]"), SAVED_WORDS[state].text);
+      // A problem must be reachable: the history lists it with what to do.
+      if (state === "refused") {
+        const link = document.createElement("a");
+        link.href = "/history/";
+        link.textContent = "See history";
+        one("[data-saved-text]").append(" ", link, ".");
+      }
     },
 
     /** After the phone's Back button: the routine is paused and the page asks whether to leave. */
