@@ -18,7 +18,7 @@ from ..programs.services import (
 )
 from ..security import log_event
 from ..timeutil import DAY_NAMES, local_date, long_date, utcnow
-from . import charts, history, onboarding, progress, red_flags, screens, services
+from . import charts, history, onboarding, progress, recommend, red_flags, screens, services
 from .player import player_data
 from .schedule import plan_for
 
@@ -213,21 +213,21 @@ def welcome_about():
 def welcome_program():
     programs = [p for p in visible_programs(current_user) if p.is_starter]
     today = local_date(utcnow(), current_user.timezone)
+    pick = recommend.recommend(recommend.answers_of(current_user, today), {p.slug for p in programs})
+    # The recommended program first, the others in their usual order.
+    programs.sort(key=lambda p: pick is None or p.slug != pick.slug)
+    page = {"programs": programs, "pick": pick, "today": today, "step": 3, "minutes_of": program_minutes_words}
     if request.method == "POST":
         program = starter_program(request.form.get("program", ""))
         start = onboarding.parse_start(request.form.get("start", ""), today)
         if program is None or start is None:
             flash("Choose one of the programs and a start date within the next two weeks.", "error")
-            return render_template(
-                "sessions/choose_program.html", programs=programs, today=today, step=3, minutes_of=program_minutes_words
-            ), 400
+            return render_template("sessions/choose_program.html", **page), 400
         assign(current_user, program, start)
         services.finish_onboarding(current_user)
         flash(f"{program.name} starts {'today' if start == today else long_date(start)}.", "success")
         return redirect(url_for("home.index"))
-    return render_template(
-        "sessions/choose_program.html", programs=programs, today=today, step=3, minutes_of=program_minutes_words
-    )
+    return render_template("sessions/choose_program.html", **page)
 
 
 @bp.route("/check-in", methods=["POST"])
