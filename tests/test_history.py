@@ -9,10 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from webapp.extensions import db
 from webapp.programs.services import starter_program
 from webapp.sessions import charts, progress
+from webapp.sessions.forms import read_function_scores
 from webapp.sessions.models import CompletedSession, FunctionActivity, FunctionRating
 from webapp.sessions.progress import ActivityTrend, SessionPoint, WeekBar
 from webapp.sessions.schedule import Plan
@@ -216,13 +218,20 @@ def test_function_trend_and_meaningful_change():
 
 
 def test_function_scores_are_read_all_or_nothing():
-    scores, errors = progress.parse_function_scores([1, 2], {"activity-1": "0", "activity-2": " 10 "})
+    scores, errors = read_function_scores([1, 2], MultiDict({"activity-1": "0", "activity-2": " 10 "}))
     assert scores == {1: 0, 2: 10} and errors == {}
-    for bad in ("11", "-1", "", "5.5", "five"):
-        scores, errors = progress.parse_function_scores([1, 2], {"activity-1": bad, "activity-2": "4"})
+    for bad in ("11", "-1", "", "5.5", "five", "\u0665", "00000000005"):
+        scores, errors = read_function_scores([1, 2], MultiDict({"activity-1": bad, "activity-2": "4"}))
         assert list(errors) == [1] and scores == {2: 4}, bad
-    _, errors = progress.parse_function_scores([1, 2], {"activity-1": "4"})
+    _, errors = read_function_scores([1, 2], MultiDict({"activity-1": "4"}))
     assert errors == {2: "Rate this activity from 0 to 10."}
+    # Sent twice, neither is taken: which one the person meant cannot be known.
+    twice = MultiDict([("activity-1", "4"), ("activity-1", "6"), ("activity-2", "4")])
+    scores, errors = read_function_scores([1, 2], twice)
+    assert list(errors) == [1] and scores == {2: 4}
+    # A field for an activity that is not in the list is never read.
+    scores, errors = read_function_scores([1], MultiDict({"activity-1": "4", "activity-99": "7"}))
+    assert scores == {1: 4} and errors == {}
 
 
 # ---- Charts ----
@@ -550,6 +559,8 @@ def test_function_rating_is_due_again_after_fourteen_days(app, client, auth, act
         ("", "5", "Rate this activity from 0 to 10."),
         (None, "5", "Rate this activity from 0 to 10."),
         ("4", "ten", "Use a whole number from 0"),
+        ("4.5", "5", "Use a whole number from 0"),
+        (["4", "6"], "5", "Use a whole number from 0"),  # sent twice: neither is taken
     ],
 )
 def test_function_rating_refuses_bad_scores_and_stores_nothing(app, client, auth, activities, first, second, message):
@@ -562,6 +573,19 @@ def test_function_rating_refuses_bad_scores_and_stores_nothing(app, client, auth
     html = response.get_data(as_text=True)
     assert "Nothing was saved." in html and message in html and 'aria-invalid="true"' in html
     assert ratings(app) == []
+
+
+def test_function_rating_never_touches_another_persons_activity(app, client, auth, activities):
+    with app.app_context():
+        other = make_user("gardener@example.com")
+        theirs = FunctionActivity(user_id=other.id, name="Gardening", position=0)
+        db.session.add(theirs)
+        db.session.commit()
+        theirs_id = theirs.id
+    auth.login("alex@example.com")
+    data = {f"activity-{a}": "5" for a in activities} | {f"activity-{theirs_id}": "9"}
+    assert post_ratings(client, data).status_code == 302
+    assert ratings(app) == [(activities[0], 5), (activities[1], 5)]
 
 
 def test_function_rating_without_csrf_is_refused(app, client, auth, activities):

@@ -211,7 +211,7 @@ def post(client, path, data):
 def onboard(user, trainer=None):
     client = db.session.merge(user)
     screens.record_screen(client, [])
-    records.record_about(client, "3", [], [], "")
+    records.record_about(client, 3, [], [], "")
     records.finish_onboarding(client)
     make_plan(client, "gentle-start", start=MONDAY, by=trainer)
 

@@ -43,7 +43,7 @@ def alex(app, users, clock):
     with app.app_context():
         alex = db.session.merge(users["alex"])
         screens.record_screen(alex, [], NOW - timedelta(days=2))
-        records.record_about(alex, "3", [], [], "", today=TODAY)
+        records.record_about(alex, 3, [], [], "")
         records.finish_onboarding(alex)
         make_plan(alex, "gentle-start", start=MONDAY, by=users["coach"])
     return users["alex"]
@@ -301,6 +301,9 @@ def test_the_menu_and_the_red_flags_lesson_link_to_the_screen(signed_in):
         ({"assessed_on": "2026-03-05"}, "cannot be in the future"),
         ({"assessed_on": "2026-03-03"}, "before your answer on 4 Mar"),
         ({"assessed_on": "2026-03-04", "signs": ["chest"]}, "New signs are answered on the safety check"),
+        ({"assessed_on": "2026-03-04", "signs": ""}, "New signs are answered on the safety check"),
+        ({"assessed_on": ["2026-03-04", "2026-03-04"]}, "Enter the day a clinician assessed you"),
+        ({"assessed_on": "2026-3-4"}, "Enter the day a clinician assessed you"),
     ],
 )
 def test_bad_confirmations_are_refused_with_a_message(app, signed_in, data, message):
@@ -323,11 +326,17 @@ def test_unknown_signs_are_refused_and_nothing_is_stored(app, signed_in):
     assert len(stored(app)) == 1
 
 
+def test_a_sign_ticked_twice_counts_once(app, signed_in):
+    response = post(signed_in, "/safety/", {"signs": ["night", "fever", "night"]})
+    assert response.headers["Location"] == "/safety/result/same-day"
+    assert stored(app)[-1].signs == ["fever", "night"]
+
+
 def test_a_year_of_birth_is_optional_and_checked(app, auth, users, clock):
     with app.app_context():
         screens.record_screen(db.session.merge(users["alex"]), [])
     auth.login("alex@example.com")
-    for year, status in (("1890", 400), ("20x0", 400), ("", 302), ("1961", 302)):
+    for year, status in (("1890", 400), ("20x0", 400), ("2020", 400), (" 1961", 302), ("", 302), ("1961", 302)):
         response = post(auth.client, "/welcome/about", {"pain": "3", "birth_year": year})
         assert response.status_code == status, year
     with app.app_context():

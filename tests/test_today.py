@@ -74,6 +74,22 @@ def test_full_onboarding_without_a_trainer(newcomer, app):
         ({"pain": "3", "activity0": "Stairs", "score0": "12"}, "0 to 10 for &#39;Stairs&#39;"),
         ({"pain": "3", "days": ["someday"]}, "Choose days from Monday to Sunday"),
         ({"pain": "3", "time": "03:00"}, "Choose one of the times offered"),
+        # Not a number, or not a whole one in plain digits
+        ({"pain": "five"}, "Choose a number from 0 to 10 for your pain today"),
+        ({"pain": "\u0663"}, "Choose a number from 0 to 10 for your pain today"),
+        ({"pain": "3", "activity0": "Stairs", "score0": "x"}, "0 to 10 for &#39;Stairs&#39;"),
+        ({"pain": "3", "activity0": "Stairs", "score0": ""}, "0 to 10 for &#39;Stairs&#39;"),
+        ({"pain": "3", "activity0": "S" * 121, "score0": "4"}, "Keep each activity to 120 characters"),
+        # A choice the page never offers: a fourth activity
+        (
+            {"pain": "3", **{f"activity{i}": f"Task {i}" for i in range(4)}, **{f"score{i}": "5" for i in range(4)}},
+            "Choose up to 3 activities",
+        ),
+        # One answer sent twice: neither is taken
+        ({"pain": ["3", "4"]}, "Choose a number from 0 to 10 for your pain today"),
+        ({"pain": "3", "time": ["07:30", "08:30"]}, "Choose one of the times offered"),
+        ({"pain": "3", "activity0": ["Stairs", "Socks"], "score0": "4"}, "This answer arrived twice"),
+        ({"pain": "3", "birth_year": ["1961", "1971"]}, "This answer arrived twice"),
     ],
 )
 def test_bad_answers_about_you_are_refused_and_nothing_is_stored(newcomer, app, data, message):
@@ -84,6 +100,28 @@ def test_bad_answers_about_you_are_refused_and_nothing_is_stored(newcomer, app, 
     with app.app_context():
         assert db.session.execute(db.select(db.func.count(CheckIn.id))).scalar() == 0
         assert db.session.execute(db.select(db.func.count(FunctionActivity.id))).scalar() == 0
+
+
+def test_a_refused_answer_keeps_what_was_typed_and_marks_the_field(newcomer):
+    post(newcomer, "/welcome/safety", {})
+    response = post(
+        newcomer, "/welcome/about",
+        {"pain": "6", "activity0": "Stairs", "score0": "12", "days": ["mon", "thu"], "time": "07:30"},
+    )  # fmt: skip
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "1 thing to fix" in page
+    assert 'value="6" checked' in page and 'value="Stairs"' in page and 'value="07:30" selected' in page
+    assert 'value="mon" checked' in page and 'value="thu" checked' in page and 'value="tue" checked' not in page
+    assert re.search(r'id="score0" name="score0" aria-describedby="score0-error" aria-invalid="true"', page)
+    assert 'id="score0-error">Choose a number from 0 to 10 for &#39;Stairs&#39;.' in page
+
+
+def test_a_day_ticked_twice_counts_once(newcomer, app):
+    post(newcomer, "/welcome/safety", {})
+    response = post(newcomer, "/welcome/about", {"pain": "3", "days": ["thu", "mon", "thu"]})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.execute(db.select(Profile.preferred_days)).scalar_one() == "mon,thu"
 
 
 def test_bad_program_choice_is_refused(newcomer, app):
@@ -105,7 +143,7 @@ def alex(app, users, clock):
     with app.app_context():
         alex = db.session.merge(users["alex"])
         screens.record_screen(alex, [])
-        records.record_about(alex, "5", [], [], "")
+        records.record_about(alex, 5, [], [], "")
         records.finish_onboarding(alex)
         make_plan(alex, "gentle-start", start=MONDAY, by=users["coach"])
     return users["alex"]
@@ -224,7 +262,7 @@ def test_today_follows_the_users_time_zone(app, auth, users, clock):
         kiwi = make_user("kiwi@example.com", timezone="Pacific/Auckland")
         kiwi = db.session.merge(kiwi)
         screens.record_screen(kiwi, [])
-        records.record_about(kiwi, "3", [], [], "")
+        records.record_about(kiwi, 3, [], [], "")
         records.finish_onboarding(kiwi)
         make_plan(kiwi, "gentle-start", start=MONDAY)
     # 20:00 UTC on Tuesday is already Wednesday morning in Auckland: a session is due there.
@@ -287,6 +325,6 @@ def test_a_new_program_starts_on_the_days_from_onboarding(app, users):
 
     with app.app_context():
         jo = db.session.merge(users["alex"])
-        records.record_about(jo, "4", [], ["tue", "thu", "sat"], "")
+        records.record_about(jo, 4, [], ["tue", "thu", "sat"], "")
         make_plan(jo, "gentle-start", start=MONDAY, by=users["coach"])
         assert training_days(plan_for(active_assignment(jo), MONDAY)) == ["tue", "thu", "sat"]

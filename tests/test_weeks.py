@@ -107,7 +107,7 @@ def alex(app, users, clock):
     with app.app_context():
         alex = db.session.merge(users["alex"])
         screens.record_screen(alex, [])
-        records.record_about(alex, "3", [], [], "")
+        records.record_about(alex, 3, [], [], "")
         records.finish_onboarding(alex)
         make_plan(alex, "gentle-start", start=MONDAY, by=users["coach"])
     return users["alex"]

@@ -108,7 +108,7 @@ def tell(client: User, trainer: User, story: Story) -> None:
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=story.weeks_ago)
     screens.record_screen(client, [])
     records.record_about(
-        client, str(story.pain_start), [(name, str(first)) for name, first, _ in story.activities],
+        client, story.pain_start, [(name, first) for name, first, _ in story.activities],
         ["mon", "wed", "fri"], "07:30",
     )  # fmt: skip
     _backdate(client, start)

@@ -184,7 +184,7 @@ def alex(app):
         coach = make_user("coach@example.com", role="trainer", name="Casey Coach")
         client = db.session.merge(make_user("alex@example.com", name="Alex Morgan", trainer=coach))
         screens.record_screen(client, [])
-        records.record_about(client, "4", [], [], "")
+        records.record_about(client, 4, [], [], "")
         records.finish_onboarding(client)
         assign(client, starter_program("gentle-start"), (utcnow() - timedelta(days=2)).date(), by=coach)
         db.session.refresh(client)

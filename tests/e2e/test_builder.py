@@ -23,7 +23,7 @@ def people(app):
         alex = make_user("alex@example.com", name="Alex Morgan", trainer=coach)
         client = db.session.merge(alex)
         screens.record_screen(client, [])
-        records.record_about(client, "4", [("Putting on socks", "5")], ["mon", "wed", "fri"], "07:30")
+        records.record_about(client, 4, [("Putting on socks", 5)], ["mon", "wed", "fri"], "07:30")
         records.finish_onboarding(client)
         return {"coach": coach, "alex": alex}
 

@@ -35,7 +35,7 @@ def people(app):
         coach = make_user("coach@example.com", role="trainer", name=LONG_NAME)
         client = db.session.merge(make_user("long@example.com", name=LONG_NAME, trainer=coach))
         screens.record_screen(client, [])
-        records.record_about(client, "4", [(LONG_NAME, "3")], [], "")
+        records.record_about(client, 4, [(LONG_NAME, 3)], [], "")
         records.finish_onboarding(client)
         assignment = assign(client, starter_program("gentle-start"), (utcnow() - timedelta(days=3)).date(), by=coach)
         routine = assignment.program.weeks[0].routines[0].id

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import fmean
 from typing import ClassVar, Literal
 
 from ..content.services import dose_text, duration_words
-from ..inputs import whole_number
 from ..timeutil import DAY_NAMES, MONTH_NAMES, long_date, short_date
 from . import rules
 from .schedule import Adherence, Plan, adherence, week_start
@@ -337,26 +336,6 @@ def function_due(trends: list[ActivityTrend], today: date) -> bool:
         return False
     rated = [t.latest_day for t in trends if t.latest_day is not None]
     return not rated or (today - max(rated)).days >= RERATE_DAYS
-
-
-def parse_function_scores(
-    activity_ids: Iterable[int], form: Mapping[str, str]
-) -> tuple[dict[int, int], dict[int, str]]:
-    """Read one 0-10 score per activity from a form (fields 'activity-<id>'); errors by activity id.
-
-    The caller stores nothing unless there are no errors, so a half-filled form never leaves half a rating.
-    """
-    scores: dict[int, int] = {}
-    errors: dict[int, str] = {}
-    for activity_id in activity_ids:
-        raw = (form.get(f"activity-{activity_id}") or "").strip()
-        if not raw:
-            errors[activity_id] = "Rate this activity from 0 to 10."
-        elif (score := whole_number(raw, 0, 10)) is None:
-            errors[activity_id] = "Use a whole number from 0 (cannot do it) to 10 (as well as before the pain)."
-        else:
-            scores[activity_id] = score
-    return scores, errors
 
 
 # ---- The session list ----

@@ -29,7 +29,7 @@ from .sync import CLOCK_SKEW, Result, insert_or_ignore
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def _iso_day(value):
+def iso_day(value):
     """A day as the phone's date input writes it, "YYYY-MM-DD", and nothing looser (no numbers, no times)."""
     if value is None or isinstance(value, date):
         return value
@@ -43,7 +43,7 @@ class ScreenIn(BaseModel):
     id: UUID
     answered_at: AwareDatetime
     signs: Annotated[list[Annotated[StrictStr, Field(min_length=1, max_length=40)]], Field(max_length=40)]
-    assessed_on: Annotated[date | None, BeforeValidator(_iso_day)] = None
+    assessed_on: Annotated[date | None, BeforeValidator(iso_day)] = None
     # Stamped by the phone with the account that answered; never trusted, only compared.
     user_id: StrictInt | None = None
 
@@ -169,27 +169,19 @@ def _stored(uuid: str) -> RedFlagScreen:
 
 
 def record_screen(user: User, signs: list[str], now: datetime | None = None) -> RedFlagScreen:
-    """The form's answer: the signs alone, answered now."""
+    """The form's answer: the signs alone (as forms.SafetyForm read them), answered now."""
     now = now or utcnow()
-    if set(signs) - red_flags.KNOWN:
-        raise InputError("Some answers were not recognised. Reload the page and answer again.")
     result = store(user, ScreenIn(id=uuid4(), answered_at=now, signs=list(signs)), now)
     if result.status != "created":
         raise InputError(" ".join(e.split(": ", 1)[-1] for e in result.errors or ()) or "Please answer again.")
     return _stored(result.id)
 
 
-def record_confirmation(user: User, assessed_on: str | None, now: datetime | None = None) -> RedFlagScreen:
+def record_confirmation(user: User, assessed_on: date, now: datetime | None = None) -> RedFlagScreen:
     """The form's later step: a clinician has assessed the signs still waiting, on the day given."""
     now = now or utcnow()
-    try:
-        day = _iso_day((assessed_on or "").strip() or None)
-    except ValueError:
-        day = None
-    if day is None:
-        raise InputError("Enter the day a clinician assessed you.")
     waiting = standing(user, now).waiting_signs
-    result = store(user, ScreenIn(id=uuid4(), answered_at=now, signs=sorted(waiting), assessed_on=day), now)
+    result = store(user, ScreenIn(id=uuid4(), answered_at=now, signs=sorted(waiting), assessed_on=assessed_on), now)
     if result.status != "created":
         raise InputError(" ".join(e.split(": ", 1)[-1] for e in result.errors or ()))
     return _stored(result.id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy.orm import selectinload
 
@@ -10,7 +10,7 @@ from ..extensions import db
 from ..inputs import whole_number
 from ..programs.models import Profile
 from ..programs.services import profile_of, set_training_days
-from ..timeutil import WEEKDAYS, utcnow
+from ..timeutil import utcnow
 from .models import (
     CheckIn,
     CompletedSession,
@@ -40,60 +40,30 @@ def parse_score(raw: str | None, what: str) -> int:
     return score
 
 
-def parse_birth_year(raw: str | None, today: date) -> int | None:
-    """Optional: empty means not given. A year a living adult could have been born in, else a clear error."""
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    year = whole_number(raw, today.year - MAX_AGE, today.year - MIN_AGE)
-    if year is None:
-        raise InputError(
-            f"Enter the year you were born as four digits, between {today.year - MAX_AGE} and {today.year - MIN_AGE},"
-            " or leave it empty."
-        )
-    return year
-
-
 def record_about(
     user,
-    pain: str | None,
-    activities: list[tuple[str, str]],
+    pain: int,
+    activities: list[tuple[str, int]],
     days: list[str],
     time: str,
-    birth_year: str | None = None,
-    today: date | None = None,
+    birth_year: int | None = None,
 ) -> None:
     """Baseline pain, up to three hard activities with a 0-10 rating each, preferred days and time, and
-    (optionally) the year of birth the safety screen judges age-related signs by."""
-    pain_value = parse_score(pain, "your pain today")
-    year = parse_birth_year(birth_year, today or utcnow().date())
-    cleaned = []
-    for name, score in activities:
-        name = (name or "").strip()
-        if not name and not (score or "").strip():
-            continue
-        if not name:
-            raise InputError("Name each activity you rate, for example 'Putting on socks'.")
-        if len(name) > 120:
-            raise InputError("Keep each activity to 120 characters.")
-        cleaned.append((name, parse_score(score, f"'{name}'")))
-    if len(cleaned) > MAX_ACTIVITIES:
-        raise InputError(f"Choose up to {MAX_ACTIVITIES} activities.")
-    if any(day not in WEEKDAYS for day in days):
-        raise InputError("Choose days from Monday to Sunday.")
-    if time and time not in PREFERRED_TIMES:
-        raise InputError("Choose one of the times offered.")
+    (optionally) the year of birth the safety screen judges age-related signs by.
 
+    The values are as forms.AboutForm reads and checks them; an activity already named (in any case) gets a new
+    rating rather than a second row.
+    """
     profile = profile_of(user)
     set_training_days(profile, days)
     profile.preferred_time = time
-    if year is not None:
-        profile.birth_year = year
-    db.session.add(CheckIn(user_id=user.id, kind="baseline", pain=pain_value))
+    if birth_year is not None:
+        profile.birth_year = birth_year
+    db.session.add(CheckIn(user_id=user.id, kind="baseline", pain=pain))
     existing = {
         a.name.lower(): a for a in db.session.execute(db.select(FunctionActivity).filter_by(user_id=user.id)).scalars()
     }
-    for position, (name, score) in enumerate(cleaned):
+    for position, (name, score) in enumerate(activities):
         activity = existing.get(name.lower()) or FunctionActivity(user_id=user.id, name=name, position=position)
         activity.ratings.append(FunctionRating(score=score))
         db.session.add(activity)

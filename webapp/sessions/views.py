@@ -19,6 +19,7 @@ from ..programs.services import (
 from ..security import log_event
 from ..timeutil import DAY_NAMES, local_date, long_date, utcnow
 from . import charts, history, onboarding, progress, recommend, red_flags, screens, services
+from .forms import AboutForm, ConfirmationForm, SafetyForm, read_function_scores
 from .player import player_data
 from .schedule import plan_for
 
@@ -72,10 +73,6 @@ def welcome():
     return redirect(url_for(onboarding.next_step(current_user)))
 
 
-# Fields of the later confirmation step; on the signs form they can only come from a forged request.
-CONFIRMATION_FIELDS = ("assessed_on", "confirmed")
-
-
 def _next_page(raw: str | None) -> str | None:
     """Where to go once the screen is answered: a path on this site, never another site."""
     if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
@@ -103,12 +100,16 @@ def _answer(first_time: bool):
     if request.method == "GET":
         return _screen_page(first_time)
     now = utcnow()
+    form = SafetyForm(request.form)
+    if not form.validate():
+        flash(form.signs.errors[0], "error")
+        return _screen_page(first_time, 400)
     try:
-        screen = screens.record_screen(current_user, request.form.getlist("signs"), now)
+        screen = screens.record_screen(current_user, form.ticked(), now)
     except screens.InputError as exc:
         flash(str(exc), "error")
         return _screen_page(first_time, 400)
-    if any(name in request.form for name in CONFIRMATION_FIELDS):
+    if form.carries_a_confirmation():
         # A confirmation only ever comes as its own later step: this request's signs are kept, nothing else.
         flash(
             "Only the signs you ticked were saved. Saying that a clinician has seen you is a separate step "
@@ -118,7 +119,7 @@ def _answer(first_time: bool):
     if screen.outcome != "clear":
         log_event("red_flag_answer", user_id=current_user.id, outcome=screen.outcome)
     standing = screens.standing(current_user, now)
-    next_page = _next_page(request.form.get("next"))
+    next_page = _next_page(form.next.data)
     if standing.blocked:
         return redirect(url_for("sessions.safety_result", level=standing.level, next=next_page))
     if screen.outcome == "soon":
@@ -171,41 +172,37 @@ def safety_result(level: str):
 @client_required
 def safety_confirm():
     level = screens.standing(current_user).level or "same-day"
-    if "signs" in request.form:
-        # A forged request: new signs are answered on the screen, never together with a confirmation.
-        return _result_page(level, "New signs are answered on the safety check, not here. Nothing was saved.", 400)
+    form = ConfirmationForm(request.form)
+    if not form.validate():
+        # Forged signs are named first: nothing of such a request is taken, whatever its day says.
+        errors = form.signs.errors or form.assessed_on.errors
+        return _result_page(level, errors[0], 400)
     try:
-        screens.record_confirmation(current_user, request.form.get("assessed_on"))
+        screens.record_confirmation(current_user, form.day)
     except screens.InputError as exc:
         return _result_page(level, str(exc), 400)
     log_event("red_flag_cleared", user_id=current_user.id, outcome=level)
     flash("Thank you. You can exercise again: start gently, and stop if any warning sign comes back.", "success")
-    return redirect(_next_page(request.form.get("next")) or url_for("home.index"))
+    return redirect(_next_page(form.next.data) or url_for("home.index"))
 
 
 @bp.route("/welcome/about", methods=["GET", "POST"])
 @client_required
 def welcome_about():
-    form = request.form
+    today = local_date(utcnow(), current_user.timezone)
+    form = AboutForm(request.form if request.method == "POST" else None, today=today)
     if request.method == "POST":
-        activities = [(form.get(f"activity{i}", ""), form.get(f"score{i}", "")) for i in range(3)]
-        try:
-            services.record_about(
-                current_user,
-                form.get("pain"),
-                activities,
-                form.getlist("days"),
-                form.get("time", ""),
-                birth_year=form.get("birth_year"),
-                today=local_date(utcnow(), current_user.timezone),
-            )
-        except services.InputError as exc:
-            flash(str(exc), "error")
-            return render_template(
-                "sessions/about.html", form=form, days=DAY_NAMES, times=services.PREFERRED_TIMES, step=2
-            ), 400
-        return redirect(_next_step_url())
-    return render_template("sessions/about.html", form=form, days=DAY_NAMES, times=services.PREFERRED_TIMES, step=2)
+        if form.validate():
+            services.record_about(current_user, **form.answers())
+            return redirect(_next_step_url())
+        return _about_page(form, 400)
+    return _about_page(form)
+
+
+def _about_page(form: AboutForm, status: int = 200):
+    return render_template(
+        "sessions/about.html", form=form, days=DAY_NAMES, times=services.PREFERRED_TIMES, step=2
+    ), status
 
 
 @bp.route("/welcome/program", methods=["GET", "POST"])
@@ -310,7 +307,7 @@ def rate_function():
     if not activities:
         flash("There are no activities to rate yet.", "info")
         return redirect(url_for("sessions.history"))
-    scores, errors = progress.parse_function_scores([a.id for a in activities], request.form)
+    scores, errors = read_function_scores([a.id for a in activities], request.form)
     if errors:
         # Every score or none: a rating with one activity missing would draw a misleading trend.
         return _render_history(errors=errors, values=request.form, status=400)
