@@ -130,8 +130,10 @@ def register_templates(app: Flask) -> None:
 def register_jobs(app: Flask) -> None:
     """Each kind of background work and its handler (the job runner, webapp/jobs/)."""
     from .mail import register_jobs as mail_jobs
+    from .push.sending import register_jobs as push_jobs
 
     mail_jobs(app)
+    push_jobs(app)
 
 
 def register_content_rules(app: Flask) -> None:

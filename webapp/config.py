@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import secrets
 from collections.abc import Mapping, MutableMapping
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric import ec
 
 ONE_MB = 1024 * 1024
 # 32 characters of a generated key carry far more than the 128 bits that signing cookies and links needs;
@@ -66,12 +70,19 @@ def defaults() -> dict:
         # Flask's own: when set, a request for any other host is refused (400); see webapp/links.py.
         "TRUSTED_HOSTS": None,
         "CONTENT_AUTO_RELOAD": True,
+        # Web Push: the server's VAPID key (base64url, the raw 32-byte P-256 private key). Unset: made once and
+        # kept in the instance folder (a test app makes one of its own). See webapp/push/.
+        "VAPID_PRIVATE_KEY": "",
+        # Who push services may contact about our pushes: a mailto: or https: URL. Unset: BASE_URL if it is
+        # https, else the address of MAIL_FROM.
+        "VAPID_SUBJECT": "",
     }
 
 
 # Environment variables read as they are, as whole numbers, or as on/off switches ("0", "false", "no": off).
 TEXT = ("SECRET_KEY", "RATELIMIT_STORAGE_URI", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS",
-        "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "EMERGENCY_NUMBER", "BASE_URL")  # fmt: skip
+        "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "EMERGENCY_NUMBER", "BASE_URL",
+        "VAPID_PRIVATE_KEY", "VAPID_SUBJECT")  # fmt: skip
 WHOLE_NUMBERS = ("MAIL_PORT", "TRUST_PROXIES")
 SWITCHES = ("MAIL_USE_TLS", "CONTENT_AUTO_RELOAD")
 LISTS = ("TRUSTED_HOSTS",)  # comma-separated
@@ -142,6 +153,81 @@ def development_secret(instance_path: str) -> str:
     return key
 
 
+VAPID_KEY_FILE = "vapid_private_key"
+
+
+def _encode_private_key(key: ec.EllipticCurvePrivateKey) -> str:
+    raw = key.private_numbers().private_value.to_bytes(32, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def new_vapid_key() -> str:
+    """A fresh VAPID private key as VAPID_PRIVATE_KEY takes it: base64url of the raw 32-byte P-256 scalar."""
+    return _encode_private_key(ec.generate_private_key(ec.SECP256R1()))
+
+
+def vapid_key(value: str) -> str:
+    """VAPID_PRIVATE_KEY checked (a P-256 private key, raw and base64url), or a ConfigError saying how to make one."""
+    text = value.strip()
+    try:
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        if len(raw) != 32 or not re.fullmatch(r"[A-Za-z0-9_-]+=*", text):
+            raise ValueError("not 32 bytes of base64url")
+        key = ec.derive_private_key(int.from_bytes(raw, "big"), ec.SECP256R1())
+    except ValueError:
+        raise ConfigError(
+            "VAPID_PRIVATE_KEY must be a P-256 private key, 32 bytes in base64url. Make one with: "
+            "python3 -c 'from webapp.config import new_vapid_key; print(new_vapid_key())'"
+        ) from None
+    return _encode_private_key(key)
+
+
+def instance_vapid_key(instance_path: str) -> str:
+    """Made once and kept in the instance folder. Two processes starting together keep the same one: the key is
+    written to a file of its own and linked into place, which only the first of them can do."""
+    path = Path(instance_path) / VAPID_KEY_FILE
+    if not path.exists():
+        os.makedirs(instance_path, exist_ok=True)
+        draft = path.with_name(f"{VAPID_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        draft.write_text(new_vapid_key())
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return vapid_key(path.read_text())
+
+
+def vapid_subject(config: Mapping) -> str:
+    """VAPID_SUBJECT checked, or one made from BASE_URL (https) or MAIL_FROM's address."""
+    given = str(config.get("VAPID_SUBJECT") or "").strip()
+    if given:
+        if not re.fullmatch(r"mailto:[^@\s]+@[^@\s]+|https://[^\s/]+(/\S*)?", given):
+            raise ConfigError(
+                f"VAPID_SUBJECT must be a mailto: or https: URL, like mailto:admin@example.org, not {given!r}"
+            )
+        return given
+    base = str(config.get("BASE_URL") or "")
+    if base.startswith("https://"):
+        return base
+    address = parseaddr(str(config.get("MAIL_FROM") or ""))[1]
+    return f"mailto:{address}" if "@" in address else "mailto:no-reply@localhost"
+
+
+def finish_vapid(config: MutableMapping, instance_path: str) -> None:
+    """The key a browser's push subscription is bound to. Losing it loses every subscription, so it is made once and
+    kept (production may give it in the environment instead); a test app's lives as long as the app."""
+    if config.get("VAPID_PRIVATE_KEY"):
+        config["VAPID_PRIVATE_KEY"] = vapid_key(config["VAPID_PRIVATE_KEY"])
+    elif config.get("TESTING"):
+        config["VAPID_PRIVATE_KEY"] = new_vapid_key()
+    else:
+        config["VAPID_PRIVATE_KEY"] = instance_vapid_key(instance_path)
+    config["VAPID_SUBJECT"] = vapid_subject(config)
+
+
 def finish(config: MutableMapping, instance_path: str) -> None:
     """Fill in what depends on the other settings, then refuse what the app cannot safely run with.
 
@@ -185,6 +271,8 @@ def finish(config: MutableMapping, instance_path: str) -> None:
     elif production:
         # Links in mail must never follow the request's Host, which whoever sends the request chooses.
         raise ConfigError("BASE_URL must be set when APP_ENV=production, like https://coresteady.example.org")
+
+    finish_vapid(config, instance_path)
 
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         if config.get("TESTING"):

@@ -119,6 +119,49 @@ ANSWERS = {
 }
 
 
+_B64URL = {"type": "string", "pattern": "^[A-Za-z0-9_-]+={0,2}$"}
+ANSWERS["api.push_key"] = {
+    "type": "object",
+    "required": ["public_key"],
+    "properties": {"public_key": {**_B64URL, "description": "The VAPID public key: an uncompressed P-256 point."}},
+}
+PUSH_SUBSCRIPTION = {
+    "type": "object",
+    "description": "PushSubscription.toJSON() as the browser gives it. In production the endpoint must be https.",
+    "required": ["endpoint", "keys"],
+    "additionalProperties": False,
+    "properties": {
+        "endpoint": {"type": "string", "format": "uri", "maxLength": 2000},
+        "expirationTime": {"type": ["number", "null"]},
+        "keys": {
+            "type": "object",
+            "required": ["p256dh", "auth"],
+            "additionalProperties": False,
+            "properties": {
+                "p256dh": {**_B64URL, "description": "The browser's P-256 public key, 65 bytes."},
+                "auth": {**_B64URL, "description": "The browser's auth secret, 16 bytes."},
+            },
+        },
+    },
+}
+# Other JSON bodies, by endpoint: (schema, the answer's schema).
+BODIES = {
+    "api.push_subscribe": (
+        PUSH_SUBSCRIPTION,
+        {"type": "object", "required": ["subscribed"], "properties": {"subscribed": {"const": True}}},
+    ),
+    "api.push_unsubscribe": (
+        {
+            "type": "object",
+            "required": ["endpoint"],
+            "additionalProperties": False,
+            "properties": {"endpoint": {"type": "string", "maxLength": 2000}},
+        },
+        {"type": "object", "required": ["removed"], "properties": {"removed": {"type": "boolean"}}},
+    ),
+}
+
+
 def _error(description: str) -> dict:
     return {
         "description": description,
@@ -172,7 +215,7 @@ def _operation(endpoint: str, method: str, view) -> dict:
         "summary": doc[0] if doc else endpoint,
         "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": LIST}}}, **COMMON},
     }
-    if method == "POST":
+    if method in ("POST", "PUT", "DELETE"):
         operation["responses"]["400"] = _error("Not JSON, not the documented shape, or a missing CSRF token.")
         operation["responses"]["413"] = _error("The body is over 1 MB.")
         operation["parameters"] = [
@@ -189,6 +232,12 @@ def _operation(endpoint: str, method: str, view) -> dict:
             "description": "OK",
             "content": {"application/json": {"schema": ANSWERS[endpoint]}},
         }
+    if endpoint in BODIES:
+        schema, answer = BODIES[endpoint]
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+        operation["responses"]["200"] = {"description": "OK", "content": {"application/json": {"schema": answer}}}
+    if endpoint == "api.push_subscribe":
+        operation["responses"]["201"] = {**operation["responses"]["200"], "description": "A new subscription."}
     if endpoint in BATCHES:
         key, model = BATCHES[endpoint]
         operation["requestBody"] = {

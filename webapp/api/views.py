@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask_login import current_user
 
 from ..content import services as content
 from ..errors import error_response
-from ..extensions import csrf
+from ..extensions import csrf, db
 from ..programs import services as programs
 from ..programs.services import active_assignment
+from ..push import services as push
 from ..pwa.services import offline_package
 from ..sessions import screens
 from ..sessions.outcomes import outcomes_of
@@ -181,6 +182,41 @@ def trainer_client_sessions(client_id: int):
     if page is None:
         return error_response(400, "page must be a whole number from 1.")
     return sessions_page(client_id, page, "api.trainer_client_sessions", client_id=client_id)
+
+
+# ---- Web Push: the server's key, and this browser's subscription ----
+
+
+@bp.get("/push/key")
+def push_key():
+    """The server's VAPID public key, for PushManager.subscribe({applicationServerKey})."""
+    return {"public_key": push.public_key()}
+
+
+@bp.post("/push/subscriptions")
+def push_subscribe():
+    """Store this browser's PushSubscription.toJSON(), so reminders and replies reach it (201 when new)."""
+    body = request.get_json(silent=True)
+    production = current_app.config["APP_ENV"] == "production"
+    try:
+        created = push.subscribe(current_user, body, production)
+    except push.SubscriptionError as exc:
+        db.session.rollback()
+        return error_response(400, str(exc))
+    db.session.commit()
+    return {"subscribed": True}, 201 if created else 200
+
+
+@bp.delete("/push/subscriptions")
+def push_unsubscribe():
+    """Remove this person's subscription named by {"endpoint"}; removing one already gone is no error."""
+    try:
+        removed = push.unsubscribe(current_user, request.get_json(silent=True))
+    except push.SubscriptionError as exc:
+        db.session.rollback()
+        return error_response(400, str(exc))
+    db.session.commit()
+    return {"removed": removed}
 
 
 @bp.get("/openapi.json")

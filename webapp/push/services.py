@@ -1,0 +1,220 @@
+"""Subscriptions in and out, the public VAPID key, and `notify`: the one call other features make to push.
+
+`notify` never sends: it queues one `push` job per subscription in the caller's transaction, and the job runner
+sends it (sending.py). A slow or absent push service never holds a request up.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import ipaddress
+import re
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask import current_app
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..jobs.services import enqueue
+from ..timeutil import iso, utcnow
+from .models import PushSubscription
+
+KIND = "push"
+MAX_ENDPOINT = 2000
+# A person with more browsers than this keeps the newest: a subscription nobody removed is usually a phone long gone.
+MAX_PER_PERSON = 10
+MAX_TITLE = 100
+MAX_BODY = 300
+# How long a push service keeps a push for a phone that is off; past it a reminder is of no use.
+DEFAULT_TTL = timedelta(hours=6)
+FIELDS = {"endpoint", "expirationTime", "keys"}
+KEY_FIELDS = {"p256dh", "auth"}
+BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+
+
+class SubscriptionError(ValueError):
+    """What was sent is not a subscription the app can push to; the message says what is wrong."""
+
+
+def _unb64(text: str) -> bytes:
+    if not BASE64URL.fullmatch(text):
+        raise ValueError("not base64url")
+    try:
+        return base64.urlsafe_b64decode(text.rstrip("=") + "=" * (-len(text.rstrip("=")) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError("not base64url") from None
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def public_key() -> str:
+    """The server's VAPID public key as browsers take it (`applicationServerKey`): the uncompressed point, base64url."""
+    secret = int.from_bytes(_unb64(current_app.config["VAPID_PRIVATE_KEY"]), "big")
+    private = ec.derive_private_key(secret, ec.SECP256R1())
+    point = private.public_key().public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return _b64(point)
+
+
+def _unknown(given: dict, known: set[str], where: str) -> None:
+    extra = sorted(set(given) - known)
+    if extra:
+        raise SubscriptionError(f"{where} has fields this API does not take: {', '.join(extra)}.")
+
+
+def check_endpoint(endpoint, production: bool) -> str:
+    if not isinstance(endpoint, str) or not endpoint.strip():
+        raise SubscriptionError("endpoint must be the push service's URL, as the browser gives it.")
+    if len(endpoint) > MAX_ENDPOINT:
+        raise SubscriptionError(f"endpoint is longer than {MAX_ENDPOINT} characters.")
+    try:
+        parts = urlsplit(endpoint)
+        host = parts.hostname
+        parts.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        raise SubscriptionError("endpoint is not a URL.") from None
+    if parts.scheme not in ("https", "http") or not host or parts.username or parts.password or parts.fragment:
+        raise SubscriptionError("endpoint must be an https URL of a push service.")
+    if production:
+        if parts.scheme != "https":
+            raise SubscriptionError("endpoint must be an https URL: push services are reached over https only.")
+        # Browsers name push services by their domain; an address or a local name is never one.
+        try:
+            ipaddress.ip_address(host)
+            literal = True
+        except ValueError:
+            literal = False
+        if literal or "." not in host or host.endswith((".localhost", ".local", ".internal")):
+            raise SubscriptionError("endpoint must be a push service on the internet, named by its domain.")
+    return endpoint
+
+
+def check_keys(keys) -> tuple[str, str]:
+    if not isinstance(keys, dict):
+        raise SubscriptionError('keys must be an object: {"p256dh": "...", "auth": "..."}.')
+    _unknown(keys, KEY_FIELDS, "keys")
+    p256dh, auth = keys.get("p256dh"), keys.get("auth")
+    if not isinstance(p256dh, str) or not isinstance(auth, str):
+        raise SubscriptionError("keys.p256dh and keys.auth must both be given, as text.")
+    try:
+        point = _unb64(p256dh)
+        if len(point) != 65 or point[0] != 4:
+            raise ValueError("not an uncompressed point")
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:
+        raise SubscriptionError("keys.p256dh must be the browser's P-256 public key (65 bytes, base64url).") from None
+    try:
+        secret = _unb64(auth)
+    except ValueError:
+        secret = b""
+    if len(secret) != 16:
+        raise SubscriptionError("keys.auth must be the browser's auth secret (16 bytes, base64url).")
+    return _b64(point), _b64(secret)
+
+
+def parse_subscription(body, production: bool) -> tuple[str, str, str]:
+    """(endpoint, p256dh, auth) from what `PushSubscription.toJSON()` gives, or a SubscriptionError."""
+    if not isinstance(body, dict):
+        raise SubscriptionError('The body must be the browser\'s subscription: {"endpoint", "keys": {...}}.')
+    _unknown(body, FIELDS, "The subscription")
+    expiration = body.get("expirationTime")
+    if expiration is not None and (isinstance(expiration, bool) or not isinstance(expiration, int | float)):
+        raise SubscriptionError("expirationTime must be a number of milliseconds, or null.")
+    endpoint = check_endpoint(body.get("endpoint"), production)
+    p256dh, auth = check_keys(body.get("keys"))
+    return endpoint, p256dh, auth
+
+
+def subscribe(user, body, production: bool) -> bool:
+    """Store a browser's subscription for `user` (the caller commits); True when it is new to this person.
+
+    A browser that subscribes again under another account moves to it: a phone reminds whoever uses it now.
+    """
+    endpoint, p256dh, auth = parse_subscription(body, production)
+    existing = db.session.execute(select(PushSubscription).where(PushSubscription.endpoint == endpoint)).scalar()
+    if existing is not None:
+        new = existing.user_id != user.id
+        existing.user_id, existing.p256dh, existing.auth = user.id, p256dh, auth
+        if new:
+            existing.created_at = utcnow()
+    else:
+        new = True
+        db.session.add(PushSubscription(user_id=user.id, endpoint=endpoint, p256dh=p256dh, auth=auth))
+    db.session.flush()
+    _keep_newest(user.id)
+    return new
+
+
+def _keep_newest(user_id: int) -> None:
+    ids = select(PushSubscription.id).where(PushSubscription.user_id == user_id)
+    newest = ids.order_by(PushSubscription.created_at.desc(), PushSubscription.id.desc()).limit(MAX_PER_PERSON)
+    keep = list(db.session.execute(newest).scalars())
+    statement = delete(PushSubscription).where(PushSubscription.user_id == user_id, PushSubscription.id.not_in(keep))
+    db.session.execute(statement.execution_options(synchronize_session=False))
+
+
+def unsubscribe(user, body) -> bool:
+    """Remove this person's subscription named by {"endpoint"}; True if there was one (the caller commits)."""
+    if not isinstance(body, dict):
+        raise SubscriptionError('The body must be {"endpoint": "..."}.')
+    _unknown(body, {"endpoint"}, "The body")
+    endpoint = body.get("endpoint")
+    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > MAX_ENDPOINT:
+        raise SubscriptionError("endpoint must be the URL of the subscription to remove.")
+    mine = (PushSubscription.user_id == user.id, PushSubscription.endpoint == endpoint)
+    statement = delete(PushSubscription).where(*mine)
+    return bool(db.session.execute(statement.execution_options(synchronize_session=False)).rowcount)
+
+
+def subscriptions_of(user_id: int) -> list[PushSubscription]:
+    query = select(PushSubscription).where(PushSubscription.user_id == user_id).order_by(PushSubscription.id)
+    return list(db.session.execute(query).scalars())
+
+
+def topic(tag: str) -> str:
+    """The Topic header (RFC 8030): a push service keeps only the newest undelivered push of one topic."""
+    return _b64(hashlib.sha256(tag.encode()).digest())[:32]
+
+
+def notify(
+    user,
+    title: str,
+    body: str,
+    url: str,
+    tag: str,
+    *,
+    key: str | None = None,
+    ttl: timedelta = DEFAULT_TTL,
+    now: datetime | None = None,
+) -> int:
+    """Queue a push to every browser of `user` (a User or an id) in the caller's transaction; how many were queued.
+
+    `url` is a path of this app (the notification opens it); `tag` names what the notification is about, so a
+    newer one replaces it on the phone. With a `key`, the same push is never queued twice for a subscription.
+    Sending happens in the job runner, which drops a subscription its push service says is gone.
+    """
+    if not url.startswith("/") or url.startswith("//"):
+        raise ValueError("a push opens a path of this app, such as /player/12")
+    user_id = user if isinstance(user, int) else user.id
+    now = now or utcnow()
+    queued = 0
+    for subscription in subscriptions_of(user_id):
+        payload = {
+            "subscription": subscription.id,
+            "user": user_id,
+            "endpoint": subscription.endpoint,
+            "title": title[:MAX_TITLE],
+            "body": body[:MAX_BODY],
+            "url": url,
+            "tag": tag,
+            "expires_at": iso(now + ttl),
+        }
+        enqueue(KIND, payload, run_at=now, key=f"push:{key}:{subscription.id}" if key else None)
+        queued += 1
+    return queued
