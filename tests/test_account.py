@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from webapp.account import calendar
 from webapp.account.deletion import delete_account
 from webapp.auth.models import User
-from webapp.content.models import Exercise, ExerciseMuscle
+from webapp.content.models import Exercise, ExerciseMuscle, LessonRead
 from webapp.extensions import db
 from webapp.programs.duration import routine_minutes
 from webapp.programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
@@ -503,6 +503,7 @@ def rows_of(user_id: int) -> dict[str, int]:
         "function_ratings": select(func.count()).where(FunctionRating.activity_id.in_(activities)),
         "assignments": select(func.count()).where(Assignment.client_id == user_id),
         "trainer_comments": select(func.count()).where(TrainerComment.client_id == user_id),
+        "lesson_reads": select(func.count()).where(LessonRead.user_id == user_id),
     }
     return {name: db.session.execute(query).scalar() for name, query in queries.items()}
 
@@ -568,6 +569,7 @@ def test_deleting_removes_every_row_of_the_user_and_no_one_elses(app, client, au
             used_by_id=alex_id,
         )
         db.session.add(invite)
+        db.session.add(LessonRead(user_id=alex_id, lesson_slug="why-move"))
         db.session.commit()
         invite_id = invite.id
     login(auth, "alex@example.com")

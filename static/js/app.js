@@ -1,6 +1,7 @@
 // The page's entry module: wires up each enhancement that the current page asks for.
 import { fillTimezone } from "./timezone.js";
 import { enhanceQuizzes } from "./quiz.js";
+import { enhanceLessonRead } from "./lessons.js";
 import "./copy.js";
 import { watchForUpdates } from "./update.js";
 import { startSync } from "./sync.js";
@@ -15,6 +16,7 @@ import { enhanceSafety } from "./safety/screen.js";
 
 fillTimezone(document);
 enhanceQuizzes(document);
+enhanceLessonRead(document);
 watchForUpdates(document);
 startSync();
 showSyncStatus(document);

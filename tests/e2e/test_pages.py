@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from .conftest import login
 
 
@@ -29,6 +31,28 @@ def test_login_in_the_browser_and_quiz_marks_answers_at_once(live_server, page, 
     first.locator("input[type=radio]").first.check()
     assert first.locator(".feedback").is_visible()
     assert context.console_errors == []
+
+
+def test_done_reading_marks_the_lesson_without_leaving_it_and_says_so_offline(live_server, page, context, alex):
+    login(page, live_server.url)
+    page.goto(live_server.url + "/lessons/the-core")
+    button = page.get_by_role("button", name="Done reading")
+    context.set_offline(True)
+    button.click()
+    expect(page.locator("[data-lesson-read-error]")).to_have_text(
+        "You are offline. Tap Done reading again once you are back online."
+    )
+    context.set_offline(False)
+    url = page.url
+    button.click()
+    expect(page.get_by_role("status").filter(has_text="Marked as read")).to_have_text(
+        "✓ Marked as read. Today will suggest another lesson."
+    )
+    assert page.url == url
+    page.goto(live_server.url + "/lessons/")
+    expect(page.locator(".lesson-card", has_text="core").locator(".lesson-card__read")).to_have_count(1)
+    # While offline the browser itself logs the loads that failed (the sync's attempts); nothing else is logged.
+    assert [e for e in context.console_errors if not e.startswith("Failed to load resource")] == []
 
 
 def test_signup_sends_the_phones_time_zone(live_server, browser, app):

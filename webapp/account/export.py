@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..content.models import Exercise
-from ..content.services import exercise_payload
+from ..content.services import exercise_payload, lessons_read
 from ..extensions import db
 from ..programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from ..programs.services import program_payload
@@ -78,6 +78,7 @@ def client_sections(user: User) -> dict:
     uuids = {session.id: session.uuid for session in sessions}
     return {
         "profile": profile_payload(db.session.get(Profile, user.id)),
+        "lessons_read": [{"lesson": slug, "read_at": iso(at)} for slug, at in sorted(lessons_read(user).items())],
         "red_flag_screens": [
             {
                 "id": screen.uuid,

@@ -102,3 +102,13 @@ class ExerciseImage(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LessonRead(db.Model):
+    """A lesson a person said they had read: Today suggests it no more, the list marks it. Kept by slug, which
+    stays the same when the content files are loaded again."""
+
+    __tablename__ = "lesson_reads"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    lesson_slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import Flask, current_app, url_for
 from sqlalchemy import Select, or_
@@ -11,7 +12,7 @@ from sqlalchemy import Select, or_
 from ..assets import asset_url
 from ..extensions import db
 from ..inputs import whole_number
-from .models import Exercise, Lesson, Muscle
+from .models import Exercise, Lesson, LessonRead, Muscle
 from .schema import POSITIONS
 
 POSITION_LABELS = {
@@ -172,6 +173,21 @@ def lesson_by_slug(slug: str) -> Lesson | None:
     return db.session.execute(
         db.select(Lesson).where(Lesson.slug == slug, Lesson.is_active.is_(True))
     ).scalar_one_or_none()
+
+
+def lessons_read(user) -> dict[str, datetime]:
+    """The lessons this person said they had read, by slug, with when; none for a visitor."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    rows = db.session.execute(db.select(LessonRead.lesson_slug, LessonRead.read_at).filter_by(user_id=user.id))
+    return dict(rows.all())
+
+
+def mark_read(user, lesson: Lesson, now: datetime) -> None:
+    """Remember that the person read this lesson; reading it again keeps the first time."""
+    if db.session.get(LessonRead, (user.id, lesson.slug)) is None:
+        db.session.add(LessonRead(user_id=user.id, lesson_slug=lesson.slug, read_at=now))
+    db.session.commit()
 
 
 def illustration_url(exercise: Exercise) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
-from flask_login import current_user
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from ..inputs import whole_number
+from ..timeutil import utcnow
 from . import services
 from .schema import POSITIONS
 
@@ -14,7 +15,9 @@ bp = Blueprint("content", __name__)
 
 @bp.route("/lessons/")
 def lesson_list():
-    return render_template("content/lessons.html", lessons=services.active_lessons())
+    return render_template(
+        "content/lessons.html", lessons=services.active_lessons(), read=services.lessons_read(current_user)
+    )
 
 
 @bp.route("/lessons/<slug>")
@@ -36,11 +39,26 @@ def lesson_detail(slug: str):
     return render_template(
         "content/lesson.html",
         lesson=lesson,
+        read_at=services.lessons_read(current_user).get(lesson.slug),
         related=related,
         answers=answers,
         previous=lessons[index - 1] if index > 0 else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None,
     )
+
+
+@bp.route("/lessons/<slug>/read", methods=["POST"])
+@login_required
+def lesson_read(slug: str):
+    """'Done reading': Today suggests this lesson no more. The page's script sends it without leaving the page."""
+    lesson = services.lesson_by_slug(slug)
+    if lesson is None:
+        abort(404)
+    services.mark_read(current_user, lesson, utcnow())
+    if request.accept_mimetypes.best == "application/json":
+        return {"slug": lesson.slug, "read": True}
+    flash(f"“{lesson.title}” is marked as read; Today will suggest another lesson.", "success")
+    return redirect(url_for("content.lesson_detail", slug=lesson.slug))
 
 
 @bp.route("/exercises/")

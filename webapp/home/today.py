@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from ..content.models import Lesson
-from ..content.services import active_lessons, visible_exercises
+from ..content.services import active_lessons, lessons_read, visible_exercises
 from ..extensions import db
 from ..programs.duration import routine_minutes
 from ..programs.models import Assignment, Routine
@@ -62,8 +62,10 @@ class TodayView:
         return run if run is not None and run.decided and (run.repeat or run.number > 1) else None
 
 
-def suggested_lesson(view: TodayView) -> Lesson | None:
-    lessons = active_lessons()
+def suggested_lesson(view: TodayView, read: set[str] = frozenset()) -> Lesson | None:
+    """The lesson that fits the day best among those not yet read: after a red session the traffic light, after
+    missed sessions the habit lesson, otherwise the next one of the course in order; none once all are read."""
+    lessons = [lesson for lesson in active_lessons() if lesson.slug not in read]
     if not lessons:
         return None
     by_slug = {lesson.slug: lesson for lesson in lessons}
@@ -71,8 +73,7 @@ def suggested_lesson(view: TodayView) -> Lesson | None:
         return by_slug["pain-traffic-light"]
     if view.missed and "building-the-habit" in by_slug:
         return by_slug["building-the-habit"]
-    start = view.plan.start_date if view.plan else view.today
-    return lessons[((view.today - start).days // 2) % len(lessons)]
+    return lessons[0]
 
 
 def client_steps(user, now: datetime) -> tuple[Assignment | None, progression.Week]:
@@ -119,6 +120,6 @@ def build(user, now: datetime) -> TodayView:
         if view.routine is not None:
             view.items = items_for(view.routine, doses_of(assignment))
             view.minutes = routine_minutes(view.items)
-    view.lesson = suggested_lesson(view)
+    view.lesson = suggested_lesson(view, set(lessons_read(user)))
     view.trainer_notes = unseen_notes(user)
     return view
