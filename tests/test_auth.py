@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
+import pytest
+
 from webapp.auth.models import User
 from webapp.extensions import db
 
@@ -111,6 +113,18 @@ def test_login_and_logout(client, auth, users):
     response = auth.logout()
     assert response.status_code == 302
     assert signed_in_as(client) is None
+
+
+@pytest.mark.parametrize("kept", ["session", "remember_token"])
+def test_a_cookie_copied_before_logout_no_longer_signs_in(app, client, auth, users, kept):
+    auth.login("alex@example.com", remember="y")
+    assert client.get("/api/v1/plan").status_code == 200
+    copied = client.get_cookie(kept).value
+    auth.logout()
+    thief = app.test_client()
+    thief.set_cookie(kept, copied)
+    assert thief.get("/api/v1/plan").status_code == 401
+    assert signed_in_as(thief) is None
 
 
 def test_login_with_mixed_case_email(auth, users):

@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..timeutil import is_known_zone
-from .models import ROLES, User
+from .models import ROLES, User, new_session_token
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200
@@ -104,4 +104,12 @@ def user_from_reset_token(token: str) -> User | None:
 def change_password(user: User, new_password: str) -> None:
     check_password_rules(new_password)
     user.set_password(new_password)
+    db.session.commit()
+
+
+def end_every_login(user: User) -> None:
+    """Log out: a new token in the login cookie ends this login everywhere it was copied, the 60-day remember
+    cookie included, and so the person's other devices too (the simpler, safer choice: a phone's outbox keeps
+    what waits and asks to log in again, so nothing is lost)."""
+    user.session_token = new_session_token()
     db.session.commit()

@@ -77,6 +77,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
+        services.end_every_login(current_user)
         log_event("logout", user_id=current_user.id)
     logout_user()
     flash("You are logged out. Anything waiting on this phone stays here until you log in again.", "info")
