@@ -248,6 +248,16 @@ def test_strict_content_security_policy_on_pages(client):
     assert "frame-ancestors 'none'" in policy
 
 
+def test_signed_in_pages_and_answers_are_never_kept_by_a_browser_or_proxy(client, auth, users):
+    # A visitor's lesson page may be cached like any public page.
+    assert "no-store" not in client.get("/lessons/").headers.get("Cache-Control", "")
+    auth.login("alex@example.com")
+    for path in ("/welcome/safety", "/lessons/", "/account/", "/api/v1/plan", "/account/export.json"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "no-store" in response.headers["Cache-Control"], path
+
+
 def test_svg_files_are_sandboxed(client):
     with client.get("/static/icons/icon.svg") as response:
         assert response.status_code == 200

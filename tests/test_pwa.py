@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from webapp import assets
+from webapp.auth.models import User
 from webapp.content.models import ContentMeta
 from webapp.extensions import db
 from webapp.programs.models import Assignment
@@ -321,7 +322,8 @@ def test_version_is_stable_and_moves_with_the_plan(client, auth, alex, app, user
     auth.logout()
     auth.login_as(alex)
     with app.app_context():
-        make_plan(alex, "gentle-start", start=TODAY, by=users["coach"])
+        # Read afresh: the fixture's copy holds the login token from before the logout above.
+        make_plan(db.session.get(User, alex.id), "gentle-start", start=TODAY, by=users["coach"])
     assert package(client)["version"] != first
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, request
+from flask import Flask, request, session
 
 log = logging.getLogger("coresteady.security")
 
@@ -59,4 +59,8 @@ def register(app: Flask) -> None:
         production = app.config.get("APP_ENV") == "production"
         for key, value in static_headers(response.mimetype or "", production=production).items():
             response.headers.setdefault(key, value)
+        # A signed-in answer may hold health data: no browser or proxy keeps a copy (the offline package is the
+        # service worker's own cache, which this does not touch). "_user_id" is where Flask-Login keeps the login.
+        if session.get("_user_id") is not None:
+            response.headers.setdefault("Cache-Control", "private, no-store")
         return response
