@@ -258,6 +258,30 @@ def test_signed_in_pages_and_answers_are_never_kept_by_a_browser_or_proxy(client
         assert "no-store" in response.headers["Cache-Control"], path
 
 
+def test_while_the_database_is_away_every_answer_is_503_with_retry_after(client, auth, users, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    auth.login("alex@example.com")
+    token = auth.csrf_token()
+
+    def away(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("the server is not answering"))
+
+    monkeypatch.setattr(Session, "execute", away)
+    batch = {"sessions": [{"id": "2b0f3c3e-1111-4222-8333-444455556666"}]}
+    posted = client.post("/api/v1/sessions", json=batch, headers={"X-CSRFToken": token})
+    for response in (client.get("/api/v1/plan"), posted):
+        assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+        assert response.get_json()["error"] == "unavailable"
+        assert "stays there and is sent on its own" in response.get_json()["message"]
+    page = client.get("/history/")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "Back in a moment" in page.get_data(as_text=True)
+    visitor = client.application.test_client().get("/lessons/")
+    assert visitor.status_code == 503 and visitor.headers["Retry-After"] == "30"
+
+
 def test_svg_files_are_sandboxed(client):
     with client.get("/static/icons/icon.svg") as response:
         assert response.status_code == 200

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -22,7 +23,14 @@ MESSAGES = {
     413: ("Too large", "What you sent is larger than we accept (1 MB). Send something smaller."),
     429: ("Too many attempts", "You have tried that too many times. Wait a few minutes, then try again."),
     500: ("Something went wrong on our side", "Nothing you did caused this. Try again in a moment."),
+    503: (
+        "Back in a moment",
+        "The app cannot reach its database just now. Nothing you did caused this; anything saved on your phone "
+        "stays there and is sent on its own once the app is back. Try again in a minute.",
+    ),
 }
+# How long a phone or browser is asked to wait before trying again while the database is away.
+RETRY_AFTER_SECONDS = 30
 
 API_CODES = {
     400: "bad_request",
@@ -35,6 +43,7 @@ API_CODES = {
     415: "unsupported_media_type",
     429: "too_many_requests",
     500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -75,6 +84,22 @@ def register(app: Flask) -> None:
         if error.code in (400, 403, 404) and error.description and error.description != type(error).description:
             message = error.description
         return _render(error.code or 500, message)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_away(error):
+        # The database stopped, restarted or is unreachable: not the caller's fault and not for ever. 503 with
+        # Retry-After tells phones and proxies to come back later; the phone keeps its outbox meanwhile.
+        try:
+            db.session.rollback()
+        except Exception:  # the connection may be gone too; the pool replaces it on the next request
+            log.warning("rolling back after the database went away failed", exc_info=True)
+        log.error("The database is not answering on %s %s: %s", request.method, request.path, error.orig)
+        # The page is drawn as a visitor's: looking the user up would ask the database again.
+        g._login_user = current_app.login_manager.anonymous_user()
+        response = make_response(_render(503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @app.errorhandler(InternalServerError)
     @app.errorhandler(Exception)

@@ -173,7 +173,7 @@ async function send(kind, items, session) {
     // The server failing or away (5xx, a proxy's 404) is expected now and then; another 4xx is ours to fix.
     if (response.status >= 500 || response.status === 404 || response.status === 408 || response.status === 429) log.warn(problem);
     else log.fault(`${problem} (${await errorMessage(response)})`);
-    return backOff(items);
+    return backOff(items, retryAfterMs(response));
   }
   let results = null;
   try {
@@ -214,11 +214,17 @@ async function acknowledge(kind, items, results) {
   return unanswered.length ? backOff(unanswered) : "done";
 }
 
-async function backOff(items) {
+// The wait a 503 or 429 asks for ("Retry-After: 30", in seconds), up to an hour; 0 when none is given.
+export function retryAfterMs(response) {
+  const seconds = Number(response.headers?.get?.("Retry-After"));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) * 1000 : 0;
+}
+
+async function backOff(items, atLeast = 0) {
   const now = Date.now();
   const change = items.map(({ record }) => {
     const attempts = (record.attempts || 0) + 1;
-    return { id: record.id, attempts, next_attempt_at: now + backoffDelay(attempts) };
+    return { id: record.id, attempts, next_attempt_at: now + Math.max(backoffDelay(attempts), atLeast) };
   });
   await settle({ change });
   return "retrying";

@@ -684,6 +684,24 @@ def test_a_session_refused_by_the_worker_reads_as_one_refused_by_the_page(live_s
     assert [e for e in context.console_errors if not e.startswith("Failed to load resource")] == []
 
 
+def test_a_server_asking_to_retry_later_is_given_that_long_and_loses_nothing(live_server, context, page, app, ready):
+    # As the app answers while its database is away: 503 with Retry-After (webapp/errors.py).
+    context.route(
+        SESSIONS,
+        lambda route: route.fulfill(status=503, headers={"Retry-After": "600"}, json={"error": "unavailable"}),
+    )
+    login(page, live_server.url)
+    routine = plan_routine(page)
+    session = session_payload(routine, user_id=ready)
+    enqueue(page, session)
+    wait_for_outbox(page, "(items) => items.length === 1 && items[0].attempts >= 1")
+    [kept] = outbox(page)
+    waits = kept["next_attempt_at"] - page.evaluate("Date.now()")
+    assert 590_000 < waits <= 600_000, "the next try waits as long as the server asked"
+    assert kept["state"] == "pending" and kept["payload"] == session
+    assert server_rows(app) == []
+
+
 def test_the_worker_keeps_a_session_too_large_to_send_and_sends_the_rest(live_server, context, page, app, ready):
     context.route(SESSIONS, lambda route: route.fulfill(status=503, json={"error": "unavailable"}))
     login(page, live_server.url)
