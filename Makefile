@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Test processes: the machines this runs on have two cores. WORKERS=0 runs every test in one process.
 WORKERS ?= 2
 
-.PHONY: run test lint format bench icons figures install install-dev chromium clean
+.PHONY: run test lint format bench icons figures install install-dev chromium redis clean
 
 run: install
 	$(FLASK) init-db
@@ -22,7 +22,7 @@ run: install
 
 # Every test, browser tests included; each process gets a database of its own, and the browser tests
 # all go to one of them (see tests/e2e/conftest.py).
-test: install-dev chromium
+test: install-dev chromium redis
 	$(PY) -m pytest -n $(WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 lint: install-dev
@@ -69,6 +69,10 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt
 # The browser tests drive Debian's Chromium; browser downloads are not used.
 chromium:
 	@test -x $(CHROMIUM) || ./.ci/install-packages chromium
+
+# The shared login throttle is tested against a real Redis (tests/test_throttle_shared.py).
+redis:
+	@command -v redis-server >/dev/null || ./.ci/install-packages redis-server
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -271,18 +271,27 @@ def test_expired_and_forged_reset_links_are_refused(client, app, users, caplog, 
     assert "expired or was already used" in follow
 
 
-def test_login_is_throttled_per_account(app, client, auth, users, caplog):
+def test_login_is_throttled_per_account_and_address_and_says_when_to_try_again(app, client, auth, users, caplog):
     for _ in range(5):
         assert auth.login("alex@example.com", "wrong-password-1").status_code == 200
     with caplog.at_level(logging.INFO, logger="coresteady.security"):
         response = auth.login("alex@example.com", DEFAULT_PASSWORD)
     assert response.status_code == 429
-    assert "Too many attempts" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    told = "Too many wrong passwords for this account from here. Try again in 15 minutes, or set a new password."
+    assert told in page
+    # The way to a new password stays open, and the form is still there for later.
+    assert 'href="/auth/forgot"' in page and 'name="email"' in page
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
     assert "throttled" in caplog.text
     # Another account from the same address is not locked out by Alex's failures.
     with app.app_context():
         make_user("sam@example.com")
     assert auth.login("sam@example.com").status_code == 302
+    auth.logout()
+    # Nor is Alex on their own phone, elsewhere: wrong passwords sent from one address lock only that address out.
+    client.environ_base["REMOTE_ADDR"] = "203.0.113.7"
+    assert auth.login("alex@example.com").status_code == 302
 
 
 def test_login_is_throttled_per_address(app, client, auth, users):

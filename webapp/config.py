@@ -48,7 +48,8 @@ def defaults() -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
-        "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",
+        # Every account from one address: high enough for a clinic or an office behind one address.
+        "LOGIN_LIMIT_PER_ADDRESS": "100 per 15 minutes",
         # Werkzeug's own default. Only a test app may pick a cheaper one (finish() refuses it elsewhere):
         # a real hash takes about a tenth of a second, more than the rest of a typical test.
         "PASSWORD_HASH_METHOD": PASSWORD_HASH,

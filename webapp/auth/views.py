@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
@@ -21,15 +24,40 @@ BAD_LOGIN = "That email and password do not match an account. Check them and try
 
 
 def _account_key() -> str:
+    """An account's failed logins are counted per address they come from: wrong passwords sent from elsewhere
+    (an attacker's machine) never lock the owner out on their own phone."""
     try:
-        return "account:" + services.normalise_email(request.form.get("email", ""))
+        account = services.normalise_email(request.form.get("email", ""))
     except services.AccountError:
-        return "account:?"
+        account = "?"
+    return f"account:{account}|{get_remote_address()}"
 
 
 def _failed(response) -> bool:
     # Only failed attempts count towards the throttle; a successful login redirects.
     return response.status_code != 302
+
+
+@bp.errorhandler(429)
+def too_many_attempts(error):
+    """Throttled: say when to try again, and keep the way to a new password open (it has its own limit)."""
+    limit = limiter.current_limit
+    # reset_at is a whole second after the window ends (Flask-Limiter rounds it up).
+    seconds = max(1, int(limit.reset_at - time.time()) - 1) if limit is not None else 15 * 60
+    wait = math.ceil(seconds / 60)
+    log_event("throttled", path=request.path, limit=str(error.description))
+    when = "in a minute" if wait == 1 else f"in {wait} minutes"
+    message = f"Too many attempts from here. Try again {when}."
+    if request.endpoint == "auth.login":
+        message = f"Too many wrong passwords for this account from here. Try again {when}, or set a new password."
+        form = LoginForm()
+        form.password.errors = []
+        page = render_template("auth/login.html", form=form, throttled=message)
+    else:
+        page = render_template("errors/error.html", status=429, title="Too many attempts", message=message)
+    response = make_response(page, 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def safe_next(target: str | None) -> str | None:

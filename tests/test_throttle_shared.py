@@ -1,0 +1,120 @@
+"""Login throttling shared by several app processes through Redis, as in production (README: deploying).
+
+Two real app processes on 127.0.0.1, each with its own memory, count failed logins in one Redis: five wrong
+passwords spread over both lock the sixth out of either. With each process counting alone (memory://) the
+same five would leave both open, which is what happened before Redis support was installed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+REDIS = shutil.which("redis-server")
+pytestmark = [
+    pytest.mark.processes,
+    pytest.mark.skipif(REDIS is None, reason="redis-server is not installed (make test installs it)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the process on port {port} ended with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing answered on port {port} within {seconds} s")
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    port = free_port()
+    server = subprocess.Popen(
+        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port, server, 15)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.fixture
+def two_processes(tmp_path, redis_url):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+        "SECRET_KEY": "shared-by-both-processes-" + "x" * 16,
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "FLASK_DEBUG": "0",
+        "APP_ENV": "development",
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    # The tables only: a login page needs no lessons or exercises.
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=180)
+    ports = [free_port(), free_port()]
+    servers = [
+        subprocess.Popen(
+            [*flask, "run", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        for port, server in zip(ports, servers, strict=True):
+            wait_for_port(port, server)
+        yield [f"http://127.0.0.1:{port}" for port in ports]
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(10)
+
+
+def wrong_login(base: str) -> int:
+    """A fresh browser on one process: fetch the form, send a wrong password; the answer's status."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    page = opener.open(base + "/auth/login", timeout=30).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = {"email": "alex@example.com", "password": "not-the-password", "csrf_token": token}
+    try:
+        return opener.open(base + "/auth/login", urllib.parse.urlencode(form).encode(), timeout=30).status
+    except urllib.error.HTTPError as refused:
+        return refused.code
+
+
+def test_failed_logins_are_counted_once_across_processes(two_processes):
+    first, second = two_processes
+    answers = [wrong_login(base) for base in (first, second, first, second, first)]
+    assert answers == [200] * 5, "five wrong passwords are each told so"
+    assert wrong_login(second) == 429
+    assert wrong_login(first) == 429
