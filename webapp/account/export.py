@@ -54,6 +54,9 @@ def profile_payload(profile: Profile | None) -> dict | None:
         "preferred_time": profile.preferred_time or None,
         "onboarded_at": iso(profile.onboarded_at),
         "birth_year": profile.birth_year,
+        "pain_since": profile.pain_since,
+        "floor": profile.floor,
+        "activity_level": profile.activity_level,
         "has_calendar_link": bool(profile.calendar_token),
     }
 

@@ -173,4 +173,9 @@ class Profile(db.Model):
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Optional; the red-flag screen asks its age questions only when this is unknown.
     birth_year: Mapped[int | None] = mapped_column(Integer)
+    # Optional answers that choose the program offered first (sessions/recommend.py): how long the back has
+    # troubled the person this time, whether they can get down to the floor, and how active they are.
+    pain_since: Mapped[str | None] = mapped_column(String(8))
+    floor: Mapped[str | None] = mapped_column(String(8))
+    activity_level: Mapped[str | None] = mapped_column(String(8))
     calendar_token: Mapped[str] = mapped_column(String(48), default="")

@@ -22,7 +22,7 @@ from wtforms.validators import StopValidation, ValidationError
 
 from ..inputs import whole_number
 from ..timeutil import WEEKDAYS
-from . import red_flags, screens
+from . import recommend, red_flags, screens
 from .services import MAX_ACTIVITIES, MAX_AGE, MIN_AGE, PREFERRED_TIMES
 
 SENT_TWICE = "This answer arrived twice. Reload the page and answer again."
@@ -85,6 +85,10 @@ class AboutForm(Form):
     birth_year = OneText("Year you were born")
     days = SelectMultipleField("Days for exercise", choices=list(WEEKDAYS), validate_choice=False)
     time = OneText("Time that suits you", message="Choose one of the times offered.")
+    # Optional: they choose the program offered first (recommend.py); unanswered, the safer choice is made.
+    pain_since = OneText("How long this time")
+    floor = OneText("Getting down to the floor")
+    activity_level = OneText("How active you are")
 
     def __init__(self, formdata, today: date, **kwargs):
         self.today = today
@@ -105,6 +109,18 @@ class AboutForm(Form):
     def validate_days(self, field):
         if set(field.data or ()) - set(WEEKDAYS):
             raise ValidationError("Choose days from Monday to Sunday.")
+
+    def validate_pain_since(self, field):
+        if field.data and field.data not in recommend.PAIN_SINCE:
+            raise ValidationError("Choose one of the answers offered for how long your back has troubled you.")
+
+    def validate_floor(self, field):
+        if field.data and field.data not in recommend.FLOOR:
+            raise ValidationError("Choose one of the answers offered about getting down to the floor.")
+
+    def validate_activity_level(self, field):
+        if field.data and field.data not in recommend.ACTIVITY:
+            raise ValidationError("Choose one of the answers offered for how active you are.")
 
     def validate_time(self, field):
         if field.data and field.data not in PREFERRED_TIMES:
@@ -146,6 +162,9 @@ class AboutForm(Form):
             "days": [day for day in WEEKDAYS if day in chosen],
             "time": self.time.data or "",
             "birth_year": self.year,
+            "pain_since": self.pain_since.data or None,
+            "floor": self.floor.data or None,
+            "activity_level": self.activity_level.data or None,
         }
 
 

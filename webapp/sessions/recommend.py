@@ -1,10 +1,15 @@
 """Which starter program to offer first, from what the person said in onboarding, and why in plain words.
 
-The rule follows two facts (CONTENT.md, "Pain monitoring and progression rules" and "Adherence"):
+The answers it reads: pain today (0-10), the everyday activities and how well they go (0-10), age, and three
+optional questions: how long the back has troubled them this time, whether they can get down to the floor and up,
+and how active they are. The rule follows these facts (CONTENT.md and the programs' own sources):
 - pain above 5 out of 10 is more than exercise should bring (Silbernagel 2007's pain-monitoring model), and
-  graded activity starts from where the person is (a baseline) and builds slowly;
+  graded activity starts from where the person is and builds slowly (Lindstrom 1992);
 - low activity at the start and more pain during exercise are the strongest reasons people stop their home
-  exercise (Jack 2010), so a hard first week costs more than a gentle one.
+  exercise (Jack 2010), so a hard first week costs more than a gentle one;
+- for a recent bout of back pain, staying active and walking is the first advice (NICE NG59, 2016);
+- balance training lowers the risk of falls in older people (Sherrington 2019, Cochrane), and someone who cannot
+  get down to the floor and up again should not be sent there.
 
 Where the answers leave doubt, the gentler program is offered (the safer choice): everyone can move on from
 Gentle start after two weeks, while starting too high is what makes people stop. The person may always pick
@@ -24,24 +29,46 @@ GENTLE = "gentle-start"
 FOUNDATIONS = "core-foundations"
 WALKING = "walking-progression"
 DESK = "desk-endurance"
+STANDING = "standing-strength"
+STRENGTH = "core-strength"
+
+# The optional questions' answers, as the form offers them (value: words).
+PAIN_SINCE = {
+    "recent": "Less than 6 weeks",
+    "weeks": "6 weeks to 3 months",
+    "long": "More than 3 months",
+}
+FLOOR = {
+    "yes": "Yes",
+    "hard": "Yes, but it is hard",
+    "no": "No",
+}
+ACTIVITY = {
+    "little": "Little beyond everyday life",
+    "some": "Some: walks, gardening or light sport",
+    "active": "Regular exercise or sport, most weeks",
+}
 
 # Pain today above this, or an everyday activity rated at or below LOW_FUNCTION, starts gently.
 HIGH_PAIN = 5
 LOW_FUNCTION = 3
-# Ready for Core foundations: pain at most this, and every rated activity at least WELL_ENOUGH.
+# Calm enough to build: pain at most this, and every rated activity at least WELL_ENOUGH.
 LOW_PAIN = 3
 WELL_ENOUGH = 6
-# From this age the program that needs no getting down to the floor is offered first.
+# From this age the standing program, with its balance work, is offered first.
 OLDER_AGE = 65
 SITTING_WORDS = ("sit", "desk", "chair", "driv", "computer")
 
 
 @dataclass(frozen=True)
 class Answers:
-    pain: int | None  # pain today, 0-10, from onboarding
-    scores: tuple[int, ...]  # the everyday activities' latest ratings, 0-10
-    activities: tuple[str, ...]  # their names, as the person wrote them
-    age: int | None
+    pain: int | None  # pain today, 0-10
+    scores: tuple[int, ...] = ()  # the everyday activities' latest ratings, 0-10
+    activities: tuple[str, ...] = ()  # their names, as the person wrote them
+    age: int | None = None
+    pain_since: str | None = None  # a key of PAIN_SINCE
+    floor: str | None = None  # a key of FLOOR
+    activity_level: str | None = None  # a key of ACTIVITY
 
 
 @dataclass(frozen=True)
@@ -59,26 +86,36 @@ def recommend(answers: Answers, available: set[str]) -> Recommendation | None:
 
 
 def _choices(a: Answers):
-    """Candidates in order of preference, each with the reason the page gives."""
+    """Candidates in order of preference, each with the reason the page gives; the first available wins."""
     lowest = min(a.scores) if a.scores else None
+    copes = lowest is None or lowest > LOW_FUNCTION
+    calm = a.pain is not None and a.pain <= LOW_PAIN and (lowest is None or lowest >= WELL_ENOUGH)
+    if a.floor == "no":
+        yield STANDING, "You cannot get down to the floor for now: everything here is done standing or sitting."
     if a.pain is None:
         yield GENTLE, "You have not told us how your back is yet, so the gentlest start is the safest one."
     elif a.pain > HIGH_PAIN:
         yield GENTLE, f"Your back hurts a lot today ({a.pain} out of 10): small, slow movements come first."
-    elif lowest is not None and lowest <= LOW_FUNCTION:
+    elif not copes:
         yield GENTLE, "Some everyday things are hard for your back right now: small, slow steps suit that best."
-    if a.age is not None and a.age >= OLDER_AGE:
-        yield WALKING, "Walking builds up week by week and needs no getting down to the floor."
+    if (a.age is not None and a.age >= OLDER_AGE) or a.floor == "hard":
+        why = "getting down to the floor is hard" if a.floor == "hard" else "balance matters more with the years"
+        yield STANDING, f"Standing exercises with balance work suit you best, as {why}."
+    if a.pain_since == "recent":
+        yield WALKING, "Your back pain is recent: staying active, and walking most of all, helps it settle."
+    if calm and a.activity_level == "active" and a.pain_since in ("weeks", "long"):
+        yield STRENGTH, "Your back is calm and you are already active: you are ready for the harder core exercises."
     sitting = any(word in name.lower() for name in a.activities for word in SITTING_WORDS)
-    if a.pain is not None and a.pain <= HIGH_PAIN and sitting and (lowest is None or lowest > LOW_FUNCTION):
+    if a.pain is not None and a.pain <= HIGH_PAIN and sitting and copes:
         yield DESK, "Sitting is one of the things your back finds hard: short workday routines help most there."
-    if a.pain is not None and a.pain <= LOW_PAIN and (lowest is None or lowest >= WELL_ENOUGH):
+    if calm and a.activity_level != "little":
         yield FOUNDATIONS, "Your back is fairly calm and copes with most things: you are ready to build staying power."
     yield GENTLE, "Starting gently lets you find your level; after two weeks you can move on."
 
 
 def answers_of(user, today: date) -> Answers:
-    """What the person said in onboarding: pain today, the activities and their latest ratings, their age."""
+    """What the person said in onboarding: pain today, the activities and their latest ratings, their age, and the
+    optional questions."""
     pain = db.session.execute(
         db.select(CheckIn.pain).filter_by(user_id=user.id, kind="baseline").order_by(CheckIn.id.desc()).limit(1)
     ).scalar()
@@ -92,6 +129,13 @@ def answers_of(user, today: date) -> Answers:
             scores.append(max(activity.ratings, key=lambda r: (r.rated_at, r.id)).score)
     profile = db.session.get(Profile, user.id)
     year = profile.birth_year if profile is not None else None
-    # The older of the two ages the year allows: the floor-free program is then offered a little sooner, not later.
-    age = today.year - year if year else None
-    return Answers(pain=pain, scores=tuple(scores), activities=tuple(names), age=age)
+    return Answers(
+        pain=pain,
+        scores=tuple(scores),
+        activities=tuple(names),
+        # The older of the two ages the year allows: the standing program is then offered a little sooner, not later.
+        age=today.year - year if year else None,
+        pain_since=profile.pain_since if profile is not None else None,
+        floor=profile.floor if profile is not None else None,
+        activity_level=profile.activity_level if profile is not None else None,
+    )

@@ -47,6 +47,9 @@ def record_about(
     days: list[str],
     time: str,
     birth_year: int | None = None,
+    pain_since: str | None = None,
+    floor: str | None = None,
+    activity_level: str | None = None,
 ) -> None:
     """Baseline pain, up to three hard activities with a 0-10 rating each, preferred days and time, and
     (optionally) the year of birth the safety screen judges age-related signs by.
@@ -59,6 +62,10 @@ def record_about(
     profile.preferred_time = time
     if birth_year is not None:
         profile.birth_year = birth_year
+    # The optional answers that choose the program offered first; one left out keeps what was said before.
+    profile.pain_since = pain_since or profile.pain_since
+    profile.floor = floor or profile.floor
+    profile.activity_level = activity_level or profile.activity_level
     db.session.add(CheckIn(user_id=user.id, kind="baseline", pain=pain))
     existing = {
         a.name.lower(): a for a in db.session.execute(db.select(FunctionActivity).filter_by(user_id=user.id)).scalars()

@@ -201,7 +201,14 @@ def welcome_about():
 
 def _about_page(form: AboutForm, status: int = 200):
     return render_template(
-        "sessions/about.html", form=form, days=DAY_NAMES, times=services.PREFERRED_TIMES, step=2
+        "sessions/about.html",
+        form=form,
+        days=DAY_NAMES,
+        times=services.PREFERRED_TIMES,
+        pain_since=recommend.PAIN_SINCE,
+        floor=recommend.FLOOR,
+        activity=recommend.ACTIVITY,
+        step=2,
     ), status
 
 
