@@ -324,6 +324,32 @@ def test_declining_waits_for_two_more_green_sessions(app, auth, solo, clock):
     assert "Pelvic tilt</strong>: 8 reps → 10 reps" in auth.client.get("/").get_data(as_text=True)
 
 
+def test_no_step_up_while_the_safety_check_is_due_and_it_comes_back_once_answered(app, auth, solo, clock):
+    from webapp.sessions.models import CompletedSession
+
+    two_green_weeks_start(app, clock, solo)
+    auth.login("sol@example.com")
+    tilt = next(f for f in step_forms(auth.client.get("/").get_data(as_text=True)) if f["slot"] == "pelvic-tilt")
+    # New leg symptoms the next morning: the safety check is asked again before anything else.
+    with app.app_context():
+        last = db.session.execute(db.select(CompletedSession).order_by(CompletedSession.id.desc())).scalars().first()
+        records.record_next_day(db.session.merge(solo), last.uuid, "2", "yes")
+        assert screens.standing(db.session.merge(solo)).must_answer
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Pelvic tilt</strong>: 6 reps → 8 reps" not in page
+    assert "A step up waits until you have answered the" in page
+    # Nor does the phone's plan offer it; the step's form, kept from before, is refused: nothing changes.
+    assert [
+        s for s in auth.client.get("/api/v1/plan").get_json()["suggestions"] if s["exercise"] == "pelvic-tilt"
+    ] == []
+    post(auth.client, "/steps", {**tilt, "action": "accept"})
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count(PersonalDose.id))).scalar() == 0
+        # Answered (no warning sign): the step up is offered again.
+        screens.record_screen(db.session.merge(solo), [])
+    assert "Pelvic tilt</strong>: 6 reps → 8 reps" in auth.client.get("/").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("bad", [{"sets": "x"}, {"reps": "999"}, {"slot": ""}, {"to_exercise": "front-plank"}])
 def test_a_made_up_step_is_refused_and_changes_nothing(app, auth, solo, clock, bad):
     two_green_weeks_start(app, clock, solo)

@@ -26,7 +26,7 @@ from ..inputs import whole_number
 from ..programs import personal
 from ..programs.models import Assignment, PersonalDose, Routine
 from ..timeutil import utcnow
-from . import outcomes, rules
+from . import outcomes, rules, screens
 from .models import CompletedSession
 
 Change = Literal["dose", "easier", "harder"]
@@ -182,6 +182,9 @@ class Week:
     items: list[personal.Item] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     held_back: bool = False  # a worsening week kept a step up from being suggested
+    # The safety check is due or waits for a clinician: no step up is suggested until it is answered (easing off
+    # still is). The safer choice: a person who may need a doctor is not asked to do more meanwhile.
+    held_for_safety: bool = False
     off: set[int] = field(default_factory=set)  # exercises (the program's) the trainer turned step-ups off for
 
     def suggestion_for(self, item: personal.Item) -> Suggestion | None:
@@ -243,7 +246,11 @@ def client_week(user, assignment: Assignment | None, routines: Sequence[Routine]
     doses = personal.doses_of(assignment)
     items = week_items(routines, doses)
     sessions = outcomes.sessions_since(user.id, assignment.start_date, SESSIONS_LOOKED_AT, assignment.family)
-    return plan_week(items, doses, sessions, outcomes.worsening(user.id, today), library)
+    week = plan_week(items, doses, sessions, outcomes.worsening(user.id, today), library)
+    if any(s.direction == "up" for s in week.suggestions) and screens.standing(user).must_answer:
+        week.suggestions = [s for s in week.suggestions if s.direction != "up"]
+        week.held_for_safety = True
+    return week
 
 
 # ---- Acting on a suggestion ----
