@@ -20,8 +20,8 @@ from functools import cached_property
 from statistics import median
 from typing import Literal
 
+from ..timeutil import short_date as short_day
 from . import red_flags, rules
-from .progress import short_date as short_day
 
 REASK_AFTER = timedelta(weeks=6)
 RED_FLAG_SHOWN = timedelta(days=30)  # the trainer sees a red-flag answer this long, whatever follows it
