@@ -565,8 +565,18 @@ def test_one_program_is_assigned_to_several_clients_at_once(client, app, coach, 
     page = text_of(client.get(f"/trainer/programs/{program_id}/assign"))
     assert "Alex Morgan" in page and "Sam Patel" in page and "Now following Gentle start" in page
     start = today + timedelta(days=3)
-    response = post_form(client, f"/trainer/programs/{program_id}/assign",
-                         {"clients": [str(users["alex"].id), str(sam.id)], "start": start.isoformat()})  # fmt: skip
+    both = {"clients": [str(users["alex"].id), str(sam.id)], "start": start.isoformat()}
+    # Alex is part-way through Gentle start: replacing it asks first, and nothing is assigned yet.
+    asked = post_form(client, f"/trainer/programs/{program_id}/assign", both)
+    assert asked.status_code == 200
+    question = text_of(asked)
+    assert "Replace a program under way?" in question
+    assert "<strong>Alex Morgan</strong> is part-way through Gentle start" in question
+    assert "Sam Patel</strong> is part-way" not in question
+    assert "Today tells them about the change." in question
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count()).select_from(Assignment)).scalar() == 1
+    response = post_form(client, f"/trainer/programs/{program_id}/assign", {**both, "confirm": "replace"})
     assert response.status_code == 302
     assert "assigned to Alex Morgan, Sam Patel" in text_of(client.get(response.headers["Location"]))
     with app.app_context():
@@ -618,6 +628,25 @@ def test_assigning_needs_a_client_and_a_start_date_within_60_days(client, app, c
     assert message in text_of(response)
     with app.app_context():
         assert counts()["Assignment"] == 0
+
+
+def test_the_client_is_told_on_today_that_their_trainer_set_a_new_program(app, auth, users, today, clock):
+    from webapp.sessions import screens
+    from webapp.sessions import services as records
+
+    with app.app_context():
+        alex = db.session.merge(users["alex"])
+        screens.record_screen(alex, [])
+        records.record_about(alex, 3, [], [], "")
+        records.finish_onboarding(alex)
+        make_plan(alex, "core-foundations", start=today + timedelta(days=2), by=users["coach"])
+    auth.login("alex@example.com")
+    page = text_of(auth.client.get("/"))
+    assert "Casey Coach set you a new program: Core foundations" in page
+    assert 'Your earlier sessions stay in your <a href="/history/">history</a>.' in page
+    # A week later it is no longer news.
+    clock.shift(timedelta(days=7))
+    assert "set you a new program" not in text_of(auth.client.get("/"))
 
 
 def test_a_starter_program_can_be_assigned_as_it_is(client, app, coach, users, today):

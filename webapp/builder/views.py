@@ -6,7 +6,7 @@ trainer's program, exercise or client answers 404 exactly like one that does not
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -270,6 +270,10 @@ def program_assign(program_id: int):
             errors["start"] = problem
         if not ids:
             errors["clients"] = "Choose at least one client."
+        # Replacing a program someone is part-way through asks first (the form comes back with the question).
+        replacing = assigning.under_way([assigning.own_client(current_user, i) for i in ids], today)
+        if not errors and replacing and request.form.get("confirm") != "replace":
+            return _assign_page(program, clients, chosen, start_value, today, errors, replacing)
         if not errors:
             try:
                 assigned = assigning.assign_to_clients(current_user, program, ids, start)
@@ -284,6 +288,14 @@ def program_assign(program_id: int):
                 "success",
             )
             return redirect(url_for(".program_list"))
+    return _assign_page(program, clients, chosen, start_value, today, errors)
+
+
+def _assign_page(program, clients, chosen, start_value, today, errors, replacing=()):
+    try:
+        starts_on = date.fromisoformat(start_value)
+    except ValueError:
+        starts_on = None
     return render_template(
         "builder/assign.html",
         program=program,
@@ -294,6 +306,8 @@ def program_assign(program_id: int):
         today=today,
         last_day=today + timedelta(days=assigning.AHEAD_DAYS),
         errors=errors,
+        replacing=replacing,
+        starts_on=starts_on,
         minutes_of=program_minutes_words,
     ), (400 if errors else 200)
 

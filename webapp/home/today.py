@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from ..auth.models import User
 from ..content.models import Lesson
 from ..content.services import active_lessons, lessons_read, visible_exercises
 from ..extensions import db
@@ -42,6 +43,8 @@ class TodayView:
     finished: bool = False
     not_started: bool = False
     last_light: str | None = None
+    # A program the trainer set in the last week: who set it, and from when (the client is told on Today).
+    new_plan_by: str | None = None
     # Notes from the trainer not yet seen: shown until the page says they were (a POST, by script or button).
     trainer_notes: list[Note] = field(default_factory=list)
     # The days of this week with a session on the server: static/js/today.js adds those only on the phone.
@@ -74,6 +77,20 @@ def suggested_lesson(view: TodayView, read: set[str] = frozenset()) -> Lesson | 
     if view.missed and "building-the-habit" in by_slug:
         return by_slug["building-the-habit"]
     return lessons[0]
+
+
+# How long Today mentions a program the trainer has just set.
+NEW_PLAN_DAYS = 7
+
+
+def new_plan_by(user, assignment: Assignment | None, today: date) -> str | None:
+    """The name of the trainer who set this plan in the last NEW_PLAN_DAYS, or None (set by the person, or older)."""
+    if assignment is None or assignment.assigned_by_id in (None, user.id):
+        return None
+    if (today - local_date(assignment.created_at, user.timezone)).days >= NEW_PLAN_DAYS:
+        return None
+    trainer = db.session.get(User, assignment.assigned_by_id)
+    return trainer.name if trainer is not None else None
 
 
 def client_steps(user, now: datetime) -> tuple[Assignment | None, progression.Week]:
@@ -120,6 +137,7 @@ def build(user, now: datetime) -> TodayView:
         if view.routine is not None:
             view.items = items_for(view.routine, doses_of(assignment))
             view.minutes = routine_minutes(view.items)
+    view.new_plan_by = new_plan_by(user, assignment, today)
     view.lesson = suggested_lesson(view, set(lessons_read(user)))
     view.trainer_notes = unseen_notes(user)
     return view

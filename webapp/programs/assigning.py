@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
 from ..extensions import db
@@ -56,6 +58,37 @@ def current_plans(clients: list[User]) -> dict[int, str]:
         .where(Assignment.client_id.in_([c.id for c in clients]), Assignment.is_active.is_(True))
     )
     return dict(db.session.execute(query).all())
+
+
+@dataclass(frozen=True)
+class UnderWay:
+    """A client part-way through a program that a new assignment would replace."""
+
+    client: User
+    program: str
+    started: date
+    weeks_gone: int
+    weeks: int
+
+
+def under_way(clients: list[User], today: date) -> list[UnderWay]:
+    """Those of these clients whose current program has started and has weeks left: replacing it asks first."""
+    if not clients:
+        return []
+    by_id = {client.id: client for client in clients}
+    query = (
+        db.select(Assignment)
+        .where(Assignment.client_id.in_(list(by_id)), Assignment.is_active.is_(True))
+        .options(selectinload(Assignment.program).selectinload(Program.weeks))
+    )
+    found = []
+    for assignment in db.session.execute(query).scalars():
+        weeks = len(assignment.program.weeks)
+        gone = (today - assignment.start_date).days // 7
+        if assignment.start_date <= today and gone < weeks:
+            client = by_id[assignment.client_id]
+            found.append(UnderWay(client, assignment.program.name, assignment.start_date, gone, weeks))
+    return sorted(found, key=lambda u: u.client.name)
 
 
 def start_date_problem(value: str, today: date) -> tuple[date | None, str]:
