@@ -336,8 +336,9 @@ export function showToday(root) {
     const note = part("note");
     const date = part("date");
     if (date) date.textContent = longDate(today);
-    // Yesterday's morning question and last week's missed days belong to the day the page was made.
-    for (const name of ["check-in", "nudge", "suggestions", "streak"]) hide(name);
+    // Yesterday's morning question and last week's missed days belong to the day the page was made, and so do
+    // its milestone (shown once, already) and its Monday's summary of the week before.
+    for (const name of ["check-in", "nudge", "suggestions", "streak", "milestone", "weekly"]) hide(name);
     if (!page.hasPlan) {
       // No program on the page: its card ("Choose a program", "on its way") does not depend on the day.
       if (note) note.hidden = true;

@@ -19,6 +19,7 @@ from ..sessions.models import (
     CompletedSession,
     FunctionActivity,
     FunctionRating,
+    MilestoneShown,
     RedFlagScreen,
     SessionExercise,
 )
@@ -162,6 +163,7 @@ def delete_account(user: User) -> dict[str, int]:
         counts["function_ratings"] = _delete(FunctionRating, FunctionRating.activity_id.in_(activities))
         counts["function_activities"] = _delete(FunctionActivity, FunctionActivity.user_id == uid)
         counts["red_flag_screens"] = _delete(RedFlagScreen, RedFlagScreen.user_id == uid)
+        counts["milestones_shown"] = _delete(MilestoneShown, MilestoneShown.user_id == uid)
         counts["assignments"] = _delete(Assignment, Assignment.client_id == uid)
         counts["profiles"] = _delete(Profile, Profile.user_id == uid)
         counts["trainer_comments"] = _delete(TrainerComment, TrainerComment.client_id == uid)

@@ -13,7 +13,7 @@ from ..programs.duration import routine_minutes
 from ..programs.models import Assignment, Routine
 from ..programs.personal import Item, doses_of, items_for
 from ..programs.services import active_assignment
-from ..sessions import outcomes, progression, safety, schedule, screens
+from ..sessions import milestones, outcomes, progression, safety, schedule, screens
 from ..sessions.models import CompletedSession
 from ..sessions.services import session_due_next_day_check
 from ..sessions.weeks import WeekRun
@@ -49,6 +49,10 @@ class TodayView:
     trainer_notes: list[Note] = field(default_factory=list)
     # The days of this week with a session on the server: static/js/today.js adds those only on the phone.
     done_this_week: list[date] = field(default_factory=list)
+    # One milestone not yet shown (shown until the page says it was: a POST, by script or button).
+    milestone: milestones.Milestone | None = None
+    # On the person's Monday: last week in a few words.
+    weekly: milestones.WeeklySummary | None = None
 
     @property
     def blocked(self) -> bool:
@@ -140,4 +144,8 @@ def build(user, now: datetime) -> TodayView:
     view.new_plan_by = new_plan_by(user, assignment, today)
     view.lesson = suggested_lesson(view, set(lessons_read(user)))
     view.trainer_notes = unseen_notes(user)
+    sessions = milestones.sessions_of(user.id)
+    found = milestones.reached(milestones.facts_of(sessions, plan, assignment, today))
+    view.milestone = milestones.to_show(found, milestones.shown_keys(user.id))
+    view.weekly = milestones.weekly_summary(today, plan, sessions, trainer=bool(user.trainer_id))
     return view

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -10,7 +10,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..auth.access import client_required
 from ..extensions import db
 from ..inputs import whole_number
-from ..sessions import progression, screens
+from ..sessions import milestones, progression, screens
+from ..sessions.forms import MilestoneSeenForm
 from ..sessions.onboarding import is_onboarded
 from ..sessions.rules import traffic_light
 from ..timeutil import utcnow
@@ -49,6 +50,19 @@ def notes_seen():
     mark_notes_seen(current_user, ids, utcnow())
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"marked": len(ids)})
+    return redirect(url_for("home.index"))
+
+
+@bp.post("/milestones/seen")
+@client_required
+def milestone_seen():
+    """The milestone Today showed: remembered as shown, so the next Today leaves it out."""
+    form = MilestoneSeenForm(request.form)
+    marked = milestones.record(current_user, form.milestone.data, utcnow()) if form.validate() else None
+    if marked is None:
+        abort(400, description="That milestone could not be marked as seen: it is not one you have reached.")
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"marked": marked})
     return redirect(url_for("home.index"))
 
 

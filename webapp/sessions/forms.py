@@ -254,3 +254,12 @@ def read_function_scores(activity_ids: Iterable[int], formdata) -> tuple[dict[in
         else:
             scores[activity_id] = field.number
     return scores, errors
+
+
+# ---- Today: a milestone shown ----
+
+
+class MilestoneSeenForm(Form):
+    """The milestone Today showed, by its key; milestones.record decides whether it is one the person reached."""
+
+    milestone = OneText(message="Send the milestone once.")

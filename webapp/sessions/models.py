@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import uuid4
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..content.models import Exercise
@@ -130,3 +130,16 @@ class FunctionRating(db.Model):
     rated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     activity: Mapped[FunctionActivity] = relationship(back_populates="ratings")
+
+
+class MilestoneShown(db.Model):
+    """A milestone Today has shown the person (sessions/milestones.py): each is shown once."""
+
+    __tablename__ = "milestones_shown"
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # "first-session", "ten-sessions", "finished:<assignment id>", ...
+    key: Mapped[str] = mapped_column(String(40))
+    shown_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

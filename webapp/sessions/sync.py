@@ -251,11 +251,12 @@ def store_one(user: User, raw, exercises: dict[str, Exercise]) -> Result:
     return Result(id=uuid, status="conflict", errors=["id: a different session with this id is already stored"])
 
 
-def insert_or_ignore(model, values: dict) -> int | None:
-    """INSERT ... ON CONFLICT (uuid) DO NOTHING; the new row's id, or None when the id was taken."""
+def insert_or_ignore(model, values: dict, unique: tuple[str, ...] = ("uuid",)) -> int | None:
+    """INSERT ... ON CONFLICT (uuid) DO NOTHING (or on the `unique` columns given); the new row's id, or None
+    when a row with the same values there was already stored."""
     dialect = db.session.get_bind().dialect.name
     builder = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = builder(model).values(**values).on_conflict_do_nothing(index_elements=["uuid"]).returning(model.id)
+    statement = builder(model).values(**values).on_conflict_do_nothing(index_elements=list(unique)).returning(model.id)
     return db.session.execute(statement).scalar()
 
 
