@@ -118,6 +118,21 @@ def item_from_exercise(exercise: Exercise) -> ItemDraft:
     )
 
 
+def over_limits(draft: ProgramDraft) -> str:
+    """What makes a posted program larger than the builder ever makes one, or "" when it is within the limits.
+
+    Only a forged or garbled post gets here (the builder's buttons stop at the limits); it is refused whole rather
+    than drawn back, as drawing thousands of rows made a page of tens of megabytes.
+    """
+    if len(draft.weeks) > MAX_WEEKS:
+        return f"A program can have up to {MAX_WEEKS} weeks."
+    if any(len(week.routines) > len(WEEKDAYS) for week in draft.weeks):
+        return f"A week can have up to {len(WEEKDAYS)} routines."
+    if any(len(routine.items) > MAX_ITEMS for week in draft.weeks for routine in week.routines):
+        return f"A routine can have up to {MAX_ITEMS} exercises."
+    return ""
+
+
 def blank_draft() -> ProgramDraft:
     return ProgramDraft(
         name="New program",

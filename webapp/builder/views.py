@@ -125,6 +125,9 @@ def program_edit(program_id: int):
 
 def _builder_post(program, exercises):
     draft = forms.draft_from_form(request.form)
+    too_large = editing.over_limits(draft)
+    if too_large:
+        abort(400, description=f"{too_large} Nothing was saved. Open the program again from Programs.")
     # Only exercises the picker offers can be added; those already in the program stay (archived ones too).
     change = editing.apply_action(draft, request.form.get("action", "save"), editing.pickable(exercises))
     if not change.save:
