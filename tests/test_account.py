@@ -17,6 +17,8 @@ from webapp.account.deletion import delete_account
 from webapp.auth.models import User
 from webapp.content.models import Exercise, ExerciseMuscle, LessonRead
 from webapp.extensions import db
+from webapp.messages.models import Message
+from webapp.messages.services import Thread, write
 from webapp.programs.duration import routine_minutes
 from webapp.programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from webapp.programs.services import starter_program
@@ -32,7 +34,7 @@ from webapp.sessions.schedule import Plan
 from webapp.sessions.spreadsheet import safe_cell
 from webapp.sessions.sync import store_batch
 from webapp.timeutil import WEEKDAYS
-from webapp.trainer.models import Invite, TrainerComment
+from webapp.trainer.models import Invite
 
 from .clock import FROZEN_AT, TODAY
 from .conftest import csrf_from
@@ -78,7 +80,10 @@ def give_history(user, slug: str = "gentle-start", notes: str = "Felt fine") -> 
         ]
     )
     if user.trainer_id:
-        db.session.add(TrainerComment(trainer_id=user.trainer_id, client_id=user.id, text=f"Well done, {user.name}"))
+        db.session.commit()
+        trainer = db.session.get(User, user.trainer_id)
+        write(Thread(user, trainer), "trainer", trainer, f"Well done, {user.name}")
+        write(Thread(user, trainer), "client", user, f"Thank you, from {user.name}")
     db.session.commit()
 
 
@@ -502,7 +507,8 @@ def rows_of(user_id: int) -> dict[str, int]:
         "function_activities": select(func.count()).where(FunctionActivity.user_id == user_id),
         "function_ratings": select(func.count()).where(FunctionRating.activity_id.in_(activities)),
         "assignments": select(func.count()).where(Assignment.client_id == user_id),
-        "trainer_comments": select(func.count()).where(TrainerComment.client_id == user_id),
+        "messages": select(func.count()).where(Message.client_id == user_id),
+        "messages_from_trainers": select(func.count()).where(Message.client_id == user_id, Message.author == "trainer"),
         "lesson_reads": select(func.count()).where(LessonRead.user_id == user_id),
     }
     return {name: db.session.execute(query).scalar() for name, query in queries.items()}
@@ -674,9 +680,14 @@ def test_deleting_a_trainer_unlinks_clients_and_keeps_what_their_history_needs(a
         assert db.session.get(User, coach.id) is None
         for person in (alex, sam):
             assert db.session.get(User, person.id).trainer_id is None  # unlinked, not deleted
-        # The clients keep everything but the comments the trainer wrote, which were the trainer's.
+        # The clients keep everything but the messages the trainer wrote, which were the trainer's; their own
+        # messages to the trainer stay in their record.
         for person, before in ((alex, before_alex), (sam, before_sam)):
-            assert rows_of(person.id) == {**before, "trainer_comments": 0}
+            assert rows_of(person.id) == {
+                **before,
+                "messages": before["messages"] - before["messages_from_trainers"],
+                "messages_from_trainers": 0,
+            }
         assert references_to(coach.id) == {}
         kept = db.session.get(Program, made["casey-used"])
         assert kept is not None and kept.owner_id is None and kept.is_current is False

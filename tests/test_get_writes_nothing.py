@@ -8,11 +8,11 @@ from flask import url_for
 from webapp.auth.models import User
 from webapp.content.models import Exercise, Lesson
 from webapp.extensions import db
+from webapp.messages.services import Thread, write
 from webapp.sessions import screens
 from webapp.sessions import services as records
 from webapp.sessions.sync import store_batch
 from webapp.trainer import invites
-from webapp.trainer.services import add_comment
 
 from .conftest import AuthActions
 from .factories import first_routine_id, make_plan, make_user, session_payload
@@ -47,7 +47,8 @@ def world(app, client, users, today):
         records.record_about(alex, 4, [("Putting on socks", 5)], ["mon", "wed", "fri"], "07:30")
         records.finish_onboarding(alex)
         store_batch(alex, [session_payload(first_routine_id())])
-        add_comment(coach, alex, "Well done this week.")
+        write(Thread(alex, coach), "trainer", coach, "Well done this week.")
+        write(Thread(alex, coach), "client", alex, "Thanks! My back felt easier on Friday.")
         mid = make_user("mid@example.com", name="Mid Way", trainer=coach)
         screens.record_screen(mid, [])
         records.record_about(mid, 5, [], ["tue"], "")

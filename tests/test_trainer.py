@@ -13,6 +13,7 @@ from sqlalchemy import event
 
 from webapp.auth.models import User
 from webapp.extensions import db
+from webapp.messages.models import Message
 from webapp.programs.services import starter_program
 from webapp.sessions import screens
 from webapp.sessions import services as records
@@ -20,7 +21,7 @@ from webapp.sessions.models import CheckIn, CompletedSession, SessionExercise
 from webapp.sessions.progress import short_date
 from webapp.timeutil import utcnow
 from webapp.trainer import dashboard, invites
-from webapp.trainer.models import Invite, TrainerComment
+from webapp.trainer.models import Invite
 
 from .clock import FROZEN_AT
 from .conftest import csrf_from
@@ -528,66 +529,69 @@ def test_the_client_page_shows_calendar_sessions_charts_notes_and_flags(client, 
     assert "Tight after driving." in words
     assert "Knee to chest" in words and "marked painful" in words
     assert "Marked Knee to chest painful on" in words
-    assert 'name="text"' in html and "sessions.csv" in html
+    assert 'name="body"' in html and "sessions.csv" in html
 
 
-def test_a_note_from_the_trainer_shows_once_on_the_clients_today(client, auth, team, app):
+def test_a_message_from_the_trainer_shows_once_on_the_clients_today(client, auth, team, app):
     alex_id = team["alex"].id
     auth.login_as(team["coach"])
-    too_long = post(client, f"/trainer/clients/{alex_id}/comments", {"text": "x" * 1001}, "/trainer/")
-    assert too_long.status_code == 400 and "1000 characters" in text_of(too_long)
-    empty = post(client, f"/trainer/clients/{alex_id}/comments", {"text": "   "}, "/trainer/")
-    assert empty.status_code == 400 and "Write a note" in text_of(empty)
-    sent = post(client, f"/trainer/clients/{alex_id}/comments", {"text": "Great week. <b>Keep</b> going!"}, "/trainer/")
+    too_long = post(client, f"/trainer/clients/{alex_id}/messages", {"body": "x" * 2001}, "/trainer/")
+    assert too_long.status_code == 400 and "2,000 characters" in text_of(too_long)
+    empty = post(client, f"/trainer/clients/{alex_id}/messages", {"body": "   "}, "/trainer/")
+    assert empty.status_code == 400 and "Write something before sending" in text_of(empty)
+    sent = post(client, f"/trainer/clients/{alex_id}/messages", {"body": "Great week. <b>Keep</b> going!"}, "/trainer/")
     assert sent.status_code == 302
     with app.app_context():
-        assert db.session.execute(db.select(db.func.count()).select_from(TrainerComment)).scalar() == 1
-    assert "not seen yet" in text_of(client.get(f"/trainer/clients/{alex_id}"))
+        assert db.session.execute(db.select(db.func.count()).select_from(Message)).scalar() == 1
+    assert "Sent, not read yet" in text_of(client.get(f"/trainer/clients/{alex_id}"))
     auth.logout()
     auth.login_as(team["alex"])
-    # Reading Today writes nothing (the offline worker downloads it too): the note stays until Today says it showed it.
+    # Reading Today writes nothing (the offline worker downloads it too): it stays until Today says it showed it.
     background = client.get("/", headers={"Sec-Fetch-Dest": "empty", "Sec-Fetch-Mode": "cors"})
-    assert "A note from Casey Coach" in text_of(background)
+    assert "A message from Casey Coach" in text_of(background)
     today = client.get("/", headers={"Sec-Fetch-Dest": "document", "Sec-Fetch-Mode": "navigate"})
-    assert "A note from Casey Coach: " in text_of(today)
+    assert "A message from Casey Coach: " in text_of(today)
     assert "Great week. &lt;b&gt;Keep&lt;/b&gt; going!" in today.get_data(as_text=True)
-    shown = re.findall(r'name="note" value="(\d+)"', today.get_data(as_text=True))
+    shown = re.findall(r'name="note" value="([0-9a-f-]{36})"', today.get_data(as_text=True))
     assert len(shown) == 1
     assert post(client, "/notes/seen", {"note": shown}, "/").status_code == 302
-    assert "A note from Casey Coach" not in text_of(client.get("/"))
+    assert "A message from Casey Coach" not in text_of(client.get("/"))
     auth.logout()
     auth.login_as(team["coach"])
-    assert "seen " in text_of(client.get(f"/trainer/clients/{alex_id}"))
+    assert "Read " in text_of(client.get(f"/trainer/clients/{alex_id}"))
 
 
-def test_only_the_clients_own_notes_that_today_showed_are_marked_seen(client, auth, team, app):
+def test_only_the_clients_own_messages_that_today_showed_are_marked_read(client, auth, team, app):
     alex_id = team["alex"].id
     with app.app_context():
         sam_id = add_client("sam@example.com", "Sam Patel", trainer=team["coach"]).id
     auth.login_as(team["coach"])
-    post(client, f"/trainer/clients/{alex_id}/comments", {"text": "For Alex."}, "/trainer/")
-    post(client, f"/trainer/clients/{sam_id}/comments", {"text": "For Sam."}, "/trainer/")
+    post(client, f"/trainer/clients/{alex_id}/messages", {"body": "For Alex."}, "/trainer/")
+    post(client, f"/trainer/clients/{sam_id}/messages", {"body": "For Sam."}, "/trainer/")
     with app.app_context():
-        ids = dict(db.session.execute(db.select(TrainerComment.client_id, TrainerComment.id)).all())
+        ids = dict(db.session.execute(db.select(Message.client_id, Message.uuid)).all())
     auth.logout()
     auth.login_as(team["alex"])
-    # Sam's note named by Alex, and ids that are no ids at all: nothing of Sam's changes, nothing breaks.
-    answer = post(client, "/notes/seen", {"note": [str(ids[sam_id]), "x", "9" * 40]}, "/")
+    # Sam's message named by Alex, and ids that are no ids at all: nothing of Sam's changes, nothing breaks.
+    answer = post(client, "/notes/seen", {"note": [ids[sam_id], "x", "9" * 40]}, "/")
     assert answer.status_code == 302
     assert "For Alex." in text_of(client.get("/"))
+
+    def read_at(client_id):
+        return db.session.execute(db.select(Message.read_at).where(Message.client_id == client_id)).scalar_one()
+
     with app.app_context():
-        assert db.session.get(TrainerComment, ids[sam_id]).seen_at is None
-        assert db.session.get(TrainerComment, ids[alex_id]).seen_at is None
+        assert read_at(sam_id) is None and read_at(alex_id) is None
     # The script asks for JSON and gets it.
     token = csrf_from(client.get("/").get_data(as_text=True))
     answer = client.post(
-        "/notes/seen", data={"note": str(ids[alex_id]), "csrf_token": token}, headers={"Accept": "application/json"}
+        "/notes/seen", data={"note": ids[alex_id], "csrf_token": token}, headers={"Accept": "application/json"}
     )
     assert answer.status_code == 200 and answer.get_json() == {"marked": 1}
     assert "For Alex." not in text_of(client.get("/"))
     auth.logout()
     auth.login_as(team["coach"])
-    assert post(client, "/notes/seen", {"note": str(ids[sam_id])}, "/trainer/").status_code == 403
+    assert post(client, "/notes/seen", {"note": ids[sam_id]}, "/trainer/").status_code == 403
 
 
 def test_the_csv_export_is_the_clients_sessions_and_safe_in_a_spreadsheet(client, auth, team, app):

@@ -95,12 +95,13 @@ def register_blueprints(app: Flask) -> None:
     from .bundle import AutoReloader
     from .content.views import bp as content_bp
     from .home.views import bp as home_bp
+    from .messages.views import bp as messages_bp
     from .pwa.views import bp as pwa_bp
     from .sessions.views import bp as sessions_bp
     from .trainer.views import bp as trainer_bp
     from .trainer.views import joining as invites_bp
 
-    for blueprint in (home_bp, auth_bp, content_bp, sessions_bp, api_bp, account_bp, pwa_bp):
+    for blueprint in (home_bp, auth_bp, content_bp, sessions_bp, api_bp, account_bp, pwa_bp, messages_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(builder_bp)
     for blueprint in (trainer_bp, invites_bp):

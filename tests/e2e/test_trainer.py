@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from webapp.auth.models import User
 from webapp.demo import DEMO_PASSWORD, seed
 from webapp.extensions import db
-from webapp.trainer.services import add_comment
+from webapp.messages.services import Thread, write
 
 from .conftest import login, screenshot
 
@@ -54,11 +54,11 @@ def test_the_demo_trainer_reads_the_dashboard_opens_a_client_and_leaves_a_note(
         assert page.locator("h1").inner_text() == "Sam Patel"
         assert page.locator("#client-pain-chart").is_visible()
         assert page.locator(".calendar__grid").is_visible()
-        page.fill("textarea[name=text]", "Let's ease off the knee to chest this week: skip it and tell me how it goes.")
-        page.get_by_role("button", name="Send note").click()
+        page.fill("textarea[name=body]", "Let's ease off the knee to chest this week: skip it and tell me how it goes.")
+        page.get_by_role("button", name="Send", exact=True).click()
         page.wait_for_selector(".flash--success")
-        assert "Sam will see it" in page.locator(".flash--success").inner_text()
-        assert "not seen yet" in page.locator(".comment-list").inner_text()
+        assert "Sam sees it" in page.locator(".flash--success").inner_text()
+        assert "Sent, not read yet" in page.locator(".thread").inner_text()
         screenshot(page, f"trainer-client-{size}")
         assert errors == []
     finally:
@@ -69,7 +69,7 @@ def test_the_client_reads_the_note_once_and_the_page_says_so_itself(live_server,
     with app.app_context():
         coach = db.session.execute(db.select(User).filter_by(email="coach@example.com")).scalar_one()
         sam = db.session.execute(db.select(User).filter_by(email="sam@example.com")).scalar_one()
-        add_comment(coach, sam, "Ease off the knee to chest this week.")
+        write(Thread(sam, coach), "trainer", coach, "Ease off the knee to chest this week.")
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     errors = []
     page = context.new_page()

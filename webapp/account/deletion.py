@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ..auth.models import User
 from ..content.models import Exercise, ExerciseImage, ExerciseMuscle
 from ..extensions import db
+from ..messages.models import Message
 from ..programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from ..sessions.models import (
     CheckIn,
@@ -23,7 +24,7 @@ from ..sessions.models import (
     RedFlagScreen,
     SessionExercise,
 )
-from ..trainer.models import Invite, TrainerComment
+from ..trainer.models import Invite
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def what_goes(user: User) -> list[str]:
             db.select(db.func.count(FunctionRating.id)).where(FunctionRating.activity_id.in_(activity_ids))
         )
         plans = _count(db.select(db.func.count(Assignment.id)).where(Assignment.client_id == user.id))
-        comments = _count(db.select(db.func.count(TrainerComment.id)).where(TrainerComment.client_id == user.id))
+        messages = _count(db.select(db.func.count(Message.id)).where(Message.client_id == user.id))
         lines += [
             f"{_plural(sessions, 'session')} with {_plural(done, 'exercise')} done in them, "
             "including your pain and effort ratings and notes.",
@@ -111,12 +112,15 @@ def what_goes(user: User) -> list[str]:
             f"{_plural(plans, 'program')} you followed, and your reminder days and time.",
             "Your calendar link: calendars subscribed to it stop getting updates.",
         ]
-        if comments:
-            lines.append(f"{_plural(comments, 'comment')} from your trainer.")
+        if messages:
+            lines.append(f"{_plural(messages, 'message')} between you and your trainer, both sides.")
     if user.is_trainer:
         owned = owned_content(user)
         clients = _count(db.select(db.func.count(User.id)).where(User.trainer_id == user.id))
-        lines.append("The comments you wrote to clients, and your invitations.")
+        lines.append(
+            "The messages you wrote to clients, and your invitations. What clients wrote to you stays in their "
+            "own record."
+        )
         if owned.programs_deleted:
             lines.append(f"{_plural(len(owned.programs_deleted), 'program')} you made.")
         if owned.programs_kept:
@@ -156,6 +160,8 @@ def delete_account(user: User) -> dict[str, int]:
     counts: dict[str, int] = {}
     try:
         sessions = db.select(CompletedSession.id).where(CompletedSession.user_id == uid)
+        # Both sides of the client's thread: it is their record.
+        counts["messages"] = _delete(Message, Message.client_id == uid)
         activities = db.select(FunctionActivity.id).where(FunctionActivity.user_id == uid)
         counts["check_ins"] = _delete(CheckIn, CheckIn.user_id == uid)
         counts["session_exercises"] = _delete(SessionExercise, SessionExercise.session_id.in_(sessions))
@@ -166,14 +172,14 @@ def delete_account(user: User) -> dict[str, int]:
         counts["milestones_shown"] = _delete(MilestoneShown, MilestoneShown.user_id == uid)
         counts["assignments"] = _delete(Assignment, Assignment.client_id == uid)
         counts["profiles"] = _delete(Profile, Profile.user_id == uid)
-        counts["trainer_comments"] = _delete(TrainerComment, TrainerComment.client_id == uid)
         # The invite is the trainer's record, but the name and address in it are this person's.
         _update(Invite, {"used_by_id": None, "email": "", "name": ""}, Invite.used_by_id == uid)
 
         # A trainer's traces in other people's accounts: links are cut, the clients' own data stays.
         counts["clients_unlinked"] = _update(User, {"trainer_id": None}, User.trainer_id == uid)
         _update(Assignment, {"assigned_by_id": None}, Assignment.assigned_by_id == uid)
-        counts["comments_written"] = _delete(TrainerComment, TrainerComment.trainer_id == uid)
+        counts["messages_written"] = _delete(Message, Message.trainer_id == uid, Message.author == "trainer")
+        _update(Message, {"trainer_id": None}, Message.trainer_id == uid)
         counts["invites"] = _delete(Invite, Invite.trainer_id == uid)
 
         owned = owned_content(user)

@@ -10,6 +10,8 @@ from ..auth.models import User
 from ..content.models import Exercise
 from ..content.services import exercise_payload, lessons_read
 from ..extensions import db
+from ..messages.models import Message
+from ..messages.services import message_payload, referenced_sessions
 from ..programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from ..programs.services import program_payload
 from ..sessions.models import CheckIn, FunctionActivity, RedFlagScreen
@@ -17,7 +19,7 @@ from ..sessions.outcomes import outcomes_of
 from ..sessions.spreadsheet import sessions_of
 from ..sessions.sync import session_payload
 from ..timeutil import iso, iso_date, utcnow
-from ..trainer.models import Invite, TrainerComment
+from ..trainer.models import Invite
 
 FORMAT = "coresteady-export"
 FORMAT_VERSION = 1
@@ -76,7 +78,8 @@ def client_sections(user: User) -> dict:
         .order_by(Assignment.created_at, Assignment.id)
         .options(selectinload(Assignment.program))
     )
-    comments = _rows(db.select(TrainerComment).where(TrainerComment.client_id == user.id).order_by(TrainerComment.id))
+    thread = _rows(db.select(Message).where(Message.client_id == user.id).order_by(Message.written_at, Message.id))
+    about = referenced_sessions(thread)
     sessions = sessions_of(user)
     uuids = {session.id: session.uuid for session in sessions}
     return {
@@ -128,10 +131,8 @@ def client_sections(user: User) -> dict:
             session_payload(session, outcome.light)
             for session, outcome in zip(sessions, outcomes_of(sessions), strict=True)
         ],
-        "trainer_comments": [
-            {"text": comment.text, "created_at": iso(comment.created_at), "seen_at": iso(comment.seen_at)}
-            for comment in comments
-        ],
+        # The whole thread with their trainers, oldest first: the trainers' notes moved into it.
+        "messages": [message_payload(message, about) for message in thread],
     }
 
 
@@ -160,6 +161,12 @@ def trainer_sections(user: User) -> dict:
     exercises = _rows(db.select(Exercise).where(Exercise.owner_id == user.id).order_by(Exercise.slug))
     clients = _rows(db.select(User).where(User.trainer_id == user.id).order_by(User.name, User.id))
     invites = _rows(db.select(Invite).where(Invite.trainer_id == user.id).order_by(Invite.id))
+    written = db.session.execute(
+        db.select(Message, User.email)
+        .join(User, User.id == Message.client_id)
+        .where(Message.trainer_id == user.id, Message.author == "trainer")
+        .order_by(Message.written_at, Message.id)
+    ).all()
     return {
         "programs": [
             {**program_payload(p), "is_current": p.is_current, "created_at": iso(p.created_at)} for p in programs
@@ -167,6 +174,8 @@ def trainer_sections(user: User) -> dict:
         "exercises": [custom_exercise_payload(exercise) for exercise in exercises],
         # Who the trainer coaches, but none of the clients' health data: that is theirs to export.
         "clients": [{"name": client.name, "email": client.email} for client in clients],
+        # The trainer's own words to clients; the clients' replies are theirs to export.
+        "messages_written": [{"to": email, **message_payload(message, {})} for message, email in written],
         "invites": [
             {
                 "email": invite.email,

@@ -6,6 +6,7 @@ import re
 
 from flask import current_app
 
+from ..messages.services import BODY_MAX, PAGE_SIZE, MessageIn
 from ..sessions import red_flags
 from ..sessions.screens import ScreenIn
 from ..sessions.sync import MAX_BATCH, SessionIn
@@ -68,7 +69,37 @@ _PLAN_ROUTINE = {
 }
 _BLOCK = {"type": "object", "properties": {"start": _TEXT, **_WEEK["properties"]}}
 _DONE = {"type": "object", "properties": {"pain_during": {"type": ["integer", "null"], "minimum": 0, "maximum": 10}}}
+_MESSAGE = {
+    "type": "object",
+    "required": ["id", "from", "body", "written_at", "read_at"],
+    "properties": {
+        "id": {**_TEXT, "description": "The writer's UUID."},
+        "from": {"enum": ["client", "trainer"]},
+        "body": _TEXT,
+        "written_at": {"type": "string", "format": "date-time"},
+        "received_at": {"type": "string", "format": "date-time"},
+        "read_at": {"type": ["string", "null"], "format": "date-time", "description": "When the other side read it."},
+        "session": {"type": ["string", "null"], "description": "The id of the client's session it is about."},
+    },
+}
+_THREAD = {
+    "type": "object",
+    "required": ["messages", "next"],
+    "properties": {
+        "messages": {"type": "array", "items": _MESSAGE, "description": f"Newest first, {PAGE_SIZE} at most."},
+        "next": {"type": ["string", "null"], "description": "The URL of the older messages, or null."},
+    },
+}
+_CLIENT_THREAD = {
+    **_THREAD,
+    "properties": {
+        **_THREAD["properties"],
+        "open": {"type": "boolean", "description": "False when the client has no trainer: read-only."},
+    },
+}
 ANSWERS = {
+    "api.get_messages": _CLIENT_THREAD,
+    "api.get_client_messages": _THREAD,
     "api.get_plan": {
         "type": "object",
         "required": ["program", "week", "schedule", "routines", "suggestions"],
@@ -176,7 +207,19 @@ COMMON = {
 
 
 # The bodies the phone's outbox syncs: {key: [items]}, answered with one RESULT per item in the order sent.
-BATCHES = {"api.post_sessions": ("sessions", SessionIn), "api.post_safety": ("screens", ScreenIn)}
+BATCHES = {
+    "api.post_sessions": ("sessions", SessionIn),
+    "api.post_safety": ("screens", ScreenIn),
+    "api.post_messages": ("messages", MessageIn),
+    "api.post_client_messages": ("messages", MessageIn),
+}
+# Pages read by a cursor (?before=<id>) rather than by number.
+CURSORED = {"api.get_messages", "api.get_client_messages"}
+READ_BODY = {
+    "type": "object",
+    "required": ["ids"],
+    "properties": {"ids": {"type": "array", "items": {"type": "string"}, "maxItems": 100}},
+}
 
 SAFETY_STANDING = {
     "type": "object",
@@ -200,6 +243,12 @@ def _batch_schema(key: str, model) -> dict:
     item = model.model_json_schema(ref_template="#/components/schemas/{model}")
     if model is ScreenIn:
         item["properties"]["signs"]["items"]["enum"] = sorted(red_flags.KNOWN)
+    if model is MessageIn:
+        item["properties"]["body"].update(
+            minLength=1,
+            maxLength=BODY_MAX,
+            description="Trimmed first; no NUL or other control characters but line breaks and tabs.",
+        )
     return {
         "type": "object",
         "required": [key],
@@ -238,6 +287,8 @@ def _operation(endpoint: str, method: str, view) -> dict:
         operation["responses"]["200"] = {"description": "OK", "content": {"application/json": {"schema": answer}}}
     if endpoint == "api.push_subscribe":
         operation["responses"]["201"] = {**operation["responses"]["200"], "description": "A new subscription."}
+    if endpoint in ("api.read_messages", "api.read_client_messages"):
+        operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": READ_BODY}}}
     if endpoint in BATCHES:
         key, model = BATCHES[endpoint]
         operation["requestBody"] = {
@@ -270,7 +321,12 @@ def build_document(url_prefix: str) -> dict:
                 operation.setdefault("parameters", []).append(
                     {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
                 )
-            if method == "GET" and "page" in (view.__doc__ or "") + rule.endpoint:
+            if method == "GET" and rule.endpoint in CURSORED:
+                operation.setdefault("parameters", []).append(
+                    {"name": "before", "in": "query", "required": False, "schema": {"type": "string"},
+                     "description": "The id of the oldest message of the page before (from next)."}
+                )  # fmt: skip
+            elif method == "GET" and "page" in (view.__doc__ or "") + rule.endpoint:
                 operation.setdefault("parameters", []).append(
                     {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}}
                 )

@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..content import services as content
 from ..errors import error_response
 from ..extensions import csrf, db
+from ..messages import services as messages
 from ..programs import services as programs
 from ..programs.services import active_assignment
 from ..push import services as push
@@ -217,6 +218,94 @@ def push_unsubscribe():
         return error_response(400, str(exc))
     db.session.commit()
     return {"removed": removed}
+
+
+# ---- Messages: the client's thread with their trainer, from either side ----
+
+
+def messages_page(client, trainer, endpoint: str, **url_args):
+    """A page of the thread, newest first; "next" is the URL of the older page, or null."""
+    try:
+        rows, more = messages.thread_page(client, trainer, request.args.get("before") or None)
+    except messages.CursorError as exc:
+        return error_response(400, str(exc))
+    sessions = messages.referenced_sessions(rows)
+    return {
+        "messages": [messages.message_payload(m, sessions) for m in rows],
+        "next": url_for(endpoint, before=rows[-1].uuid, **url_args) if more else None,
+    }
+
+
+def mark_read(client, reader, trainer=None):
+    body = request.get_json(silent=True)
+    ids = body.get("ids") if isinstance(body, dict) else None
+    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+        return error_response(400, 'Send a JSON object of the form {"ids": ["<message id>", ...]}.')
+    return {"marked": messages.mark_read(client, reader, ids, trainer, utcnow())}
+
+
+@bp.post("/messages")
+@role_required("client")
+def post_messages():
+    """Messages the client wrote (on the phone, maybe offline) to their trainer: one result per message."""
+    user = current_user._get_current_object()
+    thread = messages.thread_of_client(user)
+    return sync_batch("messages", lambda writer, items: messages.store_batch(thread, "client", writer, items))
+
+
+@bp.get("/messages")
+@role_required("client")
+def get_messages():
+    """The client's thread, newest first, a page at a time (?before=<id of the last message of the page before>).
+    A former trainer's messages are in it too; "open" says whether the thread takes new messages."""
+    user = current_user._get_current_object()
+    page = messages_page(user, None, "api.get_messages")
+    if isinstance(page, dict):
+        page["open"] = user.trainer_id is not None
+    return page
+
+
+@bp.post("/messages/read")
+@role_required("client")
+def read_messages():
+    """Mark the trainer's messages named in {"ids": [...]} read; answers how many were unread."""
+    return mark_read(current_user._get_current_object(), "client")
+
+
+def _own_client_or_404(client_id: int):
+    return client_of(current_user._get_current_object(), client_id)
+
+
+@bp.post("/trainer/clients/<int:client_id>/messages")
+@role_required("trainer")
+def post_client_messages(client_id: int):
+    """Messages from the trainer to one of their clients: one result per message."""
+    client = _own_client_or_404(client_id)
+    if client is None:
+        return error_response(404, NO_SUCH_CLIENT)
+    thread = messages.Thread(client, current_user._get_current_object())
+    return sync_batch("messages", lambda writer, items: messages.store_batch(thread, "trainer", writer, items))
+
+
+@bp.get("/trainer/clients/<int:client_id>/messages")
+@role_required("trainer")
+def get_client_messages(client_id: int):
+    """The trainer's thread with one of their clients, newest first, a page at a time (?before=<id>)."""
+    client = _own_client_or_404(client_id)
+    if client is None:
+        return error_response(404, NO_SUCH_CLIENT)
+    trainer = current_user._get_current_object()
+    return messages_page(client, trainer, "api.get_client_messages", client_id=client_id)
+
+
+@bp.post("/trainer/clients/<int:client_id>/messages/read")
+@role_required("trainer")
+def read_client_messages(client_id: int):
+    """Mark the client's messages named in {"ids": [...]} read; answers how many were unread."""
+    client = _own_client_or_404(client_id)
+    if client is None:
+        return error_response(404, NO_SUCH_CLIENT)
+    return mark_read(client, "trainer", current_user._get_current_object())
 
 
 @bp.get("/openapi.json")

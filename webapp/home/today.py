@@ -9,6 +9,7 @@ from ..auth.models import User
 from ..content.models import Lesson
 from ..content.services import active_lessons, lessons_read, visible_exercises
 from ..extensions import db
+from ..messages.services import Note, unread_count_for_client, unread_notes
 from ..programs.duration import routine_minutes
 from ..programs.models import Assignment, Routine
 from ..programs.personal import Item, doses_of, items_for
@@ -18,7 +19,6 @@ from ..sessions.models import CompletedSession
 from ..sessions.services import session_due_next_day_check
 from ..sessions.weeks import WeekRun
 from ..timeutil import local_date
-from ..trainer.services import Note, unseen_notes
 
 
 @dataclass
@@ -45,8 +45,9 @@ class TodayView:
     last_light: str | None = None
     # A program the trainer set in the last week: who set it, and from when (the client is told on Today).
     new_plan_by: str | None = None
-    # Notes from the trainer not yet seen: shown until the page says they were (a POST, by script or button).
+    # The trainer's newest unread messages: shown until the page says they were read (a POST, by script or button).
     trainer_notes: list[Note] = field(default_factory=list)
+    unread_messages: int = 0
     # The days of this week with a session on the server: static/js/today.js adds those only on the phone.
     done_this_week: list[date] = field(default_factory=list)
     # One milestone not yet shown (shown until the page says it was: a POST, by script or button).
@@ -143,7 +144,8 @@ def build(user, now: datetime) -> TodayView:
             view.minutes = routine_minutes(view.items)
     view.new_plan_by = new_plan_by(user, assignment, today)
     view.lesson = suggested_lesson(view, set(lessons_read(user)))
-    view.trainer_notes = unseen_notes(user)
+    view.trainer_notes = unread_notes(user)
+    view.unread_messages = unread_count_for_client(user)
     sessions = milestones.sessions_of(user.id)
     found = milestones.reached(milestones.facts_of(sessions, plan, assignment, today))
     view.milestone = milestones.to_show(found, milestones.shown_keys(user.id))

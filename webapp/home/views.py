@@ -9,13 +9,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth.access import client_required
 from ..extensions import db
-from ..inputs import whole_number
+from ..messages.services import mark_read
 from ..sessions import milestones, progression, screens
 from ..sessions.forms import MilestoneSeenForm
 from ..sessions.onboarding import is_onboarded
 from ..sessions.rules import traffic_light
 from ..timeutil import utcnow
-from ..trainer.services import mark_notes_seen
 from . import today
 
 bp = Blueprint("home", __name__)
@@ -38,18 +37,13 @@ def index():
     return render_template("home/home.html")
 
 
-# More ids than any page shows are ignored; an id too long for the database is no id at all.
-MAX_NOTES_MARKED = 100
-
-
 @bp.post("/notes/seen")
 @client_required
 def notes_seen():
-    """The trainer's notes Today showed: marked seen, so the next Today leaves them out."""
-    ids = [n for raw in request.form.getlist("note")[:MAX_NOTES_MARKED] if (n := whole_number(raw, 1))]
-    mark_notes_seen(current_user, ids, utcnow())
+    """The trainer's messages Today showed: marked read, so the next Today leaves them out."""
+    marked = mark_read(current_user, "client", request.form.getlist("note"), now=utcnow())
     if request.accept_mimetypes.best == "application/json":
-        return jsonify({"marked": len(ids)})
+        return jsonify({"marked": marked})
     return redirect(url_for("home.index"))
 
 

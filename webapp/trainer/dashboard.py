@@ -18,6 +18,7 @@ from sqlalchemy.orm import contains_eager
 from ..auth.models import User
 from ..content.models import Exercise
 from ..extensions import db
+from ..messages.services import unread_by_client
 from ..programs.models import Assignment, Program, ProgramWeek, Routine
 from ..sessions import progress, red_flags, rules, safety, screens
 from ..sessions.models import CheckIn, CompletedSession, SessionExercise
@@ -74,6 +75,8 @@ class ClientRow:
     pain: PainTrend
     effort: float | None
     flags: list[Flag] = field(default_factory=list)
+    # Messages the client wrote to this trainer that the trainer has not marked read.
+    unread: int = 0
 
     @property
     def days_since(self) -> int | None:
@@ -489,7 +492,11 @@ def client_rows(trainer: User, now: datetime | None = None, client_id: int | Non
     for user_id, found in screens.gather(client_ids, now).items():
         facts[user_id].safety = found
     tables: dict[int, tuple] = {}
-    return [row_for(client, facts[client.id], now, programs, tables) for client in clients]
+    rows = [row_for(client, facts[client.id], now, programs, tables) for client in clients]
+    unread = unread_by_client(trainer)
+    for row in rows:
+        row.unread = unread.get(row.client.id, 0)
+    return rows
 
 
 # ---- Sorting and filtering, from the page's query arguments ----
@@ -582,4 +589,5 @@ def row_payload(row: ClientRow) -> dict:
         "pain_trend": {"baseline": row.pain.baseline, "recent": row.pain.recent, "change": row.pain.change},
         "effort": row.effort,
         "flags": [{"kind": f.kind, "reason": f.reason} for f in row.flags],
+        "unread_messages": row.unread,
     }

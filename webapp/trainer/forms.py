@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, StringField, TextAreaField
+from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from ..auth.forms import SignupForm
+from ..messages.services import BODY_MAX
 from .invites import NAME_MAX
-from .services import COMMENT_MAX
 
 
 class InviteForm(FlaskForm):
@@ -24,13 +24,16 @@ class InviteForm(FlaskForm):
     )
 
 
-class CommentForm(FlaskForm):
-    text = TextAreaField(
-        "Your note",
-        validators=[Length(max=COMMENT_MAX, message=f"Keep the note to {COMMENT_MAX} characters.")],
-        description=f"Shown on their Today page the next time they open the app. Up to {COMMENT_MAX} characters.",
-        render_kw={"maxlength": COMMENT_MAX, "rows": 4},
+class MessageForm(FlaskForm):
+    # Checked by messages.services.clean_body, the same rule the API keeps; the length here only stops a huge post.
+    body = TextAreaField(
+        "Your message",
+        validators=[Length(max=BODY_MAX * 2, message=f"Keep a message to {BODY_MAX:,} characters.")],
+        description=f"Up to {BODY_MAX:,} characters. They see it on their Today page and in their messages.",
+        render_kw={"maxlength": BODY_MAX, "rows": 4},
     )
+    # The session this message is about, when it is written from the session list.
+    session = HiddenField()
 
 
 class JoinForm(SignupForm):

@@ -1,10 +1,10 @@
-"""Invites that link a client to a trainer, and the trainer's comments to a client."""
+"""Invites that link a client to a trainer (their messages are in webapp/messages)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -27,16 +27,3 @@ class Invite(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class TrainerComment(db.Model):
-    """A note from the trainer that the client sees on their next visit."""
-
-    __tablename__ = "trainer_comments"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    trainer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

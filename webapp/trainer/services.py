@@ -1,4 +1,4 @@
-"""A trainer's clients: who belongs to whom, removing and leaving, the trainer's notes, and a client's page."""
+"""A trainer's clients: who belongs to whom, removing and leaving, and a client's page."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from markupsafe import Markup
 from ..auth.models import User
 from ..content.services import visible_exercises
 from ..extensions import db
+from ..messages import services as messages
+from ..messages.models import Message
 from ..programs.models import Assignment
 from ..programs.services import active_assignment
 from ..sessions import charts, history, progress, progression, safety, screens
@@ -17,14 +19,9 @@ from ..sessions.models import CompletedSession
 from ..sessions.schedule import Plan, days_summary, plan_for, week_routines
 from ..timeutil import local_date, utcnow
 from . import dashboard
-from .models import TrainerComment
 
-COMMENT_MAX = 1000
 NOTES_SHOWN = 10
-
-
-class CommentError(ValueError):
-    """A note that cannot be sent as written; the message says what to change."""
+THREAD_SHOWN = 30
 
 
 def client_of(trainer: User, client_id: int) -> User | None:
@@ -47,78 +44,6 @@ def leave_trainer(client: User) -> User | None:
     return trainer
 
 
-def clean_comment(text: str | None) -> str:
-    text = (text or "").replace("\r\n", "\n").strip()
-    if not text:
-        raise CommentError("Write a note before sending it.")
-    if len(text) > COMMENT_MAX:
-        raise CommentError(f"Keep the note to {COMMENT_MAX} characters; this one has {len(text)}.")
-    return text
-
-
-def add_comment(trainer: User, client: User, text: str | None, now: datetime | None = None) -> TrainerComment:
-    comment = TrainerComment(
-        trainer_id=trainer.id, client_id=client.id, text=clean_comment(text), created_at=now or utcnow()
-    )
-    db.session.add(comment)
-    db.session.commit()
-    return comment
-
-
-def comments_for(trainer: User, client: User) -> list[TrainerComment]:
-    query = (
-        db.select(TrainerComment)
-        .where(TrainerComment.trainer_id == trainer.id, TrainerComment.client_id == client.id)
-        .order_by(TrainerComment.created_at.desc(), TrainerComment.id.desc())
-    )
-    return list(db.session.execute(query).scalars())
-
-
-@dataclass(frozen=True)
-class Note:
-    id: int
-    trainer_name: str
-    text: str
-    created_at: datetime
-
-
-def unseen_notes(client: User) -> list[Note]:
-    """Notes from the client's current trainer that the client has not yet said they saw, oldest first."""
-    if not client.trainer_id:
-        return []
-    query = (
-        db.select(TrainerComment, User.name)
-        .join(User, User.id == TrainerComment.trainer_id)
-        .where(
-            TrainerComment.client_id == client.id,
-            TrainerComment.trainer_id == client.trainer_id,
-            TrainerComment.seen_at.is_(None),
-        )
-        .order_by(TrainerComment.created_at, TrainerComment.id)
-    )
-    return [Note(comment.id, name, comment.text, comment.created_at) for comment, name in db.session.execute(query)]
-
-
-def mark_notes_seen(client: User, note_ids: list[int], now: datetime | None = None) -> int:
-    """Mark these notes seen, if they are the client's own and still unseen; returns how many were marked.
-
-    Only the notes a page showed are named, so a note written while the page was open still shows next time.
-    """
-    if not note_ids:
-        return 0
-    result = db.session.execute(
-        db.update(TrainerComment)
-        .where(
-            TrainerComment.id.in_(note_ids),
-            TrainerComment.client_id == client.id,
-            TrainerComment.seen_at.is_(None),
-        )
-        .values(seen_at=now or utcnow())
-    )
-    db.session.commit()
-    return result.rowcount
-
-
 # ---- The client's page ----
 
 
@@ -138,7 +63,12 @@ class ClientPage:
     page: int
     more: bool
     notes: list[tuple[date, str]]
-    comments: list[TrainerComment]
+    # The thread with the client: the newest page, oldest first, and whether older messages remain.
+    thread: list[Message]
+    thread_more: bool
+    unread: list[str]  # the ids of the client's messages this page shows unread
+    thread_about: dict[int, date]  # the days of the sessions messages are about, by session row id
+    session_days: dict[str, date]  # the days of the sessions listed, by their public id (to write about one)
     screens: list[safety.Answer]  # every red-flag answer, newest first
     # The client's doses this week (their own where they stepped) and the steps their sessions suggest.
     steps: progression.Week
@@ -166,6 +96,7 @@ def client_page(trainer: User, client: User, month: str | None, page: int, now: 
     trends = [history.activity_trend(a, client.timezone) for a in activities]
     pain_points = progress.pain_points(points)
     sessions, more = history.session_page(client.id, page)
+    thread, thread_more = messages.thread_page(client, trainer, size=THREAD_SHOWN)
     return ClientPage(
         client=client,
         row=row,
@@ -184,7 +115,11 @@ def client_page(trainer: User, client: User, month: str | None, page: int, now: 
         page=page,
         more=more,
         notes=session_notes(client),
-        comments=comments_for(trainer, client),
+        thread=list(reversed(thread)),
+        thread_more=thread_more,
+        thread_about={key: ref.day for key, ref in messages.referenced_sessions(thread).items()},
+        session_days={row.session.uuid: row.session.local_date for row in sessions},
+        unread=[m.uuid for m in thread if m.author == "client" and m.read_at is None],
         screens=screens.history(client),
         steps=client_steps(client, assignment, plan, row.today),
     )

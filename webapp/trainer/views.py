@@ -15,6 +15,7 @@ from ..auth.models import User
 from ..downloads import attachment
 from ..extensions import db, limiter
 from ..links import external_url
+from ..messages import services as messages
 from ..security import log_event
 from ..sessions import progression
 from ..sessions.progress import short_date
@@ -23,7 +24,7 @@ from ..sessions.services import page_number
 from ..sessions.spreadsheet import sessions_csv
 from ..timeutil import utcnow
 from . import dashboard, invites, services
-from .forms import CommentForm, InviteForm, JoinForm
+from .forms import InviteForm, JoinForm, MessageForm
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 joining = Blueprint("invites", __name__)
@@ -68,6 +69,7 @@ def dashboard_page():
         page=page,
         q=query,
         total=len(rows),
+        unread=sum(row.unread for row in rows),
         counts=dashboard.filter_counts(found),
         filters=dashboard.FILTERS,
         sorts=dashboard.SORTS,
@@ -126,7 +128,7 @@ def invite_revoke(invite_id: int):
     return redirect(url_for("trainer.invite_list"))
 
 
-def render_client(client, form: CommentForm, status: int = 200):
+def render_client(client, form: MessageForm, status: int = 200):
     page = services.client_page(
         _trainer(), client, request.args.get("month"), page_number(request.args.get("page")) or 1
     )
@@ -137,22 +139,34 @@ def render_client(client, form: CommentForm, status: int = 200):
 
 @bp.get("/clients/<int:client_id>")
 def client_detail(client_id: int):
-    return render_client(_own_client(client_id), CommentForm())
+    return render_client(_own_client(client_id), MessageForm(session=request.args.get("about", "")[:36]))
 
 
-@bp.post("/clients/<int:client_id>/comments")
-def client_comment(client_id: int):
+@bp.post("/clients/<int:client_id>/messages")
+def client_message(client_id: int):
+    """The trainer's reply in the client's thread, from the plain form (it works without script)."""
     client = _own_client(client_id)
-    form = CommentForm()
+    form = MessageForm()
     if form.validate_on_submit():
+        thread = messages.Thread(client, _trainer())
         try:
-            services.add_comment(_trainer(), client, form.text.data)
-        except services.CommentError as exc:
-            form.text.errors = [str(exc)]
+            messages.write(thread, "trainer", _trainer(), form.body.data, form.session.data or None)
+        except messages.MessageError as exc:
+            form.body.errors = [str(exc)]
         else:
-            flash(f"Your note is saved. {client.first_name} will see it on their Today page next time.", "success")
-            return redirect(url_for("trainer.client_detail", client_id=client.id, _anchor="comments"))
+            flash(f"Sent. {client.first_name} sees it on their Today page and in their messages.", "success")
+            return redirect(url_for("trainer.client_detail", client_id=client.id, _anchor="messages"))
     return render_client(client, form, 400)
+
+
+@bp.post("/clients/<int:client_id>/messages/read")
+def client_messages_read(client_id: int):
+    """The client's messages the page showed, marked read (script sends it once shown; the button without)."""
+    client = _own_client(client_id)
+    marked = messages.mark_read(client, "trainer", request.form.getlist("message"), _trainer(), utcnow())
+    if request.accept_mimetypes.best == "application/json":
+        return {"marked": marked}
+    return redirect(url_for("trainer.client_detail", client_id=client.id, _anchor="messages"))
 
 
 @bp.post("/clients/<int:client_id>/steps")
