@@ -375,3 +375,40 @@ def test_the_migration_moves_every_note_into_the_thread_with_its_dates_and_seen_
             notes = connection.execute(text("SELECT text FROM trainer_comments ORDER BY id")).scalars().all()
         assert notes == ["Well done this week.", "Try the bridge with a pause."]
         upgrade()
+
+
+# ---- A push to the other side ----
+
+
+def test_a_reply_reaches_the_clients_phone_as_a_push_once_and_without_its_words(api, users, app, run_jobs):
+    from .pushservice import PushService
+
+    with PushService() as service:
+        phone = service.browser("phone")
+        api.as_(users["alex"])
+        assert api.post("/api/v1/push/subscriptions", phone.to_json()).status_code == 201
+        api.as_(users["coach"])
+        reply = message("Great work on Tuesday: keep the bridge hold at 10 seconds.")
+        path = f"/api/v1/trainer/clients/{users['alex'].id}/messages"
+        api.post(path, {"messages": [reply]})
+        api.post(path, {"messages": [reply]})  # a duplicate is no new message: no second push
+        invalid = message("")
+        api.post(path, {"messages": [invalid]})  # nor is one refused
+        run_jobs()
+        assert service.messages(phone) == [
+            {
+                "title": "Casey Coach wrote to you",
+                "body": "Open CoreSteady to read it and reply.",
+                "url": "/messages/",
+                "tag": "messages",
+            }
+        ]
+        # The client's message to the trainer reaches the trainer's browsers the same way.
+        laptop = service.browser("laptop")
+        assert api.post("/api/v1/push/subscriptions", laptop.to_json()).status_code == 201
+        api.as_(users["alex"])
+        api.post("/api/v1/messages", {"messages": [message("Thank you!")]})
+        run_jobs()
+        [to_coach] = service.messages(laptop)
+        assert to_coach["title"] == "A message from Alex Morgan"
+        assert to_coach["url"] == f"/trainer/clients/{users['alex'].id}#messages"

@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from ..auth.models import User
 from ..extensions import db
 from ..inputs import MAX_JSON_DEPTH, too_deep
+from ..push import services as push
 from ..sessions.models import CompletedSession
 from ..sessions.sync import CLOCK_SKEW, Moment, Result, insert_or_ignore
 from ..timeutil import iso, utcnow
@@ -169,13 +170,15 @@ def store(thread: Thread, author: Side, writer: User, item: MessageIn, now: date
     }
     try:
         new_id = insert_or_ignore(Message, values)
+        if new_id is not None:
+            # Queued in the message's own transaction: the push goes if and only if the message is stored.
+            tell_the_reader(thread, author, uuid, now)
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     if new_id is None:
         return _already(uuid, thread, author, digest)  # another request stored the same id a moment ago
-    tell_the_reader(db.session.get(Message, new_id), thread)
     return Result(id=uuid, status="created")
 
 
@@ -218,13 +221,18 @@ def write(
     return db.session.execute(db.select(Message).where(Message.uuid == result.id)).scalar_one()
 
 
-def tell_the_reader(message: Message, thread: Thread) -> None:
-    """PUSH CALL SITE: the other side of the thread hears of a new message.
-
-    webapp/push (notify(user, title, body, url, tag)) is being built beside this; until it lands, nothing is
-    sent and the message waits in the thread and on Today.
-    """
-    return None
+def tell_the_reader(thread: Thread, author: Side, uuid: str, now: datetime) -> int:
+    """The other side of the thread hears of a new message as a push on each of their browsers (none when they
+    have not turned pushes on). The words stay out of the notification, which shows on a locked screen: it says
+    who wrote, and opens the thread."""
+    if author == "trainer":
+        reader, title = thread.client, f"{thread.trainer.name} wrote to you"
+        body, url, tag = "Open CoreSteady to read it and reply.", "/messages/", "messages"
+    else:
+        reader, title = thread.trainer, f"A message from {thread.client.name}"
+        body, url = "Open their page in CoreSteady to read it.", f"/trainer/clients/{thread.client.id}#messages"
+        tag = f"messages-{thread.client.id}"
+    return push.notify(reader, title, body, url, tag, key=f"message:{uuid}", now=now)
 
 
 # ---- Reading ----
