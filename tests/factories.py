@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from webapp.auth import services as accounts
 from webapp.extensions import db
 
 DEFAULT_PASSWORD = "correct-horse-battery"
+
+
+ACCOUNTS_MADE_AT = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def make_user(
@@ -17,9 +22,11 @@ def make_user(
     timezone: str = "Europe/London",
 ):
     user = accounts.create_user(email, password, name or email.split("@")[0].title(), role, timezone)
+    # Made long before any moment a test moves the clock to: sessions cannot start before their account.
+    user.created_at = ACCOUNTS_MADE_AT
     if trainer is not None:
         user.trainer_id = trainer.id
-        db.session.commit()
+    db.session.commit()
     db.session.refresh(user)
     db.session.expunge(user)
     return user

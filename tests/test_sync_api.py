@@ -101,6 +101,11 @@ HOSTILE = [
     ({"notes": "fine\x00then"}, "notes: Value error, must not contain a NUL character (\\u0000)"),
     ({"exercises": [{"exercise": "pelvic\x00tilt", "sets_done": 1, "reps_done": 1}]},
      "exercises.0.exercise: Value error, must not contain a NUL character (\\u0000)"),
+    # In the year 1, or long before the account existed (test accounts are made on 1 January 2025).
+    ({"started_at": "0001-01-02T00:00:00+00:00", "completed_at": "0001-01-02T00:15:00+00:00"},
+     "started_at: is before your account was made; check the phone's clock"),
+    ({"started_at": "2024-12-01T09:00:00+00:00", "completed_at": "2024-12-01T09:15:00+00:00"},
+     "started_at: is before your account was made; check the phone's clock"),
     ({"notes": "DEEP"}, "notes: nested more than 32 levels deep"),
     ({"exercises": "DEEP"}, "exercises: nested more than 32 levels deep"),
 ]  # fmt: skip

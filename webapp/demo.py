@@ -196,8 +196,9 @@ def _take_a_step(client: User, trainer: User, assignment, plan, day: date, libra
 
 
 def _backdate(client: User, start: date) -> None:
-    """Onboarding happened the weekend before the program started."""
+    """The account was made, and onboarding done, the weekend before the program started."""
     when = datetime.combine(start - timedelta(days=2), time(19, 0), UTC)
+    client.created_at = min(client.created_at, when)
     for check in db.session.execute(db.select(CheckIn).filter_by(user_id=client.id)).scalars():
         check.created_at = when
     for screen in db.session.execute(db.select(RedFlagScreen).filter_by(user_id=client.id)).scalars():

@@ -26,17 +26,25 @@ function endingNow(payload, now) {
   };
 }
 
+// A session the phone's wrong clock misdated: sent again as finished now, keeping how long it lasted.
+function clockWasWrong(what, payload) {
+  const duration = Date.parse(payload?.completed_at) - Date.parse(payload?.started_at);
+  const cause = `${what}, so the phone's clock was probably wrong when you saved it.`;
+  if (!(duration > 0)) return { text: `${cause} It cannot be sent as it is: delete it from the phone.`, retry: false };
+  return {
+    text: `${cause} Check that the phone sets its date and time automatically, then tap “${FINISHED_NOW}”.`,
+    retry: false,
+    repair: { label: FINISHED_NOW, apply: endingNow },
+  };
+}
+
 function explainSessionError(error, payload) {
   const field = fieldOf(error);
   if (field === "completed_at" && /future/.test(error)) {
-    const duration = Date.parse(payload?.completed_at) - Date.parse(payload?.started_at);
-    const cause = "Its end time is later than the time on the server, so the phone's clock was probably wrong when you saved it.";
-    if (!(duration > 0)) return { text: `${cause} It cannot be sent as it is: delete it from the phone.`, retry: false };
-    return {
-      text: `${cause} Check that the phone sets its date and time automatically, then tap “${FINISHED_NOW}”.`,
-      retry: false,
-      repair: { label: FINISHED_NOW, apply: endingNow },
-    };
+    return clockWasWrong("Its end time is later than the time on the server", payload);
+  }
+  if (field === "started_at" && /before your account/.test(error)) {
+    return clockWasWrong("Its start time is before your account was made", payload);
   }
   if (field === "completed_at") {
     return {

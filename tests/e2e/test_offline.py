@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from time import monotonic
 from zoneinfo import ZoneInfo
@@ -637,6 +637,32 @@ CLOCK_AHEAD = (
     "Its end time is later than the time on the server, so the phone's clock was probably wrong when you saved it. "
     "Check that the phone sets its date and time automatically, then tap “Send it as finished now”."
 )
+
+
+def test_a_session_dated_before_the_account_is_explained_and_can_be_sent_as_finished_now(
+    live_server, context, page, app, ready
+):
+    login(page, live_server.url)
+    routine = plan_routine(page)
+    # A phone whose clock ran years behind: the server refuses it as dated before the account was made.
+    end = datetime(2001, 5, 1, 9, 15, tzinfo=UTC)
+    misdated = session_payload(
+        routine, user_id=ready, started_at=(end - timedelta(minutes=15)).isoformat(), completed_at=end.isoformat()
+    )
+    enqueue(page, misdated)
+    wait_for_outbox(page, f"(items) => items.some((i) => i.id === '{misdated['id']}' && i.state === 'rejected')")
+    page.goto(live_server.url + "/history/")
+    row = page.locator("[data-pending-list] .pending__item--rejected")
+    expect(row.locator(".pending__reason")).to_have_text(
+        "Its start time is before your account was made, so the phone's clock was probably wrong when you saved "
+        "it. Check that the phone sets its date and time automatically, then tap “Send it as finished now”."
+    )
+    row.get_by_role("button", name="Send it as finished now").click()
+    wait_for_outbox(page, "(items) => items.length === 0")
+    assert server_rows(app) == [misdated["id"]]
+    with app.app_context():
+        stored = db.session.execute(db.select(CompletedSession)).scalar_one()
+        assert stored.completed_at - stored.started_at == timedelta(minutes=15)
 
 
 def test_a_session_refused_by_the_worker_reads_as_one_refused_by_the_page(live_server, context, page, app, ready):

@@ -32,6 +32,9 @@ MAX_BATCH = 100
 MAX_NOTES = 2000
 # Phones' clocks drift; a session may end this far "in the future" and still be believed.
 CLOCK_SKEW = timedelta(minutes=5)
+# A phone records sessions only once logged in, so none can start before the account was made; a day of slack
+# for a clock set wrong. Older than that (the year 1, say) is a clock or a forgery, refused with a clear reason.
+BEFORE_ACCOUNT = timedelta(days=1)
 
 # What a phone may report is bounded by what a plan may ask (content/schema.py): reps are counted over every set.
 MAX_REPS_DONE = SETS[1] * REPS[1]
@@ -164,6 +167,8 @@ def validate(user: User, raw, exercises: dict[str, Exercise]) -> tuple[SessionIn
         errors.append("completed_at: a session must end after it starts")
     if item.completed_at > utcnow() + CLOCK_SKEW:
         errors.append("completed_at: lies in the future; check the phone's clock")
+    if user.created_at is not None and item.started_at < user.created_at - BEFORE_ACCOUNT:
+        errors.append("started_at: is before your account was made; check the phone's clock")
     routine = allowed_routine(user, item.routine_id)
     if routine is None:
         errors.append(f"routine_id: {item.routine_id} is not a routine of your program")
