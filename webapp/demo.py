@@ -10,6 +10,8 @@ from .auth import services as accounts
 from .auth.models import User
 from .content.services import visible_exercises
 from .extensions import db
+from .messages import services as messages
+from .messages.models import Message
 from .programs.duration import routine_minutes
 from .programs.personal import doses_of, items_for
 from .programs.services import active_assignment, assign, starter_program
@@ -92,7 +94,78 @@ def seed() -> int:
             trainer = users[next(s["trainer"] for s in DEMO_USERS if s["email"] == email)]
             tell(client, trainer, story)
     open_invite(users["coach@example.com"])
+    converse(users["alex@example.com"], users["sam@example.com"], users["coach@example.com"])
     return created
+
+
+def converse(alex: User, sam: User, coach: User) -> None:
+    """A short conversation, once: Coach and Alex over the last week (Coach's newest, about Alex's last session,
+    still unread, so Today shows it), and a question from Sam that Coach has not read yet."""
+    if db.session.scalar(db.select(Message.id).where(Message.client_id.in_([alex.id, sam.id])).limit(1)):
+        return
+    now = utcnow()
+    last = (
+        db.session.execute(
+            db.select(CompletedSession)
+            .where(CompletedSession.user_id == alex.id)
+            .order_by(CompletedSession.completed_at.desc())
+        )
+        .scalars()
+        .first()
+    )
+    lines = [
+        (
+            alex,
+            "trainer",
+            6,
+            "Hi Alex, you are into the last week of Core foundations. Keep every movement slow and "
+            "smooth, and tell me if anything feels sharp.",
+            None,
+        ),
+        (
+            alex,
+            "client",
+            5,
+            "Thanks! Mornings are still stiff, but it eases once I have done the routine. Is it fine "
+            "to do it before work?",
+            None,
+        ),
+        (
+            alex,
+            "trainer",
+            5,
+            "Yes, before work is fine. Move around for a few minutes first, and if one exercise "
+            "hurts more than usual, stop that one and let me know.",
+            None,
+        ),
+        (alex, "client", 3, "Will do. Putting on socks was easier this morning.", None),
+    ]
+    if last is not None:
+        felt = "your pain was lower afterwards than before" if last.pain_after < last.pain_before else "a steady one"
+        day = f"{last.local_date:%A}"
+        lines.append(
+            (
+                alex,
+                "trainer",
+                1,
+                f"Great work on {day}: {felt}. Same doses this week, then we look at the next step.",
+                last.uuid,
+            )
+        )
+    lines.append((sam, "client", 0, "The knee to chest hurt again today. Should I skip it for now?", None))
+    for client, author, days_ago, body, session in lines:
+        thread = messages.Thread(client, coach)
+        written = now - timedelta(days=days_ago, hours=2)
+        raw = {"id": str(uuid.uuid4()), "body": body, "written_at": written.isoformat()}
+        if session:
+            raw["session"] = session
+        writer = coach if author == "trainer" else client
+        messages.store_batch(thread, author, writer, [raw], written)
+        if days_ago >= 3:  # the older ones were read the same day
+            db.session.execute(
+                db.update(Message).where(Message.uuid == raw["id"]).values(read_at=written + timedelta(hours=1))
+            )
+    db.session.commit()
 
 
 def open_invite(trainer: User) -> None:
