@@ -412,3 +412,22 @@ def test_a_reply_reaches_the_clients_phone_as_a_push_once_and_without_its_words(
         [to_coach] = service.messages(laptop)
         assert to_coach["title"] == "A message from Alex Morgan"
         assert to_coach["url"] == f"/trainer/clients/{users['alex'].id}#messages"
+
+
+# ---- The demo ----
+
+
+def test_the_demo_holds_a_short_conversation_once(runner, app, client, auth):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0  # no second conversation
+    with app.app_context():
+        alex = db.session.execute(db.select(User).filter_by(email="alex@example.com")).scalar_one()
+        thread = db.session.execute(db.select(Message).where(Message.client_id == alex.id)).scalars().all()
+        assert len(thread) == 5 and {m.author for m in thread} == {"client", "trainer"}
+        assert sum(m.session_id is not None for m in thread) == 1
+    auth.login("alex@example.com", "demo-pass-123")
+    today = client.get("/").get_data(as_text=True)
+    assert "A message from Casey Coach" in today and "Great work on " in today
+    auth.logout()
+    auth.login("coach@example.com", "demo-pass-123")
+    assert "1 unread message from your clients" in client.get("/trainer/").get_data(as_text=True)

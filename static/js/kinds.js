@@ -132,10 +132,65 @@ const SAFETY = {
   },
 };
 
+// A message to the trainer written on the phone (static/js/messages.js). The server's words after the field
+// name are written for the person (webapp/messages/services.py).
+const SENT_NOW = "Send it as written now";
+
+function explainMessageError(error) {
+  const field = fieldOf(error);
+  const said = error.slice(error.indexOf(":") + 1).trim();
+  if (field === "written_at" && /future/.test(error)) {
+    return {
+      text: `Its time is later than the time on the server, so the phone's clock was probably wrong when you wrote it. Check that the phone sets its date and time automatically, then tap “${SENT_NOW}”.`,
+      retry: false,
+      repair: { label: SENT_NOW, apply: (payload, now) => ({ ...payload, written_at: new Date(now).toISOString() }) },
+    };
+  }
+  if (field === "trainer") {
+    return {
+      text: "You have no trainer now, so there is no one to send it to. Once you join a trainer, tap Try again; otherwise delete it.",
+      retry: true,
+    };
+  }
+  if (field === "user_id") {
+    return { text: "It was written while another account was logged in. Log in as that account to send it.", retry: true };
+  }
+  if (field === "body" && said) {
+    return { text: `The server did not take it: ${said}. Copy what you wrote into a new message, then delete this one.`, retry: false };
+  }
+  return UNREADABLE;
+}
+
+const MESSAGE = {
+  endpoint: "/api/v1/messages",
+  key: "messages",
+  nouns: ["message", "messages"],
+  explain(answer) {
+    if (answer?.status === "conflict") {
+      return {
+        text: "A different message with the same identity is already saved in your account, so this copy was not sent. Copy what you wrote into a new message, then delete this one.",
+        retry: false,
+      };
+    }
+    if (answer?.status === "too-large") return { text: "It is too large for the server to accept, so it can never be sent. Delete it from the phone.", retry: false };
+    const errors = Array.isArray(answer?.errors) ? answer.errors.filter((e) => typeof e === "string") : [];
+    if (!errors.length) return { text: "The server refused it without saying why. Tap Try again later, or delete it.", retry: true };
+    let parts = errors.map(explainMessageError);
+    if (parts.some((part) => !part.retry)) parts = parts.filter((part) => !part.retry);
+    const unique = [...new Map(parts.map((part) => [part.text, part])).values()];
+    return {
+      text: unique.map((part) => part.text).join(" "),
+      retry: unique.every((part) => part.retry),
+      repair: unique.length === 1 ? unique[0].repair || null : null,
+    };
+  },
+};
+
 // Every kind the outbox can send, by the name stored in each record's `kind`.
 export const KINDS = new Map([
   ["session", SESSION],
   ["safety", SAFETY],
+  ["message", MESSAGE],
 ]);
 
 export function kindOf(record) {

@@ -70,6 +70,8 @@ def package_urls(user, assignment=None) -> list[str]:
     if user.role == "client":
         urls += [url_for("home.index")] if is_onboarded(user) else []
         urls.append(url_for("sessions.history"))
+        # The thread: a message written offline is saved on the phone and shown there as waiting to send.
+        urls.append(url_for("messages.thread_page"))
         # The safety screen and every result page: an answer given offline shows its page at once.
         urls.append(url_for("sessions.safety"))
         urls += [url_for("sessions.safety_result", level=level) for level in red_flags.LEVELS]
