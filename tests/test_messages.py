@@ -431,3 +431,49 @@ def test_the_demo_holds_a_short_conversation_once(runner, app, client, auth):
     auth.logout()
     auth.login("coach@example.com", "demo-pass-123")
     assert "1 unread message from your clients" in client.get("/trainer/").get_data(as_text=True)
+
+
+# ---- From the session list, and in the data a person takes away ----
+
+
+def test_the_trainer_writes_about_a_session_from_the_session_list_without_script(client, auth, users, app, today):
+    with app.app_context():
+        make_plan(users["alex"], start=today, by=users["coach"])
+        done = session_payload(first_routine_id())
+        store_batch(db.session.get(User, users["alex"].id), [done])
+    auth.login_as(users["coach"])
+    page = client.get(f"/trainer/clients/{users['alex'].id}").get_data(as_text=True)
+    link = f"about={done['id']}#messages"
+    assert link in page
+    about = client.get(f"/trainer/clients/{users['alex'].id}?about={done['id']}").get_data(as_text=True)
+    assert f'name="session" type="hidden" value="{done["id"]}"' in about and "About the session on" in about
+    form = {"body": "Great work on this one.", "session": done["id"], "csrf_token": csrf_from(about)}
+    assert client.post(f"/trainer/clients/{users['alex'].id}/messages", data=form).status_code == 302
+    # A session that is not this client's is refused in words, and nothing is stored.
+    form["session"] = str(uuid.uuid4())
+    refused = client.post(f"/trainer/clients/{users['alex'].id}/messages", data=form)
+    assert refused.status_code == 400 and "is not one of this client" in refused.get_data(as_text=True)
+    with app.app_context():
+        [stored] = db.session.execute(db.select(Message)).scalars().all()
+        assert stored.session_id is not None
+    shown = client.get(f"/trainer/clients/{users['alex'].id}").get_data(as_text=True)
+    assert "About the session on" in shown
+
+
+def test_the_export_holds_both_sides_of_the_thread_and_the_trainers_own_words(client, auth, users, app):
+    with app.app_context():
+        alex, coach = db.session.get(User, users["alex"].id), db.session.get(User, users["coach"].id)
+        write(Thread(alex, coach), "trainer", coach, "How is the week going?")
+        write(Thread(alex, coach), "client", alex, "Better, thanks.")
+    auth.login_as(users["alex"])
+    mine = client.get("/account/export.json").get_json()
+    assert [(m["from"], m["body"]) for m in mine["messages"]] == [
+        ("trainer", "How is the week going?"),
+        ("client", "Better, thanks."),
+    ]
+    auth.logout()
+    auth.login_as(users["coach"])
+    theirs = client.get("/account/export.json").get_json()
+    assert [(m["to"], m["body"]) for m in theirs["messages_written"]] == [
+        ("alex@example.com", "How is the week going?")
+    ]
