@@ -27,11 +27,20 @@ CORE_TABLE = [
     "side-plank-knees", "side-plank", "front-plank", "clamshell", "wall-sit", "hamstring-stretch",
     "hip-flexor-stretch", "figure-4-stretch", "walking",
 ]  # fmt: skip
-LESSON_TOPICS = [
-    "why-move", "the-core", "progress-you-cannot-see", "small-steps", "pain-traffic-light", "red-flags",
-    "building-the-habit", "everyday-back-care", "back-and-belly-muscles", "hips-and-hamstrings",
+# The course, in the order Today suggests it: pain science early, the flare-up plan and sciatica after the
+# traffic light and the red flags they build on.
+COURSE = [
+    "why-move", "how-pain-works", "the-core", "back-and-belly-muscles", "hips-and-hamstrings",
+    "progress-you-cannot-see", "small-steps", "pain-traffic-light", "red-flags", "flare-up-plan", "sciatica",
+    "building-the-habit", "everyday-back-care",
 ]  # fmt: skip
-STARTERS = ["gentle-start", "core-foundations", "desk-endurance", "walking-progression"]
+LESSON_TOPICS = COURSE
+STARTERS = [
+    "gentle-start", "core-foundations", "desk-endurance", "walking-progression", "standing-strength", "core-strength",
+]  # fmt: skip
+# Getting down to the floor: what a standing-only program must never ask for.
+FLOOR_POSITIONS = {"lying-back", "lying-front", "lying-side", "all-fours", "kneeling"}
+BALANCE = {"heel-to-toe-stand", "single-leg-stand"}
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +96,81 @@ def test_starter_programs_progress_over_several_weeks(bundle):
         ]
         assert volume[-1] > volume[0], f"{slug}: the dose should grow from the first week to the last"
     assert len(bundle.programs["core-foundations"].weeks) == 6
+
+
+def program_slugs(program) -> list[list[str]]:
+    """Each week's exercises, every routine's together, in plan order."""
+    return [[i.exercise for r in week.routines for i in r.exercises] for week in program.weeks]
+
+
+def test_standing_program_never_goes_down_to_the_floor_and_trains_balance_every_session(bundle):
+    program = bundle.programs["standing-strength"]
+    assert (len(program.weeks), program.sessions_per_week) == (6, 3)
+    for number, week in enumerate(program.weeks, start=1):
+        for routine in week.routines:
+            slugs = [i.exercise for i in routine.exercises]
+            floor = [s for s in slugs if bundle.exercises[s].position in FLOOR_POSITIONS]
+            assert not floor, f"week {number}, {routine.name}: {floor} need getting down to the floor"
+            assert BALANCE & set(slugs), f"week {number}, {routine.name}: no balance exercise"
+    levels = [max(bundle.exercises[s].level for s in week) for week in program_slugs(program)]
+    # Careful, slow steps: it starts at level 1 and 2 and reaches level 3 only in the second half.
+    assert levels == sorted(levels) and levels[0] <= 2 and levels[-1] == 3
+    assert all(level < 3 for level in levels[:3])
+    text = program.audience.lower()
+    assert "fallen" in text and "falls service" in text and "hold" in text
+
+
+def test_active_program_reaches_level_4_one_level_at_a_time(bundle):
+    program = bundle.programs["core-strength"]
+    assert (len(program.weeks), program.sessions_per_week) == (6, 3)
+    weeks = program_slugs(program)
+    assert {"front-plank", "side-plank", "single-leg-bridge", "dead-bug"} <= set(weeks[-1])
+    seen: set[str] = set()
+    for number, slugs in enumerate(weeks, start=1):
+        for slug in dict.fromkeys(slugs):
+            exercise = bundle.exercises[slug]
+            if exercise.level == 4:
+                # A level 4 exercise comes only after its level 3 step has had a week of its own.
+                assert exercise.easier in seen, f"week {number}: {slug} before {exercise.easier}"
+        seen |= set(slugs)
+    # Its audience says who it is NOT for, and where they should start instead.
+    assert "not for you" in program.audience and "Gentle start" in program.audience
+
+
+def test_program_doses_stay_within_each_exercises_top(bundle):
+    """A new program's doses never ask for more than the top of an exercise's dose: past it comes the harder one."""
+    for slug in ("standing-strength", "core-strength"):
+        for week in bundle.programs[slug].weeks:
+            for routine in week.routines:
+                for item in routine.exercises:
+                    top = bundle.exercises[item.exercise].dose.top()
+                    over = {k: v for k, v in top.items() if getattr(item, k) > v}
+                    assert not over, (slug, routine.name, item.exercise, over)
+
+
+def test_lessons_run_as_a_course_each_with_sources_and_a_short_self_check(bundle):
+    assert [slug for slug, _ in sorted(bundle.lessons.items(), key=lambda kv: kv[1].order)] == COURSE
+    assert len({lesson.order for lesson in bundle.lessons.values()}) == len(bundle.lessons)
+    for slug, lesson in bundle.lessons.items():
+        assert lesson.sources, slug
+        assert 2 <= len(lesson.quiz) <= 5, slug
+        assert all(q.explanation.strip() for q in lesson.quiz), slug
+    # The lessons that speak of emergencies lead to the safety check.
+    for slug in ("red-flags", "flare-up-plan", "sciatica"):
+        links = [s.link.url for s in bundle.lessons[slug].sections if s.link]
+        assert "/safety/" in links, slug
+
+
+def test_new_lessons_say_when_to_get_help_and_cite_it():
+    flare = (DATA_DIR / "lessons" / "flare-up-plan.toml").read_text()
+    assert "not getting better after a few weeks" in flare
+    assert "https://www.nhs.uk/conditions/back-pain/" in flare
+    sciatica = (DATA_DIR / "lessons" / "sciatica.toml").read_text()
+    for sign in ("both legs", "getting worse", "genitals"):
+        assert sign in sciatica, sign
+    assert "https://www.nice.org.uk/guidance/ng59" in sciatica
+    pain = (DATA_DIR / "lessons" / "how-pain-works.toml").read_text()
+    assert "Louw" in pain and "Hurt does not always mean harm" in pain
 
 
 @pytest.mark.parametrize("slug", sorted(p.stem for p in (DATA_DIR / "exercises").glob("*.toml")))
@@ -320,7 +404,7 @@ def test_api_content_matches_the_contract(client, auth, users, bundle):
         assert image.status_code == 200 and image.mimetype == "image/svg+xml"
 
     lessons = client.get("/api/v1/lessons").get_json()["lessons"]
-    assert [lesson["slug"] for lesson in lessons][:2] == ["why-move", "the-core"]
+    assert [lesson["slug"] for lesson in lessons] == COURSE
     assert all(lesson["reading_minutes"] >= 1 for lesson in lessons)
 
     programs = client.get("/api/v1/programs").get_json()["programs"]
