@@ -23,7 +23,7 @@ def test_init_db_upgrades_and_loads_content_and_can_run_again(runner):
     for _ in range(2):
         result = runner.invoke(args=["init-db"])
         assert result.exit_code == 0, result.output
-        assert "10 lessons, 40 exercises, 4 programs" in result.output
+        assert "13 lessons, 40 exercises, 6 programs" in result.output
 
 
 def test_seed_demo_creates_the_demo_accounts_once(runner, app):
