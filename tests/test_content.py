@@ -117,7 +117,7 @@ def test_standing_program_never_goes_down_to_the_floor_and_trains_balance_every_
     assert levels == sorted(levels) and levels[0] <= 2 and levels[-1] == 3
     assert all(level < 3 for level in levels[:3])
     text = program.audience.lower()
-    assert "fallen" in text and "falls service" in text and "hold" in text
+    assert "fallen" in text and "falls service" in text and "hand on the counter" in text
 
 
 def test_active_program_reaches_level_4_one_level_at_a_time(bundle):
