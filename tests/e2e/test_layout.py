@@ -18,7 +18,7 @@ LONG_NAME = "Maximiliana Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh C
 assert len(LONG_NAME) == 80
 
 CLIENT_PAGES = ["/", "/lessons/", "/lessons/red-flags", "/exercises/", "/exercises/bird-dog", "/history/",
-                "/account/", "/safety/"]  # fmt: skip
+                "/account/", "/safety/", "/messages/"]  # fmt: skip
 TRAINER_PAGES = ["/trainer/", "/trainer/clients/{client}", "/trainer/programs/", "/trainer/programs/new",
                  "/trainer/exercises/", "/trainer/invites", "/account/"]  # fmt: skip
 WIDTHS = [320, 360, 390]
@@ -40,6 +40,11 @@ def people(app):
         assignment = assign(client, starter_program("gentle-start"), (utcnow() - timedelta(days=3)).date(), by=coach)
         routine = assignment.program.weeks[0].routines[0].id
         store_batch(client, [session_payload(routine, ended=utcnow() - timedelta(days=1), notes=LONG_NAME)])
+        # Both sides of the thread, each with a word no line can break on its own.
+        from webapp.messages.services import Thread, write
+
+        write(Thread(client, coach), "trainer", coach, LONG_NAME)
+        write(Thread(client, coach), "client", client, LONG_NAME)
         return {"client": client.id}
 
 
