@@ -385,6 +385,19 @@ def test_with_a_trainer_the_client_sees_step_ups_and_may_only_ease_off(app, auth
         assert dose.direction == "down" and dose.reps == 4
 
 
+def test_the_client_is_offered_two_step_ups_at_a_time_and_the_trainer_sees_them_all(app, auth, coached, clock):
+    two_green_weeks_start(app, clock, coached)
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert page.count('class="step step--up"') == 2
+    assert len([s for s in auth.client.get("/api/v1/plan").get_json()["suggestions"] if s["change"] != "easier"]) == 2
+    auth.logout()
+    auth.login("coach@example.com")
+    trainer_page = auth.client.get(f"/trainer/clients/{coached.id}").get_data(as_text=True)
+    slots = {f["slot"] for f in step_forms(trainer_page) if "sets" in f}
+    assert {"pelvic-tilt", "drawing-in", "walking"} <= slots
+
+
 def test_the_trainer_accepts_changes_or_turns_off_a_step(app, auth, coached, users, clock):
     two_green_weeks_start(app, clock, coached)
     auth.login("coach@example.com")

@@ -92,7 +92,10 @@ def new_plan_by(user, assignment: Assignment | None, today: date) -> str | None:
     """The name of the trainer who set this plan in the last NEW_PLAN_DAYS, or None (set by the person, or older)."""
     if assignment is None or assignment.assigned_by_id in (None, user.id):
         return None
+    # Set lately, and starting lately or later: a plan entered today for weeks already done is not news.
     if (today - local_date(assignment.created_at, user.timezone)).days >= NEW_PLAN_DAYS:
+        return None
+    if (today - assignment.start_date).days >= NEW_PLAN_DAYS:
         return None
     trainer = db.session.get(User, assignment.assigned_by_id)
     return trainer.name if trainer is not None else None

@@ -214,6 +214,12 @@ def history_by_exercise(sessions: Sequence[CompletedSession]) -> dict[int, list[
     return found
 
 
+# Step-ups a client is offered at once, in the routine's order; the others wait for later sessions. The safer
+# choice: the whole routine's load also rises in small steps, not by a step on every exercise in the same week.
+# The trainer's page lists them all: the trainer decides.
+MAX_STEPS_UP = 2
+
+
 def plan_week(
     items: list[personal.Item],
     doses: dict[int, PersonalDose],
@@ -239,8 +245,11 @@ def plan_week(
     return week
 
 
-def client_week(user, assignment: Assignment | None, routines: Sequence[Routine], today: date, library) -> Week:
-    """The Week of this client: their doses over the routines given, and the suggestions of their sessions."""
+def client_week(
+    user, assignment: Assignment | None, routines: Sequence[Routine], today: date, library, every_step: bool = False
+) -> Week:
+    """The Week of this client: their doses over the routines given, and the suggestions of their sessions
+    (at most MAX_STEPS_UP step-ups, unless every_step: the trainer's page)."""
     if assignment is None:
         return Week()
     doses = personal.doses_of(assignment)
@@ -250,6 +259,9 @@ def client_week(user, assignment: Assignment | None, routines: Sequence[Routine]
     if any(s.direction == "up" for s in week.suggestions) and screens.standing(user).must_answer:
         week.suggestions = [s for s in week.suggestions if s.direction != "up"]
         week.held_for_safety = True
+    if not every_step:
+        ups = [s for s in week.suggestions if s.direction == "up"][MAX_STEPS_UP:]
+        week.suggestions = [s for s in week.suggestions if s not in ups]
     return week
 
 

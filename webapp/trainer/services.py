@@ -127,7 +127,7 @@ def client_page(trainer: User, client: User, month: str | None, page: int, now: 
 
 def client_steps(client: User, assignment: Assignment | None, plan: Plan | None, today: date) -> progression.Week:
     library = {e.slug: e for e in visible_exercises(client)}
-    return progression.client_week(client, assignment, week_routines(plan, today), today, library)
+    return progression.client_week(client, assignment, week_routines(plan, today), today, library, every_step=True)
 
 
 def act_on_step(trainer: User, client: User, action: str, form, now: datetime | None = None) -> str:
