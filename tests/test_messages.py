@@ -4,6 +4,7 @@ the thread closed when the trainer goes, read only by a POST, and the trainer's 
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import timedelta
 
@@ -477,3 +478,19 @@ def test_the_export_holds_both_sides_of_the_thread_and_the_trainers_own_words(cl
     assert [(m["to"], m["body"]) for m in theirs["messages_written"]] == [
         ("alex@example.com", "How is the week going?")
     ]
+
+
+def test_the_clients_thread_page_leads_to_older_messages(client, auth, users, app, now):
+    with app.app_context():
+        alex, coach = db.session.get(User, users["alex"].id), db.session.get(User, users["coach"].id)
+        for i in range(52):
+            write(Thread(alex, coach), "client", alex, f"Note number {i:02d}", now=now - timedelta(hours=60 - i))
+    auth.login_as(users["alex"])
+    newest = client.get("/messages/").get_data(as_text=True)
+    assert "Note number 51" in newest and "Note number 01" not in newest and "Older messages" in newest
+    older_link = re.search(r'href="(/messages/\?before=[0-9a-f-]{36})"', newest).group(1)
+    older = client.get(older_link).get_data(as_text=True)
+    assert "Note number 00" in older and "Note number 01" in older and "Note number 02" not in older
+    assert "Newest messages" in older and "Older messages" not in older
+    missing = client.get("/messages/?before=" + str(uuid.uuid4()))
+    assert missing.status_code == 400 and "no message with that id" in missing.get_data(as_text=True)

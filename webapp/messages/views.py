@@ -3,7 +3,7 @@ plain form), and marking read."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.access import client_required
@@ -22,7 +22,11 @@ def _client():
 def render_thread(form: ComposeForm, status: int = 200):
     client = _client()
     thread = services.thread_of_client(client)
-    rows, more = services.thread_page(client)
+    before = request.args.get("before") or None
+    try:
+        rows, more = services.thread_page(client, before=before)
+    except services.CursorError:
+        abort(400, "There is no message with that id in your thread. Open your newest messages instead.")
     rows = list(reversed(rows))
     unread = [m.uuid for m in rows if m.author == "trainer" and m.read_at is None]
     about = {key: ref.day for key, ref in services.referenced_sessions(rows).items()}
@@ -31,6 +35,7 @@ def render_thread(form: ComposeForm, status: int = 200):
         thread=thread,
         messages=rows,
         more=more,
+        before=before,
         unread=unread,
         about=about,
         form=form,
