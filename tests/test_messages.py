@@ -494,3 +494,18 @@ def test_the_clients_thread_page_leads_to_older_messages(client, auth, users, ap
     assert "Newest messages" in older and "Older messages" not in older
     missing = client.get("/messages/?before=" + str(uuid.uuid4()))
     assert missing.status_code == 400 and "no message with that id" in missing.get_data(as_text=True)
+
+
+def test_the_trainers_page_leads_to_older_messages_too(client, auth, users, app, now):
+    with app.app_context():
+        alex, coach = db.session.get(User, users["alex"].id), db.session.get(User, users["coach"].id)
+        for i in range(32):
+            write(Thread(alex, coach), "client", alex, f"Note number {i:02d}", now=now - timedelta(hours=40 - i))
+    auth.login_as(users["coach"])
+    path = f"/trainer/clients/{users['alex'].id}"
+    newest = client.get(path).get_data(as_text=True)
+    assert "Note number 31" in newest and "Note number 01" not in newest
+    older_link = re.search(r'href="([^"]*before=[0-9a-f-]{36}#messages)"', newest).group(1)
+    older = client.get(older_link.replace("&amp;", "&")).get_data(as_text=True)
+    assert "Note number 00" in older and "Note number 01" in older and "Newest messages" in older
+    assert client.get(f"{path}?before={uuid.uuid4()}").status_code == 400

@@ -66,6 +66,7 @@ class ClientPage:
     # The thread with the client: the newest page, oldest first, and whether older messages remain.
     thread: list[Message]
     thread_more: bool
+    thread_before: str | None
     unread: list[str]  # the ids of the client's messages this page shows unread
     thread_about: dict[int, date]  # the days of the sessions messages are about, by session row id
     session_days: dict[str, date]  # the days of the sessions listed, by their public id (to write about one)
@@ -84,7 +85,9 @@ def session_notes(client: User, limit: int = NOTES_SHOWN) -> list[tuple[date, st
     return [(day, text) for day, text in db.session.execute(query)]
 
 
-def client_page(trainer: User, client: User, month: str | None, page: int, now: datetime | None = None) -> ClientPage:
+def client_page(
+    trainer: User, client: User, month: str | None, page: int, now: datetime | None = None, before: str | None = None
+) -> ClientPage:
     """Everything the trainer's view of one client shows; the same pieces as the client's own history page."""
     now = now or utcnow()
     row = dashboard.client_rows(trainer, now, client.id)[0]
@@ -96,7 +99,8 @@ def client_page(trainer: User, client: User, month: str | None, page: int, now: 
     trends = [history.activity_trend(a, client.timezone) for a in activities]
     pain_points = progress.pain_points(points)
     sessions, more = history.session_page(client.id, page)
-    thread, thread_more = messages.thread_page(client, trainer, size=THREAD_SHOWN)
+    # before: the id of the oldest message of the newer page (raises messages.CursorError when it names none).
+    thread, thread_more = messages.thread_page(client, trainer, before, size=THREAD_SHOWN)
     return ClientPage(
         client=client,
         row=row,
@@ -117,6 +121,7 @@ def client_page(trainer: User, client: User, month: str | None, page: int, now: 
         notes=session_notes(client),
         thread=list(reversed(thread)),
         thread_more=thread_more,
+        thread_before=before,
         thread_about={key: ref.day for key, ref in messages.referenced_sessions(thread).items()},
         session_days={row.session.uuid: row.session.local_date for row in sessions},
         unread=[m.uuid for m in thread if m.author == "client" and m.read_at is None],

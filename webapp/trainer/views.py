@@ -129,9 +129,13 @@ def invite_revoke(invite_id: int):
 
 
 def render_client(client, form: MessageForm, status: int = 200):
-    page = services.client_page(
-        _trainer(), client, request.args.get("month"), page_number(request.args.get("page")) or 1
-    )
+    try:
+        page = services.client_page(
+            _trainer(), client, request.args.get("month"), page_number(request.args.get("page")) or 1,
+            before=request.args.get("before") or None,
+        )  # fmt: skip
+    except messages.CursorError:
+        abort(400, "There is no message with that id in this thread. Open the newest messages instead.")
     return render_template(
         "trainer/client.html", view=page, form=form, short_date=short_date, labels=labels, advice=ADVICE
     ), status
