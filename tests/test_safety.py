@@ -21,6 +21,7 @@ from webapp.sessions import screens
 from webapp.sessions import services as records
 from webapp.sessions.models import CheckIn, RedFlagScreen
 from webapp.sessions.sync import store_batch
+from webapp.timeutil import utcnow
 from webapp.trainer import dashboard
 
 from .conftest import csrf_from
@@ -257,6 +258,16 @@ def test_a_red_session_sends_the_player_to_the_screen_first(app, signed_in, alex
     response = post(signed_in, "/safety/", {"next": play_url})
     assert response.headers["Location"] == play_url
     assert signed_in.get(play_url).status_code == 200
+
+
+def test_an_answer_straight_after_a_red_session_from_a_phone_running_ahead_clears_it(app, signed_in, alex, play_url):
+    # The phone's clock is 4 minutes ahead (within what the sync believes): the session "ends" after the moment
+    # the server then takes the safety answer. It cannot have ended after the server received it.
+    do_session(app, alex, utcnow() + timedelta(minutes=4), before=3, after=8)
+    assert signed_in.get(play_url).status_code == 302
+    post(signed_in, "/safety/", {"next": play_url})
+    assert signed_in.get(play_url).status_code == 200
+    assert "Time for a quick safety check" not in text_of(signed_in.get("/"))
 
 
 @pytest.mark.parametrize(("pain", "legs", "asked"), [("6", "no", True), ("2", "yes", True), ("5", "no", False)])

@@ -233,15 +233,18 @@ def gather(user_ids, now: datetime, every_answer: bool = False) -> dict[int, Fac
     morning = CheckIn.__table__.alias("morning")
     for row in db.session.execute(
         db.select(C.user_id, C.completed_at, C.local_date, C.pain_before, C.pain_after, C.effort, painful,
-                  morning.c.created_at, morning.c.pain, morning.c.legs, worst_during)
+                  morning.c.created_at, morning.c.pain, morning.c.legs, worst_during, C.received_at)
         .outerjoin(morning, and_(morning.c.user_id == C.user_id, morning.c.session_id == C.id,
                                  morning.c.kind == "next-day"))
         .where(C.user_id.in_(user_ids), C.completed_at >= now - safety.HISTORY)
         .order_by(C.completed_at, C.id)
     ):  # fmt: skip
         check = safety.Morning(row[7], row[8], row[9]) if row[7] is not None else None
+        # A session cannot have ended after the server received it: a phone clock running ahead (up to
+        # sync.CLOCK_SKEW) would otherwise put a red session after the safety answer given straight after it.
+        ended = min(row[1], row[11]) if row[11] is not None else row[1]
         facts[row.user_id].sessions.append(
-            safety.SessionFacts(row[1], row[2], row[3], row[4], row[5], bool(row[6]), check, row[10])
+            safety.SessionFacts(ended, row[2], row[3], row[4], row[5], bool(row[6]), check, row[10])
         )
 
     for user_id, pain in db.session.execute(
