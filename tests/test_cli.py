@@ -42,6 +42,17 @@ def test_seed_demo_creates_the_demo_accounts_once(runner, app):
     assert all_users(app) == first
 
 
+def test_the_demo_client_has_reminders_on_at_the_preferred_time(runner, client, auth):
+    runner.invoke(args=["seed-demo"])
+    auth.login("alex@example.com", "demo-pass-123")
+    assert client.get("/api/v1/reminders").get_json() == {
+        "enabled": True,
+        "time": "07:30",
+        "timezone": "Europe/London",
+        "email": False,
+    }
+
+
 def test_demo_logins_work(runner, auth):
     runner.invoke(args=["seed-demo"])
     for email in ("alex@example.com", "coach@example.com", "jo@example.com"):

@@ -55,13 +55,13 @@ def test_a_job_is_queued_with_the_transaction_that_caused_it(app):
 
 def test_a_key_queues_a_job_once_even_after_it_ran(app, now):
     recorder = Recorder()
-    add_handler(app, "reminder", recorder)
+    add_handler(app, "greeting", recorder)
     with app.app_context():
-        enqueue("reminder", {"n": 1}, run_at=now, key="reminder:7:2026-07-02")
-        enqueue("reminder", {"n": 2}, run_at=now, key="reminder:7:2026-07-02")
+        enqueue("greeting", {"n": 1}, run_at=now, key="greeting:7:2026-07-02")
+        enqueue("greeting", {"n": 2}, run_at=now, key="greeting:7:2026-07-02")
         db.session.commit()
         assert run_due(now).done == 1
-        enqueue("reminder", {"n": 3}, run_at=now, key="reminder:7:2026-07-02")
+        enqueue("greeting", {"n": 3}, run_at=now, key="greeting:7:2026-07-02")
         db.session.commit()
         assert run_due(now).ran == 0
     assert recorder.calls == [{"n": 1}]
@@ -69,13 +69,13 @@ def test_a_key_queues_a_job_once_even_after_it_ran(app, now):
 
 def test_producers_run_first_and_a_job_waits_for_its_moment(app, now):
     recorder = Recorder()
-    add_handler(app, "reminder", recorder)
+    add_handler(app, "greeting", recorder)
 
     def remind_at_eight(moment):
         eight = moment.replace(hour=8, minute=0, second=0, microsecond=0)
-        enqueue("reminder", {"day": eight.date().isoformat()}, run_at=eight, key=f"reminder:{eight.date()}")
+        enqueue("greeting", {"day": eight.date().isoformat()}, run_at=eight, key=f"greeting:{eight.date()}")
 
-    add_producer(app, "reminders", remind_at_eight)
+    add_producer(app, "greetings", remind_at_eight)
     with app.app_context():
         early = now.replace(hour=7, minute=59)
         assert run_due(early).ran == 0
@@ -225,9 +225,9 @@ def test_workers_side_by_side_run_each_job_exactly_once(app, now):
 
 def test_jobs_once_runs_what_is_due_at_the_moment_given(app, runner, now):
     recorder = Recorder()
-    add_handler(app, "reminder", recorder)
+    add_handler(app, "greeting", recorder)
     with app.app_context():
-        enqueue("reminder", {"n": 1}, run_at=now + timedelta(hours=1))
+        enqueue("greeting", {"n": 1}, run_at=now + timedelta(hours=1))
         db.session.commit()
     at = (now + timedelta(minutes=59)).isoformat()
     result = runner.invoke(args=["jobs", "--once", "--at", at])

@@ -132,9 +132,11 @@ def register_jobs(app: Flask) -> None:
     """Each kind of background work and its handler (the job runner, webapp/jobs/)."""
     from .mail import register_jobs as mail_jobs
     from .push.sending import register_jobs as push_jobs
+    from .reminders.sending import register_jobs as reminder_jobs
 
     mail_jobs(app)
     push_jobs(app)
+    reminder_jobs(app)
 
 
 def register_content_rules(app: Flask) -> None:

@@ -15,6 +15,7 @@ from .messages.models import Message
 from .programs.duration import routine_minutes
 from .programs.personal import doses_of, items_for
 from .programs.services import active_assignment, assign, starter_program
+from .reminders import services as reminders
 from .sessions import progression, screens
 from .sessions import services as records
 from .sessions.models import CheckIn, CompletedSession, FunctionActivity, FunctionRating, RedFlagScreen
@@ -95,6 +96,7 @@ def seed() -> int:
             tell(client, trainer, story)
     open_invite(users["coach@example.com"])
     converse(users["alex@example.com"], users["sam@example.com"], users["coach@example.com"])
+    reminders_on(users["alex@example.com"])
     return created
 
 
@@ -166,6 +168,13 @@ def converse(alex: User, sam: User, coach: User) -> None:
                 db.update(Message).where(Message.uuid == raw["id"]).values(read_at=written + timedelta(hours=1))
             )
     db.session.commit()
+
+
+def reminders_on(client: User) -> None:
+    """Alex has reminders on (at the preferred 07:30), so the settings and a phone's notifications can be tried."""
+    if reminders.setting_of(client) is None:
+        reminders.turn_on(client)
+        db.session.commit()
 
 
 def open_invite(trainer: User) -> None:

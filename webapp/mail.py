@@ -22,9 +22,9 @@ KIND = "mail"
 SMTP_TIMEOUT = 10
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Queue a message; the caller's commit makes it leave (the job runner sends it)."""
-    enqueue(KIND, {"to": to, "subject": subject, "body": body})
+def send_mail(to: str, subject: str, body: str, key: str | None = None) -> None:
+    """Queue a message; the caller's commit makes it leave (the job runner sends it). With a key, only once."""
+    enqueue(KIND, {"to": to, "subject": subject, "body": body}, key=key)
 
 
 def deliver(payload: dict, now: datetime) -> None:

@@ -15,6 +15,8 @@ from ..content.models import Exercise, ExerciseImage, ExerciseMuscle
 from ..extensions import db
 from ..messages.models import Message
 from ..programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
+from ..push.models import PushSubscription
+from ..reminders.models import ReminderSetting
 from ..sessions.models import (
     CheckIn,
     CompletedSession,
@@ -89,7 +91,10 @@ def _plural(count: int, one: str, many: str | None = None) -> str:
 
 def what_goes(user: User) -> list[str]:
     """The delete page's list, in plain words, of what deleting this account removes."""
-    lines = ["Your account: name, email address, password and settings."]
+    lines = [
+        "Your account: name, email address, password and settings.",
+        "Your reminder settings, and every browser signed up for notifications.",
+    ]
     if user.is_client:
         session_ids = db.select(CompletedSession.id).where(CompletedSession.user_id == user.id)
         sessions = _count(db.select(db.func.count()).select_from(session_ids.subquery()))
@@ -172,6 +177,8 @@ def delete_account(user: User) -> dict[str, int]:
         counts["milestones_shown"] = _delete(MilestoneShown, MilestoneShown.user_id == uid)
         counts["assignments"] = _delete(Assignment, Assignment.client_id == uid)
         counts["profiles"] = _delete(Profile, Profile.user_id == uid)
+        counts["reminder_settings"] = _delete(ReminderSetting, ReminderSetting.user_id == uid)
+        counts["push_subscriptions"] = _delete(PushSubscription, PushSubscription.user_id == uid)
         # The invite is the trainer's record, but the name and address in it are this person's.
         _update(Invite, {"used_by_id": None, "email": "", "name": ""}, Invite.used_by_id == uid)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +15,8 @@ from ..messages.models import Message
 from ..messages.services import message_payload, referenced_sessions
 from ..programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from ..programs.services import program_payload
+from ..push.models import PushSubscription
+from ..reminders import services as reminders
 from ..sessions.models import CheckIn, FunctionActivity, RedFlagScreen
 from ..sessions.outcomes import outcomes_of
 from ..sessions.spreadsheet import sessions_of
@@ -198,4 +201,26 @@ def export_document(user: User, now: datetime | None = None) -> dict:
         "account": account_payload(user),
     }
     document.update(trainer_sections(user) if user.is_trainer else client_sections(user))
+    document.update(push_sections(user))
     return document
+
+
+def push_sections(user: User) -> dict:
+    """Reminder settings and the browsers subscribed to pushes. An endpoint is left out, as the calendar token is:
+    whoever holds it can send to that browser; its push service's address is enough to recognise it."""
+    subscriptions = _rows(
+        db.select(PushSubscription).where(PushSubscription.user_id == user.id).order_by(PushSubscription.id)
+    )
+    sections: dict = {
+        "push_subscriptions": [
+            {
+                "push_service": urlsplit(row.endpoint).hostname,
+                "created_at": iso(row.created_at),
+                "last_sent_at": iso(row.last_sent_at),
+            }
+            for row in subscriptions
+        ]
+    }
+    if user.is_client:
+        sections["reminders"] = reminders.payload(user)
+    return sections

@@ -175,8 +175,28 @@ PUSH_SUBSCRIPTION = {
         },
     },
 }
+REMINDERS = {
+    "type": "object",
+    "required": ["enabled", "time", "timezone", "email"],
+    "properties": {
+        "enabled": {"type": "boolean"},
+        "time": {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$", "description": "In the timezone."},
+        "timezone": {"type": "string", "description": "The person's IANA zone, as the account settings have it."},
+        "email": {"type": "boolean", "description": "Also by email."},
+    },
+}
+ANSWERS["api.get_reminders"] = REMINDERS
 # Other JSON bodies, by endpoint: (schema, the answer's schema).
 BODIES = {
+    "api.put_reminders": (
+        {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": False,
+            "properties": {k: REMINDERS["properties"][k] for k in ("enabled", "time", "email")},
+        },
+        REMINDERS,
+    ),
     "api.push_subscribe": (
         PUSH_SUBSCRIPTION,
         {"type": "object", "required": ["subscribed"], "properties": {"subscribed": {"const": True}}},

@@ -18,6 +18,7 @@ from ..programs import services as programs
 from ..programs.services import active_assignment
 from ..push import services as push
 from ..pwa.services import offline_package
+from ..reminders import services as reminders
 from ..sessions import screens
 from ..sessions.outcomes import outcomes_of
 from ..sessions.schedule import plan_payload
@@ -306,6 +307,29 @@ def read_client_messages(client_id: int):
     if client is None:
         return error_response(404, NO_SUCH_CLIENT)
     return mark_read(client, "trainer", current_user._get_current_object())
+
+
+# ---- Reminders: the client's settings ----
+
+
+@bp.get("/reminders")
+@role_required("client")
+def get_reminders():
+    """This client's reminder settings: on or off, the time in their zone, and whether by email too."""
+    return reminders.payload(current_user)
+
+
+@bp.put("/reminders")
+@role_required("client")
+def put_reminders():
+    """Change any of enabled, time ("HH:MM") and email; answers the settings as GET does."""
+    try:
+        answer = reminders.update(current_user, request.get_json(silent=True))
+    except reminders.SettingsError as exc:
+        db.session.rollback()
+        return error_response(400, str(exc))
+    db.session.commit()
+    return answer
 
 
 @bp.get("/openapi.json")
