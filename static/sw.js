@@ -256,6 +256,67 @@ self.addEventListener("message", (event) => {
   }
 });
 
+// Web Push: a reminder (or a reply) sent by the server's job worker, encrypted for this browser. The payload is
+// {title, body, url, tag}; a newer one with the same tag replaces the one showing.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (error) {
+    log.warn("reading a push that is not JSON; showing a plain notification", error);
+  }
+  const title = typeof message.title === "string" && message.title ? message.title : "CoreSteady";
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body: typeof message.body === "string" ? message.body : "",
+      tag: typeof message.tag === "string" && message.tag ? message.tag : "coresteady",
+      icon: "/static/icons/icon-192.png",
+      badge: "/static/icons/icon-192.png",
+      data: { url: typeof message.url === "string" ? message.url : "/" },
+    }),
+  );
+});
+
+// A tap on the notification: the window already showing that page comes to the front; else an open window of
+// the app goes there; else a new one opens. The player is in the offline package, so this works offline too.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const opening = openFromNotification(event.notification.data?.url).catch((error) =>
+    log.warn("opening the page a notification points to", error),
+  );
+  // Only the browser's own events can hold the worker open; the work goes on either way.
+  if (event.isTrusted) event.waitUntil(opening);
+});
+
+async function openFromNotification(path) {
+  let target = new URL(path || "/", self.location.origin);
+  // Only pages of this app: a notification never sends the person elsewhere.
+  if (target.origin !== self.location.origin) target = new URL("/", self.location.origin);
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const showing = windows.find((client) => new URL(client.url).pathname === target.pathname);
+  if (showing) return bringForward(showing);
+  for (const client of windows) {
+    try {
+      const moved = await client.navigate(target.href);
+      if (moved) return bringForward(moved);
+    } catch (error) {
+      // A window this worker does not control cannot be moved; try the next, or open one.
+      log.warn(`moving an open window to ${target.pathname}`, error);
+    }
+  }
+  return self.clients.openWindow(target.href);
+}
+
+async function bringForward(client) {
+  try {
+    return await client.focus();
+  } catch (error) {
+    // The browser decides when a window may come forward; the page is there either way.
+    log.warn("bringing the app's window forward", error);
+    return client;
+  }
+}
+
 // Background Sync: the browser wakes the worker once the phone is online again.
 self.addEventListener("sync", (event) => {
   if (event.tag === "outbox") event.waitUntil(syncOutbox());

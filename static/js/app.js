@@ -14,6 +14,7 @@ import { prepareOffline } from "./offline.js";
 import { offerInstall } from "./install.js";
 import { filterLibrary } from "./library.js";
 import { enhanceSafety } from "./safety/screen.js";
+import { enhanceReminders } from "./reminders.js";
 
 fillTimezone(document);
 enhanceQuizzes(document);
@@ -29,3 +30,4 @@ prepareOffline(document);
 offerInstall(document);
 filterLibrary(document);
 enhanceSafety(document);
+enhanceReminders(document);

@@ -13,6 +13,7 @@ from ..extensions import limiter
 from ..links import external_url
 from ..programs.personal import doses_of
 from ..programs.services import active_assignment, profile_of
+from ..reminders import services as reminders
 from ..security import log_event
 from ..sessions.schedule import days_summary, plan_for
 from ..sessions.spreadsheet import sessions_csv
@@ -85,7 +86,8 @@ def index():
             "preview": _feed_events(user, assignment, plan)[:PREVIEW_EVENTS],
             "days": days_summary(plan, services.day_list(profile)),
         }
-    return render_template("account/index.html", form=form, calendar=calendar_page)
+    settings = reminders.payload(user) if user.is_client else None
+    return render_template("account/index.html", form=form, calendar=calendar_page, reminders=settings)
 
 
 @bp.post("/calendar/link")

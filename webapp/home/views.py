@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..auth.access import client_required
 from ..extensions import db
 from ..messages.services import mark_read
+from ..reminders import services as reminders
 from ..sessions import milestones, progression, screens
 from ..sessions.forms import MilestoneSeenForm
 from ..sessions.onboarding import is_onboarded
@@ -31,7 +32,13 @@ def index():
         view = today.build(current_user, now)
         # The phone keeps the standing from here too, so its copy of the player knows of a check answered online.
         safety_data = screens.for_the_phone(current_user, now, view.safety)
-        return render_template("sessions/today.html", view=view, light_of=traffic_light, safety_data=safety_data)
+        return render_template(
+            "sessions/today.html",
+            view=view,
+            light_of=traffic_light,
+            safety_data=safety_data,
+            reminders=reminders.payload(current_user),
+        )
     if current_user.is_trainer:
         return redirect(url_for("trainer.dashboard"))
     return render_template("home/home.html")

@@ -1,0 +1,169 @@
+"""Reminders in Chromium: turning them on signs the phone up, a push shows a notification, a tap opens the routine.
+
+Chromium without Google's push service (Debian's build, offline) cannot make a real subscription: the page's
+PushManager is replaced by one that hands out a subscription whose keys the test made, on a push service stand-in
+(tests/pushservice.py). The server encrypts and sends to the stand-in as to a real one; the test then gives what
+arrived to the worker through the DevTools protocol (ServiceWorker.deliverPushMessage), as the browser would.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+from playwright.sync_api import expect
+
+from webapp.extensions import db
+from webapp.jobs.services import run_due
+from webapp.programs.services import starter_program
+from webapp.push import services as push
+from webapp.push.models import PushSubscription
+from webapp.reminders.models import ReminderSetting
+
+from ..pushservice import PushService
+from .conftest import login
+
+# Runs in the page before its own scripts (not in the worker): a PushManager that subscribes to the stand-in.
+FAKE_PUSH_MANAGER = """
+(() => {
+  if (typeof PushManager === "undefined") return;
+  const given = %s;
+  let current = null;
+  PushManager.prototype.subscribe = async function (options) {
+    const key = new Uint8Array(options.applicationServerKey);
+    current = {
+      endpoint: given.endpoint,
+      expirationTime: null,
+      options: { userVisibleOnly: true, applicationServerKey: key.buffer },
+      toJSON: () => given,
+      unsubscribe: async () => { current = null; return true; },
+    };
+    return current;
+  };
+  PushManager.prototype.getSubscription = async function () { return current; };
+})();
+"""
+
+
+def settle(page, script: str, timeout: float = 15):
+    """page.evaluate until it returns something truthy (wait_for_function does not await a promise)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(script)
+        if value or time.monotonic() > deadline:
+            return value
+        page.wait_for_timeout(200)
+
+
+def worker_registration(context, page) -> str:
+    cdp = context.new_cdp_session(page)
+    found: list[dict] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: found.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 10
+    while not [r for r in found if not r["isDeleted"]] and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    [registration] = [r for r in found if not r["isDeleted"]]
+    return cdp, registration["registrationId"]
+
+
+def test_reminders_on_then_a_push_shows_and_its_tap_opens_the_routine(app, live_server, context, page, alex):
+    with PushService() as service:
+        phone = service.browser()
+        context.grant_permissions(["notifications"], origin=live_server.url)
+        context.add_init_script(script=FAKE_PUSH_MANAGER % json.dumps(phone.to_json()))
+        login(page, live_server.url)
+        page.goto(f"{live_server.url}/")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+        card = page.locator("[data-reminders]")
+        expect(card.get_by_text("Turn reminders on to get them in this browser.")).to_be_visible()
+        card.get_by_label("Remind me").check()
+        expect(card.get_by_text("This browser shows your reminders.")).to_be_visible()
+        expect(card.get_by_text("Saved: reminders on at 08:00.")).to_be_visible()
+        card.get_by_label("Time", exact=True).fill("18:30")
+        card.get_by_label("Time", exact=True).dispatch_event("change")
+        expect(card.get_by_text("Saved: reminders on at 18:30.")).to_be_visible()
+        page.screenshot(path="test-artifacts/reminders-today.png", full_page=True)
+
+        with app.app_context():
+            [row] = db.session.execute(db.select(PushSubscription)).scalars().all()
+            assert (row.user_id, row.endpoint, row.p256dh) == (alex.id, phone.endpoint, phone.p256dh)
+            setting = db.session.get(ReminderSetting, alex.id)
+            assert (setting.enabled, setting.time) == (True, "18:30")
+            routine = starter_program("gentle-start").weeks[0].routines[1]
+            name, player = routine.name, f"/routines/{routine.id}/play"
+            push.notify(alex.id, f"Today: {name}, about 9 min", "Tap to start.", player, "reminder-today")
+            db.session.commit()
+            run_due()
+        [message] = service.messages(phone)
+        assert service.refusals == []
+
+        cdp, registration = worker_registration(context, page)
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": f"{live_server.url}/", "registrationId": registration, "data": json.dumps(message)},
+        )
+        shown = settle(
+            page,
+            """async () => {
+              const notes = await (await navigator.serviceWorker.ready).getNotifications();
+              return notes.map((n) => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url}));
+            }""",
+        )
+        assert shown == [
+            {"title": f"Today: {name}, about 9 min", "body": "Tap to start.", "tag": "reminder-today", "url": player}
+        ]  # fmt: skip
+
+        # The tap, as the browser would give it to the worker.
+        [worker] = context.service_workers
+        worker.evaluate(
+            """async () => {
+              const [note] = await self.registration.getNotifications();
+              self.dispatchEvent(new NotificationEvent("notificationclick", {notification: note}));
+            }"""
+        )
+        page.wait_for_url(f"**{player}")
+        expect(page.get_by_role("heading", name=name)).to_be_visible()
+        assert settle(page, "async () => (await (await navigator.serviceWorker.ready).getNotifications()).length === 0")
+    assert context.console_errors == []
+
+
+def test_notifications_blocked_say_so_and_offer_the_calendar_and_email(app, live_server, context, page, alex):
+    login(page, live_server.url)
+    page.goto(f"{live_server.url}/account/")
+    page.evaluate("() => Object.defineProperty(Notification, 'permission', {get: () => 'denied'})")
+    card = page.locator("[data-reminders]")
+    card.get_by_label("Remind me").check()
+    expect(card.get_by_text("Notifications are blocked for CoreSteady")).to_be_visible()
+    expect(card.get_by_role("link", name="your calendar link")).to_be_visible()
+    card.get_by_label("Also by email").check()
+    expect(card.get_by_text("Saved: reminders on at 08:00.")).to_be_visible()
+    with app.app_context():
+        setting = db.session.get(ReminderSetting, alex.id)
+        assert (setting.enabled, setting.email) == (True, True)
+        assert db.session.execute(db.select(PushSubscription)).first() is None
+    assert context.console_errors == []
+
+
+def test_on_an_iphone_outside_the_home_screen_the_card_explains_how(browser, app, live_server, alex):
+    iphone = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        user_agent=(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+        ),
+    )
+    try:
+        page = iphone.new_page()
+        login(page, live_server.url)
+        page.goto(f"{live_server.url}/")
+        card = page.locator("[data-reminders]")
+        expect(card.get_by_text("add to Home Screen", exact=False)).to_be_visible()
+        expect(card.get_by_text("iOS 16.4 or later", exact=False)).to_be_visible()
+        expect(card.get_by_role("link", name="your calendar link")).to_have_attribute("href", "/account/#calendar")
+        page.screenshot(path="test-artifacts/reminders-iphone.png", full_page=True)
+    finally:
+        iphone.close()
