@@ -47,3 +47,20 @@ def test_openapi_describes_the_plan_the_lights_and_the_versions(client, auth, us
     assert light["enum"] == ["green", "amber", "red"]
     versions = answer("/api/v1/exercises")["properties"]["exercises"]["items"]["properties"]
     assert {"easier", "harder"} <= set(versions)
+
+
+def test_openapi_describes_push_and_reminders(client, auth, users):
+    auth.login()
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    key = paths["/api/v1/push/key"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert key["required"] == ["public_key"]
+    subscribe = paths["/api/v1/push/subscriptions"]["post"]
+    body = subscribe["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["endpoint", "keys"] and body["additionalProperties"] is False
+    assert set(body["properties"]["keys"]["required"]) == {"p256dh", "auth"}
+    assert {"201", "400"} <= set(subscribe["responses"])
+    assert "400" in paths["/api/v1/push/subscriptions"]["delete"]["responses"]
+    settings = paths["/api/v1/reminders"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    assert set(settings["required"]) == {"enabled", "time", "timezone", "email"}
+    change = paths["/api/v1/reminders"]["put"]["requestBody"]["content"]["application/json"]["schema"]
+    assert set(change["properties"]) == {"enabled", "time", "email"} and change["additionalProperties"] is False
