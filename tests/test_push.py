@@ -93,6 +93,23 @@ def test_subscribing_twice_keeps_one_and_unsubscribing_removes_it(app, client, a
     assert (twice.status_code, twice.get_json()) == (200, {"removed": False})
 
 
+def test_a_subscription_sent_twice_at_once_is_stored_once(app, client, auth, users, service, monkeypatch):
+    auth.login()
+    browser = service.browser()
+    subscribe(client, auth, browser)
+    found = push._by_endpoint
+    looks = []
+
+    def not_yet_there_the_first_time(endpoint):
+        looks.append(endpoint)
+        return None if len(looks) == 1 else found(endpoint)
+
+    # The second request looked before the first one's row was committed, and then inserts the same endpoint.
+    monkeypatch.setattr(push, "_by_endpoint", not_yet_there_the_first_time)
+    answer = subscribe(client, auth, browser)
+    assert (answer.status_code, len(stored(app))) == (200, 1)
+
+
 def test_a_person_cannot_remove_anothers_subscription(app, client, auth, users, service):
     auth.login_as(users["coach"])
     browser = service.browser()

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..jobs.services import enqueue
@@ -137,18 +138,27 @@ def subscribe(user, body, production: bool) -> bool:
     A browser that subscribes again under another account moves to it: a phone reminds whoever uses it now.
     """
     endpoint, p256dh, auth = parse_subscription(body, production)
-    existing = db.session.execute(select(PushSubscription).where(PushSubscription.endpoint == endpoint)).scalar()
+    existing = _by_endpoint(endpoint)
+    if existing is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(PushSubscription(user_id=user.id, endpoint=endpoint, p256dh=p256dh, auth=auth))
+        except IntegrityError:
+            # The same browser sent it twice at once (a page load and a tap): the other request stored it first.
+            existing = _by_endpoint(endpoint)
+    new = existing is None
     if existing is not None:
         new = existing.user_id != user.id
         existing.user_id, existing.p256dh, existing.auth = user.id, p256dh, auth
         if new:
             existing.created_at = utcnow()
-    else:
-        new = True
-        db.session.add(PushSubscription(user_id=user.id, endpoint=endpoint, p256dh=p256dh, auth=auth))
-    db.session.flush()
+        db.session.flush()
     _keep_newest(user.id)
     return new
+
+
+def _by_endpoint(endpoint: str) -> PushSubscription | None:
+    return db.session.execute(select(PushSubscription).where(PushSubscription.endpoint == endpoint)).scalar()
 
 
 def _keep_newest(user_id: int) -> None:
