@@ -76,25 +76,18 @@ function explainSessionError(error, payload) {
   return UNREADABLE;
 }
 
-const SESSION = {
-  endpoint: "/api/v1/sessions",
-  key: "sessions",
-  nouns: ["session", "sessions"],
-  // answer: {status, errors} as the server gave it (or {status: "too-large"} for a 413).
-  explain(answer, payload) {
-    if (answer?.status === "conflict") {
-      return {
-        text: "A different session with the same identity is already saved in your account, so this copy was not saved. Look for it in your history; if it is there, delete this copy.",
-        retry: false,
-      };
-    }
+// An explain() for a kind whose refusals are explained error by error: `conflict` says what a clash of ids
+// means for it, and explainError(error, payload) turns one "<field>: <message>" into {text, retry, repair}.
+function explainingEach(conflict, explainError) {
+  return (answer, payload) => {
+    if (answer?.status === "conflict") return { text: conflict, retry: false };
     if (answer?.status === "too-large") {
       return { text: "It is too large for the server to accept (over 1 MB), so it can never be sent. Delete it from the phone.", retry: false };
     }
     const errors = Array.isArray(answer?.errors) ? answer.errors.filter((e) => typeof e === "string") : [];
     if (!errors.length) return { text: "The server refused it without saying why. Tap Try again later, or delete it.", retry: true };
     // Several errors can share one explanation ("no exercise" for two exercises): say each once.
-    let parts = errors.map((error) => explainSessionError(error, payload));
+    let parts = errors.map((error) => explainError(error, payload));
     // What can never be sent decides; advice to try again beside it would only mislead.
     if (parts.some((part) => !part.retry)) parts = parts.filter((part) => !part.retry);
     const unique = [...new Map(parts.map((part) => [part.text, part])).values()];
@@ -103,7 +96,18 @@ const SESSION = {
       retry: unique.every((part) => part.retry),
       repair: unique.length === 1 ? unique[0].repair || null : null,
     };
-  },
+  };
+}
+
+const SESSION = {
+  endpoint: "/api/v1/sessions",
+  key: "sessions",
+  nouns: ["session", "sessions"],
+  // answer: {status, errors} as the server gave it (or {status: "too-large"} for a 413).
+  explain: explainingEach(
+    "A different session with the same identity is already saved in your account, so this copy was not saved. Look for it in your history; if it is there, delete this copy.",
+    explainSessionError,
+  ),
 };
 
 // A red-flag answer (or the later confirmation that a clinician has seen the person) given on the phone.
@@ -165,25 +169,10 @@ const MESSAGE = {
   endpoint: "/api/v1/messages",
   key: "messages",
   nouns: ["message", "messages"],
-  explain(answer) {
-    if (answer?.status === "conflict") {
-      return {
-        text: "A different message with the same identity is already saved in your account, so this copy was not sent. Copy what you wrote into a new message, then delete this one.",
-        retry: false,
-      };
-    }
-    if (answer?.status === "too-large") return { text: "It is too large for the server to accept, so it can never be sent. Delete it from the phone.", retry: false };
-    const errors = Array.isArray(answer?.errors) ? answer.errors.filter((e) => typeof e === "string") : [];
-    if (!errors.length) return { text: "The server refused it without saying why. Tap Try again later, or delete it.", retry: true };
-    let parts = errors.map(explainMessageError);
-    if (parts.some((part) => !part.retry)) parts = parts.filter((part) => !part.retry);
-    const unique = [...new Map(parts.map((part) => [part.text, part])).values()];
-    return {
-      text: unique.map((part) => part.text).join(" "),
-      retry: unique.every((part) => part.retry),
-      repair: unique.length === 1 ? unique[0].repair || null : null,
-    };
-  },
+  explain: explainingEach(
+    "A different message with the same identity is already saved in your account, so this copy was not sent. Copy what you wrote into a new message, then delete this one.",
+    explainMessageError,
+  ),
 };
 
 // Every kind the outbox can send, by the name stored in each record's `kind`.
