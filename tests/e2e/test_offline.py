@@ -95,8 +95,8 @@ MIRROR = f"""async () => {{
 }}"""
 
 
-def wait_for_outbox(page, predicate: str, timeout: float = 10000) -> None:
-    """Waits until predicate(records) holds for the records in the outbox."""
+def wait_for_outbox(page, predicate: str, timeout: float = 20000) -> None:
+    """Waits until predicate(records) holds for the records in the outbox (20 s: a busy two-core machine)."""
     page.evaluate(MIRROR)
     page.wait_for_function(
         f"() => ({predicate})(JSON.parse(document.documentElement.dataset.testOutbox || 'null') || [null])",
