@@ -133,10 +133,12 @@ def register_jobs(app: Flask) -> None:
     from .mail import register_jobs as mail_jobs
     from .push.sending import register_jobs as push_jobs
     from .reminders.sending import register_jobs as reminder_jobs
+    from .reminders.weekly import register_jobs as weekly_jobs
 
     mail_jobs(app)
     push_jobs(app)
     reminder_jobs(app)
+    weekly_jobs(app)
 
 
 def register_content_rules(app: Flask) -> None:
