@@ -61,6 +61,25 @@ def test_the_recommendation_follows_the_answers(given, expected, words):
     assert pick.slug == expected and words in pick.reason
 
 
+@pytest.mark.parametrize(
+    ("finished", "well", "expected", "words"),
+    [
+        (GENTLE, True, FOUNDATIONS, "You finished Gentle start and your back took it well"),
+        (FOUNDATIONS, True, STRENGTH, "one step up"),
+        (STANDING, True, GENTLE, "took it well"),
+        # A hard end: the same program once more, whatever the onboarding answers were.
+        (GENTLE, False, GENTLE, "doing it once more is the safer next step"),
+        (FOUNDATIONS, False, FOUNDATIONS, "were hard on your back"),
+    ],
+)
+def test_after_a_finished_program_the_next_step_follows_how_it_ended(finished, well, expected, words):
+    names = {GENTLE: "Gentle start", FOUNDATIONS: "Core foundations", STANDING: "Standing strength and balance"}
+    given = Answers(pain=2, scores=(8,), activity_level="active", pain_since="long", finished=finished,
+                    finished_name=names[finished], finished_well=well)  # fmt: skip
+    pick = recommend(given, ALL)
+    assert pick.slug == expected and words in pick.reason
+
+
 def test_a_program_that_is_not_offered_is_never_recommended():
     # The next that fits, down to the gentle start, which is always a candidate.
     assert recommend(answers(pain=2, scores=(8,), since="long", active="active"), ALL - {STRENGTH}).slug == FOUNDATIONS

@@ -11,6 +11,9 @@ and how active they are. The rule follows these facts (CONTENT.md and the progra
 - balance training lowers the risk of falls in older people (Sherrington 2019, Cochrane), and someone who cannot
   get down to the floor and up again should not be sent there.
 
+Once a program is finished, the next is chosen from how it ended: the program that builds on it, one step up
+(NEXT_AFTER), when its last two sessions were not red; the same program again when they were.
+
 Where the answers leave doubt, the gentler program is offered (the safer choice): everyone can move on from
 Gentle start after two weeks, while starting too high is what makes people stop. The person may always pick
 another program; this only orders the page and says why.
@@ -23,6 +26,8 @@ from datetime import date
 
 from ..extensions import db
 from ..programs.models import Profile
+from ..programs.services import active_assignment
+from . import outcomes, schedule
 from .models import CheckIn, FunctionActivity
 
 GENTLE = "gentle-start"
@@ -69,6 +74,10 @@ class Answers:
     pain_since: str | None = None  # a key of PAIN_SINCE
     floor: str | None = None  # a key of FLOOR
     activity_level: str | None = None  # a key of ACTIVITY
+    # A program just finished (its slug and name), and whether its last sessions went well (none red).
+    finished: str | None = None
+    finished_name: str = ""
+    finished_well: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,8 +94,14 @@ def recommend(answers: Answers, available: set[str]) -> Recommendation | None:
     return None
 
 
+# What builds on each starter program once it is finished and went well: one careful step at a time.
+NEXT_AFTER = {GENTLE: FOUNDATIONS, WALKING: FOUNDATIONS, DESK: FOUNDATIONS, STANDING: GENTLE, FOUNDATIONS: STRENGTH}
+
+
 def _choices(a: Answers):
     """Candidates in order of preference, each with the reason the page gives; the first available wins."""
+    if a.finished is not None:
+        yield from _after(a)
     lowest = min(a.scores) if a.scores else None
     copes = lowest is None or lowest > LOW_FUNCTION
     calm = a.pain is not None and a.pain <= LOW_PAIN and (lowest is None or lowest >= WELL_ENOUGH)
@@ -113,6 +128,17 @@ def _choices(a: Answers):
     yield GENTLE, "Starting gently lets you find your level; after two weeks you can move on."
 
 
+def _after(a: Answers):
+    """After a finished program: the next step when it went well, the same again when its end was hard."""
+    if not a.finished_well:
+        hard = f"Your last sessions of {a.finished_name} were hard on your back"
+        yield a.finished, f"{hard}: doing it once more is the safer next step."
+        return
+    following = NEXT_AFTER.get(a.finished)
+    if following is not None:
+        yield following, f"You finished {a.finished_name} and your back took it well: this builds on it, one step up."
+
+
 def answers_of(user, today: date) -> Answers:
     """What the person said in onboarding: pain today, the activities and their latest ratings, their age, and the
     optional questions."""
@@ -129,6 +155,12 @@ def answers_of(user, today: date) -> Answers:
             scores.append(max(activity.ratings, key=lambda r: (r.rated_at, r.id)).score)
     profile = db.session.get(Profile, user.id)
     year = profile.birth_year if profile is not None else None
+    finished, finished_name, finished_well = None, "", False
+    assignment = active_assignment(user)
+    plan = schedule.plan_for(assignment, today)
+    if plan is not None and today > plan.end_date:
+        finished, finished_name = assignment.family, assignment.program.name
+        finished_well = all(outcome.light != "red" for _, outcome in outcomes.recent_outcomes(user.id, limit=2))
     return Answers(
         pain=pain,
         scores=tuple(scores),
@@ -138,4 +170,7 @@ def answers_of(user, today: date) -> Answers:
         pain_since=profile.pain_since if profile is not None else None,
         floor=profile.floor if profile is not None else None,
         activity_level=profile.activity_level if profile is not None else None,
+        finished=finished,
+        finished_name=finished_name,
+        finished_well=finished_well,
     )
