@@ -124,16 +124,26 @@ def words(due: Due, nudge: bool) -> tuple[str, str]:
     return title, "Tap to start. It works offline too."
 
 
-def send(payload: dict, now: datetime) -> None:
-    """The `reminder` job: still due? Then the push to each of the person's browsers, and the mail if chosen."""
+def still_wanted(payload: dict, now: datetime, what: str) -> tuple[User, ReminderSetting, date] | None:
+    """The person, their settings and the day a queued {"user", "day"} job is for, while reminders are still on
+    and that day (in the person's zone) is not over; None, and a log line for the day, otherwise."""
     user = db.session.get(User, payload["user"])
     setting = db.session.get(ReminderSetting, payload["user"])
     day = date.fromisoformat(payload["day"])
     if user is None or setting is None or not setting.enabled:
-        return
+        return None
     if local_date(now, user.timezone) != day:
-        log.info("Reminder for user %s on %s not sent: that day is over", user.id, day)
+        log.info("%s for user %s on %s not sent: that day is over", what, user.id, day)
+        return None
+    return user, setting, day
+
+
+def send(payload: dict, now: datetime) -> None:
+    """The `reminder` job: still due? Then the push to each of the person's browsers, and the mail if chosen."""
+    wanted = still_wanted(payload, now, "Reminder")
+    if wanted is None:
         return
+    user, setting, day = wanted
     due = what_is_due(user, day)
     if due is None:
         log.info("Reminder for user %s on %s not sent: nothing is due any more", user.id, day)

@@ -26,7 +26,7 @@ from ..sessions.milestones import sessions_of, weekly_summary
 from ..sessions.schedule import plan_for
 from ..timeutil import local_date
 from .models import ReminderSetting
-from .sending import due_at
+from .sending import due_at, still_wanted
 from .services import reminder_time
 
 log = logging.getLogger("coresteady.reminders")
@@ -73,14 +73,10 @@ def body_of(lines: list[str]) -> str:
 
 def send(payload: dict, now: datetime) -> None:
     """The `weekly-summary` job: still that Monday and reminders still on? Then the summary to each browser."""
-    user = db.session.get(User, payload["user"])
-    setting = db.session.get(ReminderSetting, payload["user"])
-    day = date.fromisoformat(payload["day"])
-    if user is None or setting is None or not setting.enabled:
+    wanted = still_wanted(payload, now, "Weekly summary")
+    if wanted is None:
         return
-    if local_date(now, user.timezone) != day:
-        log.info("Weekly summary for user %s on %s not sent: that Monday is over", user.id, day)
-        return
+    user, _setting, day = wanted
     summary = weekly_summary(day, plan_for(active_assignment(user), day), sessions_of(user.id), bool(user.trainer_id))
     if summary is None:
         return  # nothing planned and nothing done last week: nothing to sum up
