@@ -486,6 +486,29 @@ def test_a_trainers_export_has_programs_exercises_and_client_names_but_no_health
     assert "sessions" not in document and "sam-private-note" not in json.dumps(document)
 
 
+def test_a_trainers_export_carries_the_pictures_of_their_own_exercises(app, client, auth, users, two_clients):
+    import base64
+    import hashlib
+
+    from webapp.content.models import ExerciseImage
+
+    drawing = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>'
+    with app.app_context():
+        made = trainer_content(users["coach"])
+        db.session.add(
+            ExerciseImage(exercise_id=made["casey-used-move"], mimetype="image/svg+xml",
+                          sha256=hashlib.sha256(drawing).hexdigest(), data=drawing)
+        )  # fmt: skip
+        db.session.commit()
+    login(auth, "coach@example.com")
+    document = json.loads(client.get("/account/export.json").get_data(as_text=True))
+    by_slug = {e["slug"]: e for e in document["exercises"]}
+    picture = by_slug["casey-used-move"]["picture"]
+    assert picture["content_type"] == "image/svg+xml" and base64.b64decode(picture["base64"]) == drawing
+    assert picture["sha256"] == hashlib.sha256(drawing).hexdigest()
+    assert by_slug["casey-spare-move"]["picture"] is None
+
+
 # --- deletion ------------------------------------------------------------------------------------------
 
 

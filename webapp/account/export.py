@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
-from ..content.models import Exercise
+from ..content.models import Exercise, ExerciseImage
 from ..content.services import exercise_payload, lessons_read
 from ..extensions import db
 from ..messages.models import Message
@@ -139,13 +140,21 @@ def client_sections(user: User) -> dict:
     }
 
 
-def custom_exercise_payload(exercise: Exercise) -> dict:
-    # The library's own shape, plus what only the exercise's author needs back.
+def custom_exercise_payload(exercise: Exercise, picture: ExerciseImage | None = None) -> dict:
+    # The library's own shape, plus what only the exercise's author needs back: the picture they uploaded too,
+    # as it was stored (base64), so the export alone can rebuild the exercise.
     return {
         **exercise_payload(exercise),
         "details": exercise.details,
         "is_active": exercise.is_active,
         "updated_at": iso(exercise.updated_at),
+        "picture": {
+            "content_type": picture.mimetype,
+            "sha256": picture.sha256,
+            "base64": base64.b64encode(picture.data).decode("ascii"),
+        }
+        if picture is not None
+        else None,
     }
 
 
@@ -162,6 +171,14 @@ def trainer_sections(user: User) -> dict:
         )
     )
     exercises = _rows(db.select(Exercise).where(Exercise.owner_id == user.id).order_by(Exercise.slug))
+    pictures = {
+        picture.exercise_id: picture
+        for picture in _rows(
+            db.select(ExerciseImage)
+            .join(Exercise, Exercise.id == ExerciseImage.exercise_id)
+            .where(Exercise.owner_id == user.id)
+        )
+    }
     clients = _rows(db.select(User).where(User.trainer_id == user.id).order_by(User.name, User.id))
     invites = _rows(db.select(Invite).where(Invite.trainer_id == user.id).order_by(Invite.id))
     written = db.session.execute(
@@ -174,7 +191,7 @@ def trainer_sections(user: User) -> dict:
         "programs": [
             {**program_payload(p), "is_current": p.is_current, "created_at": iso(p.created_at)} for p in programs
         ],
-        "exercises": [custom_exercise_payload(exercise) for exercise in exercises],
+        "exercises": [custom_exercise_payload(exercise, pictures.get(exercise.id)) for exercise in exercises],
         # Who the trainer coaches, but none of the clients' health data: that is theirs to export.
         "clients": [{"name": client.name, "email": client.email} for client in clients],
         # The trainer's own words to clients; the clients' replies are theirs to export.
