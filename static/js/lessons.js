@@ -1,6 +1,7 @@
 // "Done reading" at the end of a lesson: sent without leaving the page, so the reader stays where they are.
 // Without script the button posts the same form and the page comes back with a message.
 import { logger } from "./log.js";
+import { postForm } from "./post.js";
 
 const log = logger("lessons");
 
@@ -21,13 +22,7 @@ export function enhanceLessonRead(root) {
     const button = form.querySelector('button[type="submit"]');
     button.disabled = true;
     try {
-      const response = await fetch(form.action, {
-        method: "POST",
-        body: new FormData(form),
-        headers: { Accept: "application/json" },
-        credentials: "same-origin",
-      });
-      if (!response.ok) throw new Error(`the server answered ${response.status}`);
+      await postForm(form);
       const done = document.createElement("p");
       done.className = "lesson-done__note";
       done.setAttribute("role", "status");

@@ -3,19 +3,14 @@
 // marked data-shown around it is what must have been seen (else the form itself, below what it stands for).
 // Without script the form's own button posts the same thing.
 import { logger } from "./log.js";
+import { postForm } from "./post.js";
 
 const log = logger("seen");
 
 function send(form) {
   if (!navigator.onLine) return; // shown again next time, the safe way to miss
-  fetch(form.action, {
-    method: "POST",
-    body: new FormData(form),
-    headers: { Accept: "application/json" },
-    credentials: "same-origin",
-  })
-    .then((response) => {
-      if (!response.ok) throw new Error(`the server answered ${response.status}`);
+  postForm(form)
+    .then(() => {
       form.hidden = true;
     })
     .catch((error) => {

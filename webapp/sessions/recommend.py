@@ -27,8 +27,8 @@ from datetime import date
 from ..extensions import db
 from ..programs.models import Profile
 from ..programs.services import active_assignment
-from . import outcomes, schedule
-from .models import CheckIn, FunctionActivity
+from . import history, outcomes, schedule
+from .models import CheckIn
 
 GENTLE = "gentle-start"
 FOUNDATIONS = "core-foundations"
@@ -145,14 +145,9 @@ def answers_of(user, today: date) -> Answers:
     pain = db.session.execute(
         db.select(CheckIn.pain).filter_by(user_id=user.id, kind="baseline").order_by(CheckIn.id.desc()).limit(1)
     ).scalar()
-    activities = db.session.execute(
-        db.select(FunctionActivity).filter_by(user_id=user.id).order_by(FunctionActivity.position)
-    ).scalars()
-    names, scores = [], []
-    for activity in activities:
-        names.append(activity.name)
-        if activity.ratings:
-            scores.append(max(activity.ratings, key=lambda r: (r.rated_at, r.id)).score)
+    trends = [history.activity_trend(a, user.timezone) for a in history.function_activities(user.id)]
+    names = [t.name for t in trends]
+    scores = [t.latest for t in trends if t.latest is not None]
     profile = db.session.get(Profile, user.id)
     year = profile.birth_year if profile is not None else None
     finished, finished_name, finished_well = None, "", False
