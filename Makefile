@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Test processes: the machines this runs on have two cores. WORKERS=0 runs every test in one process.
 WORKERS ?= 2
 
-.PHONY: run test lint format bench icons figures install install-dev chromium redis clean
+.PHONY: run test lint format bench cluster icons figures install install-dev chromium redis clean
 
 run: install
 	$(FLASK) init-db
@@ -38,6 +38,13 @@ bench: install-dev chromium
 	$(PY) -m tests.bench
 	$(PY) -m tests.bench_wire
 	$(PY) -m tests.bench_reads
+
+# The production deployment on loopback, from Debian's packages: PostgreSQL, Redis, two app processes under
+# gunicorn with the job worker, nginx in front; then a journey through nginx (tests/cluster.py). About a minute.
+cluster: install-dev
+	@command -v nginx >/dev/null && command -v redis-server >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+		|| ./.ci/install-packages nginx redis-server postgresql
+	$(PY) -m tests.cluster
 
 # Redraw the install icons and screenshots under static/icons/ (see tools/icons.py); commit the PNGs.
 icons: install-dev chromium

@@ -11,17 +11,16 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import event
 
+from tests.servers import free_port, wait_for_port
 from webapp import create_app
 from webapp.bundle import load_content
 from webapp.demo import DEMO_PASSWORD, seed
@@ -31,24 +30,6 @@ ROOT = Path(__file__).resolve().parents[1]
 EMAIL = "alex@example.com"
 URLS = ("/healthz", "/api/v1/plan", "/", "/api/v1/offline-manifest")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for(port: int, process: subprocess.Popen, limit: float = 60) -> None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("gunicorn stopped before it answered")
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError("gunicorn did not answer in time")
 
 
 def requests_per_second(port: int, path: str, cookie: str) -> float:
@@ -105,7 +86,7 @@ def main() -> None:
             cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
         try:
-            wait_for(port, server)
+            wait_for_port(port, server)
             for path in URLS:  # each worker imports and warms up on its first requests, outside the timing
                 for _ in range(4):
                     request = urllib.request.Request(

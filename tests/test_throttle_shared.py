@@ -10,10 +10,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,31 +20,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port, wait_for_port
+
 ROOT = Path(__file__).resolve().parents[1]
 REDIS = shutil.which("redis-server")
 pytestmark = [
     pytest.mark.processes,
     pytest.mark.skipif(REDIS is None, reason="redis-server is not installed (make test installs it)"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the process on port {port} ended with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"nothing answered on port {port} within {seconds} s")
 
 
 @pytest.fixture

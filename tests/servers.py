@@ -1,0 +1,31 @@
+"""Starting real servers on 127.0.0.1 for the tests and measures that need them: a free port, and waiting for it.
+
+Used by the shared-throttle test, `make bench`'s reads under load and `make cluster`.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the kernel's pick on 127.0.0.1)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Return once something accepts connections on the port; fail if `process` ends first or time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"the process for port {port} ended with {process.returncode} before it answered")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing answered on port {port} within {seconds} s")
