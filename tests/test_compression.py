@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import gzip
+import os
 import re
+import shutil
 from pathlib import Path
+
+import brotli
 
 from webapp import assets
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
-GZIP = {"Accept-Encoding": "gzip, deflate, br"}
+GZIP = {"Accept-Encoding": "gzip, deflate"}  # Chromium over plain HTTP
+BROTLI = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # Chromium over HTTPS
 YEAR = "public, max-age=31536000, immutable"
 
 
@@ -42,18 +47,88 @@ def test_an_unversioned_or_stale_url_is_revalidated_by_its_etag(client, app):
     assert status == 200 and stale["Cache-Control"] == "no-cache"
 
 
+def served_bytes(app, name: str) -> bytes:
+    """The file as served: a module's imports name their revisions (webapp/assets.py), the rest as it is."""
+    original = (STATIC / name).read_bytes()
+    if not name.endswith(".js"):
+        return original
+    with app.test_request_context():
+        return assets.versioned_imports(name, original.decode(), assets.static_revisions()).encode()
+
+
 def test_static_text_is_served_gzipped_and_unpacks_to_the_file(client, app):
     for name in ("css/app.css", "js/app.js", "img/nav.svg"):
         status, headers, body = fetch(client, versioned(app, name), **GZIP)
         assert status == 200
         assert headers["Content-Encoding"] == "gzip", name
         assert "Accept-Encoding" in headers["Vary"]
-        original = (STATIC / name).read_bytes()
+        original = served_bytes(app, name)
         assert gzip.decompress(body) == original
         assert len(body) < len(original) / 2, name
     # A PNG is compressed already and goes as it is.
     _, headers, _ = fetch(client, versioned(app, "icons/icon-192.png"), **GZIP)
     assert "Content-Encoding" not in headers
+
+
+def test_browsers_that_take_brotli_get_it_smaller_than_gzip(client, app):
+    for name in ("css/app.css", "js/player.js"):
+        _, headers, packed = fetch(client, versioned(app, name), **BROTLI)
+        _, _, zipped = fetch(client, versioned(app, name), **GZIP)
+        assert headers["Content-Encoding"] == "br", name
+        assert brotli.decompress(packed) == served_bytes(app, name)
+        assert len(packed) < len(zipped) * 0.9, f"{name}: brotli {len(packed)} B, gzip {len(zipped)} B"
+
+
+def test_a_module_names_each_import_by_its_revision_so_none_is_asked_for_again(client, app):
+    with app.test_request_context():
+        revisions = assets.static_revisions()
+    _, _, body = fetch(client, versioned(app, "js/app.js"))
+    source = body.decode()
+    assert f'from "./sync.js?v={revisions["js/sync.js"]}"' in source
+    assert f'import "./copy.js?v={revisions["js/copy.js"]}"' in source
+    assert './log.js"' not in source and 'from "./today.js"' not in source
+    # Each of those URLs is the current revision, so it too is kept for a year.
+    for specifier in re.findall(r'"\./([\w/]+\.js\?v=[0-9a-f]{12})"', source):
+        status, imported, _ = fetch(client, f"/static/js/{specifier}")
+        assert status == 200 and imported["Cache-Control"] == YEAR, specifier
+    # A module two levels down is versioned in its importer too (player.js -> player/engine.js -> ...).
+    _, _, player = fetch(client, versioned(app, "js/player.js"))
+    assert f'"./player/engine.js?v={revisions["js/player/engine.js"]}"' in player.decode()
+
+
+def test_a_changed_module_changes_the_revision_of_every_module_that_reaches_it(tmp_path):
+    copy = tmp_path / "static"
+    shutil.copytree(STATIC, copy)
+    before = assets.revisions_of(copy)
+    with (copy / "js" / "log.js").open("a") as module:
+        module.write("\n// a deploy\n")
+    after = assets.revisions_of(copy)
+    changed = {name for name in before if before[name] != after[name]}
+    assert {"js/log.js", "js/app.js", "js/player.js", "js/sync.js", "js/player/figure.js"} <= changed
+    assert "css/app.css" not in changed and "js/kinds.js" not in changed
+    assert not any(name.endswith((".png", ".svg", ".css")) for name in changed)
+
+
+def test_the_worker_imports_the_pages_modules_by_revision(client, app):
+    with app.test_request_context():
+        revisions = assets.static_revisions()
+    source = client.get("/sw.js").get_data(as_text=True)
+    assert f'from "/static/js/drain.js?v={revisions["js/drain.js"]}"' in source
+
+
+def test_a_new_build_of_the_static_files_clears_copies_older_than_a_day(tmp_path):
+    from webapp.static_files import OLD_BUILD_SECONDS, build
+
+    builds = tmp_path / "static-build"
+    old, recent = builds / "0000000000000000", builds / "1111111111111111"
+    for folder in (old, recent):
+        (folder / "css").mkdir(parents=True)
+    made = old.stat().st_mtime - OLD_BUILD_SECONDS - 60
+    os.utime(old, (made, made))
+    current = build(STATIC, builds, assets.revisions_of(STATIC))
+    assert current.is_dir() and (current / "css" / "app.css.br").is_file()
+    assert not old.exists(), "a copy made more than a day before is gone"
+    assert recent.is_dir(), "a recent copy stays for processes that still serve it"
 
 
 def test_static_files_keep_the_security_headers(client):
@@ -73,7 +148,7 @@ def test_pages_are_gzipped_only_for_browsers_that_take_it(client):
     assert int(packed.headers["Content-Length"]) == len(packed.get_data())
     unpacked = gzip.decompress(packed.get_data()).decode()
     # The same page, bar its per-request CSRF token.
-    token = re.compile(r'value="[^"]{40,}"')
+    token = re.compile(r'(?:value|content)="[^"]{40,}"')
     assert token.sub("", unpacked) == token.sub("", plain.get_data(as_text=True))
     assert "unsafe-inline" not in packed.headers["Content-Security-Policy"]
 

@@ -144,7 +144,7 @@ def test_service_worker_is_served_from_the_root_uncached(client):
     assert "/* precache */" not in response.get_data(as_text=True)
 
 
-IMPORT = re.compile(r'^import\s[^;]*?from\s+"([^"]+)";', re.MULTILINE)
+IMPORT = re.compile(r'^import\s[^;]*?from\s+"([^"?]+)(?:\?v=[0-9a-f]{12})?";', re.MULTILINE)
 
 
 def test_every_module_the_worker_runs_is_in_its_precache_list(client):

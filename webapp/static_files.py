@@ -1,4 +1,5 @@
-"""Static files through WhiteNoise: gzip copies made once, versioned URLs kept a year, the rest revalidated."""
+"""Static files through WhiteNoise: brotli and gzip copies made once, module imports versioned, versioned URLs
+kept a year, the rest revalidated."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import brotli
 from whitenoise import WhiteNoise
 
-from .assets import revisions_of
+from .assets import revisions_of, versioned_imports
 from .security import static_headers
 
 # A `?v=` URL names one revision of a file's bytes, so a browser may keep it for a year without asking again.
@@ -21,6 +24,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 # Text compresses; images and fonts are compressed already.
 COMPRESSIBLE = {".css", ".js", ".mjs", ".json", ".svg", ".html", ".txt", ".webmanifest", ".xml", ".map", ".ico"}
+OLD_BUILD_SECONDS = 24 * 60 * 60
 # Below this a gzip member's own header outweighs what it saves.
 SMALLEST = 256
 
@@ -69,8 +73,16 @@ def _security(headers, path: str, production: bool) -> None:
         headers[key] = value
 
 
+def compressed(data: bytes) -> list[tuple[str, bytes]]:
+    """[(".br", ...), (".gz", ...)]: the encodings worth keeping beside a file (WhiteNoise serves the best one the
+    browser takes). Brotli is about a fifth smaller than gzip on our CSS and JS; browsers send it over HTTPS."""
+    packed = [(".br", brotli.compress(data, quality=11)), (".gz", gzip.compress(data, compresslevel=9, mtime=0))]
+    return [(suffix, body) for suffix, body in packed if len(body) < len(data) * 0.95]
+
+
 def build(static_root: Path, build_root: Path, revisions: dict[str, str]) -> Path:
-    """A copy of static/ with a `.gz` beside each text file, made once per set of revisions and shared by processes.
+    """A copy of static/ with `.br` and `.gz` beside each text file and each module's imports versioned, made
+    once per set of revisions and shared by processes.
 
     The copy's folder is named after the revisions, written aside and renamed into place, so two processes
     starting together never see half a copy, and a deploy gets a fresh one.
@@ -87,11 +99,12 @@ def build(static_root: Path, build_root: Path, revisions: dict[str, str]) -> Pat
             copy = draft / name
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, copy)
+            if source.suffix == ".js":
+                copy.write_text(versioned_imports(name, source.read_text(encoding="utf-8"), revisions), "utf-8")
             if source.suffix.lower() in COMPRESSIBLE and source.stat().st_size >= SMALLEST:
-                data = source.read_bytes()
-                packed = gzip.compress(data, compresslevel=9, mtime=0)
-                if len(packed) < len(data) * 0.95:
-                    copy.with_name(copy.name + ".gz").write_bytes(packed)
+                data = copy.read_bytes()
+                for suffix, packed in compressed(data):
+                    copy.with_name(copy.name + suffix).write_bytes(packed)
         try:
             os.rename(draft, target)
         except OSError:
@@ -100,4 +113,14 @@ def build(static_root: Path, build_root: Path, revisions: dict[str, str]) -> Pat
     finally:
         if draft.exists():
             shutil.rmtree(draft, ignore_errors=True)
+    forget_old_builds(build_root, target)
     return target
+
+
+def forget_old_builds(build_root: Path, kept: Path) -> None:
+    """Copies of earlier revisions go a day after they were made: time enough for a rolling deploy's old
+    processes to stop, and the folder does not grow by a copy with every deploy."""
+    made_before = time.time() - OLD_BUILD_SECONDS
+    for folder in build_root.iterdir():
+        if folder != kept and folder.is_dir() and folder.stat().st_mtime < made_before:
+            shutil.rmtree(folder, ignore_errors=True)

@@ -784,18 +784,22 @@ def test_the_worker_keeps_the_queue_when_the_login_has_expired(live_server, cont
 def test_a_kind_the_server_keeps_failing_never_blocks_sessions(live_server, page, app, ready):
     login(page, live_server.url)
     routine = plan_routine(page)
-    # A second kind registered for this test only, sent to an endpoint this server does not have.
+    # A second kind registered for this test only, sent to an endpoint this server does not have. The modules
+    # are imported by the URLs the page's own imports name (with their revisions), so they are the same
+    # instances the page's outbox uses.
+    with app.test_request_context():
+        modules = {"kinds": assets.asset_url("js/kinds.js"), "outbox": assets.asset_url("js/outbox.js")}
     page.evaluate(
-        """async (owner) => {
-          const { KINDS } = await import("/static/js/kinds.js");
+        """async ([owner, modules]) => {
+          const { KINDS } = await import(modules.kinds);
           KINDS.set("probe", {
             endpoint: "/api/v1/probes", key: "probes", nouns: ["probe", "probes"],
             explain: () => ({ text: "Refused.", retry: false }),
           });
-          const { enqueue } = await import("/static/js/outbox.js");
+          const { enqueue } = await import(modules.outbox);
           await enqueue("probe", { id: "11111111-2222-4333-8444-555555555555", user_id: owner });
         }""",
-        ready,
+        [ready, modules],
     )
     session = session_payload(routine, user_id=ready)
     enqueue(page, session)  # made after the probe, so drained after it

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, make_response, request, url_for
 
-from ..assets import asset_url
+from ..assets import asset_url, static_revisions, versioned_imports
 from .services import offline_page, precache_entries
 
 bp = Blueprint("pwa", __name__)
@@ -69,6 +69,8 @@ def service_worker():
     source = Path(current_app.static_folder, "sw.js").read_text(encoding="utf-8")
     if PRECACHE_MARKER not in source:
         raise RuntimeError(f"static/sw.js has lost its precache marker {PRECACHE_MARKER!r}")
+    # The worker imports the page's own modules, by revision like the pages do (webapp/assets.py).
+    source = versioned_imports("sw.js", source, static_revisions())
     body = source.replace(PRECACHE_MARKER, json.dumps(precache_entries()), 1)
     response = make_response(body)
     response.mimetype = "application/javascript"
