@@ -153,6 +153,17 @@ def test_pages_are_gzipped_only_for_browsers_that_take_it(client):
     assert "unsafe-inline" not in packed.headers["Content-Security-Policy"]
 
 
+def test_pages_go_as_brotli_to_browsers_that_take_it_and_unpack_to_the_same_page(client):
+    plain = client.get("/auth/login")
+    packed = client.get("/auth/login", headers=BROTLI)
+    zipped = client.get("/auth/login", headers=GZIP)
+    assert packed.headers["Content-Encoding"] == "br"
+    token = re.compile(r'(?:value|content)="[^"]{40,}"')
+    page = brotli.decompress(packed.get_data()).decode()
+    assert token.sub("", page) == token.sub("", plain.get_data(as_text=True))
+    assert len(packed.get_data()) < len(zipped.get_data())
+
+
 def test_the_worker_script_stays_uncached_and_revalidates_when_gzipped(client):
     first = client.get("/sw.js", headers=GZIP)
     assert first.status_code == 200
