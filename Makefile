@@ -38,6 +38,7 @@ bench: install-dev chromium
 	$(PY) -m tests.bench
 	$(PY) -m tests.bench_wire
 	$(PY) -m tests.bench_reads
+	$(PY) -m tests.bench_sync
 
 # The production deployment on loopback, from Debian's packages: PostgreSQL, Redis, two app processes under
 # gunicorn with the job worker, nginx in front; then a journey through nginx (tests/cluster.py). About a minute.

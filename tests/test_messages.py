@@ -94,6 +94,25 @@ def test_same_id_different_body_is_a_conflict_and_the_first_stays(api, users, ap
         assert db.session.execute(db.select(Message.body)).scalar_one() == "First words"
 
 
+def test_another_clients_message_id_is_simply_new_in_this_thread(api, users, app):
+    with app.app_context():
+        sam = make_user("sam@example.com", trainer=users["coach"])
+    item = message("About the bridge")
+    api.as_(users["alex"])
+    assert api.post("/api/v1/messages", {"messages": [item]}).get_json()["results"][0]["status"] == "created"
+    # Another client's phone sends the same id: a message of Sam's thread, with nothing said about Alex's.
+    api.as_(sam)
+    own = api.post("/api/v1/messages", {"messages": [{**item, "body": "About the plank"}]}).get_json()
+    assert own["results"] == [{"id": item["id"], "status": "created"}]
+    [mine] = api.get("/api/v1/messages").get_json()["messages"]
+    assert mine["body"] == "About the plank"
+    # So does the trainer, writing to Sam with that id: Sam's thread, where it is a conflict of Sam's own.
+    api.as_(users["coach"])
+    again = api.post(f"/api/v1/trainer/clients/{sam.id}/messages", {"messages": [item]}).get_json()
+    assert again["results"][0]["status"] == "conflict"
+    assert count(app) == 2
+
+
 def test_whitespace_around_the_body_is_trimmed_and_a_resend_with_it_is_a_duplicate(api, users, app):
     item = message("  Thanks, that helped.\r\n\n")
     api.as_(users["alex"])

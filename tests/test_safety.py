@@ -25,7 +25,7 @@ from webapp.timeutil import utcnow
 from webapp.trainer import dashboard
 
 from .conftest import csrf_from
-from .factories import first_routine_id, make_plan, session_payload
+from .factories import first_routine_id, make_plan, make_user, session_payload
 
 NOW = datetime(2026, 3, 4, 8, 0, tzinfo=UTC)  # a Wednesday: the gentle start program's day
 MONDAY = date(2026, 3, 2)
@@ -380,6 +380,19 @@ def test_answers_from_the_phone_sync_exactly_once(app, auth, signed_in, play_url
     # Sent again after it cleared the answer: still a duplicate, not a confirmation with nothing to clear.
     assert sync(signed_in, auth, confirm).get_json()["results"][0]["status"] == "duplicate"
     assert len(stored(app)) == 4
+
+
+def test_another_accounts_answer_id_is_simply_new_for_this_one(app, auth, signed_in):
+    with app.app_context():
+        make_user("sam@example.com")
+    answer = item([], at=NOW - timedelta(hours=1))
+    assert sync(signed_in, auth, answer).get_json()["results"][0]["status"] == "created"
+    auth.logout()
+    auth.login("sam@example.com")
+    # Sam's phone happens to use the same id for another answer: created for Sam, nothing said about Alex's.
+    results = sync(auth.client, auth, {**answer, "signs": ["fever"]}).get_json()["results"]
+    assert results == [{"id": answer["id"], "status": "created"}]
+    assert sorted(r.signs for r in stored(app) if r.uuid == answer["id"]) == [[], ["fever"]]
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 from werkzeug.serving import make_server
 
 from webapp.extensions import db
@@ -125,23 +126,68 @@ def test_a_hostile_item_is_invalid_with_its_reason_and_the_others_are_stored(api
     assert rows(app) == 2
 
 
-def test_an_item_the_database_refuses_is_invalid_and_the_batch_goes_on(api, app, alex, monkeypatch, caplog):
-    from webapp.sessions import sync
-
+def test_an_item_the_database_refuses_is_invalid_and_the_batch_goes_on(api, app, alex, caplog):
     good1, bad, good2 = (session_payload(alex["routine_id"]) for _ in range(3))
-    real_insert = sync.insert_or_ignore
 
-    def refusing(model, values):
-        if values.get("uuid") == bad["id"]:
+    def refuse(_connection, _cursor, statement, parameters, *_):
+        # Whatever statement carries this session's id fails, as a value the database cannot hold would.
+        if statement.lstrip().upper().startswith("INSERT") and bad["id"] in repr(parameters):
             raise ValueError("a value this database cannot hold")
-        return real_insert(model, values)
 
-    monkeypatch.setattr(sync, "insert_or_ignore", refusing)
-    results = api({"sessions": [good1, bad, good2]}).get_json()["results"]
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        results = api({"sessions": [good1, bad, good2]}).get_json()["results"]
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
     assert results[1] == {"id": bad["id"], "status": "invalid", "errors": ["session: could not be stored as sent"]}
     assert [r["status"] for r in results] == ["created", "invalid", "created"]
     assert rows(app) == 2
     assert f"Session {bad['id']} from user" in caplog.text
+    # Sent again once the database takes it, the refused one is stored and the others are duplicates.
+    again = api({"sessions": [good1, bad, good2]}).get_json()["results"]
+    assert [r["status"] for r in again] == ["duplicate", "created", "duplicate"]
+
+
+def test_a_batch_is_stored_with_the_same_statements_as_one_session(api, app, alex):
+    def statements(body) -> tuple[list[str], list[str]]:
+        seen = []
+
+        def remember(_connection, _cursor, statement, *_):
+            seen.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", remember)
+        try:
+            results = api(body).get_json()["results"]
+        finally:
+            event.remove(engine, "before_cursor_execute", remember)
+        return [r["status"] for r in results], seen
+
+    one, one_sql = statements({"sessions": [session_payload(alex["routine_id"])]})
+    batch = [session_payload(alex["routine_id"]) for _ in range(30)]
+    many, many_sql = statements({"sessions": batch})
+    assert one == ["created"] and many == ["created"] * 30
+    assert len(many_sql) == len(one_sql)
+    assert rows(app) == 31
+    with app.app_context():
+        assert db.session.execute(db.select(db.func.count(SessionExercise.id))).scalar() == 31
+    # The same batch again: duplicates from one lookup, nothing written.
+    again, again_sql = statements({"sessions": batch})
+    assert again == ["duplicate"] * 30
+    assert not [s for s in again_sql if s.lstrip().upper().startswith("INSERT")]
+    assert len(again_sql) < len(one_sql)
+
+
+def test_an_id_repeated_in_a_batch_after_an_invalid_one_is_stored_once(api, app, alex):
+    good = session_payload(alex["routine_id"])
+    refused = dict(good, routine_id=999999)
+    changed = dict(good, pain_after=8)
+    results = api({"sessions": [refused, good, good, changed]}).get_json()["results"]
+    assert [r["status"] for r in results] == ["invalid", "created", "duplicate", "conflict"]
+    assert rows(app) == 1
 
 
 def test_a_whole_body_nested_too_deeply_answers_400_or_invalid_never_500(api, app, alex):
@@ -274,7 +320,7 @@ def test_a_session_stamped_for_another_user_is_refused(api, app, alex):
     assert ok["results"][0]["status"] == "created"
 
 
-def test_another_users_id_cannot_be_overwritten_or_probed(app, client, auth, alex, today):
+def test_another_accounts_id_is_neither_overwritten_nor_revealed(app, client, auth, alex, today):
     payload = session_payload(alex["routine_id"])
     with app.app_context():
         sam = make_user("sam@example.com")
@@ -283,10 +329,18 @@ def test_another_users_id_cannot_be_overwritten_or_probed(app, client, auth, ale
     client.post("/api/v1/sessions", json={"sessions": [payload]}, headers=auth.api_headers())
     auth.logout()
     auth.login("sam@example.com")
-    result = client.post("/api/v1/sessions", json={"sessions": [payload]}, headers=auth.api_headers()).get_json()
-    assert result["results"][0]["status"] == "conflict"
+    # Same id, other content: for Sam it is simply a new session of his own, not a conflict that tells him
+    # the id is taken.
+    sams = dict(payload, pain_after=6)
+    result = client.post("/api/v1/sessions", json={"sessions": [sams]}, headers=auth.api_headers()).get_json()
+    assert result["results"] == [{"id": payload["id"], "status": "created"}]
+    again = client.post("/api/v1/sessions", json={"sessions": [sams]}, headers=auth.api_headers()).get_json()
+    assert again["results"] == [{"id": payload["id"], "status": "duplicate"}]
     with app.app_context():
-        assert db.session.execute(db.select(CompletedSession.user_id)).scalar_one() == alex["user"].id
+        stored = dict(db.session.execute(db.select(CompletedSession.user_id, CompletedSession.pain_after)).all())
+        assert stored == {alex["user"].id: 3, sam.id: 6}
+    listed = client.get("/api/v1/sessions").get_json()["sessions"]
+    assert [(s["id"], s["pain_after"]) for s in listed] == [(payload["id"], 6)]
 
 
 @pytest.mark.parametrize(

@@ -85,10 +85,12 @@ def _reachable(user):
     return or_(reachable, Exercise.id.in_(ids)) if ids is not None else reachable
 
 
-def reachable_exercises(user) -> list[Exercise]:
+def reachable_exercises(user, slugs: set[str] | None = None) -> list[Exercise]:
     """The library, the custom exercises of the trainer this user sees, and those of their plans: what a routine
-    may name."""
+    may name (only those of these slugs, if given)."""
     query = db.select(Exercise).where(_reachable(user)).order_by(Exercise.level, Exercise.name)
+    if slugs is not None:
+        query = query.where(Exercise.slug.in_(slugs))
     return list(db.session.execute(query).scalars())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -22,10 +22,12 @@ class Message(db.Model):
         CheckConstraint("author IN ('client', 'trainer')", name="author"),
         # A thread page, newest first, reads this index alone.
         Index("ix_messages_client_id_written_at", "client_id", "written_at"),
+        # A writer's UUID is unique within the client's thread, not across every account.
+        UniqueConstraint("client_id", "uuid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    uuid: Mapped[str] = mapped_column(String(36))
     client_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # None once that trainer's account is deleted: the client's own words stay in their record.
     trainer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)

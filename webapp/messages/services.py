@@ -116,11 +116,13 @@ def _validate(raw) -> tuple[MessageIn | None, list[str]]:
 
 def _already(uuid: str, thread: Thread, author: Side, digest: str) -> Result | None:
     existing = db.session.execute(
-        db.select(Message.client_id, Message.author, Message.content_hash).where(Message.uuid == uuid)
+        db.select(Message.author, Message.content_hash).where(
+            Message.client_id == thread.client.id, Message.uuid == uuid
+        )
     ).first()
     if existing is None:
         return None
-    if (existing.client_id, existing.author, existing.content_hash) == (thread.client.id, author, digest):
+    if (existing.author, existing.content_hash) == (author, digest):
         return Result(id=uuid, status="duplicate")
     return Result(id=uuid, status="conflict", errors=["id: a different message with this id is already stored"])
 
@@ -169,7 +171,7 @@ def store(thread: Thread, author: Side, writer: User, item: MessageIn, now: date
         "session_id": session.id if session else None,
     }
     try:
-        new_id = insert_or_ignore(Message, values)
+        new_id = insert_or_ignore(Message, values, unique=("client_id", "uuid"))
         if new_id is not None:
             # Queued in the message's own transaction: the push goes if and only if the message is stored.
             tell_the_reader(thread, author, uuid, now)
@@ -218,7 +220,8 @@ def write(
     if result.status != "created":
         words = " ".join(e.split(": ", 1)[-1] for e in result.errors or ())
         raise MessageError(words[:1].upper() + words[1:] + ("" if words.endswith(".") else "."))
-    return db.session.execute(db.select(Message).where(Message.uuid == result.id)).scalar_one()
+    query = db.select(Message).where(Message.client_id == thread.client.id, Message.uuid == result.id)
+    return db.session.execute(query).scalar_one()
 
 
 def tell_the_reader(thread: Thread, author: Side, uuid: str, now: datetime) -> int:

@@ -22,11 +22,14 @@ class CompletedSession(db.Model):
         CheckConstraint("effort BETWEEN 0 AND 10", name="effort"),
         # A person's sessions newest first (history, export, the API's pages) read this index alone.
         Index("ix_completed_sessions_user_id_completed_at", "user_id", "completed_at"),
+        # The phone's UUID is unique per account: another account's session with the same id is its own, and a
+        # sync never learns that it exists.
+        UniqueConstraint("user_id", "uuid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # The client's UUID: the unique constraint is what makes a replayed sync harmless.
-    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    # The client's UUID: the unique constraint (with user_id) is what makes a replayed sync harmless.
+    uuid: Mapped[str] = mapped_column(String(36))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     routine_id: Mapped[int] = mapped_column(ForeignKey("routines.id"), index=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
@@ -92,10 +95,13 @@ class RedFlagScreen(db.Model):
     """
 
     __tablename__ = "red_flag_screens"
-    __table_args__ = (Index("ix_red_flag_screens_user_id_answered_at", "user_id", "answered_at"),)
+    __table_args__ = (
+        Index("ix_red_flag_screens_user_id_answered_at", "user_id", "answered_at"),
+        UniqueConstraint("user_id", "uuid"),  # per account, like a session's
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid4()))
+    uuid: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid4()))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     signs: Mapped[list] = mapped_column(JSON, default=list)

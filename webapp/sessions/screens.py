@@ -127,7 +127,7 @@ def store(user: User, item: ScreenIn, now: datetime | None = None) -> Result:
         "created_at": now,
     }
     try:
-        new_id = insert_or_ignore(RedFlagScreen, values)
+        new_id = insert_or_ignore(RedFlagScreen, values, unique=("user_id", "uuid"))
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -139,11 +139,11 @@ def store(user: User, item: ScreenIn, now: datetime | None = None) -> Result:
 
 def _already(uuid: str, user: User, digest: str) -> Result | None:
     existing = db.session.execute(
-        db.select(RedFlagScreen.user_id, RedFlagScreen.content_hash).where(RedFlagScreen.uuid == uuid)
+        db.select(RedFlagScreen.content_hash).where(RedFlagScreen.user_id == user.id, RedFlagScreen.uuid == uuid)
     ).first()
     if existing is None:
         return None
-    if existing.user_id == user.id and existing.content_hash == digest:
+    if existing.content_hash == digest:
         return Result(id=uuid, status="duplicate")
     return Result(id=uuid, status="conflict", errors=["id: a different answer with this id is already stored"])
 
@@ -164,8 +164,9 @@ def store_batch(user: User, raw_items: list, now: datetime | None = None) -> lis
     return results
 
 
-def _stored(uuid: str) -> RedFlagScreen:
-    return db.session.execute(db.select(RedFlagScreen).where(RedFlagScreen.uuid == uuid)).scalar_one()
+def _stored(user: User, uuid: str) -> RedFlagScreen:
+    query = db.select(RedFlagScreen).where(RedFlagScreen.user_id == user.id, RedFlagScreen.uuid == uuid)
+    return db.session.execute(query).scalar_one()
 
 
 def record_screen(user: User, signs: list[str], now: datetime | None = None) -> RedFlagScreen:
@@ -174,7 +175,7 @@ def record_screen(user: User, signs: list[str], now: datetime | None = None) -> 
     result = store(user, ScreenIn(id=uuid4(), answered_at=now, signs=list(signs)), now)
     if result.status != "created":
         raise InputError(" ".join(e.split(": ", 1)[-1] for e in result.errors or ()) or "Please answer again.")
-    return _stored(result.id)
+    return _stored(user, result.id)
 
 
 def record_confirmation(user: User, assessed_on: date, now: datetime | None = None) -> RedFlagScreen:
@@ -184,7 +185,7 @@ def record_confirmation(user: User, assessed_on: date, now: datetime | None = No
     result = store(user, ScreenIn(id=uuid4(), answered_at=now, signs=sorted(waiting), assessed_on=assessed_on), now)
     if result.status != "created":
         raise InputError(" ".join(e.split(": ", 1)[-1] for e in result.errors or ()))
-    return _stored(result.id)
+    return _stored(user, result.id)
 
 
 # ---- Reading: a person's standing, for one person or every client of a trainer at once ----

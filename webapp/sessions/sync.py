@@ -106,15 +106,15 @@ def _content_hash(item: SessionIn) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def allowed_routine(user: User, routine_id: int) -> Routine | None:
-    """A routine of a program the user follows or followed (any version), else None."""
+def allowed_routines(user: User, routine_ids: set[int]) -> dict[int, Routine]:
+    """Those of these routines that belong to a program the user follows or followed (any version), by id."""
     families = db.select(Assignment.family).where(Assignment.client_id == user.id)
     query = (
         db.select(Routine)
         .join(Program, Routine.program_id == Program.id)
-        .where(Routine.id == routine_id, Program.family.in_(families))
+        .where(Routine.id.in_(routine_ids), Program.family.in_(families))
     )
-    return db.session.execute(query).scalar_one_or_none()
+    return {routine.id: routine for routine in db.session.execute(query).scalars()}
 
 
 def parse_batch(body, key: str = "sessions") -> list:
@@ -127,39 +127,157 @@ def parse_batch(body, key: str = "sessions") -> list:
 
 
 def store_batch(user: User, raw_items: list) -> list[Result]:
-    # Archived custom exercises included: a routine that holds one is still done and synced.
-    exercises = {e.slug: e for e in reachable_exercises(user)}
-    return [_store_alone(user, raw, exercises) for raw in raw_items]
+    """Every item of a batch in one transaction: each checked on its own, the ids already stored found with one
+    lookup, the new sessions and their exercises written with one statement each. Answers are those of storing the
+    items one by one in the order sent (an id repeated later in the batch is a duplicate or a conflict of the first)."""
+    results: list[Result | None] = [None] * len(raw_items)
+    parsed: dict[int, tuple[SessionIn, str]] = {}
+    for index, raw in enumerate(raw_items):
+        try:
+            item, errors = _parse(user, raw)
+        except Exception:  # validation should refuse anything; logged so it can be taught to
+            log.exception("Session %s from user %s could not be read", _raw_id(raw), user.id)
+            item, errors = None, ["session: could not be stored as sent"]
+        if errors:
+            results[index] = Result(id=_raw_id(raw), status="invalid", errors=errors)
+        else:
+            parsed[index] = (item, _content_hash(item))
+    stored = _stored_hashes(user, {str(item.id) for item, _ in parsed.values()})
+    new: dict[str, tuple[int, SessionIn, Routine, str]] = {}  # by uuid: the first valid item with it, to insert
+    checker = None  # read only when an item is new: a batch of duplicates needs nothing more
+    for index, (item, digest) in parsed.items():
+        uuid = str(item.id)
+        earlier = stored.get(uuid, new[uuid][3] if uuid in new else None)
+        if earlier is not None:
+            results[index] = _settled(uuid, earlier == digest)
+            continue
+        checker = checker or _Checker(user, [item for item, _ in parsed.values()])
+        routine, errors = checker.check(item)
+        if errors:
+            results[index] = Result(id=_raw_id(raw_items[index]), status="invalid", errors=errors)
+        else:
+            new[uuid] = (index, item, routine, digest)
+    if new:
+        for uuid, result in _insert(user, list(new.values()), checker.exercises).items():
+            results[new[uuid][0]] = result
+    for index, result in enumerate(results):  # a repeat of an item that turned out invalid when stored shares its fate
+        if result is not None and result.status == "duplicate" and result.id in new:
+            first = results[new[result.id][0]]
+            if first.status == "invalid":
+                results[index] = first
+    return results
 
 
 def _raw_id(raw) -> str | None:
     return str(raw.get("id"))[:100] if isinstance(raw, dict) and raw.get("id") is not None else None
 
 
-def _store_alone(user: User, raw, exercises: dict[str, Exercise]) -> Result:
-    """One item, whatever happens to it: a failure of its own makes it invalid and the batch goes on."""
+def _settled(uuid: str, same: bool) -> Result:
+    if same:
+        return Result(id=uuid, status="duplicate")
+    return Result(id=uuid, status="conflict", errors=["id: a different session with this id is already stored"])
+
+
+def _stored_hashes(user: User, uuids: set[str]) -> dict[str, str]:
+    """The content hash of each of these ids this user has stored: one query however many."""
+    if not uuids:
+        return {}
+    query = db.select(CompletedSession.uuid, CompletedSession.content_hash).where(
+        CompletedSession.user_id == user.id, CompletedSession.uuid.in_(uuids)
+    )
+    return dict(db.session.execute(query).all())
+
+
+def _insert(user: User, new: list[tuple[int, SessionIn, Routine, str]], exercises) -> dict[str, Result]:
+    """Store the new sessions, all in one statement; if the database refuses that, each in its own transaction, so
+    the one it refuses is answered invalid and the others are stored."""
+    rows = [_row(user, item, routine, digest) for _, item, routine, digest in new]
     try:
-        return store_one(user, raw, exercises)
+        return _write(user, rows, [item for _, item, _, _ in new], exercises)
     except OperationalError:
         raise  # the database is away: every item waits, and the phone tries the batch again later
     except Exception:
-        # Validation should have refused whatever reaches this; logged so it can be taught to.
         db.session.rollback()
-        log.exception("Session %s from user %s could not be stored", _raw_id(raw), user.id)
-        return Result(id=_raw_id(raw), status="invalid", errors=["session: could not be stored as sent"])
+        log.warning("A batch of %d sessions from user %s is stored one by one", len(rows), user.id, exc_info=True)
+    results = {}
+    for row, (_, item, _, _) in zip(rows, new, strict=True):
+        try:
+            results.update(_write(user, [row], [item], exercises))
+        except OperationalError:
+            raise
+        except Exception:
+            # Validation should have refused whatever reaches this; logged so it can be taught to.
+            db.session.rollback()
+            log.exception("Session %s from user %s could not be stored", row["uuid"], user.id)
+            results[row["uuid"]] = Result(
+                id=row["uuid"], status="invalid", errors=["session: could not be stored as sent"]
+            )
+    return results
 
 
-def validate(user: User, raw, exercises: dict[str, Exercise]) -> tuple[SessionIn | None, Routine | None, list[str]]:
+def _row(user: User, item: SessionIn, routine: Routine, digest: str) -> dict:
+    return {
+        "uuid": str(item.id),
+        "user_id": user.id,
+        "routine_id": routine.id,
+        "program_id": routine.program_id,
+        "started_at": item.started_at,
+        "completed_at": item.completed_at,
+        "local_date": local_date(item.completed_at, user.timezone),
+        "pain_before": item.pain_before,
+        "pain_after": item.pain_after,
+        "effort": item.effort,
+        "notes": item.notes.strip(),
+        "content_hash": digest,
+        "received_at": utcnow(),
+    }
+
+
+def _write(user: User, rows: list[dict], items: list[SessionIn], exercises) -> dict[str, Result]:
+    """INSERT the sessions (skipping ids stored meanwhile by another request), then their exercises; commit."""
+    try:
+        ids = insert_many(CompletedSession, rows, unique=("user_id", "uuid"))
+        done = [
+            {
+                "session_id": ids[str(item.id)],
+                "position": position,
+                "exercise_id": exercises[d.exercise].id,
+                "sets_done": d.sets_done,
+                "reps_done": d.reps_done,
+                "hold_seconds": d.hold_seconds,
+                "painful": d.painful,
+                "pain_during": d.pain_during,
+            }
+            for item in items
+            if str(item.id) in ids
+            for position, d in enumerate(item.exercises)
+        ]
+        if done:
+            db.session.execute(insert(SessionExercise), done)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    results = {uuid: Result(id=uuid, status="created") for uuid in ids}
+    raced = {row["uuid"]: row["content_hash"] for row in rows if row["uuid"] not in ids}
+    if raced:  # another request stored the same id a moment ago
+        stored = _stored_hashes(user, set(raced))
+        results.update({uuid: _settled(uuid, stored.get(uuid) == digest) for uuid, digest in raced.items()})
+    return results
+
+
+def _parse(user: User, raw) -> tuple[SessionIn | None, list[str]]:
+    """What can be checked of one item without the database."""
     if isinstance(raw, dict):
         deep = [
             f"{key}: nested more than {MAX_JSON_DEPTH} levels deep" for key, value in raw.items() if too_deep(value)
         ]
         if deep:
-            return None, None, deep
+            return None, deep
     try:
         item = SessionIn.model_validate(raw)
     except ValidationError as exc:
-        return None, None, [f"{_field(e['loc'])}: {e['msg']}" for e in exc.errors()]
+        return None, [f"{_field(e['loc'])}: {e['msg']}" for e in exc.errors()]
     errors = []
     if item.user_id is not None and item.user_id != user.id:
         errors.append("user_id: this session was recorded by another account; log in as that account to send it")
@@ -169,20 +287,39 @@ def validate(user: User, raw, exercises: dict[str, Exercise]) -> tuple[SessionIn
         errors.append("completed_at: lies in the future; check the phone's clock")
     if user.created_at is not None and item.started_at < user.created_at - BEFORE_ACCOUNT:
         errors.append("started_at: is before your account was made; check the phone's clock")
-    routine = allowed_routine(user, item.routine_id)
-    if routine is None:
-        errors.append(f"routine_id: {item.routine_id} is not a routine of your program")
-    rated = routine is not None and any(done.pain_during is not None for done in item.exercises)
-    in_session = session_versions(routine, exercises) if rated else set()
-    for index, done in enumerate(item.exercises):
-        if done.exercise not in exercises:
-            errors.append(f"exercises.{index}.exercise: no exercise '{done.exercise}'")
-        elif rated and done.pain_during is not None and done.exercise not in in_session:
-            errors.append(
-                f"exercises.{index}.pain_during: '{done.exercise}' is not an exercise of this routine, "
-                "so its pain cannot be recorded with it"
-            )
-    return item, routine, errors
+    return item, errors
+
+
+class _Checker:
+    """What needs the database, read once for the whole batch: the routines named and the exercises the user may do."""
+
+    def __init__(self, user: User, items: list[SessionIn]):
+        # Archived custom exercises included: a routine that holds one is still done and synced. Only those the
+        # batch names, unless a pain is rated during one: then its easier and harder versions are followed too.
+        rated = any(done.pain_during is not None for item in items for done in item.exercises)
+        named = None if rated else {done.exercise for item in items for done in item.exercises}
+        self.exercises = {e.slug: e for e in reachable_exercises(user, named)}
+        self.routines = allowed_routines(user, {item.routine_id for item in items})
+        self.versions: dict[int, set[str]] = {}
+
+    def check(self, item: SessionIn) -> tuple[Routine | None, list[str]]:
+        errors = []
+        routine = self.routines.get(item.routine_id)
+        if routine is None:
+            errors.append(f"routine_id: {item.routine_id} is not a routine of your program")
+        rated = routine is not None and any(done.pain_during is not None for done in item.exercises)
+        if rated and routine.id not in self.versions:
+            self.versions[routine.id] = session_versions(routine, self.exercises)
+        in_session = self.versions.get(routine.id, set()) if rated else set()
+        for index, done in enumerate(item.exercises):
+            if done.exercise not in self.exercises:
+                errors.append(f"exercises.{index}.exercise: no exercise '{done.exercise}'")
+            elif rated and done.pain_during is not None and done.exercise not in in_session:
+                errors.append(
+                    f"exercises.{index}.pain_during: '{done.exercise}' is not an exercise of this routine, "
+                    "so its pain cannot be recorded with it"
+                )
+        return routine, errors
 
 
 def session_versions(routine: Routine, exercises: dict[str, Exercise]) -> set[str]:
@@ -200,69 +337,24 @@ def session_versions(routine: Routine, exercises: dict[str, Exercise]) -> set[st
     return found
 
 
-def store_one(user: User, raw, exercises: dict[str, Exercise]) -> Result:
-    raw_id = _raw_id(raw)
-    item, routine, errors = validate(user, raw, exercises)
-    if errors:
-        return Result(id=raw_id, status="invalid", errors=errors)
-    uuid = str(item.id)
-    digest = _content_hash(item)
-    values = {
-        "uuid": uuid,
-        "user_id": user.id,
-        "routine_id": routine.id,
-        "program_id": routine.program_id,
-        "started_at": item.started_at,
-        "completed_at": item.completed_at,
-        "local_date": local_date(item.completed_at, user.timezone),
-        "pain_before": item.pain_before,
-        "pain_after": item.pain_after,
-        "effort": item.effort,
-        "notes": item.notes.strip(),
-        "content_hash": digest,
-        "received_at": utcnow(),
-    }
-    try:
-        session_id = insert_or_ignore(CompletedSession, values)
-        if session_id is not None:
-            if item.exercises:
-                db.session.execute(
-                    insert(SessionExercise),
-                    [
-                        {
-                            "session_id": session_id,
-                            "position": i,
-                            "exercise_id": exercises[d.exercise].id,
-                            "sets_done": d.sets_done,
-                            "reps_done": d.reps_done,
-                            "hold_seconds": d.hold_seconds,
-                            "painful": d.painful,
-                            "pain_during": d.pain_during,
-                        }
-                        for i, d in enumerate(item.exercises)
-                    ],
-                )
-            db.session.commit()
-            return Result(id=uuid, status="created")
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    existing = db.session.execute(
-        db.select(CompletedSession.user_id, CompletedSession.content_hash).where(CompletedSession.uuid == uuid)
-    ).one()
-    if existing.user_id == user.id and existing.content_hash == digest:
-        return Result(id=uuid, status="duplicate")
-    return Result(id=uuid, status="conflict", errors=["id: a different session with this id is already stored"])
+def _insert_builder():
+    return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-def insert_or_ignore(model, values: dict, unique: tuple[str, ...] = ("uuid",)) -> int | None:
-    """INSERT ... ON CONFLICT (uuid) DO NOTHING (or on the `unique` columns given); the new row's id, or None
-    when a row with the same values there was already stored."""
-    dialect = db.session.get_bind().dialect.name
-    builder = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = builder(model).values(**values).on_conflict_do_nothing(index_elements=list(unique)).returning(model.id)
-    return db.session.execute(statement).scalar()
+def insert_or_ignore(model, values: dict, unique: tuple[str, ...]) -> int | None:
+    """INSERT ... ON CONFLICT (the `unique` columns) DO NOTHING; the new row's id, or None when a row with the same
+    values there was already stored."""
+    statement = _insert_builder()(model).values(**values).on_conflict_do_nothing(index_elements=list(unique))
+    return db.session.execute(statement.returning(model.id)).scalar()
+
+
+def insert_many(model, rows: list[dict], unique: tuple[str, ...]) -> dict[str, int]:
+    """insert_or_ignore for many rows in one statement: the new rows' ids by uuid (rows already stored are absent)."""
+    # One statement compiled once (the rows go as parameters, sent together by SQLAlchemy's "insertmanyvalues"),
+    # rather than a VALUES list compiled afresh for every batch.
+    table = model.__table__
+    statement = _insert_builder()(table).on_conflict_do_nothing(index_elements=list(unique))
+    return dict(db.session.connection().execute(statement.returning(table.c.uuid, table.c.id), rows).all())
 
 
 def session_payload(session: CompletedSession, light: str | None = None) -> dict:

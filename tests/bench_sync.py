@@ -1,0 +1,215 @@
+"""`make bench`, sync under load: sessions per second sent one per POST, fifty per POST, and sent again (duplicates).
+
+gunicorn with two sync workers on 127.0.0.1 serves the demo data from SQLite (or `BENCH_DATABASE_URL`, emptied
+first); `wrk` (Debian's) posts to /api/v1/sessions for a few seconds as the demo client, with a Lua script that
+gives every session a fresh UUID, so each one is really stored. The figures that matter are ratios in the same run:
+a single POST against /healthz, sessions/s in batches of 50 against single POSTs, a duplicate against a new session.
+Also prints the SQL statements each kind of request runs. Asserts nothing beyond every answer being what was meant.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import urllib.request
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from tests.servers import free_port, wait_for_port
+from webapp import create_app
+from webapp.auth.models import User
+from webapp.bundle import load_content
+from webapp.demo import DEMO_PASSWORD, seed
+from webapp.extensions import db
+from webapp.programs.services import active_assignment
+from webapp.timeutil import utcnow
+
+ROOT = Path(__file__).resolve().parents[1]
+EMAIL = "alex@example.com"
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+BATCH = 50
+
+SCRIPT = r"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Cookie"] = "session=COOKIE"
+wrk.headers["X-CSRFToken"] = "TOKEN"
+local template = [[TEMPLATE]]
+local count = COUNT
+local fixed = FIXED
+local threads = 0
+
+function setup(thread)
+  threads = threads + 1
+  thread:set("number", threads)
+end
+
+function init(args)
+  math.randomseed(os.time() * 1000 + number * 7919)
+end
+
+local function uuid()
+  return (string.gsub("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", "[xy]", function(c)
+    local v = (c == "x") and math.random(0, 15) or math.random(8, 11)
+    return string.format("%x", v)
+  end))
+end
+
+function request()
+  local items = {}
+  for i = 1, count do
+    items[i] = fixed and template or string.gsub(template, "SESSION_ID", uuid())
+  end
+  return wrk.format(nil, "/api/v1/sessions", nil, '{"sessions": [' .. table.concat(items, ",") .. ']}')
+end
+"""
+
+
+def wrk(port: int, path: str, cookie: str, script: str | None = None) -> float:
+    """Requests per second under `wrk -t2 -c20`, failing on any answer that is not 2xx."""
+    command = ["wrk", "-t2", "-c20", f"-d{SECONDS}s", "--timeout", "10s"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        if script:
+            lua.write(script)
+            lua.flush()
+            command += ["-s", lua.name]
+        else:
+            command += ["-H", f"Cookie: session={cookie}"]
+        command.append(f"http://127.0.0.1:{port}{path}")
+        output = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS + 30, check=True).stdout
+        if os.environ.get("BENCH_VERBOSE"):
+            print(output)
+    # wrk leaves requests it sent in the server's queue; let the workers finish them before the next measure.
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=300).read()
+    if "Non-2xx" in output or "Socket errors" in output:
+        raise RuntimeError(f"{path} answered errors under load:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def script(cookie: str, token: str, template: dict, count: int, fixed: bool = False) -> str:
+    return (
+        SCRIPT.replace("COOKIE", cookie)
+        .replace("TOKEN", token)
+        .replace("COUNT", str(count))
+        .replace("FIXED", "true" if fixed else "false")
+        .replace("[[TEMPLATE]]", "[[" + json.dumps(template) + "]]")
+    )
+
+
+def post(port: int, cookie: str, token: str, body: dict) -> list[str]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/v1/sessions",
+        data=json.dumps(body).encode(),
+        headers={"Cookie": f"session={cookie}", "X-CSRFToken": token, "Content-Type": "application/json"},
+    )
+    return [r["status"] for r in json.loads(urllib.request.urlopen(request, timeout=120).read())["results"]]
+
+
+def statements(app, cookie: str, token: str, body: dict) -> int:
+    http = app.test_client()
+    http.set_cookie("session", cookie)
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def remember(*args):
+        seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        response = http.post("/api/v1/sessions", json=body, headers={"X-CSRFToken": token})
+        assert response.status_code == 200, response.status_code
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    return len(seen)
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: ./.ci/install-packages wrk")
+    with tempfile.TemporaryDirectory() as folder:
+        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(folder) / 'sync.db'}"
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "bench-secret-" + "x" * 32, "CONTENT_AUTO_RELOAD": "0"}
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": env["SECRET_KEY"],
+                          "CONTENT_AUTO_RELOAD": False})  # fmt: skip
+        with app.app_context():
+            if url.startswith("postgresql"):
+                db.drop_all()
+                db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+                db.session.commit()
+            upgrade()
+            load_content()
+            seed()
+            alex = db.session.execute(db.select(User).where(User.email == EMAIL)).scalar_one()
+            routine = active_assignment(alex).program.weeks[0].routines[0]
+            exercises = [item.exercise.slug for item in routine.items]
+            routine_id = routine.id
+        http = app.test_client()
+        page = http.get("/auth/login").get_data(as_text=True)
+        login_token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+        response = http.post("/auth/login", data={"email": EMAIL, "password": DEMO_PASSWORD, "csrf_token": login_token})
+        assert response.status_code == 302, response.status_code
+        token = re.search(r'name="csrf-token" content="([^"]+)"', http.get("/").get_data(as_text=True)).group(1)
+        cookie = http.get_cookie("session").value
+        ended = utcnow() - timedelta(hours=1)
+        template = {
+            "id": "SESSION_ID", "routine_id": routine_id, "started_at": (ended - timedelta(minutes=15)).isoformat(),
+            "completed_at": ended.isoformat(), "pain_before": 3, "pain_after": 3, "effort": 4, "notes": "",
+            "exercises": [{"exercise": slug, "sets_done": 1, "reps_done": 8} for slug in exercises],
+        }  # fmt: skip
+        known = dict(template, id="5f0e6a52-8a51-4c1e-9a7b-1f6c2d3e4a5b")
+
+        def fresh(n: int) -> dict:
+            return {"sessions": [dict(template, id=str(uuid.uuid4())) for _ in range(n)]}
+
+        counts = {
+            "one new session": statements(app, cookie, token, fresh(1)),
+            "batch": statements(app, cookie, token, fresh(BATCH)),
+            "one duplicate": statements(app, cookie, token, {"sessions": [known]})
+            and statements(app, cookie, token, {"sessions": [known]}),
+        }
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+             "wsgi:app"],
+            cwd=ROOT, env=env, start_new_session=True,
+        )  # fmt: skip
+        try:
+            wait_for_port(port, server)
+            for _ in range(4):  # each worker imports and warms up on its first requests, outside the timing
+                assert post(port, cookie, token, fresh(1)) == ["created"]
+                assert post(port, cookie, token, fresh(BATCH)) == ["created"] * BATCH
+                assert post(port, cookie, token, {"sessions": [known]})[0] in ("created", "duplicate")
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=30).read()
+            rates = {
+                "healthz": wrk(port, "/healthz", cookie),
+                "single": wrk(port, "/api/v1/sessions", cookie, script(cookie, token, template, 1)),
+                "batch": wrk(port, "/api/v1/sessions", cookie, script(cookie, token, template, BATCH)) * BATCH,
+                "duplicate": wrk(port, "/api/v1/sessions", cookie, script(cookie, token, known, 1, fixed=True)),
+            }
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    print(f"Sync under load (gunicorn 2 workers, wrk -t2 -c20 -d{SECONDS}s, {kind}, demo client):")
+    print(f"  GET /healthz                      {rates['healthz']:8.0f} req/s")
+    print(f"  one session per POST              {rates['single']:8.0f} sessions/s   ÷ /healthz "
+          f"{rates['single'] / rates['healthz']:5.2f}   {counts['one new session']:3d} SQL statements")  # fmt: skip
+    print(f"  {BATCH} sessions per POST             {rates['batch']:8.0f} sessions/s   ÷ single "
+          f"{rates['batch'] / rates['single']:5.1f}×   {counts['batch']:3d} SQL statements")  # fmt: skip
+    print(f"  one duplicate per POST            {rates['duplicate']:8.0f} sessions/s   ÷ new "
+          f"{rates['duplicate'] / rates['single']:5.1f}×   {counts['one duplicate']:3d} SQL statements")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
