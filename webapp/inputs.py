@@ -119,6 +119,44 @@ class IdConverter(IntegerConverter):
         return super().to_python(value)
 
 
+def nul_at(value: Any, path: str = "") -> str | None:
+    """The path ("keys.auth", "ids.0") of the first text in a parsed JSON value, a key or a value, that holds a NUL."""
+    if isinstance(value, str):
+        return (path or "body") if "\x00" in value else None
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, inner in items:
+        name = str(key).replace("\x00", "\\u0000")  # shown, never echoed raw
+        here = f"{path}.{name}" if path else name
+        if name != str(key):
+            return here
+        found = nul_at(inner, here)
+        if found:
+            return found
+    return None
+
+
+def json_body() -> Any:
+    """The request's JSON body (None when it has none or it is not JSON), read as every route that takes one object
+    reads it: a NUL in any of its text is refused (400, naming the field) before the route sees it, and a part nested
+    deeper than MAX_JSON_DEPTH is already TOO_DEEP (BoundedJSONProvider), which no text field keeps.
+
+    The sync batches read their body themselves: there a NUL is one item's `invalid`, and the other items are stored.
+    """
+    body = request.get_json(silent=True)
+    deep = too_deep(body)
+    if deep is not None:
+        abort(400, f"{deep}: nested more than {MAX_JSON_DEPTH} levels deep.")
+    where = nul_at(body)
+    if where is not None:
+        abort(400, f"{where}: must not contain a NUL character (\\u0000). Remove it and try again.")
+    return body
+
+
 NUL_REFUSED = "The request holds a NUL character (\\u0000), which no text here may contain. Remove it and try again."
 
 

@@ -13,6 +13,7 @@ from flask_login import current_user
 from ..content import services as content
 from ..errors import error_response
 from ..extensions import csrf, db
+from ..inputs import json_body
 from ..messages import services as messages
 from ..programs import services as programs
 from ..programs.services import active_assignment
@@ -117,7 +118,8 @@ def sync_batch(key: str, store):
     except BatchError as exc:
         return error_response(400, str(exc))
     results = store(current_user, items)
-    return {"results": [r.model_dump(exclude_none=True) for r in results]}
+    # "id" is always there (null for an item that had none); "errors" only for an invalid item.
+    return {"results": [r.model_dump(exclude={"errors"} if r.errors is None else None) for r in results]}
 
 
 @bp.post("/sessions")
@@ -198,7 +200,7 @@ def push_key():
 @bp.post("/push/subscriptions")
 def push_subscribe():
     """Store this browser's PushSubscription.toJSON(), so reminders and replies reach it (201 when new)."""
-    body = request.get_json(silent=True)
+    body = json_body()
     production = current_app.config["APP_ENV"] == "production"
     try:
         created = push.subscribe(current_user, body, production)
@@ -213,7 +215,7 @@ def push_subscribe():
 def push_unsubscribe():
     """Remove this person's subscription named by {"endpoint"}; removing one already gone is no error."""
     try:
-        removed = push.unsubscribe(current_user, request.get_json(silent=True))
+        removed = push.unsubscribe(current_user, json_body())
     except push.SubscriptionError as exc:
         db.session.rollback()
         return error_response(400, str(exc))
@@ -238,7 +240,7 @@ def messages_page(client, trainer, endpoint: str, **url_args):
 
 
 def mark_read(client, reader, trainer=None):
-    body = request.get_json(silent=True)
+    body = json_body()
     ids = body.get("ids") if isinstance(body, dict) else None
     if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
         return error_response(400, 'Send a JSON object of the form {"ids": ["<message id>", ...]}.')
@@ -324,7 +326,7 @@ def get_reminders():
 def put_reminders():
     """Change any of enabled, time ("HH:MM") and email; answers the settings as GET does."""
     try:
-        answer = reminders.update(current_user, request.get_json(silent=True))
+        answer = reminders.update(current_user, json_body())
     except reminders.SettingsError as exc:
         db.session.rollback()
         return error_response(400, str(exc))

@@ -16,11 +16,12 @@ from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, ValidationError
 from sqlalchemy import and_, exists, func, or_
 
 from ..auth.models import User
 from ..extensions import db
+from ..inputs import Text
 from ..timeutil import local_date, utcnow
 from . import red_flags, safety
 from .models import CheckIn, CompletedSession, RedFlagScreen, SessionExercise
@@ -42,7 +43,7 @@ class ScreenIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: UUID
     answered_at: AwareDatetime
-    signs: Annotated[list[Annotated[StrictStr, Field(min_length=1, max_length=40)]], Field(max_length=40)]
+    signs: Annotated[list[Annotated[Text, Field(strict=True, min_length=1, max_length=40)]], Field(max_length=40)]
     assessed_on: Annotated[date | None, BeforeValidator(iso_day)] = None
     # Stamped by the phone with the account that answered; never trusted, only compared.
     user_id: StrictInt | None = None
