@@ -58,7 +58,7 @@ figures: install-dev
 	$(PY) -m tools.figures $(FIGURES_ARGS)
 
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev node_modules/.installed
 
 # --no-compile: Python compiles a module when it is first imported, so pip need not compile every file
 # of every package up front (most are never imported). The tools install in one pip run with the runtime.
@@ -74,6 +74,13 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt
 	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
+# The test tools from npm (package.json: axe-core for tests/e2e/test_accessibility.py), kept in node_modules/ and
+# never served; `npm ci` installs exactly package-lock.json, again only when the lock changes.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || ./.ci/install-packages nodejs npm
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
 # The browser tests drive Debian's Chromium; browser downloads are not used.
 chromium:
 	@test -x $(CHROMIUM) || ./.ci/install-packages chromium
@@ -83,4 +90,4 @@ redis:
 	@command -v redis-server >/dev/null || ./.ci/install-packages redis-server
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
