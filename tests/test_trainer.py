@@ -507,6 +507,19 @@ def test_the_dashboard_costs_the_same_queries_for_3_clients_as_for_60(client, au
     assert len(names_in_order(page)) == dashboard.PAGE_SIZE and "1–50 of 60" in text_of(page)
     assert count_queries(app, lambda: client.get("/trainer/")) == few
     assert count_queries(app, lambda: client.get("/api/v1/trainer/clients")) == few_api
+    # The API is paginated like the page: 50 by name, then the rest, each with the same fields.
+    first = client.get("/api/v1/trainer/clients").get_json()
+    assert len(first["clients"]) == 50 and first["total"] == 60
+    assert first["next"] == "/api/v1/trainer/clients?page=2"
+    second = client.get(first["next"]).get_json()
+    assert len(second["clients"]) == 10 and second["next"] is None
+    names = [c["name"] for c in first["clients"] + second["clients"]]
+    assert names == sorted(names, key=str.lower) and len(set(names)) == 60
+    assert set(second["clients"][0]) == set(first["clients"][0]) >= {"id", "name", "email", "flags"}
+    assert client.get("/api/v1/trainer/clients?page=3").get_json() == {"clients": [], "total": 60, "next": None}
+    for bad in ("0", "abc", "-1", "99999999999"):
+        response = client.get(f"/api/v1/trainer/clients?page={bad}")
+        assert response.status_code == 400 and "page must be a whole number" in response.get_json()["message"]
 
 
 # ---- A client's page, notes and the CSV ----

@@ -131,6 +131,15 @@ ANSWERS = {
             "next": {"type": ["string", "null"]},
         },
     },
+    "api.trainer_clients": {
+        "type": "object",
+        "required": ["clients", "total", "next"],
+        "properties": {
+            "clients": {"type": "array", "items": {"type": "object", "required": ["id", "name", "email", "flags"]}},
+            "total": {"type": "integer", "minimum": 0, "description": "How many clients the trainer has."},
+            "next": {"type": ["string", "null"], "description": "The URL of the next page (50 a page), or null."},
+        },
+    },
     "api.exercises": {
         "type": "object",
         "properties": {

@@ -170,9 +170,18 @@ def get_safety():
 @bp.get("/trainer/clients")
 @role_required("trainer")
 def trainer_clients():
-    """The signed-in trainer's clients with adherence, last session, pain trend and flags."""
-    rows = dashboard.client_rows(current_user._get_current_object())
-    return {"clients": [dashboard.row_payload(row) for row in rows]}
+    """The signed-in trainer's clients with adherence, last session, pain trend and flags, by name, a page at a
+    time (?page=N) as on the dashboard."""
+    page = page_number(request.args.get("page", "1"))
+    if page is None:
+        return error_response(400, "page must be a whole number from 1.")
+    rows, total = dashboard.api_page(current_user._get_current_object(), page)
+    more = page * dashboard.PAGE_SIZE < total
+    return {
+        "clients": [dashboard.row_payload(row) for row in rows],
+        "total": total,
+        "next": url_for("api.trainer_clients", page=page + 1) if more else None,
+    }
 
 
 @bp.get("/trainer/clients/<int:client_id>/sessions")

@@ -566,6 +566,13 @@ def page_of(rows: list[ClientRow], number: str | None, size: int | None = None) 
     return Page(rows[start : start + size], wanted, pages, start + 1, len(rows))
 
 
+def api_page(trainer, number: int) -> tuple[list[ClientRow], int]:
+    """One page of the trainer's clients for the API, by name, and how many there are; past the last page, none."""
+    rows = sorted(client_rows(trainer), key=lambda r: (r.client.name.lower(), r.client.id))
+    start = (number - 1) * PAGE_SIZE
+    return rows[start : start + PAGE_SIZE], len(rows)
+
+
 def filter_counts(rows: list[ClientRow]) -> dict[str, int]:
     return {name: sum(1 for r in rows if test(r)) for name, (_, test) in FILTERS.items()}
 
