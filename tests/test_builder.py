@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -17,6 +18,8 @@ from webapp.content.models import Exercise, ExerciseImage
 from webapp.extensions import db
 from webapp.programs.models import Assignment, Program, ProgramWeek, Routine, RoutineExercise
 from webapp.programs.services import starter_program
+from webapp.sessions import screens
+from webapp.sessions import services as records
 from webapp.sessions.models import CompletedSession
 from webapp.sessions.sync import store_batch
 
@@ -469,6 +472,72 @@ def test_saving_an_assigned_program_makes_a_new_version_that_the_plan_follows(cl
     assert plan["program"]["id"] == new_id and plan["program"]["version"] == 2
     assert new_routine in {r["id"] for r in plan["routines"]}
     assert plan["routines"][0]["exercises"][1]["reps"] == 15
+
+
+def _what_the_client_has(client, routine_id: int) -> dict:
+    """What a client's phone and pages hold of their plan: the plan, the offline list, the player's data."""
+    player = client.get(f"/routines/{routine_id}/play")
+    assert player.status_code == 200
+    data = re.search(r'<script type="application/json" id="player-data">(.*?)</script>', text_of(player), re.DOTALL)
+    routine = json.loads(data.group(1))
+    del routine["safety"]  # the safety standing says when it was read; the routine is what must not change
+    return {
+        "plan": client.get("/api/v1/plan").get_json(),
+        "manifest": client.get("/api/v1/offline-manifest").get_json(),
+        "player": routine,
+    }
+
+
+@pytest.mark.parametrize("how", ["the client leaves", "the trainer removes the client"])
+def test_a_former_trainer_cannot_change_the_program_a_former_client_keeps(client, app, auth, users, today, how):
+    with app.app_context():
+        coach = db.session.merge(users["coach"])
+        sam = make_user("sam@example.com", name="Sam Stays", trainer=coach)
+        # Past the safety screen and onboarding, as anyone who reaches the player is.
+        alex = db.session.merge(users["alex"])
+        screens.record_screen(alex, [])
+        records.finish_onboarding(alex)
+    auth.login_as(users["coach"])
+    program_id = build(client, app, items=("bird-dog", "glute-bridge"))
+    ids = [str(users["alex"].id), str(sam.id)]
+    assigned = post_form(client, f"/trainer/programs/{program_id}/assign", {"clients": ids, "start": today.isoformat()})
+    assert assigned.status_code == 302
+    with app.app_context():
+        routine_id = db.session.get(Program, program_id).weeks[0].routines[0].id
+    auth.logout()
+    auth.login_as(users["alex"])
+    before = _what_the_client_has(client, routine_id)
+    if how == "the client leaves":
+        confirm = client.get("/my-trainer/leave")
+        left = client.post("/my-trainer/leave", data={"csrf_token": csrf_from(confirm.get_data(as_text=True))})
+        assert left.status_code == 302
+        auth.logout()
+        auth.login_as(users["coach"])
+    else:
+        auth.logout()
+        auth.login_as(users["coach"])
+        assert post_form(client, f"/trainer/clients/{users['alex'].id}/remove", {}).status_code == 302
+
+    path = f"/trainer/programs/{program_id}/edit"
+    response = press(client, path, edit_page(client, program_id), "save", weeks_0_routines_0_items_1_reps="15")
+    assert response.status_code == 302
+    message = text_of(client.get(response.headers["Location"]))
+
+    auth.logout()
+    auth.login_as(users["alex"])
+    assert _what_the_client_has(client, routine_id) == before
+    # The trainer is told who follows the change and who does not.
+    assert "Saved as version 2: 1 client now follows it" in message
+    assert "1 person who is no longer your client keeps the version they had" in message
+    assert before["plan"]["program"]["version"] == 1
+    with app.app_context():
+        # The version Alex follows is in use, so it can never be changed in place: a further save versions again.
+        kept = db.session.get(Program, program_id)
+        assert kept.weeks[0].routines[0].items[1].reps != 15
+        plans = dict(
+            db.session.execute(db.select(Assignment.client_id, Assignment.program_id).where(Assignment.is_active)).all()
+        )
+        assert plans[users["alex"].id] == program_id and plans[sam.id] != program_id  # Sam, still a client, moves on
 
 
 def test_a_program_only_used_in_old_sessions_is_still_versioned(client, app, coach, users, today):

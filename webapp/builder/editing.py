@@ -12,7 +12,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, update
+from sqlalchemy import func
 
 from ..content.doses import check_dose
 from ..content.models import Exercise
@@ -22,6 +22,7 @@ from ..inputs import whole_number
 from ..programs.duration import routine_minutes
 from ..programs.models import Assignment, Program
 from ..programs.rows import CleanItem, CleanRoutine, CleanWeek, build_weeks
+from ..programs.services import move_followers
 from ..sessions.models import CompletedSession
 from ..timeutil import DAY_NAMES, WEEKDAYS
 
@@ -570,6 +571,7 @@ class Saved:
     program: Program
     how: str  # "created", "updated" (in place) or "versioned"
     moved: int = 0  # active assignments now following the new version
+    kept: int = 0  # former clients' active assignments left on the version they had
 
 
 class Stale(Exception):
@@ -624,14 +626,11 @@ def _write(trainer, clean: CleanProgram, program: Program | None, template: Prog
     program.is_current = False
     db.session.add(version)
     db.session.flush()
-    # Completed sessions keep their routine ids (the old rows stay); the plan moves to the new version,
-    # and with it the offline package's version, so each phone fetches it at its next sync.
-    moved = db.session.execute(
-        update(Assignment)
-        .where(Assignment.family == program.family, Assignment.is_active.is_(True))
-        .values(program_id=version.id)
-    ).rowcount
-    return Saved(version, "versioned", moved or 0)
+    # Completed sessions keep their routine ids (the old rows stay); the plans of the trainer's own clients move
+    # to the new version, and with it the offline package's version, so each phone fetches it at its next sync.
+    # A former client keeps the version they had, which no one can change any more.
+    moved, kept = move_followers(program, version)
+    return Saved(version, "versioned", moved, kept)
 
 
 def _latest_version(family: str):

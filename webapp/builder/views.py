@@ -166,10 +166,17 @@ def _saved_message(saved: editing.Saved) -> str:
     if saved.how == "updated":
         return "Saved your changes."
     clients = "1 client now follows it" if saved.moved == 1 else f"{saved.moved} clients now follow it"
-    return (
+    message = (
         f"Saved as version {saved.program.version}: {clients}, and their phones get it at the next sync. "
         "Sessions already done stay with the version they were done from."
     )
+    if saved.kept:
+        people = "1 person who is" if saved.kept == 1 else f"{saved.kept} people who are"
+        message += (
+            f" {people} no longer your client keep{'s' if saved.kept == 1 else ''} the version they had: "
+            "your changes reach only your own clients."
+        )
+    return message
 
 
 def _builder_page(draft, exercises, program, change=None, problems=(), unsaved=False, status=200):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_
+from sqlalchemy import or_, true, update
 from sqlalchemy.orm import selectinload
 
+from ..auth.models import User
 from ..content.services import dose_text, register_kept
 from ..extensions import db
 from ..timeutil import WEEKDAYS, utcnow
@@ -154,16 +155,49 @@ def set_training_days(profile: Profile, days: list[str]) -> None:
     )
 
 
+def follows_new_versions(owner_id: int | None):
+    """Which active assignments move on to each new version of a program of this owner.
+
+    Every one of a starter program's. Of a trainer's program, only those of the trainer's own clients now: a
+    client who left (or was removed, or whose trainer is another now) keeps the version they had. A version
+    someone follows is never changed in place (builder.editing), so the former trainer can no longer change
+    what that client follows.
+    """
+    if owner_id is None:
+        return true()
+    return Assignment.client_id.in_(db.select(User.id).where(User.trainer_id == owner_id))
+
+
+def move_followers(program: Program, version: Program) -> tuple[int, int]:
+    """Point the active assignments of `program`'s family that follow new versions at `version`.
+
+    Returns how many moved and how many stayed on the version they had (the owner's former clients)."""
+    family = Assignment.family == program.family, Assignment.is_active.is_(True)
+    moved = db.session.execute(
+        update(Assignment).where(*family, follows_new_versions(program.owner_id)).values(program_id=version.id)
+    ).rowcount
+    kept = db.session.execute(
+        db.select(db.func.count(Assignment.id)).where(*family, Assignment.program_id != version.id)
+    ).scalar()
+    return moved or 0, kept or 0
+
+
 def follow_current_versions() -> None:
-    """Point every active assignment at the newest version of its program (after a content reload)."""
+    """Point every active assignment that follows new versions (follows_new_versions) at the newest version of
+    its program (after a content reload)."""
     current = {
         (p.family, p.owner_id): p.id
         for p in db.session.execute(db.select(Program).where(Program.is_current.is_(True))).scalars()
     }
-    for assignment in db.session.execute(db.select(Assignment).where(Assignment.is_active.is_(True))).scalars():
-        owner = assignment.program.owner_id
+    query = (
+        db.select(Assignment, Program.owner_id, User.trainer_id)
+        .join(Program, Program.id == Assignment.program_id)
+        .join(User, User.id == Assignment.client_id)
+        .where(Assignment.is_active.is_(True))
+    )
+    for assignment, owner, coach in db.session.execute(query).all():
         newest = current.get((assignment.family, owner))
-        if newest and newest != assignment.program_id:
+        if newest and newest != assignment.program_id and (owner is None or coach == owner):
             assignment.program_id = newest
 
 
