@@ -333,7 +333,7 @@ def test_no_step_up_while_the_safety_check_is_due_and_it_comes_back_once_answere
     # New leg symptoms the next morning: the safety check is asked again before anything else.
     with app.app_context():
         last = db.session.execute(db.select(CompletedSession).order_by(CompletedSession.id.desc())).scalars().first()
-        records.record_next_day(db.session.merge(solo), last.uuid, "2", "yes")
+        records.record_next_day(db.session.merge(solo), last.uuid, 2, True)
         assert screens.standing(db.session.merge(solo)).must_answer
     page = auth.client.get("/").get_data(as_text=True)
     assert "Pelvic tilt</strong>: 6 reps → 8 reps" not in page

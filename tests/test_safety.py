@@ -102,7 +102,7 @@ def do_session(app, alex, end: datetime, before=3, after=3, morning: tuple | Non
         [result] = store_batch(user, [payload])
         assert result.status == "created", result
         if morning is not None:
-            records.record_next_day(user, payload["id"], str(morning[0]), "yes" if morning[1] else "no")
+            records.record_next_day(user, payload["id"], morning[0], morning[1])
         return payload["id"]
 
 
@@ -490,7 +490,7 @@ def test_the_clients_api_carries_the_new_flags(app, auth, users, alex):
 def test_check_ins_keep_the_leg_answer(app, alex):
     session_id = do_session(app, alex, NOW - timedelta(hours=24))
     with app.app_context():
-        records.record_next_day(db.session.merge(alex), session_id, "2", "yes")
+        records.record_next_day(db.session.merge(alex), session_id, 2, True)
         assert db.session.execute(db.select(CheckIn.legs).filter_by(kind="next-day")).scalar_one() is True
 
 

@@ -585,9 +585,11 @@ def test_only_the_clients_own_messages_that_today_showed_are_marked_read(client,
         ids = dict(db.session.execute(db.select(Message.client_id, Message.uuid)).all())
     auth.logout()
     auth.login_as(team["alex"])
-    # Sam's message named by Alex, and ids that are no ids at all: nothing of Sam's changes, nothing breaks.
-    answer = post(client, "/notes/seen", {"note": [ids[sam_id], "x", "9" * 40]}, "/")
+    # Sam's message named by Alex: nothing of Sam's changes. Ids that are no ids at all are refused (400), whole.
+    answer = post(client, "/notes/seen", {"note": [ids[sam_id]]}, "/")
     assert answer.status_code == 302
+    refused = post(client, "/notes/seen", {"note": [ids[alex_id], "x", "9" * 40]}, "/")
+    assert refused.status_code == 400 and "could not be marked as read" in text_of(refused)
     assert "For Alex." in text_of(client.get("/"))
 
     def read_at(client_id):

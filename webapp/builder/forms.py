@@ -1,4 +1,5 @@
-"""The builder's forms, read by WTForms: the whole program as nested fields, and a trainer's exercise.
+"""The builder's forms, read by WTForms: the whole program as nested fields with the button pressed, assigning a
+program to clients, and a trainer's exercise.
 
 Every button on the builder page posts the whole program. WTForms reads the nested rows from names
 like ``weeks-0-routines-1-items-2-sets`` (a FieldList of FormFields at each level), so no field name
@@ -12,6 +13,7 @@ from __future__ import annotations
 from wtforms import Form, StringField
 from wtforms.fields import FieldList, FormField, SelectMultipleField, TextAreaField
 
+from ..formfields import Choice, IdList, OneText
 from ..inputs import whole_number
 from ..timeutil import WEEKDAYS
 from .custom import LIST_FIELDS, TEXT_FIELDS, ExerciseForm
@@ -59,6 +61,8 @@ class ProgramForm(Form):
     progression = StringField()
     template_id = StringField()
     weeks = FieldList(FormField(WeekForm), max_entries=ROWS_READ["weeks"])
+    # The button pressed ("save", "del-item:0:1:2", ...): editing.apply_action reads it and says so when it cannot.
+    action = OneText(default="save")
 
 
 def _number(value: str | None, digits: int) -> int | None:
@@ -94,10 +98,12 @@ def _routine(entry) -> RoutineDraft:
     )
 
 
-def draft_from_form(formdata) -> ProgramDraft:
+def draft_from_form(formdata) -> tuple[ProgramDraft, str]:
     """The program as the trainer left it in the form: rows in the order of their numbers, exercises
-    in the order of their hidden order fields."""
+    in the order of their hidden order fields; and the button pressed ("save" when none was; "" when the
+    post was garbled, which apply_action refuses as no action it knows)."""
     form = ProgramForm(formdata)
+    action = "" if form.action.errors or form.action.process_errors else (form.action.data or "save")
     return ProgramDraft(
         name=form["name"].data or "",
         summary=form.summary.data or "",
@@ -114,7 +120,28 @@ def draft_from_form(formdata) -> ProgramDraft:
             )
             for week in form.weeks.entries
         ],
-    )
+    ), action
+
+
+# --- Assigning a program, and the buttons that only say where to go back to ------------------------------
+
+NOT_YOURS = "One of the clients chosen is not one of yours. Nothing was assigned."
+
+
+class AssignForm(Form):
+    """The clients ticked (their ids), the first day as the date input writes it, and, once the page has asked,
+    confirm=replace for clients part-way through another program. assigning.start_date_problem judges the day."""
+
+    # A trainer may have hundreds of clients; a list longer than any page shows is no one's choice.
+    clients = IdList(kind="row", most=5000, message=NOT_YOURS)
+    start = OneText(message="Choose one start date.")
+    confirm = Choice(choices=("replace",), message="That answer was not recognised. Nothing was assigned.")
+
+
+class RestoreForm(Form):
+    """Restoring from the edit page sends back=edit, to come back to it."""
+
+    back = Choice(choices=("edit",), message="That page was not recognised. Nothing was restored.")
 
 
 # --- A trainer's own exercise ------------------------------------------------------------------------

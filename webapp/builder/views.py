@@ -35,7 +35,6 @@ from . import archiving, custom, editing, forms
 
 bp = Blueprint("builder", __name__)
 
-NOT_YOURS = "One of the clients chosen is not one of yours. Nothing was assigned."
 ARCHIVED_NOT_ASSIGNED = "{name} is archived, so it cannot be assigned. Restore it first: it is under Archived programs."
 # Why something cannot be deleted, on its delete page and in the refusal.
 PROGRAM_USED = "clients have followed it or done sessions from it, and their history needs it."
@@ -124,12 +123,12 @@ def program_edit(program_id: int):
 
 
 def _builder_post(program, exercises):
-    draft = forms.draft_from_form(request.form)
+    draft, action = forms.draft_from_form(request.form)
     too_large = editing.over_limits(draft)
     if too_large:
         abort(400, description=f"{too_large} Nothing was saved. Open the program again from Programs.")
     # Only exercises the picker offers can be added; those already in the program stay (archived ones too).
-    change = editing.apply_action(draft, request.form.get("action", "save"), editing.pickable(exercises))
+    change = editing.apply_action(draft, action, editing.pickable(exercises))
     if not change.save:
         draft.renumber()
         return _builder_page(draft, exercises, program, change=change, unsaved=True)
@@ -269,12 +268,16 @@ def program_assign(program_id: int):
     chosen: list[str] = []
     start_value = today.isoformat()
     if request.method == "POST":
-        chosen = request.form.getlist("clients")
-        start_value = request.form.get("start", "")
-        ids = [number for value in chosen if (number := whole_number(value, 1))]
-        # A stranger's id is refused before anything else is looked at, and nothing is assigned.
-        if len(ids) != len(chosen) or any(assigning.own_client(current_user, i) is None for i in ids):
-            abort(404, description=NOT_YOURS)
+        form = forms.AssignForm(request.form)
+        # A stranger's id (or no id at all) is refused before anything else is looked at, and nothing is assigned.
+        if form.clients.process_errors:
+            abort(404, description=forms.NOT_YOURS)
+        if not form.validate():
+            abort(400, description=next(iter(form.errors.values()))[0])
+        ids, start_value = form.clients.data, form.start.data
+        chosen = [str(i) for i in ids]
+        if any(assigning.own_client(current_user, i) is None for i in ids):
+            abort(404, description=forms.NOT_YOURS)
         start, problem = assigning.start_date_problem(start_value, today)
         if problem:
             errors["start"] = problem
@@ -282,13 +285,13 @@ def program_assign(program_id: int):
             errors["clients"] = "Choose at least one client."
         # Replacing a program someone is part-way through asks first (the form comes back with the question).
         replacing = assigning.under_way([assigning.own_client(current_user, i) for i in ids], today)
-        if not errors and replacing and request.form.get("confirm") != "replace":
+        if not errors and replacing and form.confirm.data != "replace":
             return _assign_page(program, clients, chosen, start_value, today, errors, replacing)
         if not errors:
             try:
                 assigned = assigning.assign_to_clients(current_user, program, ids, start)
             except assigning.NotYourClient:
-                abort(404, description=NOT_YOURS)
+                abort(404, description=forms.NOT_YOURS)
             except assigning.ProgramArchived:
                 flash(ARCHIVED_NOT_ASSIGNED.format(name=program.name), "error")
                 return redirect(url_for(".program_list"))
@@ -347,12 +350,15 @@ def _archived_message(name: str, followers: int) -> str:
 @trainer_required
 def program_restore(program_id: int):
     program = editing.own_program(current_user, program_id) or abort(404)
+    form = forms.RestoreForm(request.form)
+    if not form.validate():
+        abort(400, description=form.back.errors[0])
     current = editing.current_version(program)
     name, current_id = current.name, current.id
     archiving.restore(program)
     flash(f"Restored {name}. You can change it and assign it again.", "success")
     # From the edit page (where a refused save points to Restore), back to it; the list otherwise.
-    if request.form.get("back") == "edit":
+    if form.back.data == "edit":
         return redirect(url_for(".program_edit", program_id=current_id))
     return redirect(url_for(".program_list"))
 

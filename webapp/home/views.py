@@ -9,10 +9,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..auth.access import client_required
 from ..extensions import db
+from ..messages.forms import NotesSeenForm
 from ..messages.services import mark_read
 from ..reminders import services as reminders
 from ..sessions import milestones, progression, screens
-from ..sessions.forms import MilestoneSeenForm
+from ..sessions.forms import STEP_UNREADABLE, MilestoneSeenForm, StepForm
 from ..sessions.onboarding import is_onboarded
 from ..sessions.rules import traffic_light
 from ..timeutil import utcnow
@@ -48,7 +49,10 @@ def index():
 @client_required
 def notes_seen():
     """The trainer's messages Today showed: marked read, so the next Today leaves them out."""
-    marked = mark_read(current_user, "client", request.form.getlist("note"), now=utcnow())
+    form = NotesSeenForm(request.form)
+    if not form.validate():
+        abort(400, description=form.note.errors[0])
+    marked = mark_read(current_user, "client", form.note.data, now=utcnow())
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"marked": marked})
     return redirect(url_for("home.index"))
@@ -71,18 +75,22 @@ def milestone_seen():
 @client_required
 def take_step():
     """Accept or decline one of Today's small steps; accepting the same step twice applies it once."""
-    form = request.form
     user = current_user._get_current_object()
+    # Without a trainer the client may also decline; with one, stepping up is the trainer's call.
+    form = StepForm(request.form, actions=("accept",) if user.trainer_id else ("accept", "decline"))
     assignment, week = today.client_steps(user, utcnow())
-    proposal = progression.proposal_from(form)
-    if assignment is None or proposal is None:
-        flash("That step could not be read. Here are your steps as they are now.", "error")
+    if assignment is None or not form.validate():
+        flash(form.first_error() or STEP_UNREADABLE, "error")
         return redirect(url_for("home.index", _anchor="suggest-title"))
-    if form.get("action") == "decline" and not user.trainer_id:
+    proposal = form.proposal()
+    if form.chosen() == "decline":
         slot = next((i.slot for i in week.items if i.slot.slug == proposal.slot), None)
-        if slot is not None:
-            progression.decline(assignment, slot, user, utcnow())
-            flash("Fine: the same dose for now. We will suggest again after two more easy, green sessions.", "info")
+        if slot is None:
+            flash("That exercise is not in this week of your program any more. Here are your steps as they are now.",
+                  "error")  # fmt: skip
+            return redirect(url_for("home.index", _anchor="suggest-title"))
+        progression.decline(assignment, slot, user, utcnow())
+        flash("Fine: the same dose for now. We will suggest again after two more easy, green sessions.", "info")
         return redirect(url_for("home.index"))
     try:
         outcome = progression.accept(assignment, week, proposal, user, may_step_up=not user.trainer_id, now=utcnow())

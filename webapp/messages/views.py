@@ -10,7 +10,7 @@ from ..auth.access import client_required
 from ..sessions.progress import short_date
 from ..timeutil import utcnow
 from . import services
-from .forms import ComposeForm
+from .forms import ComposeForm, ReadForm
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 
@@ -69,7 +69,10 @@ def write():
 @client_required
 def read():
     """The trainer's messages the page showed, marked read (the page's script sends it; without script, the button)."""
-    marked = services.mark_read(_client(), "client", request.form.getlist("message"), now=utcnow())
+    form = ReadForm(request.form)
+    if not form.validate():
+        abort(400, description=form.message.errors[0])
+    marked = services.mark_read(_client(), "client", form.message.data, now=utcnow())
     if request.accept_mimetypes.best == "application/json":
         return {"marked": marked}
     return redirect(url_for("messages.thread_page"))

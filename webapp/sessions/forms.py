@@ -1,72 +1,34 @@
-"""The client's forms, read by WTForms: onboarding's "about you", the safety check and its confirmation, and the
-re-rating of everyday activities on History.
+"""The client's forms, read by WTForms: onboarding's "about you" and the choice of a starter program, the safety
+check and its confirmation, the next-morning check, a small step on Today (the trainer's client page posts the same
+fields), and the re-rating of everyday activities on History.
 
 A form reads and checks what was typed, and hands the service plain values (numbers, days of the week, a date);
 the service applies the rules that need the database. CSRFProtect checks the token on every post, as it does for
 every form of the app; the pages write their own markup, keep the person's text and show each error beside its
 field.
 
-A field that holds one answer but arrives twice (only a forged or garbled post sends that) is refused with that
-field's message: which of the two the person meant cannot be known, so neither is taken.
+The field classes (`OneText`, `WholeNumber`, `Choice`, `IdList`) are the app's shared ones (`formfields.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from wtforms import Form, StringField
 from wtforms.fields import SelectMultipleField
 from wtforms.form import BaseForm
-from wtforms.validators import StopValidation, ValidationError
+from wtforms.validators import ValidationError
 
+from ..content.ladder import Amount
+from ..content.schema import HOLD_SECONDS, REPS, SETS
+from ..formfields import Choice, IdList, OneText, WholeNumber
 from ..inputs import whole_number
 from ..timeutil import WEEKDAYS
 from . import recommend, red_flags, screens
+from .onboarding import START_WITHIN_DAYS
+from .progression import Proposal
 from .services import MAX_ACTIVITIES, MAX_AGE, MIN_AGE, PREFERRED_TIMES
-
-SENT_TWICE = "This answer arrived twice. Reload the page and answer again."
-
-
-class OneText(StringField):
-    """One answer as typed, without the spaces around it; `message` is what a person is told when it cannot be used."""
-
-    def __init__(self, label=None, validators=None, message: str = SENT_TWICE, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.message = message
-
-    def process_formdata(self, valuelist):
-        self.data = valuelist[0].strip() if valuelist else ""
-        if len(valuelist) > 1:
-            raise ValueError(self.message)
-
-    def pre_validate(self, form):
-        if self.process_errors:
-            raise StopValidation()  # the reading already said what is wrong; one message per field
-
-
-class WholeNumber(OneText):
-    """A whole number from `low` to `high` in ASCII digits, kept in `number` (`data` keeps the text as typed).
-
-    Empty is None, or the `missing` message when one is given (the answer is required).
-    """
-
-    def __init__(self, label=None, validators=None, low=0, high=10, missing: str | None = None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.low, self.high, self.missing = low, high, missing
-        self.number: int | None = None
-
-    def process_formdata(self, valuelist):
-        self.number = None
-        super().process_formdata(valuelist)
-        if not self.data:
-            if self.missing:
-                raise ValueError(self.missing)
-            return
-        self.number = whole_number(self.data, self.low, self.high)
-        if self.number is None:
-            raise ValueError(self.message)
-
 
 # ---- Onboarding: about you ----
 
@@ -263,3 +225,105 @@ class MilestoneSeenForm(Form):
     """The milestone Today showed, by its key; milestones.record decides whether it is one the person reached."""
 
     milestone = OneText(message="Send the milestone once.")
+
+
+# ---- Onboarding: the starter program and its first day ----
+
+STARTER_MESSAGE = "Choose one of the programs and a start date within the next two weeks."
+
+
+class StarterForm(Form):
+    """A starter program by its slug (the view looks it up among the starters) and its first day, from today to
+    START_WITHIN_DAYS ahead; no day means today."""
+
+    program = OneText(message=STARTER_MESSAGE, most=80, missing=STARTER_MESSAGE)
+    start = OneText(message=STARTER_MESSAGE)
+
+    def __init__(self, formdata, today: date, **kwargs):
+        self.today = today
+        self.day: date | None = None
+        super().__init__(formdata, **kwargs)
+
+    def validate_start(self, field):
+        try:
+            day = date.fromisoformat(field.data) if field.data else self.today
+        except ValueError:
+            raise ValidationError(STARTER_MESSAGE) from None
+        if not self.today <= day <= self.today + timedelta(days=START_WITHIN_DAYS):
+            raise ValidationError(STARTER_MESSAGE)
+        self.day = day
+
+
+# ---- Today: the next-morning check ----
+
+
+class NextDayForm(Form):
+    """How the back feels the morning after a session (0-10), whether the legs have anything new, and which session
+    it is about (its UUID, as Today shows it)."""
+
+    session = IdList(kind="uuid", most=1, message="That session was not found. Here is your day as it is now.")
+    pain = WholeNumber(
+        low=0, high=10, missing="Choose a number from 0 to 10 for how your back feels this morning.",
+        message="Choose a number from 0 to 10 for how your back feels this morning.",
+    )  # fmt: skip
+    legs = Choice(
+        choices=("yes", "no"), missing="Answer yes or no: any new numbness, tingling or weakness in your legs?",
+        message="Answer yes or no: any new numbness, tingling or weakness in your legs?",
+    )  # fmt: skip
+
+    def validate_session(self, field):
+        if not field.data:
+            raise ValidationError(field.message)
+
+    def first_error(self) -> str:
+        """The one message Today shows: the answers first, then the session (fields in the order asked)."""
+        for name in ("pain", "legs", "session"):
+            if self[name].errors:
+                return self[name].errors[0]
+        return ""
+
+
+# ---- A small step: taken on Today, or by the trainer on the client's page ----
+
+STEP_UNREADABLE = "That step could not be read. Here are the steps as they are now."
+BUTTON_UNKNOWN = "That button was not recognised. Here are the steps as they are now."
+
+
+class StepForm(Form):
+    """A suggestion sent back (which exercise, to which version, the dose) and what to do with it. The buttons of
+    Today and of the trainer's page name the action; `actions` are the ones that page offers."""
+
+    slot = OneText(message=STEP_UNREADABLE, most=80, missing=STEP_UNREADABLE)
+    to_exercise = OneText(message=STEP_UNREADABLE, most=80, missing=STEP_UNREADABLE)
+    sets = WholeNumber(low=SETS[0], high=SETS[1], missing=f"Sets: choose from {SETS[0]} to {SETS[1]}.",
+                       message=f"Sets: choose from {SETS[0]} to {SETS[1]}.")  # fmt: skip
+    reps = WholeNumber(low=REPS[0], high=REPS[1], missing=f"Reps: choose from {REPS[0]} to {REPS[1]}.",
+                       message=f"Reps: choose from {REPS[0]} to {REPS[1]}.")  # fmt: skip
+    hold = WholeNumber(low=HOLD_SECONDS[0], high=HOLD_SECONDS[1],
+                       missing=f"Hold: choose from {HOLD_SECONDS[0]} to {HOLD_SECONDS[1]} seconds.",
+                       message=f"Hold: choose from {HOLD_SECONDS[0]} to {HOLD_SECONDS[1]} seconds.")  # fmt: skip
+    action = OneText(message=STEP_UNREADABLE)
+
+    def __init__(self, formdata, actions: tuple[str, ...], **kwargs):
+        self.actions = actions
+        super().__init__(formdata, **kwargs)
+
+    def validate_action(self, field):
+        if field.data and field.data not in self.actions:
+            raise ValidationError(BUTTON_UNKNOWN)
+
+    def unknown_button(self) -> bool:
+        """A button the page does not have (or two at once): only a forged or garbled post sends that."""
+        return bool(self.action.process_errors) or self.chosen() not in self.actions
+
+    def chosen(self) -> str:
+        """The button pressed; a form without one (a plain submit) means the first action."""
+        return self.action.data or self.actions[0]
+
+    def proposal(self) -> Proposal:
+        return Proposal(
+            self.slot.data, self.to_exercise.data, Amount(self.sets.number, self.reps.number, self.hold.number)
+        )
+
+    def first_error(self) -> str:
+        return next((field.errors[0] for field in self if field.errors), "")

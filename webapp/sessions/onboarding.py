@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from ..extensions import db
 from ..programs.models import Profile
 from ..programs.services import active_assignment
@@ -30,12 +28,3 @@ def is_onboarded(user) -> bool:
     if profile is not None and profile.onboarded_at is not None:
         return True
     return next_step(user) == "home.index"
-
-
-def parse_start(raw: str, today: date) -> date | None:
-    """The chosen start day, or None when it is not a date from today to START_WITHIN_DAYS ahead."""
-    try:
-        start = date.fromisoformat(raw) if raw else today
-    except ValueError:
-        return None
-    return start if today <= start <= today + timedelta(days=START_WITHIN_DAYS) else None

@@ -13,16 +13,14 @@ the trainer's to accept, change or turn off. Without a trainer the client accept
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
 
 from ..content.ladder import Amount, start_of, step_down, step_up, volume
 from ..content.models import Exercise
-from ..content.schema import HOLD_SECONDS, REPS, SETS
 from ..extensions import db
-from ..inputs import whole_number
 from ..programs import personal
 from ..programs.models import Assignment, PersonalDose, Routine
 from ..timeutil import utcnow
@@ -279,18 +277,6 @@ class Proposal:
     slot: str
     to_exercise: str
     to: Amount
-
-
-def proposal_from(form: Mapping[str, str]) -> Proposal | None:
-    """The step a form sends back (slot, to_exercise, sets, reps, hold), or None when it is not one."""
-    slot, to_exercise = form.get("slot", ""), form.get("to_exercise", "")
-    numbers = [whole_number(form.get(name)) for name in ("sets", "reps", "hold")]
-    if not (0 < len(slot) <= 80 and 0 < len(to_exercise) <= 80) or None in numbers:
-        return None
-    sets, reps, hold = numbers
-    if not (SETS[0] <= sets <= SETS[1] and REPS[0] <= reps <= REPS[1] and HOLD_SECONDS[0] <= hold <= HOLD_SECONDS[1]):
-        return None
-    return Proposal(slot, to_exercise, Amount(sets, reps, hold))
 
 
 def find(week: Week, proposal: Proposal) -> Suggestion | None:

@@ -33,13 +33,6 @@ def birth_year_of(user) -> int | None:
     return profile.birth_year if profile else None
 
 
-def parse_score(raw: str | None, what: str) -> int:
-    score = whole_number(raw, 0, 10)
-    if score is None:
-        raise InputError(f"Choose a number from 0 to 10 for {what}.")
-    return score
-
-
 def record_about(
     user,
     pain: int,
@@ -105,16 +98,9 @@ def session_due_next_day_check(user, today) -> CompletedSession | None:
     return db.session.execute(query).scalars().first()
 
 
-def parse_yes_no(raw: str | None, question: str) -> bool:
-    if raw not in ("yes", "no"):
-        raise InputError(f"Answer yes or no: {question}")
-    return raw == "yes"
-
-
-def record_next_day(user, session_uuid: str, pain: str | None, legs: str | None) -> CheckIn:
-    """The next-morning check: how the back feels (0-10) and whether the legs have anything new."""
-    value = parse_score(pain, "how your back feels this morning")
-    new_leg_symptoms = parse_yes_no(legs, "any new numbness, tingling or weakness in your legs?")
+def record_next_day(user, session_uuid: str, pain: int, new_leg_symptoms: bool) -> CheckIn:
+    """The next-morning check, as its form read it: how the back feels (0-10) and whether the legs have anything
+    new, about one of the user's sessions."""
     session = db.session.execute(
         db.select(CompletedSession).filter_by(uuid=session_uuid, user_id=user.id)
     ).scalar_one_or_none()
@@ -123,7 +109,7 @@ def record_next_day(user, session_uuid: str, pain: str | None, legs: str | None)
     existing = db.session.execute(db.select(CheckIn).filter_by(session_id=session.id, kind="next-day")).scalar()
     if existing is not None:
         return existing
-    check = CheckIn(user_id=user.id, kind="next-day", pain=value, session_id=session.id, legs=new_leg_symptoms)
+    check = CheckIn(user_id=user.id, kind="next-day", pain=pain, session_id=session.id, legs=new_leg_symptoms)
     db.session.add(check)
     db.session.commit()
     return check

@@ -19,7 +19,15 @@ from ..programs.services import (
 from ..security import log_event
 from ..timeutil import DAY_NAMES, local_date, long_date, utcnow
 from . import charts, history, onboarding, progress, recommend, red_flags, screens, services
-from .forms import AboutForm, ConfirmationForm, SafetyForm, read_function_scores
+from .forms import (
+    STARTER_MESSAGE,
+    AboutForm,
+    ConfirmationForm,
+    NextDayForm,
+    SafetyForm,
+    StarterForm,
+    read_function_scores,
+)
 from .player import player_data
 from .schedule import plan_for
 
@@ -222,10 +230,11 @@ def welcome_program():
     programs.sort(key=lambda p: pick is None or p.slug != pick.slug)
     page = {"programs": programs, "pick": pick, "today": today, "step": 3, "minutes_of": program_minutes_words}
     if request.method == "POST":
-        program = starter_program(request.form.get("program", ""))
-        start = onboarding.parse_start(request.form.get("start", ""), today)
+        form = StarterForm(request.form, today=today)
+        program = starter_program(form.program.data) if form.validate() else None
+        start = form.day
         if program is None or start is None:
-            flash("Choose one of the programs and a start date within the next two weeks.", "error")
+            flash(STARTER_MESSAGE, "error")
             return render_template("sessions/choose_program.html", **page), 400
         assign(current_user, program, start)
         services.finish_onboarding(current_user)
@@ -237,10 +246,12 @@ def welcome_program():
 @bp.route("/check-in", methods=["POST"])
 @client_required
 def next_day_check():
+    form = NextDayForm(request.form)
+    if not form.validate():
+        flash(form.first_error(), "error")
+        return redirect(url_for("home.index"))
     try:
-        services.record_next_day(
-            current_user, request.form.get("session", ""), request.form.get("pain"), request.form.get("legs")
-        )
+        services.record_next_day(current_user, form.session.data[0], form.pain.number, form.legs.data == "yes")
     except services.InputError as exc:
         flash(str(exc), "error")
         return redirect(url_for("home.index"))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, StringField, TextAreaField
+from wtforms import EmailField, Form, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from ..auth.forms import SignupForm
+from ..formfields import Choice
 from ..messages.services import BODY_MAX
 from .invites import NAME_MAX
 
@@ -39,3 +40,9 @@ class MessageForm(FlaskForm):
 class JoinForm(SignupForm):
     # Whoever signs up through an invite is a client: the trainer invited them to be coached.
     role = None
+
+
+class SwitchForm(Form):
+    """Accepting an invite while coached by someone else: the join page's second button sends confirm=switch."""
+
+    confirm = Choice(choices=("switch",), message="That answer was not recognised. Open the invite link again.")

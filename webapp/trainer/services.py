@@ -135,15 +135,16 @@ def client_steps(client: User, assignment: Assignment | None, plan: Plan | None,
     return progression.client_week(client, assignment, week_routines(plan, today), today, library, every_step=True)
 
 
-def act_on_step(trainer: User, client: User, action: str, form, now: datetime | None = None) -> str:
+def act_on_step(
+    trainer: User, client: User, action: str, proposal: progression.Proposal, now: datetime | None = None
+) -> str:
     """The trainer's answer to one of a client's suggested steps: accept it, change it, or turn suggestions for
     that exercise off (or on again). Returns what happened in words; raises progression.StepRefused."""
     now = now or utcnow()
     assignment = active_assignment(client)
     today = local_date(now, client.timezone)
     week = client_steps(client, assignment, plan_for(assignment, today), today)
-    proposal = progression.proposal_from(form)
-    if assignment is None or proposal is None:
+    if assignment is None:
         raise progression.StepRefused("That step could not be read. Here are the steps as they are now.")
     item = next((i for i in week.items if i.slot.slug == proposal.slot), None)
     if item is None:

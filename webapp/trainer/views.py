@@ -16,15 +16,17 @@ from ..downloads import attachment
 from ..extensions import db, limiter
 from ..links import external_url
 from ..messages import services as messages
+from ..messages.forms import ReadForm
 from ..security import log_event
 from ..sessions import progression
+from ..sessions.forms import BUTTON_UNKNOWN, StepForm
 from ..sessions.progress import short_date
 from ..sessions.red_flags import ADVICE, labels
 from ..sessions.services import page_number
 from ..sessions.spreadsheet import sessions_csv
 from ..timeutil import utcnow
 from . import dashboard, invites, services
-from .forms import InviteForm, JoinForm, MessageForm
+from .forms import InviteForm, JoinForm, MessageForm, SwitchForm
 
 bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 joining = Blueprint("invites", __name__)
@@ -167,7 +169,10 @@ def client_message(client_id: int):
 def client_messages_read(client_id: int):
     """The client's messages the page showed, marked read (script sends it once shown; the button without)."""
     client = _own_client(client_id)
-    marked = messages.mark_read(client, "trainer", request.form.getlist("message"), _trainer(), utcnow())
+    form = ReadForm(request.form)
+    if not form.validate():
+        abort(400, description=form.message.errors[0])
+    marked = messages.mark_read(client, "trainer", form.message.data, _trainer(), utcnow())
     if request.accept_mimetypes.best == "application/json":
         return {"marked": marked}
     return redirect(url_for("trainer.client_detail", client_id=client.id, _anchor="messages"))
@@ -177,11 +182,14 @@ def client_messages_read(client_id: int):
 def client_step(client_id: int):
     """Accept, change or turn off a suggested step for one of the trainer's clients."""
     client = _own_client(client_id)
-    action = request.form.get("action", "accept")
-    if action not in ("accept", "change", "off", "on"):
-        abort(400)
+    form = StepForm(request.form, actions=("accept", "change", "off", "on"))
+    if form.unknown_button():
+        abort(400, description=BUTTON_UNKNOWN)
+    action = form.chosen()
     try:
-        said = services.act_on_step(_trainer(), client, action, request.form)
+        if not form.validate():
+            raise progression.StepRefused(form.first_error())
+        said = services.act_on_step(_trainer(), client, action, form.proposal())
     except progression.StepRefused as exc:
         flash(str(exc), "error")
     else:
@@ -258,7 +266,10 @@ def accept(token: str):
         invite = invites.invite_from_token(token)
         client = current_user._get_current_object()
         previous = db.session.get(User, client.trainer_id) if client.trainer_id else None
-        outcome = invites.accept(invite, client, confirm_switch=request.form.get("confirm") == "switch")
+        choice = SwitchForm(request.form)
+        if not choice.validate():
+            abort(400, description=choice.confirm.errors[0])
+        outcome = invites.accept(invite, client, confirm_switch=choice.confirm.data == "switch")
     except invites.InviteRefused as exc:
         return _refused(exc)
     except invites.SwitchNeeded:
