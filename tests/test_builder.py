@@ -17,7 +17,7 @@ from webapp.content.files import DATA_DIR
 from webapp.content.models import Exercise, ExerciseImage
 from webapp.extensions import db
 from webapp.programs.models import Assignment, Program, ProgramWeek, Routine, RoutineExercise
-from webapp.programs.services import starter_program
+from webapp.programs.services import follow_current_versions, starter_program
 from webapp.sessions import screens
 from webapp.sessions import services as records
 from webapp.sessions.models import CompletedSession
@@ -531,6 +531,8 @@ def test_a_former_trainer_cannot_change_the_program_a_former_client_keeps(client
     assert "1 person who is no longer your client keeps the version they had" in message
     assert before["plan"]["program"]["version"] == 1
     with app.app_context():
+        follow_current_versions()  # what a content reload does: Alex is not moved on by it either
+        db.session.commit()
         # The version Alex follows is in use, so it can never be changed in place: a further save versions again.
         kept = db.session.get(Program, program_id)
         assert kept.weeks[0].routines[0].items[1].reps != 15
@@ -940,6 +942,30 @@ def test_the_kind_of_an_exercise_in_a_program_cannot_change(client, app, coach):
     response = upload(client, exercise_form(kind="reps"), path=f"/trainer/exercises/{custom.id}/edit")
     assert response.status_code == 400
     assert "already in your programs" in text_of(response)
+
+
+def test_an_exercise_a_former_client_follows_stays_as_they_know_it(client, app, coach, users, today):
+    assert upload(client, exercise_form()).status_code == 302
+    with app.app_context():
+        custom = db.session.execute(db.select(Exercise).where(Exercise.owner_id == coach.id)).scalar_one()
+    page = text_of(client.get("/trainer/programs/new"))
+    page = text_of(press(client, "/trainer/programs/new", page, "add-item:0:0", weeks_0_routines_0_add=str(custom.id)))
+    saved = press(client, "/trainer/programs/new", page, "save")
+    program_id = int(re.search(r"/trainer/programs/(\d+)/edit", saved.headers["Location"]).group(1))
+    assigned = post_form(client, f"/trainer/programs/{program_id}/assign",
+                         {"clients": [str(users["alex"].id)], "start": today.isoformat()})  # fmt: skip
+    assert assigned.status_code == 302
+    path = f"/trainer/exercises/{custom.id}/edit"
+    # While Alex is the trainer's client, a change to the exercise reaches them, as it should.
+    assert upload(client, exercise_form(cue="Squeeze softly"), path=path).status_code == 302
+    assert post_form(client, f"/trainer/clients/{users['alex'].id}/remove", {}).status_code == 302
+
+    response = upload(client, exercise_form(cue="Squeeze hard", name="Renamed"), path=path)
+    assert response.status_code == 409
+    assert "1 person who is no longer your client still follows a program with this exercise" in text_of(response)
+    with app.app_context():
+        exercise = db.session.get(Exercise, custom.id)
+        assert (exercise.name, exercise.cue) == ("Towel squeeze", "Squeeze softly")
 
 
 # --- Who may see what ------------------------------------------------------------------------------------

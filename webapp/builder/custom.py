@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 from flask import url_for
 
+from ..auth.models import User
 from ..content.doses import check_dose
 from ..content.images import EXTENSIONS, CheckedImage
 from ..content.models import Exercise, ExerciseImage, ExerciseMuscle, Muscle
 from ..content.schema import EQUIPMENT, POSITIONS
 from ..extensions import db
-from ..programs.models import RoutineExercise
+from ..programs.models import Assignment, Routine, RoutineExercise
 from ..sessions.models import SessionExercise
 
 NO_PICTURE = "img/custom-exercise.svg"
@@ -220,6 +221,25 @@ def own_exercise(trainer, exercise_id: int) -> Exercise | None:
 def used_in_programs(exercise: Exercise) -> bool:
     query = db.select(RoutineExercise.id).where(RoutineExercise.exercise_id == exercise.id).limit(1)
     return db.session.execute(query).first() is not None
+
+
+def kept_by_former_clients(exercise: Exercise) -> int:
+    """How many people who are no longer the owner's clients follow a plan with this exercise in it.
+
+    What they follow must not change because of the trainer they left (programs.services.follows_new_versions),
+    and an exercise is not versioned: so it is not changed at all while they follow it."""
+    query = (
+        db.select(db.func.count(db.distinct(Assignment.client_id)))
+        .join(Routine, Routine.program_id == Assignment.program_id)
+        .join(RoutineExercise, RoutineExercise.routine_id == Routine.id)
+        .join(User, User.id == Assignment.client_id)
+        .where(
+            Assignment.is_active.is_(True),
+            RoutineExercise.exercise_id == exercise.id,
+            db.or_(User.trainer_id.is_(None), User.trainer_id != exercise.owner_id),
+        )
+    )
+    return db.session.execute(query).scalar() or 0
 
 
 def used_exercise_ids(exercise_ids: list[int]) -> set[int]:

@@ -445,6 +445,14 @@ def exercise_edit(exercise_id: int):
 
 def _exercise_post(exercise: Exercise | None):
     form = forms.exercise_from_form(request.form)
+    kept = custom.kept_by_former_clients(exercise) if exercise is not None else 0
+    if kept:
+        people = "1 person who is" if kept == 1 else f"{kept} people who are"
+        problem = (
+            f"{people} no longer your client still follow{'s' if kept == 1 else ''} a program with this exercise, "
+            "so it stays as they know it. Make a new exercise to change it."
+        )
+        return _exercise_page(form, exercise, {"name": problem}, status=409)
     locked = exercise.kind if exercise is not None and custom.used_in_programs(exercise) else None
     clean, errors = custom.check(form, {m.slug: m for m in all_muscles()}, locked)
     image = None
