@@ -1,4 +1,5 @@
-"""`make bench`: how long the trainer's dashboard takes for 1,000 clients with about 20 sessions each, on SQLite.
+"""`make bench`: how long the trainer's dashboard takes for 1,000 clients with about 20 sessions each, on SQLite
+(or on PostgreSQL with BENCH_DATABASE_URL).
 
 Prints figures and asserts nothing: the constant query count is asserted in tests/test_trainer.py; this shows the
 time a trainer would wait. Run with `python -m tests.bench [clients] [sessions per client]`.
@@ -6,6 +7,7 @@ time a trainer would wait. Run with `python -m tests.bench [clients] [sessions p
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import tempfile
@@ -125,15 +127,21 @@ def report(label: str, runs: list[tuple[float, int]]) -> None:
 
 def main(clients: int = 1000, per_client: int = 20) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        # BENCH_DATABASE_URL=postgresql://... measures PostgreSQL instead (that database is emptied first).
+        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(folder) / 'bench.db'}"
+        kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
                           "WTF_CSRF_ENABLED": False, "CONTENT_AUTO_RELOAD": False})  # fmt: skip
         with app.app_context():
+            if kind == "PostgreSQL":
+                db.drop_all()
+                db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+                db.session.commit()
             upgrade()
             load_content()
             started = time.perf_counter()
             trainer_id, written = build(clients, per_client)
-            print(f"Dashboard bench on SQLite: {clients} clients, {written} sessions "
+            print(f"Dashboard bench on {kind}: {clients} clients, {written} sessions "
                   f"(written in {time.perf_counter() - started:.1f} s)")  # fmt: skip
             engine = db.engine
             trainer = db.session.get(User, trainer_id)
