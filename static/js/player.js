@@ -387,6 +387,8 @@ function runPlayer(root, data) {
   view.enhance(totalMs(engine.steps));
   view.settings(settings, abilities);
   if (!restoreSaved()) offerStart();
+  // The start screen stops holding its place unseen (app.css): it is shown now, or another screen is.
+  root.dataset.ready = "true";
 }
 
 const root = document.querySelector("[data-player]");

@@ -12,7 +12,7 @@ from webapp.programs.services import assign, starter_program
 from webapp.timeutil import utcnow
 
 from ..factories import make_user, session_payload
-from .conftest import TEST_ZONE, login, screenshot
+from .conftest import PHONE, TEST_ZONE, login, screenshot
 
 # 80 characters, and a word no line can break on its own.
 LONG_NAME = "Maximiliana Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh Cholmondeley-N"
@@ -163,3 +163,57 @@ def test_the_install_offer_moves_nothing_on_the_page(live_server, page, people, 
     assert offer["y"] + offer["height"] <= tabs["y"]
     card.get_by_role("button", name="Not now").click()
     assert card.is_hidden()
+
+
+# Lighthouse's mobile preset, applied through the DevTools protocol: slow 4G (150 ms round trips, 1.6 Mbps down,
+# 750 kbps up) and a CPU four times slower, on a 390 x 844 phone.
+SLOW_4G = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1638.4 * 1024 / 8,
+    "uploadThroughput": 750 * 1024 / 8,
+}
+# Each shift not caused by input, with what moved, to name in a failure.
+SHIFTS = """
+() => new Promise((done) => {
+  const found = [];
+  const name = (node) => (node && node.nodeType === 1
+    ? [node.tagName.toLowerCase(), ...node.classList].join('.') : String(node && node.nodeName));
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.hadRecentInput) continue;
+      const moved = (entry.sources || []).map(
+        (s) => `${name(s.node)} y ${Math.round(s.previousRect.y)}→${Math.round(s.currentRect.y)}`);
+      found.push(`${entry.value.toFixed(4)} at ${Math.round(entry.startTime)} ms: ${moved.join(', ')}`);
+    }
+  }).observe({ type: "layout-shift", buffered: true });
+  requestAnimationFrame(() => requestAnimationFrame(() => done(found)));
+})
+"""
+
+
+def test_today_the_library_and_the_player_keep_still_while_loading_on_a_slow_phone(live_server, browser, people):
+    """Layout shift as Lighthouse measures it on a phone, on a first visit (no service worker yet, nothing cached),
+    at most 0.02 on each page: content arriving late, fonts, pictures and scripts move nothing already shown."""
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=1.75, is_mobile=True, has_touch=True, timezone_id=TEST_ZONE,
+        service_workers="block",
+    )  # fmt: skip
+    try:
+        page = context.new_page()
+        login(page, live_server.url, "long@example.com")
+        routine = page.request.get(live_server.url + "/api/v1/plan").json()["routines"][0]["id"]
+        devtools = context.new_cdp_session(page)
+        devtools.send("Network.enable")
+        devtools.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        devtools.send("Network.emulateNetworkConditions", SLOW_4G)
+        devtools.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+        shifts = {}
+        for path in ("/", "/exercises/", f"/routines/{routine}/play"):
+            page.goto(live_server.url + path, wait_until="networkidle")
+            shift = settled_shift(page)
+            if shift > 0.02:
+                shifts[path] = f"{shift:.3f}: " + " | ".join(page.evaluate(SHIFTS))
+        assert shifts == {}
+    finally:
+        context.close()
