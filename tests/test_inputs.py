@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webapp.inputs import MAX_ID, whole_number
+from webapp.inputs import MAX_ID, digits_up_to, whole_number
 
 from .conftest import csrf_from
 
@@ -27,11 +29,18 @@ def test_whole_number_takes_ascii_digits_only(text, number):
     assert whole_number(text) == number
 
 
+@given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=0, max_value=10**11))
+def test_the_id_pattern_takes_every_number_up_to_its_limit_and_none_above(number, limit):
+    assert bool(re.fullmatch(digits_up_to(limit), str(number))) == (number <= limit)
+
+
 @pytest.mark.parametrize("client_id", [str(2**31), str(2**63), HUGE])
 def test_ids_no_table_can_hold_are_404(client, auth, users, client_id):
     auth.login("coach@example.com")
     response = client.get(f"/api/v1/trainer/clients/{client_id}/sessions")
     assert response.status_code == 404
+    # The same path takes POST as well: still no such page (404), not a method it does not take (405).
+    assert client.get(f"/api/v1/trainer/clients/{client_id}/messages").status_code == 404
     assert client.get(f"/trainer/clients/{client_id}").status_code == 404
 
 

@@ -83,7 +83,12 @@ def register(app: Flask) -> None:
         message = None
         if error.code in (400, 403, 404) and error.description and error.description != type(error).description:
             message = error.description
-        return _render(error.code or 500, message)
+        response = make_response(_render(error.code or 500, message))
+        # A 405 says which methods the path takes (RFC 9110); werkzeug puts them on the error.
+        for name, value in error.get_headers():
+            if name == "Allow":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -15,7 +15,7 @@ from flask import abort, request
 from flask.json.provider import DefaultJSONProvider
 from pydantic import AfterValidator
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.routing import IntegerConverter, ValidationError
+from werkzeug.routing import IntegerConverter
 
 # The largest id any table can hold: the row ids are PostgreSQL `integer` columns (SQLite's are wider).
 MAX_ID = 2**31 - 1
@@ -107,16 +107,28 @@ def whole_number(raw: str | None, low: int = 0, high: int = MAX_ID) -> int | Non
     return number if low <= number <= high else None
 
 
+def digits_up_to(limit: int) -> str:
+    """A regular expression for the whole numbers from 0 to `limit` written in ASCII digits."""
+    text = str(limit)
+    choices = [rf"[0-9]{{1,{len(text) - 1}}}"] if len(text) > 1 else []
+    for place, digit in enumerate(text):
+        rest = len(text) - place - 1
+        if digit != "0":
+            choices.append(text[:place] + f"[0-{int(digit) - 1}]" + (f"[0-9]{{{rest}}}" if rest else ""))
+    return "(?:" + "|".join([*choices, text]) + ")"
+
+
 class IdConverter(IntegerConverter):
-    """`<int:...>` in every route: a number no table can hold is no page (404), never a database error (500)."""
+    """`<int:...>` in every route: a number no table can hold is no page (404), never a database error (500).
+
+    The number is refused by the URL's pattern, not after it matched: werkzeug answers 405 when a path that matched
+    fails its converter and another method's route has the same path (GET /api/v1/trainer/clients/<huge>/messages).
+    """
+
+    regex = digits_up_to(MAX_ID)
 
     def __init__(self, url_map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(url_map, fixed_digits, min, max, signed)
-
-    def to_python(self, value: str) -> int:
-        if len(value) > len(str(MAX_ID)):
-            raise ValidationError  # before int(): Python refuses to convert 5,000 digits
-        return super().to_python(value)
 
 
 def nul_at(value: Any, path: str = "") -> str | None:

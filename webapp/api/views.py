@@ -24,11 +24,13 @@ from ..sessions import screens
 from ..sessions.outcomes import outcomes_of
 from ..sessions.schedule import plan_payload
 from ..sessions.services import page_number, sessions_newest_first
-from ..sessions.sync import BatchError, parse_batch, session_payload, store_batch
+from ..sessions.sync import BatchError, SessionIn, parse_batch, session_payload, store_batch
 from ..timeutil import local_date, utcnow
 from ..trainer import dashboard
 from ..trainer.services import client_of
+from . import answers
 from . import openapi as openapi_document
+from .openapi import BEFORE, PAGE, documented
 
 SESSIONS_PAGE_SIZE = 20
 NO_SUCH_CLIENT = "There is no client with that id among your clients."
@@ -61,6 +63,7 @@ def role_required(role: str):
                 return error_response(403, f"Only a {role} account can do this.")
             return view(*args, **kwargs)
 
+        wrapped.required_role = role  # for the OpenAPI document's 403
         return wrapped
 
     return decorator
@@ -70,16 +73,19 @@ def role_required(role: str):
 
 
 @bp.get("/lessons")
+@documented(answers.Lessons)
 def lessons():
     return jsonify({"lessons": [content.lesson_payload(lesson) for lesson in content.active_lessons()]})
 
 
 @bp.get("/exercises")
+@documented(answers.Exercises)
 def exercises():
     return jsonify({"exercises": [content.exercise_payload(e) for e in content.visible_exercises(current_user)]})
 
 
 @bp.get("/programs")
+@documented(answers.Programs)
 def program_list():
     return jsonify({"programs": [programs.program_payload(p) for p in programs.visible_programs(current_user)]})
 
@@ -88,6 +94,7 @@ def program_list():
 
 
 @bp.get("/offline-manifest")
+@documented(answers.OfflinePackage)
 def offline_manifest():
     response = jsonify(offline_package(current_user))
     # One user's list: never kept by a shared cache, always asked afresh.
@@ -99,6 +106,7 @@ def offline_manifest():
 
 
 @bp.get("/plan")
+@documented(answers.Plan)
 @role_required("client")
 def get_plan():
     user = current_user._get_current_object()
@@ -123,6 +131,7 @@ def sync_batch(key: str, store):
 
 
 @bp.post("/sessions")
+@documented(answers.Results, batch=("sessions", SessionIn))
 @role_required("client")
 def post_sessions():
     """Store sessions made on the phone: one result per session, in the order sent."""
@@ -139,6 +148,7 @@ def sessions_page(user_id: int, page: int, endpoint: str, **url_args) -> dict:
 
 
 @bp.get("/sessions")
+@documented(answers.SessionsPage, query=(PAGE,))
 @role_required("client")
 def get_sessions():
     page = page_number(request.args.get("page", "1"))
@@ -151,6 +161,7 @@ def get_sessions():
 
 
 @bp.post("/safety")
+@documented(answers.Results, batch=("screens", screens.ScreenIn))
 @role_required("client")
 def post_safety():
     """Store red-flag answers made on the phone: one result per answer, in the order sent."""
@@ -158,6 +169,7 @@ def post_safety():
 
 
 @bp.get("/safety")
+@documented(answers.Standing)
 @role_required("client")
 def get_safety():
     """The signed-in client's standing (free to exercise, due, or waiting for a clinician) and every answer."""
@@ -168,6 +180,7 @@ def get_safety():
 
 
 @bp.get("/trainer/clients")
+@documented(answers.Clients, query=(PAGE,))
 @role_required("trainer")
 def trainer_clients():
     """The signed-in trainer's clients with adherence, last session, pain trend and flags, by name, a page at a
@@ -185,6 +198,7 @@ def trainer_clients():
 
 
 @bp.get("/trainer/clients/<int:client_id>/sessions")
+@documented(answers.SessionsPage, query=(PAGE,), not_found=NO_SUCH_CLIENT)
 @role_required("trainer")
 def trainer_client_sessions(client_id: int):
     """One of the trainer's clients' sessions, newest first, a page at a time (?page=N)."""
@@ -201,12 +215,14 @@ def trainer_client_sessions(client_id: int):
 
 
 @bp.get("/push/key")
+@documented(answers.PushKey)
 def push_key():
     """The server's VAPID public key, for PushManager.subscribe({applicationServerKey})."""
     return {"public_key": push.public_key()}
 
 
 @bp.post("/push/subscriptions")
+@documented(answers.Subscribed, body=answers.Subscription, created=True)
 def push_subscribe():
     """Store this browser's PushSubscription.toJSON(), so reminders and replies reach it (201 when new)."""
     body = json_body()
@@ -221,6 +237,7 @@ def push_subscribe():
 
 
 @bp.delete("/push/subscriptions")
+@documented(answers.Removed, body=answers.Unsubscription)
 def push_unsubscribe():
     """Remove this person's subscription named by {"endpoint"}; removing one already gone is no error."""
     try:
@@ -257,6 +274,7 @@ def mark_read(client, reader, trainer=None):
 
 
 @bp.post("/messages")
+@documented(answers.Results, batch=("messages", messages.MessageIn))
 @role_required("client")
 def post_messages():
     """Messages the client wrote (on the phone, maybe offline) to their trainer: one result per message."""
@@ -266,6 +284,7 @@ def post_messages():
 
 
 @bp.get("/messages")
+@documented(answers.ClientThread, query=(BEFORE,))
 @role_required("client")
 def get_messages():
     """The client's thread, newest first, a page at a time (?before=<id of the last message of the page before>).
@@ -278,6 +297,7 @@ def get_messages():
 
 
 @bp.post("/messages/read")
+@documented(answers.Marked, body=answers.ReadIds)
 @role_required("client")
 def read_messages():
     """Mark the trainer's messages named in {"ids": [...]} read; answers how many were unread."""
@@ -289,6 +309,7 @@ def _own_client_or_404(client_id: int):
 
 
 @bp.post("/trainer/clients/<int:client_id>/messages")
+@documented(answers.Results, batch=("messages", messages.MessageIn), not_found=NO_SUCH_CLIENT)
 @role_required("trainer")
 def post_client_messages(client_id: int):
     """Messages from the trainer to one of their clients: one result per message."""
@@ -300,6 +321,7 @@ def post_client_messages(client_id: int):
 
 
 @bp.get("/trainer/clients/<int:client_id>/messages")
+@documented(answers.Thread, query=(BEFORE,), not_found=NO_SUCH_CLIENT)
 @role_required("trainer")
 def get_client_messages(client_id: int):
     """The trainer's thread with one of their clients, newest first, a page at a time (?before=<id>)."""
@@ -311,6 +333,7 @@ def get_client_messages(client_id: int):
 
 
 @bp.post("/trainer/clients/<int:client_id>/messages/read")
+@documented(answers.Marked, body=answers.ReadIds, not_found=NO_SUCH_CLIENT)
 @role_required("trainer")
 def read_client_messages(client_id: int):
     """Mark the client's messages named in {"ids": [...]} read; answers how many were unread."""
@@ -324,6 +347,7 @@ def read_client_messages(client_id: int):
 
 
 @bp.get("/reminders")
+@documented(answers.Reminders)
 @role_required("client")
 def get_reminders():
     """This client's reminder settings: on or off, the time in their zone, and whether by email too."""
@@ -331,6 +355,7 @@ def get_reminders():
 
 
 @bp.put("/reminders")
+@documented(answers.Reminders, body=answers.RemindersChange)
 @role_required("client")
 def put_reminders():
     """Change any of enabled, time ("HH:MM") and email; answers the settings as GET does."""
@@ -344,6 +369,7 @@ def put_reminders():
 
 
 @bp.get("/openapi.json")
+@documented(answers.Document)
 def openapi():
     """The OpenAPI 3 document of every /api/v1 route."""
     return openapi_document.build_document(bp.url_prefix)
