@@ -20,6 +20,7 @@ NUL = "\x00"
 ENDPOINT = "https://push.example.com/send/abc"
 P256DH = "BLcAuFqC8UNGgx1dlRU0Tzp6z0jRH9bBQtu_AYsmB3ErMyOTaRZM3JAJz_l5u-FSrAd7PLUHoUIxOzwRbhVh4Lc"
 AUTH = "8c0wAjS6Z_0hnEFhgCAbxw"
+SUBSCRIPTIONS = "/api/v1/push/subscriptions"
 
 
 @pytest.fixture
@@ -59,6 +60,18 @@ def test_a_nul_in_a_json_body_is_400_naming_the_field(app, client, alex, case):
     assert message.startswith(f"{field}: must not contain a NUL character")
     with app.app_context():
         assert db.session.execute(db.select(PushSubscription)).first() is None
+
+
+@pytest.mark.parametrize(
+    ("method", "path"), [("PUT", "/api/v1/reminders"), ("POST", "/api/v1/messages/read"), ("POST", SUBSCRIPTIONS)]
+)
+def test_json_nested_thousands_deep_is_400_naming_where(client, alex, method, path):
+    deep = "[" * 5000 + "]" * 5000
+    response = client.open(path, method=method, data='{"ids": ' + deep + "}", content_type="application/json",
+                           headers=alex)  # fmt: skip
+    assert response.status_code == 400
+    assert response.get_json()["message"].startswith("ids.")
+    assert "nested more than 32 levels deep" in response.get_json()["message"]
 
 
 def test_a_nul_in_a_trainers_json_body_is_400_too(client, auth, users):
