@@ -34,11 +34,18 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install-dev chromium
+bench: install-dev chromium tools/lighthouse/node_modules/.installed
 	$(PY) -m tests.bench
 	$(PY) -m tests.bench_wire
 	$(PY) -m tests.bench_reads
 	$(PY) -m tests.bench_sync
+	$(PY) -m tests.bench_lighthouse
+
+# Lighthouse (npm, pinned in tools/lighthouse/package-lock.json) for make bench only: make test never downloads it.
+tools/lighthouse/node_modules/.installed: tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	@command -v npm >/dev/null || ./.ci/install-packages nodejs npm
+	cd tools/lighthouse && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 # The production deployment on loopback, from Debian's packages: PostgreSQL, Redis, two app processes under
 # gunicorn with the job worker, nginx in front; then a journey through nginx (tests/cluster.py). About a minute.
@@ -90,4 +97,4 @@ redis:
 	@command -v redis-server >/dev/null || ./.ci/install-packages redis-server
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules tools/lighthouse/node_modules .pytest_cache .ruff_cache

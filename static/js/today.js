@@ -240,7 +240,12 @@ function routineCard(routine, page) {
     element("p", "meta", `${count} ${count === 1 ? "exercise" : "exercises"}`),
     list,
   ];
-  if (!page.blocked) nodes.push(paragraph(button("Start", page.playUrl(routine.id), "button button--wide button--big")));
+  if (!page.blocked) {
+    // "Start" alone says nothing out of context (a screen reader's list of links): the routine's name goes with it.
+    const start = button("Start", page.playUrl(routine.id), "button button--wide button--big");
+    start.append(element("span", "visually-hidden", ` ${routine.name}`));
+    nodes.push(paragraph(start));
+  }
   return nodes;
 }
 
