@@ -200,8 +200,8 @@ def login(page, base_url: str, email: str = "alex@example.com", password: str = 
     page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
-def screenshot(page, name: str) -> Path:
+def screenshot(page, name: str, full_page: bool = True) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

@@ -32,7 +32,7 @@ class ItemForm(Form):
     rest = StringField()
     tempo = StringField()
     note = StringField()
-    # Written by dragging (static/js/reorder.js): the position the trainer gave the exercise.
+    # Written by dragging (static/js/builder/reorder.js): the position the trainer gave the exercise.
     order = StringField()
 
 

@@ -21,9 +21,11 @@ from ..content.services import (
     KIND_LABELS,
     POSITION_LABELS,
     all_muscles,
+    default_dose,
     dose_text,
     illustration_url,
     may_open,
+    search_text,
 )
 from ..extensions import csrf
 from ..inputs import whole_number
@@ -193,6 +195,13 @@ def _builder_page(draft, exercises, program, change=None, problems=(), unsaved=F
         exercises=exercises,
         own_exercises=[e for e in library if e.owner_id is not None],
         library=[e for e in library if e.owner_id is None],
+        # The picker: the trainer's own exercises first, then the library, each by name.
+        choices=sorted(library, key=lambda e: e.owner_id is None),
+        search_text=search_text,
+        positions=[(p, POSITION_LABELS[p]) for p in POSITIONS],
+        position_labels=POSITION_LABELS,
+        default_dose=default_dose,
+        max_items=editing.MAX_ITEMS,
         problems=list(problems),
         problem_fields={p.field for p in problems},
         message=change.message if change is not None else "",

@@ -221,6 +221,13 @@ def dose_text(sets: int, reps: int, hold_seconds: int, kind: str, per_side: bool
     return f"{sets} sets of {text}" if sets > 1 else text
 
 
+def default_dose(exercise: Exercise) -> str:
+    """The exercise's own starting dose in words, as its page and the builder's picker show it."""
+    return dose_text(
+        exercise.sets, exercise.reps, exercise.hold_seconds, exercise.kind, exercise.per_side, exercise.rest_seconds
+    )
+
+
 def exercise_payload(exercise: Exercise) -> dict:
     return {
         "slug": exercise.slug,

@@ -95,9 +95,7 @@ def exercise_detail(slug: str):
         exercise=exercise,
         easier=visible.get(exercise.easier_slug),
         harder=visible.get(exercise.harder_slug),
-        dose=services.dose_text(
-            exercise.sets, exercise.reps, exercise.hold_seconds, exercise.kind, exercise.per_side, exercise.rest_seconds
-        ),
+        dose=services.default_dose(exercise),
         position_label=services.POSITION_LABELS.get(exercise.position, exercise.position),
         kind_label=services.KIND_LABELS[exercise.kind],
         group_labels=services.GROUP_LABELS,

@@ -1,42 +1,7 @@
 // Reorders a routine's exercises in the program builder: drag by the handle, or Up and Down in place.
 // Without this module the Up and Down buttons post the form and the server moves the exercise; with
 // it the move happens here, the hidden order fields carry it, and Save (or any other button) sends it.
-
-function itemsOf(list) {
-  return [...list.children].filter((child) => child.matches("[data-item]"));
-}
-
-function renumber(list) {
-  itemsOf(list).forEach((item, index, items) => {
-    item.querySelector("[data-order]").value = String(index);
-    const position = item.querySelector("[data-position]");
-    if (position) position.textContent = String(index + 1);
-    toggleEdge(item.querySelector('[data-move="up"]'), index === 0);
-    toggleEdge(item.querySelector('[data-move="down"]'), index === items.length - 1);
-  });
-}
-
-// aria-disabled rather than disabled: a button that just reached the top keeps the keyboard focus.
-function toggleEdge(button, atEdge) {
-  if (!button) return;
-  if (atEdge) button.setAttribute("aria-disabled", "true");
-  else button.removeAttribute("aria-disabled");
-}
-
-function announce(text) {
-  const region = document.querySelector("[data-announce]");
-  if (!region) return;
-  // Emptied first, so saying the same words twice in a row is still read out.
-  region.textContent = "";
-  window.setTimeout(() => {
-    region.textContent = text;
-  }, 60);
-}
-
-function markUnsaved() {
-  const note = document.querySelector("[data-unsaved]");
-  if (note) note.hidden = false;
-}
+import { announce, itemsOf, markUnsaved, renumber } from "./list.js";
 
 function moved(item) {
   const list = item.parentElement;
@@ -108,13 +73,17 @@ function startDrag(event, handle) {
   document.addEventListener("pointercancel", finish);
 }
 
-export function enhanceReorder(root) {
-  const form = root.querySelector("[data-builder]");
-  if (!form) return;
-  for (const handle of form.querySelectorAll("[data-drag-handle]")) {
-    handle.hidden = false;
-    handle.addEventListener("pointerdown", (event) => startDrag(event, handle));
-  }
+// Handles are shown once this runs (items added later come with theirs: see items.js).
+export function showHandles(root) {
+  for (const handle of root.querySelectorAll("[data-drag-handle]")) handle.hidden = false;
+}
+
+export function enhanceReorder(form) {
+  showHandles(form);
+  form.addEventListener("pointerdown", (event) => {
+    const handle = event.target.closest("[data-drag-handle]");
+    if (handle) startDrag(event, handle);
+  });
   form.addEventListener("click", (event) => {
     const button = event.target.closest("[data-move]");
     if (!button) return;
@@ -124,5 +93,3 @@ export function enhanceReorder(root) {
   form.addEventListener("input", markUnsaved);
   form.addEventListener("change", markUnsaved);
 }
-
-enhanceReorder(document);
