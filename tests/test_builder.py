@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 
@@ -612,20 +613,78 @@ def test_the_preview_shows_the_program_as_the_client_will_see_it(client, app, co
     assert words in page
 
 
-def test_the_print_view_has_a_page_per_week_the_clients_name_and_the_traffic_light(client, app, coach, users):
-    program_id = build(client, app, weeks=3)
+def test_the_printout_has_the_plan_each_exercises_steps_and_cues_the_clients_name_and_the_traffic_light(
+    client, app, coach, users
+):
+    program_id = build(client, app, items=("bird-dog", "glute-bridge"), weeks=3)
     page = text_of(client.get(f"/trainer/programs/{program_id}/print?client_id={users['alex'].id}"))
-    assert page.count('class="print-week"') == 3
+    assert page.count('class="print-week"') == 3, "the plan lists every week, with its doses"
     assert "Alex Morgan’s program: Steady back" in page
     assert "Green, up 2 points or less (or down)" in page and "Amber, up 3 to 5 points and no higher than 5" in page
     assert "Red, more than that" in page
-    assert "/static/img/exercises/bird-dog.svg" in page
+    # Each exercise once, with its steps, its cues and when to stop, from the content.
+    assert page.count('class="print-exercise"') == 2
+    with app.app_context():
+        bird_dog = db.session.get(Exercise, exercise_id("bird-dog"))
+        steps, cues, stops = bird_dog.details["steps"], bird_dog.details["cues"], bird_dog.details["stop_if"]
+    for line in (steps[0], steps[-1], cues[0], stops[0]):
+        assert str(escape(line)) in page
+    # The drawing prints its start and end positions (its still view), not a moment of the animation.
+    assert re.search(r'src="/static/img/exercises/bird-dog\.svg\?v=[0-9a-f]+#still"', page)
+    assert "Add your clinic's name and logo" in page
     assert client.get(f"/trainer/programs/{program_id}/print").status_code == 200
     with app.app_context():
         stranger = make_user("jo@example.com", trainer=users["other"])
     assert client.get(f"/trainer/programs/{program_id}/print?client_id={stranger.id}").status_code == 404
     css = (Path(app.static_folder) / "css" / "app.css").read_text()
-    assert re.search(r"@media print \{[^@]*@page[\s\S]*\.print-week \{ break-before: page;", css)
+    assert re.search(r"@media print \{[^@]*@page[\s\S]*\.print-exercises \{ display: block; columns: 2;", css)
+
+
+def post_clinic(client, name: str, logo: bytes | None = None, **extra):
+    token = csrf_from(client.get("/lessons/").get_data(as_text=True))
+    body = {"clinic_name": name, "csrf_token": token, **extra}
+    if logo is not None:
+        body["logo"] = (io.BytesIO(logo), "logo.png", "image/png")
+    return client.post("/trainer/clinic", data=body, content_type="multipart/form-data")
+
+
+def test_the_clinics_name_and_logo_print_at_the_top_of_the_trainers_programs_only(client, app, auth, coach, users):
+    program_id = build(client, app)
+    settings = text_of(client.get("/account/"))
+    assert "Your clinic on printouts" in settings and 'action="/trainer/clinic"' in settings
+    response = post_clinic(client, "  Northside   Physio  ", PNG)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/account/#clinic")
+    page = text_of(client.get(f"/trainer/programs/{program_id}/print"))
+    assert '<p class="printout__clinic">Northside Physio</p>' in page
+    logo = re.search(r'class="printout__logo" src="(/media/clinics/\d+-[0-9a-f]{16}\.png)"', page).group(1)
+    answer = client.get(logo)
+    assert answer.status_code == 200 and answer.data == PNG and answer.mimetype == "image/png"
+    assert logo in text_of(client.get("/account/")), "the settings page shows the logo as it prints"
+
+    # Bad input: a name too long or a file that is no picture comes back with the reason, and nothing changes.
+    refused = post_clinic(client, "x" * 121)
+    assert refused.status_code == 400 and "Keep the clinic&#39;s name to 120 characters." in text_of(refused)
+    refused = post_clinic(client, "Other name", b"not a picture")
+    assert refused.status_code == 400 and "Nothing was saved." in text_of(refused)
+    printout = text_of(client.get(f"/trainer/programs/{program_id}/print"))
+    assert '<p class="printout__clinic">Northside Physio</p>' in printout
+
+    # Removing the logo keeps the name; the old address answers 404.
+    post_clinic(client, "Northside Physio", remove_logo="1")
+    assert "printout__logo" not in text_of(client.get(f"/trainer/programs/{program_id}/print"))
+    assert client.get(logo).status_code == 404
+
+    # Another trainer's printout carries neither; a client may not open the clinic page.
+    post_clinic(client, "Northside Physio", PNG)
+    auth.logout()
+    auth.login_as(users["other"])
+    other = text_of(client.get("/trainer/programs/1/print"))
+    assert "Northside Physio" not in other
+    assert client.get(logo).status_code == 404
+    auth.logout()
+    auth.login_as(users["alex"])
+    assert client.get("/trainer/clinic").status_code in (403, 404)
+    assert client.get(logo).status_code in (403, 404)
 
 
 # --- Assigning ----------------------------------------------------------------------------------------

@@ -73,6 +73,7 @@ def world(app, client, users, today):
                 "auth.reset": {"token": "not-a-reset-token"},
                 "account.calendar_feed": {"token": "A" * 48},
                 "static": {"filename": "css/app.css"},
+                "builder.clinic_logo": {"trainer_id": coach.id, "sha": "0" * 16, "ext": "png"},
             },
             "paths": {"builder.exercise_image": exercise.illustration},
         }

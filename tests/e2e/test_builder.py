@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
+import re
+
 import pytest
 from playwright.sync_api import expect
 
+from webapp.builder import clinic
 from webapp.extensions import db
 from webapp.programs.models import Assignment, Program
+from webapp.programs.services import starter_program
 from webapp.sessions import screens
 from webapp.sessions import services as records
 from webapp.timeutil import WEEKDAYS
@@ -202,5 +207,37 @@ def test_without_script_the_builder_still_adds_removes_and_saves_by_posting(live
         with app.app_context():
             program = db.session.execute(db.select(Program).where(Program.name == "Posted program")).scalar_one()
             assert [i.exercise.slug for i in program.weeks[0].routines[0].items] == ["clamshell"]
+    finally:
+        context.close()
+
+
+def test_the_printout_fills_its_a4_pages_with_the_plan_the_steps_and_the_clinics_name(
+    live_server, browser, app, people
+):
+    with app.app_context():
+        coach = db.session.merge(people["coach"])
+        clinic.save(coach, clinic.ClinicChange("Northside Physio"))
+        program = starter_program("gentle-start")
+        program_id, weeks = program.id, len(program.weeks)
+    # A4's printable width at 12 mm margins, 186 mm, in CSS pixels: the page lays out as it will print.
+    context = browser.new_context(viewport={"width": 703, "height": 1032})
+    try:
+        page = context.new_page()
+        login(page, live_server.url, "coach@example.com")
+        page.goto(f"{live_server.url}/trainer/programs/{program_id}/print?client_id={people['alex'].id}")
+        page.emulate_media(media="print")
+        expect(page.locator(".printout__clinic")).to_have_text("Northside Physio")
+        expect(page.get_by_role("heading", name="Alex Morgan’s program: Gentle start")).to_be_visible()
+        expect(page.locator(".print-week")).to_have_count(weeks)
+        assert page.locator(".print-exercise__steps li").count() > 10
+        expect(page.locator(".print-tools")).to_be_hidden()
+        page.wait_for_function("() => [...document.images].every(i => i.complete)")
+        screenshot(page, "builder-printout")
+        # The pages are filled: as many A4 pages as the printout's height needs, no page left mostly blank.
+        height = page.locator(".printout").evaluate("el => el.getBoundingClientRect().bottom")
+        pdf = page.pdf(format="A4", margin={"top": "12mm", "bottom": "12mm", "left": "12mm", "right": "12mm"})
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+        assert pages <= math.ceil(height / 1032) + 1, (pages, height)
+        assert height / (pages * 1032) > 0.6, (pages, height)
     finally:
         context.close()

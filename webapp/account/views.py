@@ -8,6 +8,9 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required, logout_user
 
 from ..auth.access import client_required
+from ..builder import clinic as clinics
+from ..config import ONE_MB
+from ..content.images import MAX_IMAGE_BYTES
 from ..downloads import attachment
 from ..extensions import limiter
 from ..links import external_url
@@ -87,7 +90,18 @@ def index():
             "days": days_summary(plan, services.day_list(profile)),
         }
     settings = reminders.payload(user) if user.is_client else None
-    return render_template("account/index.html", form=form, calendar=calendar_page, reminders=settings)
+    # A trainer's clinic, as their printouts show it (the form posts to the builder's /trainer/clinic).
+    clinic = clinics.clinic_of(user) if user.is_trainer else None
+    return render_template(
+        "account/index.html",
+        form=form,
+        calendar=calendar_page,
+        reminders=settings,
+        clinic=clinic,
+        clinic_logo=clinics.logo_url(clinic),
+        clinic_errors={},
+        max_mb=MAX_IMAGE_BYTES // ONE_MB,
+    )
 
 
 @bp.post("/calendar/link")

@@ -695,6 +695,16 @@ def pickable(exercises: dict[int, Exercise]) -> dict[int, Exercise]:
     return {key: exercise for key, exercise in exercises.items() if exercise.is_active}
 
 
+def exercises_in(program: Program) -> list[Exercise]:
+    """Each exercise of the program once, in the order the program first meets it (the printout's pages)."""
+    seen: dict[int, Exercise] = {}
+    for week in program.weeks:
+        for routine in week.routines:
+            for item in routine.items:
+                seen.setdefault(item.exercise_id, item.exercise)
+    return list(seen.values())
+
+
 def draft_dose(item: ItemDraft, exercise: Exercise | None) -> str:
     """The dose in words as the client will read it, when what is typed makes sense; else ""."""
     if exercise is None:

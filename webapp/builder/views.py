@@ -33,7 +33,7 @@ from ..programs import assigning
 from ..programs.duration import program_minutes_words, routine_minutes
 from ..sessions.rules import ADVICE, AMBER_RISE_MAX, GREEN_RISE_MAX, PAIN_CEILING
 from ..timeutil import DAY_NAMES, WEEKDAYS, local_date, long_date, utcnow
-from . import archiving, custom, editing, forms
+from . import archiving, clinic, custom, editing, forms
 
 bp = Blueprint("builder", __name__)
 
@@ -44,7 +44,7 @@ EXERCISE_USED = "it is in a program, or in a session a client has done, and they
 
 # A picture may be 2 MB; its form's text fields are capped separately (MAX_FORM_MEMORY_SIZE), so the
 # upload routes accept 2 MB plus room for them. Every other route, the API included, keeps the 1 MB limit.
-UPLOAD_ENDPOINTS = {"builder.exercise_new", "builder.exercise_edit"}
+UPLOAD_ENDPOINTS = {"builder.exercise_new", "builder.exercise_edit", "builder.clinic_settings"}
 UPLOAD_REQUEST_LIMIT = MAX_IMAGE_BYTES + ONE_MB
 
 
@@ -53,7 +53,7 @@ def _room_for_pictures():
     """Raise the body limit for the upload routes before anything reads the body, then check CSRF here.
 
     The app's own CSRF check runs before any blueprint hook and reads the form, which would trip the
-    1 MB limit first; so these two views are exempt from it and checked here, after the limit is raised.
+    1 MB limit first; so these views are exempt from it and checked here, after the limit is raised.
     """
     if request.endpoint not in UPLOAD_ENDPOINTS:
         return None
@@ -239,11 +239,15 @@ def program_print(program_id: int):
         client = assigning.own_client(current_user, client_id) if client_id else None
         if client is None:
             abort(404)
+    own_clinic = clinic.clinic_of(current_user)
     return render_template(
         "builder/print.html",
         program=program,
         client=client,
         clients=assigning.own_clients(current_user),
+        clinic=own_clinic,
+        clinic_logo=clinic.logo_url(own_clinic),
+        exercises=editing.exercises_in(program),
         advice=ADVICE,
         green_rise=GREEN_RISE_MAX,
         amber_rise=AMBER_RISE_MAX,
@@ -549,4 +553,55 @@ def exercise_image(exercise_id: int, sha: str, ext: str):
     # The URL changes with the picture's hash, so a copy may be kept for good; private: it is per user.
     response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
     response.set_etag(row.sha256)
+    return response
+
+
+# --- The clinic on printouts ---------------------------------------------------------------------------
+
+
+@bp.route("/trainer/clinic", methods=["GET", "POST"])
+@csrf.exempt
+@trainer_required
+def clinic_settings():
+    """The clinic's name and logo (the settings page shows the same form); a refused save comes back here, 400."""
+    if request.method == "GET":
+        return _clinic_page({})
+    name, problem = clinic.check_name(request.form.get("clinic_name", ""))
+    errors = {"clinic_name": problem} if problem else {}
+    logo = None
+    upload = request.files.get("logo")
+    if upload is not None and upload.filename:
+        try:
+            logo = check_image(upload.stream.read(MAX_IMAGE_BYTES + 1))
+        except ImageRefused as refused:
+            errors["logo"] = str(refused)
+    if errors:
+        return _clinic_page(errors, name, status=400)
+    clinic.save(current_user, clinic.ClinicChange(name, logo, request.form.get("remove_logo") == "1"))
+    flash("Your clinic is saved: its name and logo print at the top of your programs.", "success")
+    return redirect(url_for("account.index") + "#clinic", code=303)
+
+
+def _clinic_page(errors, name=None, status=200):
+    own = clinic.clinic_of(current_user)
+    extra = {} if name is None else {"clinic_name": name}
+    return render_template(
+        "builder/clinic.html",
+        clinic=own,
+        clinic_logo=clinic.logo_url(own),
+        clinic_errors=errors,
+        max_mb=MAX_IMAGE_BYTES // ONE_MB,
+        **extra,
+    ), status
+
+
+@bp.get("/media/clinics/<int:trainer_id>-<sha>.<ext>")
+@trainer_required
+def clinic_logo(trainer_id: int, sha: str, ext: str):
+    """A trainer's logo, for that trainer only (they print their programs)."""
+    row = clinic.logo_for(current_user, trainer_id, sha, ext) or abort(404)
+    response = make_response(row.logo)
+    response.mimetype = row.logo_mimetype
+    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+    response.set_etag(row.logo_sha256)
     return response
