@@ -664,6 +664,7 @@ def test_the_clinics_name_and_logo_print_at_the_top_of_the_trainers_programs_onl
     # Bad input: a name too long or a file that is no picture comes back with the reason, and nothing changes.
     refused = post_clinic(client, "x" * 121)
     assert refused.status_code == 400 and "Keep the clinic&#39;s name to 120 characters." in text_of(refused)
+    assert post_clinic(client, "Other name", remove_logo="yes").status_code == 400, "a forged tick is refused"
     refused = post_clinic(client, "Other name", b"not a picture")
     assert refused.status_code == 400 and "Nothing was saved." in text_of(refused)
     printout = text_of(client.get(f"/trainer/programs/{program_id}/print"))

@@ -144,6 +144,13 @@ class RestoreForm(Form):
     back = Choice(choices=("edit",), message="That page was not recognised. Nothing was restored.")
 
 
+class ClinicForm(Form):
+    """The clinic's name as typed (clinic.check_name tidies and judges it), and remove_logo=1 when ticked."""
+
+    clinic_name = OneText(message="Type the clinic's name once.")
+    remove_logo = Choice(choices=("1",), message="That answer was not recognised. Nothing was saved.")
+
+
 # --- A trainer's own exercise ------------------------------------------------------------------------
 
 

@@ -566,7 +566,12 @@ def clinic_settings():
     """The clinic's name and logo (the settings page shows the same form); a refused save comes back here, 400."""
     if request.method == "GET":
         return _clinic_page({})
-    name, problem = clinic.check_name(request.form.get("clinic_name", ""))
+    form = forms.ClinicForm(request.form)
+    if not form.validate():
+        if form.remove_logo.errors:
+            abort(400, description=form.remove_logo.errors[0])
+        return _clinic_page({"clinic_name": form.clinic_name.errors[0]}, form.clinic_name.data, status=400)
+    name, problem = clinic.check_name(form.clinic_name.data)
     errors = {"clinic_name": problem} if problem else {}
     logo = None
     upload = request.files.get("logo")
@@ -577,7 +582,7 @@ def clinic_settings():
             errors["logo"] = str(refused)
     if errors:
         return _clinic_page(errors, name, status=400)
-    clinic.save(current_user, clinic.ClinicChange(name, logo, request.form.get("remove_logo") == "1"))
+    clinic.save(current_user, clinic.ClinicChange(name, logo, form.remove_logo.data == "1"))
     flash("Your clinic is saved: its name and logo print at the top of your programs.", "success")
     return redirect(url_for("account.index") + "#clinic", code=303)
 
