@@ -468,21 +468,32 @@ def _exercise_post(exercise: Exercise | None):
         return _exercise_page(form, exercise, {"name": problem}, status=409)
     locked = exercise.kind if exercise is not None and custom.used_in_programs(exercise) else None
     clean, errors = custom.check(form, {m.slug: m for m in all_muscles()}, locked)
-    image = None
-    upload = request.files.get("image")
-    if upload is not None and upload.filename:
-        try:
-            # Read one byte past the limit: enough to know it is too big without reading all of it.
-            image = check_image(upload.stream.read(MAX_IMAGE_BYTES + 1))
-        except ImageRefused as refused:
-            errors["image"] = str(refused)
+    image = _picture_sent("image", errors)
     if errors:
-        if upload is not None and upload.filename:
+        if _chosen("image"):
             errors.setdefault("image", "Choose the picture again: a picture is not kept while the form has a problem.")
         return _exercise_page(form, exercise, errors, status=400)
     saved = custom.save(current_user, clean, image, exercise)
     flash(f"Saved {saved.name}. You can add it to your programs now.", "success")
     return redirect(url_for(".exercise_list"))
+
+
+def _chosen(name: str) -> bool:
+    upload = request.files.get(name)
+    return upload is not None and bool(upload.filename)
+
+
+def _picture_sent(name: str, errors: dict[str, str]):
+    """The picture chosen in the file field `name`, checked (content.images); None when none was chosen, or
+    when it is refused, with the reason in errors[name]."""
+    if not _chosen(name):
+        return None
+    try:
+        # Read one byte past the limit: enough to know it is too big without reading all of it.
+        return check_image(request.files[name].stream.read(MAX_IMAGE_BYTES + 1))
+    except ImageRefused as refused:
+        errors[name] = str(refused)
+        return None
 
 
 def _exercise_page(form, exercise, errors=None, status=200):
@@ -573,13 +584,7 @@ def clinic_settings():
         return _clinic_page({"clinic_name": form.clinic_name.errors[0]}, form.clinic_name.data, status=400)
     name, problem = clinic.check_name(form.clinic_name.data)
     errors = {"clinic_name": problem} if problem else {}
-    logo = None
-    upload = request.files.get("logo")
-    if upload is not None and upload.filename:
-        try:
-            logo = check_image(upload.stream.read(MAX_IMAGE_BYTES + 1))
-        except ImageRefused as refused:
-            errors["logo"] = str(refused)
+    logo = _picture_sent("logo", errors)
     if errors:
         return _clinic_page(errors, name, status=400)
     clinic.save(current_user, clinic.ClinicChange(name, logo, form.remove_logo.data == "1"))
