@@ -507,6 +507,25 @@ def test_a_trainers_export_carries_the_pictures_of_their_own_exercises(app, clie
     assert picture["content_type"] == "image/svg+xml" and base64.b64decode(picture["base64"]) == drawing
     assert picture["sha256"] == hashlib.sha256(drawing).hexdigest()
     assert by_slug["casey-spare-move"]["picture"] is None
+    assert document["clinic"] is None, "no clinic set yet"
+
+
+def test_a_trainers_export_carries_the_clinics_name_and_logo(app, client, auth, users):
+    import base64
+
+    from webapp.builder import clinic
+    from webapp.content.images import check_image
+
+    logo = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
+    with app.app_context():
+        checked = check_image(logo)
+        clinic.save(db.session.merge(users["coach"]), clinic.ClinicChange("Northside Physio", checked))
+    login(auth, "coach@example.com")
+    document = json.loads(client.get("/account/export.json").get_data(as_text=True))
+    assert document["clinic"]["name"] == "Northside Physio"
+    assert document["clinic"]["logo"]["content_type"] == "image/svg+xml"
+    assert base64.b64decode(document["clinic"]["logo"]["base64"]) == checked.data
+    assert document["clinic"]["logo"]["sha256"] == checked.sha256
 
 
 # --- deletion ------------------------------------------------------------------------------------------

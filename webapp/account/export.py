@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from sqlalchemy.orm import selectinload
 
 from ..auth.models import User
+from ..builder.clinic import clinic_of
+from ..builder.models import Clinic
 from ..content.models import Exercise, ExerciseImage
 from ..content.services import exercise_payload, lessons_read
 from ..extensions import db
@@ -148,14 +150,21 @@ def custom_exercise_payload(exercise: Exercise, picture: ExerciseImage | None = 
         "details": exercise.details,
         "is_active": exercise.is_active,
         "updated_at": iso(exercise.updated_at),
-        "picture": {
-            "content_type": picture.mimetype,
-            "sha256": picture.sha256,
-            "base64": base64.b64encode(picture.data).decode("ascii"),
-        }
-        if picture is not None
-        else None,
+        "picture": _file(picture.mimetype, picture.sha256, picture.data) if picture is not None else None,
     }
+
+
+def _file(content_type: str, sha256: str, data: bytes) -> dict:
+    """A stored picture as the export carries it: its type, checksum and bytes (base64)."""
+    return {"content_type": content_type, "sha256": sha256, "base64": base64.b64encode(data).decode("ascii")}
+
+
+def clinic_payload(clinic: Clinic | None) -> dict | None:
+    """The clinic's name and logo as the trainer's printouts show them."""
+    if clinic is None:
+        return None
+    logo = _file(clinic.logo_mimetype, clinic.logo_sha256, clinic.logo) if clinic.logo is not None else None
+    return {"name": clinic.name, "logo": logo}
 
 
 def trainer_sections(user: User) -> dict:
@@ -192,6 +201,7 @@ def trainer_sections(user: User) -> dict:
             {**program_payload(p), "is_current": p.is_current, "created_at": iso(p.created_at)} for p in programs
         ],
         "exercises": [custom_exercise_payload(exercise, pictures.get(exercise.id)) for exercise in exercises],
+        "clinic": clinic_payload(clinic_of(user)),
         # Who the trainer coaches, but none of the clients' health data: that is theirs to export.
         "clients": [{"name": client.name, "email": client.email} for client in clients],
         # The trainer's own words to clients; the clients' replies are theirs to export.
