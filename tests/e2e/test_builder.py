@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from webapp.builder import clinic
+from webapp.content.images import check_image
 from webapp.extensions import db
 from webapp.programs.models import Assignment, Program
 from webapp.programs.services import starter_program
@@ -216,7 +217,11 @@ def test_the_printout_fills_its_a4_pages_with_the_plan_the_steps_and_the_clinics
 ):
     with app.app_context():
         coach = db.session.merge(people["coach"])
-        clinic.save(coach, clinic.ClinicChange("Northside Physio"))
+        logo = check_image(
+            b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 40"><rect width="40" height="40" rx="8" '
+            b'fill="#0f5f5c"/><rect x="48" y="12" width="70" height="16" rx="4" fill="#0f5f5c"/></svg>'
+        )
+        clinic.save(coach, clinic.ClinicChange("Northside Physio", logo))
         program = starter_program("gentle-start")
         program_id, weeks = program.id, len(program.weeks)
     # A4's printable width at 12 mm margins, 186 mm, in CSS pixels: the page lays out as it will print.
@@ -227,6 +232,7 @@ def test_the_printout_fills_its_a4_pages_with_the_plan_the_steps_and_the_clinics
         page.goto(f"{live_server.url}/trainer/programs/{program_id}/print?client_id={people['alex'].id}")
         page.emulate_media(media="print")
         expect(page.locator(".printout__clinic")).to_have_text("Northside Physio")
+        assert page.locator(".printout__logo").evaluate("img => img.complete && img.naturalWidth > 0")
         expect(page.get_by_role("heading", name="Alex Morgan’s program: Gentle start")).to_be_visible()
         expect(page.locator(".print-week")).to_have_count(weeks)
         assert page.locator(".print-exercise__steps li").count() > 10
@@ -239,5 +245,11 @@ def test_the_printout_fills_its_a4_pages_with_the_plan_the_steps_and_the_clinics
         pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
         assert pages <= math.ceil(height / 1032) + 1, (pages, height)
         assert height / (pages * 1032) > 0.6, (pages, height)
+        # The settings page shows the clinic as it prints, with the form to change it.
+        page.emulate_media(media="screen")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(f"{live_server.url}/account/")
+        expect(page.get_by_label("Clinic name")).to_have_value("Northside Physio")
+        screenshot(page, "builder-clinic-settings")
     finally:
         context.close()
