@@ -218,7 +218,7 @@ def test_every_page_of_a_trainer(audit, demo):
     for path in ("/trainer/", f"/trainer/clients/{demo['alex']}", f"/trainer/clients/{demo['sam']}",
                  f"/trainer/clients/{demo['alex']}/remove", "/trainer/programs/", "/trainer/programs/new",
                  "/trainer/exercises/", "/trainer/exercises/new", "/trainer/invites",
-                 f"/trainer/invites/{demo['invite']}", "/account/", "/auth/password"):  # fmt: skip
+                 f"/trainer/invites/{demo['invite']}", "/trainer/clinic", "/account/", "/auth/password"):  # fmt: skip
         coach.visit(path)
     page = coach.page
     # A program of the trainer's own, from a starter, and every page about it.
@@ -228,6 +228,15 @@ def test_every_page_of_a_trainer(audit, demo):
     page.get_by_role("button", name="Save program").last.click()
     page.wait_for_url("**/edit")
     coach.check("/trainer/programs/<id>/edit")
+    # The exercise picker, its list and then one exercise's preview.
+    picker = page.locator("dialog[data-picker]")
+    page.locator("[data-open-picker]").first.click()
+    picker.wait_for()
+    coach.check("/trainer/programs/<id>/edit: picker")
+    picker.locator("li[data-exercise]:not([hidden])").first.get_by_role("button").tap()
+    picker.locator("[data-picker-figure] img").wait_for()
+    coach.check("/trainer/programs/<id>/edit: picker preview")
+    page.keyboard.press("Escape")
     program = page.url.rsplit("/", 2)[-2]
     for view in ("preview", "print", "assign", "delete"):
         coach.visit(f"/trainer/programs/{program}/{view}")
