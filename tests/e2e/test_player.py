@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from webapp import ROOT
+from webapp.assets import revisions_of
 from webapp.extensions import db
 from webapp.programs.services import assign, starter_program
 from webapp.sessions import screens
@@ -18,7 +20,9 @@ from webapp.timeutil import utcnow
 from .conftest import ARTIFACTS, PHONE, TEST_ZONE, login
 
 ILLUSTRATIONS = "/static/img/exercises/"
-OUTBOX = "/static/js/outbox.js"
+# The outbox module by the URL the page's own imports name (with its revision, webapp/assets.py): the same
+# instance the player has loaded, so importing it again needs no network, offline too.
+OUTBOX = f"/static/js/outbox.js?v={revisions_of(ROOT / 'static')['js/outbox.js']}"
 # Records what the page asks the voice and the vibration motor to do, without either being there.
 RECORD_CUES = """
 (() => {
@@ -120,7 +124,6 @@ def rate(page, pain_after: int, effort: int, painful: tuple[str, ...] = (), note
 
 
 def outbox(page) -> list[dict]:
-    # The player has already loaded this module, so importing it again needs no network.
     return page.evaluate(f"async () => (await import('{OUTBOX}')).listOutbox()")
 
 
