@@ -44,6 +44,28 @@ def _base_config(url: str) -> dict:
     }
 
 
+# The fixtures that put a test on the frozen clock (tests/clock.py).
+FROZEN_CLOCK = {"clock", "now", "today"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--machine-clock-only",
+        action="store_true",
+        help="run only the tests that read the machine's own clock (not clock/now/today): what a faked time can change",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    # Under libfaketime (.ci/run), a test on the frozen clock reads the same moment as on any other run; only the
+    # tests that read the machine's clock can tell the faked moment from a normal one.
+    if not config.getoption("--machine-clock-only"):
+        return
+    kept = [item for item in items if not FROZEN_CLOCK & set(getattr(item, "fixturenames", ()))]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+
+
 def pytest_configure(config):
     """Nothing the shell exports reaches the apps of this run (APP_ENV=production, a MAIL_SERVER, ...),
     not even those made while collecting; DATABASE_URL stays, as it chooses the suite's database. A

@@ -6,6 +6,7 @@ import gzip
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import brotli
@@ -123,8 +124,10 @@ def test_a_new_build_of_the_static_files_clears_copies_older_than_a_day(tmp_path
     old, recent = builds / "0000000000000000", builds / "1111111111111111"
     for folder in (old, recent):
         (folder / "css").mkdir(parents=True)
-    made = old.stat().st_mtime - OLD_BUILD_SECONDS - 60
-    os.utime(old, (made, made))
+    # Both times set from this process's clock, which may be faked (.ci/run), unlike the disk's.
+    now = time.time()
+    os.utime(recent, (now, now))
+    os.utime(old, (now - OLD_BUILD_SECONDS - 60, now - OLD_BUILD_SECONDS - 60))
     current = build(STATIC, builds, assets.revisions_of(STATIC))
     assert current.is_dir() and (current / "css" / "app.css.br").is_file()
     assert not old.exists(), "a copy made more than a day before is gone"
