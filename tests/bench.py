@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -52,7 +53,8 @@ def build(clients: int, per_client: int) -> tuple[int, int]:
     )  # fmt: skip
     client_ids = list(db.session.execute(db.select(User.id).where(User.trainer_id == trainer.id)).scalars())
     program = starter_program("core-foundations")
-    today = utcnow().date()
+    now = utcnow()
+    today = now.date()
     start = today - timedelta(days=today.weekday()) - timedelta(weeks=program_weeks(program) - 1)
     plan = Plan(program, start)
     db.session.execute(
@@ -84,14 +86,23 @@ def build(clients: int, per_client: int) -> tuple[int, int]:
                     "sets_done": item.sets, "reps_done": item.reps, "hold_seconds": item.hold_seconds,
                     "painful": (index + number + position) % 97 == 0,
                 })  # fmt: skip
-            checks.append({"user_id": cid, "kind": "next-day", "pain": pain, "session_id": session_id,
-                           "created_at": end + timedelta(days=1)})  # fmt: skip
+            # The next morning is a little better than the session's start, as a rule; every 40th client had one
+            # bad morning (6 or more: the safety check is due again) after the session before last.
+            morning = end + timedelta(days=1)
+            bad = index % 40 == 1 and number == len(own_days) - 2
+            if morning <= now:  # yesterday's session's morning may not have come yet
+                checks.append({"user_id": cid, "kind": "next-day", "pain": 6 if bad else max(0, pain - 1),
+                               "session_id": session_id, "created_at": morning})  # fmt: skip
         checks.append({"user_id": cid, "kind": "baseline", "pain": 4, "session_id": None,
                        "created_at": datetime.combine(start, clock(7, 0), UTC)})  # fmt: skip
         outcome = "same-day" if index % 50 == 0 else "clear"
         answered = datetime.combine(start, clock(7, 0), UTC)
         screens.append({"uuid": str(uuid.uuid4()), "user_id": cid, "signs": ["fever"] if outcome != "clear" else [],
                         "outcome": outcome, "answered_at": answered, "created_at": answered})  # fmt: skip
+        # The player asks again every 6 weeks, so someone training every other day answered within the last 6.
+        again = now - timedelta(days=index % 40 + 1)
+        screens.append({"uuid": str(uuid.uuid4()), "user_id": cid, "signs": [], "outcome": "clear",
+                        "answered_at": again, "created_at": again})  # fmt: skip
     for table, rows in ((CompletedSession, sessions), (SessionExercise, exercises), (CheckIn, checks),
                         (RedFlagScreen, screens)):  # fmt: skip
         db.session.execute(insert(table), rows)
@@ -148,6 +159,8 @@ def main(clients: int = 1000, per_client: int = 20) -> None:
             rows = dashboard.client_rows(trainer)
             flagged = sum(1 for r in rows if r.concerns)
             print(f"  {len(rows)} rows, {flagged} flagged, {sum(1 for r in rows if r.ready)} ready to progress")
+            kinds = Counter(flag.kind for row in rows for flag in {f.kind: f for f in row.flags}.values())
+            print("  clients per flag: " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())))
             report("rules only (client_rows)", [timed(lambda: dashboard.client_rows(trainer), engine)
                                                 for _ in range(RUNS)])  # fmt: skip
         http = app.test_client()

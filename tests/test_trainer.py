@@ -395,6 +395,44 @@ def test_without_a_baseline_rating_the_first_sessions_are_the_baseline(app, team
     assert row.flags[0].reason.startswith("Pain up by 3")
 
 
+def test_a_year_of_older_history_changes_nothing_the_dashboard_shows(app, team):
+    """The dashboard reads each client's last weeks and a few rows through indexes, never the whole history: a
+    client with a year of sessions before their plan (high pain, red sessions, sore exercises, bad mornings) shows
+    exactly what their twin without that year shows, and both rows agree with what the whole history says."""
+    with app.app_context():
+        coach = team["coach"]
+        twins = []
+        for email, name in (("long@example.com", "Lee Long"), ("short@example.com", "Sky Short")):
+            client = add_client(email, name, trainer=coach)
+            baseline(client, 3, when=utcnow() - timedelta(days=400))
+            for back, before, after in ((20, 3, 3), (12, 3, 4), (6, 4, 4), (3, 5, 5), (1, 3, 2)):
+                add_session(client, TODAY - timedelta(days=back), before=before, after=after, effort=4,
+                            painful=("knee-to-chest",) if back == 6 else (), next_day=max(0, before - 1))  # fmt: skip
+            twins.append(client)
+        for back in range(80, 400, 3):  # long before the plan (35 days ago) and the safety check's weeks
+            add_session(twins[0], TODAY - timedelta(days=back), before=8, after=10, effort=9,
+                        painful=("knee-to-chest", "pelvic-tilt"), next_day=9)  # fmt: skip
+        rows = dashboard.client_rows(db.session.get(User, coach.id))
+        long, short = (next(r for r in rows if r.client.id == c.id) for c in twins)
+        with_history, without = dashboard.row_payload(long), dashboard.row_payload(short)
+        for key in ("id", "name", "email"):
+            del with_history[key], without[key]
+        assert with_history == without
+        # What the whole history says: the last session, and the safety standing the client's own pages read.
+        assert (
+            long.last_session
+            == db.session.execute(
+                db.select(db.func.max(CompletedSession.local_date)).where(CompletedSession.user_id == twins[0].id)
+            ).scalar()
+        )
+        assert screens.standing(db.session.get(User, twins[0].id)).must_answer is False
+    assert with_history["flags"] == [
+        {"kind": "painful", "reason": f"Marked Knee to chest painful on {short_date(TODAY - timedelta(days=6))}"}
+    ]
+    assert with_history["pain_trend"] == {"baseline": 3.0, "recent": 3.8, "change": 0.8}
+    assert with_history["last_session"] == (TODAY - timedelta(days=1)).isoformat()
+
+
 def test_the_dashboard_page_shows_every_client_with_flags_and_numbers(client, auth, team, flagged):
     auth.login_as(team["coach"])
     assert client.get("/").headers["Location"] == "/trainer/"

@@ -22,6 +22,8 @@ class CompletedSession(db.Model):
         CheckConstraint("effort BETWEEN 0 AND 10", name="effort"),
         # A person's sessions newest first (history, export, the API's pages) read this index alone.
         Index("ix_completed_sessions_user_id_completed_at", "user_id", "completed_at"),
+        # A client's last session day and last weeks by day (the trainer's dashboard): a seek per client.
+        Index("ix_completed_sessions_user_id_local_date", "user_id", "local_date"),
         # The phone's UUID is unique per account: another account's session with the same id is its own, and a
         # sync never learns that it exists.
         UniqueConstraint("user_id", "uuid"),
@@ -74,7 +76,11 @@ class CheckIn(db.Model):
     """A pain rating outside a session: at onboarding, or the next-morning (24-hour) check."""
 
     __tablename__ = "check_ins"
-    __table_args__ = (CheckConstraint("pain BETWEEN 0 AND 10", name="pain"),)
+    __table_args__ = (
+        CheckConstraint("pain BETWEEN 0 AND 10", name="pain"),
+        # The onboarding rating among a person's many next-morning checks.
+        Index("ix_check_ins_user_id_kind_created_at", "user_id", "kind", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

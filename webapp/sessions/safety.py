@@ -233,7 +233,7 @@ def triggers(sessions: list[SessionFacts], baseline: int | None, since: datetime
                     f"a red session on {day} (pain {session.pain_before} before, {session.pain_after} after)",
                 )
             )
-        window = [s.pain_before for s in ordered[:index] if s.completed_at >= session.completed_at - USUAL_PAIN_WINDOW]
+        window = [s.pain_before for s in ordered[first:index]]  # the sessions of the window before this one
         usual = usual_pain(window, baseline)
         if rises(session.pain_before, usual):
             found.append(

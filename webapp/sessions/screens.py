@@ -236,8 +236,9 @@ def gather(user_ids, now: datetime, every_answer: bool = False) -> dict[int, Fac
     for row in db.session.execute(
         db.select(C.user_id, C.completed_at, C.local_date, C.pain_before, C.pain_after, C.effort, painful,
                   morning.c.created_at, morning.c.pain, morning.c.legs, worst_during, C.received_at)
-        .outerjoin(morning, and_(morning.c.user_id == C.user_id, morning.c.session_id == C.id,
-                                 morning.c.kind == "next-day"))
+        # By the session alone (its own index), as outcomes.next_day_pains reads it: matching on the person too
+        # would let the database walk every check-in of theirs for each session.
+        .outerjoin(morning, and_(morning.c.session_id == C.id, morning.c.kind == "next-day"))
         .where(C.user_id.in_(user_ids), C.completed_at >= now - safety.HISTORY)
         .order_by(C.completed_at, C.id)
     ):  # fmt: skip

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from statistics import fmean
 from typing import Literal
 
-from sqlalchemy import and_, case, exists, func
+from sqlalchemy import and_, exists, func
 from sqlalchemy.orm import contains_eager
 
 from ..auth.models import User
@@ -129,17 +129,25 @@ class Facts:
     history: list = field(default_factory=list)
 
 
-def ranked(columns, partition, order, keep: int, *where):
-    """The first `keep` rows per partition in the given order, as a subquery (a window function: one query)."""
-    number = func.row_number().over(partition_by=partition, order_by=order).label("n")
-    inner = db.select(*columns, number).where(*where).subquery()
-    return inner, inner.c.n <= keep
+def nth_session(order, offset: int):
+    """The id of a client's session at this place in the given order: one index seek per client."""
+    S = CompletedSession
+    query = db.select(S.id).where(S.user_id == User.id).order_by(*order).limit(1).offset(offset)
+    return query.correlate(User).scalar_subquery()
+
+
+def chunks(values: list, size: int = 5000):
+    """Long id lists a few thousand at a time, under SQLite's limit on bound parameters."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def gather(client_ids, since: date, painful_since: date) -> tuple[dict[int, Facts], dict[int, Program]]:
     """Facts per client, and the programs they follow with weeks and routines loaded.
 
     client_ids: a subquery of user ids. since / painful_since: the earliest local date any client may need.
+    Every query is bounded per client, by date or by a few rows found through an index, never by the whole
+    history: the page costs the same for a client with ten sessions as for one with a thousand.
     """
     facts: dict[int, Facts] = defaultdict(Facts)
     S = CompletedSession  # a short alias: these queries are long
@@ -172,10 +180,39 @@ def gather(client_ids, since: date, painful_since: date) -> tuple[dict[int, Fact
             .scalars()
         }
 
-    for user_id, last_day in db.session.execute(
-        db.select(S.user_id, func.max(S.local_date)).where(mine).group_by(S.user_id)
+    # Per client, through indexes: the last day, the first few and the last two sessions, the onboarding rating.
+    oldest, newest = (S.completed_at, S.id), (S.completed_at.desc(), S.id.desc())
+    last_day = db.select(func.max(S.local_date)).where(S.user_id == User.id).correlate(User).scalar_subquery()
+    baseline = (
+        db.select(CheckIn.pain)
+        .where(CheckIn.user_id == User.id, CheckIn.kind == "baseline")
+        .order_by(CheckIn.created_at, CheckIn.id)
+        .limit(1)
+        .correlate(User)
+        .scalar_subquery()
+    )
+    firsts = [nth_session(oldest, n) for n in range(BASELINE_SESSIONS)]
+    lasts = [nth_session(newest, n) for n in range(2)]
+    wanted: dict[int, list[int]] = {}
+    for user_id, day, pain, *ids in db.session.execute(
+        db.select(User.id, last_day, baseline, *firsts, *lasts).where(User.id.in_(client_ids))
     ):
-        facts[user_id].last_day = last_day
+        facts[user_id].last_day = day
+        facts[user_id].baseline_check_in = pain
+        wanted[user_id] = ids
+    found = {}
+    painful = exists().where(SessionExercise.session_id == S.id, SessionExercise.painful.is_(True))
+    ids = list({i for row in wanted.values() for i in row if i is not None})
+    for part in chunks(ids):
+        for row in db.session.execute(
+            db.select(S.id, S.pain_before, S.pain_after, S.effort, painful, next_day_pain(S.id), worst_during(S.id))
+            .where(S.id.in_(part))
+        ):  # fmt: skip
+            found[row[0]] = (row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6])
+    for user_id, row in wanted.items():
+        first, last = row[:BASELINE_SESSIONS], row[BASELINE_SESSIONS:]
+        facts[user_id].first = [(i, found[i][1]) for i in first if i is not None]
+        facts[user_id].last_two = [found[i] for i in dict.fromkeys(last) if i is not None]
 
     for row in db.session.execute(
         db.select(S.user_id, S.id, S.local_date, S.pain_before, S.pain_after, S.effort)
@@ -183,58 +220,6 @@ def gather(client_ids, since: date, painful_since: date) -> tuple[dict[int, Fact
         .order_by(S.completed_at, S.id)
     ):
         facts[row.user_id].recent.append(tuple(row)[1:])
-
-    inner, keep = ranked([S.user_id, S.id, S.pain_before], S.user_id, (S.completed_at, S.id), BASELINE_SESSIONS, mine)
-    for user_id, session_id, pain_before in db.session.execute(
-        db.select(inner.c.user_id, inner.c.id, inner.c.pain_before).where(keep).order_by(inner.c.n)
-    ):
-        facts[user_id].first.append((session_id, pain_before))
-
-    inner, keep = ranked(
-        [S.user_id, S.id, S.pain_before, S.pain_after, S.effort],
-        S.user_id,
-        (S.completed_at.desc(), S.id.desc()),
-        2,
-        mine,
-    )
-    # Asked of the two kept sessions only, not of every session the window numbers.
-    painful = exists().where(SessionExercise.session_id == inner.c.id, SessionExercise.painful.is_(True))
-    worst_during = (
-        db.select(func.max(SessionExercise.pain_during))
-        .where(SessionExercise.session_id == inner.c.id)
-        .scalar_subquery()
-    )
-    next_day = CheckIn.__table__.alias("next_day")
-    for row in db.session.execute(
-        db.select(
-            inner.c.user_id, inner.c.id, inner.c.pain_before, inner.c.pain_after, inner.c.effort, painful,
-            next_day.c.pain, worst_during,
-        )
-        # Matching on the (indexed) user first keeps SQLite from scanning every check-in for every session.
-        .outerjoin(
-            next_day,
-            and_(
-                next_day.c.user_id == inner.c.user_id,
-                next_day.c.session_id == inner.c.id,
-                next_day.c.kind == "next-day",
-            ),
-        )
-        .where(keep)
-        .order_by(inner.c.n)
-    ):  # fmt: skip
-        if all(kept[0] != row[1] for kept in facts[row.user_id].last_two):
-            facts[row.user_id].last_two.append((row[1], row[2], row[3], row[4], bool(row[5]), row[6], row[7]))
-
-    inner, keep = ranked(
-        [CheckIn.user_id, CheckIn.pain],
-        CheckIn.user_id,
-        (CheckIn.created_at, CheckIn.id),
-        1,
-        CheckIn.user_id.in_(client_ids),
-        CheckIn.kind == "baseline",
-    )
-    for user_id, pain in db.session.execute(db.select(inner.c.user_id, inner.c.pain).where(keep)):
-        facts[user_id].baseline_check_in = pain
 
     for user_id, day, name in db.session.execute(
         db.select(S.user_id, S.local_date, Exercise.name)
@@ -244,41 +229,50 @@ def gather(client_ids, since: date, painful_since: date) -> tuple[dict[int, Fact
         .order_by(S.local_date.desc())
     ):
         facts[user_id].painful.append((day, name))
-    gather_history(facts, client_ids)
+    gather_history(facts)
     return facts, programs
 
 
-def gather_history(facts: dict[int, Facts], client_ids) -> None:
-    """Each client's sessions since their plan started, as outcomes: two queries for every client at once."""
-    starts = [f.assignment.start_date for f in facts.values() if f.assignment is not None]
-    if not starts:
-        return
-    S, E = CompletedSession, SessionExercise
-    rows = db.session.execute(
-        db.select(
-            S.id, S.user_id, S.local_date, S.pain_before, S.pain_after, S.effort, Program.family,
-            func.max(E.pain_during), func.max(case((E.painful.is_(True), 1), else_=0)),
-        )
-        .join(Program, Program.id == S.program_id)
-        .outerjoin(E, E.session_id == S.id)
-        .where(S.user_id.in_(client_ids), S.local_date >= min(starts))
-        .group_by(S.id, S.user_id, S.local_date, S.pain_before, S.pain_after, S.effort, Program.family, S.completed_at)
-        .order_by(S.completed_at, S.id)
-    ).all()  # fmt: skip
-    next_day = dict(
-        db.session.execute(
-            db.select(CheckIn.session_id, CheckIn.pain)
-            .join(S, S.id == CheckIn.session_id)
-            .where(CheckIn.user_id.in_(client_ids), CheckIn.kind == "next-day", S.local_date >= min(starts))
-        ).all()
+def next_day_pain(session_id):
+    """The session's next-morning rating (the newest, should there be two), through the check-ins' session index."""
+    query = (
+        db.select(CheckIn.pain)
+        .where(CheckIn.session_id == session_id, CheckIn.kind == "next-day")
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(1)
     )
-    for session_id, user_id, day, before, after, effort, family, during, painful in rows:
-        assignment = facts[user_id].assignment
-        if assignment is None or family != assignment.family or day < assignment.start_date:
-            continue
-        facts[user_id].history.append(
-            rules.Outcome(before, after, effort, bool(painful), next_day.get(session_id), (during,), day)
-        )
+    return query.scalar_subquery()
+
+
+def worst_during(session_id):
+    """The highest pain rated after an exercise of the session."""
+    return (
+        db.select(func.max(SessionExercise.pain_during))
+        .where(SessionExercise.session_id == session_id)
+        .scalar_subquery()
+    )
+
+
+def gather_history(facts: dict[int, Facts]) -> None:
+    """Each client's sessions of their plan's program since it started, as outcomes: from each plan's start on,
+    so a client's sessions before their current plan are never read."""
+    chosen = [f.assignment.id for f in facts.values() if f.assignment is not None]
+    S, A, E = CompletedSession, Assignment, SessionExercise
+    painful = exists().where(E.session_id == S.id, E.painful.is_(True))
+    for part in chunks(chosen):
+        rows = db.session.execute(
+            db.select(
+                S.user_id, S.local_date, S.pain_before, S.pain_after, S.effort, painful, next_day_pain(S.id),
+                worst_during(S.id),
+            )
+            .select_from(A)
+            .join(S, and_(S.user_id == A.client_id, S.local_date >= A.start_date))
+            .join(Program, and_(Program.id == S.program_id, Program.family == A.family))
+            .where(A.id.in_(part))
+            .order_by(S.completed_at, S.id)
+        )  # fmt: skip
+        for user_id, day, before, after, effort, hurt, next_day, during in rows:
+            facts[user_id].history.append(rules.Outcome(before, after, effort, bool(hurt), next_day, (during,), day))
 
 
 # ---- The rules, per client, in plain functions ----
