@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from sqlalchemy import exists, func
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -45,15 +46,19 @@ def outcomes_of(sessions: Sequence[CompletedSession]) -> list[rules.Outcome]:
 
 
 def sessions_since(
-    user_id: int, since: date | None = None, limit: int | None = None, family: str | None = None
+    user_id: int, since: date | None = None, limit: int | None = None, family: str | None = None, named: bool = True
 ) -> list[CompletedSession]:
     """The user's sessions newest first (from a local date on, or the newest few; of one program's versions
-    only, given its family), exercises loaded."""
+    only, given its family), exercises loaded; named=False leaves each exercise's library entry unread (the rules
+    need only its id, dose and ratings)."""
+    exercises = selectinload(CompletedSession.exercises)
     query = (
         db.select(CompletedSession)
         .where(CompletedSession.user_id == user_id)
         .order_by(CompletedSession.completed_at.desc(), CompletedSession.id.desc())
-        .options(selectinload(CompletedSession.exercises).joinedload(SessionExercise.exercise))
+        .options(
+            exercises.joinedload(SessionExercise.exercise) if named else exercises.lazyload(SessionExercise.exercise)
+        )
     )
     if since is not None:
         query = query.where(CompletedSession.local_date >= since)
@@ -71,7 +76,40 @@ def recent_outcomes(user_id: int, limit: int = 3) -> list[tuple[CompletedSession
     return list(zip(sessions, outcomes_of(sessions), strict=True))
 
 
+def outcomes_since(user_id: int, since: date, family: str) -> list[rules.Outcome]:
+    """The outcomes of the user's sessions of one program's versions from a local date on, oldest first, in one
+    query: what a plan's weeks are judged from (each exercise's rating only as the session's worst)."""
+    S, E = CompletedSession, SessionExercise
+    painful = exists().where(E.session_id == S.id, E.painful.is_(True))
+    worst = db.select(func.max(E.pain_during)).where(E.session_id == S.id).scalar_subquery()
+    next_day = (
+        db.select(CheckIn.pain)
+        .where(CheckIn.session_id == S.id, CheckIn.kind == "next-day")
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        db.select(S.pain_before, S.pain_after, S.effort, painful, next_day, worst, S.local_date)
+        .join(Program, Program.id == S.program_id)
+        .where(S.user_id == user_id, S.local_date >= since, Program.family == family)
+        .order_by(S.completed_at, S.id)
+    )
+    return [
+        rules.Outcome(before, after, effort, bool(hurt), morning, (during,), day)
+        for before, after, effort, hurt, morning, during, day in rows
+    ]
+
+
 def worsening(user_id: int, today: date) -> bool:
-    """rules.worsening over the user's last two weeks of sessions."""
+    """rules.worsening over the user's last two weeks of sessions: their days and pain before are all it reads."""
     since = today - timedelta(days=2 * rules.WEEK_DAYS - 1)
-    return rules.worsening(outcomes_of(sessions_since(user_id, since)), today)
+    S = CompletedSession
+    rows = db.session.execute(
+        db.select(S.pain_before, S.pain_after, S.effort, S.local_date).where(
+            S.user_id == user_id, S.local_date >= since
+        )
+    )
+    return rules.worsening(
+        [rules.Outcome(before, after, effort, day=day) for before, after, effort, day in rows], today
+    )

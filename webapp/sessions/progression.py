@@ -252,7 +252,7 @@ def client_week(
         return Week()
     doses = personal.doses_of(assignment)
     items = week_items(routines, doses)
-    sessions = outcomes.sessions_since(user.id, assignment.start_date, SESSIONS_LOOKED_AT, assignment.family)
+    sessions = outcomes.sessions_since(user.id, assignment.start_date, SESSIONS_LOOKED_AT, assignment.family, False)
     week = plan_week(items, doses, sessions, outcomes.worsening(user.id, today), library)
     if any(s.direction == "up" for s in week.suggestions) and screens.standing(user).must_answer:
         week.suggestions = [s for s in week.suggestions if s.direction != "up"]

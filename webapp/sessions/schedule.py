@@ -161,8 +161,8 @@ def plan_for(assignment: Assignment | None, today: date) -> Plan | None:
     """The client's plan with its weeks judged from their sessions up to `today` (their local date)."""
     if assignment is None:
         return None
-    sessions = outcomes.sessions_since(assignment.client_id, assignment.start_date, family=assignment.family)
-    return plan_from(assignment, list(reversed(outcomes.outcomes_of(sessions))), today)
+    history = outcomes.outcomes_since(assignment.client_id, assignment.start_date, assignment.family)
+    return plan_from(assignment, history, today)
 
 
 def plan_from(
