@@ -17,6 +17,7 @@ from webapp.config import ENVIRONMENT
 from webapp.config import database_url as normalise_url
 from webapp.content.files import read_bundle
 from webapp.extensions import db
+from webapp.jobs.models import Job
 from webapp.jobs.services import run_due
 
 from .clock import FROZEN_AT, TODAY
@@ -246,6 +247,26 @@ def csrf_from(html: str) -> str:
     match = re.search(r'name="csrf-token" content="([^"]+)"', html)
     assert match, "page has no csrf-token meta tag"
     return match.group(1)
+
+
+def shown_link(html: str, label: str = "Finish signing up") -> str:
+    """The link a sign-up's message holds, as the page shows it in development (no mail server set)."""
+    match = re.search(rf'<a href="([^"]+)">{re.escape(label)}</a>', html)
+    assert match, f"the page shows no link {label!r}"
+    return match.group(1).replace("&amp;", "&")
+
+
+def words_of(response) -> str:
+    """The page as sent, without the form token that differs from one visitor to the next."""
+    page = response.get_data(as_text=True)
+    return re.sub(r'(name="csrf[_-]token"(?: type="hidden")? (?:content|value)=)"[^"]+"', r"\1", page)
+
+
+def queued_mail(app) -> list[dict]:
+    """Every message queued so far, oldest first, as the job worker would send it."""
+    with app.app_context():
+        jobs = db.session.execute(db.select(Job).filter_by(kind="mail").order_by(Job.id)).scalars()
+        return [dict(job.payload) for job in jobs]
 
 
 class AuthActions:

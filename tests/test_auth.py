@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 
 import pytest
 
 from webapp.auth.models import User
 from webapp.extensions import db
 
-from .conftest import csrf_from
+from .conftest import csrf_from, queued_mail, shown_link, words_of
 from .factories import DEFAULT_PASSWORD, make_user
 
 
@@ -19,14 +20,30 @@ def signup(client, **fields):
     data = {
         "name": "Alex Morgan",
         "email": "alex@example.com",
-        "password": "a-long-enough-password",
-        "confirm": "a-long-enough-password",
         "role": "client",
         "timezone": "Europe/Berlin",
         "csrf_token": token,
     }
     data.update(fields)
     return client.post("/auth/signup", data=data)
+
+
+NEW_PASSWORD = "a-long-enough-password"
+
+
+def choose_password(client, link: str, password: str = NEW_PASSWORD, confirm: str | None = None):
+    page = client.get(link)
+    assert page.status_code == 200 and "Choose your password" in page.get_data(as_text=True)
+    token = csrf_from(page.get_data(as_text=True))
+    data = {"password": password, "confirm": password if confirm is None else confirm, "csrf_token": token}
+    return client.post(link, data=data)
+
+
+def sign_up_and_confirm(client, password: str = NEW_PASSWORD, **fields):
+    """Sign up, then open the link the page shows (development, no mail server) and choose the password."""
+    sent = signup(client, **fields)
+    assert sent.status_code == 200, sent.get_data(as_text=True)
+    return choose_password(client, shown_link(sent.get_data(as_text=True)), password)
 
 
 def signed_in_as(client) -> str | None:
@@ -40,63 +57,141 @@ def count_users(app) -> int:
         return db.session.execute(db.select(db.func.count(User.id))).scalar()
 
 
-def test_signup_creates_a_logged_in_client_with_a_normalised_email(client, app):
-    response = signup(client, email="  Alex@Example.COM ")
+def test_signup_makes_the_account_only_once_the_mailed_link_is_opened(client, app):
+    sent = signup(client, email="  Alex@Example.COM ")
+    assert sent.status_code == 200
+    page = sent.get_data(as_text=True)
+    assert "Check your email" in page and '<strong class="sent-to">alex@example.com</strong>' in page
+    assert count_users(app) == 0 and signed_in_as(client) is None
+    (mail,) = queued_mail(app)
+    assert mail["to"] == "alex@example.com" and mail["subject"] == "Finish signing up to CoreSteady"
+    link = shown_link(page)
+    assert link.startswith("http://localhost/auth/confirm/") and link in mail["body"]
+    assert "within 24 hours" in mail["body"]
+    assert client.get(link).status_code == 200 and count_users(app) == 0  # opening the link makes nothing yet
+    response = choose_password(client, link)
     assert response.status_code == 302
     with app.app_context():
         user = db.session.execute(db.select(User)).scalar_one()
-        assert user.email == "alex@example.com"
+        assert user.email == "alex@example.com" and user.name == "Alex Morgan"
         assert user.role == "client"
         assert user.timezone == "Europe/Berlin"
         assert user.password_hash != "a-long-enough-password"
     assert signed_in_as(client) == "Alex"
+    # A new client goes on to onboarding as before: the safety check first.
+    assert client.get(response.headers["Location"], follow_redirects=True).request.path == "/welcome/safety"
 
 
 def test_signup_as_trainer(client, app):
-    signup(client, role="trainer", email="coach@example.com")
+    sign_up_and_confirm(client, role="trainer", email="coach@example.com")
     with app.app_context():
         assert db.session.execute(db.select(User.role)).scalar_one() == "trainer"
 
 
 def test_unknown_timezone_falls_back_to_utc(client, app):
-    signup(client, timezone="Mars/Olympus")
+    sign_up_and_confirm(client, timezone="Mars/Olympus")
     with app.app_context():
         assert db.session.execute(db.select(User.timezone)).scalar_one() == "UTC"
 
 
-def test_duplicate_signup_is_refused_with_a_message_and_creates_nothing(client, app, caplog):
-    with app.app_context():
-        make_user("alex@example.com")
+def test_signup_answers_an_existing_email_as_a_new_one_and_mails_its_owner_instead(app, users, caplog):
+    app.config.update(MAIL_SERVER="mail.example.org")  # as in production: the page shows no message
+    answers = []
     with caplog.at_level(logging.INFO, logger="coresteady.security"):
-        response = signup(client, email="ALEX@example.com")
-    assert response.status_code == 200
-    assert "already exists" in response.get_data(as_text=True)
-    assert count_users(app) == 1
-    assert "signup_refused" in caplog.text
+        for email in ("ALEX@example.com", "newcomer@example.com"):
+            response = signup(app.test_client(), email=email)
+            assert response.status_code == 200
+            answers.append(words_of(response).replace(email.lower(), "<email>"))
+    assert answers[0] == answers[1]
+    assert "Check your email" in answers[0] and "Finish signing up" not in answers[0]
+    owner, newcomer = queued_mail(app)
+    assert owner["to"] == "alex@example.com" and owner["subject"] == "Someone tried to sign up with your email"
+    assert "http://localhost/auth/login" in owner["body"] and "http://localhost/auth/forgot" in owner["body"]
+    assert "/auth/confirm/" not in owner["body"]
+    assert newcomer["to"] == "newcomer@example.com" and "/auth/confirm/" in newcomer["body"]
+    assert count_users(app) == 3  # the three of `users`: nobody new until a link is opened
+    assert "signup_existing_email" in caplog.text and "signup_mailed" in caplog.text
+    assert "alex@example.com" not in caplog.text  # the log names the account by id, not by address
 
 
-def test_short_password_is_refused(client, app):
-    response = signup(client, password="short", confirm="short")
-    assert "Use between 10 and 200 characters" in response.get_data(as_text=True)
+def test_in_development_the_page_shows_the_message_and_in_production_never(app, client, users):
+    page = signup(client, email="alex@example.com").get_data(as_text=True)
+    assert "shown here in development" in page
+    assert shown_link(page, "Log in") == "http://localhost/auth/login"
+    assert shown_link(page, "Set a new password") == "http://localhost/auth/forgot"
+    app.config.update(APP_ENV="production")  # still no mail server: the message waits for the worker's log
+    for email in ("alex@example.com", "newcomer@example.com"):
+        page = signup(client, email=email).get_data(as_text=True)
+        assert (
+            "Check your email" in page and "shown here in development" not in page and "/auth/" + "confirm" not in page
+        )
+
+
+def test_a_signup_link_works_once(client, app):
+    sent = signup(client).get_data(as_text=True)
+    link = shown_link(sent)
+    assert choose_password(client, link).status_code == 302
+    other = app.test_client()
+    again = choose_password(other, link)
+    assert again.status_code == 200 and "already exists" in again.get_data(as_text=True)
+    assert count_users(app) == 1 and signed_in_as(other) is None
+
+
+def test_a_forged_or_expired_signup_link_makes_nothing(client, app, clock):
+    link = shown_link(signup(client).get_data(as_text=True))
+    forged = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
+    response = client.get(forged)
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/signup"
+    assert "That link has expired or is not whole" in client.get("/auth/signup").get_data(as_text=True)
+    clock.shift(timedelta(hours=24, minutes=1))
+    token = csrf_from(client.get("/auth/signup").get_data(as_text=True))
+    response = client.post(link, data={"password": "a-long-enough-password", "confirm": "a-long-enough-password",
+                                       "csrf_token": token})  # fmt: skip
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/signup"
     assert count_users(app) == 0
 
 
-def test_malformed_email_is_refused(client, app):
+def test_signup_is_throttled_per_email_from_anywhere_and_per_address(app, caplog):
+    app.config["SIGNUP_LIMIT_PER_ADDRESS"] = "6 per hour"
+    for n in range(3):
+        visitor = app.test_client()
+        visitor.environ_base["REMOTE_ADDR"] = f"203.0.113.{n + 1}"
+        assert signup(visitor, email="victim@example.com").status_code == 200
+    visitor = app.test_client()
+    visitor.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    with caplog.at_level(logging.INFO, logger="coresteady.security"):
+        refused = signup(visitor, email="Victim@Example.com")
+    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 3600
+    assert "Too many sign-ups from here or for this email address" in refused.get_data(as_text=True)
+    assert "throttled" in caplog.text
+    assert len(queued_mail(app)) == 3
+    # Someone else signs up from that address at once; a form with a mistake mails nobody and costs that email nothing.
+    for _ in range(4):
+        assert signup(visitor, email="someone@example.com", name="").status_code == 200
+    assert signup(visitor, email="someone@example.com").status_code == 200
+    assert len(queued_mail(app)) == 4
+    # Every post from one address counts towards that address's limit, whatever the email.
+    clinic = app.test_client()
+    clinic.environ_base["REMOTE_ADDR"] = "198.51.100.4"
+    for n in range(6):
+        assert signup(clinic, email=f"client{n}@example.com").status_code == 200
+    assert signup(clinic, email="client6@example.com").status_code == 429
+
+
+def test_a_refused_signup_says_what_to_fix_and_mails_nobody(client, app):
     response = signup(client, email="not-an-email")
     assert "Enter a valid email address" in response.get_data(as_text=True)
-    assert count_users(app) == 0
-
-
-def test_mismatched_confirmation_is_refused(client, app):
-    response = signup(client, confirm="another-long-password")
-    assert "The passwords do not match" in response.get_data(as_text=True)
-    assert count_users(app) == 0
-
-
-def test_unknown_role_is_refused(client, app):
     response = signup(client, role="admin")
-    assert response.status_code == 200
-    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
+    assert queued_mail(app) == [] and count_users(app) == 0
+
+
+def test_the_password_chosen_from_the_link_is_checked(client, app):
+    link = shown_link(signup(client).get_data(as_text=True))
+    response = choose_password(client, link, "short")
+    assert "Use between 10 and 200 characters" in response.get_data(as_text=True)
+    response = choose_password(client, link, "a-long-enough-password", confirm="another-long-password")
+    assert "The passwords do not match" in response.get_data(as_text=True)
     assert count_users(app) == 0
 
 
@@ -319,12 +414,17 @@ def marked(html: str, field: str) -> bool:
 
 
 def test_a_refused_signup_lists_what_to_fix_and_marks_each_field(client, app):
-    html = signup(client, name="Alex Morgan", password="short", confirm="other").get_data(as_text=True)
+    html = signup(client, name="", email="").get_data(as_text=True)
     summary = summary_of(html)
     assert "2 things to fix" in summary
-    for field in ("password", "confirm"):
+    for field in ("name", "email"):
         assert f'href="#{field}"' in summary and marked(html, field)
-    assert not marked(html, "name") and 'value="Alex Morgan"' in html  # the person's own text comes back
-    html = signup(client, email="not-an-email").get_data(as_text=True)
+    html = signup(client, name="Alex Morgan", email="not-an-email").get_data(as_text=True)
     assert "1 thing to fix" in summary_of(html) and 'href="#email"' in summary_of(html) and marked(html, "email")
+    assert not marked(html, "name") and 'value="Alex Morgan"' in html  # the person's own text comes back
+    html = choose_password(client, shown_link(signup(client).get_data(as_text=True)), "short", "other")
+    html = html.get_data(as_text=True)
+    assert "2 things to fix" in summary_of(html)
+    for field in ("password", "confirm"):
+        assert f'href="#{field}"' in summary_of(html) and marked(html, field)
     assert count_users(app) == 0

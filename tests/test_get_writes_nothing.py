@@ -6,6 +6,7 @@ import pytest
 from flask import url_for
 
 from webapp.auth.models import User
+from webapp.auth.signup import new_signup, signup_token
 from webapp.content.models import Exercise, Lesson
 from webapp.extensions import db
 from webapp.messages.services import Thread, write
@@ -69,6 +70,14 @@ def world(app, client, users, today):
                 "content.exercise_detail": {"slug": "bird-dog"},
                 "sessions.safety_result": {"level": "emergency"},
                 "invites.join": {"token": invites.invite_token(invite)},
+                # Opened sign-up links: the page that makes the account shows its form and writes nothing.
+                "auth.confirm": {"token": signup_token(new_signup("pat@example.com", "Pat Doe"))},
+                "invites.confirm": {
+                    "token": invites.invite_token(invite),
+                    "signup": signup_token(
+                        new_signup("taylor@example.com", "Taylor Reed", invite=invites.invite_token(invite))
+                    ),
+                },
                 # Refused tokens: the pages that check them must still write nothing.
                 "auth.reset": {"token": "not-a-reset-token"},
                 "account.calendar_feed": {"token": "A" * 48},

@@ -10,7 +10,7 @@ import pytest
 from webapp.extensions import db
 from webapp.jobs.models import Job
 
-from .conftest import csrf_from
+from .conftest import csrf_from, queued_mail, words_of
 
 
 class FakeSMTP:
@@ -129,3 +129,45 @@ def test_without_base_url_a_trusted_host_is_used_in_development(client, app, use
     client.post("/auth/forgot", data={"email": "alex@example.com", "csrf_token": token}, headers=trusted)
     run_jobs()
     assert reset_mail_link(smtp).startswith("http://physio.local:5000/auth/reset/")
+
+
+def test_forgot_password_answers_alike_for_an_account_and_an_unknown_email(app, users, smtp):
+    answers = []
+    for email in ("alex@example.com", "nobody@example.com"):
+        client = app.test_client()
+        token = csrf_from(client.get("/auth/forgot").get_data(as_text=True))
+        response = client.post("/auth/forgot", data={"email": email, "csrf_token": token}, follow_redirects=True)
+        answers.append((response.status_code, words_of(response)))
+    assert answers[0] == answers[1]
+    assert "If that email has an account, a reset link is on its way" in answers[0][1]
+    assert smtp.opened == 0  # neither request talks to the mail server: the reset mail waits for the worker
+    assert [mail["to"] for mail in queued_mail(app)] == ["alex@example.com"]
+
+
+def test_sign_up_mail_leaves_with_the_worker_and_its_links_start_with_base_url(client, app, users, smtp, run_jobs):
+    app.config["BASE_URL"] = "https://coresteady.example.org"
+    forged = {"Host": "attacker.example", "X-Forwarded-Host": "attacker.example"}
+    for email in ("alex@example.com", "newcomer@example.com"):
+        token = csrf_from(client.get("/auth/signup", headers=forged).get_data(as_text=True))
+        data = {"name": "Someone", "email": email, "role": "client", "csrf_token": token}
+        assert client.post("/auth/signup", data=data, headers=forged).status_code == 200
+    assert smtp.opened == 0  # the requests only queued the mail
+    run_jobs()
+    owner, newcomer = (message.get_content() for message in smtp.sent)
+    assert (
+        "https://coresteady.example.org/auth/login" in owner and "https://coresteady.example.org/auth/forgot" in owner
+    )
+    assert re.search(r"https://coresteady\.example\.org/auth/confirm/\S+", newcomer)
+    assert "attacker" not in owner + newcomer
+
+
+def test_without_base_url_an_untrusted_host_gets_the_same_refusal_from_sign_up_for_any_email(client, app, users):
+    forged = {"Host": "attacker.example"}
+    token = csrf_from(client.get("/auth/signup", headers=forged).get_data(as_text=True))
+    answers = [
+        client.post("/auth/signup", data={"name": "M", "email": email, "csrf_token": token}, headers=forged)
+        for email in ("alex@example.com", "nobody@example.com")
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert "does not answer to that address" in answers[1].get_data(as_text=True)
+    assert queued_mail(app) == []

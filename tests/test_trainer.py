@@ -24,7 +24,7 @@ from webapp.trainer import dashboard, invites
 from webapp.trainer.models import Invite
 
 from .clock import FROZEN_AT
-from .conftest import csrf_from
+from .conftest import csrf_from, queued_mail, shown_link, words_of
 from .factories import make_plan, make_user
 
 # The clients here live in UTC, so the day of the suite's fixed moment is their today.
@@ -150,18 +150,37 @@ def test_the_qr_check_refuses_an_svg_with_a_script_or_a_handler():
             invites.check_clean_svg(bad)
 
 
-def test_a_new_visitor_signs_up_from_the_invite_and_joins(client, team, app):
+def invite_signup(client, link: str, **fields):
+    token = csrf_from(client.get(link).get_data(as_text=True))
+    data = {"csrf_token": token, "name": "Taylor Reed", "email": "taylor@example.com", "timezone": "Europe/Paris"}
+    return client.post(link + "/signup", data={**data, **fields})
+
+
+NEW_PASSWORD = "a-long-enough-password"
+
+
+def choose_password(client, link: str, password: str = NEW_PASSWORD):
+    token = csrf_from(client.get(link).get_data(as_text=True))
+    return client.post(link, data={"csrf_token": token, "password": password, "confirm": password})
+
+
+def test_a_new_visitor_signs_up_from_the_invite_and_joins_once_the_mailed_link_is_opened(client, team, app):
     _, link = invite_link(app, team["coach"], email="taylor@example.com")
     page = client.get(link)
     assert page.status_code == 200
     words = text_of(page)
     assert "Casey Coach invites you to CoreSteady" in words
     assert 'value="taylor@example.com"' in page.get_data(as_text=True)
-    token = csrf_from(page.get_data(as_text=True))
-    response = client.post(link + "/signup", data={
-        "csrf_token": token, "name": "Taylor Reed", "email": "taylor@example.com",
-        "password": "a-long-enough-password", "confirm": "a-long-enough-password", "timezone": "Europe/Paris",
-    })  # fmt: skip
+    sent = invite_signup(client, link)
+    assert sent.status_code == 200 and "Check your email" in text_of(sent)
+    with app.app_context():  # the invite link proves nothing about the address: nothing is made before the mail
+        assert db.session.execute(db.select(User).filter_by(email="taylor@example.com")).scalar() is None
+        assert db.session.execute(db.select(Invite)).scalar_one().used_at is None
+    (mail,) = queued_mail(app)
+    confirm = shown_link(sent.get_data(as_text=True))
+    assert mail["to"] == "taylor@example.com" and confirm in mail["body"]
+    assert confirm.startswith(f"http://localhost{link}/confirm/")
+    response = choose_password(client, confirm)
     assert response.status_code == 302
     with app.app_context():
         taylor = db.session.execute(db.select(User).filter_by(email="taylor@example.com")).scalar_one()
@@ -171,15 +190,62 @@ def test_a_new_visitor_signs_up_from_the_invite_and_joins(client, team, app):
     assert "You have joined Casey Coach" in text_of(client.get(response.headers["Location"], follow_redirects=True))
 
 
+def test_an_invite_sign_up_with_an_existing_email_answers_alike_and_mails_the_owner(client, team, app):
+    with app.app_context():
+        sam = add_client("sam@example.com", "Sam Patel")
+    app.config.update(MAIL_SERVER="mail.example.org")  # as in production: the page shows no message
+    _, link = invite_link(app, team["coach"])
+    answers = [
+        words_of(invite_signup(app.test_client(), link, email=email)).replace(email, "<email>")
+        for email in ("sam@example.com", "taylor@example.com")
+    ]
+    assert answers[0] == answers[1] and "Check your email" in answers[0]
+    owner, newcomer = queued_mail(app)
+    assert owner["to"] == "sam@example.com" and "/auth/login" in owner["body"] and "/confirm/" not in owner["body"]
+    assert newcomer["to"] == "taylor@example.com" and f"{link}/confirm/" in newcomer["body"]
+    assert trainer_of(app, sam) is None  # Sam is not joined to anyone by someone typing his address
+    with app.app_context():
+        assert db.session.execute(db.select(Invite)).scalar_one().used_at is None
+
+
+def test_a_link_made_for_one_invite_opens_no_other(client, team, app):
+    _, link = invite_link(app, team["coach"])
+    _, other = invite_link(app, team["coach"])
+    confirm = shown_link(invite_signup(client, link).get_data(as_text=True))
+    stolen = confirm.replace(link, other)
+    response = client.get(stolen)
+    assert response.status_code == 302 and response.headers["Location"] == other
+    signup_only = confirm.replace(f"{link}/confirm/", "/auth/confirm/")  # nor the plain sign-up's page
+    assert client.get(signup_only).headers["Location"] == "/auth/signup"
+
+
 def test_a_sign_up_with_a_bad_form_creates_nobody_and_keeps_the_invite(client, team, app):
     _, link = invite_link(app, team["coach"])
-    token = csrf_from(client.get(link).get_data(as_text=True))
-    response = client.post(link + "/signup", data={"csrf_token": token, "name": "T", "email": "t@example.com",
-                                                   "password": "short", "confirm": "short"})  # fmt: skip
-    assert response.status_code == 400 and "Use between 10 and" in text_of(response)
+    response = invite_signup(client, link, email="not-an-email")
+    assert response.status_code == 400 and "Enter a valid email address" in text_of(response)
+    response = invite_signup(client, link, name="")
+    assert response.status_code == 400 and "Tell us what to call you" in text_of(response)
+    confirm = shown_link(invite_signup(client, link, email="t@example.com").get_data(as_text=True))
+    response = choose_password(client, confirm, "short")
+    assert "Use between 10 and" in text_of(response)
     with app.app_context():
         assert db.session.execute(db.select(User).filter_by(email="t@example.com")).scalar() is None
         assert db.session.execute(db.select(Invite)).scalar_one().used_at is None
+
+
+def test_an_invite_used_while_the_mail_was_on_its_way_leaves_the_account_without_the_trainer(client, team, app):
+    invite_id, link = invite_link(app, team["coach"])
+    confirm = shown_link(invite_signup(client, link).get_data(as_text=True))
+    with app.app_context():
+        invites.revoke(db.session.get(Invite, invite_id))
+        db.session.commit()
+    response = choose_password(client, confirm)
+    assert response.status_code == 302
+    page = text_of(client.get(response.headers["Location"], follow_redirects=True))
+    assert "Your account is ready, but the invite could not be used" in page
+    with app.app_context():
+        taylor = db.session.execute(db.select(User).filter_by(email="taylor@example.com")).scalar_one()
+        assert taylor.trainer_id is None
 
 
 def test_an_existing_client_logs_in_from_the_invite_and_joins_with_one_tap(client, auth, team, app):

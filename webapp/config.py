@@ -50,10 +50,16 @@ def defaults() -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
         # Every account from one address: high enough for a clinic or an office behind one address.
         "LOGIN_LIMIT_PER_ADDRESS": "100 per 15 minutes",
+        # Sign-ups mail whatever address is typed: a few an hour to one address, from anywhere, and a clinic's
+        # worth from one client address.
+        "SIGNUP_LIMIT_PER_EMAIL": "3 per hour",
+        "SIGNUP_LIMIT_PER_ADDRESS": "30 per hour",
         # Werkzeug's own default. Only a test app may pick a cheaper one (finish() refuses it elsewhere):
         # a real hash takes about a tenth of a second, more than the rest of a typical test.
         "PASSWORD_HASH_METHOD": PASSWORD_HASH,
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
+        # How long the link that finishes a sign-up works.
+        "SIGNUP_MAX_AGE": 24 * 60 * 60,
         "INVITE_MAX_AGE": 7 * 24 * 60 * 60,
         "MAIL_SERVER": "",
         "MAIL_PORT": 587,
@@ -82,6 +88,7 @@ def defaults() -> dict:
 
 # Environment variables read as they are, as whole numbers, or as on/off switches ("0", "false", "no": off).
 TEXT = ("SECRET_KEY", "RATELIMIT_STORAGE_URI", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN_LIMIT_PER_ADDRESS",
+        "SIGNUP_LIMIT_PER_EMAIL", "SIGNUP_LIMIT_PER_ADDRESS",
         "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "EMERGENCY_NUMBER", "BASE_URL",
         "VAPID_PRIVATE_KEY", "VAPID_SUBJECT")  # fmt: skip
 WHOLE_NUMBERS = ("MAIL_PORT", "TRUST_PROXIES")

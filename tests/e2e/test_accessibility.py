@@ -172,6 +172,13 @@ def test_every_public_page_and_every_lesson_and_exercise(audit, demo):
     visitor.page.goto(visitor.base_url + "/auth/signup")
     visitor.page.get_by_role("button", name="Create account").click()
     visitor.check("/auth/signup refused")
+    # Signed up: the page that says to check the mail (showing the message, as in development), then the link's.
+    visitor.page.fill("#name", "Pat Tester")
+    visitor.page.fill("#email", "pat@example.com")
+    visitor.page.get_by_role("button", name="Create account").click()
+    visitor.check("/auth/signup sent")
+    visitor.page.get_by_role("link", name="Finish signing up").click()
+    visitor.check("/auth/confirm")
     visitor.page.goto(visitor.base_url + "/auth/login")
     visitor.page.fill('input[name="email"]', "nobody@example.com")
     visitor.page.fill('input[name="password"]', "wrong-password")

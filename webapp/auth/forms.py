@@ -46,14 +46,19 @@ def confirm_field(of: str) -> PasswordField:
 
 
 class SignupForm(FlaskForm):
+    """Who signs up; the password is chosen on the page the mailed link opens (ConfirmForm)."""
+
     name = StringField(
         "Your name",
         validators=[DataRequired(message="Tell us what to call you."), Length(max=80)],
         render_kw={"autocomplete": "name"},
     )
-    email = EmailField("Email", validators=EMAIL, render_kw={"autocomplete": "email"})
-    password = new_password_field()
-    confirm = confirm_field("password")
+    email = EmailField(
+        "Email",
+        validators=EMAIL,
+        render_kw={"autocomplete": "email"},
+        description="We send a link to this address; your account is made once you open it.",
+    )
     role = RadioField(
         "I am",
         choices=[
@@ -64,6 +69,11 @@ class SignupForm(FlaskForm):
         validators=[DataRequired()],
     )
     timezone = HiddenField(default="UTC")
+
+
+class ConfirmForm(FlaskForm):
+    password = new_password_field()
+    confirm = confirm_field("password")
 
 
 class ChangePasswordForm(FlaskForm):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
@@ -16,7 +14,19 @@ from ..mail import send_mail
 from ..security import log_event
 from ..timeutil import utcnow
 from . import services
-from .forms import ChangePasswordForm, ForgotForm, LoginForm, ResetForm, SignupForm
+from .forms import ChangePasswordForm, ConfirmForm, ForgotForm, LoginForm, ResetForm, SignupForm
+from .signup import (
+    finish_signup,
+    link_refused,
+    new_signup,
+    signup_from_token,
+    signup_per_address,
+    signup_per_email,
+    signup_token,
+    start_signup,
+    throttled_signup,
+    wait_in_words,
+)
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -41,12 +51,10 @@ def _failed(response) -> bool:
 @bp.errorhandler(429)
 def too_many_attempts(error):
     """Throttled: say when to try again, and keep the way to a new password open (it has its own limit)."""
-    limit = limiter.current_limit
-    # reset_at is a whole second after the window ends (Flask-Limiter rounds it up).
-    seconds = max(1, int(limit.reset_at - time.time()) - 1) if limit is not None else 15 * 60
-    wait = math.ceil(seconds / 60)
     log_event("throttled", path=request.path, limit=str(error.description))
-    when = "in a minute" if wait == 1 else f"in {wait} minutes"
+    seconds, when = wait_in_words()
+    if request.endpoint == "auth.signup":
+        return throttled_signup(seconds, when)
     message = f"Too many attempts from here. Try again {when}."
     if request.endpoint == "auth.login":
         message = f"Too many wrong passwords for this account from here. Try again {when}, or set a new password."
@@ -113,25 +121,45 @@ def logout():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
-@limiter.limit("30 per hour", methods=["POST"])
+@signup_per_address
+@signup_per_email
 def signup():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(
-                form.email.data, form.password.data, form.name.data, form.role.data, form.timezone.data or "UTC"
-            )
+            link_base()  # checked first, so a host no link can be built on is refused for any email alike
+            wanted = new_signup(form.email.data, form.name.data, form.role.data, form.timezone.data or "UTC")
         except services.AccountError as exc:
-            log_event("signup_refused", email=form.email.data, reason=str(exc))
+            log_event("signup_refused", reason=str(exc))
             form.email.errors = [str(exc)]
         else:
-            log_event("signup", user_id=user.id, role=user.role)
-            login_user(user, remember=True)
+            link = external_url("auth.confirm", token=signup_token(wanted))
+            return start_signup(wanted, link, again=url_for("auth.signup"))
+    return render_template("auth/signup.html", form=form)
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str):
+    """The page the mailed link opens: choosing the password makes the account (a GET only shows the form, so a
+    mail scanner that opens links makes nothing)."""
+    wanted = signup_from_token(token)
+    if wanted is None or wanted.invite:
+        link_refused()
+        return redirect(url_for("auth.signup"))
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = finish_signup(wanted, form.password.data)
+        except services.AccountError as exc:
+            form.password.errors = [str(exc)]
+        else:
             flash(f"Welcome to CoreSteady, {user.first_name}.", "success")
             return redirect(home_for(user))
-    return render_template("auth/signup.html", form=form)
+    return render_template("auth/confirm.html", form=form, signup=wanted, action=request.path)
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -7,14 +7,27 @@ and clients use them.
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from ..auth import services as accounts
 from ..auth.access import client_required, trainer_required
+from ..auth.forms import ConfirmForm
 from ..auth.models import User
+from ..auth.signup import (
+    finish_signup,
+    link_refused,
+    new_signup,
+    signup_from_token,
+    signup_per_address,
+    signup_per_email,
+    signup_token,
+    start_signup,
+    throttled_signup,
+    wait_in_words,
+)
 from ..downloads import attachment
-from ..extensions import db, limiter
-from ..links import external_url
+from ..extensions import db
+from ..links import external_url, link_base
 from ..messages import services as messages
 from ..messages.forms import ReadForm
 from ..security import log_event
@@ -248,6 +261,12 @@ def _welcome(outcome: str, trainer, previous=None) -> None:
         flash(f"You have joined {trainer.name}. They will see your sessions and can set your program.", "success")
 
 
+@joining.errorhandler(429)
+def too_many_signups(error):
+    log_event("throttled", path=request.path, limit=str(error.description))
+    return throttled_signup(*wait_in_words())
+
+
 @joining.get("/join/<token>")
 def join(token: str):
     try:
@@ -283,8 +302,11 @@ def accept(token: str):
 
 
 @joining.post("/join/<token>/signup")
-@limiter.limit("30 per hour")
+@signup_per_address
+@signup_per_email
 def signup(token: str):
+    """Sign up from an invite: like any sign-up, the account is made once the mailed link is opened (the invite
+    link proves nothing about an address: a trainer may hand it over on paper or as a QR code)."""
     if current_user.is_authenticated:
         return redirect(url_for("invites.join", token=token))
     try:
@@ -295,19 +317,39 @@ def signup(token: str):
     if not form.validate_on_submit():
         return _join_page(token, invite, form, 400)
     try:
-        client = accounts.create_user(form.email.data, form.password.data, form.name.data, "client",
-                                      form.timezone.data or "UTC")  # fmt: skip
+        link_base()  # checked first, so a host no link can be built on is refused for any email alike
+        wanted = new_signup(form.email.data, form.name.data, "client", form.timezone.data or "UTC", invite=token)
     except accounts.AccountError as exc:
-        log_event("signup_refused", email=form.email.data, reason=str(exc))
+        log_event("signup_refused", reason=str(exc))
         form.email.errors = [str(exc)]
         return _join_page(token, invite, form, 400)
-    log_event("signup", user_id=client.id, role=client.role, invite_id=invite.id)
-    login_user(client, remember=True)
+    link = external_url("invites.confirm", token=token, signup=signup_token(wanted))
+    return start_signup(wanted, link, again=url_for("invites.join", token=token))
+
+
+@joining.route("/join/<token>/confirm/<signup>", methods=["GET", "POST"])
+def confirm(token: str, signup: str):
+    """The page the mailed link opens: choosing the password makes the account, which joins the trainer at once."""
+    wanted = signup_from_token(signup)
+    if wanted is None or wanted.invite != token:
+        link_refused()
+        return redirect(url_for("invites.join", token=token))
+    if current_user.is_authenticated:
+        return redirect(url_for("invites.join", token=token))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("auth/confirm.html", form=form, signup=wanted, action=request.path)
     try:
-        # Signing up from the invite is the tap that accepts it.
+        client = finish_signup(wanted, form.password.data)
+    except accounts.AccountError as exc:
+        form.password.errors = [str(exc)]
+        return render_template("auth/confirm.html", form=form, signup=wanted, action=request.path), 400
+    try:
+        # Finishing the sign-up from the invite is the tap that accepts it.
+        invite = invites.invite_from_token(token)
         outcome = invites.accept(invite, client)
     except invites.InviteRefused as exc:
-        # Used by someone else in the seconds since the page loaded: the account stands, the link does not.
+        # Used, withdrawn or expired since the sign-up began: the account stands, the link does not.
         flash(f"Your account is ready, but the invite could not be used: {exc}", "error")
         return redirect(url_for("home.index"))
     trainer = invites.trainer_of(invite)
