@@ -4,9 +4,12 @@ PostgreSQL it could not: its text cannot hold one)."""
 
 from __future__ import annotations
 
+import base64
 import uuid
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -177,3 +180,116 @@ def test_any_items_in_a_trainers_batch_each_get_an_answer(client, auth, users, n
     items = data.draw(items_like(valid))
     path = f"/api/v1/trainer/clients/{users['alex'].id}/messages"
     each_answered(send(client, auth.api_headers(), "POST", path, {"messages": items}), items)
+
+
+# ---- Bodies taken whole: one model checks each, and says what is wrong as the other endpoints do ----
+
+
+def browser_key() -> str:
+    """A browser's P-256 public key as PushSubscription.toJSON() gives it: the uncompressed point, base64url."""
+    point = (
+        ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
+    )
+    return base64.urlsafe_b64encode(point).rstrip(b"=").decode()
+
+
+KEY = browser_key()
+SUBSCRIPTION = {"endpoint": ENDPOINT, "keys": {"p256dh": KEY, "auth": AUTH}}
+TIME_RULE = 'time: must be a time of day as HH:MM on the 24-hour clock, such as "07:30" or "18:00".'
+IDS_RULE = "ids: must be a list of at most 100 message ids, as text."
+REMINDERS_SHAPE = 'Send a JSON object with any of "enabled", "time" and "email".'
+SUBSCRIPTION_SHAPE = 'Send the browser\'s subscription: {"endpoint": "...", "keys": {"p256dh", "auth"}}.'
+READ_SHAPE = 'Send a JSON object of the form {"ids": ["<message id>", ...]}.'
+
+BAD_BODIES = {
+    "reminders not JSON": ("PUT", "/api/v1/reminders", "{not json", REMINDERS_SHAPE),
+    "reminders a list": ("PUT", "/api/v1/reminders", [], REMINDERS_SHAPE),
+    "reminders empty": ("PUT", "/api/v1/reminders", {}, REMINDERS_SHAPE),
+    "reminders enabled text": ("PUT", "/api/v1/reminders", {"enabled": "yes"}, "enabled: must be true or false."),
+    "reminders enabled null": ("PUT", "/api/v1/reminders", {"enabled": None}, "enabled: must be true or false."),
+    "reminders email a number": ("PUT", "/api/v1/reminders", {"email": 1}, "email: must be true or false."),
+    "reminders time without zero": ("PUT", "/api/v1/reminders", {"time": "7:30"}, TIME_RULE),
+    "reminders time 24:00": ("PUT", "/api/v1/reminders", {"time": "24:00"}, TIME_RULE),
+    "reminders time a number": ("PUT", "/api/v1/reminders", {"time": 730}, TIME_RULE),
+    "reminders unknown": ("PUT", "/api/v1/reminders", {"volume": 3}, "volume: is not a field this call takes."),
+    "subscribe not JSON": ("POST", SUBSCRIPTIONS, "{not json", SUBSCRIPTION_SHAPE),
+    "subscribe a string": ("POST", SUBSCRIPTIONS, "https://push.example.com", SUBSCRIPTION_SHAPE),
+    "subscribe no endpoint": ("POST", SUBSCRIPTIONS, {"keys": SUBSCRIPTION["keys"]}, "endpoint: is required."),
+    "subscribe ftp": (
+        "POST", SUBSCRIPTIONS, {**SUBSCRIPTION, "endpoint": "ftp://push.example.com/x"},
+        "endpoint: must be an https URL of a push service.",
+    ),
+    "subscribe no keys": ("POST", SUBSCRIPTIONS, {"endpoint": ENDPOINT}, "keys: is required."),
+    "subscribe keys a list": (
+        "POST", SUBSCRIPTIONS, {**SUBSCRIPTION, "keys": []},
+        'keys: must be an object: {"p256dh": "...", "auth": "..."}.',
+    ),
+    "subscribe short auth": (
+        "POST", SUBSCRIPTIONS, {**SUBSCRIPTION, "keys": {"p256dh": KEY, "auth": "AAAA"}},
+        "keys.auth: must be the browser's auth secret (16 bytes, base64url).",
+    ),
+    "subscribe p256dh off the curve": (
+        "POST", SUBSCRIPTIONS, {**SUBSCRIPTION, "keys": {"p256dh": "B" + "A" * 86, "auth": AUTH}},
+        "keys.p256dh: must be the browser's P-256 public key (65 bytes, base64url).",
+    ),
+    "subscribe expiration text": (
+        "POST", SUBSCRIPTIONS, {**SUBSCRIPTION, "expirationTime": "tomorrow"},
+        "expirationTime: must be a number of milliseconds, or null.",
+    ),
+    "subscribe expiration true": (
+        "POST", SUBSCRIPTIONS, {**SUBSCRIPTION, "expirationTime": True},
+        "expirationTime: must be a number of milliseconds, or null.",
+    ),
+    "subscribe unknown": (
+        "POST", SUBSCRIPTIONS, {**SUBSCRIPTION, "options": {}}, "options: is not a field this call takes.",
+    ),
+    "unsubscribe empty endpoint": (
+        "DELETE", SUBSCRIPTIONS, {"endpoint": ""}, "endpoint: must be the URL of the subscription to remove.",
+    ),
+    "unsubscribe with keys": (
+        "DELETE", SUBSCRIPTIONS, {"endpoint": ENDPOINT, "keys": {}}, "keys: is not a field this call takes.",
+    ),
+    "unsubscribe a list": (
+        "DELETE", SUBSCRIPTIONS, [ENDPOINT], 'Send {"endpoint": "..."}: the URL of the subscription to remove.',
+    ),
+    "read not JSON": ("POST", "/api/v1/messages/read", "{not json", READ_SHAPE),
+    "read no ids": ("POST", "/api/v1/messages/read", {}, "ids: is required."),
+    "read ids text": ("POST", "/api/v1/messages/read", {"ids": "abc"}, IDS_RULE),
+    "read an id a number": ("POST", "/api/v1/messages/read", {"ids": [1]}, "ids.0: input should be a valid string."),
+    "read 101 ids": ("POST", "/api/v1/messages/read", {"ids": ["a"] * 101}, IDS_RULE),
+    "read unknown": ("POST", "/api/v1/messages/read", {"ids": [], "all": True}, "all: is not a field this call takes."),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", BAD_BODIES)
+def test_a_bad_body_is_400_saying_what_is_wrong_and_changes_nothing(app, client, alex, case):
+    method, path, body, message = BAD_BODIES[case]
+    if isinstance(body, str):
+        response = client.open(path, method=method, data=body, content_type="application/json", headers=alex)
+    else:
+        response = send(client, alex, method, path, body)
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "bad_request", "message": message}
+    assert client.get("/api/v1/reminders", headers=alex).get_json()["enabled"] is False
+    with app.app_context():
+        assert db.session.execute(db.select(PushSubscription)).first() is None
+
+
+def test_a_trainers_bad_read_body_is_400_the_same_way(client, auth, users):
+    auth.login("coach@example.com")
+    path = f"/api/v1/trainer/clients/{users['alex'].id}/messages/read"
+    response = send(client, auth.api_headers(), "POST", path, {"ids": [None]})
+    assert response.status_code == 400
+    assert response.get_json() == {"error": "bad_request", "message": "ids.0: input should be a valid string."}
+
+
+def test_valid_bodies_get_what_they_got_before(client, alex):
+    changed = send(client, alex, "PUT", "/api/v1/reminders", {"enabled": True, "time": "07:30"})
+    assert changed.status_code == 200
+    assert changed.get_json() == {"enabled": True, "time": "07:30", "timezone": "Europe/London", "email": False}
+    subscribed = send(client, alex, "POST", SUBSCRIPTIONS, {**SUBSCRIPTION, "expirationTime": None})
+    assert (subscribed.status_code, subscribed.get_json()) == (201, {"subscribed": True})
+    removed = send(client, alex, "DELETE", SUBSCRIPTIONS, {"endpoint": ENDPOINT})
+    assert (removed.status_code, removed.get_json()) == (200, {"removed": True})
+    marked = send(client, alex, "POST", "/api/v1/messages/read", {"ids": [str(uuid.uuid4())]})
+    assert (marked.status_code, marked.get_json()) == (200, {"marked": 0})

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar, TypeVar
 
 from flask import abort, request
 from flask.json.provider import DefaultJSONProvider
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BaseModel, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
@@ -167,6 +167,51 @@ def json_body() -> Any:
     if where is not None:
         abort(400, f"{where}: must not contain a NUL character (\\u0000). Remove it and try again.")
     return body
+
+
+class JSONBody(BaseModel):
+    """A JSON body an API route takes whole: the one model that checks it (`read_body`) and that the OpenAPI document
+    describes it by. `shape` says in words what to send; `help` gives a field's rule in words, for its errors."""
+
+    shape: ClassVar[str] = "Send a JSON object."
+    help: ClassVar[dict[str, str]] = {}
+
+
+B = TypeVar("B", bound=JSONBody)
+
+# Pydantic's words for the commonest faults, said as this API says them elsewhere ("field: what is wrong").
+FAULTS = {
+    "missing": "is required",
+    "extra_forbidden": "is not a field this call takes",
+}
+
+
+def first_fault(model: type[JSONBody], error: ValidationError) -> str:
+    """The first thing wrong with a body, as "field: what is wrong" (the field's own rule when the model has one)."""
+    fault = error.errors()[0]
+    where = ".".join(str(part) for part in fault["loc"])
+    if not where:
+        return model.shape
+    if where in model.help and fault["type"] not in FAULTS:
+        return f"{where}: {model.help[where]}."
+    if fault["type"] == "value_error":
+        text = str(fault["ctx"]["error"])
+    else:
+        text = FAULTS.get(fault["type"]) or fault["msg"][:1].lower() + fault["msg"][1:]
+    return f"{where}: {text}."
+
+
+def read_body(model: type[B], **context: Any) -> B:
+    """The request's JSON body checked by `model` (with `context` for its validators), or 400 with the API's error
+    shape saying what is wrong: not JSON or not an object, then the first field at fault. NUL characters and depth
+    are refused first (`json_body`)."""
+    body = json_body()
+    if not isinstance(body, dict):
+        abort(400, model.shape)
+    try:
+        return model.model_validate(body, context=context)
+    except ValidationError as exc:
+        abort(400, first_fault(model, exc))
 
 
 NUL_REFUSED = "The request holds a NUL character (\\u0000), which no text here may contain. Remove it and try again."

@@ -1,24 +1,26 @@
 """The shapes of the API's answers, and of the bodies it takes beside the synced batches, as pydantic models.
 
-The OpenAPI document is generated from these and from the models that validate the synced items (openapi.py).
-The answers are built by the features as dicts and the push and reminder bodies are checked by their services;
-the models here describe them, and tests/test_api_schema.py holds every answer to its model with schemathesis.
+The OpenAPI document is generated from these and from the models that validate what the API takes (openapi.py):
+the synced items (SessionIn, ScreenIn, MessageIn) and the bodies taken whole (RemindersChange, Subscription,
+Unsubscription, ReadIds), each defined by its feature and read through inputs.read_body, so the model that checks a
+request is the one that documents it. The answers are built by the features as dicts; the models here describe
+them, and tests/test_api_schema.py holds every answer to its model with schemathesis.
 """
 
 from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..messages.services import PAGE_SIZE
+from ..reminders.services import TIME_PATTERN
 from ..sessions.sync import Result
 
 Light = Literal["green", "amber", "red"]
 Moment = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 Day = Annotated[str, Field(json_schema_extra={"format": "date"})]
 B64URL = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]+={0,2}$")]
-MAX_MARKED = 100
 
 
 class Answer(BaseModel):
@@ -285,18 +287,11 @@ class ClientThread(Thread):
     open: bool = Field(description="False when the client has no trainer: read-only.")
 
 
-class ReadIds(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    ids: Annotated[list[str], Field(max_length=MAX_MARKED)] = Field(description="The ids of the messages shown.")
-
-
 class Marked(Answer):
     marked: int = Field(description="How many of them were unread.")
 
 
 # ---- Reminders ----
-
-TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 class Reminders(Answer):
@@ -306,40 +301,11 @@ class Reminders(Answer):
     email: bool = Field(description="Also by email.")
 
 
-class RemindersChange(BaseModel):
-    """Any of the settings; at least one."""
-
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
-    enabled: StrictBool = None  # type: ignore[assignment]  # absent, not null: left as it is
-    time: Annotated[str, Field(pattern=TIME_PATTERN)] = None  # type: ignore[assignment]
-    email: StrictBool = Field(None, description="Also by email.")  # type: ignore[assignment]
-
-
 # ---- Web Push ----
 
 
 class PushKey(Answer):
     public_key: B64URL = Field(description="The VAPID public key: an uncompressed P-256 point.")
-
-
-class PushKeys(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    p256dh: B64URL = Field(description="The browser's P-256 public key, 65 bytes.")
-    auth: B64URL = Field(description="The browser's auth secret, 16 bytes.")
-
-
-class Subscription(BaseModel):
-    """PushSubscription.toJSON() as the browser gives it. In production the endpoint must be https."""
-
-    model_config = ConfigDict(extra="forbid")
-    endpoint: Annotated[str, Field(max_length=2000, json_schema_extra={"format": "uri"})]
-    expirationTime: float | None = None
-    keys: PushKeys
-
-
-class Unsubscription(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    endpoint: Annotated[str, Field(max_length=2000)]
 
 
 class Subscribed(Answer):

@@ -13,7 +13,7 @@ from flask_login import current_user
 from ..content import services as content
 from ..errors import error_response
 from ..extensions import csrf, db
-from ..inputs import json_body
+from ..inputs import read_body
 from ..messages import services as messages
 from ..programs import services as programs
 from ..programs.services import active_assignment
@@ -222,29 +222,20 @@ def push_key():
 
 
 @bp.post("/push/subscriptions")
-@documented(answers.Subscribed, body=answers.Subscription, created=True)
+@documented(answers.Subscribed, body=push.Subscription, created=True)
 def push_subscribe():
     """Store this browser's PushSubscription.toJSON(), so reminders and replies reach it (201 when new)."""
-    body = json_body()
-    production = current_app.config["APP_ENV"] == "production"
-    try:
-        created = push.subscribe(current_user, body, production)
-    except push.SubscriptionError as exc:
-        db.session.rollback()
-        return error_response(400, str(exc))
+    subscription = read_body(push.Subscription, production=current_app.config["APP_ENV"] == "production")
+    created = push.subscribe(current_user, subscription)
     db.session.commit()
     return {"subscribed": True}, 201 if created else 200
 
 
 @bp.delete("/push/subscriptions")
-@documented(answers.Removed, body=answers.Unsubscription)
+@documented(answers.Removed, body=push.Unsubscription)
 def push_unsubscribe():
     """Remove this person's subscription named by {"endpoint"}; removing one already gone is no error."""
-    try:
-        removed = push.unsubscribe(current_user, json_body())
-    except push.SubscriptionError as exc:
-        db.session.rollback()
-        return error_response(400, str(exc))
+    removed = push.unsubscribe(current_user, read_body(push.Unsubscription))
     db.session.commit()
     return {"removed": removed}
 
@@ -266,11 +257,8 @@ def messages_page(client, trainer, endpoint: str, **url_args):
 
 
 def mark_read(client, reader, trainer=None):
-    body = json_body()
-    ids = body.get("ids") if isinstance(body, dict) else None
-    if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-        return error_response(400, 'Send a JSON object of the form {"ids": ["<message id>", ...]}.')
-    return {"marked": messages.mark_read(client, reader, ids, trainer, utcnow())}
+    read = read_body(messages.ReadIds)
+    return {"marked": messages.mark_read(client, reader, read.ids, trainer, utcnow())}
 
 
 @bp.post("/messages")
@@ -297,7 +285,7 @@ def get_messages():
 
 
 @bp.post("/messages/read")
-@documented(answers.Marked, body=answers.ReadIds)
+@documented(answers.Marked, body=messages.ReadIds)
 @role_required("client")
 def read_messages():
     """Mark the trainer's messages named in {"ids": [...]} read; answers how many were unread."""
@@ -333,7 +321,7 @@ def get_client_messages(client_id: int):
 
 
 @bp.post("/trainer/clients/<int:client_id>/messages/read")
-@documented(answers.Marked, body=answers.ReadIds, not_found=NO_SUCH_CLIENT)
+@documented(answers.Marked, body=messages.ReadIds, not_found=NO_SUCH_CLIENT)
 @role_required("trainer")
 def read_client_messages(client_id: int):
     """Mark the client's messages named in {"ids": [...]} read; answers how many were unread."""
@@ -355,15 +343,11 @@ def get_reminders():
 
 
 @bp.put("/reminders")
-@documented(answers.Reminders, body=answers.RemindersChange)
+@documented(answers.Reminders, body=reminders.RemindersChange)
 @role_required("client")
 def put_reminders():
     """Change any of enabled, time ("HH:MM") and email; answers the settings as GET does."""
-    try:
-        answer = reminders.update(current_user, json_body())
-    except reminders.SettingsError as exc:
-        db.session.rollback()
-        return error_response(400, str(exc))
+    answer = reminders.update(current_user, read_body(reminders.RemindersChange))
     db.session.commit()
     return answer
 

@@ -14,16 +14,16 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID, uuid4
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StrictInt, StrictStr, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import OperationalError
 
 from ..auth.models import User
 from ..extensions import db
-from ..inputs import MAX_JSON_DEPTH, too_deep
+from ..inputs import MAX_JSON_DEPTH, JSONBody, too_deep
 from ..push import services as push
 from ..sessions.models import CompletedSession
 from ..sessions.sync import CLOCK_SKEW, Moment, Result, insert_or_ignore
@@ -74,6 +74,16 @@ class MessageIn(BaseModel):
     session: UUID | None = None
     # Stamped by the phone with the account that wrote it; never trusted, only compared.
     user_id: StrictInt | None = None
+
+
+# The one model that checks the body of both sides' POST .../messages/read (inputs.read_body) and documents it.
+class ReadIds(JSONBody):
+    """The messages a page showed, to be marked read."""
+
+    model_config = ConfigDict(extra="forbid")
+    shape: ClassVar[str] = 'Send a JSON object of the form {"ids": ["<message id>", ...]}.'
+    help: ClassVar[dict[str, str]] = {"ids": f"must be a list of at most {MAX_MARKED} message ids, as text"}
+    ids: Annotated[list[StrictStr], Field(max_length=MAX_MARKED)] = Field(description="The ids of the messages shown.")
 
 
 def content_hash(body: str, written_at: datetime) -> str:

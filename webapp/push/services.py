@@ -12,15 +12,27 @@ import hashlib
 import ipaddress
 import re
 from datetime import datetime, timedelta
+from typing import Annotated, ClassVar
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictStr,
+    ValidationInfo,
+    field_validator,
+)
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
+from ..inputs import JSONBody
 from ..jobs.services import enqueue
 from ..timeutil import iso, utcnow
 from .models import PushSubscription
@@ -33,13 +45,7 @@ MAX_TITLE = 100
 MAX_BODY = 300
 # How long a push service keeps a push for a phone that is off; past it a reminder is of no use.
 DEFAULT_TTL = timedelta(hours=6)
-FIELDS = {"endpoint", "expirationTime", "keys"}
-KEY_FIELDS = {"p256dh", "auth"}
 BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
-
-
-class SubscriptionError(ValueError):
-    """What was sent is not a subscription the app can push to; the message says what is wrong."""
 
 
 def _unb64(text: str) -> bytes:
@@ -63,28 +69,21 @@ def public_key() -> str:
     return _b64(point)
 
 
-def _unknown(given: dict, known: set[str], where: str) -> None:
-    extra = sorted(set(given) - known)
-    if extra:
-        raise SubscriptionError(f"{where} has fields this API does not take: {', '.join(extra)}.")
-
-
-def check_endpoint(endpoint, production: bool) -> str:
-    if not isinstance(endpoint, str) or not endpoint.strip():
-        raise SubscriptionError("endpoint must be the push service's URL, as the browser gives it.")
-    if len(endpoint) > MAX_ENDPOINT:
-        raise SubscriptionError(f"endpoint is longer than {MAX_ENDPOINT} characters.")
+def check_endpoint(endpoint: str, production: bool) -> str:
+    """A push service's URL as a browser gives it; in production only an https service on the internet."""
+    if not endpoint.strip():
+        raise ValueError("must be the push service's URL, as the browser gives it")
     try:
         parts = urlsplit(endpoint)
         host = parts.hostname
         parts.port  # noqa: B018 - a port that is not a number raises here
     except ValueError:
-        raise SubscriptionError("endpoint is not a URL.") from None
+        raise ValueError("is not a URL") from None
     if parts.scheme not in ("https", "http") or not host or parts.username or parts.password or parts.fragment:
-        raise SubscriptionError("endpoint must be an https URL of a push service.")
+        raise ValueError("must be an https URL of a push service")
     if production:
         if parts.scheme != "https":
-            raise SubscriptionError("endpoint must be an https URL: push services are reached over https only.")
+            raise ValueError("must be an https URL: push services are reached over https only")
         # Browsers name push services by their domain; an address or a local name is never one.
         try:
             ipaddress.ip_address(host)
@@ -92,52 +91,80 @@ def check_endpoint(endpoint, production: bool) -> str:
         except ValueError:
             literal = False
         if literal or "." not in host or host.endswith((".localhost", ".local", ".internal")):
-            raise SubscriptionError("endpoint must be a push service on the internet, named by its domain.")
+            raise ValueError("must be a push service on the internet, named by its domain")
     return endpoint
 
 
-def check_keys(keys) -> tuple[str, str]:
-    if not isinstance(keys, dict):
-        raise SubscriptionError('keys must be an object: {"p256dh": "...", "auth": "..."}.')
-    _unknown(keys, KEY_FIELDS, "keys")
-    p256dh, auth = keys.get("p256dh"), keys.get("auth")
-    if not isinstance(p256dh, str) or not isinstance(auth, str):
-        raise SubscriptionError("keys.p256dh and keys.auth must both be given, as text.")
+def _p256dh(text: str) -> str:
     try:
-        point = _unb64(p256dh)
+        point = _unb64(text)
         if len(point) != 65 or point[0] != 4:
             raise ValueError("not an uncompressed point")
         ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
     except ValueError:
-        raise SubscriptionError("keys.p256dh must be the browser's P-256 public key (65 bytes, base64url).") from None
+        raise ValueError("must be the browser's P-256 public key (65 bytes, base64url)") from None
+    return _b64(point)
+
+
+def _auth(text: str) -> str:
     try:
-        secret = _unb64(auth)
+        secret = _unb64(text)
     except ValueError:
         secret = b""
     if len(secret) != 16:
-        raise SubscriptionError("keys.auth must be the browser's auth secret (16 bytes, base64url).")
-    return _b64(point), _b64(secret)
+        raise ValueError("must be the browser's auth secret (16 bytes, base64url)")
+    return _b64(secret)
 
 
-def parse_subscription(body, production: bool) -> tuple[str, str, str]:
-    """(endpoint, p256dh, auth) from what `PushSubscription.toJSON()` gives, or a SubscriptionError."""
-    if not isinstance(body, dict):
-        raise SubscriptionError('The body must be the browser\'s subscription: {"endpoint", "keys": {...}}.')
-    _unknown(body, FIELDS, "The subscription")
-    expiration = body.get("expirationTime")
-    if expiration is not None and (isinstance(expiration, bool) or not isinstance(expiration, int | float)):
-        raise SubscriptionError("expirationTime must be a number of milliseconds, or null.")
-    endpoint = check_endpoint(body.get("endpoint"), production)
-    p256dh, auth = check_keys(body.get("keys"))
-    return endpoint, p256dh, auth
+B64URL = Annotated[StrictStr, Field(pattern=r"^[A-Za-z0-9_-]+={0,2}$")]
+Endpoint = Annotated[StrictStr, Field(max_length=MAX_ENDPOINT)]
 
 
-def subscribe(user, body, production: bool) -> bool:
+class PushKeys(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    p256dh: Annotated[B64URL, AfterValidator(_p256dh)] = Field(description="The browser's P-256 public key, 65 bytes.")
+    auth: Annotated[B64URL, AfterValidator(_auth)] = Field(description="The browser's auth secret, 16 bytes.")
+
+
+# The one model that checks the body of POST /api/v1/push/subscriptions (inputs.read_body, with `production` in the
+# context) and that documents it; Unsubscription likewise for DELETE.
+class Subscription(JSONBody):
+    """PushSubscription.toJSON() as the browser gives it. In production the endpoint must be https."""
+
+    model_config = ConfigDict(extra="forbid")
+    shape: ClassVar[str] = 'Send the browser\'s subscription: {"endpoint": "...", "keys": {"p256dh", "auth"}}.'
+    help: ClassVar[dict[str, str]] = {
+        "expirationTime": "must be a number of milliseconds, or null",
+        "keys": 'must be an object: {"p256dh": "...", "auth": "..."}',
+        "keys.p256dh": "must be the browser's P-256 public key (65 bytes, base64url)",
+        "keys.auth": "must be the browser's auth secret (16 bytes, base64url)",
+    }
+
+    endpoint: Annotated[Endpoint, Field(json_schema_extra={"format": "uri"})]
+    expirationTime: StrictFloat | None = None
+    keys: PushKeys
+
+    @field_validator("endpoint")
+    @classmethod
+    def _push_service(cls, endpoint: str, info: ValidationInfo) -> str:
+        return check_endpoint(endpoint, bool((info.context or {}).get("production")))
+
+
+class Unsubscription(JSONBody):
+    """The subscription to remove, named by its endpoint."""
+
+    model_config = ConfigDict(extra="forbid")
+    shape: ClassVar[str] = 'Send {"endpoint": "..."}: the URL of the subscription to remove.'
+    help: ClassVar[dict[str, str]] = {"endpoint": "must be the URL of the subscription to remove"}
+    endpoint: Annotated[Endpoint, Field(min_length=1)]
+
+
+def subscribe(user, subscription: Subscription) -> bool:
     """Store a browser's subscription for `user` (the caller commits); True when it is new to this person.
 
     A browser that subscribes again under another account moves to it: a phone reminds whoever uses it now.
     """
-    endpoint, p256dh, auth = parse_subscription(body, production)
+    endpoint, p256dh, auth = subscription.endpoint, subscription.keys.p256dh, subscription.keys.auth
     existing = _by_endpoint(endpoint)
     if existing is None:
         try:
@@ -169,15 +196,9 @@ def _keep_newest(user_id: int) -> None:
     db.session.execute(statement.execution_options(synchronize_session=False))
 
 
-def unsubscribe(user, body) -> bool:
+def unsubscribe(user, which: Unsubscription) -> bool:
     """Remove this person's subscription named by {"endpoint"}; True if there was one (the caller commits)."""
-    if not isinstance(body, dict):
-        raise SubscriptionError('The body must be {"endpoint": "..."}.')
-    _unknown(body, {"endpoint"}, "The body")
-    endpoint = body.get("endpoint")
-    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > MAX_ENDPOINT:
-        raise SubscriptionError("endpoint must be the URL of the subscription to remove.")
-    mine = (PushSubscription.user_id == user.id, PushSubscription.endpoint == endpoint)
+    mine = (PushSubscription.user_id == user.id, PushSubscription.endpoint == which.endpoint)
     statement = delete(PushSubscription).where(*mine)
     return bool(db.session.execute(statement.execution_options(synchronize_session=False)).rowcount)
 

@@ -3,18 +3,41 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated, ClassVar
+
+from pydantic import ConfigDict, Field, StrictBool, StrictStr, model_validator
 
 from ..extensions import db
+from ..inputs import JSONBody
 from ..programs.models import Profile
 from .models import ReminderSetting
 
 DEFAULT_TIME = "08:00"
 TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
-FIELDS = ("enabled", "time", "email")
+TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
-class SettingsError(ValueError):
-    """What was sent cannot be saved; the message says what to change."""
+# The one model that checks the body of PUT /api/v1/reminders (inputs.read_body) and that documents it.
+class RemindersChange(JSONBody):
+    """Any of the settings; at least one."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+    shape: ClassVar[str] = 'Send a JSON object with any of "enabled", "time" and "email".'
+    help: ClassVar[dict[str, str]] = {
+        "enabled": "must be true or false",
+        "email": "must be true or false",
+        "time": 'must be a time of day as HH:MM on the 24-hour clock, such as "07:30" or "18:00"',
+    }
+
+    enabled: StrictBool = None  # type: ignore[assignment]  # absent, not null: left as it is
+    time: Annotated[StrictStr, Field(pattern=TIME_PATTERN)] = None  # type: ignore[assignment]
+    email: StrictBool = Field(None, description="Also by email.")  # type: ignore[assignment]
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> RemindersChange:
+        if not self.model_fields_set:
+            raise ValueError('send at least one of "enabled", "time" and "email"')
+        return self
 
 
 def setting_of(user) -> ReminderSetting | None:
@@ -45,26 +68,9 @@ def payload(user) -> dict:
     }
 
 
-def parse_changes(body) -> dict:
-    """The fields to change, each checked; a SettingsError names the first that cannot be taken."""
-    if not isinstance(body, dict):
-        raise SettingsError('The body must be JSON with any of "enabled", "time" and "email".')
-    unknown = sorted(set(body) - set(FIELDS))
-    if unknown:
-        raise SettingsError(f"Reminders have no setting called {', '.join(unknown)}; use enabled, time or email.")
-    if not body:
-        raise SettingsError('Send at least one of "enabled", "time" and "email".')
-    for name in ("enabled", "email"):
-        if name in body and not isinstance(body[name], bool):
-            raise SettingsError(f"{name} must be true or false.")
-    if "time" in body and not (isinstance(body["time"], str) and TIME.fullmatch(body["time"])):
-        raise SettingsError('time must be a time of day as HH:MM on the 24-hour clock, such as "07:30" or "18:00".')
-    return dict(body)
-
-
-def update(user, body) -> dict:
+def update(user, change: RemindersChange) -> dict:
     """Apply the changes (the caller commits) and answer as GET does."""
-    changes = parse_changes(body)
+    changes = change.model_dump(include=change.model_fields_set)
     setting = setting_of(user)
     if setting is None:
         setting = ReminderSetting(user_id=user.id, enabled=False, time="", email=False)
@@ -80,4 +86,4 @@ def update(user, body) -> dict:
 
 def turn_on(user, email: bool = False) -> None:
     """Reminders on at the preferred time (the demo client has them)."""
-    update(user, {"enabled": True, "email": email})
+    update(user, RemindersChange(enabled=True, email=email))
