@@ -4,6 +4,7 @@ crossfading shapes), at the exercise's own tempo, and still when the viewer asks
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import tomllib
@@ -97,9 +98,10 @@ def _stretch(m) -> float:
 
 def _local(el, k: int):
     """An element's own transform in key frame k: its attribute, replaced by a plain animation or
-    added to by an additive one, in document order (as SMIL composes them)."""
+    added to by an additive one, in document order (as SMIL composes them). k None: the attribute
+    alone, as shown before anything starts the animations."""
     m = _parse(el.get("transform", ""))
-    for a in el.findall(f"{SVG}animateTransform"):
+    for a in el.findall(f"{SVG}animateTransform") if k is not None else ():
         values = a.get("values").split(";")
         t = _affine(a.get("type", "translate"), [float(v) for v in _NUM.findall(values[k])])
         m = _mul(m, t) if a.get("additive") == "sum" else t
@@ -277,3 +279,22 @@ def test_figure_keeps_the_exercises_name_description_and_tempo(slug):
     if pic.root.get("data-cycle") is None:
         out_end, back_start, back_end = (float(v) for v in pic.root.get("data-phases").split())
         assert 0 < out_end <= back_start < back_end <= dur
+
+
+@pytest.mark.parametrize("slug", [s for s in SLUGS if build.figure(s).moving])
+def test_figure_is_still_until_a_page_starts_it_and_then_moves_smoothly(slug):
+    """The file alone (an <img> before the page starts the motion, a printout) shows the first key
+    frame and moves nothing, so a page that loads or scrolls past figures does no work for them. Each
+    key frame has a time of its own: two on one time would make the figure jump."""
+    pic = Picture(slug)
+    anims = list(pic.root.iter(f"{SVG}animateTransform"))
+    assert all(a.get("begin") == "indefinite" for a in anims), f"{slug}: an animation starts by itself"
+    moving = pic.group("fa")[0]
+    first = list(pic.circles(moving, 0, pic.outer(moving)))
+    alone = list(pic.circles(moving, None, pic.outer(moving)))
+    assert len(first) == len(alone)
+    apart = max(math.dist(p[:2], q[:2]) for p, q in zip(first, alone, strict=True))
+    assert apart < 0.5, f"{slug}: the still file is {apart:.1f} units away from the first frame"
+    for a in anims:
+        times = [float(t) for t in a.get("keyTimes").split(";")]
+        assert all(b > t for t, b in itertools.pairwise(times)), f"{slug}: key times {times}"

@@ -13,6 +13,7 @@ import { enhanceMessages } from "./messages.js";
 import { prepareOffline } from "./offline.js";
 import { offerInstall } from "./install.js";
 import { filterLibrary } from "./library.js";
+import { animateDrawings } from "./figures.js";
 import { enhanceSafety } from "./safety/screen.js";
 import { enhanceReminders } from "./reminders.js";
 
@@ -29,5 +30,6 @@ enhanceMessages(document);
 prepareOffline(document);
 offerInstall(document);
 filterLibrary(document);
+animateDrawings(document);
 enhanceSafety(document);
 enhanceReminders(document);

@@ -116,21 +116,49 @@ def test_reduced_motion_keeps_the_still_picture_in_the_player(live_server, brows
 def test_the_exercise_pages_ask_for_the_still_view_under_reduced_motion(live_server, page, alex, motion, path):  # noqa: F811
     """A browser may not pass the preference into an image, so the page picks the drawing's still
     view itself. Each page is opened in a fresh browser: Chromium may reuse an image it already holds
-    under the same address whatever its #fragment, which the library page's lazy cards then show."""
+    under the same address whatever its #fragment, which the library page's lazy cards then show.
+    Otherwise the drawing on screen loops once the page has loaded: a copy of the file whose
+    animations begin by themselves."""
     from .conftest import login
 
     page.emulate_media(reduced_motion=motion)
     login(page, live_server.url)
     page.goto(f"{live_server.url}{path}")
-    image = page.locator("img[src*='/img/exercises/glute-bridge.svg']").first
+    image = page.locator("img[data-drawing*='/img/exercises/glute-bridge.svg']").first
     image.scroll_into_view_if_needed()
+    if motion == "no-preference":
+        page.wait_for_function("(img) => img.currentSrc.startsWith('data:image/svg+xml')", arg=image.element_handle())
+        moving = image.evaluate("(img) => decodeURIComponent(img.currentSrc)")
+        assert '<title id="glute-bridge-t">' in moving and 'begin="indefinite"' not in moving
     page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
     chosen = image.evaluate("(img) => img.currentSrc")
     assert chosen.endswith("#still") == (motion == "reduce"), chosen
 
 
+def test_the_library_moves_only_the_drawings_on_screen(live_server, page, alex):  # noqa: F811
+    """Forty cards: those on screen loop, the rest show their first position from the plain file, and a
+    drawing scrolled away goes back to it."""
+    from .conftest import login
+
+    login(page, live_server.url)
+    page.goto(f"{live_server.url}/exercises/")
+    images = page.locator("img[data-drawing]")
+    first, last = images.first, images.last
+    page.wait_for_function("(img) => img.currentSrc.startsWith('data:image/svg+xml')", arg=first.element_handle())
+    assert last.get_attribute("src") == last.get_attribute("data-drawing"), "a card far below moves too"
+    last.scroll_into_view_if_needed()
+    page.wait_for_function("(img) => img.currentSrc.startsWith('data:image/svg+xml')", arg=last.element_handle())
+    page.wait_for_function("(img) => img.getAttribute('src') === img.dataset.drawing", arg=first.element_handle())
+
+
+FRAME = """() => [...document.querySelectorAll('.fa g')].map((g) => {
+  const m = g.getCTM();
+  return [m.a, m.b, m.e, m.f].map((v) => Math.round(v * 100));
+})"""
+
+
 @pytest.mark.parametrize("motion", ["no-preference", "reduce"])
-def test_a_figure_on_its_own_loops_or_shows_its_two_positions_still(live_server, page, motion):
+def test_a_figure_on_its_own_shows_its_first_position_or_its_two_positions_still(live_server, page, motion):
     page.emulate_media(reduced_motion=motion)
     page.goto(f"{live_server.url}/static/img/exercises/cat-camel.svg")
     display = page.evaluate(
@@ -141,9 +169,23 @@ def test_a_figure_on_its_own_loops_or_shows_its_two_positions_still(live_server,
         assert display == ["fs:inline", "fa:none"]
     else:
         assert display == ["fs:none", "fa:inline"]
-        # The loop runs by itself, as it does inside an <img> on the library and exercise pages.
-        assert page.evaluate("document.documentElement.animationsPaused()") is False
-        assert page.locator(".fa animateTransform[repeatCount=indefinite]").count() > 0
+        # The file alone holds its first position (nothing moves while a page loads or scrolls past it);
+        # the page starts the loop, and then the joints turn.
+        start = page.evaluate(FRAME)
+        page.wait_for_timeout(600)
+        assert page.evaluate(FRAME) == start, "the file moved by itself"
+        page.evaluate(
+            """() => {
+              const svg = document.documentElement;
+              svg.pauseAnimations();
+              const loop = document.querySelectorAll('.fa animateTransform[repeatCount=indefinite]');
+              for (const a of loop) a.beginElement();
+              svg.setCurrentTime(svg.getCurrentTime());
+            }"""
+        )
+        assert page.evaluate(FRAME) == start, "the loop starts from the position the file showed"
+        page.evaluate("document.documentElement.setCurrentTime(document.documentElement.getCurrentTime() + 1.5)")
+        assert page.evaluate(FRAME) != start, "the joints do not turn"
     # Asked for by name, the still view shows whatever the preference.
     page.goto(f"{live_server.url}/static/img/exercises/cat-camel.svg#still")
     assert page.evaluate("getComputedStyle(document.querySelector('.fa')).display") == "none"

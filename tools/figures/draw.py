@@ -1,7 +1,8 @@
 """Writes one exercise's figure as SVG: a skeleton of nested groups, each joint a rotation of its parent.
 
-The moving figure is animated with SMIL animateTransform (it runs inside an <img> too, and needs no
-script). Where the viewer asks for reduced motion, the start and end positions are shown side by
+The moving figure is animated with SMIL animateTransform, its animations waiting to be started: the
+file alone shows the first key frame (a page starts the loop where it is seen, the player moves it with
+its count). Where the viewer asks for reduced motion, the start and end positions are shown side by
 side instead, still. The root <svg> carries data-phases (seconds: out move ends, back move starts,
 back move ends) and data-dur, which the player reads to move the figure in time with its count.
 """
@@ -179,9 +180,18 @@ class Anim:
 
     @classmethod
     def of(cls, tl: Timeline) -> Anim:
-        kt = ";".join(num(t / tl.dur) if 0 < t < tl.dur else ("0" if t == 0 else "1") for t in tl.times)
+        # Three decimals: key frames a tenth of a second apart must not fall on one key time (the
+        # browser would jump between them).
+        kt = ";".join(
+            f"{t / tl.dur:.3f}".rstrip("0").lstrip("0") if 0 < t < tl.dur else str(round(t / tl.dur)) for t in tl.times
+        )
         ks = ";".join(" ".join(num(k) if k else "0" for k in s) for s in tl.splines)
-        return cls(f'dur="{num(tl.dur)}s" repeatCount="indefinite" calcMode="spline" keyTimes="{kt}" keySplines="{ks}"')
+        # begin="indefinite": the file alone shows the first frame, still; a page starts the motion
+        # (static/js/figures.js, player/figure.js), so nothing moves while a page loads or off screen.
+        return cls(
+            f'begin="indefinite" dur="{num(tl.dur)}s" repeatCount="indefinite" calcMode="spline" '
+            f'keyTimes="{kt}" keySplines="{ks}"'
+        )
 
 
 def static_transform(tx: float, ty: float, a: float, s: float = 1.0) -> str:
@@ -216,16 +226,18 @@ def element(
     elif not moving or not track.scales:
         shape = f'<use href="#{sid}"{static_transform(0, 0, 0, sc)}/>'
     else:
-        shape = f'<use href="#{sid}">' + _animation("scale", [f"{ratio(r[3])} 1" for r in rows], anim, False) + "</use>"
+        scale = _animation("scale", [f"{ratio(r[3])} 1" for r in rows], anim, False)
+        shape = f'<use href="#{sid}"{static_transform(0, 0, 0, sc)}>{scale}</use>'
     leaf = drawn and not inner and not before and not (moving and track.scales)
     open_, close = (f'<use href="#{sid}"', "</use>") if leaf else ("<g", "</g>")
     content = "" if leaf else before + shape + inner
     if not moving or not (track.shifts or track.turns):
         attrs = static_transform(tx, ty, a, sc if leaf else 1.0) + extra
         return f"{open_}{attrs}/>" if leaf else f"{open_}{attrs}>{content}{close}"
+    # Each group's own transform is its first key frame, which the animations replace or add to.
     if not track.shifts:
-        anims = _animation("rotate", [num(r[2]) for r in rows], anim, True)
-        return f"{open_}{static_transform(tx, ty, 0)}{extra}>{anims}{content}{close}"
+        anims = _animation("rotate", [num(r[2] - a) for r in rows], anim, True)
+        return f"{open_}{static_transform(tx, ty, a)}{extra}>{anims}{content}{close}"
     if track.pivot is not None:
         # One turn about a fixed point, round the bone's first placement.
         turn = _animation("rotate", [f"{num(r[2] - a)} {pt(track.pivot)}" for r in rows], anim, False)
@@ -233,7 +245,7 @@ def element(
         return f"<g{extra}>{turn}{element(bone, still, None, inner, '', drawn, before)}</g>"
     anims = _animation("", [pt(r[:2]) for r in rows], anim, False)
     anims += _animation("rotate", [num(r[2]) for r in rows], anim, True)
-    return f"{open_}{extra}>{anims}{content}{close}"
+    return f"{open_}{static_transform(tx, ty, a)}{extra}>{anims}{content}{close}"
 
 
 def twin_offset(tracks: dict, names_n, names_f):

@@ -8,6 +8,7 @@
 // loops. A trainer's own picture and a drawing that cannot be fetched keep the plain <img>; viewers who
 // asked for reduced motion get the drawing's #still view, its start and end positions side by side.
 
+import { playable } from "../figures.js";
 import { logger } from "../log.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -80,7 +81,8 @@ export function inlineFigure(text, doc) {
     for (const node of svg.querySelectorAll(`.fa use[href="#${PREFIX}${id}"]`)) node.setAttribute("data-breath", "");
   }
   svg.setAttribute("focusable", "false");
-  return doc.importNode(svg, true);
+  // The file's animations wait to be started; here the player's clock moves them.
+  return doc.importNode(playable(svg), true);
 }
 
 export function createFigure(frame, image, { win = globalThis } = {}) {
