@@ -101,10 +101,10 @@ def test_onboarding_fits_and_its_day_picker_is_easy_to_tap(live_server, browser,
     try:
         page = context.new_page()
         login(page, live_server.url, "new@example.com")
-        for path in ("/safety/", "/welcome/about"):
+        for path in ("/safety/", *(f"/welcome/about?part={part}" for part in range(1, 5))):
             page.goto(live_server.url + path)
             assert overflow(page) <= 0, f"{path} at {width}px: {overflow(page)}px wider, {widest(page)}"
-        assert page.url.endswith("/welcome/about")
+        assert page.url.endswith("/welcome/about?part=4")
         for day in ("Monday", "Thursday", "Sunday"):
             box = page.get_by_role("checkbox", name=day, exact=True).locator("xpath=..").bounding_box()
             # Each day is a target of at least 44 x 44 px, inside the screen.

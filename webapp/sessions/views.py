@@ -197,20 +197,47 @@ def safety_confirm():
 @bp.route("/welcome/about", methods=["GET", "POST"])
 @client_required
 def welcome_about():
+    """About you, a part at a time (onboarding.ABOUT_PARTS): Continue checks the parts sent so far and
+    shows the next, Back shows the one before with every answer kept, and the last part (or a post of
+    the whole form without a part) records the answers. Each part carries the others' answers hidden."""
     today = local_date(utcnow(), current_user.timezone)
-    form = AboutForm(request.form if request.method == "POST" else None, today=today)
-    if request.method == "POST":
-        if form.validate():
-            services.record_about(current_user, **form.answers())
-            return redirect(_next_step_url())
-        return _about_page(form, 400)
-    return _about_page(form)
+    if request.method == "GET":
+        return _about_page(AboutForm(None, today=today), onboarding.about_part(request.args.get("part")) or 1)
+    form = AboutForm(request.form, today=today)
+    part = onboarding.about_part(request.form.get("part"))
+    if part is not None and request.form.get("go") == "back":
+        return _about_page(form, max(part - 1, 1))
+    valid = form.validate()
+    if part is not None and part < len(onboarding.ABOUT_PARTS):
+        wrong = onboarding.first_part_with_errors(form.errors, up_to=part)
+        if wrong is not None:
+            return _about_page(form, wrong, 400)
+        return _about_page(form, part + 1, checked=False)
+    if valid:
+        services.record_about(current_user, **form.answers())
+        return redirect(_next_step_url())
+    return _about_page(form, onboarding.first_part_with_errors(form.errors) or 1, 400)
 
 
-def _about_page(form: AboutForm, status: int = 200):
+def _about_page(form: AboutForm, part: int, status: int = 200, checked: bool = True):
+    """One part of About you. checked False: the part is new to the person, so no error is shown on it yet."""
+    title, names = onboarding.ABOUT_PARTS[part - 1]
+    if not checked:
+        for name in names:
+            form[name].errors = []
     return render_template(
         "sessions/about.html",
         form=form,
+        part=part,
+        parts=len(onboarding.ABOUT_PARTS),
+        title=title,
+        fields=[form[name] for name in names],
+        carried=[
+            (name, value)
+            for name in onboarding.ABOUT_FIELDS
+            if name not in names and request.method == "POST"
+            for value in request.form.getlist(name)
+        ],
         days=DAY_NAMES,
         times=services.PREFERRED_TIMES,
         pain_since=recommend.PAIN_SINCE,
