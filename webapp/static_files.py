@@ -41,13 +41,15 @@ class StaticFiles:
         root = static_root if live else build(static_root, build_root, self.revisions)
         self.whitenoise = WhiteNoise(
             app,
-            root=str(root),
-            prefix="static/",
             autorefresh=live,
             max_age=None,
             allow_all_origins=False,
             add_headers_function=lambda headers, path, url: _security(headers, path, production),
         )
+        if live:
+            self.whitenoise.add_files(str(root), prefix="static/")
+        else:
+            self.whitenoise.files = file_table(self.whitenoise, root, production)
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
@@ -66,6 +68,21 @@ class StaticFiles:
             return start_response(status, headers, exc_info)
 
         return self.whitenoise(environ, start)
+
+
+# WhiteNoise's table of a build (each URL's file, size, encodings and headers), per build folder and production flag.
+# A build folder never changes once made, so the table of one app serves the next app of the process that serves
+# the same folder the same way: making it reads every file's metadata (about 30 ms), once per app otherwise.
+_TABLES: dict[tuple[str, bool], dict] = {}
+
+
+def file_table(whitenoise: WhiteNoise, root: Path, production: bool) -> dict:
+    """The table of `root` for `whitenoise` (a fresh instance, no files yet), made by it the first time."""
+    key = (str(root), production)
+    if key not in _TABLES:
+        whitenoise.add_files(str(root), prefix="static/")
+        _TABLES[key] = whitenoise.files
+    return _TABLES[key]
 
 
 def _security(headers, path: str, production: bool) -> None:
