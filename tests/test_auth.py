@@ -68,6 +68,7 @@ def test_signup_makes_the_account_only_once_the_mailed_link_is_opened(client, ap
     link = shown_link(page)
     assert link.startswith("http://localhost/auth/confirm/") and link in mail["body"]
     assert "within 24 hours" in mail["body"]
+    assert "Alex" not in mail["body"]  # what anyone typed as a name never goes to the address they typed
     assert client.get(link).status_code == 200 and count_users(app) == 0  # opening the link makes nothing yet
     response = choose_password(client, link)
     assert response.status_code == 302

@@ -40,10 +40,6 @@ class Signup:
     timezone: str = "UTC"
     invite: str = ""
 
-    @property
-    def first_name(self) -> str:
-        return self.name.split()[0] if self.name.split() else self.email.split("@")[0]
-
 
 @dataclass(frozen=True)
 class Mail:
@@ -98,8 +94,9 @@ def hours(seconds: int) -> str:
 
 
 def confirmation_mail(signup: Signup, confirm_link: str) -> Mail:
+    # Whoever signs up may type anything as a name and mail it to any address: so the name stays out of the mail.
     body = (
-        f"Hello {signup.first_name},\n\n"
+        "Hello,\n\n"
         f"To finish making your CoreSteady account, open this link within {hours(max_age())} and choose a password:"
         f"\n\n{confirm_link}\n\n"
         "If you did not sign up, you can ignore this message: no account is made without the link.\n"
