@@ -37,11 +37,24 @@ function copyOf(url, win) {
   return moving.get(url);
 }
 
-/** Runs fn once the page has loaded and the browser has a moment with nothing else to do. */
-function whenIdle(win, fn) {
-  const idle = () => (win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 2000 }) : win.setTimeout(fn, 200));
-  if (win.document.readyState === "complete") idle();
-  else win.addEventListener("load", idle, { once: true });
+function idle(win, fn) {
+  return win.requestIdleCallback ? win.requestIdleCallback(fn, { timeout: 2000 }) : win.setTimeout(fn, 200);
+}
+
+/**
+ * Runs fn once the page has loaded and settled: the browser has a whole idle period (no frame and no
+ * task waiting), so the page's own start (the offline copy, the sync) goes first. After a few tries
+ * it runs anyway.
+ */
+function whenSettled(win, fn) {
+  let tries = 10;
+  const check = (deadline) => {
+    tries -= 1;
+    if (tries <= 0 || !deadline || (!deadline.didTimeout && deadline.timeRemaining() >= 40)) fn();
+    else idle(win, check);
+  };
+  if (win.document.readyState === "complete") idle(win, check);
+  else win.addEventListener("load", () => idle(win, check), { once: true });
 }
 
 export function animateDrawings(doc = document, { win = globalThis } = {}) {
@@ -49,28 +62,41 @@ export function animateDrawings(doc = document, { win = globalThis } = {}) {
   if (images.length === 0 || !win.IntersectionObserver) return;
   const reduced = win.matchMedia?.("(prefers-reduced-motion: reduce)");
   const seen = new WeakSet();
+  // One drawing at a time, each in a moment of its own: showing a drawing's moving copy first costs a
+  // few milliseconds of drawing, and several at once would hold the page up.
+  const waiting = [];
+  let running = false;
 
   async function play(image) {
     const still = image.dataset.drawing;
     try {
       const url = await copyOf(still, win);
-      if (seen.has(image) && !reduced?.matches) image.src = url;
+      if (!seen.has(image) || reduced?.matches) return;
+      image.src = url;
+      await image.decode().catch(() => {}); // shown, or swapped back already: either way, on to the next
     } catch (error) {
       log.warn(`drawing ${still} left still`, error);
     }
   }
 
-  whenIdle(win, () => {
+  function next() {
+    const image = waiting.shift();
+    running = image !== undefined;
+    if (running) idle(win, () => play(image).then(next));
+  }
+
+  whenSettled(win, () => {
     const observer = new win.IntersectionObserver((entries) => {
       for (const { target, isIntersecting } of entries) {
         if (isIntersecting) {
           seen.add(target);
-          if (!reduced?.matches) play(target);
+          if (!reduced?.matches && !waiting.includes(target)) waiting.push(target);
         } else {
           seen.delete(target);
           if (target.getAttribute("src") !== target.dataset.drawing) target.src = target.dataset.drawing;
         }
       }
+      if (!running) next();
     });
     for (const image of images) observer.observe(image);
   });

@@ -191,7 +191,8 @@ def test_every_page_of_a_client(audit, demo):
     alex = audit("alex@example.com")
     for path in ("/", "/history/", "/messages/", "/account/", "/account/delete", "/auth/password", "/safety/",
                  "/safety/result/emergency", "/safety/result/same-day", "/safety/result/soon",
-                 "/safety/result/pregnant", "/my-trainer/leave", "/welcome/about", "/welcome/program", "/lessons/",
+                 "/safety/result/pregnant", "/my-trainer/leave", "/welcome/about", "/welcome/about?part=2",
+                 "/welcome/about?part=3", "/welcome/about?part=4", "/welcome/program", "/lessons/",
                  "/lessons/why-move", "/exercises/", "/exercises/bird-dog", "/muscles/"):  # fmt: skip
         alex.visit(path)
     # The player, screen by screen: its clock is run forward instead of waiting out the routine.
