@@ -141,7 +141,8 @@ def build(user, now: datetime) -> TodayView:
         since = max(filter(None, [last_done, today - timedelta(days=7), plan.start_date - timedelta(days=1)]))
         view.missed = schedule.missed_days(plan, done_days, since + timedelta(days=1), today - timedelta(days=1))
         library = {e.slug: e for e in visible_exercises(user)}
-        view.steps = progression.client_week(user, assignment, schedule.week_routines(plan, today), today, library)
+        routines = schedule.week_routines(plan, today)
+        view.steps = progression.client_week(user, assignment, routines, today, library, standing=view.safety)
         if view.routine is not None:
             view.items = items_for(view.routine, doses_of(assignment))
             view.minutes = routine_minutes(view.items)

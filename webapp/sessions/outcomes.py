@@ -71,8 +71,8 @@ def sessions_since(
 
 
 def recent_outcomes(user_id: int, limit: int = 3) -> list[tuple[CompletedSession, rules.Outcome]]:
-    """The newest sessions with their outcomes, newest first."""
-    sessions = sessions_since(user_id, limit=limit)
+    """The newest sessions with their outcomes, newest first (their exercises' library entries left unread)."""
+    sessions = sessions_since(user_id, limit=limit, named=False)
     return list(zip(sessions, outcomes_of(sessions), strict=True))
 
 

@@ -24,7 +24,7 @@ from ..extensions import db
 from ..programs import personal
 from ..programs.models import Assignment, PersonalDose, Routine
 from ..timeutil import utcnow
-from . import outcomes, rules, screens
+from . import outcomes, rules, safety, screens
 from .models import CompletedSession
 
 Change = Literal["dose", "easier", "harder"]
@@ -244,17 +244,24 @@ def plan_week(
 
 
 def client_week(
-    user, assignment: Assignment | None, routines: Sequence[Routine], today: date, library, every_step: bool = False
+    user,
+    assignment: Assignment | None,
+    routines: Sequence[Routine],
+    today: date,
+    library,
+    every_step: bool = False,
+    standing: safety.Status | None = None,
 ) -> Week:
     """The Week of this client: their doses over the routines given, and the suggestions of their sessions
-    (at most MAX_STEPS_UP step-ups, unless every_step: the trainer's page)."""
+    (at most MAX_STEPS_UP step-ups, unless every_step: the trainer's page). standing: the client's safety
+    standing when the caller has just read it (Today), else it is read here when a step up needs it."""
     if assignment is None:
         return Week()
     doses = personal.doses_of(assignment)
     items = week_items(routines, doses)
     sessions = outcomes.sessions_since(user.id, assignment.start_date, SESSIONS_LOOKED_AT, assignment.family, False)
     week = plan_week(items, doses, sessions, outcomes.worsening(user.id, today), library)
-    if any(s.direction == "up" for s in week.suggestions) and screens.standing(user).must_answer:
+    if any(s.direction == "up" for s in week.suggestions) and (standing or screens.standing(user)).must_answer:
         week.suggestions = [s for s in week.suggestions if s.direction != "up"]
         week.held_for_safety = True
     if not every_step:
