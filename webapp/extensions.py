@@ -54,3 +54,10 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+    elif type(dbapi_connection).__module__.startswith("psycopg"):
+        # PostgreSQL compiles a query to machine code once its estimated cost is high: the dashboard's reads over
+        # every client (a subquery per session) spent seconds compiling to save milliseconds running. Our queries
+        # are short, as JIT's own documentation advises for turning it off; committed, so the pool keeps it.
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import exists, func
+from sqlalchemy import case, func
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -24,6 +24,25 @@ def next_day_pains(session_ids: Sequence[int]) -> dict[int, int]:
         .order_by(CheckIn.created_at, CheckIn.id)
     )
     return dict(db.session.execute(query).all())
+
+
+def any_painful(session_id):
+    """1 when an exercise of the session was marked painful, else 0 (None without exercises), for set-based reads.
+    An aggregate through the exercises' session index rather than EXISTS, which PostgreSQL may answer by hashing
+    every painful exercise ever stored: a cost that would grow with the whole history."""
+    E = SessionExercise
+    return (
+        db.select(func.max(case((E.painful.is_(True), 1), else_=0))).where(E.session_id == session_id).scalar_subquery()
+    )
+
+
+def worst_during(session_id):
+    """The highest pain rated after an exercise of the session, for set-based reads."""
+    return (
+        db.select(func.max(SessionExercise.pain_during))
+        .where(SessionExercise.session_id == session_id)
+        .scalar_subquery()
+    )
 
 
 def outcome(session: CompletedSession, next_day_pain: int | None) -> rules.Outcome:
@@ -79,9 +98,8 @@ def recent_outcomes(user_id: int, limit: int = 3) -> list[tuple[CompletedSession
 def outcomes_since(user_id: int, since: date, family: str) -> list[rules.Outcome]:
     """The outcomes of the user's sessions of one program's versions from a local date on, oldest first, in one
     query: what a plan's weeks are judged from (each exercise's rating only as the session's worst)."""
-    S, E = CompletedSession, SessionExercise
-    painful = exists().where(E.session_id == S.id, E.painful.is_(True))
-    worst = db.select(func.max(E.pain_during)).where(E.session_id == S.id).scalar_subquery()
+    S = CompletedSession
+    painful, worst = any_painful(S.id), worst_during(S.id)
     next_day = (
         db.select(CheckIn.pain)
         .where(CheckIn.session_id == S.id, CheckIn.kind == "next-day")

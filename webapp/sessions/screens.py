@@ -23,8 +23,8 @@ from ..auth.models import User
 from ..extensions import db
 from ..inputs import Text
 from ..timeutil import local_date, utcnow
-from . import red_flags, safety
-from .models import CheckIn, CompletedSession, RedFlagScreen, SessionExercise
+from . import outcomes, red_flags, safety
+from .models import CheckIn, CompletedSession, RedFlagScreen
 from .sync import CLOCK_SKEW, Result, insert_or_ignore
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -228,10 +228,7 @@ def gather(user_ids, now: datetime, every_answer: bool = False) -> dict[int, Fac
         facts[row.user_id].answers.append(answer_of(row, timezone))
 
     C = CompletedSession
-    painful = exists().where(SessionExercise.session_id == C.id, SessionExercise.painful.is_(True))
-    worst_during = (
-        db.select(func.max(SessionExercise.pain_during)).where(SessionExercise.session_id == C.id).scalar_subquery()
-    )
+    painful, worst_during = outcomes.any_painful(C.id), outcomes.worst_during(C.id)
     morning = CheckIn.__table__.alias("morning")
     for row in db.session.execute(
         db.select(C.user_id, C.completed_at, C.local_date, C.pain_before, C.pain_after, C.effort, painful,

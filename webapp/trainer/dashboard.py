@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from statistics import fmean
 from typing import Literal
 
-from sqlalchemy import and_, exists, func
+from sqlalchemy import and_, func
 from sqlalchemy.orm import contains_eager
 
 from ..auth.models import User
@@ -20,7 +20,7 @@ from ..content.models import Exercise
 from ..extensions import db
 from ..messages.services import unread_by_client
 from ..programs.models import Assignment, Program, ProgramWeek, Routine
-from ..sessions import progress, red_flags, rules, safety, screens
+from ..sessions import outcomes, progress, red_flags, rules, safety, screens
 from ..sessions.models import CheckIn, CompletedSession, SessionExercise
 from ..sessions.schedule import Adherence, Plan, day_map, sessions_planned
 from ..sessions.weeks import week_runs
@@ -201,11 +201,12 @@ def gather(client_ids, since: date, painful_since: date) -> tuple[dict[int, Fact
         facts[user_id].baseline_check_in = pain
         wanted[user_id] = ids
     found = {}
-    painful = exists().where(SessionExercise.session_id == S.id, SessionExercise.painful.is_(True))
+    painful = outcomes.any_painful(S.id)
     ids = list({i for row in wanted.values() for i in row if i is not None})
     for part in chunks(ids):
         for row in db.session.execute(
-            db.select(S.id, S.pain_before, S.pain_after, S.effort, painful, next_day_pain(S.id), worst_during(S.id))
+            db.select(S.id, S.pain_before, S.pain_after, S.effort, painful, next_day_pain(S.id),
+                      outcomes.worst_during(S.id))
             .where(S.id.in_(part))
         ):  # fmt: skip
             found[row[0]] = (row[0], row[1], row[2], row[3], bool(row[4]), row[5], row[6])
@@ -244,26 +245,17 @@ def next_day_pain(session_id):
     return query.scalar_subquery()
 
 
-def worst_during(session_id):
-    """The highest pain rated after an exercise of the session."""
-    return (
-        db.select(func.max(SessionExercise.pain_during))
-        .where(SessionExercise.session_id == session_id)
-        .scalar_subquery()
-    )
-
-
 def gather_history(facts: dict[int, Facts]) -> None:
     """Each client's sessions of their plan's program since it started, as outcomes: from each plan's start on,
     so a client's sessions before their current plan are never read."""
     chosen = [f.assignment.id for f in facts.values() if f.assignment is not None]
-    S, A, E = CompletedSession, Assignment, SessionExercise
-    painful = exists().where(E.session_id == S.id, E.painful.is_(True))
+    S, A = CompletedSession, Assignment
+    painful = outcomes.any_painful(S.id)
     for part in chunks(chosen):
         rows = db.session.execute(
             db.select(
                 S.user_id, S.local_date, S.pain_before, S.pain_after, S.effort, painful, next_day_pain(S.id),
-                worst_during(S.id),
+                outcomes.worst_during(S.id),
             )
             .select_from(A)
             .join(S, and_(S.user_id == A.client_id, S.local_date >= A.start_date))
