@@ -1,5 +1,5 @@
-"""`make bench`: how long the trainer's dashboard takes for 1,000 clients with about 20 sessions each, on SQLite
-(or on PostgreSQL with BENCH_DATABASE_URL).
+"""`make bench`: how long the trainer's dashboard takes for 1,000 clients with 200 sessions each (200,000 in all)
+and with 20 each, on SQLite and, with BENCH_DATABASE_URL, on PostgreSQL too.
 
 Prints figures and asserts nothing: the constant query count is asserted in tests/test_trainer.py; this shows the
 time a trainer would wait. Run with `python -m tests.bench [clients] [sessions per client]`.
@@ -35,6 +35,7 @@ from webapp.trainer import dashboard
 
 PASSWORD = "bench-password-123"
 RUNS = 5
+SESSIONS = 200  # per client: 1,000 clients with 200,000 sessions between them
 
 
 def build(clients: int, per_client: int) -> tuple[int, int]:
@@ -130,58 +131,77 @@ def timed(action, engine) -> tuple[float, int]:
     return elapsed * 1000, len(statements)
 
 
-def report(label: str, runs: list[tuple[float, int]]) -> None:
+def report(label: str, runs: list[tuple[float, int]]) -> float:
     times = [ms for ms, _ in runs]
     print(f"  {label:<34} median {statistics.median(times):7.0f} ms   best {min(times):7.0f} ms   "
           f"queries {runs[-1][1]}")  # fmt: skip
+    return statistics.median(times)
 
 
-def main(clients: int = 1000, per_client: int = 20) -> None:
+def measure(url: str, clients: int, per_client: int, pages: bool) -> float:
+    """Builds the data afresh in `url` and prints the dashboard's figures; returns the whole page's median."""
+    kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
+                      "WTF_CSRF_ENABLED": False, "CONTENT_AUTO_RELOAD": False})  # fmt: skip
+    if kind == "SQLite":
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    with app.app_context():
+        if kind == "PostgreSQL":
+            db.drop_all()
+            db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+        upgrade()
+        load_content()
+        started = time.perf_counter()
+        trainer_id, written = build(clients, per_client)
+        print(f"Dashboard bench on {kind}: {clients} clients, {written} sessions "
+              f"(written in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+        engine = db.engine
+        trainer = db.session.get(User, trainer_id)
+        rows = dashboard.client_rows(trainer)
+        flagged = sum(1 for r in rows if r.concerns)
+        print(f"  {len(rows)} rows, {flagged} flagged, {sum(1 for r in rows if r.ready)} ready to progress")
+        kinds = Counter(flag.kind for row in rows for flag in {f.kind: f for f in row.flags}.values())
+        print("  clients per flag: " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())))
+        report("rules only (client_rows)", [timed(lambda: dashboard.client_rows(trainer), engine)
+                                            for _ in range(RUNS)])  # fmt: skip
+    http = app.test_client()
+    http.post("/auth/login", data={"email": "coach@bench.example", "password": PASSWORD})
+    measured = (("GET /trainer/ (whole page)", "/trainer/"),)
+    if pages:
+        measured += (("GET /trainer/?show=flagged", "/trainer/?show=flagged"),
+                     ("GET /api/v1/trainer/clients", "/api/v1/trainer/clients"))  # fmt: skip
+    page = 0.0
+    for label, path in measured:
+        runs = []
+        for _ in range(RUNS):
+            response = None
+
+            def fetch(path=path):
+                nonlocal response
+                response = http.get(path)
+
+            runs.append(timed(fetch, engine))
+            assert response.status_code == 200, response.status_code
+        median = report(label, runs)
+        page = page or median
+        print(f"  {'':34} {len(response.get_data()) / 1024:.0f} KB")
+    with app.app_context():
+        db.engine.dispose()
+    return page
+
+
+def main(clients: int = 1000, per_client: int = SESSIONS) -> None:
+    """The given size, and a tenth of its sessions for comparison: the page should barely grow with history.
+    On SQLite, and on PostgreSQL too with BENCH_DATABASE_URL=postgresql://... (that database is emptied first)."""
     with tempfile.TemporaryDirectory() as folder:
-        # BENCH_DATABASE_URL=postgresql://... measures PostgreSQL instead (that database is emptied first).
-        url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(folder) / 'bench.db'}"
-        kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True,
-                          "WTF_CSRF_ENABLED": False, "CONTENT_AUTO_RELOAD": False})  # fmt: skip
-        with app.app_context():
-            if kind == "PostgreSQL":
-                db.drop_all()
-                db.session.execute(db.text("DROP TABLE IF EXISTS alembic_version"))
-                db.session.commit()
-            upgrade()
-            load_content()
-            started = time.perf_counter()
-            trainer_id, written = build(clients, per_client)
-            print(f"Dashboard bench on {kind}: {clients} clients, {written} sessions "
-                  f"(written in {time.perf_counter() - started:.1f} s)")  # fmt: skip
-            engine = db.engine
-            trainer = db.session.get(User, trainer_id)
-            rows = dashboard.client_rows(trainer)
-            flagged = sum(1 for r in rows if r.concerns)
-            print(f"  {len(rows)} rows, {flagged} flagged, {sum(1 for r in rows if r.ready)} ready to progress")
-            kinds = Counter(flag.kind for row in rows for flag in {f.kind: f for f in row.flags}.values())
-            print("  clients per flag: " + ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items())))
-            report("rules only (client_rows)", [timed(lambda: dashboard.client_rows(trainer), engine)
-                                                for _ in range(RUNS)])  # fmt: skip
-        http = app.test_client()
-        http.post("/auth/login", data={"email": "coach@bench.example", "password": PASSWORD})
-        for label, path in (("GET /trainer/ (whole page)", "/trainer/"),
-                            ("GET /trainer/?show=flagged", "/trainer/?show=flagged"),
-                            ("GET /api/v1/trainer/clients", "/api/v1/trainer/clients")):  # fmt: skip
-            runs = []
-            for _ in range(RUNS):
-                response = None
-
-                def fetch(path=path):
-                    nonlocal response
-                    response = http.get(path)
-
-                runs.append(timed(fetch, engine))
-                assert response.status_code == 200, response.status_code
-            report(label, runs)
-            print(f"  {'':34} {len(response.get_data()) / 1024:.0f} KB")
-        with app.app_context():
-            db.engine.dispose()
+        urls = [f"sqlite:///{Path(folder) / 'bench.db'}"]
+        if os.environ.get("BENCH_DATABASE_URL"):
+            urls.append(os.environ["BENCH_DATABASE_URL"])
+        for url in urls:
+            small = measure(url, clients, max(1, per_client // 10), pages=False)
+            large = measure(url, clients, per_client, pages=True)
+            print(f"  whole page, {per_client} sessions per client ÷ {max(1, per_client // 10)}: {large / small:.2f}")
 
 
 if __name__ == "__main__":
