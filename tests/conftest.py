@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import weakref
 from datetime import date, datetime
 
 import pytest
@@ -23,7 +24,7 @@ from webapp.jobs.services import run_due
 from .clock import FROZEN_AT, TODAY
 from .databases import PostgresDatabase, SQLiteDatabase
 from .factories import DEFAULT_PASSWORD, make_user
-from .speed import TemplatesInMemory, url_builders_shared
+from .speed import TemplatesInMemory, engines_shared, url_builders_shared
 
 # The templates every app of this process compiled, shared by the next (see tests/speed.py).
 TEMPLATES = TemplatesInMemory()
@@ -145,6 +146,10 @@ def _sqlite_savepoints(engine) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+# The engines whose connections already let SQLAlchemy begin transactions itself (an engine may serve many tests).
+_SAVEPOINTS_SET: weakref.WeakSet = weakref.WeakSet()
+
+
 @contextlib.contextmanager
 def joined_session(app):
     """Every session of the app works in savepoints of one outer transaction, rolled back at the end.
@@ -154,8 +159,9 @@ def joined_session(app):
     """
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name == "sqlite":
+    if engine.dialect.name == "sqlite" and engine not in _SAVEPOINTS_SET:
         _sqlite_savepoints(engine)
+        _SAVEPOINTS_SET.add(engine)
     connection = engine.connect()
     outer = connection.begin()
     shared = db.session
@@ -178,12 +184,16 @@ def joined_session(app):
 @pytest.fixture
 def app(request, test_database):
     """A fresh app on this process's database; what the test writes is gone afterwards."""
-    app = create_app(_base_config(test_database.url))
-    app.jinja_env.bytecode_cache = TEMPLATES
     if not commits(request.node):
+        # A test in one transaction rolled back shares its engine with the others like it (tests/speed.py).
+        with engines_shared():
+            app = create_app(_base_config(test_database.url))
+        app.jinja_env.bytecode_cache = TEMPLATES
         with joined_session(app):
             yield app
         return
+    app = create_app(_base_config(test_database.url))
+    app.jinja_env.bytecode_cache = TEMPLATES
     yield app
     with app.app_context():
         db.session.remove()
