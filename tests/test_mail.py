@@ -131,17 +131,39 @@ def test_without_base_url_a_trusted_host_is_used_in_development(client, app, use
     assert reset_mail_link(smtp).startswith("http://physio.local:5000/auth/reset/")
 
 
-def test_forgot_password_answers_alike_for_an_account_and_an_unknown_email(app, users, smtp):
-    answers = []
+def _queued_jobs(app) -> list[tuple[str, dict]]:
+    with app.app_context():
+        jobs = db.session.execute(db.select(Job).filter_by(status="queued").order_by(Job.id)).scalars()
+        return [(job.kind, dict(job.payload)) for job in jobs]
+
+
+def test_forgot_password_answers_alike_and_does_the_same_work_for_an_account_and_an_unknown_email(
+    app, users, smtp, run_jobs
+):
+    answers, work = [], []
     for email in ("alex@example.com", "nobody@example.com"):
         client = app.test_client()
         token = csrf_from(client.get("/auth/forgot").get_data(as_text=True))
+        before = len(_queued_jobs(app))
         response = client.post("/auth/forgot", data={"email": email, "csrf_token": token}, follow_redirects=True)
         answers.append((response.status_code, words_of(response)))
+        work.append([(kind, sorted(payload)) for kind, payload in _queued_jobs(app)[before:]])
     assert answers[0] == answers[1]
     assert "If that email has an account, a reset link is on its way" in answers[0][1]
-    assert smtp.opened == 0  # neither request talks to the mail server: the reset mail waits for the worker
-    assert [mail["to"] for mail in queued_mail(app)] == ["alex@example.com"]
+    # Each request queued one job of the same kind and shape, and looked nobody up: the worker does that.
+    assert work[0] == work[1] == [("password-reset", ["base", "email"])]
+    assert smtp.opened == 0 and queued_mail(app) == []
+    assert run_jobs().done == 2
+    [message] = smtp.sent  # the worker mails the account's owner; the unknown address gets nothing
+    assert message["To"] == "alex@example.com"
+    assert "/auth/reset/" in message.get_content()
+
+
+def test_a_malformed_email_gets_the_same_answer_and_nothing_is_queued(client, app, users, smtp):
+    token = csrf_from(client.get("/auth/forgot").get_data(as_text=True))
+    response = client.post("/auth/forgot", data={"email": "not an address", "csrf_token": token}, follow_redirects=True)
+    assert "If that email has an account, a reset link is on its way" in words_of(response)
+    assert _queued_jobs(app) == []
 
 
 def test_sign_up_mail_leaves_with_the_worker_and_its_links_start_with_base_url(client, app, users, smtp, run_jobs):

@@ -130,12 +130,14 @@ def register_templates(app: Flask) -> None:
 
 def register_jobs(app: Flask) -> None:
     """Each kind of background work and its handler (the job runner, webapp/jobs/)."""
+    from .auth.reset import register_jobs as reset_jobs
     from .mail import register_jobs as mail_jobs
     from .push.sending import register_jobs as push_jobs
     from .reminders.sending import register_jobs as reminder_jobs
     from .reminders.weekly import register_jobs as weekly_jobs
 
     mail_jobs(app)
+    reset_jobs(app)
     push_jobs(app)
     reminder_jobs(app)
     weekly_jobs(app)

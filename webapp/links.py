@@ -35,6 +35,12 @@ def link_base() -> str:
     return request.url_root.rstrip("/")
 
 
+def link_from(base: str, endpoint: str, **values) -> str:
+    """The absolute URL of a route on a base checked earlier, built without a request (a job's message): the base
+    says where the app is mounted, so the path is the route's own."""
+    return base + current_app.url_map.bind("").build(endpoint, values)
+
+
 def external_url(endpoint: str, **values) -> str:
     """The absolute URL of a route, for a message or a page that leaves the app."""
     base = link_base()

@@ -10,11 +10,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..links import external_url, link_base
-from ..mail import send_mail
 from ..security import log_event
 from ..timeutil import utcnow
 from . import services
 from .forms import ChangePasswordForm, ConfirmForm, ForgotForm, LoginForm, ResetForm, SignupForm
+from .reset import ask_for_reset
 from .signup import (
     finish_signup,
     link_refused,
@@ -185,21 +185,11 @@ def change_password():
 def forgot():
     form = ForgotForm()
     if form.validate_on_submit():
-        link_base()  # checked first, so a host no link can be built on is refused for any email alike
-        user = services.find_user(form.email.data)
-        if user is not None:
-            link = external_url("auth.reset", token=services.reset_token(user))
-            send_mail(
-                user.email,
-                "Reset your CoreSteady password",
-                f"Hello {user.first_name},\n\nTo choose a new password, open this link within the hour:\n\n"
-                f"{link}\n\nIf you did not ask for this, you can ignore this message.\n",
-            )
-            db.session.commit()  # the mail leaves with the job runner, outside this request
-            log_event("password_reset_requested", user_id=user.id)
-        else:
-            log_event("password_reset_unknown_email", email=form.email.data)
-        # The same answer either way, so this page does not reveal who has an account.
+        # The same work and the same answer for any email, so this page does not reveal who has an account: the
+        # account is looked up, and the mail sent, by the job runner.
+        ask_for_reset(form.email.data, link_base())  # the base first refuses a host no link can be built on
+        db.session.commit()
+        log_event("password_reset_asked")
         flash("If that email has an account, a reset link is on its way. It works for one hour.", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form)
