@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import func
@@ -26,8 +27,14 @@ from ..programs.services import move_followers
 from ..sessions.models import CompletedSession
 from ..timeutil import DAY_NAMES, WEEKDAYS
 
-MAX_WEEKS = 52
-MAX_ITEMS = 12
+# The builder's limits, well past any back-pain program a physiotherapist writes (the starters run 2 to 8 weeks of
+# 2 routines of up to 5 exercises): 12 weeks, after which a program is reviewed and the next one made from a copy;
+# 3 routines a week, each on as many days as it likes; 8 exercises a session, as a home program is kept short to
+# be done. They bound the builder's page too: every exercise is a row of fields, and the largest program allowed
+# (288 rows) must still come back small and fast (tests/test_builder.py, "largest").
+MAX_WEEKS = 12
+MAX_ROUTINES = 3
+MAX_ITEMS = 8
 NAME_MAX = 120
 TEXT_MAX = 2000
 TEMPO_MAX = 120
@@ -127,8 +134,8 @@ def over_limits(draft: ProgramDraft) -> str:
     """
     if len(draft.weeks) > MAX_WEEKS:
         return f"A program can have up to {MAX_WEEKS} weeks."
-    if any(len(week.routines) > len(WEEKDAYS) for week in draft.weeks):
-        return f"A week can have up to {len(WEEKDAYS)} routines."
+    if any(len(week.routines) > MAX_ROUTINES for week in draft.weeks):
+        return f"A week can have up to {MAX_ROUTINES} routines."
     if any(len(routine.items) > MAX_ITEMS for week in draft.weeks for routine in week.routines):
         return f"A routine can have up to {MAX_ITEMS} exercises."
     return ""
@@ -315,8 +322,8 @@ def _delete_week(t: Target) -> Change:
 
 
 def _add_routine(t: Target) -> Change:
-    if len(t.week.routines) >= len(WEEKDAYS):
-        return Change(f"Week {t.number} already has a routine for every day.")
+    if len(t.week.routines) >= MAX_ROUTINES:
+        return Change(f"Week {t.number} already has {MAX_ROUTINES} routines, the most a week can hold.")
     routine = RoutineDraft(name=_next_routine_name(t.week))
     t.week.routines.append(routine)
     return Change(f"Added {routine.name} to week {t.number}. Choose its days and exercises.", routine, "name")
@@ -327,11 +334,38 @@ def _delete_routine(t: Target) -> Change:
     return Change(f"Removed {t.routine.name or 'the routine'} from week {t.number}.", t.week, "summary")
 
 
+def choice_labels(exercises: dict[int, Exercise]) -> dict[int, str]:
+    """What the page's one list of exercises (a <datalist> every routine's "Add an exercise" box offers) calls each
+    exercise: its name, told apart as "(yours)" or "(library)" when two share a name, and numbered if still alike."""
+    shared = Counter(exercise.name.casefold() for exercise in exercises.values())
+    labels: dict[int, str] = {}
+    taken: set[str] = set()
+    for exercise in sorted(exercises.values(), key=lambda e: (e.owner_id is None, e.name.casefold(), e.id)):
+        label = exercise.name
+        if shared[exercise.name.casefold()] > 1:
+            label = f"{exercise.name} ({'yours' if exercise.owner_id else 'library'})"
+        base, number = label, 2
+        while label.casefold() in taken:
+            label, number = f"{base} {number}", number + 1
+        taken.add(label.casefold())
+        labels[exercise.id] = label
+    return labels
+
+
+def chosen_exercise(chosen: str, exercises: dict[int, Exercise]) -> Exercise | None:
+    """The exercise an "Add an exercise" box names: by its label in the list, as typed or picked (any case and
+    spacing), else by its number (what the page's script and older pages post)."""
+    wanted = " ".join(chosen.split()).casefold()
+    if not wanted:
+        return None
+    by_label = {label.casefold(): key for key, label in choice_labels(exercises).items()}
+    exercise_id = by_label.get(wanted) or whole_number(wanted, 1)
+    return exercises.get(exercise_id) if exercise_id else None
+
+
 def _add_item(t: Target) -> Change:
     routine = t.routine
-    chosen = routine.add.strip()
-    exercise_id = whole_number(chosen, 1)
-    exercise = t.exercises.get(exercise_id) if exercise_id else None
+    exercise = chosen_exercise(routine.add, t.exercises)
     if exercise is None:
         return Change("Choose an exercise from the list, then press Add.", routine, "add")
     if len(routine.items) >= MAX_ITEMS:

@@ -17,11 +17,11 @@ from ..formfields import Choice, IdList, OneText
 from ..inputs import whole_number
 from ..timeutil import WEEKDAYS
 from .custom import LIST_FIELDS, TEXT_FIELDS, ExerciseForm
-from .editing import MAX_ITEMS, MAX_WEEKS, ItemDraft, ProgramDraft, RoutineDraft, WeekDraft
+from .editing import MAX_ITEMS, MAX_ROUTINES, MAX_WEEKS, ItemDraft, ProgramDraft, RoutineDraft, WeekDraft
 
 # One row more than the builder allows is read, so that check() can say "up to ..." to a forged form
 # that sends more; the rest is never looked at.
-ROWS_READ = {"weeks": MAX_WEEKS + 1, "routines": len(WEEKDAYS) + 1, "items": MAX_ITEMS + 1}
+ROWS_READ = {"weeks": MAX_WEEKS + 1, "routines": MAX_ROUTINES + 1, "items": MAX_ITEMS + 1}
 
 
 class ItemForm(Form):

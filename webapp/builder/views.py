@@ -193,10 +193,9 @@ def _builder_page(draft, exercises, program, change=None, problems=(), unsaved=F
         draft=draft,
         program=program,
         exercises=exercises,
-        own_exercises=[e for e in library if e.owner_id is not None],
-        library=[e for e in library if e.owner_id is None],
         # The picker: the trainer's own exercises first, then the library, each by name.
         choices=sorted(library, key=lambda e: e.owner_id is None),
+        choice_labels=editing.choice_labels({e.id: e for e in library}),
         search_text=search_text,
         positions=[(p, POSITION_LABELS[p]) for p in POSITIONS],
         position_labels=POSITION_LABELS,

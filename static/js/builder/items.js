@@ -83,7 +83,7 @@ function removeItem(button) {
   const next = rest[Math.min(index, rest.length - 1)];
   const target = next
     ? next.querySelector("[data-remove]")
-    : routine.querySelector("[data-open-picker]:not([hidden])") || routine.querySelector(".add-item select");
+    : routine.querySelector("[data-open-picker]:not([hidden])") || routine.querySelector(".add-item input");
   target?.focus();
   announce(`Removed ${item.dataset.name} from ${routineName(routine)}.`);
   markUnsaved();

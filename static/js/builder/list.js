@@ -12,11 +12,24 @@ function toggleEdge(button, atEdge) {
   else button.removeAttribute("aria-disabled");
 }
 
-// The hidden order fields carry the order to the server: Save posts the exercises as they stand here.
+// The hidden order fields carry the order to the server: Save posts the exercises as they stand here. The server
+// draws none (its rows are in order already), so each is added here the first time its list changes.
+function orderField(item) {
+  let field = item.querySelector("[data-order]");
+  if (!field) {
+    field = document.createElement("input");
+    field.type = "hidden";
+    field.name = `${item.id}-order`;
+    field.dataset.order = "";
+    item.prepend(field);
+  }
+  return field;
+}
+
 export function renumber(list) {
   const items = itemsOf(list);
   items.forEach((item, index) => {
-    item.querySelector("[data-order]").value = String(index);
+    orderField(item).value = String(index);
     const position = item.querySelector("[data-position]");
     if (position) position.textContent = String(index + 1);
     toggleEdge(item.querySelector('[data-move="up"]'), index === 0);

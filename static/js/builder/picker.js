@@ -1,7 +1,7 @@
 // The builder's exercise picker: "Add an exercise" opens a dialog of the exercises with their drawings, a
 // search and level and position filters (the library page's own, run by static/js/library.js), and a
 // preview of the moving drawing before the exercise is added in place (items.js). Without script, or in a
-// browser without <dialog>, each routine keeps its drop-down and Add button.
+// browser without <dialog>, each routine keeps its box (a list of every exercise) and Add button.
 import { addExercise, routineLabel } from "./items.js";
 
 export function enhancePicker(form) {

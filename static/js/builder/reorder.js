@@ -73,9 +73,16 @@ function startDrag(event, handle) {
   document.addEventListener("pointercancel", finish);
 }
 
-// Handles are shown once this runs (items added later come with theirs: see items.js).
+// Gives each exercise under root its drag handle, a copy of the page's one handle template: only script can drag,
+// so the server draws none (a long program's rows stay small). Items added later get theirs too: see items.js.
 export function showHandles(root) {
-  for (const handle of root.querySelectorAll("[data-drag-handle]")) handle.hidden = false;
+  const template = document.querySelector("template[data-handle-template]");
+  if (!template) return;
+  const items = root.matches("[data-item]") ? [root] : root.querySelectorAll("[data-item]");
+  for (const item of items) {
+    const head = item.querySelector(".item__head");
+    if (head && !head.querySelector("[data-drag-handle]")) head.prepend(template.content.cloneNode(true));
+  }
 }
 
 export function enhanceReorder(form) {
