@@ -635,8 +635,13 @@ def test_the_printout_has_the_plan_each_exercises_steps_and_cues_the_clients_nam
     with app.app_context():
         stranger = make_user("jo@example.com", trainer=users["other"])
     assert client.get(f"/trainer/programs/{program_id}/print?client_id={stranger.id}").status_code == 404
+    # Printed on A4 in two columns: the page (and only the builder's pages) links the sheet with the printout's rules.
+    assert re.search(r'<link rel="stylesheet" href="/static/css/builder\.css\?v=[0-9a-f]+">', page)
+    assert "css/builder.css" not in client.get("/lessons/").get_data(as_text=True)
     css = (Path(app.static_folder) / "css" / "app.css").read_text()
-    assert re.search(r"@media print \{[^@]*@page[\s\S]*\.print-exercises \{ display: block; columns: 2;", css)
+    assert re.search(r"@media print \{\s*@page \{ size: A4;", css)
+    builder_css = (Path(app.static_folder) / "css" / "builder.css").read_text()
+    assert re.search(r"@media print \{[^@]*\.print-exercises \{ display: block; columns: 2;", builder_css)
 
 
 def post_clinic(client, name: str, logo: bytes | None = None, **extra):

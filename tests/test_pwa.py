@@ -176,6 +176,11 @@ def test_precache_lists_the_app_shell_each_with_its_content_revision(client, app
     urls = {entry["url"] for entry in entries}
     for needed in (
         "/static/css/app.css",
+        # Each area's own stylesheet too: a page kept offline (the player above all) links its sheet.
+        "/static/css/player.css",
+        "/static/css/builder.css",
+        "/static/css/trainer.css",
+        "/static/css/muscles.css",
         "/static/js/app.js",
         "/static/js/outbox.js",
         "/static/js/sync.js",

@@ -17,9 +17,10 @@ from ..sessions.onboarding import is_onboarded
 from ..sessions.schedule import plan_for
 from ..timeutil import local_date, utcnow
 
-# The app shell: what every page needs, precached by the worker with a revision per file.
-SHELL_FILES = ("css/app.css", "img/nav.svg")
-SHELL_FOLDERS = ("js/", "icons/")
+# The app shell: what every page needs, precached by the worker with a revision per file. Every stylesheet is in it:
+# the core one (css/app.css) and each area's (the player's, the builder's...), which pages kept offline link.
+SHELL_FILES = ("img/nav.svg",)
+SHELL_FOLDERS = ("css/", "js/", "icons/")
 # Install-sheet pictures are large and never shown inside the app.
 NOT_SHELL = ("icons/screenshot-",)
 
