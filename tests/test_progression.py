@@ -174,6 +174,7 @@ def test_green_green_then_red_steps_back(app):
         tilt = planned("pelvic-tilt", 1, 8)
         step = suggest(tilt, did(tilt, RED), did(tilt, GREEN_EASY, days_ago=2), did(tilt, GREEN_EASY, days_ago=4))
         assert step.direction == "down" and step.to == Amount(1, 6)
+        assert step.reason.startswith("It went red on Friday 20 Mar.")
 
 
 def test_it_hurt_steps_that_exercise_back_even_in_a_green_session(app):

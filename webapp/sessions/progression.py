@@ -101,7 +101,8 @@ class Suggestion:
 
 
 def _day_words(day: date) -> str:
-    return day.strftime("%A")
+    """The day with its date ("Thursday 3 Dec"): a weekday alone reads as last week's when it is today's."""
+    return f"{day:%A} {day.day} {day:%b}"
 
 
 def _the_red_one(done: Done, siblings: Sequence[Done]) -> bool:
