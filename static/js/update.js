@@ -44,14 +44,17 @@ export function watchForUpdates(root) {
   navigator.serviceWorker
     .register("/sw.js", { scope: "/", type: "module", updateViaCache: "none" })
     .then((registration) => {
-      if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
-      registration.addEventListener("updatefound", () => {
-        const worker = registration.installing;
+      const follow = (worker) => {
         worker?.addEventListener("statechange", () => {
           // With no controller this is the first install, not an update: nothing to announce.
           if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
         });
-      });
+      };
+      if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
+      // The navigation itself may have found the new version: then "updatefound" fired before this ran,
+      // and the worker is still installing. Follow it too, or its banner never shows.
+      else follow(registration.installing);
+      registration.addEventListener("updatefound", () => follow(registration.installing));
       // The first page after install can load before the worker activates; ask the active worker to take it.
       navigator.serviceWorker.ready.then((ready) => {
         if (!navigator.serviceWorker.controller) ready.active?.postMessage({ type: "claim" });
