@@ -469,7 +469,7 @@ def test_plan_api_without_a_program(client, auth, app):
 @pytest.mark.committed  # the server's threads each use a connection of their own
 def test_concurrent_overlapping_batches_store_each_session_once(app, alex):
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     pool = [session_payload(alex["routine_id"]) for _ in range(40)]

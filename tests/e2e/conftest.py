@@ -97,7 +97,8 @@ class LiveServer:
     def start(self):
         self.server = _DrainingServer("127.0.0.1", self.port, self.app)
         self.port = self.server.server_port
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # Stopping waits for the loop's next look at the flag: every 0.05 s instead of 0.5 s after each test.
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
         return self
 
