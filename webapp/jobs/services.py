@@ -179,6 +179,21 @@ def run_producers(now: datetime) -> None:
             log.exception("Job producer %s failed at %s", name, now.isoformat())
 
 
+def run_tasks(now: datetime) -> None:
+    """Each periodic task whose turn has come (at most once per its period in this process)."""
+    for name, periodic in registry().tasks.items():
+        if not periodic.due(now):
+            continue
+        try:
+            periodic.task(now)
+            db.session.commit()
+        except Exception:
+            # Derived data only: the next turn tries again, and nothing waits on it meanwhile.
+            db.session.rollback()
+            log.exception("Periodic task %s failed at %s", name, now.isoformat())
+        periodic.last = now
+
+
 def forget_finished(now: datetime) -> int:
     statement = delete(Job).where(Job.status.in_(("done", "failed")), Job.finished_at < now - KEEP_FINISHED)
     removed = db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
@@ -187,7 +202,8 @@ def forget_finished(now: datetime) -> int:
 
 
 def run_due(now: datetime | None = None, stop: Callable[[], bool] | None = None) -> Report:
-    """Queue what the producers say is due at `now`, then run every job due by then."""
+    """Queue what the producers say is due at `now`, run every job due by then, then the periodic tasks whose turn
+    has come (after the jobs: mail and reminders should not wait on derived data)."""
     now = now or utcnow()
     worker = worker_name()
     report = Report()
@@ -195,6 +211,8 @@ def run_due(now: datetime | None = None, stop: Callable[[], bool] | None = None)
     forget_finished(now)
     while not (stop and stop()) and run_one(now, worker, report):
         pass
+    if not (stop and stop()):
+        run_tasks(now)
     return report
 
 
