@@ -135,12 +135,14 @@ def register_jobs(app: Flask) -> None:
     from .push.sending import register_jobs as push_jobs
     from .reminders.sending import register_jobs as reminder_jobs
     from .reminders.weekly import register_jobs as weekly_jobs
+    from .trainer.dashboard import register_jobs as dashboard_jobs
 
     mail_jobs(app)
     reset_jobs(app)
     push_jobs(app)
     reminder_jobs(app)
     weekly_jobs(app)
+    dashboard_jobs(app)
 
 
 def register_content_rules(app: Flask) -> None:

@@ -16,6 +16,7 @@ from .demo import DEMO_PASSWORD, DEMO_USERS, seed
 from .jobs.services import run_due
 from .jobs.worker import POLL_SECONDS, run_forever
 from .timeutil import utcnow
+from .trainer.dashboard import refresh
 
 
 def register(app: Flask) -> None:
@@ -23,6 +24,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_user)
     app.cli.add_command(jobs)
+    app.cli.add_command(refresh_summaries)
 
 
 @click.command("init-db")
@@ -91,3 +93,12 @@ def jobs(once: bool, at: datetime | None, poll: float) -> None:
         click.echo(str(run_due(at or utcnow())))
         return
     run_forever(current_app._get_current_object(), poll_seconds=poll)
+
+
+@click.command("refresh-summaries")
+@with_appcontext
+@click.option("--at", "at", callback=_moment, metavar="ISO-DATETIME", help="The moment to work the rows out for.")
+def refresh_summaries(at: datetime | None) -> None:
+    """Keep every trainer's dashboard rows up to date now (the job worker also does it every five minutes)."""
+    written = refresh(at or utcnow())
+    click.echo(f"Dashboard rows worked out again: {written}.")

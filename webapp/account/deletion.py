@@ -26,7 +26,7 @@ from ..sessions.models import (
     RedFlagScreen,
     SessionExercise,
 )
-from ..trainer.models import Invite
+from ..trainer.models import DashboardSummary, Invite
 
 
 @dataclass(frozen=True)
@@ -179,6 +179,8 @@ def delete_account(user: User) -> dict[str, int]:
         counts["profiles"] = _delete(Profile, Profile.user_id == uid)
         counts["reminder_settings"] = _delete(ReminderSetting, ReminderSetting.user_id == uid)
         counts["push_subscriptions"] = _delete(PushSubscription, PushSubscription.user_id == uid)
+        # Derived from the rows above; it would go with the account anyway (ON DELETE CASCADE).
+        _delete(DashboardSummary, DashboardSummary.client_id == uid)
         # The invite is the trainer's record, but the name and address in it are this person's.
         _update(Invite, {"used_by_id": None, "email": "", "name": ""}, Invite.used_by_id == uid)
 

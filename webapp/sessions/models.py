@@ -24,6 +24,8 @@ class CompletedSession(db.Model):
         Index("ix_completed_sessions_user_id_completed_at", "user_id", "completed_at"),
         # A client's last session day and last weeks by day (the trainer's dashboard): a seek per client.
         Index("ix_completed_sessions_user_id_local_date", "user_id", "local_date"),
+        # A client's sessions by arrival: the dashboard's kept rows count those since a point (trainer/summaries.py).
+        Index("ix_completed_sessions_user_id_id", "user_id", "id"),
         # The phone's UUID is unique per account: another account's session with the same id is its own, and a
         # sync never learns that it exists.
         UniqueConstraint("user_id", "uuid"),
@@ -32,7 +34,7 @@ class CompletedSession(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The client's UUID: the unique constraint (with user_id) is what makes a replayed sync harmless.
     uuid: Mapped[str] = mapped_column(String(36))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     routine_id: Mapped[int] = mapped_column(ForeignKey("routines.id"), index=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -80,10 +82,12 @@ class CheckIn(db.Model):
         CheckConstraint("pain BETWEEN 0 AND 10", name="pain"),
         # The onboarding rating among a person's many next-morning checks.
         Index("ix_check_ins_user_id_kind_created_at", "user_id", "kind", "created_at"),
+        # A person's check-ins by arrival (trainer/summaries.py), and every lookup by person.
+        Index("ix_check_ins_user_id_id", "user_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))  # "baseline" or "next-day"
     pain: Mapped[int] = mapped_column(Integer)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("completed_sessions.id", ondelete="CASCADE"), index=True)
@@ -103,12 +107,14 @@ class RedFlagScreen(db.Model):
     __tablename__ = "red_flag_screens"
     __table_args__ = (
         Index("ix_red_flag_screens_user_id_answered_at", "user_id", "answered_at"),
+        # A person's answers by arrival (trainer/summaries.py), and every lookup by person.
+        Index("ix_red_flag_screens_user_id_id", "user_id", "id"),
         UniqueConstraint("user_id", "uuid"),  # per account, like a session's
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), default=lambda: str(uuid4()))
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     signs: Mapped[list] = mapped_column(JSON, default=list)
     outcome: Mapped[str] = mapped_column(String(16))  # red_flags.Outcome, as the server judged it

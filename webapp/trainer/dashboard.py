@@ -2,29 +2,34 @@
 
 Every query covers all of the trainer's clients at once (a GROUP BY, a window function or a plain set of rows),
 and the rules then run in Python per client: the page costs the same number of queries for 3 clients as for 1,000.
+The rules take a few milliseconds per client, so the job worker keeps each client's row worked out (`refresh`,
+summaries.py) and the page reads the kept rows that still hold, working out only the others.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from statistics import fmean
 from typing import Literal
 
+from flask import Flask
 from sqlalchemy import and_, func
 from sqlalchemy.orm import contains_eager
 
 from ..auth.models import User
 from ..content.models import Exercise
 from ..extensions import db
+from ..jobs.registry import add_task
 from ..messages.services import unread_by_client
 from ..programs.models import Assignment, Program, ProgramWeek, Routine
 from ..sessions import outcomes, progress, red_flags, rules, safety, screens
 from ..sessions.models import CheckIn, CompletedSession, SessionExercise
 from ..sessions.schedule import Adherence, Plan, day_map, sessions_planned
 from ..sessions.weeks import week_runs
-from ..timeutil import WEEKDAYS, local_date, utcnow
+from ..timeutil import WEEKDAYS, local_date, utcnow, zone
+from . import summaries
 
 RECENT_DAYS = 14  # pain, effort and painful exercises: the last two weeks, as rules.pain_trend describes
 WEEK_DAYS = 7
@@ -77,6 +82,8 @@ class ClientRow:
     flags: list[Flag] = field(default_factory=list)
     # Messages the client wrote to this trainer that the trainer has not marked read.
     unread: int = 0
+    # Read from the client's kept row (summaries.py) rather than worked out for this request.
+    kept: bool = False
 
     @property
     def days_since(self) -> int | None:
@@ -124,7 +131,7 @@ class Facts:
     last_two: list = field(default_factory=list)
     baseline_check_in: int | None = None
     safety: screens.Facts = field(default_factory=screens.Facts)  # red-flag answers and what asks for them again
-    painful: list = field(default_factory=list)  # (local_date, exercise name), the last few weeks
+    painful: list = field(default_factory=list)  # (local_date, exercise name, exercise id), the last few weeks
     # Every session of the current plan, oldest first, as the traffic light reads it: the weeks follow them.
     history: list = field(default_factory=list)
 
@@ -222,14 +229,15 @@ def gather(client_ids, since: date, painful_since: date) -> tuple[dict[int, Fact
     ):
         facts[row.user_id].recent.append(tuple(row)[1:])
 
-    for user_id, day, name in db.session.execute(
-        db.select(S.user_id, S.local_date, Exercise.name)
+    for user_id, day, name, exercise_id in db.session.execute(
+        db.select(S.user_id, S.local_date, Exercise.name, Exercise.id)
         .join(SessionExercise, SessionExercise.session_id == S.id)
         .join(Exercise, Exercise.id == SessionExercise.exercise_id)
         .where(mine, S.local_date >= painful_since, SessionExercise.painful.is_(True))
-        .order_by(S.local_date.desc())
+        # Newest first, ties in a fixed order: a kept row and a row worked out now name the same exercises.
+        .order_by(S.local_date.desc(), S.completed_at.desc(), S.id.desc(), SessionExercise.position)
     ):
-        facts[user_id].painful.append((day, name))
+        facts[user_id].painful.append((day, name, exercise_id))
     gather_history(facts)
     return facts, programs
 
@@ -383,7 +391,7 @@ def flags_for(facts: Facts, pain: PainTrend, days_since: int | None, today: date
     flags += session_flags(facts.safety, today, timezone)
     flags += [flag for flag in (safety_due_flag(status, now, timezone), pain_up_flag(pain, status, today)) if flag]
     seen = set()
-    for day, name in facts.painful:  # newest first: one flag per exercise, with the latest day it hurt
+    for day, name, _ in facts.painful:  # newest first: one flag per exercise, with the latest day it hurt
         if name not in seen and day > today - timedelta(days=RECENT_DAYS):
             seen.add(name)
             flags.append(Flag("painful", f"Marked {name} painful on {progress.short_date(day)}"))
@@ -461,8 +469,33 @@ def row_for(client: User, facts: Facts, now: datetime, programs: dict[int, Progr
     )
 
 
-def client_rows(trainer: User, now: datetime | None = None, client_id: int | None = None) -> list[ClientRow]:
-    """Every client of this trainer (or just one of them), in name order."""
+def windows(now: datetime) -> tuple[date, date]:
+    """The earliest local dates the facts read (the last month, the last two weeks): clients live in many zones,
+    and a day of margin either side covers every one's "today"."""
+    utc_today = now.date()
+    return utc_today - timedelta(days=MONTH_DAYS + 1), utc_today - timedelta(days=RECENT_DAYS + 1)
+
+
+def worked_out(clients: list[User], client_ids, now: datetime) -> tuple[dict[int, ClientRow], dict[int, Facts]]:
+    """The rows of these clients from their records, and the facts they came from (client_ids: their ids, as a
+    subquery or a list)."""
+    since, painful_since = windows(now)
+    facts, programs = gather(client_ids, since, painful_since)
+    for user_id, found in screens.gather(client_ids, now).items():
+        facts[user_id].safety = found
+    tables: dict[int, tuple] = {}
+    return {client.id: row_for(client, facts[client.id], now, programs, tables) for client in clients}, facts
+
+
+def client_rows(
+    trainer: User, now: datetime | None = None, client_id: int | None = None, kept: bool = True
+) -> list[ClientRow]:
+    """Every client of this trainer (or just one of them), in name order.
+
+    A client's kept row (summaries.py) is used while it is still what the rules would say now; every other row
+    is worked out from the records, and nothing is written (GET never writes: the job worker keeps the rows).
+    kept=False works every row out.
+    """
     now = now or utcnow()
     owned = [User.trainer_id == trainer.id, User.role == "client"]
     if client_id is not None:
@@ -471,18 +504,142 @@ def client_rows(trainer: User, now: datetime | None = None, client_id: int | Non
     clients = list(db.session.execute(db.select(User).where(*owned).order_by(User.name, User.id)).scalars())
     if not clients:
         return []
-    # Clients live in many zones: a day of margin either side covers every one's "today".
-    utc_today = now.date()
-    since = utc_today - timedelta(days=MONTH_DAYS + 1)
-    facts, programs = gather(client_ids, since, utc_today - timedelta(days=RECENT_DAYS + 1))
-    for user_id, found in screens.gather(client_ids, now).items():
-        facts[user_id].safety = found
-    tables: dict[int, tuple] = {}
-    rows = [row_for(client, facts[client.id], now, programs, tables) for client in clients]
+    stored = summaries.read(client_ids) if kept else {}
+    usable = {c.id: stored[c.id] for c in clients if c.id in stored and stored[c.id].usable(now)}
+    usable = usable_names(usable)
+    rows: dict[int, ClientRow] = {}
+    if len(usable) < len(clients):
+        others = [c for c in clients if c.id not in usable]
+        rows = worked_out(others, client_ids if not usable else [c.id for c in others], now)[0]
+    if usable:
+        wanted = {k.program_id for k in usable.values() if k.program_id is not None}
+        programs = {p.id: p for p in db.session.execute(db.select(Program).where(Program.id.in_(wanted))).scalars()}
+        for client in clients:
+            if client.id in usable:
+                rows[client.id] = kept_row(client, usable[client.id], programs, now)
     unread = unread_by_client(trainer)
-    for row in rows:
+    ordered = [rows[client.id] for client in clients]
+    for row in ordered:
         row.unread = unread.get(row.client.id, 0)
-    return rows
+    return ordered
+
+
+# ---- Kept rows: what the job worker writes and the dashboard reads back ----
+
+
+def usable_names(usable: dict[int, summaries.Kept]) -> dict[int, summaries.Kept]:
+    """Keep only the rows whose painful exercises still have the names the row shows (a trainer may rename their
+    own exercise, and a content update a library one): one query for every row at once."""
+    named = {int(i): name for k in usable.values() for i, name in k.row.get("names", {}).items()}
+    if not named:
+        return usable
+    now_named = dict(
+        db.session.execute(db.select(Exercise.id, Exercise.name).where(Exercise.id.in_(list(named)))).all()
+    )
+    return {
+        client_id: k
+        for client_id, k in usable.items()
+        if all(now_named.get(int(i)) == name for i, name in k.row.get("names", {}).items())
+    }
+
+
+def kept_form(row: ClientRow, facts: Facts) -> dict:
+    """A row as it is kept (JSON), with the names of the exercises it may call painful."""
+    return {
+        "week": [row.week.planned, row.week.done],
+        "month": [row.month.planned, row.month.done],
+        "last": row.last_session.isoformat() if row.last_session else None,
+        "pain": [row.pain.baseline, row.pain.recent],
+        "effort": row.effort,
+        "flags": [[flag.kind, flag.reason] for flag in row.flags],
+        "names": {str(exercise_id): name for _, name, exercise_id in facts.painful},
+    }
+
+
+def kept_row(client: User, kept: summaries.Kept, programs: dict[int, Program], now: datetime) -> ClientRow:
+    data = kept.row
+    return ClientRow(
+        client=client,
+        today=local_date(now, client.timezone),
+        program=programs.get(kept.program_id) if kept.program_id is not None else None,
+        week=Adherence(*data["week"]),
+        month=Adherence(*data["month"]),
+        last_session=date.fromisoformat(data["last"]) if data["last"] else None,
+        pain=PainTrend(*data["pain"]),
+        effort=data["effort"],
+        flags=[Flag(kind, reason) for kind, reason in data["flags"]],
+        kept=True,
+    )
+
+
+def next_midnight(now: datetime, timezone: str | None) -> datetime:
+    """When the next day starts in a zone (a day that starts at 01:00, after a clock change, starts then)."""
+    tz = zone(timezone)
+    start = datetime.combine(now.astimezone(tz).date() + timedelta(days=1), time(0), tzinfo=tz)
+    return start.astimezone(UTC)
+
+
+def valid_until(client: User, facts: Facts, now: datetime) -> datetime:
+    """The earliest moment at which the clock alone could change this client's row; earlier rather than later.
+
+    Everything the row counts by day (the 7 and 30 days of adherence, the two weeks of pain, effort, red
+    sessions, bad mornings and painful exercises, "quiet", the plan's weeks) changes at most at the client's
+    midnight, and the windows the facts are read by at UTC midnight. The rest moves with the moment: a red-flag
+    answer is shown for 30 days, the safety check falls due 6 weeks after the last answer and is overdue a week
+    after it fell due, a session leaves the safety rules' ten weeks, and their two weeks of look-back.
+    """
+    moments = [next_midnight(now, client.timezone), next_midnight(now, "UTC")]
+    for answer in facts.safety.answers:
+        moments += [answer.answered_at + safety.RED_FLAG_SHOWN, answer.answered_at + safety.REASK_AFTER]
+    status = facts.safety.status(now, look_back=now - timedelta(days=RECENT_DAYS + 1))
+    if status.due is not None and status.due.since is not None:
+        moments.append(status.due.since + OVERDUE)
+    look_back = timedelta(days=RECENT_DAYS + 1)
+    for session in facts.safety.sessions:
+        moments += [session.completed_at + safety.HISTORY, session.completed_at + look_back]
+        if session.morning is not None:
+            moments.append(session.morning.at + look_back)
+    for trigger in status.triggers:
+        moments.append(trigger.at + look_back)
+    return min(moment for moment in moments if moment > now)
+
+
+def refresh(now: datetime | None = None, chunk: int = 500) -> int:
+    """Work out again and keep the row of every client with a trainer whose kept row is missing, out of step with
+    their records or past its time; returns how many were written. The job worker runs it every few minutes."""
+    now = now or utcnow()
+    since = summaries.starts(now)
+    linked = db.select(User.id).where(User.trainer_id.is_not(None), User.role == "client").order_by(User.id)
+    written = 0
+    for part in chunks(list(db.session.execute(linked).scalars()), chunk):
+        stored = summaries.read(part)
+        usable = usable_names({i: kept for i, kept in stored.items() if kept.usable(now)})
+        stale = [client_id for client_id in part if client_id in stored and client_id not in usable]
+        if stale:
+            current = summaries.read(stale, since)  # before the records: see summaries.py
+            clients = list(
+                db.session.execute(
+                    db.select(User).where(User.id.in_(stale)).execution_options(populate_existing=True)
+                ).scalars()
+            )
+            rows, facts = worked_out(clients, stale, now)
+            for client in clients:
+                kept = kept_form(rows[client.id], facts[client.id])
+                until = valid_until(client, facts[client.id], now)
+                summaries.write(client.id, current[client.id].fingerprint, since, until, kept, now)
+            written += len(clients)
+        db.session.commit()
+    summaries.forget_unlinked()
+    db.session.commit()
+    return written
+
+
+REFRESH_EVERY = timedelta(minutes=5)
+
+
+def register_jobs(app: Flask) -> None:
+    """The job worker keeps the rows up to date every five minutes (and `flask refresh-summaries` at once)."""
+    add_task(app, "dashboard-summaries", refresh, REFRESH_EVERY)
 
 
 # ---- Sorting and filtering, from the page's query arguments ----
