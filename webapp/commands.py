@@ -99,6 +99,6 @@ def jobs(once: bool, at: datetime | None, poll: float) -> None:
 @with_appcontext
 @click.option("--at", "at", callback=_moment, metavar="ISO-DATETIME", help="The moment to work the rows out for.")
 def refresh_summaries(at: datetime | None) -> None:
-    """Keep every trainer's dashboard rows up to date now (the job worker also does it every five minutes)."""
+    """Keep every trainer's dashboard rows up to date now (the job worker also does it every minute)."""
     written = refresh(at or utcnow())
     click.echo(f"Dashboard rows worked out again: {written}.")

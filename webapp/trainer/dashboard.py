@@ -606,7 +606,7 @@ def valid_until(client: User, facts: Facts, now: datetime) -> datetime:
 
 def refresh(now: datetime | None = None, chunk: int = 500) -> int:
     """Work out again and keep the row of every client with a trainer whose kept row is missing, out of step with
-    their records or past its time; returns how many were written. The job worker runs it every few minutes."""
+    their records or past its time; returns how many were written. The job worker runs it every minute."""
     now = now or utcnow()
     since = summaries.starts(now)
     linked = db.select(User.id).where(User.trainer_id.is_not(None), User.role == "client").order_by(User.id)
@@ -634,11 +634,13 @@ def refresh(now: datetime | None = None, chunk: int = 500) -> int:
     return written
 
 
-REFRESH_EVERY = timedelta(minutes=5)
+# A client's row is worked out again this soon after their day ends or they sync; a turn with nothing stale
+# only reads the fingerprints (tens of milliseconds for 1,000 clients).
+REFRESH_EVERY = timedelta(minutes=1)
 
 
 def register_jobs(app: Flask) -> None:
-    """The job worker keeps the rows up to date every five minutes (and `flask refresh-summaries` at once)."""
+    """The job worker keeps the rows up to date every minute (and `flask refresh-summaries` at once)."""
     add_task(app, "dashboard-summaries", refresh, REFRESH_EVERY)
 
 
