@@ -16,7 +16,7 @@ from ..extensions import csrf, db
 from ..inputs import read_body
 from ..messages import services as messages
 from ..programs import services as programs
-from ..programs.services import active_assignment
+from ..programs.structure import active_plan
 from ..push import services as push
 from ..pwa.services import offline_package
 from ..reminders import services as reminders
@@ -110,7 +110,8 @@ def offline_manifest():
 @role_required("client")
 def get_plan():
     user = current_user._get_current_object()
-    return plan_payload(active_assignment(user), user, local_date(utcnow(), user.timezone))
+    assignment, program = active_plan(user)
+    return plan_payload(assignment, user, local_date(utcnow(), user.timezone), program)
 
 
 # ---- Sessions: the outbox's sync and the user's own list ----

@@ -21,7 +21,7 @@ from ..content.services import dose_text, reachable_exercises
 from ..extensions import db
 from ..inputs import whole_number
 from ..programs.duration import routine_minutes
-from ..programs.models import Assignment, Program
+from ..programs.models import Assignment, Program, new_source_token
 from ..programs.rows import CleanItem, CleanRoutine, CleanWeek, build_weeks
 from ..programs.services import move_followers
 from ..sessions.models import CompletedSession
@@ -640,6 +640,7 @@ def _write(trainer, clean: CleanProgram, program: Program | None, template: Prog
         raise Stale
     if not in_use(program):
         _fill(program, clean)
+        program.source_hash = new_source_token()
         # Old rows go first: the new week 1 would otherwise meet the old one in (program_id, number).
         program.weeks.clear()
         db.session.flush()

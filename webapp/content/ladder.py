@@ -52,7 +52,7 @@ def start_of(exercise: Exercise) -> Amount:
 def top_of(exercise: Exercise) -> Amount:
     """The top of the exercise's dose: written in its file as top_sets, top_reps and top_hold_seconds."""
     start = start_of(exercise)
-    written = (exercise.details or {}).get("top") or {}
+    written = exercise.top or {}
     if exercise.kind == "hold":
         long = start.hold_seconds >= LONG_EFFORT
         hold = written.get("hold_seconds") or max(start.hold_seconds, DEFAULT_TOP_LONG if long else DEFAULT_TOP_HOLD)

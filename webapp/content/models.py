@@ -77,6 +77,11 @@ class Exercise(db.Model):
     def muscles(self) -> list[Muscle]:
         return [link.muscle for link in self.muscle_links]
 
+    @property
+    def top(self) -> dict | None:
+        """The top of its dose as its file writes it (top_sets, top_reps, top_hold_seconds), if it does."""
+        return (self.details or {}).get("top")
+
 
 class Lesson(db.Model):
     __tablename__ = "lessons"

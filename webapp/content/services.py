@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import Flask, current_app, url_for
 from sqlalchemy import Select, or_
+from sqlalchemy.orm import defer, lazyload
 
 from ..assets import asset_url
 from ..extensions import db
@@ -65,6 +66,22 @@ def visible_exercises(user) -> list[Exercise]:
     return list(db.session.execute(query).scalars())
 
 
+# What the doses and the small steps read of the library (names, levels, doses, easier and harder versions): the
+# rows without their long texts (details, a JSON document) and without their muscles, which cost a query more.
+_LEAN = (defer(Exercise.details), lazyload(Exercise.muscle_links))
+
+
+def exercise_library(user) -> dict[str, Exercise]:
+    """visible_exercises by slug, lean (_LEAN): the versions a step may move to."""
+    query = (
+        db.select(Exercise)
+        .where(Exercise.is_active.is_(True), _owned_by_visible(user))
+        .order_by(Exercise.level, Exercise.name)
+        .options(*_LEAN)
+    )
+    return {exercise.slug: exercise for exercise in db.session.execute(query).scalars()}
+
+
 # Plans sit above the library, so they tell it which exercises a person's own plans hold (see register_kept):
 # a function (user) -> a select of exercise ids, or None.
 KEPT = "coresteady.kept_exercises"
@@ -85,12 +102,14 @@ def _reachable(user):
     return or_(reachable, Exercise.id.in_(ids)) if ids is not None else reachable
 
 
-def reachable_exercises(user, slugs: set[str] | None = None) -> list[Exercise]:
+def reachable_exercises(user, slugs: set[str] | None = None, lean: bool = False) -> list[Exercise]:
     """The library, the custom exercises of the trainer this user sees, and those of their plans: what a routine
-    may name (only those of these slugs, if given)."""
+    may name (only those of these slugs, if given; lean: without their long texts and muscles)."""
     query = db.select(Exercise).where(_reachable(user)).order_by(Exercise.level, Exercise.name)
     if slugs is not None:
         query = query.where(Exercise.slug.in_(slugs))
+    if lean:
+        query = query.options(*_LEAN)
     return list(db.session.execute(query).scalars())
 
 
@@ -166,8 +185,11 @@ def all_muscles() -> list[Muscle]:
     return list(db.session.execute(db.select(Muscle).order_by(Muscle.position)).scalars())
 
 
-def active_lessons() -> list[Lesson]:
+def active_lessons(lean: bool = False) -> list[Lesson]:
+    """The course in order; lean: without each lesson's body (a JSON document), for lists of titles and links."""
     query = db.select(Lesson).where(Lesson.is_active.is_(True)).order_by(Lesson.position)
+    if lean:
+        query = query.options(defer(Lesson.body))
     return list(db.session.execute(query).scalars())
 
 

@@ -16,7 +16,7 @@ bp = Blueprint("content", __name__)
 @bp.route("/lessons/")
 def lesson_list():
     return render_template(
-        "content/lessons.html", lessons=services.active_lessons(), read=services.lessons_read(current_user)
+        "content/lessons.html", lessons=services.active_lessons(lean=True), read=services.lessons_read(current_user)
     )
 
 

@@ -7,13 +7,13 @@ from datetime import date, datetime, timedelta
 
 from ..auth.models import User
 from ..content.models import Lesson
-from ..content.services import active_lessons, lessons_read, visible_exercises
+from ..content.services import active_lessons, exercise_library, lessons_read
 from ..extensions import db
 from ..messages.services import Note, unread_count_for_client, unread_notes
 from ..programs.duration import routine_minutes
 from ..programs.models import Assignment, Routine
 from ..programs.personal import Item, doses_of, items_for
-from ..programs.services import active_assignment
+from ..programs.structure import active_plan
 from ..sessions import milestones, outcomes, progression, safety, schedule, screens
 from ..sessions.models import CompletedSession
 from ..sessions.services import session_due_next_day_check
@@ -73,7 +73,7 @@ class TodayView:
 def suggested_lesson(view: TodayView, read: set[str] = frozenset()) -> Lesson | None:
     """The lesson that fits the day best among those not yet read: after a red session the traffic light, after
     missed sessions the habit lesson, otherwise the next one of the course in order; none once all are read."""
-    lessons = [lesson for lesson in active_lessons() if lesson.slug not in read]
+    lessons = [lesson for lesson in active_lessons(lean=True) if lesson.slug not in read]
     if not lessons:
         return None
     by_slug = {lesson.slug: lesson for lesson in lessons}
@@ -104,16 +104,16 @@ def new_plan_by(user, assignment: Assignment | None, today: date) -> str | None:
 def client_steps(user, now: datetime) -> tuple[Assignment | None, progression.Week]:
     """The client's plan and their week of doses and suggestions, as Today shows them."""
     today = local_date(now, user.timezone)
-    assignment = active_assignment(user)
-    routines = schedule.week_routines(schedule.plan_for(assignment, today), today)
-    library = {e.slug: e for e in visible_exercises(user)}
+    assignment, program = active_plan(user)
+    routines = schedule.week_routines(schedule.plan_for(assignment, today, program), today)
+    library = exercise_library(user)
     return assignment, progression.client_week(user, assignment, routines, today, library)
 
 
 def build(user, now: datetime) -> TodayView:
     today = local_date(now, user.timezone)
-    assignment = active_assignment(user)
-    plan = schedule.plan_for(assignment, today)
+    assignment, program = active_plan(user)
+    plan = schedule.plan_for(assignment, today, program)
     view = TodayView(today=today, assignment=assignment, plan=plan)
     view.safety = screens.standing(user, now)
 
@@ -140,11 +140,13 @@ def build(user, now: datetime) -> TodayView:
         last_done = max((d for d in done_days if d < today), default=None)
         since = max(filter(None, [last_done, today - timedelta(days=7), plan.start_date - timedelta(days=1)]))
         view.missed = schedule.missed_days(plan, done_days, since + timedelta(days=1), today - timedelta(days=1))
-        library = {e.slug: e for e in visible_exercises(user)}
         routines = schedule.week_routines(plan, today)
-        view.steps = progression.client_week(user, assignment, routines, today, library, standing=view.safety)
+        doses = doses_of(assignment)
+        view.steps = progression.client_week(
+            user, assignment, routines, today, exercise_library(user), standing=view.safety, doses=doses
+        )
         if view.routine is not None:
-            view.items = items_for(view.routine, doses_of(assignment))
+            view.items = items_for(view.routine, doses)
             view.minutes = routine_minutes(view.items)
     view.new_plan_by = new_plan_by(user, assignment, today)
     view.lesson = suggested_lesson(view, set(lessons_read(user)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
@@ -10,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..content.models import Exercise
 from ..extensions import db
 from ..timeutil import UTCDateTime, utcnow
+
+
+def new_source_token() -> str:
+    return secrets.token_hex(16)
 
 
 class Program(db.Model):
@@ -32,7 +37,9 @@ class Program(db.Model):
     progression: Mapped[str] = mapped_column(Text, default="")
     sources: Mapped[list] = mapped_column(JSON, default=list)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    source_hash: Mapped[str] = mapped_column(String(32), default="")
+    # What the rows were built from: a starter program's content hash; for a trainer's program a fresh token at
+    # each save, as one nobody follows is edited in place (the kept structures look at it: structure.py).
+    source_hash: Mapped[str] = mapped_column(String(32), default=new_source_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A trainer's program put away: out of their lists and pickers; clients following it keep it.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import joinedload, lazyload
+
 from ..content.ladder import Amount, volume
 from ..content.models import Exercise
 from ..content.services import dose_text
@@ -104,11 +106,16 @@ def items_for(routine: Routine, doses: dict[int, PersonalDose]) -> list[Item]:
     return [item_for(planned, doses.get(planned.exercise_id)) for planned in routine.items]
 
 
+# The exercise a dose names is the program's (the caller has it); the version done in its place is read with the
+# dose, without its muscles.
+_DOSE_LOADS = (lazyload(PersonalDose.exercise), joinedload(PersonalDose.use_exercise).lazyload(Exercise.muscle_links))
+
+
 def doses_of(assignment: Assignment | None) -> dict[int, PersonalDose]:
     """The assignment's personal doses by the exercise the program names."""
     if assignment is None:
         return {}
-    query = db.select(PersonalDose).where(PersonalDose.assignment_id == assignment.id)
+    query = db.select(PersonalDose).where(PersonalDose.assignment_id == assignment.id).options(*_DOSE_LOADS)
     return {dose.exercise_id: dose for dose in db.session.execute(query).scalars()}
 
 
@@ -117,7 +124,8 @@ def doses_for(assignments: Iterable[Assignment]) -> dict[int, dict[int, Personal
     ids = [a.id for a in assignments]
     found: dict[int, dict[int, PersonalDose]] = {i: {} for i in ids}
     if ids:
-        for dose in db.session.execute(db.select(PersonalDose).where(PersonalDose.assignment_id.in_(ids))).scalars():
+        query = db.select(PersonalDose).where(PersonalDose.assignment_id.in_(ids)).options(*_DOSE_LOADS)
+        for dose in db.session.execute(query).scalars():
             found[dose.assignment_id][dose.exercise_id] = dose
     return found
 

@@ -71,6 +71,16 @@ def routine_payload(routine: Routine, items=None) -> dict:
 
 
 def program_payload(program: Program) -> dict:
+    return program_summary(program) | {
+        "weeks": [
+            {"number": week.number, "focus": week.focus, "routines": [routine_payload(r) for r in week.routines]}
+            for week in program.weeks
+        ],
+    }
+
+
+def program_summary(program: Program) -> dict:
+    """program_payload without its weeks."""
     return {
         "id": program.id,
         "family": program.family,
@@ -86,10 +96,6 @@ def program_payload(program: Program) -> dict:
         "sessions_per_week": program.sessions_per_week,
         "progression": program.progression,
         "starter": program.is_starter,
-        "weeks": [
-            {"number": week.number, "focus": week.focus, "routines": [routine_payload(r) for r in week.routines]}
-            for week in program.weeks
-        ],
     }
 
 
@@ -199,20 +205,6 @@ def follow_current_versions() -> None:
         newest = current.get((assignment.family, owner))
         if newest and newest != assignment.program_id and (owner is None or coach == owner):
             assignment.program_id = newest
-
-
-def routine_for_user(user, routine_id: int) -> Routine | None:
-    """A routine of the user's active plan (any version of it), with its exercises loaded."""
-    assignment = active_assignment(user)
-    if assignment is None:
-        return None
-    query = (
-        db.select(Routine)
-        .join(Program, Routine.program_id == Program.id)
-        .where(Routine.id == routine_id, Program.family == assignment.family)
-        .options(selectinload(Routine.items).joinedload(RoutineExercise.exercise))
-    )
-    return db.session.execute(query).scalar_one_or_none()
 
 
 def kept_exercise_ids(user):

@@ -11,7 +11,7 @@ from ..assets import asset_url, static_revisions
 from ..content import services as content
 from ..content.loader import stored_version
 from ..programs.personal import doses_digest, doses_of
-from ..programs.services import active_assignment
+from ..programs.structure import active_plan
 from ..sessions import red_flags
 from ..sessions.onboarding import is_onboarded
 from ..sessions.schedule import plan_for
@@ -62,9 +62,10 @@ def _illustrations(exercises) -> list[str]:
     return drawings + pictures
 
 
-def package_urls(user, assignment=None) -> list[str]:
-    """Every URL the user needs offline (assignment: the client's current plan); each answers 200 for this user."""
-    exercises = content.reachable_exercises(user)  # archived ones still in routines too
+def package_urls(user, program=None) -> list[str]:
+    """Every URL the user needs offline (program: the structure of the client's current plan, programs.structure);
+    each answers 200 for this user."""
+    exercises = content.reachable_exercises(user, lean=True)  # archived ones still in routines too
     urls = []
     # Pages that would redirect this user (onboarding not finished) stay out; the players are fetched as the
     # package (see below), which the server answers whatever the safety screen says.
@@ -77,30 +78,26 @@ def package_urls(user, assignment=None) -> list[str]:
         urls.append(url_for("sessions.safety"))
         urls += [url_for("sessions.safety_result", level=level) for level in red_flags.LEVELS]
     urls.append(url_for("content.lesson_list"))
-    urls += [url_for("content.lesson_detail", slug=lesson.slug) for lesson in content.active_lessons()]
+    urls += [url_for("content.lesson_detail", slug=lesson.slug) for lesson in content.active_lessons(lean=True)]
     urls.append(url_for("content.exercise_list"))
     urls += [url_for("content.exercise_detail", slug=e.slug) for e in exercises]
     urls += _illustrations(exercises)
     urls.append(url_for("content.muscles"))
-    if assignment is not None:
+    if program is not None:
         # Today's page redraws itself from this when its cached copy is opened on a later day.
         urls.append(url_for("api.get_plan"))
-    if assignment is not None:
+    if program is not None:
         # Every player, whatever the person's standing: each copy opens the safety screen first while an answer
         # is due (static/js/safety/gate.js), and an answer given offline can unlock it without the network.
-        urls += [
-            url_for("sessions.play", routine_id=routine.id)
-            for week in assignment.program.weeks
-            for routine in week.routines
-        ]
+        urls += [url_for("sessions.play", routine_id=routine.id) for week in program.weeks for routine in week.routines]
     urls += [asset_url(name) for name in shell_files()]
     return list(dict.fromkeys(urls))
 
 
 def offline_package(user) -> dict:
     """{"version", "urls"}: the version moves with the content, the plan, the user or any static file."""
-    assignment = active_assignment(user) if user.role == "client" else None
-    urls = package_urls(user, assignment)
+    assignment, program = active_plan(user) if user.role == "client" else (None, None)
+    urls = package_urls(user, program)
     # Everything /api/v1/plan is made from, so the copy on the phone is replaced whenever the plan moves
     # (a followed program is never edited in place: a new version has a new id).
     # The client's own doses too: the player pages kept on the phone carry them.
@@ -108,11 +105,13 @@ def offline_package(user) -> dict:
         [
             assignment.id,
             assignment.program_id,
+            # A trainer edits their own exercises in place: the players and pages kept on the phone show them.
+            program.exercises_digest,
             assignment.start_date.isoformat(),
             assignment.day_list,
             doses_digest(doses_of(assignment)),
             # Which program week each calendar week runs: a repeated week moves every later day's routine.
-            [run.number for run in plan_for(assignment, local_date(utcnow(), user.timezone)).runs],
+            [run.number for run in plan_for(assignment, local_date(utcnow(), user.timezone), program).runs],
         ]
         if assignment
         else None

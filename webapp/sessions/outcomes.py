@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..programs.models import Program
@@ -64,34 +64,63 @@ def outcomes_of(sessions: Sequence[CompletedSession]) -> list[rules.Outcome]:
     return [outcome(s, next_day.get(s.id)) for s in sessions]
 
 
-def sessions_since(
-    user_id: int, since: date | None = None, limit: int | None = None, family: str | None = None, named: bool = True
-) -> list[CompletedSession]:
-    """The user's sessions newest first (from a local date on, or the newest few; of one program's versions
-    only, given its family), exercises loaded; named=False leaves each exercise's library entry unread (the rules
-    need only its id, dose and ratings)."""
-    exercises = selectinload(CompletedSession.exercises)
+@dataclass(frozen=True)
+class ExerciseDone:
+    """One exercise of a stored session, as the rules read it."""
+
+    exercise_id: int
+    sets_done: int
+    reps_done: int
+    hold_seconds: int
+    painful: bool
+    pain_during: int | None
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A stored session as the rules read it (outcome() takes it like a CompletedSession): plain rows, for the reads
+    that look back over many sessions on every request (the small steps)."""
+
+    id: int
+    completed_at: datetime
+    local_date: date
+    pain_before: int
+    pain_after: int
+    effort: int
+    exercises: tuple[ExerciseDone, ...]
+
+
+def records_since(
+    user_id: int, since: date | None = None, limit: int | None = None, family: str | None = None
+) -> list[SessionRecord]:
+    """The user's sessions newest first (from a local date on, or the newest few; of one program's versions only,
+    given its family), each with its exercises: two queries of plain rows."""
+    S, E = CompletedSession, SessionExercise
     query = (
-        db.select(CompletedSession)
-        .where(CompletedSession.user_id == user_id)
-        .order_by(CompletedSession.completed_at.desc(), CompletedSession.id.desc())
-        .options(
-            exercises.joinedload(SessionExercise.exercise) if named else exercises.lazyload(SessionExercise.exercise)
-        )
+        db.select(S.id, S.completed_at, S.local_date, S.pain_before, S.pain_after, S.effort)
+        .where(S.user_id == user_id)
+        .order_by(S.completed_at.desc(), S.id.desc())
+        .limit(limit)
     )
     if since is not None:
-        query = query.where(CompletedSession.local_date >= since)
+        query = query.where(S.local_date >= since)
     if family is not None:
-        versions = db.select(Program.id).where(Program.family == family)
-        query = query.where(CompletedSession.program_id.in_(versions))
-    if limit is not None:
-        query = query.limit(limit)
-    return list(db.session.execute(query).scalars())
+        query = query.where(S.program_id.in_(db.select(Program.id).where(Program.family == family)))
+    rows = db.session.execute(query).all()
+    done: dict[int, list[ExerciseDone]] = {row.id: [] for row in rows}
+    if done:
+        for session_id, *facts in db.session.execute(
+            db.select(E.session_id, E.exercise_id, E.sets_done, E.reps_done, E.hold_seconds, E.painful, E.pain_during)
+            .where(E.session_id.in_(list(done)))
+            .order_by(E.session_id, E.position)
+        ):
+            done[session_id].append(ExerciseDone(*facts))
+    return [SessionRecord(*row, exercises=tuple(done[row.id])) for row in rows]
 
 
-def recent_outcomes(user_id: int, limit: int = 3) -> list[tuple[CompletedSession, rules.Outcome]]:
-    """The newest sessions with their outcomes, newest first (their exercises' library entries left unread)."""
-    sessions = sessions_since(user_id, limit=limit, named=False)
+def recent_outcomes(user_id: int, limit: int = 3) -> list[tuple[SessionRecord, rules.Outcome]]:
+    """The newest sessions with their outcomes, newest first."""
+    sessions = records_since(user_id, limit=limit)
     return list(zip(sessions, outcomes_of(sessions), strict=True))
 
 

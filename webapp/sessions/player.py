@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import url_for
 
 from ..content.models import Exercise
-from ..content.services import illustration_url, visible_exercises
-from ..programs.models import Routine
+from ..content.services import exercise_library, illustration_url
+from ..programs.models import Assignment, Routine
 from ..programs.personal import doses_of, items_for
-from ..programs.services import active_assignment
 from . import rules
 
 
@@ -20,12 +19,13 @@ def _variation(slug: str, library: dict[str, Exercise]) -> dict | None:
     return {"slug": exercise.slug, "name": exercise.name, "url": url_for("content.exercise_detail", slug=exercise.slug)}
 
 
-def player_data(routine: Routine, user) -> dict:
-    """The routine as this client plays it: with their own doses and versions (programs/personal.py)."""
+def player_data(routine: Routine, user, assignment: Assignment | None) -> dict:
+    """The routine as this client plays it (a Routine or its kept structure, programs.structure): with their own
+    doses and versions from their assignment (programs/personal.py)."""
     week = routine.week
-    library = {e.slug: e for e in visible_exercises(user)}
+    library = exercise_library(user)
     exercises = []
-    for item in items_for(routine, doses_of(active_assignment(user))):
+    for item in items_for(routine, doses_of(assignment)):
         exercise = item.exercise
         exercises.append(
             {

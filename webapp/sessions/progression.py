@@ -199,7 +199,10 @@ def week_items(routines: Sequence[Routine], doses: dict[int, PersonalDose]) -> l
     return list(seen.values())
 
 
-def history_by_exercise(sessions: Sequence[CompletedSession]) -> dict[int, list[tuple[Done, list[Done]]]]:
+Looked = CompletedSession | outcomes.SessionRecord  # a stored session, or its plain rows
+
+
+def history_by_exercise(sessions: Sequence[Looked]) -> dict[int, list[tuple[Done, list[Done]]]]:
     """{exercise id: [(done, the session's other exercises), ...]}, newest first."""
     found: dict[int, list[tuple[Done, list[Done]]]] = {}
     for session, outcome in zip(sessions, outcomes.outcomes_of(sessions), strict=True):
@@ -222,7 +225,7 @@ MAX_STEPS_UP = 2
 def plan_week(
     items: list[personal.Item],
     doses: dict[int, PersonalDose],
-    sessions: Sequence[CompletedSession],
+    sessions: Sequence[Looked],
     worse: bool,
     library: dict[str, Exercise],
 ) -> Week:
@@ -252,15 +255,17 @@ def client_week(
     library,
     every_step: bool = False,
     standing: safety.Status | None = None,
+    doses: dict[int, PersonalDose] | None = None,
 ) -> Week:
     """The Week of this client: their doses over the routines given, and the suggestions of their sessions
     (at most MAX_STEPS_UP step-ups, unless every_step: the trainer's page). standing: the client's safety
-    standing when the caller has just read it (Today), else it is read here when a step up needs it."""
+    standing when the caller has just read it (Today), else it is read here when a step up needs it; doses: the
+    assignment's (personal.doses_of) when the caller has them."""
     if assignment is None:
         return Week()
-    doses = personal.doses_of(assignment)
+    doses = personal.doses_of(assignment) if doses is None else doses
     items = week_items(routines, doses)
-    sessions = outcomes.sessions_since(user.id, assignment.start_date, SESSIONS_LOOKED_AT, assignment.family, False)
+    sessions = outcomes.records_since(user.id, assignment.start_date, SESSIONS_LOOKED_AT, assignment.family)
     week = plan_week(items, doses, sessions, outcomes.worsening(user.id, today), library)
     if any(s.direction == "up" for s in week.suggestions) and (standing or screens.standing(user)).must_answer:
         week.suggestions = [s for s in week.suggestions if s.direction != "up"]

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import combinations
 
-from ..content.services import visible_exercises
+from ..content.services import exercise_library
 from ..programs import personal
 from ..programs.models import Assignment, Program, Routine
-from ..programs.services import program_payload, routine_payload
+from ..programs.services import program_summary, routine_payload
 from ..timeutil import DAY_NAMES, WEEKDAYS
 from . import outcomes, progression, rules
 from .weeks import WeekRun, week_runs
@@ -157,12 +157,13 @@ def days_summary(plan: Plan | None, chosen: Sequence[str]) -> dict | None:
     }
 
 
-def plan_for(assignment: Assignment | None, today: date) -> Plan | None:
-    """The client's plan with its weeks judged from their sessions up to `today` (their local date)."""
+def plan_for(assignment: Assignment | None, today: date, program=None) -> Plan | None:
+    """The client's plan with its weeks judged from their sessions up to `today` (their local date). program: the
+    structure of the version the assignment follows (programs.structure), else its rows are read."""
     if assignment is None:
         return None
     history = outcomes.outcomes_since(assignment.client_id, assignment.start_date, assignment.family)
-    return plan_from(assignment, history, today)
+    return plan_from(assignment, history, today, program)
 
 
 def plan_from(
@@ -232,14 +233,14 @@ def week_payload(plan: Plan, run: WeekRun | None) -> dict | None:
     return {"number": run.number, "of": plan.weeks, "repeat": run.repeat, "reason": run.reason}
 
 
-def plan_payload(assignment: Assignment | None, user, today: date) -> dict:
+def plan_payload(assignment: Assignment | None, user, today: date, program=None) -> dict:
     """The client's plan as GET /api/v1/plan gives it: the program, the week running today and why, every
     planned day, every block's week (so a phone can redraw a later day), every routine with the client's own
-    doses, and the small steps their sessions suggest (sessions/progression.py)."""
+    doses, and the small steps their sessions suggest (sessions/progression.py). program: as plan_for takes it."""
     if assignment is None:
         return {"program": None, "week": None, "weeks": [], "schedule": [], "routines": [], "suggestions": []}
-    plan = plan_for(assignment, today)
-    program = assignment.program
+    plan = plan_for(assignment, today, program)
+    program = plan.program
     schedule = [
         {
             "date": day.isoformat(),
@@ -249,8 +250,7 @@ def plan_payload(assignment: Assignment | None, user, today: date) -> dict:
         }
         for day in plan.planned_days(plan.start_date, plan.end_date)
     ]
-    summary = program_payload(program)
-    summary.pop("weeks")
+    summary = program_summary(program)
     summary.update(
         start_date=plan.start_date.isoformat(),
         end_date=plan.end_date.isoformat(),
@@ -261,8 +261,9 @@ def plan_payload(assignment: Assignment | None, user, today: date) -> dict:
     routines = [
         routine_payload(r, personal.items_for(r, doses)) | {"week": w.number} for w in program.weeks for r in w.routines
     ]
-    library = {e.slug: e for e in visible_exercises(user)}
-    steps = progression.client_week(user, assignment, week_routines(plan, today), today, library)
+    steps = progression.client_week(
+        user, assignment, week_routines(plan, today), today, exercise_library(user), doses=doses
+    )
     blocks = [
         {"start": (plan.start_date + timedelta(days=7 * i)).isoformat()} | week_payload(plan, run)
         for i, run in enumerate(plan.runs)

@@ -298,7 +298,7 @@ class _Checker:
         # batch names, unless a pain is rated during one: then its easier and harder versions are followed too.
         rated = any(done.pain_during is not None for item in items for done in item.exercises)
         named = None if rated else {done.exercise for item in items for done in item.exercises}
-        self.exercises = {e.slug: e for e in reachable_exercises(user, named)}
+        self.exercises = {e.slug: e for e in reachable_exercises(user, named, lean=True)}
         self.routines = allowed_routines(user, {item.routine_id for item in items})
         self.versions: dict[int, set[str]] = {}
 

@@ -12,10 +12,10 @@ from ..programs.duration import program_minutes_words
 from ..programs.services import (
     active_assignment,
     assign,
-    routine_for_user,
     starter_program,
     visible_programs,
 )
+from ..programs.structure import routine_in_plan
 from ..security import log_event
 from ..timeutil import DAY_NAMES, local_date, long_date, utcnow
 from . import charts, history, onboarding, progress, recommend, red_flags, screens, services
@@ -37,7 +37,7 @@ bp = Blueprint("sessions", __name__)
 @bp.route("/routines/<int:routine_id>/play")
 @client_required
 def play(routine_id: int):
-    routine = routine_for_user(current_user, routine_id)
+    assignment, routine = routine_in_plan(current_user, routine_id)
     if routine is None:
         abort(404)
     now = utcnow()
@@ -47,7 +47,7 @@ def play(routine_id: int):
             return redirect(url_for("sessions.welcome"))
         if standing.must_answer:
             return redirect(url_for("sessions.safety", next=request.path))
-    data = player_data(routine, current_user)
+    data = player_data(routine, current_user, assignment)
     # The copy kept on the phone locks itself with this (static/js/safety/gate.js) until the screen is answered.
     data["safety"] = screens.for_the_phone(current_user, now, standing)
     return render_template("sessions/play.html", routine=routine, data=data)
