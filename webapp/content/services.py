@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -71,15 +71,38 @@ def visible_exercises(user) -> list[Exercise]:
 _LEAN = (defer(Exercise.details), lazyload(Exercise.muscle_links))
 
 
-def exercise_library(user) -> dict[str, Exercise]:
-    """visible_exercises by slug, lean (_LEAN): the versions a step may move to."""
-    query = (
-        db.select(Exercise)
-        .where(Exercise.is_active.is_(True), _owned_by_visible(user))
-        .order_by(Exercise.level, Exercise.name)
-        .options(*_LEAN)
-    )
-    return {exercise.slug: exercise for exercise in db.session.execute(query).scalars()}
+class Library(Mapping):
+    """visible_exercises by slug, lean (_LEAN), read from the database only when first looked in: most days no
+    small step needs another version of an exercise."""
+
+    def __init__(self, user):
+        self.user = user
+        self._found: dict[str, Exercise] | None = None
+
+    def _exercises(self) -> dict[str, Exercise]:
+        if self._found is None:
+            query = (
+                db.select(Exercise)
+                .where(Exercise.is_active.is_(True), _owned_by_visible(self.user))
+                .order_by(Exercise.level, Exercise.name)
+                .options(*_LEAN)
+            )
+            self._found = {exercise.slug: exercise for exercise in db.session.execute(query).scalars()}
+        return self._found
+
+    def __getitem__(self, slug: str) -> Exercise:
+        return self._exercises()[slug]
+
+    def __iter__(self):
+        return iter(self._exercises())
+
+    def __len__(self) -> int:
+        return len(self._exercises())
+
+
+def exercise_library(user) -> Library:
+    """The exercises this user sees by slug (the versions a step may move to), read when first needed."""
+    return Library(user)
 
 
 # Plans sit above the library, so they tell it which exercises a person's own plans hold (see register_kept):
@@ -190,6 +213,18 @@ def active_lessons(lean: bool = False) -> list[Lesson]:
     query = db.select(Lesson).where(Lesson.is_active.is_(True)).order_by(Lesson.position)
     if lean:
         query = query.options(defer(Lesson.body))
+    return list(db.session.execute(query).scalars())
+
+
+def unread_lessons(user) -> list[Lesson]:
+    """The course in order, lean (active_lessons), without the lessons this person said they had read: one query."""
+    read = db.select(LessonRead.lesson_slug).where(LessonRead.user_id == user.id)
+    query = (
+        db.select(Lesson)
+        .where(Lesson.is_active.is_(True), Lesson.slug.not_in(read))
+        .order_by(Lesson.position)
+        .options(defer(Lesson.body))
+    )
     return list(db.session.execute(query).scalars())
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from ..auth.models import User
 from ..content.models import Lesson
-from ..content.services import active_lessons, exercise_library, lessons_read
+from ..content.services import exercise_library, unread_lessons
 from ..extensions import db
 from ..messages.services import Note, unread_count_for_client, unread_notes
 from ..programs.duration import routine_minutes
@@ -70,10 +70,10 @@ class TodayView:
         return run if run is not None and run.decided and (run.repeat or run.number > 1) else None
 
 
-def suggested_lesson(view: TodayView, read: set[str] = frozenset()) -> Lesson | None:
-    """The lesson that fits the day best among those not yet read: after a red session the traffic light, after
-    missed sessions the habit lesson, otherwise the next one of the course in order; none once all are read."""
-    lessons = [lesson for lesson in active_lessons(lean=True) if lesson.slug not in read]
+def suggested_lesson(view: TodayView, lessons: list[Lesson]) -> Lesson | None:
+    """The lesson that fits the day best among those not yet read (lessons, in the course's order): after a red
+    session the traffic light, after missed sessions the habit lesson, otherwise the next one of the course in
+    order; none once all are read."""
     if not lessons:
         return None
     by_slug = {lesson.slug: lesson for lesson in lessons}
@@ -83,6 +83,9 @@ def suggested_lesson(view: TodayView, read: set[str] = frozenset()) -> Lesson | 
         return by_slug["building-the-habit"]
     return lessons[0]
 
+
+# The trainer's unread messages Today shows at most.
+NOTES_SHOWN = 3
 
 # How long Today mentions a program the trainer has just set.
 NEW_PLAN_DAYS = 7
@@ -117,18 +120,14 @@ def build(user, now: datetime) -> TodayView:
     view = TodayView(today=today, assignment=assignment, plan=plan)
     view.safety = screens.standing(user, now)
 
-    done_days = set(
-        db.session.execute(
-            db.select(CompletedSession.local_date).where(
-                CompletedSession.user_id == user.id, CompletedSession.local_date >= today - timedelta(days=120)
-            )
-        ).scalars()
-    )
+    # Every session's day and pain before, oldest first: the milestones read them all, the days below the newest.
+    sessions = milestones.sessions_of(user.id)
+    done_days = {day for day, _ in sessions if day >= today - timedelta(days=120)}
     view.done_today = today in done_days
     monday = schedule.week_start(today)
     view.done_this_week = sorted(d for d in done_days if monday <= d <= monday + timedelta(days=6))
-    recent = outcomes.recent_outcomes(user.id)
-    view.last_light = recent[0][1].light if recent else None
+    recent = outcomes.newest_outcomes(user.id, limit=1)
+    view.last_light = recent[0].light if recent else None
     view.check_session = session_due_next_day_check(user, today)
     if plan is not None:
         view.routine = plan.routine_on(today)
@@ -149,10 +148,11 @@ def build(user, now: datetime) -> TodayView:
             view.items = items_for(view.routine, doses)
             view.minutes = routine_minutes(view.items)
     view.new_plan_by = new_plan_by(user, assignment, today)
-    view.lesson = suggested_lesson(view, set(lessons_read(user)))
-    view.trainer_notes = unread_notes(user)
-    view.unread_messages = unread_count_for_client(user)
-    sessions = milestones.sessions_of(user.id)
+    view.lesson = suggested_lesson(view, unread_lessons(user))
+    view.trainer_notes = unread_notes(user, NOTES_SHOWN)
+    # Fewer than Today shows are all there are.
+    shown = len(view.trainer_notes)
+    view.unread_messages = shown if shown < NOTES_SHOWN else unread_count_for_client(user)
     found = milestones.reached(milestones.facts_of(sessions, plan, assignment, today))
     view.milestone = milestones.to_show(found, milestones.shown_keys(user.id))
     view.weekly = milestones.weekly_summary(today, plan, sessions, trainer=bool(user.trainer_id))

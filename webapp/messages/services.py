@@ -331,11 +331,19 @@ class Note:
 
 
 def unread_notes(client: User, limit: int = 3) -> list[Note]:
-    """Today's calm view of the thread: the newest unread messages from the trainer, oldest of them first."""
-    unread = unread_from_trainer(client, limit)
-    ids = {m.trainer_id for m in unread if m.trainer_id}
-    names = dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(ids))).all()) if ids else {}
-    return [Note(m.uuid, names.get(m.trainer_id, "your former trainer"), m.body, m.written_at) for m in unread]
+    """Today's calm view of the thread: the newest unread messages from the trainer, oldest of them first (one
+    query, the trainer's name with each)."""
+    query = (
+        db.select(Message.uuid, User.name, Message.body, Message.written_at)
+        .outerjoin(User, User.id == Message.trainer_id)
+        .where(Message.client_id == client.id, Message.author == "trainer", Message.read_at.is_(None))
+        .order_by(Message.written_at.desc(), Message.id.desc())
+        .limit(limit)
+    )
+    rows = reversed(db.session.execute(query).all())
+    return [
+        Note(uuid, "your former trainer" if name is None else name, body, written) for uuid, name, body, written in rows
+    ]
 
 
 def unread_count_for_client(client: User) -> int:

@@ -58,10 +58,24 @@ def outcome(session: CompletedSession, next_day_pain: int | None) -> rules.Outco
     )
 
 
-def outcomes_of(sessions: Sequence[CompletedSession]) -> list[rules.Outcome]:
-    """The outcome of each session, in the order given, with one query for the next-morning ratings."""
+def outcomes_of(sessions: Sequence[CompletedSession | SessionRecord]) -> list[rules.Outcome]:
+    """The outcome of each session, in the order given, with one query for the next-morning ratings (none for
+    SessionRecords, which carry theirs)."""
+    if all(isinstance(s, SessionRecord) for s in sessions):
+        return [outcome(s, s.next_day_pain) for s in sessions]
     next_day = next_day_pains([s.id for s in sessions])
     return [outcome(s, next_day.get(s.id)) for s in sessions]
+
+
+def _next_day_pain(session_id):
+    """The newest next-morning rating of a session, for set-based reads (as next_day_pains keeps the newest)."""
+    return (
+        db.select(CheckIn.pain)
+        .where(CheckIn.session_id == session_id, CheckIn.kind == "next-day")
+        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,7 @@ class SessionRecord:
     pain_before: int
     pain_after: int
     effort: int
+    next_day_pain: int | None
     exercises: tuple[ExerciseDone, ...]
 
 
@@ -97,7 +112,7 @@ def records_since(
     given its family), each with its exercises: two queries of plain rows."""
     S, E = CompletedSession, SessionExercise
     query = (
-        db.select(S.id, S.completed_at, S.local_date, S.pain_before, S.pain_after, S.effort)
+        db.select(S.id, S.completed_at, S.local_date, S.pain_before, S.pain_after, S.effort, _next_day_pain(S.id))
         .where(S.user_id == user_id)
         .order_by(S.completed_at.desc(), S.id.desc())
         .limit(limit)
@@ -118,24 +133,28 @@ def records_since(
     return [SessionRecord(*row, exercises=tuple(done[row.id])) for row in rows]
 
 
-def recent_outcomes(user_id: int, limit: int = 3) -> list[tuple[SessionRecord, rules.Outcome]]:
-    """The newest sessions with their outcomes, newest first."""
-    sessions = records_since(user_id, limit=limit)
-    return list(zip(sessions, outcomes_of(sessions), strict=True))
+def newest_outcomes(user_id: int, limit: int = 3) -> list[rules.Outcome]:
+    """The outcomes of the user's newest sessions, newest first, in one query (each exercise's rating only as the
+    session's worst, which is all a light reads)."""
+    S = CompletedSession
+    rows = db.session.execute(
+        db.select(S.pain_before, S.pain_after, S.effort, any_painful(S.id), _next_day_pain(S.id), worst_during(S.id),
+                  S.local_date)
+        .where(S.user_id == user_id)
+        .order_by(S.completed_at.desc(), S.id.desc())
+        .limit(limit)
+    )  # fmt: skip
+    return [
+        rules.Outcome(before, after, effort, bool(hurt), morning, (during,), day)
+        for before, after, effort, hurt, morning, during, day in rows
+    ]
 
 
 def outcomes_since(user_id: int, since: date, family: str) -> list[rules.Outcome]:
     """The outcomes of the user's sessions of one program's versions from a local date on, oldest first, in one
     query: what a plan's weeks are judged from (each exercise's rating only as the session's worst)."""
     S = CompletedSession
-    painful, worst = any_painful(S.id), worst_during(S.id)
-    next_day = (
-        db.select(CheckIn.pain)
-        .where(CheckIn.session_id == S.id, CheckIn.kind == "next-day")
-        .order_by(CheckIn.created_at.desc(), CheckIn.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+    painful, worst, next_day = any_painful(S.id), worst_during(S.id), _next_day_pain(S.id)
     rows = db.session.execute(
         db.select(S.pain_before, S.pain_after, S.effort, painful, next_day, worst, S.local_date)
         .join(Program, Program.id == S.program_id)

@@ -155,7 +155,7 @@ def answers_of(user, today: date) -> Answers:
     plan = schedule.plan_for(assignment, today)
     if plan is not None and today > plan.end_date:
         finished, finished_name = assignment.family, assignment.program.name
-        finished_well = all(outcome.light != "red" for _, outcome in outcomes.recent_outcomes(user.id, limit=2))
+        finished_well = all(outcome.light != "red" for outcome in outcomes.newest_outcomes(user.id, limit=2))
     return Answers(
         pain=pain,
         scores=tuple(scores),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..inputs import whole_number
@@ -94,6 +94,8 @@ def session_due_next_day_check(user, today) -> CompletedSession | None:
             CompletedSession.id.not_in(answered),
         )
         .order_by(CompletedSession.completed_at.desc())
+        .limit(1)
+        .options(joinedload(CompletedSession.routine))  # Today names it
     )
     return db.session.execute(query).scalars().first()
 
