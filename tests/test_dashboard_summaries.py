@@ -260,3 +260,21 @@ def test_a_session_committed_after_a_later_one_still_shows(app, team, clock):
         assert served == worked_out
         row = next(r for r in dashboard.client_rows(coach_of(team)) if r.client.id == ready.id)
         assert not row.kept and row.flags[0].kind == "red_session"
+
+
+def test_a_session_that_reuses_a_deleted_accounts_id_still_shows(app, team, clock):
+    """SQLite hands out the highest id again once the rows above it are gone: a session stored after the account
+    holding the newest rows was deleted may get an id the kept rows count as settled. It shows at once all the
+    same."""
+    with app.app_context():
+        zed = client_in("UTC", "zed@example.com", "Zed Gone", team["coach"])
+        for back in (3, 2, 1):
+            add_session(zed, UTC_DAY - timedelta(days=back), next_day=2)
+        clock.shift(timedelta(minutes=20))
+        dashboard.refresh(utcnow())  # Zed's rows arrived 20 minutes ago: they are the settled point
+        delete_account(db.session.get(User, zed.id))
+        add_session(team["ready"], UTC_DAY, before=2, after=9)
+        served, worked_out, _ = served_and_worked_out(team)
+        assert served == worked_out
+        row = next(r for r in dashboard.client_rows(coach_of(team)) if r.client.id == team["ready"].id)
+        assert not row.kept and row.flags[0].kind == "red_session"

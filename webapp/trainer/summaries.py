@@ -9,6 +9,8 @@ counts from a point: per table, the newest row that had arrived SETTLED or more 
 committed then, and every row added since, lies after that point: the count of a client's rows after it changes
 with any new one, even a session that a slow transaction committed after a later one (which the highest id
 alone would miss). Through the (client, id) indexes that is a seek and a few rows per client, whatever the history.
+The client's highest id is read too, for the one way an id can be handed out again (SQLite, after the rows above
+it were deleted with an account).
 
 The rest of what the row reads is the client's zone and their plan (the newest active assignment: its program
 version, which never changes once assigned, start day and training days), written into the fingerprint as they
@@ -120,6 +122,9 @@ def read(client_ids, since: Starts | None = None) -> dict[int, Kept]:
             .correlate(User, K)
             .scalar_subquery()
         )
+        # And the client's highest id: SQLite hands out the highest id again once the rows above it are deleted
+        # (an account's deletion), and such a reused id may lie before the starting point.
+        counts.append(db.select(func.max(model.id)).where(model.user_id == User.id).correlate(User).scalar_subquery())
     points = (
         (K.sessions_from, K.check_ins_from, K.answers_from) if since is None else tuple(db.literal(n) for n in since)
     )
@@ -129,16 +134,16 @@ def read(client_ids, since: Starts | None = None) -> dict[int, Kept]:
         .where(User.id.in_(client_ids))
     )
     found = {}
-    for user_id, timezone, sessions, checks, answers, *rest in db.session.execute(query):
-        points_from, (kept, valid_until, row) = rest[:3], rest[3:]
+    for user_id, timezone, *values in db.session.execute(query):
+        numbers, points_from, (kept, valid_until, row) = values[:6], tuple(values[6:9]), values[9:]
+        counted = "{} sessions up to id {}, {} check-ins up to {}, {} answers up to {}".format(*numbers)
         plan = plans.get(user_id)
         if plan is None:
             on = "no plan"
         else:
             assignment_id, program_id, start, days, family = plan
             on = f"plan {assignment_id} of {family} version {program_id} from {start.isoformat()} on {days}"
-        counted = f"{sessions} sessions, {checks} check-ins, {answers} answers after {tuple(points_from)}"
-        fingerprint = f"{counted}; {timezone}; {on}; {code_digest()}"
+        fingerprint = f"{counted}, after {points_from}; {timezone}; {on}; {code_digest()}"
         found[user_id] = Kept(fingerprint, plan[1] if plan else None, kept, valid_until, row)
     return found
 
