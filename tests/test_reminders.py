@@ -267,6 +267,39 @@ def test_two_missed_sessions_bring_one_nudge_then_silence_until_one_is_done(
     assert reminders()[-1]["body"] == "Tap to start. It works offline too."
 
 
+def test_no_reminder_while_waiting_for_a_clinician_after_a_red_flag_answer(
+    app, alex, subscribed, service, run_jobs, clock
+):
+    # Tuesday evening: numbness in the saddle area. The advice is urgent care, not exercise.
+    clock.move_to(datetime(2026, 3, 3, 20, 0, tzinfo=UTC))
+    with app.app_context():
+        screens.record_screen(db.session.merge(alex), ["saddle"])
+    run_jobs(at(WEDNESDAY, "08:00"))
+    assert service.messages() == [], "a reminder to exercise would contradict 'get checked first'"
+
+    # Seen by a doctor on Thursday, who said exercise is fine: Friday's reminder comes again.
+    clock.move_to(datetime(2026, 3, 5, 18, 0, tzinfo=UTC))
+    with app.app_context():
+        person = db.session.merge(alex)
+        screens.record_screen(person, [])
+        screens.record_confirmation(person, THURSDAY)
+    run_jobs(at(FRIDAY, "08:00"))
+    assert [m["title"].split(":")[0] for m in service.messages()] == ["Today"]
+
+
+def test_a_reminder_queued_before_a_red_flag_answer_is_not_sent(app, alex, subscribed, service, run_jobs, clock):
+    with app.app_context():
+        from webapp.reminders.sending import find_due
+
+        find_due(at(WEDNESDAY, "07:31"))  # queued at the reminder time...
+        db.session.commit()
+    clock.move_to(datetime(2026, 3, 4, 7, 40, tzinfo=UTC))
+    with app.app_context():
+        screens.record_screen(db.session.merge(alex), ["bladder"])  # ...then the answer, before it went out
+    run_jobs(at(WEDNESDAY, "07:45"))
+    assert service.messages() == []
+
+
 def test_email_reminders_go_through_the_mail_job_once(app, client, auth, subscribed, run_jobs):
     client.put(REMINDERS, json={"email": True}, headers=auth.api_headers())
     run_jobs(at(WEDNESDAY, "08:00"))

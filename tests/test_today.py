@@ -231,6 +231,18 @@ def test_a_missed_day_gets_a_gentle_nudge(app, auth, alex, clock):
     assert "Wednesday's session was missed" in auth.client.get("/").get_data(as_text=True)
 
 
+def test_waiting_for_a_clinician_nothing_on_today_urges_exercise(app, auth, alex, clock):
+    done(app, alex, clock, MONDAY)
+    clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=UTC))  # Thursday: Wednesday was missed...
+    with app.app_context():
+        screens.record_screen(db.session.merge(alex), ["saddle"])  # ...and numbness in the saddle area now
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Please get checked before exercising" in page
+    assert "was missed" not in page and "good day to pick up" not in page
+    assert 'data-today-part="suggestions"' not in page and "A step up waits" not in page
+
+
 def test_next_morning_check_is_asked_and_recorded(app, auth, alex, clock):
     session_id = done(app, alex, clock, MONDAY, pain_after=4)
     clock.move_to(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))

@@ -1,11 +1,12 @@
 """When reminders go out: the producer that finds who is due, and the `reminder` job that pushes and mails.
 
 The producer runs on every pass of the job runner (and on `flask jobs --once --at T`). For each person with
-reminders on whose reminder time has passed today, in their own zone, it looks at today once: a planned session
-not yet done queues one `reminder` job, keyed `reminder:<user>:<day>`, so no pass and no second worker queues
-it again. After two planned sessions missed in a row the reminder becomes one gentle nudge, and then nothing
-until a session is done. The job checks again that the session is still not done before it queues the push
-(push.notify, keyed) and the mail (keyed), so running it twice sends nothing twice.
+reminders on whose reminder time has passed today, in their own zone, it looks at today once: a planned session not
+yet done queues one `reminder` job, keyed `reminder:<user>:<day>`, so no pass and no second worker queues it again.
+After two planned sessions missed in a row the reminder becomes one gentle nudge, and then nothing until a session
+is done. Nobody waiting for a clinician after a red-flag answer is reminded. The job checks again that the session
+is still not done before it queues the push (push.notify, keyed) and the mail (keyed), so running it twice sends
+nothing twice.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..programs.models import Routine
 from ..programs.personal import doses_of, items_for
 from ..programs.services import active_assignment
 from ..push.services import notify
+from ..sessions import screens
 from ..sessions.models import CompletedSession
 from ..sessions.schedule import plan_for
 from ..timeutil import local_date, zone
@@ -81,6 +83,16 @@ def what_is_due(user: User, day: date) -> Due | None:
     return Due(routine, minutes, since, missed)
 
 
+def due_now(user: User, day: date, now: datetime) -> Due | None:
+    """What is due today, unless the person is waiting for a clinician after a red-flag answer: the player is
+    closed then, and a reminder to exercise would contradict the advice to get checked first (NHS back pain
+    pages; IFOMPT red-flags framework, Finucane 2020). Reminders stay silent until the check is confirmed."""
+    due = what_is_due(user, day)
+    if due is None or screens.standing(user, now).blocked:
+        return None
+    return due
+
+
 def find_due(now: datetime) -> None:
     """The producer: queue today's reminder for each person whose time has come (see the module's note)."""
     rows = db.session.execute(
@@ -93,7 +105,7 @@ def find_due(now: datetime) -> None:
         setting.decided_on = day
         if user.role != "client":
             continue
-        due = what_is_due(user, day)
+        due = due_now(user, day, now)
         if due is None:
             continue
         nudge = due.missed >= MISSED_FOR_NUDGE
@@ -144,7 +156,7 @@ def send(payload: dict, now: datetime) -> None:
     if wanted is None:
         return
     user, setting, day = wanted
-    due = what_is_due(user, day)
+    due = due_now(user, day, now)
     if due is None:
         log.info("Reminder for user %s on %s not sent: nothing is due any more", user.id, day)
         return
