@@ -241,6 +241,8 @@ def test_waiting_for_a_clinician_nothing_on_today_urges_exercise(app, auth, alex
     assert "Please get checked before exercising" in page
     assert "was missed" not in page and "good day to pick up" not in page
     assert 'data-today-part="suggestions"' not in page and "A step up waits" not in page
+    suggested = re.search(r'Suggested read[^<]*</p>\s*<h2><a href="([^"]+)"', page).group(1)
+    assert suggested == "/lessons/red-flags"
 
 
 def test_next_morning_check_is_asked_and_recorded(app, auth, alex, clock):
