@@ -514,9 +514,13 @@ def client_rows(
     if usable:
         wanted = {k.program_id for k in usable.values() if k.program_id is not None}
         programs = {p.id: p for p in db.session.execute(db.select(Program).where(Program.id.in_(wanted))).scalars()}
+        days: dict[str, date] = {}  # today in each zone, worked out once per zone
         for client in clients:
             if client.id in usable:
-                rows[client.id] = kept_row(client, usable[client.id], programs, now)
+                timezone = client.timezone
+                if timezone not in days:
+                    days[timezone] = local_date(now, timezone)
+                rows[client.id] = kept_row(client, usable[client.id], programs, days[timezone])
     unread = unread_by_client(trainer)
     ordered = [rows[client.id] for client in clients]
     for row in ordered:
@@ -556,11 +560,11 @@ def kept_form(row: ClientRow, facts: Facts) -> dict:
     }
 
 
-def kept_row(client: User, kept: summaries.Kept, programs: dict[int, Program], now: datetime) -> ClientRow:
+def kept_row(client: User, kept: summaries.Kept, programs: dict[int, Program], today: date) -> ClientRow:
     data = kept.row
     return ClientRow(
         client=client,
-        today=local_date(now, client.timezone),
+        today=today,
         program=programs.get(kept.program_id) if kept.program_id is not None else None,
         week=Adherence(*data["week"]),
         month=Adherence(*data["month"]),
