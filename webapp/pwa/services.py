@@ -17,12 +17,24 @@ from ..sessions.onboarding import is_onboarded
 from ..sessions.schedule import plan_for
 from ..timeutil import local_date, utcnow
 
-# The app shell: what every page needs, precached by the worker with a revision per file. Every stylesheet is in it:
-# the core one (css/app.css) and each area's (the player's, the builder's...), which pages kept offline link.
+# The app shell: what the pages kept offline need, precached by the worker with a revision per file: the core
+# stylesheet (css/app.css) and each area's that such a page links (the player's, the muscles page's), every script.
 SHELL_FILES = ("img/nav.svg",)
 SHELL_FOLDERS = ("css/", "js/", "icons/")
-# Install-sheet pictures are large and never shown inside the app.
-NOT_SHELL = ("icons/screenshot-",)
+NOT_SHELL = (
+    # Install-sheet pictures and the install icons: the browser fetches them when the app is installed, online,
+    # and never shows them inside the app (pages show icon.svg; a notification icon-192.png).
+    "icons/screenshot-",
+    "icons/icon-512",
+    "icons/icon-maskable",
+    # The trainer's and the builder's pages are never kept offline: their sheets and scripts come from the network
+    # (and the browser's cache) like any versioned file, and a phone never downloads them for nothing.
+    "css/trainer.css",
+    "css/builder.css",
+    "js/builder/",
+    "js/print.js",
+    "js/upload.js",
+)
 
 
 def _digest(data) -> str:
