@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import render_template, url_for
+from flask import render_template, request, url_for
 
 from ..assets import asset_url, static_revisions
 from ..content import services as content
@@ -65,11 +65,43 @@ def precache_entries() -> list[dict[str, str]]:
     return entries
 
 
+# What the package's URLs are made of that depends only on the static files' revisions and the URL map, kept
+# per process while the revisions are the same ones (a deploy, or a file changed in development, makes new ones).
+_kept: dict[str, tuple[object, str, object]] = {}
+
+
+def _per_revisions(name: str, build):
+    revisions = static_revisions()
+    root = request.script_root
+    kept = _kept.get(name)
+    if kept is None or kept[0] is not revisions or kept[1] != root:
+        kept = _kept[name] = (revisions, root, build())
+    return kept[2]
+
+
+def _url(endpoint: str, **values) -> str:
+    """url_for, kept: the package names the same pages for everyone."""
+    urls = _per_revisions("urls", dict)
+    key = (endpoint, *sorted(values.items()))
+    found = urls.get(key)
+    if found is None:
+        found = urls[key] = url_for(endpoint, **values)
+    return found
+
+
+def _asset(filename: str) -> str:
+    urls = _per_revisions("assets", dict)
+    found = urls.get(filename)
+    if found is None:
+        found = urls[filename] = asset_url(filename)
+    return found
+
+
 def _illustrations(exercises) -> list[str]:
     # Only drawings that exist: every URL of the package must answer 200. A trainer's own picture is
     # served from /media/ under a hashed URL, so it is cached whole like the drawings.
     revisions = static_revisions()
-    drawings = [asset_url(e.illustration) for e in exercises if e.illustration in revisions]
+    drawings = [_asset(e.illustration) for e in exercises if e.illustration in revisions]
     pictures = [e.illustration for e in exercises if e.illustration.startswith("/media/")]
     return drawings + pictures
 
@@ -82,27 +114,27 @@ def package_urls(user, program=None) -> list[str]:
     # Pages that would redirect this user (onboarding not finished) stay out; the players are fetched as the
     # package (see below), which the server answers whatever the safety screen says.
     if user.role == "client":
-        urls += [url_for("home.index")] if is_onboarded(user) else []
-        urls.append(url_for("sessions.history"))
+        urls += [_url("home.index")] if is_onboarded(user) else []
+        urls.append(_url("sessions.history"))
         # The thread: a message written offline is saved on the phone and shown there as waiting to send.
-        urls.append(url_for("messages.thread_page"))
+        urls.append(_url("messages.thread_page"))
         # The safety screen and every result page: an answer given offline shows its page at once.
-        urls.append(url_for("sessions.safety"))
-        urls += [url_for("sessions.safety_result", level=level) for level in red_flags.LEVELS]
-    urls.append(url_for("content.lesson_list"))
-    urls += [url_for("content.lesson_detail", slug=lesson.slug) for lesson in content.active_lessons(lean=True)]
-    urls.append(url_for("content.exercise_list"))
-    urls += [url_for("content.exercise_detail", slug=e.slug) for e in exercises]
+        urls.append(_url("sessions.safety"))
+        urls += [_url("sessions.safety_result", level=level) for level in red_flags.LEVELS]
+    urls.append(_url("content.lesson_list"))
+    urls += [_url("content.lesson_detail", slug=lesson.slug) for lesson in content.active_lessons(lean=True)]
+    urls.append(_url("content.exercise_list"))
+    urls += [_url("content.exercise_detail", slug=e.slug) for e in exercises]
     urls += _illustrations(exercises)
-    urls.append(url_for("content.muscles"))
+    urls.append(_url("content.muscles"))
     if program is not None:
         # Today's page redraws itself from this when its cached copy is opened on a later day.
-        urls.append(url_for("api.get_plan"))
+        urls.append(_url("api.get_plan"))
     if program is not None:
         # Every player, whatever the person's standing: each copy opens the safety screen first while an answer
         # is due (static/js/safety/gate.js), and an answer given offline can unlock it without the network.
-        urls += [url_for("sessions.play", routine_id=routine.id) for week in program.weeks for routine in week.routines]
-    urls += [asset_url(name) for name in shell_files()]
+        urls += [_url("sessions.play", routine_id=routine.id) for week in program.weeks for routine in week.routines]
+    urls += _per_revisions("shell", lambda: [asset_url(name) for name in shell_files()])
     return list(dict.fromkeys(urls))
 
 
@@ -133,7 +165,7 @@ def offline_package(user) -> dict:
             "user": user.id,
             "content": stored_version(),
             "plan": plan,
-            "static": _digest(static_revisions()),
+            "static": _per_revisions("digest", lambda: _digest(static_revisions())),
             "urls": urls,
         }
     )
