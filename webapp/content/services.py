@@ -136,6 +136,24 @@ def reachable_exercises(user, slugs: set[str] | None = None, lean: bool = False)
     return list(db.session.execute(query).scalars())
 
 
+def reachable_links(user, slugs: set[str] | None = None) -> dict[str, ExerciseLinks]:
+    """reachable_exercises as {slug: ExerciseLinks}, plain rows: what a synced session is checked against."""
+    query = db.select(Exercise.id, Exercise.slug, Exercise.easier_slug, Exercise.harder_slug).where(_reachable(user))
+    if slugs is not None:
+        query = query.where(Exercise.slug.in_(slugs))
+    return {row.slug: ExerciseLinks(*row) for row in db.session.execute(query)}
+
+
+@dataclass(frozen=True)
+class ExerciseLinks:
+    """An exercise's id and slug, and the slugs of its easier and harder versions."""
+
+    id: int
+    slug: str
+    easier_slug: str
+    harder_slug: str
+
+
 def exercise_for(user, slug: str) -> Exercise | None:
     """One exercise by slug that this user may open: from the library, archived but still in routines, or kept."""
     query = db.select(Exercise).where(Exercise.slug == slug, _reachable(user))

@@ -18,10 +18,11 @@ from sqlalchemy.exc import OperationalError
 from ..auth.models import User
 from ..content.models import Exercise
 from ..content.schema import HOLD_SECONDS, REPS, SETS
-from ..content.services import reachable_exercises
+from ..content.services import ExerciseLinks, reachable_links
 from ..extensions import db
 from ..inputs import MAX_ID, MAX_JSON_DEPTH, Text, too_deep
 from ..programs.models import Assignment, Program, Routine
+from ..programs.structure import program_structure
 from ..timeutil import iso, iso_date, local_date, utcnow
 from .models import CompletedSession, SessionExercise
 from .rules import PAIN_MAX
@@ -106,15 +107,16 @@ def _content_hash(item: SessionIn) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
-def allowed_routines(user: User, routine_ids: set[int]) -> dict[int, Routine]:
-    """Those of these routines that belong to a program the user follows or followed (any version), by id."""
+def allowed_routines(user: User, routine_ids: set[int]) -> dict[int, int]:
+    """Those of these routines that belong to a program the user follows or followed (any version): {routine id:
+    its program's id}."""
     families = db.select(Assignment.family).where(Assignment.client_id == user.id)
     query = (
-        db.select(Routine)
+        db.select(Routine.id, Routine.program_id)
         .join(Program, Routine.program_id == Program.id)
         .where(Routine.id.in_(routine_ids), Program.family.in_(families))
     )
-    return {routine.id: routine for routine in db.session.execute(query).scalars()}
+    return dict(db.session.execute(query).all())
 
 
 def parse_batch(body, key: str = "sessions") -> list:
@@ -143,7 +145,7 @@ def store_batch(user: User, raw_items: list) -> list[Result]:
         else:
             parsed[index] = (item, _content_hash(item))
     stored = _stored_hashes(user, {str(item.id) for item, _ in parsed.values()})
-    new: dict[str, tuple[int, SessionIn, Routine, str]] = {}  # by uuid: the first valid item with it, to insert
+    new: dict[str, tuple[int, SessionIn, tuple[int, int], str]] = {}  # by uuid: the first valid item with it, to insert
     checker = None  # read only when an item is new: a batch of duplicates needs nothing more
     for index, (item, digest) in parsed.items():
         uuid = str(item.id)
@@ -188,7 +190,7 @@ def _stored_hashes(user: User, uuids: set[str]) -> dict[str, str]:
     return dict(db.session.execute(query).all())
 
 
-def _insert(user: User, new: list[tuple[int, SessionIn, Routine, str]], exercises) -> dict[str, Result]:
+def _insert(user: User, new: list[tuple[int, SessionIn, tuple[int, int], str]], exercises) -> dict[str, Result]:
     """Store the new sessions, all in one statement; if the database refuses that, each in its own transaction, so
     the one it refuses is answered invalid and the others are stored."""
     rows = [_row(user, item, routine, digest) for _, item, routine, digest in new]
@@ -215,12 +217,13 @@ def _insert(user: User, new: list[tuple[int, SessionIn, Routine, str]], exercise
     return results
 
 
-def _row(user: User, item: SessionIn, routine: Routine, digest: str) -> dict:
+def _row(user: User, item: SessionIn, routine: tuple[int, int], digest: str) -> dict:
+    """routine: (its id, its program's id)."""
     return {
         "uuid": str(item.id),
         "user_id": user.id,
-        "routine_id": routine.id,
-        "program_id": routine.program_id,
+        "routine_id": routine[0],
+        "program_id": routine[1],
         "started_at": item.started_at,
         "completed_at": item.completed_at,
         "local_date": local_date(item.completed_at, user.timezone),
@@ -298,19 +301,21 @@ class _Checker:
         # batch names, unless a pain is rated during one: then its easier and harder versions are followed too.
         rated = any(done.pain_during is not None for item in items for done in item.exercises)
         named = None if rated else {done.exercise for item in items for done in item.exercises}
-        self.exercises = {e.slug: e for e in reachable_exercises(user, named, lean=True)}
+        self.exercises = reachable_links(user, named)
         self.routines = allowed_routines(user, {item.routine_id for item in items})
         self.versions: dict[int, set[str]] = {}
 
-    def check(self, item: SessionIn) -> tuple[Routine | None, list[str]]:
+    def check(self, item: SessionIn) -> tuple[tuple[int, int] | None, list[str]]:
+        """(the routine's id and its program's, errors)."""
         errors = []
-        routine = self.routines.get(item.routine_id)
-        if routine is None:
+        program_id = self.routines.get(item.routine_id)
+        if program_id is None:
             errors.append(f"routine_id: {item.routine_id} is not a routine of your program")
-        rated = routine is not None and any(done.pain_during is not None for done in item.exercises)
-        if rated and routine.id not in self.versions:
-            self.versions[routine.id] = session_versions(routine, self.exercises)
-        in_session = self.versions.get(routine.id, set()) if rated else set()
+        rated = program_id is not None and any(done.pain_during is not None for done in item.exercises)
+        if rated and item.routine_id not in self.versions:
+            routine = program_structure(program_id).routine(item.routine_id)
+            self.versions[item.routine_id] = session_versions(routine, self.exercises)
+        in_session = self.versions.get(item.routine_id, set()) if rated else set()
         for index, done in enumerate(item.exercises):
             if done.exercise not in self.exercises:
                 errors.append(f"exercises.{index}.exercise: no exercise '{done.exercise}'")
@@ -319,10 +324,10 @@ class _Checker:
                     f"exercises.{index}.pain_during: '{done.exercise}' is not an exercise of this routine, "
                     "so its pain cannot be recorded with it"
                 )
-        return routine, errors
+        return (item.routine_id, program_id) if program_id is not None else None, errors
 
 
-def session_versions(routine: Routine, exercises: dict[str, Exercise]) -> set[str]:
+def session_versions(routine: Routine, exercises: dict[str, Exercise | ExerciseLinks]) -> set[str]:
     """The slugs a session of this routine may rate: its exercises and their easier and harder versions,
     followed link by link (a client may have stepped to another version of an exercise)."""
     found: set[str] = set()
