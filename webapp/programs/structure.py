@@ -29,6 +29,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 
 from flask import current_app
+from sqlalchemy import bindparam
 
 from ..content.models import Exercise
 from ..extensions import db
@@ -179,11 +180,14 @@ def cache() -> _Cache:
     return found
 
 
+# The statements read on every use are built once (building one costs more than running it on SQLite).
+_FACTS = db.select(*FACT_COLUMNS).where(Exercise.id.in_(bindparam("ids", expanding=True))).order_by(Exercise.id)
+
+
 def _fact_rows(ids) -> tuple:
     if not ids:
         return ()
-    query = db.select(*FACT_COLUMNS).where(Exercise.id.in_(list(ids))).order_by(Exercise.id)
-    return tuple(tuple(row) for row in db.session.execute(query).all())
+    return tuple(tuple(row) for row in db.session.execute(_FACTS, {"ids": list(ids)}).all())
 
 
 def _build(program_id: int) -> _Entry | None:
@@ -249,16 +253,19 @@ def program_structure(program_id: int) -> ProgramShape | None:
     return structure(program_id, stamp) if stamp is not None else None
 
 
+_ACTIVE = (
+    db.select(Assignment, *STAMP)
+    .join(Program, Program.id == Assignment.program_id)
+    .where(Assignment.client_id == bindparam("user_id"), Assignment.is_active.is_(True))
+    .order_by(Assignment.created_at.desc())
+    .limit(1)
+)
+
+
 def active_plan(user) -> tuple[Assignment | None, ProgramShape | None]:
     """The client's active assignment (its program left unloaded) and the structure of the program version it
     follows: two queries when the structure is kept."""
-    row = db.session.execute(
-        db.select(Assignment, *STAMP)
-        .join(Program, Program.id == Assignment.program_id)
-        .where(Assignment.client_id == user.id, Assignment.is_active.is_(True))
-        .order_by(Assignment.created_at.desc())
-        .limit(1)
-    ).first()
+    row = db.session.execute(_ACTIVE, {"user_id": user.id}).first()
     if row is None:
         return None, None
     assignment, *stamp = row

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import case, func
+from sqlalchemy import bindparam, case, func
 
 from ..extensions import db
 from ..programs.models import Program
@@ -105,77 +106,75 @@ class SessionRecord:
     exercises: tuple[ExerciseDone, ...]
 
 
-def records_since(
-    user_id: int, since: date | None = None, limit: int | None = None, family: str | None = None
-) -> list[SessionRecord]:
-    """The user's sessions newest first (from a local date on, or the newest few; of one program's versions only,
-    given its family), each with its exercises: two queries of plain rows."""
+@cache
+def _statements() -> dict:
+    """The statements the everyday reads run, built once: building one costs more than running it on SQLite."""
     S, E = CompletedSession, SessionExercise
-    query = (
-        db.select(S.id, S.completed_at, S.local_date, S.pain_before, S.pain_after, S.effort, _next_day_pain(S.id))
-        .where(S.user_id == user_id)
-        .order_by(S.completed_at.desc(), S.id.desc())
-        .limit(limit)
-    )
-    if since is not None:
-        query = query.where(S.local_date >= since)
-    if family is not None:
-        query = query.where(S.program_id.in_(db.select(Program.id).where(Program.family == family)))
-    rows = db.session.execute(query).all()
+    painful, worst, next_day = any_painful(S.id), worst_during(S.id), _next_day_pain(S.id)
+    newest_first = (S.completed_at.desc(), S.id.desc())
+    versions = db.select(Program.id).where(Program.family == bindparam("family"))
+    return {
+        "records": db.select(S.id, S.completed_at, S.local_date, S.pain_before, S.pain_after, S.effort, next_day)
+        .where(S.user_id == bindparam("user_id"), S.local_date >= bindparam("since"), S.program_id.in_(versions))
+        .order_by(*newest_first)
+        .limit(bindparam("limit")),
+        "done": db.select(E.session_id, E.exercise_id, E.sets_done, E.reps_done, E.hold_seconds, E.painful,
+                          E.pain_during)
+        .where(E.session_id.in_(bindparam("ids", expanding=True)))
+        .order_by(E.session_id, E.position),
+        "newest": db.select(S.pain_before, S.pain_after, S.effort, painful, next_day, worst, S.local_date)
+        .where(S.user_id == bindparam("user_id"))
+        .order_by(*newest_first)
+        .limit(bindparam("limit")),
+        "since": db.select(S.pain_before, S.pain_after, S.effort, painful, next_day, worst, S.local_date)
+        .join(Program, Program.id == S.program_id)
+        .where(S.user_id == bindparam("user_id"), S.local_date >= bindparam("since"),
+               Program.family == bindparam("family"))
+        .order_by(S.completed_at, S.id),
+        "worsening": db.select(S.pain_before, S.pain_after, S.effort, S.local_date).where(
+            S.user_id == bindparam("user_id"), S.local_date >= bindparam("since")
+        ),
+    }  # fmt: skip
+
+
+def records_since(user_id: int, since: date, limit: int, family: str) -> list[SessionRecord]:
+    """The user's newest sessions of one program's versions from a local date on, newest first, each with its
+    exercises: two queries of plain rows."""
+    statements = _statements()
+    rows = db.session.execute(
+        statements["records"], {"user_id": user_id, "since": since, "limit": limit, "family": family}
+    ).all()
     done: dict[int, list[ExerciseDone]] = {row.id: [] for row in rows}
     if done:
-        for session_id, *facts in db.session.execute(
-            db.select(E.session_id, E.exercise_id, E.sets_done, E.reps_done, E.hold_seconds, E.painful, E.pain_during)
-            .where(E.session_id.in_(list(done)))
-            .order_by(E.session_id, E.position)
-        ):
+        for session_id, *facts in db.session.execute(statements["done"], {"ids": list(done)}):
             done[session_id].append(ExerciseDone(*facts))
     return [SessionRecord(*row, exercises=tuple(done[row.id])) for row in rows]
+
+
+def _outcomes(rows) -> list[rules.Outcome]:
+    return [
+        rules.Outcome(before, after, effort, bool(hurt), morning, (during,), day)
+        for before, after, effort, hurt, morning, during, day in rows
+    ]
 
 
 def newest_outcomes(user_id: int, limit: int = 3) -> list[rules.Outcome]:
     """The outcomes of the user's newest sessions, newest first, in one query (each exercise's rating only as the
     session's worst, which is all a light reads)."""
-    S = CompletedSession
-    rows = db.session.execute(
-        db.select(S.pain_before, S.pain_after, S.effort, any_painful(S.id), _next_day_pain(S.id), worst_during(S.id),
-                  S.local_date)
-        .where(S.user_id == user_id)
-        .order_by(S.completed_at.desc(), S.id.desc())
-        .limit(limit)
-    )  # fmt: skip
-    return [
-        rules.Outcome(before, after, effort, bool(hurt), morning, (during,), day)
-        for before, after, effort, hurt, morning, during, day in rows
-    ]
+    return _outcomes(db.session.execute(_statements()["newest"], {"user_id": user_id, "limit": limit}))
 
 
 def outcomes_since(user_id: int, since: date, family: str) -> list[rules.Outcome]:
     """The outcomes of the user's sessions of one program's versions from a local date on, oldest first, in one
     query: what a plan's weeks are judged from (each exercise's rating only as the session's worst)."""
-    S = CompletedSession
-    painful, worst, next_day = any_painful(S.id), worst_during(S.id), _next_day_pain(S.id)
-    rows = db.session.execute(
-        db.select(S.pain_before, S.pain_after, S.effort, painful, next_day, worst, S.local_date)
-        .join(Program, Program.id == S.program_id)
-        .where(S.user_id == user_id, S.local_date >= since, Program.family == family)
-        .order_by(S.completed_at, S.id)
-    )
-    return [
-        rules.Outcome(before, after, effort, bool(hurt), morning, (during,), day)
-        for before, after, effort, hurt, morning, during, day in rows
-    ]
+    values = {"user_id": user_id, "since": since, "family": family}
+    return _outcomes(db.session.execute(_statements()["since"], values))
 
 
 def worsening(user_id: int, today: date) -> bool:
     """rules.worsening over the user's last two weeks of sessions: their days and pain before are all it reads."""
     since = today - timedelta(days=2 * rules.WEEK_DAYS - 1)
-    S = CompletedSession
-    rows = db.session.execute(
-        db.select(S.pain_before, S.pain_after, S.effort, S.local_date).where(
-            S.user_id == user_id, S.local_date >= since
-        )
-    )
+    rows = db.session.execute(_statements()["worsening"], {"user_id": user_id, "since": since})
     return rules.worsening(
         [rules.Outcome(before, after, effort, day=day) for before, after, effort, day in rows], today
     )

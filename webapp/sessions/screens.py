@@ -13,11 +13,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Annotated
 from uuid import UUID, uuid4
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, ValidationError
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import and_, bindparam, exists, func, or_
 
 from ..auth.models import User
 from ..extensions import db
@@ -210,7 +211,17 @@ def gather(user_ids, now: datetime, every_answer: bool = False) -> dict[int, Fac
     every_answer=False keeps the answers the rules read for many people at once: every answer that is not
     clear or is a confirmation (what blocks and what clears), and each person's latest (when the screen is due).
     """
-    facts: dict[int, Facts] = defaultdict(Facts)
+    return _facts_from(_gather_statements(user_ids, every_answer), {"since": now - safety.HISTORY})
+
+
+@cache
+def _one_person() -> tuple:
+    """gather's statements for one person and every answer (a person's own standing), built once: building them
+    costs more than running them."""
+    return _gather_statements([bindparam("user_id")], every_answer=True)
+
+
+def _gather_statements(user_ids, every_answer: bool) -> tuple:
     S = RedFlagScreen
     wanted = [S.user_id.in_(user_ids)]
     if not every_answer:
@@ -222,23 +233,34 @@ def gather(user_ids, now: datetime, every_answer: bool = False) -> dict[int, Fac
         )
         newest = exists().where(latest.c.user_id == S.user_id, latest.c.at == S.answered_at)
         wanted.append(or_(S.outcome != "clear", S.assessed_on.is_not(None), newest))
-    for row, timezone in db.session.execute(
-        db.select(S, User.timezone).join(User, User.id == S.user_id).where(*wanted).order_by(S.answered_at, S.id)
-    ):
-        facts[row.user_id].answers.append(answer_of(row, timezone))
+    answers = db.select(S, User.timezone).join(User, User.id == S.user_id).where(*wanted).order_by(S.answered_at, S.id)
 
     C = CompletedSession
     painful, worst_during = outcomes.any_painful(C.id), outcomes.worst_during(C.id)
     morning = CheckIn.__table__.alias("morning")
-    for row in db.session.execute(
+    sessions = (
         db.select(C.user_id, C.completed_at, C.local_date, C.pain_before, C.pain_after, C.effort, painful,
                   morning.c.created_at, morning.c.pain, morning.c.legs, worst_during, C.received_at)
         # By the session alone (its own index), as outcomes.next_day_pains reads it: matching on the person too
         # would let the database walk every check-in of theirs for each session.
         .outerjoin(morning, and_(morning.c.session_id == C.id, morning.c.kind == "next-day"))
-        .where(C.user_id.in_(user_ids), C.completed_at >= now - safety.HISTORY)
+        .where(C.user_id.in_(user_ids), C.completed_at >= bindparam("since"))
         .order_by(C.completed_at, C.id)
-    ):  # fmt: skip
+    )  # fmt: skip
+    baselines = (
+        db.select(CheckIn.user_id, CheckIn.pain)
+        .where(CheckIn.user_id.in_(user_ids), CheckIn.kind == "baseline")
+        .order_by(CheckIn.created_at, CheckIn.id)
+    )
+    return answers, sessions, baselines
+
+
+def _facts_from(statements: tuple, values: dict) -> dict[int, Facts]:
+    answers, sessions, baselines = statements
+    facts: dict[int, Facts] = defaultdict(Facts)
+    for row, timezone in db.session.execute(answers, values):
+        facts[row.user_id].answers.append(answer_of(row, timezone))
+    for row in db.session.execute(sessions, values):
         check = safety.Morning(row[7], row[8], row[9]) if row[7] is not None else None
         # A session cannot have ended after the server received it: a phone clock running ahead (up to
         # sync.CLOCK_SKEW) would otherwise put a red session after the safety answer given straight after it.
@@ -246,12 +268,7 @@ def gather(user_ids, now: datetime, every_answer: bool = False) -> dict[int, Fac
         facts[row.user_id].sessions.append(
             safety.SessionFacts(ended, row[2], row[3], row[4], row[5], bool(row[6]), check, row[10])
         )
-
-    for user_id, pain in db.session.execute(
-        db.select(CheckIn.user_id, CheckIn.pain)
-        .where(CheckIn.user_id.in_(user_ids), CheckIn.kind == "baseline")
-        .order_by(CheckIn.created_at, CheckIn.id)
-    ):
+    for user_id, pain in db.session.execute(baselines, values):
         facts[user_id].baseline = pain  # the newest onboarding rating wins
     return facts
 
@@ -259,7 +276,7 @@ def gather(user_ids, now: datetime, every_answer: bool = False) -> dict[int, Fac
 def standing(user: User, now: datetime | None = None) -> safety.Status:
     """Where this person stands: free to exercise, due to answer again, or waiting for a clinician."""
     now = now or utcnow()
-    return gather([user.id], now, every_answer=True)[user.id].status(now)
+    return _facts_from(_one_person(), {"user_id": user.id, "since": now - safety.HISTORY})[user.id].status(now)
 
 
 def has_answered(user: User) -> bool:
