@@ -14,11 +14,12 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Annotated, ClassVar, Literal
 from uuid import UUID, uuid4
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, bindparam, func, or_
 from sqlalchemy.exc import OperationalError
 
 from ..auth.models import User
@@ -330,17 +331,22 @@ class Note:
     created_at: datetime
 
 
+@cache
+def _unread_notes():
+    """unread_notes' statement, built once (Today runs it on every visit)."""
+    return (
+        db.select(Message.uuid, User.name, Message.body, Message.written_at)
+        .outerjoin(User, User.id == Message.trainer_id)
+        .where(Message.client_id == bindparam("client_id"), Message.author == "trainer", Message.read_at.is_(None))
+        .order_by(Message.written_at.desc(), Message.id.desc())
+        .limit(bindparam("limit"))
+    )
+
+
 def unread_notes(client: User, limit: int = 3) -> list[Note]:
     """Today's calm view of the thread: the newest unread messages from the trainer, oldest of them first (one
     query, the trainer's name with each)."""
-    query = (
-        db.select(Message.uuid, User.name, Message.body, Message.written_at)
-        .outerjoin(User, User.id == Message.trainer_id)
-        .where(Message.client_id == client.id, Message.author == "trainer", Message.read_at.is_(None))
-        .order_by(Message.written_at.desc(), Message.id.desc())
-        .limit(limit)
-    )
-    rows = reversed(db.session.execute(query).all())
+    rows = reversed(db.session.execute(_unread_notes(), {"client_id": client.id, "limit": limit}).all())
     return [
         Note(uuid, "your former trainer" if name is None else name, body, written) for uuid, name, body, written in rows
     ]

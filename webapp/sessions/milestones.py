@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import fmean
 
+from sqlalchemy import bindparam
+
 from ..extensions import db
 from ..programs.services import active_assignment
 from ..timeutil import DAY_NAMES, WEEKDAYS, local_date, short_date
@@ -235,14 +237,18 @@ def next_words(today: date, plan: Plan | None, trainer: bool = False) -> str:
 # ---- Reading the facts, and recording what Today showed ----
 
 
+# Read on every visit of Today: built once.
+_SESSIONS = (
+    db.select(CompletedSession.local_date, CompletedSession.pain_before)
+    .where(CompletedSession.user_id == bindparam("user_id"))
+    .order_by(CompletedSession.completed_at, CompletedSession.id)
+)
+_SHOWN = db.select(MilestoneShown.key).where(MilestoneShown.user_id == bindparam("user_id"))
+
+
 def sessions_of(user_id: int) -> list[tuple[date, int]]:
     """(day, pain before) of every session the person did, oldest first."""
-    query = (
-        db.select(CompletedSession.local_date, CompletedSession.pain_before)
-        .where(CompletedSession.user_id == user_id)
-        .order_by(CompletedSession.completed_at, CompletedSession.id)
-    )
-    return [(day, pain) for day, pain in db.session.execute(query).all()]
+    return [(day, pain) for day, pain in db.session.execute(_SESSIONS, {"user_id": user_id}).all()]
 
 
 def facts_of(sessions: Sequence[tuple[date, int]], plan: Plan | None, assignment, today: date) -> Facts:
@@ -265,7 +271,7 @@ def facts_of(sessions: Sequence[tuple[date, int]], plan: Plan | None, assignment
 
 
 def shown_keys(user_id: int) -> set[str]:
-    return set(db.session.execute(db.select(MilestoneShown.key).where(MilestoneShown.user_id == user_id)).scalars())
+    return set(db.session.execute(_SHOWN, {"user_id": user_id}).scalars())
 
 
 def record_shown(user_id: int, keys: Iterable[str], now: datetime) -> int:

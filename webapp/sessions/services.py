@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -82,22 +84,28 @@ def has_about(user) -> bool:
     return db.session.execute(query.limit(1)).first() is not None
 
 
-def session_due_next_day_check(user, today) -> CompletedSession | None:
-    """The last session done yesterday (or the day before) whose next-morning check is still open."""
+@cache
+def _next_day_open():
+    """session_due_next_day_check's statement, built once (Today runs it on every visit)."""
     answered = db.select(CheckIn.session_id).where(CheckIn.kind == "next-day", CheckIn.session_id.is_not(None))
-    query = (
+    return (
         db.select(CompletedSession)
         .where(
-            CompletedSession.user_id == user.id,
-            CompletedSession.local_date < today,
-            CompletedSession.local_date >= today - timedelta(days=2),
+            CompletedSession.user_id == bindparam("user_id"),
+            CompletedSession.local_date < bindparam("today"),
+            CompletedSession.local_date >= bindparam("since"),
             CompletedSession.id.not_in(answered),
         )
         .order_by(CompletedSession.completed_at.desc())
         .limit(1)
         .options(joinedload(CompletedSession.routine))  # Today names it
     )
-    return db.session.execute(query).scalars().first()
+
+
+def session_due_next_day_check(user, today) -> CompletedSession | None:
+    """The last session done yesterday (or the day before) whose next-morning check is still open."""
+    values = {"user_id": user.id, "today": today, "since": today - timedelta(days=2)}
+    return db.session.execute(_next_day_open(), values).scalars().first()
 
 
 def record_next_day(user, session_uuid: str, pain: int, new_leg_symptoms: bool) -> CheckIn:
