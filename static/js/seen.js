@@ -11,7 +11,11 @@ function send(form) {
   if (!navigator.onLine) return; // shown again next time, the safe way to miss
   postForm(form)
     .then(() => {
-      form.hidden = true;
+      // Said in place: hiding the form would pull everything below it up the screen (a layout shift).
+      const button = form.querySelector("button");
+      if (!button) return;
+      button.disabled = true;
+      button.textContent = "Seen";
     })
     .catch((error) => {
       // It shows again next time, which is the safe way to fail; the button is still there.

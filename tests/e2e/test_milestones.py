@@ -60,8 +60,9 @@ def test_a_milestone_shows_once_beside_the_week_in_brief(app, live_server, conte
     expect(summary).to_contain_text("2 of 3 planned sessions done.")
     expect(summary).to_contain_text("Pain before your sessions: 4 out of 10 on average.")
     expect(summary).to_contain_text("This week: 3 sessions planned, starting today with")
-    # Once on screen, the page tells the server itself; the "Got it" button goes, the card stays for now.
-    expect(card.locator("form[data-seen]")).to_be_hidden()
+    # Once on screen, the page tells the server itself; "Got it" becomes "Seen" where it was (nothing below moves).
+    expect(card.locator("form[data-seen] button")).to_have_text("Seen")
+    expect(card.locator("form[data-seen] button")).to_be_disabled()
     expect(card).to_be_visible()
     screenshot(page, "today-milestone-phone")
     with app.app_context():
