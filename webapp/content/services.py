@@ -57,13 +57,15 @@ def _owned_by_visible(user):
 _REACHABLE = or_(Exercise.is_active.is_(True), Exercise.owner_id.is_not(None))
 
 
-def visible_exercises(user) -> list[Exercise]:
-    """The library as this user sees it: active exercises only."""
+def visible_exercises(user, lean: bool = False) -> list[Exercise]:
+    """The library as this user sees it: active exercises only (lean: without their long texts and muscles)."""
     query = (
         db.select(Exercise)
         .where(Exercise.is_active.is_(True), _owned_by_visible(user))
         .order_by(Exercise.level, Exercise.name)
     )
+    if lean:
+        query = query.options(*_LEAN)
     return list(db.session.execute(query).scalars())
 
 
@@ -82,13 +84,7 @@ class Library(Mapping):
 
     def _exercises(self) -> dict[str, Exercise]:
         if self._found is None:
-            query = (
-                db.select(Exercise)
-                .where(Exercise.is_active.is_(True), _owned_by_visible(self.user))
-                .order_by(Exercise.level, Exercise.name)
-                .options(*_LEAN)
-            )
-            self._found = {exercise.slug: exercise for exercise in db.session.execute(query).scalars()}
+            self._found = {exercise.slug: exercise for exercise in visible_exercises(self.user, lean=True)}
         return self._found
 
     def __getitem__(self, slug: str) -> Exercise:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from markupsafe import Markup
 
 from ..auth.models import User
-from ..content.services import visible_exercises
+from ..content.services import exercise_library
 from ..extensions import db
 from ..messages import services as messages
 from ..messages.models import Message
@@ -131,7 +131,7 @@ def client_page(
 
 
 def client_steps(client: User, assignment: Assignment | None, plan: Plan | None, today: date) -> progression.Week:
-    library = {e.slug: e for e in visible_exercises(client)}
+    library = exercise_library(client)
     return progression.client_week(client, assignment, week_routines(plan, today), today, library, every_step=True)
 
 
