@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import count_revisions, db
 from ..timeutil import UTCDateTime, utcnow
 
 
@@ -68,6 +68,9 @@ class Exercise(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Counted up in the database by every change (count_revisions), whatever the clock says: answers kept per
+    # process are checked against it (sessions/kept.py).
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     muscle_links: Mapped[list[ExerciseMuscle]] = relationship(
         order_by=ExerciseMuscle.position, cascade="all, delete-orphan", lazy="selectin"
@@ -117,3 +120,6 @@ class LessonRead(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     lesson_slug: Mapped[str] = mapped_column(String(80), primary_key=True)
     read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+count_revisions(Exercise)

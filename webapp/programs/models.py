@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..content.models import Exercise
-from ..extensions import db
+from ..extensions import count_revisions, db
 from ..timeutil import UTCDateTime, utcnow
 
 
@@ -160,6 +160,8 @@ class PersonalDose(db.Model):
     # Sessions before this moment no longer count towards a suggestion for this exercise.
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Counted up by every change (extensions.count_revisions): what kept answers are checked against.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     exercise: Mapped[Exercise] = relationship(foreign_keys=[exercise_id], lazy="joined")
     use_exercise: Mapped[Exercise | None] = relationship(foreign_keys=[use_exercise_id], lazy="joined")
@@ -167,6 +169,9 @@ class PersonalDose(db.Model):
     @property
     def has_dose(self) -> bool:
         return self.sets is not None and self.reps is not None
+
+
+count_revisions(PersonalDose)
 
 
 class Profile(db.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 
 from flask import render_template, request, url_for
 
@@ -15,7 +16,6 @@ from ..programs.structure import active_plan
 from ..sessions import red_flags
 from ..sessions.onboarding import is_onboarded
 from ..sessions.schedule import plan_for
-from ..timeutil import local_date, utcnow
 
 # The app shell: what the pages kept offline need, precached by the worker with a revision per file: the core
 # stylesheet (css/app.css) and each area's that such a page links (the player's, the muscles page's), every script.
@@ -138,8 +138,9 @@ def package_urls(user, program=None) -> list[str]:
     return list(dict.fromkeys(urls))
 
 
-def offline_package(user) -> dict:
-    """{"version", "urls"}: the version moves with the content, the plan, the user or any static file."""
+def offline_package(user, today: date) -> dict:
+    """{"version", "urls"}: the version moves with the content, the plan, the user or any static file.
+    today: the day in the user's zone."""
     assignment, program = active_plan(user) if user.role == "client" else (None, None)
     urls = package_urls(user, program)
     # Everything /api/v1/plan is made from, so the copy on the phone is replaced whenever the plan moves
@@ -155,7 +156,7 @@ def offline_package(user) -> dict:
             assignment.day_list,
             doses_digest(doses_of(assignment)),
             # Which program week each calendar week runs: a repeated week moves every later day's routine.
-            [run.number for run in plan_for(assignment, local_date(utcnow(), user.timezone), program).runs],
+            [run.number for run in plan_for(assignment, today, program).runs],
         ]
         if assignment
         else None
@@ -165,8 +166,19 @@ def offline_package(user) -> dict:
             "user": user.id,
             "content": stored_version(),
             "plan": plan,
-            "static": _per_revisions("digest", lambda: _digest(static_revisions())),
+            "static": static_digest(),
             "urls": urls,
         }
     )
     return {"version": version, "urls": urls}
+
+
+def static_digest() -> str:
+    """A digest of every static file's revision, made once per set of revisions."""
+    return _per_revisions("digest", lambda: _digest(static_revisions()))
+
+
+def made_from_in_process() -> tuple[str, str]:
+    """What the package is made from that lives in the process rather than the database: the static files'
+    revisions and the prefix the app is served under (for sessions.kept)."""
+    return static_digest(), request.script_root

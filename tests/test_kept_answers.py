@@ -1,0 +1,143 @@
+"""The plan and the offline package are kept per process while nothing they are made from has changed
+(sessions/kept.py): a kept answer costs two statements, and after every kind of change a person or their trainer
+can make, and at the moment the clock alone makes the rules stricter, the answer is the one made afresh."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import event
+
+from webapp.auth.models import User
+from webapp.content.ladder import Amount
+from webapp.content.models import Exercise
+from webapp.extensions import db
+from webapp.programs.models import Assignment
+from webapp.programs.personal import set_dose
+from webapp.programs.services import active_assignment
+from webapp.sessions import kept, screens
+from webapp.sessions import services as records
+from webapp.sessions.models import CompletedSession
+
+from . import test_progression
+from .factories import make_plan, make_user
+from .test_progression import MONDAY, post, session, step_forms, two_green_weeks_start
+
+solo = test_progression.solo  # the fixture: a client without a trainer on Gentle start from Monday 2 March 2026
+
+READS = ("/api/v1/plan", "/api/v1/offline-manifest")
+
+
+def _statements(app, client, path: str) -> int:
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def remember(*args):
+        seen.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    # The test's own transaction handling (savepoints) is not the app's.
+    return len([s for s in seen if "SAVEPOINT" not in s.upper()])
+
+
+def _kept_and_fresh(app, client) -> list[tuple[dict, dict]]:
+    """Each read as served (kept, if it was), then as made afresh with nothing kept."""
+    served = [client.get(path).get_json() for path in READS]
+    app.extensions.pop(kept.EXTENSION, None)
+    fresh = [client.get(path).get_json() for path in READS]
+    return list(zip(served, fresh, strict=True))
+
+
+def _tilt_suggested(client) -> bool:
+    return any(s["exercise"] == "pelvic-tilt" for s in client.get("/api/v1/plan").get_json()["suggestions"])
+
+
+def test_a_kept_answer_costs_the_login_and_one_statement(app, auth, solo, clock):
+    two_green_weeks_start(app, clock, solo)
+    auth.login("sol@example.com")
+    for path in READS:
+        assert auth.client.get(path).status_code == 200  # made, and kept
+        assert _statements(app, auth.client, path) == 2  # the person (Flask-Login), the fingerprint
+
+
+def test_every_change_shows_at_once(app, auth, solo, clock):
+    two_green_weeks_start(app, clock, solo)
+    auth.login("sol@example.com")
+    for served, fresh in _kept_and_fresh(app, auth.client):
+        assert served == fresh
+    assert _tilt_suggested(auth.client)
+
+    def check(what: str):
+        for served, fresh in _kept_and_fresh(app, auth.client):
+            assert served == fresh, what
+
+    # The clock is stopped from here: every change below lands in the same instant as the answer kept before it.
+    clock.move_to(datetime(2026, 3, 6, 7, 0, tzinfo=UTC), tick=False)
+    tilt = next(f for f in step_forms(auth.client.get("/").get_data(as_text=True)) if f["slot"] == "pelvic-tilt")
+    post(auth.client, "/steps", {**tilt, "action": "decline"})  # the dose record only remembers the decision
+    check("a step declined")
+    assert not _tilt_suggested(auth.client)
+    with app.app_context():  # the same record again, changed in place: the client's own dose of it
+        tilt_exercise = db.session.execute(db.select(Exercise).filter_by(slug="pelvic-tilt")).scalar_one()
+        assignment = active_assignment(db.session.merge(solo))
+        set_dose(assignment, tilt_exercise, tilt_exercise, Amount(1, 10, 0), "up", by=None)
+        db.session.commit()
+    check("a dose changed in place")
+    session(app, clock, solo, MONDAY + timedelta(days=4), 0)
+    clock.move_to(datetime(2026, 3, 6, 10, 0, tzinfo=UTC), tick=False)
+    check("a session synced")
+    with app.app_context():
+        last = db.session.execute(db.select(CompletedSession).order_by(CompletedSession.id.desc())).scalars().first()
+        records.record_next_day(db.session.merge(solo), last.uuid, 2, True)  # new leg symptoms: asked again
+    check("a next-morning check with leg symptoms")
+    with app.app_context():
+        screens.record_screen(db.session.merge(solo), [])
+    check("a red-flag answer")
+    with app.app_context():
+        db.session.get(User, solo.id).timezone = "Pacific/Kiritimati"  # already Saturday there
+        db.session.commit()
+    check("another zone")
+    with app.app_context():
+        assignment = db.session.execute(db.select(Assignment).filter_by(client_id=solo.id)).scalar_one()
+        assignment.days = "mon,wed,sat"
+        db.session.commit()
+    check("other training days")
+    with app.app_context():
+        db.session.execute(db.update(Assignment).filter_by(client_id=solo.id).values(is_active=False))
+        db.session.commit()
+    check("the plan ended")
+    assert auth.client.get("/api/v1/plan").get_json()["program"] is None
+
+
+def test_a_step_up_waits_from_the_moment_the_safety_check_falls_due(app, auth, solo, clock):
+    """The one change the clock makes alone within a day: six weeks after the last answer (2 March, 07:00 UTC),
+    the check is due again and a step up waits for it, in the plan kept a minute before too."""
+    two_green_weeks_start(app, clock, solo)
+    clock.move_to(datetime(2026, 4, 13, 6, 59, tzinfo=UTC), tick=False)
+    auth.login("sol@example.com")
+    assert _tilt_suggested(auth.client)
+    clock.move_to(datetime(2026, 4, 13, 7, 0, 30, tzinfo=UTC), tick=False)
+    assert not _tilt_suggested(auth.client)
+    for served, fresh in _kept_and_fresh(app, auth.client):
+        assert served == fresh
+
+
+def test_nothing_kept_for_one_person_reaches_another(app, auth, today):
+    with app.app_context():
+        alex, sam = make_user("alex2@example.com"), make_user("sam2@example.com")
+        for person in (alex, sam):
+            screens.record_screen(person, [])
+            records.finish_onboarding(person)
+        make_plan(alex, "gentle-start", start=today)
+    auth.login("alex2@example.com")
+    alex = [auth.client.get(path).get_json() for path in READS]
+    auth.logout()
+    auth.login("sam2@example.com")
+    sam = [auth.client.get(path).get_json() for path in READS]
+    assert alex[0]["program"] is not None and sam[0]["program"] is None
+    assert alex[1]["version"] != sam[1]["version"]

@@ -1,0 +1,144 @@
+"""A person's answers that cost the most to make, kept per process while nothing they are made from has changed:
+the plan (GET /api/v1/plan) and the offline package's list (GET /api/v1/offline-manifest).
+
+Both are made from the person's own records (sessions with their exercises, check-ins, red-flag answers), their
+plans and own doses, their profile, the exercise library (shipped and trainers' own), the content's version, their
+zone and trainer, and the day in their zone. Each use reads a fingerprint of all of that in one statement, through
+the per-person indexes, and the kept answer is served only while its fingerprint is the same. The fingerprint is
+read before an answer is made: a record that arrives meanwhile leaves the new answer under the older fingerprint,
+so it is made again next time rather than trusted.
+
+- Records only ever added (sessions, check-ins, red-flag answers) are counted, and their highest id read: a count
+  catches a row that a slow transaction committed after a later one, the highest id a row whose id was handed out
+  again (SQLite, after the rows above it went with a deleted account).
+- Rows changed in place are fingerprinted by what changes: a plan by its program version, start day and training
+  days; doses and the library's exercises by their count, highest id and the sum of their revisions, which every
+  change counts up (extensions.count_revisions: by the database, not the clock, so two changes in the same instant
+  both show). Loading new content changes the content's version too.
+- The clock: the day in the person's zone is in the fingerprint. Within a day, the rules turn stricter on their
+  own at one moment only: six weeks after the last red-flag answer the screen is due again, and a step up waits
+  for it (safety.REASK_AFTER). A kept answer is good until then, and never longer than KEEP_AT_MOST, in case a
+  rule comes to read the clock another way.
+
+Kept per app (so per process), at most CAPACITY people, least recently used first out. Nothing is shared between
+people: the key is the person's id and the kind of answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+
+from flask import current_app
+from sqlalchemy import String, bindparam, case, cast, func
+
+from ..content.models import ContentMeta, Exercise
+from ..extensions import db
+from ..programs.models import Assignment, PersonalDose, Profile
+from ..timeutil import local_date, utcnow
+from .models import CheckIn, CompletedSession, RedFlagScreen
+from .safety import REASK_AFTER
+
+EXTENSION = "coresteady.kept_answers"
+CAPACITY = 2048
+KEEP_AT_MOST = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    fingerprint: tuple
+    made_at: datetime
+    until: datetime
+    value: object
+
+
+def _joined(*values):
+    """The values as one text, comma-separated (SQL's ||, on either engine); NULL as nothing."""
+    parts = [func.coalesce(cast(value, String), "") for value in values]
+    text = parts[0]
+    for part in parts[1:]:
+        text = text + "," + part
+    return text
+
+
+@cache
+def _statement():
+    """The fingerprint's statement, built once: one row of texts, one per table, each read through an index."""
+    person = bindparam("user_id")
+
+    def added(model):
+        return db.select(_joined(func.count(), func.max(model.id))).where(model.user_id == person).scalar_subquery()
+
+    A, D, P, E = Assignment, PersonalDose, Profile, Exercise
+    active = A.is_active.is_(True)
+    plans = db.select(
+        _joined(func.count(), func.max(A.id), func.max(A.ended_at), func.max(case((active, A.id))),
+                func.max(case((active, A.program_id))), func.max(case((active, A.start_date))),
+                func.max(case((active, A.days))))
+    ).where(A.client_id == person)  # fmt: skip
+    doses = (
+        db.select(
+            _joined(func.count(), func.max(D.id), func.sum(D.revision))
+        )
+        .join(A, A.id == D.assignment_id)
+        .where(A.client_id == person)
+    )  # fmt: skip
+    profile = db.select(_joined(P.onboarded_at, P.preferred_days, P.birth_year)).where(P.user_id == person)
+    library = db.select(_joined(func.count(), func.max(E.id), func.sum(E.revision)))
+    content = db.select(ContentMeta.value).where(ContentMeta.key == "version")
+    last_answer = db.select(func.max(RedFlagScreen.answered_at)).where(RedFlagScreen.user_id == person)
+    return db.select(
+        added(CompletedSession),
+        added(CheckIn),
+        added(RedFlagScreen),
+        plans.scalar_subquery(),
+        doses.scalar_subquery(),
+        profile.scalar_subquery(),
+        library.scalar_subquery(),
+        content.scalar_subquery(),
+        last_answer.scalar_subquery(),
+    )
+
+
+def records_fingerprint(user) -> tuple:
+    """Everything the kept answers are made from for this person, as it stands (one statement)."""
+    row = db.session.execute(_statement(), {"user_id": user.id}).one()
+    return (user.role, user.timezone, user.trainer_id, *row)
+
+
+def _cache() -> tuple[threading.Lock, OrderedDict]:
+    kept = current_app.extensions.get(EXTENSION)
+    if kept is None:
+        kept = current_app.extensions.setdefault(EXTENSION, (threading.Lock(), OrderedDict()))
+    return kept
+
+
+def answer(kind: str, user, make: Callable[[date], object], extra: Hashable = None):
+    """The answer of this kind for this person: the kept one while its fingerprint holds, else make(today)'s.
+
+    extra: anything else the answer is made from that lives in the process (the static files' revisions, say)."""
+    now = utcnow()
+    today = local_date(now, user.timezone)
+    fingerprint = (today, extra, *records_fingerprint(user))
+    lock, entries = _cache()
+    key = (kind, user.id)
+    with lock:
+        kept = entries.get(key)
+        if kept is not None and kept.fingerprint == fingerprint and kept.made_at <= now < kept.until:
+            entries.move_to_end(key)
+            return kept.value
+    value = make(today)
+    until = now + KEEP_AT_MOST
+    last_answer = fingerprint[-1]  # an aware datetime (UTCDateTime), or None
+    if last_answer is not None and last_answer + REASK_AFTER > now:
+        until = min(until, last_answer + REASK_AFTER)
+    with lock:
+        entries[key] = _Kept(fingerprint, now, until, value)
+        entries.move_to_end(key)
+        while len(entries) > CAPACITY:
+            entries.popitem(last=False)
+    return value
