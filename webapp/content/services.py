@@ -46,10 +46,14 @@ def owner_ids_visible_to(user) -> list[int]:
 
 def _owned_by_visible(user):
     owners = owner_ids_visible_to(user)
-    visibility = Exercise.owner_id.is_(None)
-    if owners:
-        visibility = or_(visibility, Exercise.owner_id.in_(owners))
-    return visibility
+    return _visible_with(owners[0] if owners else None)
+
+
+def _visible_with(owner):
+    """The shipped library and the custom exercises of this owner (a trainer's id, a bound parameter, or None)."""
+    if owner is None:
+        return Exercise.owner_id.is_(None)
+    return or_(Exercise.owner_id.is_(None), Exercise.owner_id == owner)
 
 
 # An archived custom exercise (is_active False, with an owner) is out of the library's lists and the builder's
@@ -103,23 +107,34 @@ def exercise_library(user) -> Library:
 
 
 # Plans sit above the library, so they tell it which exercises a person's own plans hold (see register_kept):
-# a function (user) -> a select of exercise ids, or None.
+# a function (a client's id: a number or a bound parameter) -> a select of exercise ids.
 KEPT = "coresteady.kept_exercises"
-KeptExercises = Callable[[object], Select | None]
+KeptExercises = Callable[[object], Select]
 
 
 def register_kept(app: Flask, kept: KeptExercises) -> None:
     app.extensions[KEPT] = kept
 
 
-def _reachable(user):
+def _kept_for(user) -> KeptExercises | None:
+    """The plans' exercises apply to a signed-in client (a trainer's own are theirs anyway)."""
+    if getattr(user, "role", None) != "client" or not getattr(user, "is_authenticated", False):
+        return None
+    return current_app.extensions.get(KEPT)
+
+
+def _reachable_with(owner, client_id, kept: KeptExercises | None):
     """What a user may open, play and sync: the library, their trainer's custom exercises (archived ones too),
     and every exercise in a plan they follow or followed, whoever made it. The last keeps a plan working after the
-    client leaves their trainer, or the trainer deletes their account (which leaves those exercises ownerless)."""
-    reachable = _REACHABLE & _owned_by_visible(user)
-    kept = current_app.extensions.get(KEPT)
-    ids = kept(user) if kept and getattr(user, "is_authenticated", False) else None
-    return or_(reachable, Exercise.id.in_(ids)) if ids is not None else reachable
+    client leaves their trainer, or the trainer deletes their account (which leaves those exercises ownerless).
+    owner: whose custom exercises they see (_visible_with); client_id and kept: the client's plans, if any."""
+    reachable = _REACHABLE & _visible_with(owner)
+    return or_(reachable, Exercise.id.in_(kept(client_id))) if kept is not None else reachable
+
+
+def _reachable(user):
+    owners = owner_ids_visible_to(user)
+    return _reachable_with(owners[0] if owners else None, getattr(user, "id", None), _kept_for(user))
 
 
 def reachable_exercises(user, slugs: set[str] | None = None, lean: bool = False) -> list[Exercise]:
@@ -135,10 +150,21 @@ def reachable_exercises(user, slugs: set[str] | None = None, lean: bool = False)
 
 def reachable_links(user, slugs: set[str] | None = None) -> dict[str, ExerciseLinks]:
     """reachable_exercises as {slug: ExerciseLinks}, plain rows: what a synced session is checked against."""
-    query = db.select(Exercise.id, Exercise.slug, Exercise.easier_slug, Exercise.harder_slug).where(_reachable(user))
+    owners = owner_ids_visible_to(user)
+    values = {"owner": owners[0] if owners else None, "client_id": getattr(user, "id", None)}
     if slugs is not None:
-        query = query.where(Exercise.slug.in_(slugs))
-    return {row.slug: ExerciseLinks(*row) for row in db.session.execute(query)}
+        values["slugs"] = sorted(slugs)
+    statement = _links_statement(_kept_for(user), slugs is not None)
+    return {row.slug: ExerciseLinks(*row) for row in db.session.execute(statement, values)}
+
+
+@cache
+def _links_statement(kept: KeptExercises | None, by_slug: bool):
+    """reachable_links' statement, built once per kind (every sync runs it; building it cost more than running it),
+    with the owner, the client and the slugs as parameters. owner None matches no custom exercise."""
+    reachable = _reachable_with(bindparam("owner"), bindparam("client_id"), kept)
+    query = db.select(Exercise.id, Exercise.slug, Exercise.easier_slug, Exercise.harder_slug).where(reachable)
+    return query.where(Exercise.slug.in_(bindparam("slugs", expanding=True))) if by_slug else query
 
 
 @dataclass(frozen=True)

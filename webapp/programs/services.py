@@ -207,12 +207,10 @@ def follow_current_versions() -> None:
             assignment.program_id = newest
 
 
-def kept_exercise_ids(user):
-    """The exercises of every program a client follows or followed (any version): what their plans hold, even
-    once the trainer who made them has gone. None for a trainer (their own are theirs anyway)."""
-    if getattr(user, "role", None) != "client":
-        return None
-    families = db.select(Assignment.family).where(Assignment.client_id == user.id)
+def kept_exercise_ids(client_id):
+    """The exercises of every program this client follows or followed (any version): what their plans hold, even
+    once the trainer who made them has gone. client_id: a number, or a bound parameter."""
+    families = db.select(Assignment.family).where(Assignment.client_id == client_id)
     return (
         db.select(RoutineExercise.exercise_id)
         .join(Routine, Routine.id == RoutineExercise.routine_id)

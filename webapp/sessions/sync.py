@@ -6,11 +6,12 @@ import hashlib
 import json
 import logging
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
@@ -110,13 +111,19 @@ def _content_hash(item: SessionIn) -> str:
 def allowed_routines(user: User, routine_ids: set[int]) -> dict[int, int]:
     """Those of these routines that belong to a program the user follows or followed (any version): {routine id:
     its program's id}."""
-    families = db.select(Assignment.family).where(Assignment.client_id == user.id)
-    query = (
+    values = {"user_id": user.id, "routine_ids": sorted(routine_ids)}
+    return dict(db.session.execute(_allowed_routines(), values).all())
+
+
+@cache
+def _allowed_routines():
+    """allowed_routines' statement, built once: every sync runs it, and building it cost more than running it."""
+    families = db.select(Assignment.family).where(Assignment.client_id == bindparam("user_id"))
+    return (
         db.select(Routine.id, Routine.program_id)
         .join(Program, Routine.program_id == Program.id)
-        .where(Routine.id.in_(routine_ids), Program.family.in_(families))
+        .where(Routine.id.in_(bindparam("routine_ids", expanding=True)), Program.family.in_(families))
     )
-    return dict(db.session.execute(query).all())
 
 
 def parse_batch(body, key: str = "sessions") -> list:
@@ -184,10 +191,15 @@ def _stored_hashes(user: User, uuids: set[str]) -> dict[str, str]:
     """The content hash of each of these ids this user has stored: one query however many."""
     if not uuids:
         return {}
-    query = db.select(CompletedSession.uuid, CompletedSession.content_hash).where(
-        CompletedSession.user_id == user.id, CompletedSession.uuid.in_(uuids)
+    return dict(db.session.execute(_stored_hashes_statement(), {"user_id": user.id, "uuids": sorted(uuids)}).all())
+
+
+@cache
+def _stored_hashes_statement():
+    """_stored_hashes' statement, built once (a duplicate sent again costs little more than this lookup)."""
+    return db.select(CompletedSession.uuid, CompletedSession.content_hash).where(
+        CompletedSession.user_id == bindparam("user_id"), CompletedSession.uuid.in_(bindparam("uuids", expanding=True))
     )
-    return dict(db.session.execute(query).all())
 
 
 def _insert(user: User, new: list[tuple[int, SessionIn, tuple[int, int], str]], exercises) -> dict[str, Result]:
