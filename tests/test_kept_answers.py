@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event
-
 from webapp.auth.models import User
 from webapp.content.ladder import Amount
 from webapp.content.models import Exercise
@@ -22,27 +20,11 @@ from webapp.sessions.models import CompletedSession
 from . import test_progression
 from .factories import make_plan, make_user
 from .test_progression import MONDAY, post, session, step_forms, two_green_weeks_start
+from .test_read_costs import statements
 
 solo = test_progression.solo  # the fixture: a client without a trainer on Gentle start from Monday 2 March 2026
 
 READS = ("/api/v1/plan", "/api/v1/offline-manifest")
-
-
-def _statements(app, client, path: str) -> int:
-    with app.app_context():
-        engine = db.engine
-    seen = []
-
-    def remember(*args):
-        seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
-    # The test's own transaction handling (savepoints) is not the app's.
-    return len([s for s in seen if "SAVEPOINT" not in s.upper()])
 
 
 def _kept_and_fresh(app, client) -> list[tuple[dict, dict]]:
@@ -62,7 +44,7 @@ def test_a_kept_answer_costs_the_login_and_one_statement(app, auth, solo, clock)
     auth.login("sol@example.com")
     for path in READS:
         assert auth.client.get(path).status_code == 200  # made, and kept
-        assert _statements(app, auth.client, path) == 2  # the person (Flask-Login), the fingerprint
+        assert statements(app, auth.client, path) == 2  # the person (Flask-Login), the fingerprint
 
 
 def test_every_change_shows_at_once(app, auth, solo, clock):

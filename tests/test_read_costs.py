@@ -40,7 +40,8 @@ def statements(app, client, url: str) -> int:
     finally:
         event.remove(bind, "before_cursor_execute", remember)
     assert response.status_code == 200, url
-    return len(seen)
+    # The test's own transaction handling (savepoints) is not the app's.
+    return len([s for s in seen if "SAVEPOINT" not in s.upper()])
 
 
 def _more_of_everything(users, alex) -> None:
