@@ -20,7 +20,7 @@ so it is made again next time rather than trusted.
   for it (safety.REASK_AFTER). A kept answer is good until then, and never longer than KEEP_AT_MOST, in case a
   rule comes to read the clock another way.
 
-Kept per app (so per process), at most CAPACITY people, least recently used first out. Nothing is shared between
+Kept per app (so per process), at most CAPACITY answers, least recently used first out. Nothing is shared between
 people: the key is the person's id and the kind of answer.
 """
 
@@ -44,7 +44,9 @@ from .models import CheckIn, CompletedSession, RedFlagScreen
 from .safety import REASK_AFTER
 
 EXTENSION = "coresteady.kept_answers"
-CAPACITY = 2048
+# Answers kept per process. A plan is about 25 KB of JSON and a package's list about 6 KB: 512 people's both, about
+# 16 MB.
+CAPACITY = 1024
 KEEP_AT_MOST = timedelta(minutes=10)
 
 
