@@ -23,16 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import bindparam
 
 from ..content.models import Exercise
 from ..extensions import db
+from ..recent import Recent, recent
 from .models import Assignment, Program, ProgramWeek, Routine, RoutineExercise
 
 EXTENSION = "coresteady.program_structures"
@@ -149,35 +147,9 @@ class _Entry:
     facts: tuple  # the exercise rows it was built from, to compare with the database's
 
 
-class _Cache:
-    def __init__(self, capacity: int):
-        self.capacity = capacity
-        self.entries: OrderedDict[tuple, _Entry] = OrderedDict()
-        self.lock = threading.Lock()
-        self.builds = 0  # how many times a structure was read from the database (for tests and curiosity)
-
-    def get(self, key: tuple) -> _Entry | None:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is not None:
-                self.entries.move_to_end(key)
-            return entry
-
-    def put(self, key: tuple, entry: _Entry) -> None:
-        with self.lock:
-            self.builds += 1
-            self.entries[key] = entry
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.capacity:
-                self.entries.popitem(last=False)
-
-
-def cache() -> _Cache:
+def cache() -> Recent:
     """This app's cache of program structures (made on first use)."""
-    found = current_app.extensions.get(EXTENSION)
-    if found is None:
-        found = current_app.extensions.setdefault(EXTENSION, _Cache(CAPACITY))
-    return found
+    return recent(EXTENSION, CAPACITY)
 
 
 # The statements read on every use are built once (building one costs more than running it on SQLite).

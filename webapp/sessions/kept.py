@@ -26,19 +26,17 @@ people: the key is the person's id and the kind of answer.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from flask import current_app
 from sqlalchemy import String, bindparam, case, cast, func
 
 from ..content.models import ContentMeta, Exercise
 from ..extensions import db
 from ..programs.models import Assignment, PersonalDose, Profile
+from ..recent import recent
 from ..timeutil import local_date, utcnow
 from .models import CheckIn, CompletedSession, RedFlagScreen
 from .safety import REASK_AFTER
@@ -112,13 +110,6 @@ def records_fingerprint(user) -> tuple:
     return (user.role, user.timezone, user.trainer_id, *row)
 
 
-def _cache() -> tuple[threading.Lock, OrderedDict]:
-    kept = current_app.extensions.get(EXTENSION)
-    if kept is None:
-        kept = current_app.extensions.setdefault(EXTENSION, (threading.Lock(), OrderedDict()))
-    return kept
-
-
 def answer(kind: str, user, make: Callable[[date], object], extra: Hashable = None):
     """The answer of this kind for this person: the kept one while its fingerprint holds, else make(today)'s.
 
@@ -126,21 +117,15 @@ def answer(kind: str, user, make: Callable[[date], object], extra: Hashable = No
     now = utcnow()
     today = local_date(now, user.timezone)
     fingerprint = (today, extra, *records_fingerprint(user))
-    lock, entries = _cache()
+    entries = recent(EXTENSION, CAPACITY)
     key = (kind, user.id)
-    with lock:
-        kept = entries.get(key)
-        if kept is not None and kept.fingerprint == fingerprint and kept.made_at <= now < kept.until:
-            entries.move_to_end(key)
-            return kept.value
+    kept = entries.get(key)
+    if kept is not None and kept.fingerprint == fingerprint and kept.made_at <= now < kept.until:
+        return kept.value
     value = make(today)
     until = now + KEEP_AT_MOST
     last_answer = fingerprint[-1]  # an aware datetime (UTCDateTime), or None
     if last_answer is not None and last_answer + REASK_AFTER > now:
         until = min(until, last_answer + REASK_AFTER)
-    with lock:
-        entries[key] = _Kept(fingerprint, now, until, value)
-        entries.move_to_end(key)
-        while len(entries) > CAPACITY:
-            entries.popitem(last=False)
+    entries.put(key, _Kept(fingerprint, now, until, value))
     return value
