@@ -35,18 +35,15 @@ CAUTION_LABELS = {
 GROUP_LABELS = {"major": "Major core muscle", "minor": "Minor core muscle", "supporting": "Supporting muscle"}
 
 
-def owner_ids_visible_to(user) -> list[int]:
-    """Whose custom exercises a user may see: a trainer their own, a client their trainer's."""
+def owner_visible_to(user) -> int | None:
+    """Whose custom exercises a user may see: a trainer their own, a client their trainer's (None: nobody's)."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return []
-    if user.role == "trainer":
-        return [user.id]
-    return [user.trainer_id] if user.trainer_id else []
+        return None
+    return user.id if user.role == "trainer" else user.trainer_id
 
 
 def _owned_by_visible(user):
-    owners = owner_ids_visible_to(user)
-    return _visible_with(owners[0] if owners else None)
+    return _visible_with(owner_visible_to(user))
 
 
 def _visible_with(owner):
@@ -133,8 +130,7 @@ def _reachable_with(owner, client_id, kept: KeptExercises | None):
 
 
 def _reachable(user):
-    owners = owner_ids_visible_to(user)
-    return _reachable_with(owners[0] if owners else None, getattr(user, "id", None), _kept_for(user))
+    return _reachable_with(owner_visible_to(user), getattr(user, "id", None), _kept_for(user))
 
 
 def reachable_exercises(user, slugs: set[str] | None = None, lean: bool = False) -> list[Exercise]:
@@ -150,8 +146,7 @@ def reachable_exercises(user, slugs: set[str] | None = None, lean: bool = False)
 
 def reachable_links(user, slugs: set[str] | None = None) -> dict[str, ExerciseLinks]:
     """reachable_exercises as {slug: ExerciseLinks}, plain rows: what a synced session is checked against."""
-    owners = owner_ids_visible_to(user)
-    values = {"owner": owners[0] if owners else None, "client_id": getattr(user, "id", None)}
+    values = {"owner": owner_visible_to(user), "client_id": getattr(user, "id", None)}
     if slugs is not None:
         values["slugs"] = sorted(slugs)
     statement = _links_statement(_kept_for(user), slugs is not None)
