@@ -270,7 +270,7 @@ def test_two_missed_sessions_bring_one_nudge_then_silence_until_one_is_done(
 def test_no_reminder_while_waiting_for_a_clinician_after_a_red_flag_answer(
     app, alex, subscribed, service, run_jobs, clock
 ):
-    # Tuesday evening: numbness in the saddle area. The advice is urgent care, not exercise.
+    # Tuesday evening: numbness in the saddle area. The advice is emergency care, not exercise.
     clock.move_to(datetime(2026, 3, 3, 20, 0, tzinfo=UTC))
     with app.app_context():
         screens.record_screen(db.session.merge(alex), ["saddle"])

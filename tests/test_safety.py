@@ -203,7 +203,7 @@ def test_an_emergency_answer_stays_until_answered_again_and_confirmed_with_a_day
     assert response.status_code == 302
     assert signed_in.get(play_url).status_code == 200
     flag = flags_of(app, users)["red_flag"]
-    assert "urgent care" in flag and "numbness around the genitals or bottom" in flag
+    assert "emergency care" in flag and "numbness around the genitals or bottom" in flag
     assert "seen by a clinician on 4 Mar" in flag
 
 

@@ -142,7 +142,7 @@ HEADINGS = {
     "pregnant": "Also tell us if",
 }
 ADVICE = {
-    "emergency": "urgent care",
+    "emergency": "emergency care",
     "same-day": "see a doctor the same day",
     "pregnant": "pregnant: check with a clinician first",
     "soon": "see a GP within a week",

@@ -145,7 +145,7 @@ def confirmation_problems(
         problems.append(
             (
                 "assessed_on",
-                "After an answer that needed urgent care, take the safety check again before saying a "
+                "After an answer that needed emergency care, take the safety check again before saying a "
                 "clinician has seen you.",
             )
         )

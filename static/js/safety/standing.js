@@ -159,7 +159,7 @@ export async function standing(me, now = Date.now()) {
 export function confirmationProblem(assessedOn, waiting, againFirst, today = localDay()) {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(assessedOn || "")) return "Enter the day a clinician assessed you.";
   if (!waiting.length) return "No answer is waiting for a clinician's check.";
-  if (againFirst) return "After an answer that needed urgent care, take the safety check again before saying a clinician has seen you.";
+  if (againFirst) return "After an answer that needed emergency care, take the safety check again before saying a clinician has seen you.";
   if (assessedOn > today) return "The day you were assessed cannot be in the future.";
   const latest = waiting.map((a) => a.day).sort().at(-1);
   if (assessedOn < latest) return "The day you were assessed is before your answer: a clinician needs to have seen you since then.";
