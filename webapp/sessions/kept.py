@@ -17,7 +17,7 @@ so it is made again next time rather than trusted.
   both show). Loading new content changes the content's version too.
 - The clock: the day in the person's zone is in the fingerprint. Within a day, the rules turn stricter on their
   own at one moment only: six weeks after the last red-flag answer the screen is due again, and a step up waits
-  for it (safety.REASK_AFTER). A kept answer is good until then, and never longer than KEEP_AT_MOST, in case a
+  for it (safety.asked_again_at). A kept answer is good until then, and never longer than KEEP_AT_MOST, in case a
   rule comes to read the clock another way.
 
 Kept per app (so per process), at most CAPACITY answers, least recently used first out. Nothing is shared between
@@ -39,7 +39,7 @@ from ..programs.models import Assignment, PersonalDose, Profile
 from ..recent import recent
 from ..timeutil import local_date, utcnow
 from .models import CheckIn, CompletedSession, RedFlagScreen
-from .safety import REASK_AFTER
+from .safety import asked_again_at
 
 EXTENSION = "coresteady.kept_answers"
 # Answers kept per process. A plan is about 25 KB of JSON and a package's list about 6 KB: 512 people's both, about
@@ -100,14 +100,14 @@ def _statement():
         profile.scalar_subquery(),
         library.scalar_subquery(),
         content.scalar_subquery(),
-        last_answer.scalar_subquery(),
+        last_answer.scalar_subquery().label("last_answer"),
     )
 
 
-def records_fingerprint(user) -> tuple:
-    """Everything the kept answers are made from for this person, as it stands (one statement)."""
-    row = db.session.execute(_statement(), {"user_id": user.id}).one()
-    return (user.role, user.timezone, user.trainer_id, *row)
+def records_fingerprint(user):
+    """Everything the kept answers are made from for this person, as it stands (one statement): a row whose
+    `last_answer` is the moment of their last red-flag answer (an aware datetime, or None)."""
+    return db.session.execute(_statement(), {"user_id": user.id}).one()
 
 
 def answer(kind: str, user, make: Callable[[date], object], extra: Hashable = None):
@@ -116,7 +116,8 @@ def answer(kind: str, user, make: Callable[[date], object], extra: Hashable = No
     extra: anything else the answer is made from that lives in the process (the static files' revisions, say)."""
     now = utcnow()
     today = local_date(now, user.timezone)
-    fingerprint = (today, extra, *records_fingerprint(user))
+    records = records_fingerprint(user)
+    fingerprint = (today, extra, user.role, user.timezone, user.trainer_id, *records)
     entries = recent(EXTENSION, CAPACITY)
     key = (kind, user.id)
     kept = entries.get(key)
@@ -124,8 +125,7 @@ def answer(kind: str, user, make: Callable[[date], object], extra: Hashable = No
         return kept.value
     value = make(today)
     until = now + KEEP_AT_MOST
-    last_answer = fingerprint[-1]  # an aware datetime (UTCDateTime), or None
-    if last_answer is not None and last_answer + REASK_AFTER > now:
-        until = min(until, last_answer + REASK_AFTER)
+    if records.last_answer is not None and asked_again_at(records.last_answer) > now:
+        until = min(until, asked_again_at(records.last_answer))
     entries.put(key, _Kept(fingerprint, now, until, value))
     return value

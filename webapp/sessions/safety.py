@@ -272,13 +272,18 @@ class Due:
     kind: str  # "first", "interval", or a trigger's kind
 
 
+def asked_again_at(answered_at: datetime) -> datetime:
+    """When the screen falls due again by the clock alone, whatever happens meanwhile: six weeks after an answer."""
+    return answered_at + REASK_AFTER
+
+
 def due(answers: list[Answer], found: list[Trigger], now: datetime) -> Due | None:
     """Whether the screen must be answered again, since when and why (the earliest reason counts)."""
     if not answers:
         return Due(None, "the safety check has not been answered yet", "first")
     last = max(answers, key=lambda a: a.order)
     reasons = [Due(t.at, t.reason, t.kind) for t in found if t.at > last.answered_at]
-    interval = last.answered_at + REASK_AFTER
+    interval = asked_again_at(last.answered_at)
     if now >= interval:
         reasons.append(Due(interval, "6 weeks since the last safety check", "interval"))
     return min(reasons, key=lambda d: d.since, default=None)

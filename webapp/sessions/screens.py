@@ -304,7 +304,7 @@ def snapshot(status: safety.Status, now: datetime) -> dict:
         ],
         "can_confirm": status.can_confirm,
         "last_answered_at": last.answered_at.isoformat() if last else None,
-        "next_due_at": (last.answered_at + safety.REASK_AFTER).isoformat() if last else None,
+        "next_due_at": safety.asked_again_at(last.answered_at).isoformat() if last else None,
         "due": {
             "since": status.due.since.isoformat() if status.due.since else None,
             "reason": status.due.reason,

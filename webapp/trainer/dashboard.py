@@ -594,7 +594,7 @@ def valid_until(client: User, facts: Facts, now: datetime) -> datetime:
     """
     moments = [next_midnight(now, client.timezone), next_midnight(now, "UTC")]
     for answer in facts.safety.answers:
-        moments += [answer.answered_at + safety.RED_FLAG_SHOWN, answer.answered_at + safety.REASK_AFTER]
+        moments += [answer.answered_at + safety.RED_FLAG_SHOWN, safety.asked_again_at(answer.answered_at)]
     status = facts.safety.status(now, look_back=now - timedelta(days=RECENT_DAYS + 1))
     if status.due is not None and status.due.since is not None:
         moments.append(status.due.since + OVERDUE)
