@@ -1,38 +1,61 @@
-"""The plan and the offline package are kept per process while nothing they are made from has changed
-(sessions/kept.py): a kept answer costs two statements, and after every kind of change a person or their trainer
-can make, and at the moment the clock alone makes the rules stricter, the answer is the one made afresh."""
+"""The plan, the offline package and Today are kept per process while nothing they are made from has changed
+(sessions/kept.py, home/today.py): a kept answer costs two statements, and after every kind of change a person or
+their trainer can make, and at the moment the clock alone makes the rules stricter, the answer is the one made
+afresh."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from webapp.auth.models import User
 from webapp.content.ladder import Amount
 from webapp.content.models import Exercise
 from webapp.extensions import db
-from webapp.programs.models import Assignment
+from webapp.messages.services import thread_of_client, write
+from webapp.programs.models import Assignment, Profile
 from webapp.programs.personal import set_dose
 from webapp.programs.services import active_assignment
+from webapp.reminders.services import RemindersChange, update
 from webapp.sessions import kept, screens
 from webapp.sessions import services as records
 from webapp.sessions.models import CompletedSession
 
 from . import test_progression
+from .conftest import AuthActions, words_of
 from .factories import make_plan, make_user
 from .test_progression import MONDAY, post, session, step_forms, two_green_weeks_start
 from .test_read_costs import statements
 
 solo = test_progression.solo  # the fixture: a client without a trainer on Gentle start from Monday 2 March 2026
+coached = test_progression.coached  # the fixture: Alex, coached by Casey, on the same program
 
-READS = ("/api/v1/plan", "/api/v1/offline-manifest")
+READS = ("/api/v1/plan", "/api/v1/offline-manifest", "/")
 
 
-def _kept_and_fresh(app, client) -> list[tuple[dict, dict]]:
+def _read(client, path: str):
+    """The answer as the person gets it: JSON, or Today's page without its form tokens and the moment the
+    standing it embeds was read (a kept page says when it was made; what it says is the same)."""
+    response = client.get(path)
+    assert response.status_code == 200, path
+    if path != "/":
+        return response.get_json()
+    if 'class="flashes"' in response.get_data(as_text=True):  # made afresh to show a message once; now kept
+        response = client.get(path)
+    return re.sub(r'"as_of": "[^"]*"', "", words_of(response))
+
+
+def _kept_and_fresh(app, client) -> list[tuple[object, object]]:
     """Each read as served (kept, if it was), then as made afresh with nothing kept."""
-    served = [client.get(path).get_json() for path in READS]
+    served = [_read(client, path) for path in READS]
     app.extensions.pop(kept.EXTENSION, None)
-    fresh = [client.get(path).get_json() for path in READS]
+    fresh = [_read(client, path) for path in READS]
     return list(zip(served, fresh, strict=True))
+
+
+def _check(app, client, what: str):
+    for served, fresh in _kept_and_fresh(app, client):
+        assert served == fresh, what
 
 
 def _tilt_suggested(client) -> bool:
@@ -55,8 +78,7 @@ def test_every_change_shows_at_once(app, auth, solo, clock):
     assert _tilt_suggested(auth.client)
 
     def check(what: str):
-        for served, fresh in _kept_and_fresh(app, auth.client):
-            assert served == fresh, what
+        _check(app, auth.client, what)
 
     # The clock is stopped from here: every change below lands in the same instant as the answer kept before it.
     clock.move_to(datetime(2026, 3, 6, 7, 0, tzinfo=UTC), tick=False)
@@ -123,3 +145,83 @@ def test_nothing_kept_for_one_person_reaches_another(app, auth, today):
     sam = [auth.client.get(path).get_json() for path in READS]
     assert alex[0]["program"] is not None and sam[0]["program"] is None
     assert alex[1]["version"] != sam[1]["version"]
+
+
+def test_today_shows_each_change_of_what_it_shows_besides_the_plan(app, auth, coached, users, clock):
+    """Messages, lessons read, milestones shown, reminders, names: Today kept is Today made afresh after each."""
+    two_green_weeks_start(app, clock, coached)
+    clock.move_to(datetime(2026, 3, 6, 7, 0, tzinfo=UTC), tick=False)
+    auth.login("alex@example.com")
+    client = auth.client
+    _check(app, client, "first")
+    assert "Casey Coach set you a new program" in client.get("/").get_data(as_text=True)
+
+    with app.app_context():
+        alex = db.session.merge(coached)
+        write(thread_of_client(alex), "trainer", db.session.merge(users["coach"]), "Lovely work this week.")
+    _check(app, client, "a message from the trainer")
+    page = client.get("/").get_data(as_text=True)
+    assert "Lovely work this week." in page
+    note = re.search(r'name="note" value="([^"]+)"', page).group(1)
+    post(client, "/notes/seen", {"note": note})
+    _check(app, client, "the message marked read")
+    assert "Lovely work this week." not in client.get("/").get_data(as_text=True)
+
+    milestone = re.search(r'name="milestone" value="([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    post(client, "/milestones/seen", {"milestone": milestone})
+    _check(app, client, "the milestone marked seen")
+
+    lesson = re.search(r'href="/lessons/([a-z-]+)"', client.get("/").get_data(as_text=True)).group(1)
+    post(client, f"/lessons/{lesson}/read", {})
+    _check(app, client, "the suggested lesson read")
+    assert f'href="/lessons/{lesson}"' not in client.get("/").get_data(as_text=True)
+
+    with app.app_context():
+        db.session.get(Profile, coached.id).preferred_time = "06:45"
+        db.session.commit()
+    _check(app, client, "another preferred time")  # where reminders would start
+    with app.app_context():
+        update(db.session.merge(coached), RemindersChange(enabled=True, time="18:30"))
+        db.session.commit()
+    _check(app, client, "reminders turned on")
+    assert "18:30" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(User, users["coach"].id).name = "Casey Carter"
+        db.session.commit()
+    _check(app, client, "the trainer's name changed")
+    assert "Casey Carter set you a new program" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(User, coached.id).name = "Alexandra Morgan"
+        db.session.commit()
+    _check(app, client, "their own name changed")
+    assert "Hello, Alexandra" in client.get("/").get_data(as_text=True)
+
+
+def test_a_message_flashed_on_today_shows_once(app, auth, solo, clock):
+    two_green_weeks_start(app, clock, solo)
+    clock.move_to(datetime(2026, 3, 6, 7, 0, tzinfo=UTC), tick=False)
+    auth.login("sol@example.com")
+    client = auth.client
+    assert client.get("/").status_code == 200  # kept
+    tilt = next(f for f in step_forms(client.get("/").get_data(as_text=True)) if f["slot"] == "pelvic-tilt")
+    post(client, "/steps", {**tilt, "action": "decline"})
+    assert "Fine: the same dose for now." in client.get("/").get_data(as_text=True)
+    assert "Fine: the same dose for now." not in client.get("/").get_data(as_text=True)
+    _check(app, client, "after the message")
+
+
+def test_a_kept_today_carries_this_visits_form_token(app, auth, solo, clock):
+    """The page is kept with its token marked: each visitor's own token is in it, and its forms work."""
+    two_green_weeks_start(app, clock, solo)
+    auth.login("sol@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    assert statements(app, auth.client, "/") == 2
+    again = auth.client.get("/").get_data(as_text=True)
+    assert "@@csrf-here@@" not in again
+    assert all(value == token for value in re.findall(r'name="csrf_token" value="([^"]+)"', again))
+    phone = AuthActions(app.test_client(), app)  # the same person on another device: its own token
+    phone.login("sol@example.com")
+    other = re.search(r'name="csrf-token" content="([^"]+)"', phone.client.get("/").get_data(as_text=True)).group(1)
+    assert other != token
+    assert statements(app, phone.client, "/") == 2

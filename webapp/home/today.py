@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import case, func, or_
+
 from ..auth.models import User
-from ..content.models import Lesson
+from ..content.models import Lesson, LessonRead
 from ..content.services import exercise_library, unread_lessons
 from ..extensions import db
+from ..messages.models import Message
 from ..messages.services import Note, unread_count_for_client, unread_notes
 from ..programs.duration import routine_minutes
-from ..programs.models import Assignment, Routine
+from ..programs.models import Assignment, Profile, Routine
 from ..programs.personal import Item, doses_of, items_for
 from ..programs.structure import active_plan
-from ..sessions import milestones, outcomes, progression, safety, schedule, screens
-from ..sessions.models import CompletedSession
+from ..reminders.models import ReminderSetting
+from ..sessions import kept, milestones, outcomes, progression, safety, schedule, screens
+from ..sessions.models import CompletedSession, MilestoneShown
 from ..sessions.services import session_due_next_day_check
 from ..sessions.weeks import WeekRun
 from ..timeutil import local_date
@@ -159,3 +164,42 @@ def build(user, now: datetime) -> TodayView:
     view.milestone = milestones.to_show(found, milestones.shown_keys(user.id))
     view.weekly = milestones.weekly_summary(today, plan, sessions, trainer=bool(user.trainer_id))
     return view
+
+
+# ---- Today, kept ----
+# Today is the page a person opens most. Made afresh it reads twenty statements; kept (sessions/kept.py) it costs
+# the fingerprint's one, for as long as nothing it shows has changed.
+
+
+def shown_besides_the_plan(person):
+    """What Today shows besides what the plan is made from, for the fingerprint (sessions/kept.py): the trainer's
+    messages and which are read (marked read in place, so the unread are counted), lessons read, milestones
+    shown, the reminder setting and preferred time, and the names of the trainers Today names (in unread
+    messages and on a plan set lately; a trainer's account deleted leaves their name out)."""
+    M, A = Message, Assignment
+    to_client = (M.client_id == person, M.author == "trainer")
+    unread = case((M.read_at.is_(None), 1), else_=0)
+    notes = db.select(kept.joined(func.count(), func.max(M.id), func.sum(unread))).where(*to_client)
+    reads = db.select(kept.joined(func.count(), func.max(LessonRead.read_at))).where(LessonRead.user_id == person)
+    setting = ReminderSetting
+    reminders = db.select(kept.joined(setting.enabled, setting.time, setting.email)).where(setting.user_id == person)
+    preferred = db.select(Profile.preferred_time).where(Profile.user_id == person)
+    writers = db.select(M.trainer_id).where(*to_client, M.read_at.is_(None))
+    setter = db.select(A.assigned_by_id).where(A.client_id == person, A.is_active.is_(True))
+    names = db.select(kept.joined(func.count(), func.min(User.name), func.max(User.name), func.sum(User.id))).where(
+        or_(User.id.in_(writers), User.id.in_(setter))
+    )
+    return (
+        notes.scalar_subquery(),
+        reads.scalar_subquery(),
+        kept.added(MilestoneShown, person),
+        reminders.scalar_subquery(),
+        preferred.scalar_subquery(),
+        names.scalar_subquery(),
+    )
+
+
+def kept_page(user, render: Callable[[date], str | None], extra) -> str | None:
+    """Today's page for this person as render made it (None: not onboarded yet), kept while nothing it shows has
+    changed. extra: what the page is made from that lives in the process or the request (kept.answer)."""
+    return kept.answer("today", user, render, extra=extra, more=shown_besides_the_plan)

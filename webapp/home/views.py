@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -11,6 +12,7 @@ from ..auth.access import client_required
 from ..extensions import db
 from ..messages.forms import NotesSeenForm
 from ..messages.services import mark_read
+from ..pwa.services import static_digest
 from ..reminders import services as reminders
 from ..sessions import milestones, progression, screens
 from ..sessions.forms import STEP_UNREADABLE, MilestoneSeenForm, StepForm
@@ -27,22 +29,40 @@ def index():
     if not current_user.is_authenticated:
         return render_template("home/landing.html")
     if current_user.is_client:
-        if not is_onboarded(current_user):
+        user = current_user._get_current_object()
+        if session.get("_flashes"):
+            page = _today_page(user)  # made afresh, to show the messages once
+        else:
+            made_from = (static_digest(), request.script_root, user.name, user.email)
+            page = today.kept_page(user, lambda _day: _today_page(user), extra=made_from)
+        if page is None:
             return redirect(url_for("sessions.welcome"))
-        now = utcnow()
-        view = today.build(current_user, now)
-        # The phone keeps the standing from here too, so its copy of the player knows of a check answered online.
-        safety_data = screens.for_the_phone(current_user, now, view.safety)
-        return render_template(
-            "sessions/today.html",
-            view=view,
-            light_of=traffic_light,
-            safety_data=safety_data,
-            reminders=reminders.payload(current_user),
-        )
+        return page.replace(CSRF_PLACE, generate_csrf())
     if current_user.is_trainer:
         return redirect(url_for("trainer.dashboard"))
     return render_template("home/home.html")
+
+
+# Where Today's page carries the CSRF token: a kept page is served with each request's own.
+CSRF_PLACE = "@@csrf-here@@"
+
+
+def _today_page(user) -> str | None:
+    """Today's page as the template draws it, its CSRF token marked; None while onboarding is not finished."""
+    if not is_onboarded(user):
+        return None
+    now = utcnow()
+    view = today.build(user, now)
+    # The phone keeps the standing from here too, so its copy of the player knows of a check answered online.
+    safety_data = screens.for_the_phone(user, now, view.safety)
+    html = render_template(
+        "sessions/today.html",
+        view=view,
+        light_of=traffic_light,
+        safety_data=safety_data,
+        reminders=reminders.payload(user),
+    )
+    return html.replace(generate_csrf(), CSRF_PLACE)
 
 
 @bp.post("/notes/seen")

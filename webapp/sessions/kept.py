@@ -1,5 +1,6 @@
 """A person's answers that cost the most to make, kept per process while nothing they are made from has changed:
-the plan (GET /api/v1/plan) and the offline package's list (GET /api/v1/offline-manifest).
+the plan (GET /api/v1/plan), the offline package's list (GET /api/v1/offline-manifest) and Today's page (whose
+fingerprint adds what the page shows besides: home/today.py, shown_besides_the_plan).
 
 Both are made from the person's own records (sessions with their exercises, check-ins, red-flag answers), their
 plans and own doses, their profile, the exercise library (shipped and trainers' own), the content's version, their
@@ -42,8 +43,8 @@ from .models import CheckIn, CompletedSession, RedFlagScreen
 from .safety import asked_again_at
 
 EXTENSION = "coresteady.kept_answers"
-# Answers kept per process. A plan is about 25 KB of JSON and a package's list about 6 KB: 512 people's both, about
-# 16 MB.
+# Answers kept per process. A plan is about 25 KB of JSON, a package's list about 6 KB and Today's page about 16 KB:
+# 341 people's three, about 16 MB.
 CAPACITY = 1024
 KEEP_AT_MOST = timedelta(minutes=10)
 
@@ -56,7 +57,7 @@ class _Kept:
     value: object
 
 
-def _joined(*values):
+def joined(*values):
     """The values as one text, comma-separated (SQL's ||, on either engine); NULL as nothing."""
     parts = [func.coalesce(cast(value, String), "") for value in values]
     text = parts[0]
@@ -65,58 +66,65 @@ def _joined(*values):
     return text
 
 
-@cache
-def _statement():
-    """The fingerprint's statement, built once: one row of texts, one per table, each read through an index."""
-    person = bindparam("user_id")
+def added(model, person):
+    """A table only ever added to, for one person: how many rows, and the highest id."""
+    return db.select(joined(func.count(), func.max(model.id))).where(model.user_id == person).scalar_subquery()
 
-    def added(model):
-        return db.select(_joined(func.count(), func.max(model.id))).where(model.user_id == person).scalar_subquery()
+
+@cache
+def _statement(more: Callable | None = None):
+    """The fingerprint's statement, built once: one row of texts, one per table, each read through an index.
+
+    more(person): the further columns an answer is made from (home/today.py's, for Today), person being the
+    statement's parameter."""
+    person = bindparam("user_id")
 
     A, D, P, E = Assignment, PersonalDose, Profile, Exercise
     active = A.is_active.is_(True)
     plans = db.select(
-        _joined(func.count(), func.max(A.id), func.max(A.ended_at), func.max(case((active, A.id))),
+        joined(func.count(), func.max(A.id), func.max(A.ended_at), func.max(case((active, A.id))),
                 func.max(case((active, A.program_id))), func.max(case((active, A.start_date))),
                 func.max(case((active, A.days))))
     ).where(A.client_id == person)  # fmt: skip
     doses = (
         db.select(
-            _joined(func.count(), func.max(D.id), func.sum(D.revision))
+            joined(func.count(), func.max(D.id), func.sum(D.revision))
         )
         .join(A, A.id == D.assignment_id)
         .where(A.client_id == person)
     )  # fmt: skip
-    profile = db.select(_joined(P.onboarded_at, P.preferred_days, P.birth_year)).where(P.user_id == person)
-    library = db.select(_joined(func.count(), func.max(E.id), func.sum(E.revision)))
+    profile = db.select(joined(P.onboarded_at, P.preferred_days, P.birth_year)).where(P.user_id == person)
+    library = db.select(joined(func.count(), func.max(E.id), func.sum(E.revision)))
     content = db.select(ContentMeta.value).where(ContentMeta.key == "version")
     last_answer = db.select(func.max(RedFlagScreen.answered_at)).where(RedFlagScreen.user_id == person)
     return db.select(
-        added(CompletedSession),
-        added(CheckIn),
-        added(RedFlagScreen),
+        added(CompletedSession, person),
+        added(CheckIn, person),
+        added(RedFlagScreen, person),
         plans.scalar_subquery(),
         doses.scalar_subquery(),
         profile.scalar_subquery(),
         library.scalar_subquery(),
         content.scalar_subquery(),
         last_answer.scalar_subquery().label("last_answer"),
+        *(more(person) if more is not None else ()),
     )
 
 
-def records_fingerprint(user):
+def records_fingerprint(user, more: Callable | None = None):
     """Everything the kept answers are made from for this person, as it stands (one statement): a row whose
     `last_answer` is the moment of their last red-flag answer (an aware datetime, or None)."""
-    return db.session.execute(_statement(), {"user_id": user.id}).one()
+    return db.session.execute(_statement(more), {"user_id": user.id}).one()
 
 
-def answer(kind: str, user, make: Callable[[date], object], extra: Hashable = None):
+def answer(kind: str, user, make: Callable[[date], object], extra: Hashable = None, more: Callable | None = None):
     """The answer of this kind for this person: the kept one while its fingerprint holds, else make(today)'s.
 
-    extra: anything else the answer is made from that lives in the process (the static files' revisions, say)."""
+    extra: anything else the answer is made from that lives in the process (the static files' revisions, say).
+    more: a function, always the same one for a kind, giving the further columns of the fingerprint (_statement)."""
     now = utcnow()
     today = local_date(now, user.timezone)
-    records = records_fingerprint(user)
+    records = records_fingerprint(user, more)
     fingerprint = (today, extra, user.role, user.timezone, user.trainer_id, *records)
     entries = recent(EXTENSION, CAPACITY)
     key = (kind, user.id)
