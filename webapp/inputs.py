@@ -45,6 +45,8 @@ def flatten_deep_json(source: str) -> str:
 
     Only the brackets outside strings count. Other malformed text is returned as it is, for the parser to refuse.
     """
+    if source.count("[") + source.count("{") <= MAX_JSON_DEPTH:
+        return source  # no value can be nested deeper than there are brackets (a sync of one session has ten)
     depth = 0
     cut_from = None
     pieces: list[str] = []

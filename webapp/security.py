@@ -57,10 +57,14 @@ def register(app: Flask) -> None:
     @app.after_request
     def _headers(response):
         production = app.config.get("APP_ENV") == "production"
-        for key, value in static_headers(response.mimetype or "", production=production).items():
-            response.headers.setdefault(key, value)
+        headers = static_headers(response.mimetype or "", production=production)
         # A signed-in answer may hold health data: no browser or proxy keeps a copy (the offline package is the
         # service worker's own cache, which this does not touch). "_user_id" is where Flask-Login keeps the login.
         if session.get("_user_id") is not None:
-            response.headers.setdefault("Cache-Control", "private, no-store")
+            headers["Cache-Control"] = "private, no-store"
+        # Each header unless the view set its own (one pass: werkzeug's setdefault searches the list each time).
+        present = {key.lower() for key in response.headers.keys()}
+        for key, value in headers.items():
+            if key.lower() not in present:
+                response.headers.add(key, value)
         return response

@@ -196,9 +196,11 @@ def _stored_hashes(user: User, uuids: set[str]) -> dict[str, str]:
 
 @cache
 def _stored_hashes_statement():
-    """_stored_hashes' statement, built once (a duplicate sent again costs little more than this lookup)."""
-    return db.select(CompletedSession.uuid, CompletedSession.content_hash).where(
-        CompletedSession.user_id == bindparam("user_id"), CompletedSession.uuid.in_(bindparam("uuids", expanding=True))
+    """_stored_hashes' statement, built once (a duplicate sent again costs little more than this lookup). Written
+    with the table's columns, not the model's attributes: a plain statement skips the ORM's part of running it."""
+    sessions = CompletedSession.__table__.c
+    return db.select(sessions.uuid, sessions.content_hash).where(
+        sessions.user_id == bindparam("user_id"), sessions.uuid.in_(bindparam("uuids", expanding=True))
     )
 
 
