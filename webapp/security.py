@@ -63,7 +63,7 @@ def register(app: Flask) -> None:
         if session.get("_user_id") is not None:
             headers["Cache-Control"] = "private, no-store"
         # Each header unless the view set its own (one pass: werkzeug's setdefault searches the list each time).
-        present = {key.lower() for key in response.headers.keys()}
+        present = {key.lower() for key, _ in response.headers.items()}
         for key, value in headers.items():
             if key.lower() not in present:
                 response.headers.add(key, value)
