@@ -16,6 +16,7 @@ from webapp.extensions import db
 from webapp.jobs.models import Job
 from webapp.jobs.registry import add_handler, add_producer
 from webapp.jobs.services import LEASE, MAX_ATTEMPTS, GiveUp, enqueue, retry_delay, run_due
+from webapp.jobs.worker import run_forever
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -284,3 +285,21 @@ def test_the_worker_sends_queued_mail_and_stops_cleanly_on_sigterm(app, database
     assert "Job worker stopped" in output
     assert worker.returncode == 0
     assert {job.status for job in jobs_in(app)} == {"done"}
+
+
+class _NeverWaitedOn(threading.Event):
+    """A stop event that fails the test if the worker waits on it: the signal handler sets it from the worker's own
+    thread, and a signal landing while that thread held the event's lock (inside wait) hung the worker for good."""
+
+    def wait(self, timeout=None):
+        raise AssertionError("the worker waited on its stop event, which its signal handler may need to set")
+
+
+def test_the_worker_pauses_without_holding_what_its_signal_handler_needs(app):
+    assert threading.current_thread() is threading.main_thread()  # else SIGTERM would end the test process
+    before = signal.getsignal(signal.SIGTERM)
+    stop = _NeverWaitedOn()
+    threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    run_forever(app, poll_seconds=0.05, stop=stop)  # returns once SIGTERM has set stop
+    assert stop.is_set()
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler it replaced is back
