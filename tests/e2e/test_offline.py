@@ -461,7 +461,10 @@ def test_a_new_deploy_is_offered_after_the_routine_and_the_queue_survives(
     page.evaluate("delete document.body.dataset.playing")  # the routine ended
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("New version available")
-    with page.expect_navigation():
+    # The new worker activates once the old one has no event under way (the service worker spec's "Try
+    # Activate"): a Background Sync of the refused session waits up to 30 s for the page's answer (sw.js,
+    # SYNC_ANSWER_TIMEOUT), so the reload may come that much later on a busy machine.
+    with page.expect_navigation(timeout=75_000):
         banner.get_by_role("button", name="Reload").click()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function("() => navigator.serviceWorker.getRegistration().then((r) => r.waiting === null)")
@@ -933,7 +936,10 @@ def test_a_phone_on_the_classic_worker_moves_to_the_module_worker_with_its_queue
     # The banner waits for the new worker to install, which fetches every static file first: on a busy
     # two-core machine that alone can take longer than the usual wait.
     expect(banner).to_be_visible(timeout=60_000)
-    with page.expect_navigation():
+    # The new worker activates once the old one has no event under way (the service worker spec's "Try
+    # Activate"): a Background Sync of the refused session waits up to 30 s for the page's answer (sw.js,
+    # SYNC_ANSWER_TIMEOUT), so the reload may come that much later on a busy machine.
+    with page.expect_navigation(timeout=75_000):
         banner.get_by_role("button", name="Reload").click()
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function("() => navigator.serviceWorker.getRegistration().then((r) => r.waiting === null)")
