@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import math
 import signal
 import threading
-import time
 
 from flask import Flask
 from sqlalchemy.exc import OperationalError
@@ -18,8 +16,6 @@ from .services import run_due
 log = logging.getLogger("coresteady.jobs")
 
 POLL_SECONDS = 5.0
-# How often a pause looks whether to stop.
-GLANCE_SECONDS = 0.1
 
 
 def run_forever(app: Flask, poll_seconds: float = POLL_SECONDS, stop: threading.Event | None = None) -> None:
@@ -30,24 +26,11 @@ def run_forever(app: Flask, poll_seconds: float = POLL_SECONDS, stop: threading.
     try:
         while not stop.is_set():
             _one_pass(app, stop)
-            _pause(stop, poll_seconds)
+            stop.wait(poll_seconds)
     finally:
         for signum, handler in restore.items():
             signal.signal(signum, handler)
     log.info("Job worker stopped")
-
-
-def _pause(stop: threading.Event, seconds: float) -> None:
-    """Sleep about `seconds`, or until `stop` is set, looking every GLANCE_SECONDS.
-
-    Not stop.wait(seconds): the signal handler sets `stop`, and it runs in this same thread. A signal that came
-    while this thread was inside Event.wait, holding the event's lock, left the handler waiting for that lock
-    forever, and the worker never stopped. Reading the flag takes no lock. Slices are counted, not timed, so a
-    faked clock cannot stretch a pause."""
-    for _ in range(max(1, math.ceil(seconds / GLANCE_SECONDS))):
-        if stop.is_set():
-            return
-        time.sleep(min(seconds, GLANCE_SECONDS))
 
 
 def _one_pass(app: Flask, stop: threading.Event) -> None:
@@ -72,5 +55,12 @@ def _stop_on_signals(stop: threading.Event) -> dict:
         return {}  # signals reach the main thread only; a worker run in a thread is stopped through `stop`
     restore = {}
     for signum in (signal.SIGTERM, signal.SIGINT):
-        restore[signum] = signal.signal(signum, lambda *_: stop.set())
+        restore[signum] = signal.signal(signum, lambda *_: _set_apart(stop))
     return restore
+
+
+def _set_apart(stop: threading.Event) -> None:
+    """Set `stop` from a thread of its own. A signal's handler runs in the main thread, wherever that thread is:
+    landing while it held the event's lock (inside stop.wait), a handler calling stop.set() waited for that lock
+    forever and the worker never stopped. The helper waits instead, until the main thread lets go."""
+    threading.Thread(target=stop.set, name="stop-on-signal", daemon=True).start()
