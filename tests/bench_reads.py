@@ -21,7 +21,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from tests.servers import free_port, wait_for_port
+from tests.servers import BENCH_AGENT, free_port, wait_for_port
 from webapp import create_app
 from webapp.bundle import load_content
 from webapp.demo import DEMO_PASSWORD, seed
@@ -36,7 +36,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 def requests_per_second(port: int, path: str, cookie: str) -> float:
     # Asking for gzip as every browser does: the app compresses its answers, and that is part of what a read costs.
     command = ["wrk", "-t2", "-c20", f"-d{SECONDS}s", "--timeout", "10s", "-H", f"Cookie: session={cookie}",
-               "-H", "Accept-Encoding: gzip, deflate", f"http://127.0.0.1:{port}{path}"]  # fmt: skip
+               "-H", f"User-Agent: {BENCH_AGENT}", "-H", "Accept-Encoding: gzip, deflate",
+               f"http://127.0.0.1:{port}{path}"]  # fmt: skip
     output = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS + 30, check=True).stdout
     if "Non-2xx" in output or "Socket errors" in output:
         raise RuntimeError(f"{path} answered errors under load:\n{output}")
@@ -45,6 +46,7 @@ def requests_per_second(port: int, path: str, cookie: str) -> float:
 
 def statements_per_request(app, cookie: str) -> dict[str, int]:
     http = app.test_client()
+    http.environ_base["HTTP_USER_AGENT"] = BENCH_AGENT
     http.set_cookie("session", cookie)
     counts = {}
     with app.app_context():
@@ -79,6 +81,7 @@ def main() -> None:
             load_content()
             seed()
         http = app.test_client()
+        http.environ_base["HTTP_USER_AGENT"] = BENCH_AGENT
         response = http.post("/auth/login", data={"email": EMAIL, "password": DEMO_PASSWORD})
         assert response.status_code == 302, response.status_code
         cookie = http.get_cookie("session").value

@@ -27,7 +27,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from tests.servers import free_port, wait_for_port
+from tests.servers import BENCH_AGENT, free_port, wait_for_port
 from webapp import create_app
 from webapp.auth.models import User
 from webapp.bundle import load_content
@@ -49,6 +49,7 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Cookie"] = "session=COOKIE"
 wrk.headers["X-CSRFToken"] = "TOKEN"
+wrk.headers["User-Agent"] = "AGENT"
 local template = [[TEMPLATE]]
 local head, tail = string.match(template, "^(.-)SESSION_ID(.*)$")
 local count = COUNT
@@ -95,7 +96,7 @@ def wrk(port: int, path: str, cookie: str, script: str | None = None) -> float:
             lua.flush()
             command += ["-s", lua.name]
         else:
-            command += ["-H", f"Cookie: session={cookie}"]
+            command += ["-H", f"Cookie: session={cookie}", "-H", f"User-Agent: {BENCH_AGENT}"]
         command.append(f"http://127.0.0.1:{port}{path}")
         output = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS + 30, check=True).stdout
         if os.environ.get("BENCH_VERBOSE"):
@@ -118,6 +119,7 @@ def settle(url: str) -> None:
 def script(cookie: str, token: str, template: dict, count: int, fixed: bool = False) -> str:
     return (
         SCRIPT.replace("COOKIE", cookie)
+        .replace("AGENT", BENCH_AGENT)
         .replace("TOKEN", token)
         .replace("COUNT", str(count))
         .replace("FIXED", "true" if fixed else "false")
@@ -129,13 +131,19 @@ def post(port: int, cookie: str, token: str, body: dict) -> list[str]:
     request = urllib.request.Request(
         f"http://127.0.0.1:{port}/api/v1/sessions",
         data=json.dumps(body).encode(),
-        headers={"Cookie": f"session={cookie}", "X-CSRFToken": token, "Content-Type": "application/json"},
+        headers={
+            "Cookie": f"session={cookie}",
+            "X-CSRFToken": token,
+            "Content-Type": "application/json",
+            "User-Agent": BENCH_AGENT,
+        },
     )
     return [r["status"] for r in json.loads(urllib.request.urlopen(request, timeout=120).read())["results"]]
 
 
 def statements(app, cookie: str, token: str, body: dict) -> int:
     http = app.test_client()
+    http.environ_base["HTTP_USER_AGENT"] = BENCH_AGENT
     http.set_cookie("session", cookie)
     with app.app_context():
         engine = db.engine
@@ -174,6 +182,7 @@ def main() -> None:
             exercises = [item.exercise.slug for item in routine.items]
             routine_id = routine.id
         http = app.test_client()
+        http.environ_base["HTTP_USER_AGENT"] = BENCH_AGENT
         page = http.get("/auth/login").get_data(as_text=True)
         login_token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
         response = http.post("/auth/login", data={"email": EMAIL, "password": DEMO_PASSWORD, "csrf_token": login_token})

@@ -9,6 +9,11 @@ import socket
 import subprocess
 import time
 
+# The browser a bench signs in with and then sends its load from. Flask-Login ties a login to the address and
+# browser it was made from: requests from another browser re-sign the session cookie on every answer (marked
+# no longer fresh), which a phone sending its own requests never does.
+BENCH_AGENT = "CoreSteady-bench/1"
+
 
 def free_port() -> int:
     """A port nothing listens on now (the kernel's pick on 127.0.0.1)."""
