@@ -188,20 +188,23 @@ def _settled(uuid: str, same: bool) -> Result:
 
 
 def _stored_hashes(user: User, uuids: set[str]) -> dict[str, str]:
-    """The content hash of each of these ids this user has stored: one query however many."""
+    """The content hash of each of these ids this user has stored: one query however many, run on the session's
+    connection (a plain statement needs nothing of the ORM's session)."""
     if not uuids:
         return {}
-    return dict(db.session.execute(_stored_hashes_statement(), {"user_id": user.id, "uuids": sorted(uuids)}).all())
+    one = len(uuids) == 1
+    values = {"user_id": user.id, "uuid": min(uuids)} if one else {"user_id": user.id, "uuids": sorted(uuids)}
+    return dict(db.session.connection().execute(_stored_hashes_statement(one), values).all())
 
 
 @cache
-def _stored_hashes_statement():
+def _stored_hashes_statement(one: bool):
     """_stored_hashes' statement, built once (a duplicate sent again costs little more than this lookup). Written
-    with the table's columns, not the model's attributes: a plain statement skips the ORM's part of running it."""
+    with the table's columns, not the model's attributes: a plain statement skips the ORM's part of running it.
+    For one id, an equality: an expanding IN list is written out again on every run."""
     sessions = CompletedSession.__table__.c
-    return db.select(sessions.uuid, sessions.content_hash).where(
-        sessions.user_id == bindparam("user_id"), sessions.uuid.in_(bindparam("uuids", expanding=True))
-    )
+    matches = sessions.uuid == bindparam("uuid") if one else sessions.uuid.in_(bindparam("uuids", expanding=True))
+    return db.select(sessions.uuid, sessions.content_hash).where(sessions.user_id == bindparam("user_id"), matches)
 
 
 def _insert(user: User, new: list[tuple[int, SessionIn, tuple[int, int], str]], exercises) -> dict[str, Result]:
