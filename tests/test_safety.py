@@ -174,6 +174,24 @@ def test_a_soon_answer_says_see_a_gp_and_lets_exercise_go_on(signed_in, play_url
     assert signed_in.get(play_url).status_code == 200
 
 
+def test_the_same_answer_given_twice_in_a_day_is_told_once(app, signed_in):
+    """Sent again, or the check taken again: "What you told us" lists each day and set of signs once, and a
+    different answer of that day still shows."""
+    before = len(stored(app))
+    post(signed_in, "/safety/", {"signs": ["bladder"]})
+    post(signed_in, "/safety/", {"signs": ["bladder"]})
+    told = re.search(
+        r"data-safety-told.*?<ul>(.*?)</ul>", signed_in.get("/safety/result/emergency").get_data(as_text=True), re.S
+    )
+    assert told.group(1).count("<li>") == 1
+    post(signed_in, "/safety/", {"signs": ["bladder", "saddle"]})
+    told = re.search(
+        r"data-safety-told.*?<ul>(.*?)</ul>", signed_in.get("/safety/result/emergency").get_data(as_text=True), re.S
+    )
+    assert told.group(1).count("<li>") == 2
+    assert len(stored(app)) == before + 3  # every answer is kept; only the list is shorter
+
+
 # ---- An emergency answer stays ----
 
 

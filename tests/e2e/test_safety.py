@@ -105,6 +105,9 @@ def test_an_emergency_answered_offline_locks_the_player_and_reaches_the_trainer(
     [record] = outbox(page)
     assert record["kind"] == "safety" and record["payload"]["signs"] == ["saddle"]
     screenshot(page, "safety-emergency-offline")
+    # The same answer again (the check taken twice): "What you told us" lists it once.
+    answer(page, live_server.url, ["saddle"])
+    expect(page.locator("[data-safety-told] li")).to_have_count(1)
 
     # The player kept on the phone opens the screen instead, and says why.
     page.goto(f"{live_server.url}/routines/{routine}/play")
@@ -120,6 +123,7 @@ def test_an_emergency_answered_offline_locks_the_player_and_reaches_the_trainer(
     context.set_offline(False)
     wait_for_outbox(page, "(items) => items.length === 0", timeout=20000)
     assert [outcome for *_, outcome, _ in (a for a in stored_answers(app) if a not in before)] == [
+        "emergency",
         "emergency",
         "clear",
     ]

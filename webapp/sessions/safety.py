@@ -83,6 +83,20 @@ def open_answers(answers: Iterable[Answer]) -> list[Answer]:
     return sorted(waiting, key=lambda a: a.order)
 
 
+def told(answers: Iterable[Answer]) -> list[Answer]:
+    """The answers as a result page lists them ("What you told us"), in their order: one line per day and set of
+    signs, since the same answer given twice in a day (sent again, or the screen taken again) tells nothing more.
+    static/js/safety/screen.js lists an answer given offline the same way."""
+    seen: set[tuple[date, frozenset[str]]] = set()
+    lines = []
+    for answer in answers:
+        key = (answer.day, frozenset(answer.signs))
+        if key not in seen:
+            seen.add(key)
+            lines.append(answer)
+    return lines
+
+
 def strictest(answers: Iterable[Answer]) -> str:
     outcomes = [a.outcome for a in answers]
     return max(outcomes, key=lambda o: red_flags.RANK.get(o, 0), default="clear")

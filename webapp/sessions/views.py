@@ -29,6 +29,7 @@ from .forms import (
     read_function_scores,
 )
 from .player import player_data
+from .safety import told
 from .schedule import plan_for
 
 bp = Blueprint("sessions", __name__)
@@ -159,6 +160,7 @@ def _result_page(level: str, error: str | None = None, status: int = 200):
         standing=standing,
         safety_data=screens.for_the_phone(current_user, now, standing),
         labels=red_flags.labels,
+        told=told,
         short_date=progress.short_date,
         emergency_number=current_app.config["EMERGENCY_NUMBER"],
         today=local_date(now, current_user.timezone),

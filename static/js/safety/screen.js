@@ -87,9 +87,17 @@ async function answerOffline(event, me, form) {
   }
 }
 
+// One line per day and set of signs, as webapp/sessions/safety.py told() lists them.
 function told(rules, answers) {
   const order = Object.keys(rules?.signs || {});
-  return answers.map((answer) => {
+  const seen = new Set();
+  const lines = answers.filter((answer) => {
+    const key = `${answer.day} ${[...answer.signs].sort().join(" ")}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return lines.map((answer) => {
     const item = document.createElement("li");
     const when = document.createElement("strong");
     when.textContent = `${shortDay(answer.day)}:`;
