@@ -2,7 +2,7 @@
 the plan (GET /api/v1/plan), the offline package's list (GET /api/v1/offline-manifest) and Today's page (whose
 fingerprint adds what the page shows besides: home/today.py, shown_besides_the_plan).
 
-Both are made from the person's own records (sessions with their exercises, check-ins, red-flag answers), their
+All three are made from the person's own records (sessions with their exercises, check-ins, red-flag answers), their
 plans and own doses, their profile, the exercise library (shipped and trainers' own), the content's version, their
 zone and trainer, and the day in their zone. Each use reads a fingerprint of all of that in one statement, through
 the per-person indexes, and the kept answer is served only while its fingerprint is the same. The fingerprint is
