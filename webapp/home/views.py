@@ -12,7 +12,7 @@ from ..auth.access import client_required
 from ..extensions import db
 from ..messages.forms import NotesSeenForm
 from ..messages.services import mark_read
-from ..pwa.services import static_digest
+from ..pwa.services import made_from_in_process
 from ..reminders import services as reminders
 from ..sessions import milestones, progression, screens
 from ..sessions.forms import STEP_UNREADABLE, MilestoneSeenForm, StepForm
@@ -33,7 +33,7 @@ def index():
         if session.get("_flashes"):
             page = _today_page(user)  # made afresh, to show the messages once
         else:
-            made_from = (static_digest(), request.script_root, user.name, user.email)
+            made_from = (*made_from_in_process(), user.name, user.email)
             page = today.kept_page(user, lambda _day: _today_page(user), extra=made_from)
         if page is None:
             return redirect(url_for("sessions.welcome"))

@@ -179,6 +179,6 @@ def static_digest() -> str:
 
 
 def made_from_in_process() -> tuple[str, str]:
-    """What the package is made from that lives in the process rather than the database: the static files'
-    revisions and the prefix the app is served under (for sessions.kept)."""
+    """What a kept answer with URLs in it is made from that lives in the process rather than the database: the
+    static files' revisions and the prefix the app is served under (sessions.kept: the package's list, Today)."""
     return static_digest(), request.script_root
