@@ -21,7 +21,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from tests.servers import BENCH_AGENT, free_port, wait_for_port
+from tests.servers import BENCH_AGENT, bench_client, free_port, wait_for_port
 from webapp import create_app
 from webapp.bundle import load_content
 from webapp.demo import DEMO_PASSWORD, seed
@@ -45,8 +45,7 @@ def requests_per_second(port: int, path: str, cookie: str) -> float:
 
 
 def statements_per_request(app, cookie: str) -> dict[str, int]:
-    http = app.test_client()
-    http.environ_base["HTTP_USER_AGENT"] = BENCH_AGENT
+    http = bench_client(app)
     http.set_cookie("session", cookie)
     counts = {}
     with app.app_context():
@@ -80,8 +79,7 @@ def main() -> None:
             upgrade()
             load_content()
             seed()
-        http = app.test_client()
-        http.environ_base["HTTP_USER_AGENT"] = BENCH_AGENT
+        http = bench_client(app)
         response = http.post("/auth/login", data={"email": EMAIL, "password": DEMO_PASSWORD})
         assert response.status_code == 302, response.status_code
         cookie = http.get_cookie("session").value

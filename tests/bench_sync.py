@@ -27,7 +27,7 @@ from pathlib import Path
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from tests.servers import BENCH_AGENT, free_port, wait_for_port
+from tests.servers import BENCH_AGENT, bench_client, free_port, wait_for_port
 from webapp import create_app
 from webapp.auth.models import User
 from webapp.bundle import load_content
@@ -142,8 +142,7 @@ def post(port: int, cookie: str, token: str, body: dict) -> list[str]:
 
 
 def statements(app, cookie: str, token: str, body: dict) -> int:
-    http = app.test_client()
-    http.environ_base["HTTP_USER_AGENT"] = BENCH_AGENT
+    http = bench_client(app)
     http.set_cookie("session", cookie)
     with app.app_context():
         engine = db.engine
@@ -181,8 +180,7 @@ def main() -> None:
             routine = active_assignment(alex).program.weeks[0].routines[0]
             exercises = [item.exercise.slug for item in routine.items]
             routine_id = routine.id
-        http = app.test_client()
-        http.environ_base["HTTP_USER_AGENT"] = BENCH_AGENT
+        http = bench_client(app)
         page = http.get("/auth/login").get_data(as_text=True)
         login_token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
         response = http.post("/auth/login", data={"email": EMAIL, "password": DEMO_PASSWORD, "csrf_token": login_token})

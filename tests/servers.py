@@ -15,6 +15,13 @@ import time
 BENCH_AGENT = "CoreSteady-bench/1"
 
 
+def bench_client(app):
+    """A test client of the app that browses as BENCH_AGENT, like the load a bench sends after it."""
+    http = app.test_client()
+    http.environ_base["HTTP_USER_AGENT"] = BENCH_AGENT
+    return http
+
+
 def free_port() -> int:
     """A port nothing listens on now (the kernel's pick on 127.0.0.1)."""
     with socket.socket() as probe:
