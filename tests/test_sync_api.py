@@ -7,7 +7,7 @@ import json
 import threading
 import urllib.parse
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import event
@@ -61,6 +61,40 @@ def test_the_same_session_again_is_a_duplicate_and_changes_nothing(api, app, ale
     api({"sessions": [payload]})
     again = api({"sessions": [payload]}).get_json()
     assert again == {"results": [{"id": payload["id"], "status": "duplicate"}]}
+    assert rows(app) == 1
+
+
+def test_the_same_session_written_another_way_is_a_duplicate(api, app, alex):
+    """Spacing, key order, another zone for the same instant, a null rating, spaces around the notes: the same
+    session, so a duplicate. Each real difference is a conflict."""
+    payload = session_payload(alex["routine_id"], notes="Felt fine")
+    api({"sessions": [payload]})
+    instant = datetime.fromisoformat(payload["completed_at"]).astimezone(UTC)
+    elsewhere = instant.astimezone(timezone(timedelta(hours=-5))).isoformat()
+    rewritten = dict(reversed(list(payload.items())), completed_at=elsewhere, notes="  Felt fine\n")
+    rewritten["exercises"] = [dict(done, pain_during=None) for done in payload["exercises"]]
+    body = json.dumps({"sessions": [rewritten]}, indent=3)
+    assert api(body, raw=True).get_json()["results"] == [{"id": payload["id"], "status": "duplicate"}]
+    for change in ({"notes": "Felt better"}, {"completed_at": (instant + timedelta(seconds=1)).isoformat()},
+                   {"exercises": [dict(done, pain_during=0) for done in payload["exercises"]]}):  # fmt: skip
+        assert api({"sessions": [dict(payload, **change)]}).get_json()["results"][0]["status"] == "conflict", change
+    assert rows(app) == 1
+
+
+def test_a_session_stored_before_the_hash_changed_is_still_a_duplicate(api, app, alex):
+    """Sessions synced before 3 December 2026 keep the hash written then; a phone may send one again."""
+    from webapp.sessions import sync
+
+    payload = session_payload(alex["routine_id"])
+    api({"sessions": [payload]})
+    with app.app_context():
+        item = sync.SessionIn.model_validate(payload)
+        assert sync._content_hash(item) != sync._content_hash_before_december(item)
+        stored = db.session.execute(db.select(CompletedSession)).scalar_one()
+        stored.content_hash = sync._content_hash_before_december(item)
+        db.session.commit()
+    assert api({"sessions": [payload]}).get_json()["results"] == [{"id": payload["id"], "status": "duplicate"}]
+    assert api({"sessions": [dict(payload, pain_after=7)]}).get_json()["results"][0]["status"] == "conflict"
     assert rows(app) == 1
 
 

@@ -97,15 +97,31 @@ def _field(loc: tuple) -> str:
 
 
 def _content_hash(item: SessionIn) -> str:
+    """What a session says, as a hash: the same session sent again hashes the same, whatever its JSON's spacing,
+    key order or time zone, and whether a rating it never had is null or absent.
+
+    Pydantic writes the JSON (its own fields in their order, the times in UTC), which costs
+    a quarter of what building it in Python did (_content_hash_before_december, still read: see _same)."""
+    if item.notes != item.notes.strip():
+        item = item.model_copy(update={"notes": item.notes.strip()})
+    return hashlib.sha256(item.model_dump_json(exclude={"user_id"}).encode()).hexdigest()
+
+
+def _content_hash_before_december(item: SessionIn) -> str:
+    """The hash stored with sessions synced before 3 December 2026: the same contents, written out by Python."""
     data = item.model_dump(mode="json", exclude={"user_id"})
     data["notes"] = data["notes"].strip()
-    # A session sent again without the rating it never had hashes as before pain_during existed.
     for done in data["exercises"]:
         if done["pain_during"] is None:
             del done["pain_during"]
     for key in ("started_at", "completed_at"):
         data[key] = getattr(item, key).timestamp()
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _same(stored: str | None, item: SessionIn, digest: str) -> bool:
+    """Whether a stored hash is this item's: as hashed now, or as a session stored before the hash changed was."""
+    return stored == digest or (stored is not None and stored == _content_hash_before_december(item))
 
 
 def allowed_routines(user: User, routine_ids: set[int]) -> dict[int, int]:
@@ -158,7 +174,7 @@ def store_batch(user: User, raw_items: list) -> list[Result]:
         uuid = str(item.id)
         earlier = stored.get(uuid, new[uuid][3] if uuid in new else None)
         if earlier is not None:
-            results[index] = _settled(uuid, earlier == digest)
+            results[index] = _settled(uuid, _same(earlier, item, digest))
             continue
         checker = checker or _Checker(user, [item for item, _ in parsed.values()])
         routine, errors = checker.check(item)
@@ -279,10 +295,14 @@ def _write(user: User, rows: list[dict], items: list[SessionIn], exercises) -> d
         db.session.rollback()
         raise
     results = {uuid: Result(id=uuid, status="created") for uuid in ids}
-    raced = {row["uuid"]: row["content_hash"] for row in rows if row["uuid"] not in ids}
+    raced = {
+        row["uuid"]: (item, row["content_hash"])
+        for row, item in zip(rows, items, strict=True)
+        if row["uuid"] not in ids
+    }
     if raced:  # another request stored the same id a moment ago
         stored = _stored_hashes(user, set(raced))
-        results.update({uuid: _settled(uuid, stored.get(uuid) == digest) for uuid, digest in raced.items()})
+        results.update({uuid: _settled(uuid, _same(stored.get(uuid), *raced[uuid])) for uuid in raced})
     return results
 
 
