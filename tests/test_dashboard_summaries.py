@@ -97,7 +97,8 @@ def team(app):
 
 MOVES = [
     timedelta(minutes=5),  # nothing has changed: every row is the kept one
-    timedelta(minutes=20),  # midnight in UTC; in New York still the evening before
+    timedelta(minutes=20),  # ten minutes before midnight in UTC: the refresh keeps each row's next one too
+    timedelta(minutes=31),  # a minute after midnight in UTC (in New York still the evening before)
     timedelta(hours=4),  # the six-weekly safety check falls due for Dee
     timedelta(hours=4, minutes=35),  # midnight in New York
     timedelta(hours=13),
@@ -127,6 +128,8 @@ def test_kept_rows_show_what_the_rules_say_at_every_moment(app, team, clock):
             assert served == worked_out, f"{move} after the start, before the refresh"
             if move == MOVES[0]:
                 assert kept == 9, "five minutes on, every row is still the kept one"
+            if move == timedelta(minutes=31):
+                assert kept == 9, "the day has ended for every row, and each was kept ahead for the day after"
             dashboard.refresh(utcnow())
             served, worked_out, kept = served_and_worked_out(team)
             assert served == worked_out, f"{move} after the start, after the refresh"
@@ -190,6 +193,22 @@ def test_kept_rows_show_what_the_rules_say_after_new_records_of_every_kind(app, 
         rows = check("an account deleted")
         assert "Quinn Quiet" not in rows
         assert db.session.get(DashboardSummary, team["quiet"].id) is None
+
+
+def test_a_record_added_after_the_next_day_was_kept_ahead_shows_after_midnight(app, team, clock):
+    """The rows kept ahead for after midnight hold only while nothing was added: a red session synced between
+    the refresh and midnight shows after midnight, and only that client's row is worked out in the request."""
+    with app.app_context():
+        clock.move_to(FROZEN_AT + timedelta(minutes=22), tick=False)  # eight minutes before midnight in UTC
+        dashboard.refresh(utcnow())
+        assert db.session.get(DashboardSummary, team["ready"].id).next_shown is not None
+        clock.move_to(FROZEN_AT + timedelta(minutes=25), tick=False)
+        add_session(team["ready"], UTC_DAY, before=2, after=9)
+        clock.move_to(FROZEN_AT + timedelta(minutes=30, seconds=1), tick=False)
+        served, worked_out, kept = served_and_worked_out(team)
+        assert served == worked_out and kept == 8
+        rows = {row["name"]: row for row, *_ in served}
+        assert [f["kind"] for f in rows["Rory Ready"]["flags"]][:1] == ["red_session"]
 
 
 def test_a_red_session_synced_after_the_row_was_kept_shows_at_once(app, client, auth, team):

@@ -505,7 +505,7 @@ def client_rows(
     if not clients:
         return []
     stored = summaries.read(client_ids) if kept else {}
-    usable = {c.id: stored[c.id] for c in clients if c.id in stored and stored[c.id].usable(now)}
+    usable = {c.id: held for c in clients if c.id in stored and (held := stored[c.id].at(now)) is not None}
     usable = usable_names(usable)
     rows: dict[int, ClientRow] = {}
     if len(usable) < len(clients):
@@ -610,15 +610,22 @@ def valid_until(client: User, facts: Facts, now: datetime) -> datetime:
 
 def refresh(now: datetime | None = None, chunk: int = 500) -> int:
     """Work out again and keep the row of every client with a trainer whose kept row is missing, out of step with
-    their records or past its time; returns how many were written. The job worker runs it every minute."""
+    their records or past its time; returns how many were written. The job worker runs it every minute.
+
+    A row whose time ends within AHEAD is kept with the row as it will read from then on, worked out now from the
+    same records: a zone's midnight ends the rows of every client living there at once, and without it the
+    dashboards opened before the worker's next turn would work them all out (about 4 s for 1,000 clients)."""
     now = now or utcnow()
     since = summaries.starts(now)
     linked = db.select(User.id).where(User.trainer_id.is_not(None), User.role == "client").order_by(User.id)
     written = 0
     for part in chunks(list(db.session.execute(linked).scalars()), chunk):
         stored = summaries.read(part)
-        usable = usable_names({i: kept for i, kept in stored.items() if kept.usable(now)})
-        stale = [client_id for client_id in part if client_id in stored and client_id not in usable]
+        held = usable_names({i: now_kept for i, kept in stored.items() if (now_kept := kept.at(now)) is not None})
+        ending = {i for i, kept in held.items() if kept.next_row is None and kept.valid_until - now <= AHEAD}
+        stale = [
+            client_id for client_id in part if client_id in stored and (client_id not in held or client_id in ending)
+        ]
         if stale:
             current = summaries.read(stale, since)  # before the records: see summaries.py
             clients = list(
@@ -626,11 +633,17 @@ def refresh(now: datetime | None = None, chunk: int = 500) -> int:
                     db.select(User).where(User.id.in_(stale)).execution_options(populate_existing=True)
                 ).scalars()
             )
-            rows, facts = worked_out(clients, stale, now)
+            shown = kept_rows(clients, now)
+            later: dict[datetime, list[User]] = {}
             for client in clients:
-                kept = kept_form(rows[client.id], facts[client.id])
-                until = valid_until(client, facts[client.id], now)
-                summaries.write(client.id, current[client.id].fingerprint, since, until, kept, now)
+                if shown[client.id].until - now <= AHEAD:
+                    later.setdefault(shown[client.id].until, []).append(client)
+            ahead = {}
+            for moment, those in later.items():
+                ahead.update(kept_rows(those, moment))
+            for client in clients:
+                fingerprint = current[client.id].fingerprint
+                summaries.write(client.id, fingerprint, since, shown[client.id], ahead.get(client.id), now)
             written += len(clients)
         db.session.commit()
     summaries.forget_unlinked()
@@ -638,9 +651,23 @@ def refresh(now: datetime | None = None, chunk: int = 500) -> int:
     return written
 
 
+def kept_rows(clients: list[User], now: datetime) -> dict[int, summaries.Shown]:
+    """These clients' rows as the rules say them at `now`, in the form they are kept, with how long each holds."""
+    rows, facts = worked_out(clients, [client.id for client in clients], now)
+    return {
+        client.id: summaries.Shown(
+            kept_form(rows[client.id], facts[client.id]), valid_until(client, facts[client.id], now)
+        )
+        for client in clients
+    }
+
+
 # A client's row is worked out again this soon after their day ends or they sync; a turn with nothing stale
 # only reads the fingerprints (tens of milliseconds for 1,000 clients).
 REFRESH_EVERY = timedelta(minutes=1)
+# How long before a kept row's time ends the worker works out the one that follows it: several of its turns, so that
+# a turn that runs late or fails still leaves another before the moment.
+AHEAD = timedelta(minutes=10)
 
 
 def register_jobs(app: Flask) -> None:

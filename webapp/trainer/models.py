@@ -52,4 +52,9 @@ class DashboardSummary(db.Model):
     valid_until: Mapped[datetime] = mapped_column(UTCDateTime)
     # The row: adherence, last session day, pain, effort, the flags with their reasons, the painful exercises' names.
     shown: Mapped[dict] = mapped_column(JSON)
+    # The row as the rules will say it from `valid_until` on, and the moment that one changes in turn: worked out
+    # by the worker shortly before (trainer/dashboard.refresh), so that no dashboard works out a whole zone's rows
+    # when its day ends. None until then; it holds only while `fingerprint` does.
+    next_shown: Mapped[dict | None] = mapped_column(JSON)
+    next_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -17,7 +17,10 @@ version, which never changes once assigned, start day and training days), writte
 are. The names of exercises marked painful are checked apart, against the names the row shows
 (dashboard.usable_names). The code itself is in it too (a digest of the app's Python files), so a release that
 changes a rule or its words never serves a row the previous release worked out. What the clock alone changes is
-bounded by the row's `valid_until`.
+bounded by the row's `valid_until`. Shortly before that moment the worker also keeps the row as it will read from
+then on (`next_shown`, until `next_until`), worked out from the same records under the same fingerprint: when a
+zone's day ends, the rows of everyone living there move on to the kept next ones instead of all being worked out
+by the first dashboard opened.
 
 The fingerprint is always read before the records a row is worked out from: a record added in between leaves
 the kept row with an older fingerprint than its contents, so it is worked out again rather than trusted.
@@ -26,10 +29,11 @@ the kept row with an older fingerprint than its contents, so it is worked out ag
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -79,22 +83,34 @@ def starts(now: datetime) -> Starts:
 
 @dataclass(frozen=True)
 class Kept:
-    """One client's fingerprint now, the program their plan follows, and their kept row if there is one."""
+    """One client's fingerprint now, the program their plan follows, and their kept rows if there are any: the row
+    until `valid_until`, and the one worked out ahead for the time after it (until `next_until`)."""
 
     fingerprint: str
     program_id: int | None
     kept_fingerprint: str | None = None
     valid_until: datetime | None = None
     row: dict | None = None
+    next_row: dict | None = None
+    next_until: datetime | None = None
 
-    def usable(self, now: datetime) -> bool:
-        """The kept row is still what the rules would say now: same inputs, and the clock has not passed it."""
-        return (
-            self.row is not None
-            and self.kept_fingerprint == self.fingerprint
-            and self.valid_until is not None
-            and now < self.valid_until
-        )
+    def at(self, now: datetime) -> Kept | None:
+        """The kept row that is what the rules would say now (same inputs, and the clock within its time), as a Kept
+        whose `row` is that one; None when neither holds."""
+        if self.row is None or self.kept_fingerprint != self.fingerprint or self.valid_until is None:
+            return None
+        if now < self.valid_until:
+            return self
+        if self.next_row is not None and self.next_until is not None and now < self.next_until:
+            return replace(self, row=self.next_row, valid_until=self.next_until, next_row=None, next_until=None)
+        return None
+
+
+class Shown(NamedTuple):
+    """A row as it is kept, and the earliest moment at which the clock alone could change it."""
+
+    row: dict
+    until: datetime
 
 
 def read(client_ids, since: Starts | None = None) -> dict[int, Kept]:
@@ -129,13 +145,15 @@ def read(client_ids, since: Starts | None = None) -> dict[int, Kept]:
         (K.sessions_from, K.check_ins_from, K.answers_from) if since is None else tuple(db.literal(n) for n in since)
     )
     query = (
-        db.select(User.id, User.timezone, *counts, *points, K.fingerprint, K.valid_until, K.shown)
+        db.select(
+            User.id, User.timezone, *counts, *points, K.fingerprint, K.valid_until, K.shown, K.next_shown, K.next_until
+        )
         .outerjoin(K, K.client_id == User.id)
         .where(User.id.in_(client_ids))
     )
     found = {}
     for user_id, timezone, *values in db.session.execute(query):
-        numbers, points_from, (kept, valid_until, row) = values[:6], tuple(values[6:9]), values[9:]
+        numbers, points_from, kept_rows = values[:6], tuple(values[6:9]), values[9:]
         counted = "{} sessions up to id {}, {} check-ins up to {}, {} answers up to {}".format(*numbers)
         plan = plans.get(user_id)
         if plan is None:
@@ -144,14 +162,16 @@ def read(client_ids, since: Starts | None = None) -> dict[int, Kept]:
             assignment_id, program_id, start, days, family = plan
             on = f"plan {assignment_id} of {family} version {program_id} from {start.isoformat()} on {days}"
         fingerprint = f"{counted}, after {points_from}; {timezone}; {on}; {code_digest()}"
-        found[user_id] = Kept(fingerprint, plan[1] if plan else None, kept, valid_until, row)
+        found[user_id] = Kept(fingerprint, plan[1] if plan else None, *kept_rows)
     return found
 
 
-def write(client_id: int, fingerprint: str, since: Starts, valid_until: datetime, row: dict, now: datetime) -> None:
-    """Keep one client's row (in the caller's transaction), replacing the one kept before."""
+def write(client_id: int, fingerprint: str, since: Starts, shown: Shown, ahead: Shown | None, now: datetime) -> None:
+    """Keep one client's row (in the caller's transaction), and the row worked out ahead for the time after it if
+    there is one, replacing those kept before."""
     values = {"client_id": client_id, "fingerprint": fingerprint, "sessions_from": since[0],
-              "check_ins_from": since[1], "answers_from": since[2], "valid_until": valid_until, "shown": row,
+              "check_ins_from": since[1], "answers_from": since[2], "valid_until": shown.until, "shown": shown.row,
+              "next_shown": ahead.row if ahead else None, "next_until": ahead.until if ahead else None,
               "computed_at": now}  # fmt: skip
     builder = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = builder(DashboardSummary).values(**values)
