@@ -223,6 +223,9 @@ def test_the_first_session_shows_once_and_a_post_remembers_it(app, auth, alex, c
     assert "Your first session is done" not in auth.client.get("/").get_data(as_text=True)
     # The script's post, sent again by a second tab: answered, nothing new
     assert mark(auth.client, "first-session", Accept="application/json").get_json() == {"marked": 0}
+    # The person's export lists it, with when it was shown.
+    [entry] = auth.client.get("/account/export.json").get_json()["milestones_shown"]
+    assert entry["milestone"] == "first-session" and entry["shown_at"].endswith("Z")
 
 
 def test_a_full_week_then_the_program_finished(app, auth, alex, clock):

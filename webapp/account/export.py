@@ -20,7 +20,7 @@ from ..programs.models import Assignment, Profile, Program, ProgramWeek, Routine
 from ..programs.services import program_payload
 from ..push.models import PushSubscription
 from ..reminders import services as reminders
-from ..sessions.models import CheckIn, FunctionActivity, RedFlagScreen
+from ..sessions.models import CheckIn, FunctionActivity, MilestoneShown, RedFlagScreen
 from ..sessions.outcomes import outcomes_of
 from ..sessions.spreadsheet import sessions_of
 from ..sessions.sync import session_payload
@@ -91,6 +91,13 @@ def client_sections(user: User) -> dict:
     return {
         "profile": profile_payload(db.session.get(Profile, user.id)),
         "lessons_read": [{"lesson": slug, "read_at": iso(at)} for slug, at in sorted(lessons_read(user).items())],
+        # The milestones Today has shown, each once ("first-session", "finished:<assignment id>", ...).
+        "milestones_shown": [
+            {"milestone": shown.key, "shown_at": iso(shown.shown_at)}
+            for shown in _rows(
+                db.select(MilestoneShown).where(MilestoneShown.user_id == user.id).order_by(MilestoneShown.id)
+            )
+        ],
         "red_flag_screens": [
             {
                 "id": screen.uuid,
