@@ -223,15 +223,53 @@ def test_a_body_that_is_not_json_is_refused(app, client, auth, users):
         ("https://127.0.0.1/send/1", 400),
         ("https://[::1]/send/1", 400),
         ("https://localhost/send/1", 400),
-        ("https://fcm.googleapis.com/fcm/send/abc", 201),
+        # A domain of the attacker's choosing may point at any address, the server's own neighbours included.
+        ("https://push.example.org/send/1", 400),
+        ("https://fcm.googleapis.com.example.org/send/1", 400),
+        ("https://notfcm.googleapis.com/send/1", 400),
+        ("https://fcm.googleapis.com/fcm/send/abc", 201),  # Chrome, and the browsers built on Chromium
+        ("https://updates.push.services.mozilla.com/wpush/v2/abc", 201),  # Firefox
+        ("https://web.push.apple.com/QGabc", 201),  # Safari
+        ("https://wns2-par02p.notify.windows.com/w/?token=abc", 201),  # Edge
+        ("https://FCM.googleapis.com./fcm/send/abc", 201),
     ],
 )
-def test_production_takes_https_push_services_only(app, client, auth, users, endpoint, status):
+def test_production_takes_the_push_services_browsers_use_only(app, client, auth, users, endpoint, status):
     app.config["APP_ENV"] = "production"
     auth.login()
     answer = client.post(SUBSCRIPTIONS, json=Browser(endpoint).to_json(), headers=auth.api_headers())
     assert answer.status_code == status
+    if status == 400 and endpoint.startswith("https://push.example.org"):
+        assert "push service that browsers use" in answer.get_json()["message"]
     assert len(stored(app)) == (status == 201)
+
+
+def test_push_services_can_be_added_in_the_setting(app, client, auth, users):
+    app.config["APP_ENV"] = "production"
+    app.config["PUSH_SERVICES"] = [*app.config["PUSH_SERVICES"], "push.example.org"]
+    auth.login()
+    answer = client.post(
+        SUBSCRIPTIONS, json=Browser("https://push.example.org/1").to_json(), headers=auth.api_headers()
+    )
+    assert answer.status_code == 201
+
+
+def test_the_setting_is_read_from_the_environment_as_a_list():
+    from webapp.config import from_environment
+
+    setting = from_environment({"PUSH_SERVICES": "fcm.googleapis.com, push.example.org ,"})["PUSH_SERVICES"]
+    assert setting == ["fcm.googleapis.com", "push.example.org"]
+
+
+def test_a_subscription_to_a_service_no_longer_listed_is_dropped_unsent(app, client, auth, users, service, run_jobs):
+    """One stored before PUSH_SERVICES left its service out (here: the local one, in production): nothing is sent
+    to it, and it is dropped."""
+    auth.login()
+    subscribe(client, auth, service.browser())
+    notify(app, users["alex"])
+    app.config["APP_ENV"] = "production"
+    report = run_jobs()
+    assert service.received == [] and stored(app) == [] and report.failed == 0
 
 
 def test_development_takes_a_local_push_service(client, auth, users, service):

@@ -83,6 +83,16 @@ def defaults() -> dict:
         # Who push services may contact about our pushes: a mailto: or https: URL. Unset: BASE_URL if it is
         # https, else the address of MAIL_FROM.
         "VAPID_SUBJECT": "",
+        # The push services the app sends to in production, by domain (a host under one counts): those of Chrome,
+        # Samsung Internet and other Chromium browsers (Firebase Cloud Messaging), Firefox (Mozilla's autopush),
+        # Safari (Apple) and Edge (Windows Push Notification Services). A subscription naming any other is refused:
+        # the server makes no request to a host a browser's page could choose. Comma-separated in the environment.
+        "PUSH_SERVICES": [
+            "fcm.googleapis.com",
+            "updates.push.services.mozilla.com",
+            "push.apple.com",
+            "notify.windows.com",
+        ],
     }
 
 
@@ -93,7 +103,7 @@ TEXT = ("SECRET_KEY", "RATELIMIT_STORAGE_URI", "LOGIN_LIMIT_PER_ACCOUNT", "LOGIN
         "VAPID_PRIVATE_KEY", "VAPID_SUBJECT")  # fmt: skip
 WHOLE_NUMBERS = ("MAIL_PORT", "TRUST_PROXIES")
 SWITCHES = ("MAIL_USE_TLS", "CONTENT_AUTO_RELOAD")
-LISTS = ("TRUSTED_HOSTS",)  # comma-separated
+LISTS = ("TRUSTED_HOSTS", "PUSH_SERVICES")  # comma-separated
 ENVIRONMENT = ("APP_ENV", "DATABASE_URL", *TEXT, *WHOLE_NUMBERS, *SWITCHES, *LISTS)  # every variable read here
 
 

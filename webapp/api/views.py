@@ -242,7 +242,10 @@ def push_key():
 @documented(answers.Subscribed, body=push.Subscription, created=True)
 def push_subscribe():
     """Store this browser's PushSubscription.toJSON(), so reminders and replies reach it (201 when new)."""
-    subscription = read_body(push.Subscription, production=current_app.config["APP_ENV"] == "production")
+    config = current_app.config
+    subscription = read_body(
+        push.Subscription, production=config["APP_ENV"] == "production", services=config["PUSH_SERVICES"]
+    )
     created = push.subscribe(current_user, subscription)
     db.session.commit()
     return {"subscribed": True}, 201 if created else 200

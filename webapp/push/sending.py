@@ -1,8 +1,8 @@
 """The `push` job: one notification to one subscription, VAPID-signed and encrypted (RFC 8291 aes128gcm) by pywebpush.
 
 Runs in the job runner, never in a request. A subscription its push service answers 404 or 410 is gone and is
-dropped; a refusal that trying again cannot mend fails the job; anything else (the service away, slow, 429, 5xx)
-raises, and the runner tries again later. The same push sent twice (a worker that died after sending) carries the
+dropped, and so is one whose service is not among PUSH_SERVICES in production; a refusal that trying again cannot
+mend fails the job; anything else (the service away, slow, 429, 5xx) raises, and the runner tries again later. The same push sent twice (a worker that died after sending) carries the
 same Topic and tag, so the phone shows it once.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import requests
 from flask import Flask, current_app
@@ -22,7 +23,7 @@ from ..jobs.registry import add_handler
 from ..jobs.services import GiveUp
 from ..timeutil import utcnow
 from .models import PushSubscription
-from .services import KIND, topic
+from .services import KIND, known_service, topic
 
 log = logging.getLogger("coresteady.push")
 
@@ -46,12 +47,20 @@ def deliver(payload: dict, now: datetime) -> None:
     if subscription is None:
         log.info("Push %r not sent: the subscription was removed", payload.get("tag"))
         return
+    config = current_app.config
+    if config["APP_ENV"] == "production" and not known_service(
+        urlsplit(subscription.endpoint).hostname or "", config["PUSH_SERVICES"]
+    ):
+        # Stored before PUSH_SERVICES left its service out: the server sends only to the services listed.
+        db.session.delete(subscription)
+        db.session.commit()
+        log.warning("Push subscription %s dropped: its push service is not in PUSH_SERVICES", subscription.id)
+        return
     expires_at = datetime.fromisoformat(payload["expires_at"])
     left = int((expires_at - now).total_seconds())
     if left <= 0:
         log.info("Push %r not sent: it was due until %s", payload["tag"], payload["expires_at"])
         return
-    config = current_app.config
     message = {key: payload[key] for key in ("title", "body", "url", "tag")}
     try:
         webpush(

@@ -69,8 +69,9 @@ def public_key() -> str:
     return _b64(point)
 
 
-def check_endpoint(endpoint: str, production: bool) -> str:
-    """A push service's URL as a browser gives it; in production only an https service on the internet."""
+def check_endpoint(endpoint: str, production: bool, services: list[str] | tuple[str, ...] = ()) -> str:
+    """A push service's URL as a browser gives it; in production only an https URL of one of `services` (the
+    PUSH_SERVICES setting: the push services browsers use, by domain), which is where the app will send to."""
     if not endpoint.strip():
         raise ValueError("must be the push service's URL, as the browser gives it")
     try:
@@ -84,15 +85,24 @@ def check_endpoint(endpoint: str, production: bool) -> str:
     if production:
         if parts.scheme != "https":
             raise ValueError("must be an https URL: push services are reached over https only")
-        # Browsers name push services by their domain; an address or a local name is never one.
-        try:
-            ipaddress.ip_address(host)
-            literal = True
-        except ValueError:
-            literal = False
-        if literal or "." not in host or host.endswith((".localhost", ".local", ".internal")):
-            raise ValueError("must be a push service on the internet, named by its domain")
+        if not known_service(host, services):
+            raise ValueError("must be the URL of a push service that browsers use; this server sends to no other")
     return endpoint
+
+
+def known_service(host: str, services: list[str] | tuple[str, ...]) -> bool:
+    """Whether a host is one of these push services' domains or lies under one (Edge's service answers at many
+    hosts under notify.windows.com). A domain names no address: an address, or a name that is not on the
+    internet, is never one."""
+    host = host.lower().rstrip(".")
+    try:
+        ipaddress.ip_address(host)
+        return False
+    except ValueError:
+        pass
+    return any(
+        host == domain or host.endswith("." + domain) for domain in (d.lower().strip(".") for d in services) if domain
+    )
 
 
 def _p256dh(text: str) -> str:
@@ -129,7 +139,8 @@ class PushKeys(BaseModel):
 # The one model that checks the body of POST /api/v1/push/subscriptions (inputs.read_body, with `production` in the
 # context) and that documents it; Unsubscription likewise for DELETE.
 class Subscription(JSONBody):
-    """PushSubscription.toJSON() as the browser gives it. In production the endpoint must be https."""
+    """PushSubscription.toJSON() as the browser gives it. In production the endpoint must be an https URL of one of
+    the push services browsers use (PUSH_SERVICES)."""
 
     model_config = ConfigDict(extra="forbid")
     shape: ClassVar[str] = 'Send the browser\'s subscription: {"endpoint": "...", "keys": {"p256dh", "auth"}}.'
@@ -147,7 +158,8 @@ class Subscription(JSONBody):
     @field_validator("endpoint")
     @classmethod
     def _push_service(cls, endpoint: str, info: ValidationInfo) -> str:
-        return check_endpoint(endpoint, bool((info.context or {}).get("production")))
+        context = info.context or {}
+        return check_endpoint(endpoint, bool(context.get("production")), context.get("services", ()))
 
 
 class Unsubscription(JSONBody):
