@@ -2,8 +2,9 @@
 
 Runs in the job runner, never in a request. A subscription its push service answers 404 or 410 is gone and is
 dropped, and so is one whose service is not among PUSH_SERVICES in production; a refusal that trying again cannot
-mend fails the job; anything else (the service away, slow, 429, 5xx) raises, and the runner tries again later. The same push sent twice (a worker that died after sending) carries the
-same Topic and tag, so the phone shows it once.
+mend fails the job; anything else (the service away, slow, 429, 5xx) raises, and the runner tries again later.
+The same push sent twice (a worker that died after sending) carries the same Topic and tag, so the phone shows it
+once.
 """
 
 from __future__ import annotations
