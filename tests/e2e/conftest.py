@@ -130,8 +130,34 @@ def browser():
         browser.close()
 
 
+# A browser without service workers, as some still are: the app then works online only and never downloads its
+# offline package.
+WITHOUT_SERVICE_WORKERS = "delete Navigator.prototype.serviceWorker"
+
+
+@pytest.fixture(autouse=True)
+def _online_only(request, monkeypatch):
+    """Every browser profile a test marked `online_only` opens has no service workers.
+
+    A service worker installed after a login downloads the whole offline package (about 130 files, most of them
+    pages the server renders): in a test about the builder or the layout that is half of all it costs, and
+    nothing it checks. The tests of offline use, the outbox, the worker and push keep it.
+    """
+    if request.node.get_closest_marker("online_only") is None:
+        return
+    browser = request.getfixturevalue("browser")
+    new_context = browser.new_context
+
+    def without_service_workers(**options):
+        context = new_context(**options)
+        context.add_init_script(WITHOUT_SERVICE_WORKERS)
+        return context
+
+    monkeypatch.setattr(browser, "new_context", without_service_workers)
+
+
 @pytest.fixture
-def context(browser):
+def context(browser, _online_only):
     """A phone-sized browser profile of its own, in the test user's zone whatever the machine's; pages
     report console errors and CSP violations."""
     context = browser.new_context(

@@ -4,8 +4,9 @@ axe-core comes from npm with the other test tools (package.json, installed by `m
 served to users. The pages' CSP allows no inline or foreign script, so axe is not added as a <script>: the
 DevTools protocol, which the CSP does not govern, evaluates it in each page of the profile as the page starts
 (an init script: Chromium compiles it once, where evaluating its 650 KB source into each page checked cost
-half the run). One browser profile per role, pages in a loop, every fault of every page reported at once; service
-workers are kept out, as the offline package they download after a login would only slow the run.
+half the run). One browser profile per role, pages in a loop, every fault of every page reported at once; the
+browser has no service workers (`online_only`), as the offline package one downloads after a login would only slow
+the run.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from webapp.timeutil import utcnow
 from webapp.trainer.invites import create_invite, invite_token
 
 from .conftest import PHONE, TEST_ZONE, login
+
+pytestmark = pytest.mark.online_only
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 RULES = {
@@ -133,7 +136,6 @@ def audit(browser, live_server, axe_source):
             is_mobile=True,
             has_touch=True,
             timezone_id=TEST_ZONE,
-            service_workers="block",
         )
         contexts.append(context)
         context.add_init_script(axe_source)

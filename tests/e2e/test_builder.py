@@ -20,6 +20,9 @@ from webapp.timeutil import WEEKDAYS
 from ..factories import make_user
 from .conftest import login, screenshot
 
+# Nothing here is about offline use: a browser without service workers (conftest.py).
+pytestmark = pytest.mark.online_only
+
 
 @pytest.fixture
 def people(app):

@@ -14,6 +14,9 @@ from webapp.timeutil import utcnow
 from ..factories import make_user, session_payload
 from .conftest import PHONE, TEST_ZONE, login, screenshot
 
+# Nothing here is about offline use: a browser without service workers (conftest.py).
+pytestmark = pytest.mark.online_only
+
 # 80 characters, and a word no line can break on its own.
 LONG_NAME = "Maximiliana Wolfeschlegelsteinhausenbergerdorff-Featherstonehaugh Cholmondeley-N"
 assert len(LONG_NAME) == 80
@@ -196,8 +199,7 @@ def test_today_the_library_and_the_player_keep_still_while_loading_on_a_slow_pho
     """Layout shift as Lighthouse measures it on a phone, on a first visit (no service worker yet, nothing cached),
     at most 0.02 on each page: content arriving late, fonts, pictures and scripts move nothing already shown."""
     context = browser.new_context(
-        viewport=PHONE, device_scale_factor=1.75, is_mobile=True, has_touch=True, timezone_id=TEST_ZONE,
-        service_workers="block",
+        viewport=PHONE, device_scale_factor=1.75, is_mobile=True, has_touch=True, timezone_id=TEST_ZONE
     )  # fmt: skip
     try:
         page = context.new_page()

@@ -34,6 +34,7 @@ def monday(context):
         yield moment
 
 
+@pytest.mark.online_only
 def test_a_milestone_shows_once_beside_the_week_in_brief(app, live_server, context, monday):
     last_monday = monday - timedelta(days=7)
     with app.app_context():

@@ -13,6 +13,9 @@ from webapp.programs.models import Profile
 from ..factories import make_user
 from .conftest import PHONE, TEST_ZONE, login, screenshot
 
+# Nothing here is about offline use: a browser without service workers (conftest.py).
+pytestmark = pytest.mark.online_only
+
 
 @pytest.mark.parametrize("script", [True, False], ids=["script", "no-script"])
 def test_onboarding_asks_a_part_at_a_time_and_offers_the_program_that_fits(live_server, browser, app, script):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from .conftest import login
 
 
+@pytest.mark.online_only
 def test_public_pages_load_without_errors_or_csp_violations(live_server, page, context):
     for path in (
         "/",
@@ -23,6 +25,7 @@ def test_public_pages_load_without_errors_or_csp_violations(live_server, page, c
     assert context.console_errors == []
 
 
+@pytest.mark.online_only
 def test_login_in_the_browser_and_quiz_marks_answers_at_once(live_server, page, context, alex):
     login(page, live_server.url)
     assert page.locator("h1").first.inner_text() != "Log in"
@@ -55,6 +58,7 @@ def test_done_reading_marks_the_lesson_without_leaving_it_and_says_so_offline(li
     assert [e for e in context.console_errors if not e.startswith("Failed to load resource")] == []
 
 
+@pytest.mark.online_only
 def test_signup_by_the_mailed_link_keeps_the_phones_time_zone(live_server, browser, app):
     context = browser.new_context(viewport={"width": 390, "height": 844}, timezone_id="America/New_York")
     page = context.new_page()

@@ -213,6 +213,7 @@ def until_asked(page, limit_seconds: int = 600):
     raise AssertionError("the player never asked about pain after an exercise")
 
 
+@pytest.mark.online_only
 def test_pain_is_asked_after_each_exercise_with_one_tap_a_key_or_a_skip(live_server, page, alex, errors):
     open_player(page, live_server.url)
     data = player_data(page)
@@ -268,6 +269,7 @@ def test_pain_is_asked_after_each_exercise_with_one_tap_a_key_or_a_skip(live_ser
     assert errors == []
 
 
+@pytest.mark.online_only
 def test_ending_early_with_little_pain_is_green_and_suggests_the_easier_version(
     live_server, page, alex_on_core_foundations, errors
 ):
@@ -317,6 +319,7 @@ def test_a_session_the_account_refuses_is_said_to_stay_on_the_phone_with_the_way
     assert item["state"] == "rejected"
 
 
+@pytest.mark.online_only
 def test_pause_stops_the_clock_and_resume_carries_on(live_server, page, alex, errors):
     open_player(page, live_server.url)
     start(page)
@@ -335,6 +338,7 @@ def test_pause_stops_the_clock_and_resume_carries_on(live_server, page, alex, er
     assert errors == []
 
 
+@pytest.mark.online_only
 def test_the_phones_back_button_pauses_and_asks_before_leaving_a_routine(live_server, page, alex, errors):
     routine = open_player(page, live_server.url)
     player = f"{live_server.url}/routines/{routine['id']}/play"
@@ -372,6 +376,7 @@ def test_the_phones_back_button_pauses_and_asks_before_leaving_a_routine(live_se
     assert errors == []
 
 
+@pytest.mark.online_only
 def test_skip_and_back_move_between_exercises(live_server, page, alex, errors):
     open_player(page, live_server.url)
     names = [e["name"] for e in player_data(page)["exercises"]]
@@ -394,6 +399,7 @@ def test_skip_and_back_move_between_exercises(live_server, page, alex, errors):
     assert errors == []
 
 
+@pytest.mark.online_only
 def test_a_reload_mid_routine_resumes_at_the_same_exercise_and_set(live_server, page, alex, errors):
     open_player(page, live_server.url)
     data = player_data(page)
@@ -426,6 +432,7 @@ def test_a_reload_mid_routine_resumes_at_the_same_exercise_and_set(live_server, 
     assert errors == []
 
 
+@pytest.mark.online_only
 def test_voice_and_vibration_switches_are_remembered_and_obeyed(live_server, context, page, alex, errors):
     context.add_init_script(RECORD_CUES)
     open_player(page, live_server.url)
@@ -491,6 +498,7 @@ ENGINE_STORY = """async () => {
 }"""
 
 
+@pytest.mark.online_only
 def test_the_engine_builds_steps_and_counts_what_was_done(live_server, page):
     page.goto(f"{live_server.url}/auth/login")
     story = page.evaluate(ENGINE_STORY)
@@ -530,6 +538,7 @@ def test_the_engine_builds_steps_and_counts_what_was_done(live_server, page):
     assert story["counts"] == [{"sets_done": 2, "reps_done": 8}, {"sets_done": 1, "reps_done": 3}]
 
 
+@pytest.mark.online_only
 def test_the_players_traffic_light_agrees_with_the_servers(live_server, page, alex):
     open_player(page, live_server.url)
     lights = page.evaluate(
@@ -543,6 +552,7 @@ def test_the_players_traffic_light_agrees_with_the_servers(live_server, page, al
     assert lights == [[light_of(before, worst) for worst in range(11)] for before in range(11)]
 
 
+@pytest.mark.online_only
 def test_the_player_times_every_shipped_routine_as_the_server_does(app, live_server, page, alex):
     """One duration everywhere: the engine's steps and programs/duration.py agree, to the second."""
     from webapp.content.files import read_bundle
@@ -573,6 +583,7 @@ def test_the_player_times_every_shipped_routine_as_the_server_does(app, live_ser
     assert by_the_player == {name: ms for name, ms, _ in routines}
 
 
+@pytest.mark.online_only
 def test_walks_play_as_bouts_with_the_written_rest_between(live_server, page, alex):
     open_player(page, live_server.url)
     steps = page.evaluate(
@@ -613,6 +624,7 @@ def within_reach(page, selectors: tuple[str, ...]):
         assert button.bounding_box()["height"] >= 56, button.text_content()
 
 
+@pytest.mark.online_only
 def test_every_screen_reads_at_arms_length_on_a_phone(live_server, page, alex, errors):
     ARTIFACTS.mkdir(exist_ok=True)
 
@@ -692,6 +704,7 @@ def apart(a: dict, b: dict) -> bool:
     )
 
 
+@pytest.mark.online_only
 @pytest.mark.parametrize("size", [(390, 844), (844, 390), (740, 360)], ids=["portrait", "landscape", "small-landscape"])
 def test_a_routine_has_the_screen_to_itself_and_nothing_covers_the_count(live_server, browser, alex, size):
     """During a routine the header and the tab bar step aside; on a phone on its side the drawing sits

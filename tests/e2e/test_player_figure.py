@@ -10,6 +10,9 @@ import pytest
 from .conftest import PHONE, screenshot
 from .test_player import alex, open_player, player_data, screen, shown, start  # noqa: F401 (fixture)
 
+# Nothing here is about offline use: a browser without service workers (conftest.py).
+pytestmark = pytest.mark.online_only
+
 FIGURE = "[data-figure] svg"
 TIME = f"document.querySelector('{FIGURE}')?.getCurrentTime() ?? null"
 

@@ -24,6 +24,9 @@ from ..factories import make_user, session_payload
 from .conftest import login
 from .test_player import rate, run_until_rating, screen
 
+# Nothing here is about offline use: a browser without service workers (conftest.py).
+pytestmark = pytest.mark.online_only
+
 ZONE = ZoneInfo(TEST_ZONE)
 
 

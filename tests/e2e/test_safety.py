@@ -33,6 +33,7 @@ def fits_the_screen(page) -> None:
     assert overflow <= 0, f"the page is {overflow}px wider than the phone"
 
 
+@pytest.mark.online_only
 @pytest.mark.parametrize("level", list(ANSWERS))
 def test_each_result_page_reads_calmly_on_a_phone(live_server, page, alex, level):
     login(page, live_server.url)
@@ -58,6 +59,7 @@ def test_each_result_page_reads_calmly_on_a_phone(live_server, page, alex, level
     assert page.context.console_errors == []
 
 
+@pytest.mark.online_only
 def test_the_screen_and_the_confirmation_step_fit_a_phone(live_server, page, alex):
     login(page, live_server.url)
     page.goto(f"{live_server.url}/safety/")

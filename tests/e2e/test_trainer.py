@@ -12,6 +12,9 @@ from webapp.messages.services import Thread, write
 
 from .conftest import login, screenshot
 
+# Nothing here is about offline use: a browser without service workers (conftest.py).
+pytestmark = pytest.mark.online_only
+
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
