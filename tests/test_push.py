@@ -246,12 +246,16 @@ def test_production_takes_the_push_services_browsers_use_only(app, client, auth,
 
 def test_push_services_can_be_added_in_the_setting(app, client, auth, users):
     app.config["APP_ENV"] = "production"
-    app.config["PUSH_SERVICES"] = [*app.config["PUSH_SERVICES"], "push.example.org"]
+    app.config["PUSH_SERVICES"] = [*app.config["PUSH_SERVICES"], "Push.Example.org.", "."]  # as a person may type it
     auth.login()
+    for endpoint in ("https://push.example.org/1", "https://eu.push.example.org/2"):
+        answer = client.post(SUBSCRIPTIONS, json=Browser(endpoint).to_json(), headers=auth.api_headers())
+        assert answer.status_code == 201, endpoint
+    # "." names no domain: it lets nothing more in.
     answer = client.post(
-        SUBSCRIPTIONS, json=Browser("https://push.example.org/1").to_json(), headers=auth.api_headers()
+        SUBSCRIPTIONS, json=Browser("https://push.example.net/3").to_json(), headers=auth.api_headers()
     )
-    assert answer.status_code == 201
+    assert answer.status_code == 400
 
 
 def test_the_setting_is_read_from_the_environment_as_a_list():

@@ -242,10 +242,7 @@ def push_key():
 @documented(answers.Subscribed, body=push.Subscription, created=True)
 def push_subscribe():
     """Store this browser's PushSubscription.toJSON(), so reminders and replies reach it (201 when new)."""
-    config = current_app.config
-    subscription = read_body(
-        push.Subscription, production=config["APP_ENV"] == "production", services=config["PUSH_SERVICES"]
-    )
+    subscription = read_body(push.Subscription, services=push.services_sent_to(current_app.config))
     created = push.subscribe(current_user, subscription)
     db.session.commit()
     return {"subscribed": True}, 201 if created else 200

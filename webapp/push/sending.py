@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime
-from urllib.parse import urlsplit
 
 import requests
 from flask import Flask, current_app
@@ -24,7 +23,7 @@ from ..jobs.registry import add_handler
 from ..jobs.services import GiveUp
 from ..timeutil import utcnow
 from .models import PushSubscription
-from .services import KIND, known_service, topic
+from .services import KIND, sends_to, services_sent_to, topic
 
 log = logging.getLogger("coresteady.push")
 
@@ -49,9 +48,7 @@ def deliver(payload: dict, now: datetime) -> None:
         log.info("Push %r not sent: the subscription was removed", payload.get("tag"))
         return
     config = current_app.config
-    if config["APP_ENV"] == "production" and not known_service(
-        urlsplit(subscription.endpoint).hostname or "", config["PUSH_SERVICES"]
-    ):
+    if not sends_to(subscription.endpoint, services_sent_to(config)):
         # Stored before PUSH_SERVICES left its service out: the server sends only to the services listed.
         db.session.delete(subscription)
         db.session.commit()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import ipaddress
 import re
 from datetime import datetime, timedelta
 from typing import Annotated, ClassVar
@@ -69,9 +68,18 @@ def public_key() -> str:
     return _b64(point)
 
 
-def check_endpoint(endpoint: str, production: bool, services: list[str] | tuple[str, ...] = ()) -> str:
-    """A push service's URL as a browser gives it; in production only an https URL of one of `services` (the
-    PUSH_SERVICES setting: the push services browsers use, by domain), which is where the app will send to."""
+def services_sent_to(config) -> tuple[str, ...] | None:
+    """The push services this server sends to, by domain: in production those of PUSH_SERVICES (the services
+    browsers use); elsewhere any (None), so a developer's or a test's own push service on this machine works. The
+    one place that decides it, for the subscriptions it takes (check_endpoint) and the pushes it sends."""
+    if config["APP_ENV"] != "production":
+        return None
+    return tuple(domain.lower().strip(".") for domain in config["PUSH_SERVICES"] if domain.strip("."))
+
+
+def check_endpoint(endpoint: str, services: tuple[str, ...] | None) -> str:
+    """A push service's URL as a browser gives it; with `services` (services_sent_to: production) only an https
+    URL of one of them, which is where the app will send to."""
     if not endpoint.strip():
         raise ValueError("must be the push service's URL, as the browser gives it")
     try:
@@ -82,27 +90,22 @@ def check_endpoint(endpoint: str, production: bool, services: list[str] | tuple[
         raise ValueError("is not a URL") from None
     if parts.scheme not in ("https", "http") or not host or parts.username or parts.password or parts.fragment:
         raise ValueError("must be an https URL of a push service")
-    if production:
+    if services is not None:
         if parts.scheme != "https":
             raise ValueError("must be an https URL: push services are reached over https only")
-        if not known_service(host, services):
+        if not sends_to(endpoint, services):
             raise ValueError("must be the URL of a push service that browsers use; this server sends to no other")
     return endpoint
 
 
-def known_service(host: str, services: list[str] | tuple[str, ...]) -> bool:
-    """Whether a host is one of these push services' domains or lies under one (Edge's service answers at many
-    hosts under notify.windows.com). A domain names no address: an address, or a name that is not on the
-    internet, is never one."""
-    host = host.lower().rstrip(".")
-    try:
-        ipaddress.ip_address(host)
-        return False
-    except ValueError:
-        pass
-    return any(
-        host == domain or host.endswith("." + domain) for domain in (d.lower().strip(".") for d in services) if domain
-    )
+def sends_to(endpoint: str, services: tuple[str, ...] | None) -> bool:
+    """Whether the server sends to this endpoint: any with no list (services_sent_to outside production), else one
+    whose host is a listed domain or lies under one (Edge's service answers at many hosts under notify.windows.com;
+    an address, 127.0.0.1 or any other, is never a domain's)."""
+    if services is None:
+        return True
+    host = (urlsplit(endpoint).hostname or "").rstrip(".")
+    return any(host == domain or host.endswith("." + domain) for domain in services)
 
 
 def _p256dh(text: str) -> str:
@@ -136,7 +139,7 @@ class PushKeys(BaseModel):
     auth: Annotated[B64URL, AfterValidator(_auth)] = Field(description="The browser's auth secret, 16 bytes.")
 
 
-# The one model that checks the body of POST /api/v1/push/subscriptions (inputs.read_body, with `production` in the
+# The one model that checks the body of POST /api/v1/push/subscriptions (inputs.read_body, with `services` in the
 # context) and that documents it; Unsubscription likewise for DELETE.
 class Subscription(JSONBody):
     """PushSubscription.toJSON() as the browser gives it. In production the endpoint must be an https URL of one of
@@ -159,7 +162,7 @@ class Subscription(JSONBody):
     @classmethod
     def _push_service(cls, endpoint: str, info: ValidationInfo) -> str:
         context = info.context or {}
-        return check_endpoint(endpoint, bool(context.get("production")), context.get("services", ()))
+        return check_endpoint(endpoint, context.get("services"))
 
 
 class Unsubscription(JSONBody):
