@@ -2,6 +2,7 @@
 import { logger } from "./log.js";
 
 const log = logger("update");
+const ASK_AGAIN_MS = 2000;
 
 function playing() {
   return document.body.dataset.playing === "true";
@@ -24,17 +25,26 @@ export function watchForUpdates(root) {
     render();
   };
 
-  banner?.querySelector("[data-update-reload]")?.addEventListener("click", () => {
+  const button = banner?.querySelector("[data-update-reload]");
+  let asking = 0;
+  button?.addEventListener("click", () => {
     if (!waiting || playing()) return;
     accepted = true;
-    // The worker activates only on this message, so a new version never replaces the old one unasked.
-    waiting.postMessage({ type: "skip-waiting" });
+    button.disabled = true;
+    button.textContent = "Updating…";
+    // The worker activates only on this message, so a new version never replaces the old one unasked. Asked
+    // again until it has taken over: under load Chromium once left a waiting worker unmoved for over a minute
+    // after the first message, and asking twice changes nothing once it has.
+    const ask = () => waiting.postMessage({ type: "skip-waiting" });
+    ask();
+    asking = window.setInterval(ask, ASK_AGAIN_MS);
   });
 
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     // Reload only the tab whose user asked; other tabs keep running and update on their next page.
     if (!accepted) return;
     accepted = false;
+    window.clearInterval(asking);
     window.location.reload();
   });
 
