@@ -36,7 +36,10 @@ class StaticFiles:
         self.prefix = "/static/"
         self.static_root = static_root
         self.live = live
-        self.revisions = revisions_of(static_root)
+        # Read once per process unless live: a file changed under a running server is a development matter (and a
+        # test that deploys one says so with assets.forget_revisions()). Looking at every file's time again for
+        # each app made cost the test suite, which makes an app per test, about a third of each app's making.
+        self.revisions = revisions_of(static_root, recheck=live)
         # In development the files change under us: serve them as they are, uncompressed, re-read each request.
         root = static_root if live else build(static_root, build_root, self.revisions)
         self.whitenoise = WhiteNoise(
