@@ -395,6 +395,9 @@ def test_an_unreachable_server_is_retried_until_it_is_back(live_server, context,
     page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
     page.clock.install()
     login(page, live_server.url)
+    # The app is on the phone before the server goes: the outbox's module comes from the worker's copy, as it
+    # does for a person whose connection drops (without this wait, a slow install left it nowhere to load from).
+    wait_until_installed(page)
     payload = session_payload(plan_routine(page), user_id=ready)
     pause_the_page_clock(page)
     live_server.stop()
