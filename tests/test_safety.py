@@ -475,6 +475,21 @@ def test_the_dashboard_shows_a_red_session_and_a_bad_morning(app, users, alex):
     assert "ready" not in flags
 
 
+def test_a_lower_pain_average_is_not_shown_as_good_news_beside_a_red_session(app, auth, users, alex):
+    """Alex started at 3. A session begun at 1 brings the two-week average down 2, whatever its end: green when it
+    ended well, grey when it ended at 8 (a red session), on the dashboard and on Alex's page."""
+    trend = re.compile(r'<span class="trend trend--(\w+)"><span aria-hidden="true">(.)</span> (\S+)</span>')
+    do_session(app, alex, NOW - timedelta(hours=20), before=1, after=1)
+    auth.login("coach@example.com")
+    assert trend.findall(auth.client.get("/trainer/").get_data(as_text=True)) == [("down", "↓", "-2")]
+    do_session(app, alex, NOW - timedelta(hours=2), before=1, after=8)
+    dashboard_page = auth.client.get("/trainer/").get_data(as_text=True)
+    assert trend.findall(dashboard_page) == [("muted", "↓", "-2")]
+    assert "Red session on 4 Mar: pain 1 before, 8 after" in dashboard_page
+    client_page = auth.client.get(f"/trainer/clients/{users['alex'].id}").get_data(as_text=True)
+    assert trend.findall(client_page) == [("muted", "↓", "-2")]
+
+
 def test_a_screen_due_for_long_reads_overdue(app, users, alex):
     flags = flags_of(app, users, NOW + timedelta(weeks=8))
     assert flags["safety_due"].startswith("Safety check overdue, asked for since 13 Apr: 6 weeks since")

@@ -39,6 +39,9 @@ BASELINE_SESSIONS = progress.BASELINE_SESSIONS
 
 FlagKind = Literal["red_flag", "red_session", "bad_morning", "safety_due", "pain_up", "painful", "quiet", "ready"]
 OVERDUE = timedelta(days=7)  # a screen due this long without an answer reads "overdue"
+# Flags that say pain is a worry now, whatever the two-week average: a red flag, a session or morning in the red
+# of Silbernagel's pain-monitoring model (sessions/rules.py), a rise on the usual pain, an exercise marked painful.
+PAIN_WORRIES = frozenset({"red_flag", "red_session", "bad_morning", "pain_up", "painful"})
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,17 @@ class ClientRow:
     @property
     def last_session_words(self) -> str:
         return days_ago(self.days_since)
+
+    @property
+    def pain_tone(self) -> Literal["up", "down", "same", "muted"] | None:
+        """How the pain trend is coloured: a lower average reads as good news (green) only when no flag of the
+        same client says pain is a worry now. A flare is judged on its own session and the next morning (Silbernagel
+        et al. 2007), and an average over two weeks can fall while one session went red; shown green beside a red
+        flag, it read as "all is well" to a trainer scanning the colours. The arrow and the figure stay as they are."""
+        direction = self.pain.direction
+        if direction == "down" and any(f.kind in PAIN_WORRIES for f in self.flags):
+            return "muted"
+        return direction
 
     @property
     def concerns(self) -> list[Flag]:
