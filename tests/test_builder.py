@@ -14,7 +14,7 @@ from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 
-from webapp.builder import editing
+from webapp.builder import custom, editing
 from webapp.content.files import DATA_DIR
 from webapp.content.models import Exercise, ExerciseImage
 from webapp.extensions import db
@@ -839,6 +839,34 @@ def upload(client, data: dict, image: bytes | None = None, filename: str = "pict
     finally:
         # A large body is spooled to a temporary file that the test client would leave open.
         environ["wsgi.input"].close()
+
+
+def test_a_trainer_keeps_a_bounded_number_of_exercises_and_is_told_how_to_make_room(client, app, coach, monkeypatch):
+    """Each exercise may hold a 2 MB picture: past the limit, the list says so instead of offering a new one, the
+    new form sends back to it, and a form sent anyway comes back as typed (409) with nothing stored."""
+    monkeypatch.setattr(custom, "MAX_OWN_EXERCISES", 2)
+    assert upload(client, exercise_form(name="Towel squeeze"), PNG).status_code == 302
+    assert upload(client, exercise_form(name="Wall lean")).status_code == 302
+    with app.app_context():
+        wall_lean = db.session.execute(db.select(Exercise.id).where(Exercise.name == "Wall lean")).scalar_one()
+    assert post_form(client, f"/trainer/exercises/{wall_lean}/archive", {}).status_code == 302  # archived ones count
+    full = "You have 2 exercises of your own, the most one account can keep (archived ones count)."
+    listing = text_of(client.get("/trainer/exercises/"))
+    assert full in listing and 'href="/trainer/exercises/new"' not in listing
+    opened = client.get("/trainer/exercises/new")
+    assert opened.status_code == 302 and opened.headers["Location"] == "/trainer/exercises/"
+    refused = upload(client, exercise_form(name="Heel slide"), PNG)
+    assert refused.status_code == 409
+    assert full in text_of(refused) and "Choose the picture again" in text_of(refused)
+    assert 'value="Heel slide"' in text_of(refused)
+    with app.app_context():
+        assert len(custom.own_exercises(coach)) + len(custom.own_exercises(coach, archived=True)) == 2
+    # Editing one stays possible, and deleting one makes room again.
+    edited = upload(client, exercise_form(name="Wall lean, slower"), path=f"/trainer/exercises/{wall_lean}/edit")
+    assert edited.status_code == 302
+    assert post_form(client, f"/trainer/exercises/{wall_lean}/delete", {}).status_code == 302
+    assert 'href="/trainer/exercises/new"' in text_of(client.get("/trainer/exercises/"))
+    assert upload(client, exercise_form(name="Heel slide")).status_code == 302
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,10 @@ from ..programs.models import Assignment, Routine, RoutineExercise
 from ..sessions.models import SessionExercise
 
 NO_PICTURE = "img/custom-exercise.svg"
+# The most exercises of their own one trainer account keeps, archived ones included. Anyone may sign up as a
+# trainer, and each exercise may carry a picture of up to 2 MB kept in the database: this bounds what one account
+# can store (400 MB) while leaving a clinic several times the 31 exercises of the shipped library.
+MAX_OWN_EXERCISES = 200
 MAX_LINES = 15
 LINE_MAX = 300
 
@@ -211,6 +215,21 @@ def own_exercises(trainer, archived: bool = False) -> list[Exercise]:
         .order_by(Exercise.name)
     )
     return list(db.session.execute(query).scalars())
+
+
+def full_message() -> str:
+    return (
+        f"You have {MAX_OWN_EXERCISES} exercises of your own, the most one account can keep (archived ones count). "
+        "Delete one you no longer use to make another, or change one you have."
+    )
+
+
+def no_room_for_another(trainer) -> str | None:
+    """Why this trainer cannot make another exercise (they keep MAX_OWN_EXERCISES already), or None."""
+    count = db.session.execute(
+        db.select(db.func.count()).select_from(Exercise).where(Exercise.owner_id == trainer.id)
+    ).scalar_one()
+    return full_message() if count >= MAX_OWN_EXERCISES else None
 
 
 def own_exercise(trainer, exercise_id: int) -> Exercise | None:

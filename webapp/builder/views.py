@@ -431,6 +431,7 @@ def exercise_list():
         exercises=exercises,
         archived=archived,
         used=custom.used_exercise_ids([e.id for e in exercises + archived]),
+        full=custom.no_room_for_another(current_user),
         kinds=KIND_LABELS,
         picture=illustration_url,
     )
@@ -442,6 +443,8 @@ def exercise_list():
 def exercise_new():
     if request.method == "POST":
         return _exercise_post(None)
+    if custom.no_room_for_another(current_user):
+        return redirect(url_for(".exercise_list"))  # which says why, where the button to make one was
     return _exercise_page(custom.blank_form(), None)
 
 
@@ -455,8 +458,18 @@ def exercise_edit(exercise_id: int):
     return _exercise_page(custom.form_from_exercise(exercise), exercise)
 
 
+PICTURE_AGAIN = "Choose the picture again: a picture is not kept while the form has a problem."
+
+
 def _exercise_post(exercise: Exercise | None):
     form = forms.exercise_from_form(request.form)
+    full = custom.no_room_for_another(current_user) if exercise is None else None
+    if full:
+        # The form comes back as it was sent, so nothing typed is lost while the trainer makes room.
+        errors = {"name": full}
+        if _chosen("image"):
+            errors["image"] = PICTURE_AGAIN
+        return _exercise_page(form, None, errors, status=409)
     kept = custom.kept_by_former_clients(exercise) if exercise is not None else 0
     if kept:
         people = "1 person who is" if kept == 1 else f"{kept} people who are"
@@ -470,7 +483,7 @@ def _exercise_post(exercise: Exercise | None):
     image = _picture_sent("image", errors)
     if errors:
         if _chosen("image"):
-            errors.setdefault("image", "Choose the picture again: a picture is not kept while the form has a problem.")
+            errors.setdefault("image", PICTURE_AGAIN)
         return _exercise_page(form, exercise, errors, status=400)
     saved = custom.save(current_user, clean, image, exercise)
     flash(f"Saved {saved.name}. You can add it to your programs now.", "success")
