@@ -540,6 +540,18 @@ def test_a_former_trainer_cannot_change_the_program_a_former_client_keeps(client
             db.session.execute(db.select(Assignment.client_id, Assignment.program_id).where(Assignment.is_active)).all()
         )
         assert plans[users["alex"].id] == program_id and plans[sam.id] != program_id  # Sam, still a client, moves on
+        later = (
+            db.session.execute(
+                db.select(Routine.id).join(Program).where(Program.family == kept.family, Program.version > 1)
+            )
+            .scalars()
+            .all()
+        )
+    # What the trainer saved after Alex left is not Alex's to open, even by a routine's id.
+    assert later
+    for routine in later:
+        assert client.get(f"/routines/{routine}/play").status_code == 404
+    assert client.get(f"/routines/{routine_id}/play").status_code == 200
 
 
 def test_a_program_only_used_in_old_sessions_is_still_versioned(client, app, coach, users, today):

@@ -245,7 +245,10 @@ def active_plan(user) -> tuple[Assignment | None, ProgramShape | None]:
 
 
 def routine_in_plan(user, routine_id: int) -> tuple[Assignment | None, RoutineShape | None]:
-    """A routine of the user's active plan, of the version they follow or an earlier one of the same program."""
+    """A routine of the user's active plan, of the version they follow or an earlier one of the same program.
+
+    Never a later one: a former client keeps the version they had while their former trainer saves new ones, and
+    what the trainer wrote after they parted is not theirs to open, even by a routine's id."""
     assignment, program = active_plan(user)
     if assignment is None or program is None:
         return assignment, None
@@ -255,7 +258,7 @@ def routine_in_plan(user, routine_id: int) -> tuple[Assignment | None, RoutineSh
     row = db.session.execute(
         db.select(Routine.program_id, *STAMP)
         .join(Program, Program.id == Routine.program_id)
-        .where(Routine.id == routine_id, Program.family == assignment.family)
+        .where(Routine.id == routine_id, Program.family == assignment.family, Program.version <= program.version)
     ).first()
     if row is None:
         return assignment, None
