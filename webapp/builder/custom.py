@@ -217,19 +217,20 @@ def own_exercises(trainer, archived: bool = False) -> list[Exercise]:
     return list(db.session.execute(query).scalars())
 
 
-def full_message() -> str:
+def own_count(trainer) -> int:
+    """How many exercises of their own the trainer keeps, archived ones included."""
+    query = db.select(db.func.count()).select_from(Exercise).where(Exercise.owner_id == trainer.id)
+    return db.session.execute(query).scalar_one()
+
+
+def no_room_for_another(count: int) -> str | None:
+    """Why a trainer keeping `count` exercises of their own cannot make another, or None."""
+    if count < MAX_OWN_EXERCISES:
+        return None
     return (
         f"You have {MAX_OWN_EXERCISES} exercises of your own, the most one account can keep (archived ones count). "
         "Delete one you no longer use to make another, or change one you have."
     )
-
-
-def no_room_for_another(trainer) -> str | None:
-    """Why this trainer cannot make another exercise (they keep MAX_OWN_EXERCISES already), or None."""
-    count = db.session.execute(
-        db.select(db.func.count()).select_from(Exercise).where(Exercise.owner_id == trainer.id)
-    ).scalar_one()
-    return full_message() if count >= MAX_OWN_EXERCISES else None
 
 
 def own_exercise(trainer, exercise_id: int) -> Exercise | None:

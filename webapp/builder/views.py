@@ -431,7 +431,7 @@ def exercise_list():
         exercises=exercises,
         archived=archived,
         used=custom.used_exercise_ids([e.id for e in exercises + archived]),
-        full=custom.no_room_for_another(current_user),
+        full=custom.no_room_for_another(len(exercises) + len(archived)),
         kinds=KIND_LABELS,
         picture=illustration_url,
     )
@@ -443,7 +443,7 @@ def exercise_list():
 def exercise_new():
     if request.method == "POST":
         return _exercise_post(None)
-    if custom.no_room_for_another(current_user):
+    if custom.no_room_for_another(custom.own_count(current_user)):
         return redirect(url_for(".exercise_list"))  # which says why, where the button to make one was
     return _exercise_page(custom.blank_form(), None)
 
@@ -463,7 +463,7 @@ PICTURE_AGAIN = "Choose the picture again: a picture is not kept while the form 
 
 def _exercise_post(exercise: Exercise | None):
     form = forms.exercise_from_form(request.form)
-    full = custom.no_room_for_another(current_user) if exercise is None else None
+    full = custom.no_room_for_another(custom.own_count(current_user)) if exercise is None else None
     if full:
         # The form comes back as it was sent, so nothing typed is lost while the trainer makes room.
         errors = {"name": full}
