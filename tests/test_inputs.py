@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from webapp.inputs import MAX_ID, digits_up_to, whole_number
+from webapp.inputs import MAX_ID, MAX_JSON_DEPTH, digits_up_to, flatten_deep_json, too_deep, whole_number
 
 from .conftest import csrf_from
 
@@ -32,6 +33,32 @@ def test_whole_number_takes_ascii_digits_only(text, number):
 @given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=0, max_value=10**11))
 def test_the_id_pattern_takes_every_number_up_to_its_limit_and_none_above(number, limit):
     assert bool(re.fullmatch(digits_up_to(limit), str(number))) == (number <= limit)
+
+
+def _depth(value) -> int:
+    if isinstance(value, dict):
+        value = list(value.values())
+    return 1 + max(map(_depth, value), default=0) if isinstance(value, list) else 0
+
+
+# Text full of what JSON nests with: brackets and quotes inside strings must never count as nesting.
+_TRICKY = st.text(alphabet='[]{}"\\ab', max_size=6)
+_VALUES = st.recursive(
+    _TRICKY | st.integers(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TRICKY, inner, max_size=3),
+    max_leaves=40,
+)
+
+
+@given(_VALUES, st.integers(min_value=0, max_value=2 * MAX_JSON_DEPTH))
+def test_only_values_nested_too_deeply_are_cut_whatever_their_text_holds(value, wraps):
+    for _ in range(wraps):
+        value = [value]
+    parsed = json.loads(flatten_deep_json(json.dumps(value)))
+    if _depth(value) <= MAX_JSON_DEPTH:
+        assert parsed == value
+    else:
+        assert too_deep(parsed) is not None
 
 
 @pytest.mark.parametrize("client_id", [str(2**31), str(2**63), HUGE])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 from typing import Annotated, Any, ClassVar, TypeVar
 
 from flask import abort, request
@@ -27,7 +28,11 @@ MAX_JSON_DEPTH = 32
 # keep it, and `too_deep` finds it to say so plainly.
 TOO_DEEP = f"\x00(nested more than {MAX_JSON_DEPTH} levels deep)"
 
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_TOKENS = re.compile(_STRING + r"|[\[\]{}]", re.DOTALL)
+_STRINGS = re.compile(_STRING, re.DOTALL)
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def no_nul(text: str) -> str:
@@ -47,6 +52,8 @@ def flatten_deep_json(source: str) -> str:
     """
     if source.count("[") + source.count("{") <= MAX_JSON_DEPTH:
         return source  # no value can be nested deeper than there are brackets (a sync of one session has ten)
+    if _deepest(source) <= MAX_JSON_DEPTH:
+        return source  # a batch of sessions has hundreds of brackets, none deep: found without a loop in Python
     depth = 0
     cut_from = None
     pieces: list[str] = []
@@ -69,20 +76,34 @@ def flatten_deep_json(source: str) -> str:
     return "".join(pieces) + source[kept_until:] if pieces else source
 
 
-def too_deep(value: Any, path: str = "") -> str | None:
-    """The path of the first value that was nested too deeply, or None."""
-    if value == TOO_DEEP:
-        return path or "body"
+def _deepest(source: str) -> int:
+    """How deep the brackets outside strings nest (flatten_deep_json's count, the same brackets in the same order)."""
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", source))
+    return max(accumulate(map(_STEP.__getitem__, brackets), initial=0))
+
+
+def too_deep(value: Any) -> str | None:
+    """The path ("exercises.0.notes", or "body" for the whole) of the first value nested too deeply, or None."""
+    trail = _trail_to_too_deep(value)
+    return None if trail is None else ".".join(map(str, trail)) or "body"
+
+
+def _trail_to_too_deep(value: Any) -> list | None:
+    """The keys and indexes down to the first TOO_DEEP in a parsed value ([] for the value itself), or None. The
+    path is written only once found: every synced item is looked through, and almost none holds one."""
     if isinstance(value, dict):
         items = value.items()
     elif isinstance(value, list):
         items = enumerate(value)
     else:
-        return None
+        return [] if value == TOO_DEEP else None
     for key, inner in items:
-        found = too_deep(inner, f"{path}.{key}" if path else str(key))
-        if found:
-            return found
+        if isinstance(inner, (dict, list)):
+            found = _trail_to_too_deep(inner)
+            if found is not None:
+                return [key, *found]
+        elif inner == TOO_DEEP:
+            return [key]
     return None
 
 
