@@ -552,6 +552,14 @@ def test_a_former_trainer_cannot_change_the_program_a_former_client_keeps(client
     for routine in later:
         assert client.get(f"/routines/{routine}/play").status_code == 404
     assert client.get(f"/routines/{routine_id}/play").status_code == 200
+    # Nor can a session be recorded against one: the sync answers it invalid, and takes one of Alex's own version.
+    with app.app_context():
+        alex = db.session.merge(users["alex"])
+        results = store_batch(alex, [session_payload(routine, exercises=BIRD_DOG_DONE) for routine in later])
+        assert {r.status for r in results} == {"invalid"}
+        assert all("is not a routine of your program" in r.errors[0] for r in results)
+        [kept_one] = store_batch(alex, [session_payload(routine_id, exercises=BIRD_DOG_DONE)])
+        assert kept_one.status == "created"
 
 
 def test_a_program_only_used_in_old_sessions_is_still_versioned(client, app, coach, users, today):

@@ -16,8 +16,9 @@ from webapp.programs.services import assign, starter_program
 from webapp.programs.structure import cache
 from webapp.sessions import screens
 from webapp.sessions import services as records
+from webapp.sessions.sync import store_batch
 
-from .factories import make_plan, make_user
+from .factories import make_plan, make_user, session_payload
 from .test_builder import build, edit_page, exercise_form, post_form, press, text_of, upload
 
 pytestmark = pytest.mark.usefixtures("clock")
@@ -89,8 +90,13 @@ def test_a_new_version_of_the_program_shows_at_once_though_the_old_one_was_kept(
     assert after["manifest"]["version"] != before["manifest"]["version"]
     assert f"/routines/{new_routine}/play" in after["manifest"]["urls"]
     assert after["player"]["exercises"][1]["reps"] == 15
-    # The old version's routine still plays as it was (a session recorded on it may still be on its way).
+    # The old version's routine still plays as it was (a session recorded on it may still be on its way)...
     assert _player(client, routine_id)["exercises"][1]["reps"] == before["player"]["exercises"][1]["reps"]
+    # ... and such a session, done offline before the phone heard of version 2, is still taken.
+    with app.app_context():
+        done = [{"exercise": "bird-dog", "sets_done": 1, "reps_done": 5}]
+        [old] = store_batch(db.session.merge(users["alex"]), [session_payload(routine_id, exercises=done)])
+        assert old.status == "created"
 
 
 def test_an_exercise_its_trainer_edits_shows_at_once_wherever_the_plan_holds_it(client, app, auth, users, today):

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import aliased
 
 from ..auth.models import User
 from ..content.models import Exercise
@@ -125,8 +126,9 @@ def _same(stored: str | None, item: SessionIn, digest: str) -> bool:
 
 
 def allowed_routines(user: User, routine_ids: set[int]) -> dict[int, int]:
-    """Those of these routines that belong to a program the user follows or followed (any version): {routine id:
-    its program's id}."""
+    """Those of these routines that belong to a program the user follows or followed, of the version they follow(ed)
+    or an earlier one: {routine id: its program's id}. Never a later one: a former client keeps the version they had
+    while their former trainer saves new ones (as programs.structure.routine_in_plan)."""
     values = {"user_id": user.id, "routine_ids": sorted(routine_ids)}
     return dict(db.session.execute(_allowed_routines(), values).all())
 
@@ -134,11 +136,14 @@ def allowed_routines(user: User, routine_ids: set[int]) -> dict[int, int]:
 @cache
 def _allowed_routines():
     """allowed_routines' statement, built once: every sync runs it, and building it cost more than running it."""
-    families = db.select(Assignment.family).where(Assignment.client_id == bindparam("user_id"))
+    followed = aliased(Program)  # the version an assignment points at: the newest while it is a trainer's to change
     return (
         db.select(Routine.id, Routine.program_id)
         .join(Program, Routine.program_id == Program.id)
-        .where(Routine.id.in_(bindparam("routine_ids", expanding=True)), Program.family.in_(families))
+        .join(Assignment, (Assignment.family == Program.family) & (Assignment.client_id == bindparam("user_id")))
+        .join(followed, followed.id == Assignment.program_id)
+        .where(Routine.id.in_(bindparam("routine_ids", expanding=True)), Program.version <= followed.version)
+        .distinct()
     )
 
 
