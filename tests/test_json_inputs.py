@@ -5,6 +5,7 @@ PostgreSQL it could not: its text cannot hold one)."""
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 
 import pytest
@@ -104,6 +105,17 @@ def test_a_nul_in_one_synced_item_is_that_items_invalid_and_the_others_are_store
     other = {**message, "id": str(uuid.uuid4()), "body": "hello"}
     results = send(client, alex, "POST", "/api/v1/messages", {"messages": [message, other]}).get_json()["results"]
     assert [r["status"] for r in results] == ["invalid", "created"]
+
+
+def test_a_field_nested_too_deeply_is_that_items_invalid_on_every_sync_endpoint(client, alex, valid_items):
+    """Sessions, red-flag answers and messages say the same of it, naming the field; the good item is stored."""
+    for path, (key, valid) in valid_items.items():
+        deep_one = {**valid, "id": str(uuid.uuid4()), "extra": "DEEP"}
+        body = json.dumps({key: [deep_one, {**valid, "id": str(uuid.uuid4())}]}).replace('"DEEP"', "[" * 40 + "]" * 40)
+        response = client.post(path, data=body, content_type="application/json", headers=alex)
+        results = response.get_json()["results"]
+        assert [r["status"] for r in results] == ["invalid", "created"], path
+        assert results[0]["errors"] == ["extra: nested more than 32 levels deep"], path
 
 
 def test_a_nul_in_a_batchs_key_is_400(client, alex):

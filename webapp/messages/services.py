@@ -24,10 +24,10 @@ from sqlalchemy.exc import OperationalError
 
 from ..auth.models import User
 from ..extensions import db
-from ..inputs import MAX_JSON_DEPTH, JSONBody, too_deep
+from ..inputs import JSONBody
 from ..push import services as push
 from ..sessions.models import CompletedSession
-from ..sessions.sync import CLOCK_SKEW, Moment, Result, insert_or_ignore
+from ..sessions.sync import CLOCK_SKEW, Moment, Result, insert_or_ignore, item_errors, raw_id, too_deep_fields
 from ..timeutil import iso, utcnow
 from .models import Message
 
@@ -105,24 +105,14 @@ def thread_of_client(client: User) -> Thread:
     return Thread(client, trainer)
 
 
-def _raw_id(raw) -> str | None:
-    return str(raw.get("id"))[:100] if isinstance(raw, dict) and raw.get("id") is not None else None
-
-
 def _validate(raw) -> tuple[MessageIn | None, list[str]]:
-    if isinstance(raw, dict):
-        deep = [f"{k}: nested more than {MAX_JSON_DEPTH} levels deep" for k, v in raw.items() if too_deep(v)]
-        if deep:
-            return None, deep
+    deep = too_deep_fields(raw)
+    if deep:
+        return None, deep
     try:
         return MessageIn.model_validate(raw), []
     except ValidationError as exc:
-        errors = []
-        for error in exc.errors():
-            field = ".".join(str(p) for p in error["loc"]) or "message"
-            text = error["msg"].removeprefix("Value error, ")
-            errors.append(f"{field}: {text}")
-        return None, errors
+        return None, item_errors(exc, "message")
 
 
 def _already(uuid: str, thread: Thread, author: Side, digest: str) -> Result | None:
@@ -201,7 +191,7 @@ def store_batch(thread: Thread, author: Side, writer: User, raw_items: list, now
     for raw in raw_items:
         item, errors = _validate(raw)
         if errors:
-            results.append(Result(id=_raw_id(raw), status="invalid", errors=errors))
+            results.append(Result(id=raw_id(raw), status="invalid", errors=errors))
             continue
         try:
             results.append(store(thread, author, writer, item, now))

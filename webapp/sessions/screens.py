@@ -26,7 +26,7 @@ from ..inputs import Text
 from ..timeutil import local_date, utcnow
 from . import outcomes, red_flags, safety
 from .models import CheckIn, CompletedSession, RedFlagScreen
-from .sync import CLOCK_SKEW, Result, insert_or_ignore
+from .sync import CLOCK_SKEW, Result, insert_or_ignore, item_errors, raw_id, too_deep_fields
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -155,12 +155,14 @@ def store_batch(user: User, raw_items: list, now: datetime | None = None) -> lis
     now = now or utcnow()
     results = []
     for raw in raw_items:
-        raw_id = str(raw.get("id")) if isinstance(raw, dict) and raw.get("id") is not None else None
+        deep = too_deep_fields(raw)
+        if deep:
+            results.append(Result(id=raw_id(raw), status="invalid", errors=deep))
+            continue
         try:
             item = ScreenIn.model_validate(raw)
         except ValidationError as exc:
-            errors = [f"{'.'.join(str(p) for p in e['loc']) or 'screen'}: {e['msg']}" for e in exc.errors()]
-            results.append(Result(id=raw_id, status="invalid", errors=errors))
+            results.append(Result(id=raw_id(raw), status="invalid", errors=item_errors(exc, "screen")))
             continue
         results.append(store(user, item, now))
     return results

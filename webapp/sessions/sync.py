@@ -93,8 +93,24 @@ class BatchError(ValueError):
     """The body as a whole is unusable: not JSON, not {"sessions": [...]} (or the key given), or too many items."""
 
 
-def _field(loc: tuple) -> str:
-    return ".".join(str(part) for part in loc) or "session"
+def raw_id(raw) -> str | None:
+    """The id an item sent to a sync endpoint gives itself, as its answer repeats it (None when it gives none)."""
+    return str(raw.get("id"))[:100] if isinstance(raw, dict) and raw.get("id") is not None else None
+
+
+def too_deep_fields(raw) -> list[str]:
+    """An item's fields that held JSON nested past MAX_JSON_DEPTH, each said as an error."""
+    if not isinstance(raw, dict):
+        return []
+    return [f"{key}: nested more than {MAX_JSON_DEPTH} levels deep" for key, value in raw.items() if too_deep(value)]
+
+
+def item_errors(error: ValidationError, whole: str) -> list[str]:
+    """Each fault pydantic found in a synced item, as "field: what is wrong" (`whole` names the item itself)."""
+    return [
+        f"{'.'.join(str(part) for part in fault['loc']) or whole}: {fault['msg'].removeprefix('Value error, ')}"
+        for fault in error.errors()
+    ]
 
 
 def _content_hash(item: SessionIn) -> str:
@@ -166,10 +182,10 @@ def store_batch(user: User, raw_items: list) -> list[Result]:
         try:
             item, errors = _parse(user, raw)
         except Exception:  # validation should refuse anything; logged so it can be taught to
-            log.exception("Session %s from user %s could not be read", _raw_id(raw), user.id)
+            log.exception("Session %s from user %s could not be read", raw_id(raw), user.id)
             item, errors = None, ["session: could not be stored as sent"]
         if errors:
-            results[index] = Result(id=_raw_id(raw), status="invalid", errors=errors)
+            results[index] = Result(id=raw_id(raw), status="invalid", errors=errors)
         else:
             parsed[index] = (item, _content_hash(item))
     stored = _stored_hashes(user, {str(item.id) for item, _ in parsed.values()})
@@ -184,7 +200,7 @@ def store_batch(user: User, raw_items: list) -> list[Result]:
         checker = checker or _Checker(user, [item for item, _ in parsed.values()])
         routine, errors = checker.check(item)
         if errors:
-            results[index] = Result(id=_raw_id(raw_items[index]), status="invalid", errors=errors)
+            results[index] = Result(id=raw_id(raw_items[index]), status="invalid", errors=errors)
         else:
             new[uuid] = (index, item, routine, digest)
     if new:
@@ -196,10 +212,6 @@ def store_batch(user: User, raw_items: list) -> list[Result]:
             if first.status == "invalid":
                 results[index] = first
     return results
-
-
-def _raw_id(raw) -> str | None:
-    return str(raw.get("id"))[:100] if isinstance(raw, dict) and raw.get("id") is not None else None
 
 
 def _settled(uuid: str, same: bool) -> Result:
@@ -313,16 +325,13 @@ def _write(user: User, rows: list[dict], items: list[SessionIn], exercises) -> d
 
 def _parse(user: User, raw) -> tuple[SessionIn | None, list[str]]:
     """What can be checked of one item without the database."""
-    if isinstance(raw, dict):
-        deep = [
-            f"{key}: nested more than {MAX_JSON_DEPTH} levels deep" for key, value in raw.items() if too_deep(value)
-        ]
-        if deep:
-            return None, deep
+    deep = too_deep_fields(raw)
+    if deep:
+        return None, deep
     try:
         item = SessionIn.model_validate(raw)
     except ValidationError as exc:
-        return None, [f"{_field(e['loc'])}: {e['msg']}" for e in exc.errors()]
+        return None, item_errors(exc, "session")
     errors = []
     if item.user_id is not None and item.user_id != user.id:
         errors.append("user_id: this session was recorded by another account; log in as that account to send it")
