@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from webapp.account import calendar
 from webapp.account.deletion import delete_account
 from webapp.auth.models import User
+from webapp.builder.models import Clinic
 from webapp.content.models import Exercise, ExerciseMuscle, LessonRead
 from webapp.extensions import db
 from webapp.messages.models import Message
@@ -37,7 +38,7 @@ from webapp.timeutil import WEEKDAYS
 from webapp.trainer.models import Invite
 
 from .clock import FROZEN_AT, TODAY
-from .conftest import csrf_from
+from .conftest import csrf_from, queued_mail
 from .factories import DEFAULT_PASSWORD, first_routine_id, make_plan, make_user, session_payload
 
 LONDON = ZoneInfo("Europe/London")
@@ -575,12 +576,19 @@ def delete_with(client, password: str):
     return client.post("/account/delete", data={"csrf_token": token, "password": password})
 
 
-def test_the_delete_page_says_what_goes_and_asks_for_the_password(client, auth, two_clients):
+def test_the_delete_page_says_what_goes_and_asks_for_the_password(app, client, auth, two_clients):
     login(auth, "alex@example.com")
     response, html = page(client, "/account/delete")
     assert response.status_code == 200
     assert "2 sessions with 2 exercises done in them" in html
     assert "2 pain check-ins" in html and 'type="password"' in html
+    # Who stops seeing it, by name and clinic, and that they are not told.
+    with app.app_context():
+        db.session.add(Clinic(trainer_id=two_clients["alex"].trainer_id, name="Northside Back Clinic"))
+        db.session.commit()
+    _, html = page(client, "/account/delete")
+    assert "Your link to Casey Coach at Northside Back Clinic: they no longer see anything of yours" in html
+    assert "No message about it is sent to them." in html
 
 
 def test_a_wrong_password_deletes_nothing_and_says_so(app, client, auth, two_clients):
@@ -715,8 +723,14 @@ def test_deleting_a_trainer_unlinks_clients_and_keeps_what_their_history_needs(a
     login(auth, "coach@example.com")
     _, html = page(client, "/account/delete")
     assert "stay, without your name" in html and "2 clients" in html
+    assert "Each is told by email that you no longer follow their sessions." in html
     response = delete_with(client, DEFAULT_PASSWORD)
     assert response.status_code == 302
+    # Both clients are told that no one sees their sessions now.
+    told = {mail["to"]: mail for mail in queued_mail(app)}
+    assert set(told) == {"alex@example.com", "sam@example.com"}
+    assert told["sam@example.com"]["subject"] == "Casey Coach no longer follows your sessions"
+    assert "Casey Coach closed their CoreSteady account on " in told["sam@example.com"]["body"]
 
     with app.app_context():
         assert db.session.get(User, coach.id) is None

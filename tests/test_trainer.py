@@ -283,6 +283,10 @@ def test_a_client_with_another_trainer_is_asked_before_switching(client, auth, t
     assert confirmed.status_code == 302
     assert trainer_of(app, jo) == team["coach"].id
     assert "Robin Physio no longer sees your sessions" in text_of(client.get("/", follow_redirects=True))
+    # Robin is told Jo ended the link, and never who Jo went to.
+    [told] = queued_mail(app)
+    assert told["to"] == "other@example.com" and told["subject"] == "Jo Lindqvist is no longer your client"
+    assert "Casey" not in told["body"] and "Casey" not in told["subject"]
 
 
 def refusals(app, coach):
@@ -373,10 +377,16 @@ def test_a_client_leaves_their_trainer_from_the_account_page(client, auth, team,
     assert "Leave Casey Coach" in account
     confirm = client.get("/my-trainer/leave")
     assert "Leave Casey Coach?" in text_of(confirm)
+    assert "They are told by email that you left, not why." in text_of(confirm)
     response = client.post("/my-trainer/leave", data={"csrf_token": csrf_from(confirm.get_data(as_text=True))})
     assert response.status_code == 302
     assert trainer_of(app, team["alex"]) is None
     assert "Leave Casey Coach" not in text_of(client.get("/account/"))
+    # Casey learns it from a message, not from a row gone from the dashboard; Alex, who chose it, gets none.
+    [told] = queued_mail(app)
+    assert told["to"] == "coach@example.com" and told["subject"] == "Alex Morgan is no longer your client"
+    assert "Alex Morgan ended their link with you in CoreSteady on " in told["body"]
+    assert "http://localhost/trainer/" in told["body"]
 
 
 def test_a_trainer_removes_a_client_after_confirming(client, auth, team, app):
@@ -384,12 +394,20 @@ def test_a_trainer_removes_a_client_after_confirming(client, auth, team, app):
     auth.login_as(team["coach"])
     confirm = client.get(f"/trainer/clients/{alex_id}/remove")
     assert "Remove Alex Morgan?" in text_of(confirm)
+    assert "They are told by email that you no longer follow their sessions" in text_of(confirm)
     response = post(client, f"/trainer/clients/{alex_id}/remove", page="/trainer/")
     assert response.status_code == 302
     assert trainer_of(app, team["alex"]) is None
     assert client.get(f"/trainer/clients/{alex_id}").status_code == 404
     with app.app_context():
         assert db.session.get(User, alex_id) is not None  # the account and its history stay
+    # Alex is told that no one sees their sessions now, and what still holds; Casey, who chose it, gets no mail.
+    [told] = queued_mail(app)
+    assert told["to"] == "alex@example.com" and told["subject"] == "Casey Coach no longer follows your sessions"
+    body = " ".join(told["body"].split())
+    assert "they do not see your sessions, your pain ratings or your messages" in body
+    assert "get help at once if you notice a warning sign" in body
+    assert "http://localhost/" in body
 
 
 # ---- The dashboard ----

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..auth.models import User
+from ..builder.clinic import clinic_of
 from ..content.models import Exercise, ExerciseImage, ExerciseMuscle
 from ..extensions import db
 from ..messages.models import Message
@@ -26,6 +27,7 @@ from ..sessions.models import (
     RedFlagScreen,
     SessionExercise,
 )
+from ..trainer import parting
 from ..trainer.models import DashboardSummary, Invite
 
 
@@ -119,6 +121,14 @@ def what_goes(user: User) -> list[str]:
         ]
         if messages:
             lines.append(f"{_plural(messages, 'message')} between you and your trainer, both sides.")
+        trainer = db.session.get(User, user.trainer_id) if user.trainer_id else None
+        if trainer is not None:
+            clinic = clinic_of(trainer)
+            at = f" at {clinic.name}" if clinic is not None and clinic.name else ""
+            lines.append(
+                f"Your link to {trainer.name}{at}: they no longer see anything of yours, and you leave their list of "
+                "clients. No message about it is sent to them."
+            )
     if user.is_trainer:
         owned = owned_content(user)
         clients = _count(db.select(db.func.count(User.id)).where(User.trainer_id == user.id))
@@ -144,9 +154,16 @@ def what_goes(user: User) -> list[str]:
         if clients:
             lines.append(
                 f"Your link to your {_plural(clients, 'client')}: they keep their accounts and all their data, "
-                "and can go on without a trainer."
+                "and can go on without a trainer. Each is told by email that you no longer follow their sessions."
             )
     return lines
+
+
+def _tell_clients(trainer: User) -> None:
+    """A trainer's clients hear that no one follows their sessions now. A client who closes their account leaves no
+    message naming them behind: their trainer sees them gone from the dashboard."""
+    for client in db.session.execute(db.select(User).where(User.trainer_id == trainer.id)).scalars():
+        parting.tell_removed_client(client, trainer, closed_account=True)
 
 
 def _delete(model, *where) -> int:
@@ -184,6 +201,8 @@ def delete_account(user: User) -> dict[str, int]:
         # The invite is the trainer's record, but the name and address in it are this person's.
         _update(Invite, {"used_by_id": None, "email": "", "name": ""}, Invite.used_by_id == uid)
 
+        # A trainer's clients are told, in this transaction (trainer/parting.py).
+        _tell_clients(user)
         # A trainer's traces in other people's accounts: links are cut, the clients' own data stays.
         counts["clients_unlinked"] = _update(User, {"trainer_id": None}, User.trainer_id == uid)
         _update(Assignment, {"assigned_by_id": None}, Assignment.assigned_by_id == uid)

@@ -17,6 +17,7 @@ from ..auth import services as accounts
 from ..auth.models import User
 from ..extensions import db
 from ..timeutil import utcnow
+from . import parting
 from .models import Invite
 
 SALT = "trainer-invite"
@@ -158,6 +159,8 @@ def accept(invite: Invite, client: User, confirm_switch: bool = False, now: date
         status = status_of(invite, now)
         raise InviteRefused("used" if status == "pending" else status)
     client.trainer_id = invite.trainer_id
+    if previous is not None and previous != invite.trainer_id:
+        parting.tell_left_trainer(db.session.get(User, previous), client)
     db.session.commit()
     db.session.refresh(invite)
     if previous == invite.trainer_id:

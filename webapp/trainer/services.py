@@ -18,7 +18,7 @@ from ..sessions import charts, history, progress, progression, safety, screens
 from ..sessions.models import CompletedSession
 from ..sessions.schedule import Plan, days_summary, plan_for, week_routines
 from ..timeutil import local_date, utcnow
-from . import dashboard
+from . import dashboard, parting
 
 NOTES_SHOWN = 10
 THREAD_SHOWN = 30
@@ -30,16 +30,21 @@ def client_of(trainer: User, client_id: int) -> User | None:
     return db.session.execute(query).scalar_one_or_none()
 
 
-def remove_client(client: User) -> None:
-    """The client keeps their account, history and current program; only the link to the trainer goes."""
+def remove_client(client: User, trainer: User) -> None:
+    """The client keeps their account, history and current program; only the link to the trainer goes, and the
+    client is told by mail."""
     client.trainer_id = None
+    parting.tell_removed_client(client, trainer)
     db.session.commit()
 
 
 def leave_trainer(client: User) -> User | None:
-    """End the client's link to their trainer; returns the trainer they left, or None if they had none."""
+    """End the client's link to their trainer, who is told by mail; returns the trainer they left, or None if they
+    had none."""
     trainer = db.session.get(User, client.trainer_id) if client.trainer_id else None
     client.trainer_id = None
+    if trainer is not None:
+        parting.tell_left_trainer(trainer, client)
     db.session.commit()
     return trainer
 
