@@ -33,7 +33,8 @@ MAX_ATTEMPTS = 5
 # Retries wait 1, 2, 4, 8 minutes...: long enough for a mail server's restart, never longer than an hour.
 RETRY_FIRST = timedelta(minutes=1)
 RETRY_LONGEST = timedelta(hours=1)
-# Finished jobs are kept this long (their keys with them, so a keyed job is not queued again meanwhile).
+# Finished jobs are kept this long (their keys with them, so a keyed job is not queued again meanwhile); a done
+# job without what it carried, a failed one with it, for whoever looks into why it failed.
 KEEP_FINISHED = timedelta(days=30)
 MAX_ERROR = 2000
 
@@ -163,7 +164,9 @@ def run_one(now: datetime, worker: str, report: Report) -> bool:
             _settle(job, status="queued", run_at=now + retry_delay(job.attempts), last_error=_error_text(exc))
             report.retried += 1
     else:
-        _settle(job, status="done", finished_at=utcnow(), last_error=None)
+        # What a done job carried is not needed again (its key is what keeps it from being queued twice): a mail's
+        # address, words and links, a person's id, are not kept for KEEP_FINISHED beside it.
+        _settle(job, status="done", finished_at=utcnow(), last_error=None, payload={})
         report.done += 1
     return True
 
