@@ -46,10 +46,17 @@ def lighthouse(url: str, cookie: str) -> dict:
         "--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run",
         f"--extra-headers={json.dumps({'Cookie': f'session={cookie}'})}",
     ]  # fmt: skip
-    output = subprocess.run(
-        command, capture_output=True, text=True, timeout=300, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM}
-    ).stdout
-    return json.loads(output)
+    # Headless Chromium now and then fails to start or answer under Lighthouse just after the load benchmarks
+    # (exit 1, seen once in a full `make bench`); a second try runs in a fresh browser, and its reason is shown.
+    for attempt in (1, 2):
+        run = subprocess.run(
+            command, capture_output=True, text=True, timeout=300, env={**os.environ, "CHROME_PATH": CHROMIUM}
+        )
+        if run.returncode == 0:
+            return json.loads(run.stdout)
+        reason = (run.stderr.strip().splitlines() or ["(nothing on stderr)"])[-1]
+        print(f"  Lighthouse failed on {url}, attempt {attempt} of 2: {reason}", flush=True)
+    raise RuntimeError(f"Lighthouse failed twice on {url}")
 
 
 def shortfalls(report: dict) -> list[str]:
