@@ -227,7 +227,7 @@ def client_remove(client_id: int):
         log_event("client_removed", trainer_id=current_user.id, client_id=client.id)
         flash(f"{client.name} is no longer your client. Their account and history stay theirs.", "success")
         return redirect(url_for("trainer.dashboard"))
-    return render_template("trainer/remove.html", client=client)
+    return render_template("trainer/remove.html", client=client, worries=services.open_worries(_trainer(), client))
 
 
 # ---- Joining a trainer from an invite, and leaving one ----
