@@ -116,6 +116,7 @@ def main() -> None:
     for path in URLS:
         print(f"  GET {path:<28} {rates[path]:8.0f} req/s   ÷ /healthz {rates[path] / base:5.2f}   "
               f"{counts[path]:3d} SQL statements")  # fmt: skip
+    print("  rounds ranged (req/s): " + ", ".join(f"{path} {min(v):.0f}–{max(v):.0f}" for path, v in taken.items()))
 
 
 if __name__ == "__main__":

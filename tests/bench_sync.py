@@ -253,6 +253,9 @@ def main() -> None:
           f"{rates['duplicate'] / rates['single']:5.1f}×   {counts['one duplicate']:3d} SQL statements")  # fmt: skip
     print(f"  {BATCH} duplicates per POST           {rates['resent']:8.0f} sessions/s   ÷ {BATCH} new "
           f"{rates['resent'] / rates['batch']:5.1f}×   {counts['resent']:3d} SQL statements")  # fmt: skip
+    # How far the rounds strayed: a ratio whose two medians each moved by a tenth can move by a fifth.
+    ranges = ", ".join(f"{name} {min(figures):.0f}–{max(figures):.0f}" for name, figures in taken.items())
+    print(f"  rounds ranged (per second): {ranges}")
 
 
 if __name__ == "__main__":
