@@ -75,7 +75,9 @@ def build(clients: int, per_client: int) -> tuple[int, int]:
         for number, day in enumerate(own_days):
             session_id += 1
             routine = plan.routine_on(day) or program.weeks[0].routines[0]
-            end = datetime.combine(day, clock(8, 0), UTC)
+            # A minute after the hour the bench runs, so that yesterday's session's next morning is always still to
+            # come: at a fixed 08:00, a run after 08:00 UTC saw one check-in more per client and no safety check due.
+            end = datetime.combine(day, now.time(), UTC) + timedelta(minutes=1)
             pain = 3 + (index + number) % 4
             sessions.append({
                 "id": session_id, "uuid": str(uuid.uuid4()), "user_id": cid, "routine_id": routine.id,
@@ -93,7 +95,7 @@ def build(clients: int, per_client: int) -> tuple[int, int]:
             # bad morning (6 or more: the safety check is due again) after the session before last.
             morning = end + timedelta(days=1)
             bad = index % 40 == 1 and number == len(own_days) - 2
-            if morning <= now:  # yesterday's session's morning may not have come yet
+            if morning <= now:  # every session's but yesterday's, whose morning is still to come
                 checks.append({"user_id": cid, "kind": "next-day", "pain": 6 if bad else max(0, pain - 1),
                                "session_id": session_id, "created_at": morning})  # fmt: skip
         checks.append({"user_id": cid, "kind": "baseline", "pain": 4, "session_id": None,
