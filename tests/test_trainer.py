@@ -408,6 +408,7 @@ def test_a_trainer_removes_a_client_after_confirming(client, auth, team, app):
     body = " ".join(told["body"].split())
     assert "they do not see your sessions, your pain ratings or your messages" in body
     assert "get help at once if you notice a warning sign" in body
+    assert "still waiting for a clinician" not in body  # Alex has no such answer
     assert "http://localhost/" in body
 
 
@@ -421,6 +422,14 @@ def test_removing_a_client_shows_first_what_is_open_and_will_go_unseen(client, a
     assert "Open now, and seen by no one once you remove Alex" in confirm
     assert "Red-flag answer on " in confirm and "new bladder trouble); waiting for a clinician" in confirm
     assert "you may want to talk to them first" in confirm
+    # Removed anyway, Alex is told again what the answer asks, now that no trainer sees it.
+    assert post(client, f"/trainer/clients/{team['alex'].id}/remove", page="/trainer/").status_code == 302
+    [told] = queued_mail(app)
+    body = " ".join(told["body"].split())
+    assert (
+        "Your answer to the safety questions (new bladder trouble) is still waiting for a clinician's check, and your "
+        "trainer will no longer see it: get medical help now, if you have not been seen yet." in body
+    )
 
 
 # ---- The dashboard ----

@@ -135,6 +135,15 @@ SIGNS: tuple[Sign, ...] = (
 BY_KEY = {sign.key: sign for sign in SIGNS}
 KNOWN = frozenset(BY_KEY)
 
+# What an answer asks of the person, in the words of its result page's heading (and of the mail a client gets when
+# their trainer removes them while the answer waits for a clinician: trainer/parting.py).
+WHAT_TO_DO = {
+    "emergency": "Get medical help now",
+    "same-day": "See a doctor today, before you exercise",
+    "pregnant": "Check with your midwife or doctor first",
+    "soon": "See your GP in the next few days",
+}
+
 HEADINGS = {
     "emergency": "Get help straight away if you have",
     "same-day": "See a doctor today if you have",

@@ -160,6 +160,7 @@ def _result_page(level: str, error: str | None = None, status: int = 200):
         standing=standing,
         safety_data=screens.for_the_phone(current_user, now, standing),
         labels=red_flags.labels,
+        what_to_do=red_flags.WHAT_TO_DO,
         told=told,
         short_date=progress.short_date,
         emergency_number=current_app.config["EMERGENCY_NUMBER"],

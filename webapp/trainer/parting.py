@@ -15,6 +15,7 @@ from flask import current_app, has_request_context
 from ..auth.models import User
 from ..links import external_url
 from ..mail import send_mail
+from ..sessions import red_flags, screens
 from ..timeutil import local_date, long_date, utcnow
 
 
@@ -42,10 +43,25 @@ def tell_removed_client(client: User, trainer: User, closed_account: bool = Fals
         "own advice still holds: it tells you when to ease off, and to get help at once if you notice a warning "
         "sign, such as numbness around your genitals or bottom, new trouble with your bladder or bowels, or "
         "weakness in your legs.\n\n"
+        f"{_still_waiting(client)}"
         "To work with a trainer again, open the invitation link they send you.\n\n"
         f"{_link('Open CoreSteady', 'home.index')}"
     )
     send_mail(client.email, f"{trainer.name} no longer follows your sessions", body)
+
+
+def _still_waiting(client: User) -> str:
+    """A paragraph on the client's red-flag answers that wait for a clinician's check, if any: their trainer saw them
+    on the dashboard and will not any more, so the advice is said again here, in the result page's own words."""
+    status = screens.standing(client)
+    if not status.blocked:
+        return ""
+    signs = ", ".join(red_flags.labels(status.waiting_signs))
+    return (
+        f"Your answer to the safety questions ({signs}) is still waiting for a clinician's check, and your trainer "
+        f"will no longer see it: {red_flags.WHAT_TO_DO[status.level].lower()}, if you have not been seen yet. "
+        "The exercises open again once you tell the app the day you were seen.\n\n"
+    )
 
 
 def tell_left_trainer(trainer: User, client: User) -> None:
