@@ -409,6 +409,7 @@ def test_a_trainer_removes_a_client_after_confirming(client, auth, team, app):
     assert "they do not see your sessions, your pain ratings or your messages" in body
     assert "get help at once if you notice a warning sign" in body
     assert "still waiting for a clinician" not in body  # Alex has no such answer
+    assert "you can go on with your sessions as before" in body
     assert "http://localhost/" in body
 
 
@@ -430,6 +431,7 @@ def test_removing_a_client_shows_first_what_is_open_and_will_go_unseen(client, a
         "Your answer to the safety questions (new bladder trouble) is still waiting for a clinician's check, and your "
         "trainer will no longer see it: get medical help now, if you have not been seen yet." in body
     )
+    assert "go on with your sessions as before" not in body  # the exercises wait for the clinician's check
 
 
 # ---- The dashboard ----

@@ -15,7 +15,7 @@ from flask import current_app, has_request_context
 from ..auth.models import User
 from ..links import external_url
 from ..mail import send_mail
-from ..sessions import red_flags, screens
+from ..sessions import red_flags, safety, screens
 from ..timeutil import local_date, long_date, utcnow
 
 
@@ -35,25 +35,26 @@ def tell_removed_client(client: User, trainer: User, closed_account: bool = Fals
     equina syndrome"; NICE CKS, "Back pain - low (without radiculopathy)"; sessions/red_flags.py)."""
     day = long_date(local_date(utcnow(), client.timezone))
     what = "closed their CoreSteady account" if closed_account else "ended your link with them in CoreSteady"
+    status = screens.standing(client)
+    # Not while an answer waits for a clinician: the exercises stay closed until the day they were seen is given.
+    go_on = "" if status.blocked else ", and you can go on with your sessions as before"
     body = (
         f"Hello {client.first_name},\n\n"
         f"{trainer.name} {what} on {day}. From now on they do not see your sessions, your pain ratings or your "
         "messages, and the app no longer tells them when something needs a check.\n\n"
-        "Your program and your history stay with you, and you can go on with your sessions as before. The app's "
-        "own advice still holds: it tells you when to ease off, and to get help at once if you notice a warning "
-        "sign, such as numbness around your genitals or bottom, new trouble with your bladder or bowels, or "
-        "weakness in your legs.\n\n"
-        f"{_still_waiting(client)}"
+        f"Your program and your history stay with you{go_on}. The app's own advice still holds: it tells you when to "
+        "ease off, and to get help at once if you notice a warning sign, such as numbness around your genitals or "
+        "bottom, new trouble with your bladder or bowels, or weakness in your legs.\n\n"
+        f"{_still_waiting(status)}"
         "To work with a trainer again, open the invitation link they send you.\n\n"
         f"{_link('Open CoreSteady', 'home.index')}"
     )
     send_mail(client.email, f"{trainer.name} no longer follows your sessions", body)
 
 
-def _still_waiting(client: User) -> str:
+def _still_waiting(status: safety.Status) -> str:
     """A paragraph on the client's red-flag answers that wait for a clinician's check, if any: their trainer saw them
     on the dashboard and will not any more, so the advice is said again here, in the result page's own words."""
-    status = screens.standing(client)
     if not status.blocked:
         return ""
     signs = ", ".join(red_flags.labels(status.waiting_signs))
