@@ -224,6 +224,28 @@ def first_fault(model: type[JSONBody], error: ValidationError) -> str:
     return f"{where}: {text}."
 
 
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_item(model: type[M], raw: Any, whole: str) -> tuple[M | None, list[str]]:
+    """One item of a sync batch checked by `model`: (the item, []), or (None, every fault as "field: what is wrong",
+    `whole` naming the item itself). A field nested past MAX_JSON_DEPTH is said so by name, before anything else.
+    Sessions, red-flag answers and messages are all read this way, so their `invalid` answers read alike."""
+    if isinstance(raw, dict):
+        deep = [
+            f"{key}: nested more than {MAX_JSON_DEPTH} levels deep" for key, value in raw.items() if too_deep(value)
+        ]
+        if deep:
+            return None, deep
+    try:
+        return model.model_validate(raw), []
+    except ValidationError as exc:
+        return None, [
+            f"{'.'.join(str(part) for part in fault['loc']) or whole}: {fault['msg'].removeprefix('Value error, ')}"
+            for fault in exc.errors()
+        ]
+
+
 def read_body(model: type[B], **context: Any) -> B:
     """The request's JSON body checked by `model` (with `context` for its validators), or 400 with the API's error
     shape saying what is wrong: not JSON or not an object, then the first field at fault. NUL characters and depth

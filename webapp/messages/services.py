@@ -18,16 +18,16 @@ from functools import cache
 from typing import Annotated, ClassVar, Literal
 from uuid import UUID, uuid4
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, StrictStr
 from sqlalchemy import and_, bindparam, func, or_
 from sqlalchemy.exc import OperationalError
 
 from ..auth.models import User
 from ..extensions import db
-from ..inputs import JSONBody
+from ..inputs import JSONBody, read_item
 from ..push import services as push
 from ..sessions.models import CompletedSession
-from ..sessions.sync import CLOCK_SKEW, Moment, Result, insert_or_ignore, item_errors, raw_id, too_deep_fields
+from ..sessions.sync import CLOCK_SKEW, Moment, Result, insert_or_ignore, raw_id
 from ..timeutil import iso, utcnow
 from .models import Message
 
@@ -105,16 +105,6 @@ def thread_of_client(client: User) -> Thread:
     return Thread(client, trainer)
 
 
-def _validate(raw) -> tuple[MessageIn | None, list[str]]:
-    deep = too_deep_fields(raw)
-    if deep:
-        return None, deep
-    try:
-        return MessageIn.model_validate(raw), []
-    except ValidationError as exc:
-        return None, item_errors(exc, "message")
-
-
 def _already(uuid: str, thread: Thread, author: Side, digest: str) -> Result | None:
     existing = db.session.execute(
         db.select(Message.author, Message.content_hash).where(
@@ -189,7 +179,7 @@ def store_batch(thread: Thread, author: Side, writer: User, raw_items: list, now
     now = now or utcnow()
     results = []
     for raw in raw_items:
-        item, errors = _validate(raw)
+        item, errors = read_item(MessageIn, raw, "message")
         if errors:
             results.append(Result(id=raw_id(raw), status="invalid", errors=errors))
             continue

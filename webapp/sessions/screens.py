@@ -17,16 +17,16 @@ from functools import cache
 from typing import Annotated
 from uuid import UUID, uuid4
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 from sqlalchemy import and_, bindparam, exists, func, or_
 
 from ..auth.models import User
 from ..extensions import db
-from ..inputs import Text
+from ..inputs import Text, read_item
 from ..timeutil import local_date, utcnow
 from . import outcomes, red_flags, safety
 from .models import CheckIn, CompletedSession, RedFlagScreen
-from .sync import CLOCK_SKEW, Result, insert_or_ignore, item_errors, raw_id, too_deep_fields
+from .sync import CLOCK_SKEW, Result, insert_or_ignore, raw_id
 
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -155,16 +155,10 @@ def store_batch(user: User, raw_items: list, now: datetime | None = None) -> lis
     now = now or utcnow()
     results = []
     for raw in raw_items:
-        deep = too_deep_fields(raw)
-        if deep:
-            results.append(Result(id=raw_id(raw), status="invalid", errors=deep))
-            continue
-        try:
-            item = ScreenIn.model_validate(raw)
-        except ValidationError as exc:
-            results.append(Result(id=raw_id(raw), status="invalid", errors=item_errors(exc, "screen")))
-            continue
-        results.append(store(user, item, now))
+        item, errors = read_item(ScreenIn, raw, "screen")
+        results.append(
+            store(user, item, now) if item is not None else Result(id=raw_id(raw), status="invalid", errors=errors)
+        )
     return results
 
 

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt
 from sqlalchemy import bindparam, insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -22,7 +22,7 @@ from ..content.models import Exercise
 from ..content.schema import HOLD_SECONDS, REPS, SETS
 from ..content.services import ExerciseLinks, reachable_links
 from ..extensions import db
-from ..inputs import MAX_ID, MAX_JSON_DEPTH, Text, too_deep
+from ..inputs import MAX_ID, Text, read_item
 from ..programs.models import Assignment, Program, Routine
 from ..programs.structure import program_structure
 from ..timeutil import iso, iso_date, local_date, utcnow
@@ -96,21 +96,6 @@ class BatchError(ValueError):
 def raw_id(raw) -> str | None:
     """The id an item sent to a sync endpoint gives itself, as its answer repeats it (None when it gives none)."""
     return str(raw.get("id"))[:100] if isinstance(raw, dict) and raw.get("id") is not None else None
-
-
-def too_deep_fields(raw) -> list[str]:
-    """An item's fields that held JSON nested past MAX_JSON_DEPTH, each said as an error."""
-    if not isinstance(raw, dict):
-        return []
-    return [f"{key}: nested more than {MAX_JSON_DEPTH} levels deep" for key, value in raw.items() if too_deep(value)]
-
-
-def item_errors(error: ValidationError, whole: str) -> list[str]:
-    """Each fault pydantic found in a synced item, as "field: what is wrong" (`whole` names the item itself)."""
-    return [
-        f"{'.'.join(str(part) for part in fault['loc']) or whole}: {fault['msg'].removeprefix('Value error, ')}"
-        for fault in error.errors()
-    ]
 
 
 def _content_hash(item: SessionIn) -> str:
@@ -324,14 +309,9 @@ def _write(user: User, rows: list[dict], items: list[SessionIn], exercises) -> d
 
 def _parse(user: User, raw) -> tuple[SessionIn | None, list[str]]:
     """What can be checked of one item without the database."""
-    deep = too_deep_fields(raw)
-    if deep:
-        return None, deep
-    try:
-        item = SessionIn.model_validate(raw)
-    except ValidationError as exc:
-        return None, item_errors(exc, "session")
-    errors = []
+    item, errors = read_item(SessionIn, raw, "session")
+    if item is None:
+        return None, errors
     if item.user_id is not None and item.user_id != user.id:
         errors.append("user_id: this session was recorded by another account; log in as that account to send it")
     if item.completed_at <= item.started_at:

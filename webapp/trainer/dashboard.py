@@ -42,6 +42,8 @@ OVERDUE = timedelta(days=7)  # a screen due this long without an answer reads "o
 # Flags that say pain is a worry now, whatever the two-week average: a red flag, a session or morning in the red
 # of Silbernagel's pain-monitoring model (sessions/rules.py), a rise on the usual pain, an exercise marked painful.
 PAIN_WORRIES = frozenset({"red_flag", "red_session", "bad_morning", "pain_up", "painful"})
+# Pain and safety together: what the remove page shows before the link goes, since no one will see it afterwards.
+SAFETY_WORRIES = PAIN_WORRIES | {"safety_due"}
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,8 @@ def open_worries(trainer: User, client: User) -> list[dashboard.Flag]:
     """The dashboard's flags about this client's pain and safety now (a red-flag answer, a red session, a bad
     morning, rising pain, a painful exercise, a safety check due): the remove page shows them before the link
     goes, since no one will see them afterwards. A quiet spell is not among them."""
-    worries = dashboard.PAIN_WORRIES | {"safety_due"}
-    return [flag for flag in dashboard.client_rows(trainer, client_id=client.id)[0].flags if flag.kind in worries]
+    flags = dashboard.client_rows(trainer, client_id=client.id)[0].flags
+    return [flag for flag in flags if flag.kind in dashboard.SAFETY_WORRIES]
 
 
 def remove_client(client: User, trainer: User) -> None:

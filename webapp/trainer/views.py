@@ -223,7 +223,7 @@ def client_sessions_csv(client_id: int):
 def client_remove(client_id: int):
     client = _own_client(client_id)
     if request.method == "POST":
-        services.remove_client(client, current_user._get_current_object())
+        services.remove_client(client, _trainer())
         log_event("client_removed", trainer_id=current_user.id, client_id=client.id)
         flash(f"{client.name} is no longer your client. Their account and history stay theirs.", "success")
         return redirect(url_for("trainer.dashboard"))
