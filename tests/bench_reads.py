@@ -12,17 +12,17 @@ import os
 import re
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
 import urllib.request
+from functools import partial
 from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from tests.servers import BENCH_AGENT, bench_client, free_port, wait_for_port
+from tests.servers import BENCH_AGENT, BENCH_ROUNDS, bench_client, free_port, medians_of_rounds, wait_for_port
 from webapp import create_app
 from webapp.bundle import load_content
 from webapp.demo import DEMO_PASSWORD, seed
@@ -32,9 +32,6 @@ ROOT = Path(__file__).resolve().parents[1]
 EMAIL = "alex@example.com"
 URLS = ("/healthz", "/api/v1/plan", "/", "/api/v1/offline-manifest")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
-# Each URL is measured this many times, the four in turn, and its median kept (as in bench_sync): one run of a few
-# seconds moved /healthz alone from 1,127 to 1,458 requests a second between two runs on this machine.
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 
 def requests_per_second(port: int, path: str, cookie: str) -> float:
@@ -102,21 +99,17 @@ def main() -> None:
                         f"http://127.0.0.1:{port}{path}", headers={"Cookie": f"session={cookie}"}
                     )
                     urllib.request.urlopen(request, timeout=30).read()
-            taken: dict[str, list[float]] = {path: [] for path in URLS}
-            for _ in range(ROUNDS):
-                for path in URLS:
-                    taken[path].append(requests_per_second(port, path, cookie))
-            rates = {path: statistics.median(figures) for path, figures in taken.items()}
+            rates, ranges = medians_of_rounds({path: partial(requests_per_second, port, path, cookie) for path in URLS})
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
     base = rates["/healthz"]
-    print(f"Reads under load (gunicorn 2 workers, wrk -t2 -c20 -d{SECONDS}s, median of {ROUNDS}, gzip taken, SQLite, "
-          "demo client):")  # fmt: skip
+    print(f"Reads under load (gunicorn 2 workers, wrk -t2 -c20 -d{SECONDS}s, median of {BENCH_ROUNDS}, gzip taken, "
+          "SQLite, demo client):")  # fmt: skip
     for path in URLS:
         print(f"  GET {path:<28} {rates[path]:8.0f} req/s   ÷ /healthz {rates[path] / base:5.2f}   "
               f"{counts[path]:3d} SQL statements")  # fmt: skip
-    print("  rounds ranged (req/s): " + ", ".join(f"{path} {min(v):.0f}–{max(v):.0f}" for path, v in taken.items()))
+    print(f"  rounds ranged (req/s): {ranges}")
 
 
 if __name__ == "__main__":

@@ -16,19 +16,19 @@ import re
 import shutil
 import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import urllib.request
 import uuid
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from tests.servers import BENCH_AGENT, bench_client, free_port, wait_for_port
+from tests.servers import BENCH_AGENT, BENCH_ROUNDS, bench_client, free_port, medians_of_rounds, wait_for_port
 from webapp import create_app
 from webapp.auth.models import User
 from webapp.bundle import load_content
@@ -40,9 +40,6 @@ from webapp.timeutil import utcnow
 ROOT = Path(__file__).resolve().parents[1]
 EMAIL = "alex@example.com"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
-# Each measure is taken this many times, the four in turn, and its median kept: on two cores shared with wrk one
-# run of a few seconds moves by 15% either way, and a ratio of two such figures twice as much.
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 BATCH = 50
 
 SCRIPT = r"""
@@ -233,17 +230,22 @@ def main() -> None:
                 ("duplicate", "/api/v1/sessions", script(cookie, token, known, 1, fixed=True), 1),
                 ("resent", "/api/v1/sessions", script(cookie, token, known, 1, body=resent), BATCH),
             )
-            taken: dict[str, list[float]] = {name: [] for name, *_ in measures}
-            for _ in range(ROUNDS):
-                for name, path, lua, per_request in measures:
-                    settle(url)
-                    taken[name].append(wrk(port, path, cookie, lua) * per_request)
-            rates = {name: statistics.median(figures) for name, figures in taken.items()}
+
+            def take(path, lua, per_request):
+                settle(url)
+                return wrk(port, path, cookie, lua) * per_request
+
+            rates, ranges = medians_of_rounds(
+                {name: partial(take, path, lua, per_request) for name, path, lua, per_request in measures}
+            )
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
     kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
-    print(f"Sync under load (gunicorn 2 workers, wrk -t2 -c20 -d{SECONDS}s, median of {ROUNDS}, {kind}, demo client):")
+    print(
+        f"Sync under load (gunicorn 2 workers, wrk -t2 -c20 -d{SECONDS}s, median of {BENCH_ROUNDS}, {kind}, "
+        "demo client):"
+    )
     print(f"  GET /healthz                      {rates['healthz']:8.0f} req/s")
     print(f"  one session per POST              {rates['single']:8.0f} sessions/s   ÷ /healthz "
           f"{rates['single'] / rates['healthz']:5.2f}   {counts['one new session']:3d} SQL statements")  # fmt: skip
@@ -254,7 +256,6 @@ def main() -> None:
     print(f"  {BATCH} duplicates per POST           {rates['resent']:8.0f} sessions/s   ÷ {BATCH} new "
           f"{rates['resent'] / rates['batch']:5.1f}×   {counts['resent']:3d} SQL statements")  # fmt: skip
     # How far the rounds strayed: a ratio whose two medians each moved by a tenth can move by a fifth.
-    ranges = ", ".join(f"{name} {min(figures):.0f}–{max(figures):.0f}" for name, figures in taken.items())
     print(f"  rounds ranged (per second): {ranges}")
 
 

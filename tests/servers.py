@@ -5,7 +5,9 @@ Used by the shared-throttle test, `make bench`'s reads under load and `make clus
 
 from __future__ import annotations
 
+import os
 import socket
+import statistics
 import subprocess
 import time
 
@@ -13,6 +15,10 @@ import time
 # browser it was made from: requests from another browser re-sign the session cookie on every answer (marked
 # no longer fresh), which a phone sending its own requests never does.
 BENCH_AGENT = "CoreSteady-bench/1"
+# `make bench`'s load figures: each measure is taken this many times, all of them in turn, and its median kept. On
+# two cores shared with wrk, one run of a few seconds moves by 15% either way (/healthz alone once went from 1,127
+# to 1,458 requests a second between two runs), and a ratio of two such figures twice as much.
+BENCH_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 
 
 def bench_client(app):
@@ -41,3 +47,14 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> 
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"nothing answered on port {port} within {seconds} s")
+
+
+def medians_of_rounds(measures: dict, rounds: int = BENCH_ROUNDS) -> tuple[dict[str, float], str]:
+    """{name: take()} → ({name: the median of `rounds` takes}, how far each ranged, in words). The measures are
+    taken in turn, round after round, so a busier spell of the machine falls on all of them alike."""
+    taken: dict[str, list[float]] = {name: [] for name in measures}
+    for _ in range(rounds):
+        for name, take in measures.items():
+            taken[name].append(take())
+    ranges = ", ".join(f"{name} {min(figures):.0f}–{max(figures):.0f}" for name, figures in taken.items())
+    return {name: statistics.median(figures) for name, figures in taken.items()}, ranges
