@@ -486,6 +486,11 @@ def test_a_lower_pain_average_is_not_shown_as_good_news_beside_a_red_session(app
     dashboard_page = auth.client.get("/trainer/").get_data(as_text=True)
     assert trend.findall(dashboard_page) == [("muted", "↓", "-2")]
     assert "Red session on 4 Mar: pain 1 before, 8 after" in dashboard_page
+    # The page's note names every flag that greys the arrow, a red-flag answer and a rise in pain included.
+    assert (
+        "a fall shows grey rather than green while a flag says pain is a worry now (a red-flag answer, a red "
+        "session, a bad morning, a rise in pain, a painful exercise)"
+    ) in " ".join(dashboard_page.split())
     client_page = auth.client.get(f"/trainer/clients/{users['alex'].id}").get_data(as_text=True)
     assert trend.findall(client_page) == [("muted", "↓", "-2")]
 

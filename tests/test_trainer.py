@@ -401,7 +401,7 @@ def test_a_trainer_removes_a_client_after_confirming(client, auth, team, app):
     assert client.get(f"/trainer/clients/{alex_id}").status_code == 404
     with app.app_context():
         assert db.session.get(User, alex_id) is not None  # the account and its history stay
-    assert "Open now, and seen by no one" not in text_of(confirm)  # nothing open for Alex
+    assert "Flagged on your dashboard now, and seen by no one" not in text_of(confirm)  # nothing open for Alex
     # Alex is told that no one sees their sessions now, and what still holds; Casey, who chose it, gets no mail.
     [told] = queued_mail(app)
     assert told["to"] == "alex@example.com" and told["subject"] == "Casey Coach no longer follows your sessions"
@@ -420,7 +420,7 @@ def test_removing_a_client_shows_first_what_is_open_and_will_go_unseen(client, a
         db.session.commit()
     auth.login_as(team["coach"])
     confirm = text_of(client.get(f"/trainer/clients/{team['alex'].id}/remove"))
-    assert "Open now, and seen by no one once you remove Alex" in confirm
+    assert "Flagged on your dashboard now, and seen by no one once you remove Alex" in confirm
     assert "Red-flag answer on " in confirm and "new bladder trouble); waiting for a clinician" in confirm
     assert "you may want to talk to them first" in confirm
     # Removed anyway, Alex is told again what the answer asks, now that no trainer sees it.

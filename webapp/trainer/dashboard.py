@@ -41,7 +41,15 @@ FlagKind = Literal["red_flag", "red_session", "bad_morning", "safety_due", "pain
 OVERDUE = timedelta(days=7)  # a screen due this long without an answer reads "overdue"
 # Flags that say pain is a worry now, whatever the two-week average: a red flag, a session or morning in the red
 # of Silbernagel's pain-monitoring model (sessions/rules.py), a rise on the usual pain, an exercise marked painful.
-PAIN_WORRIES = frozenset({"red_flag", "red_session", "bad_morning", "pain_up", "painful"})
+# The dashboard's note names each of them in these words, so the note cannot leave one out.
+PAIN_WORRY_WORDS = {
+    "red_flag": "a red-flag answer",
+    "red_session": "a red session",
+    "bad_morning": "a bad morning",
+    "pain_up": "a rise in pain",
+    "painful": "a painful exercise",
+}
+PAIN_WORRIES = frozenset(PAIN_WORRY_WORDS)
 # Pain and safety together: what the remove page shows before the link goes, since no one will see it afterwards.
 SAFETY_WORRIES = PAIN_WORRIES | {"safety_due"}
 

@@ -87,6 +87,7 @@ def dashboard_page():
         unread=sum(row.unread for row in rows),
         counts=dashboard.filter_counts(found),
         filters=dashboard.FILTERS,
+        pain_worries=dashboard.PAIN_WORRY_WORDS.values(),
         sorts=dashboard.SORTS,
         sort=sort,
         descending=descending,
