@@ -148,6 +148,77 @@ def test_settings_need_the_csrf_token_and_a_client(app, client, auth, users):
     assert client.put(REMINDERS, json={"enabled": True}, headers=auth.api_headers()).status_code == 403
 
 
+# ---- The same settings from the card's plain form, for a browser without JavaScript ----
+
+FORM = "/account/reminders"
+
+
+def send_form(client, auth, **fields):
+    return client.post(FORM, data={"csrf_token": auth.csrf_token(), **fields})
+
+
+def test_the_card_is_a_plain_form_too_that_saves_and_says_so_on_today(client, auth, alex):
+    auth.login("alex@example.com")
+    today = client.get("/").get_data(as_text=True)
+    assert f'action="{FORM}"' in today and 'name="back" value="today"' in today
+    assert "Save reminders" in today
+    answer = send_form(client, auth, enabled="on", time="07:15", email="on", back="today")
+    assert answer.status_code == 302 and answer.location == "/"
+    assert "Saved: reminders on at 07:15, by email too." in client.get("/").get_data(as_text=True)
+    assert client.get(REMINDERS).get_json() == {
+        "enabled": True, "time": "07:15", "timezone": "Europe/London", "email": True,
+    }  # fmt: skip
+
+
+def test_on_without_email_the_form_says_this_browser_needs_javascript(client, auth, alex):
+    auth.login("alex@example.com")
+    send_form(client, auth, enabled="on", time="18:00", back="account")
+    page = " ".join(client.get("/account/").get_data(as_text=True).split())
+    assert "Saved: reminders on at 18:00. This browser shows them only with JavaScript on" in page
+    assert 'name="back" value="account"' in page
+    assert client.get(REMINDERS).get_json()["email"] is False
+
+
+def test_unticked_boxes_turn_reminders_and_email_off(client, auth, alex):
+    auth.login("alex@example.com")
+    assert client.put(REMINDERS, json={"enabled": True, "email": True}, headers=auth.api_headers()).status_code == 200
+    answer = send_form(client, auth, time="07:30", back="account")
+    assert answer.location == "/account/"
+    assert "Saved: reminders off." in client.get("/account/").get_data(as_text=True)
+    settings = client.get(REMINDERS).get_json()
+    assert (settings["enabled"], settings["email"]) == (False, False)
+
+
+BAD_FORMS = {
+    "no time": {"enabled": "on"},
+    "an empty time": {"enabled": "on", "time": ""},
+    "25:00": {"enabled": "on", "time": "25:00"},
+    "7pm": {"enabled": "on", "time": "7pm"},
+    "seconds": {"enabled": "on", "time": "07:30:00"},
+}
+
+
+@pytest.mark.parametrize("fields", BAD_FORMS.values(), ids=BAD_FORMS.keys())
+def test_a_bad_time_from_the_form_changes_nothing_and_says_what_to_send(app, client, auth, alex, fields):
+    auth.login("alex@example.com")
+    answer = send_form(client, auth, **fields, back="today")
+    assert answer.status_code == 302 and answer.location == "/"
+    assert "Not saved: choose a time of day, such as 07:30." in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.execute(db.select(ReminderSetting)).first() is None
+
+
+def test_the_form_goes_back_only_to_its_own_pages_and_needs_the_token_and_a_client(client, auth, users, alex):
+    auth.login("alex@example.com")
+    for back in ("https://elsewhere.example/", "//elsewhere.example", "", "admin"):
+        assert send_form(client, auth, time="07:30", back=back).location == "/"
+    assert client.post(FORM, data={"time": "07:30", "enabled": "on"}).status_code == 400
+    auth.logout()
+    assert send_form(client, auth, time="07:30").location.startswith("/auth/login")  # signed out: to the login
+    auth.login_as(users["coach"])
+    assert send_form(client, auth, time="07:30", enabled="on").status_code == 403
+
+
 # ---- The producer ----
 
 

@@ -96,7 +96,7 @@ export function enhanceReminders(root) {
   const status = card.querySelector("[data-reminders-support]");
   const alternatives = card.querySelector("[data-reminders-alternatives]");
   const saved = card.querySelector("[data-reminders-saved]");
-  form.hidden = false;
+  // Each change is saved as it is made, so the plain form's Save button and its note are for pages without us.
   card.querySelector("[data-reminders-noscript]").hidden = true;
 
   const say = (words, { offerOthers = false } = {}) => {
@@ -161,6 +161,11 @@ export function enhanceReminders(root) {
   enabled.addEventListener("change", () => {
     if (enabled.checked) turnOn();
     else save({ enabled: false }, () => (enabled.checked = true)).then(showSupport);
+  });
+  // Enter in the time field would send the plain form and leave the page; the change is saved here instead.
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    time.dispatchEvent(new Event("change"));
   });
   time.addEventListener("change", () => {
     const before = time.defaultValue;

@@ -149,11 +149,40 @@ def test_notifications_blocked_say_so_and_offer_the_calendar_and_email(app, live
     expect(card.get_by_role("link", name="your calendar link")).to_be_visible()
     card.get_by_label("Also by email").check()
     expect(card.get_by_text("Saved: reminders on at 08:00.")).to_be_visible()
+    # Each change saves itself here: the plain form's button is not shown, and Enter saves without leaving the page.
+    expect(card.get_by_role("button", name="Save reminders")).to_be_hidden()
+    card.get_by_label("Time").fill("06:45")
+    card.get_by_label("Time").press("Enter")
+    expect(card.get_by_text("Saved: reminders on at 06:45.")).to_be_visible()
+    assert page.url == f"{live_server.url}/account/"
     with app.app_context():
         setting = db.session.get(ReminderSetting, alex.id)
-        assert (setting.enabled, setting.email) == (True, True)
+        assert (setting.enabled, setting.email, setting.time) == (True, True, "06:45")
         assert db.session.execute(db.select(PushSubscription)).first() is None
     assert context.console_errors == []
+
+
+def test_without_javascript_the_card_is_a_form_that_saves_email_reminders(browser, app, live_server, alex):
+    plain = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    try:
+        page = plain.new_page()
+        login(page, live_server.url)
+        page.goto(f"{live_server.url}/")
+        card = page.locator("[data-reminders]")
+        expect(card.get_by_text("Without JavaScript this browser cannot show notifications")).to_be_visible()
+        card.get_by_label("Remind me").check()
+        card.get_by_label("Time").fill("07:15")
+        card.get_by_label("Also by email").check()
+        card.get_by_role("button", name="Save reminders").click()
+        page.wait_for_url(f"{live_server.url}/")
+        expect(page.get_by_text("Saved: reminders on at 07:15, by email too.")).to_be_visible()
+        expect(page.locator("[data-reminders]").get_by_label("Remind me")).to_be_checked()
+        page.screenshot(path="test-artifacts/reminders-without-javascript.png", full_page=True)
+        with app.app_context():
+            setting = db.session.get(ReminderSetting, alex.id)
+            assert (setting.enabled, setting.email, setting.time) == (True, True, "07:15")
+    finally:
+        plain.close()
 
 
 def test_on_an_iphone_outside_the_home_screen_the_card_explains_how(browser, app, live_server, alex):

@@ -12,7 +12,7 @@ from ..builder import clinic as clinics
 from ..config import ONE_MB
 from ..content.images import MAX_IMAGE_BYTES
 from ..downloads import attachment
-from ..extensions import limiter
+from ..extensions import db, limiter
 from ..links import external_url
 from ..programs.personal import doses_of
 from ..programs.services import active_assignment, profile_of
@@ -102,6 +102,26 @@ def index():
         clinic_errors={},
         max_mb=MAX_IMAGE_BYTES // ONE_MB,
     )
+
+
+# Where the reminders card's plain form goes back to: the card is on Today and on this page.
+REMINDER_PAGES = {"today": "home.index", "account": "account.index"}
+
+
+@bp.post("/reminders")
+@client_required
+def reminders_form():
+    """The reminders card without JavaScript: the same settings as PUT /api/v1/reminders, from a plain form."""
+    # Back to the top of the page, where the flash says what was saved.
+    back = url_for(REMINDER_PAGES.get(request.form.get("back", ""), "home.index"))
+    change = reminders.from_form(request.form)
+    if change is None:
+        flash("Not saved: choose a time of day, such as 07:30.", "error")
+        return redirect(back)
+    settings = reminders.update(_user(), change)
+    db.session.commit()
+    flash(reminders.saved_words(settings), "success")
+    return redirect(back)
 
 
 @bp.post("/calendar/link")

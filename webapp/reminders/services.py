@@ -84,6 +84,28 @@ def update(user, change: RemindersChange) -> dict:
     return payload(user)
 
 
+def from_form(form) -> RemindersChange | None:
+    """The card's plain form, sent without JavaScript: its three fields, or None if the time is not a time of day. An
+    unticked checkbox is not sent at all, so what is missing is off."""
+    time = form.get("time", "")
+    if not TIME.fullmatch(time):
+        return None
+    return RemindersChange(enabled=form.get("enabled") == "on", time=time, email=form.get("email") == "on")
+
+
+def saved_words(settings: dict) -> str:
+    """What the plain form says once saved. A browser without JavaScript cannot sign up for notifications, so
+    reminders on without email would reach only the person's other browsers (or none): it says so."""
+    if not settings["enabled"]:
+        return "Saved: reminders off."
+    if settings["email"]:
+        return f"Saved: reminders on at {settings['time']}, by email too."
+    return (
+        f"Saved: reminders on at {settings['time']}. This browser shows them only with JavaScript on; tick "
+        '"Also by email" to get them without it.'
+    )
+
+
 def turn_on(user, email: bool = False) -> None:
     """Reminders on at the preferred time (the demo client has them)."""
     update(user, RemindersChange(enabled=True, email=email))
