@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -14,6 +15,7 @@ from markupsafe import escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 
+from webapp.auth.models import User
 from webapp.builder import custom, editing
 from webapp.content.files import DATA_DIR
 from webapp.content.models import Exercise, ExerciseImage
@@ -887,6 +889,30 @@ def test_a_trainer_keeps_a_bounded_number_of_exercises_and_is_told_how_to_make_r
     assert post_form(client, f"/trainer/exercises/{wall_lean}/delete", {}).status_code == 302
     assert 'href="/trainer/exercises/new"' in text_of(client.get("/trainer/exercises/"))
     assert upload(client, exercise_form(name="Heel slide")).status_code == 302
+
+
+def test_the_last_place_taken_while_a_form_is_checked_refuses_the_form_and_keeps_it(client, app, coach, monkeypatch):
+    """Two new exercises sent at once both pass the count made before checking the form; the one saved second is
+    counted again inside its transaction and refused as the limit refuses it, with nothing of it stored."""
+    monkeypatch.setattr(custom, "MAX_OWN_EXERCISES", 2)
+    assert upload(client, exercise_form(name="Towel squeeze")).status_code == 302
+    check = custom.check
+
+    def another_saved_meanwhile(*args, **kwargs):
+        clean, errors = check(*args, **kwargs)
+        custom.save(db.session.get(User, coach.id), dataclasses.replace(clean, name="Wall lean"), None)
+        return clean, errors
+
+    monkeypatch.setattr(custom, "check", another_saved_meanwhile)
+    refused = upload(client, exercise_form(name="Heel slide"), PNG)
+    assert refused.status_code == 409
+    words = text_of(refused)
+    assert "You have 2 exercises of your own, the most one account can keep" in words
+    assert 'value="Heel slide"' in words and "Choose the picture again" in words
+    with app.app_context():
+        names = db.session.execute(db.select(Exercise.name).where(Exercise.owner_id == coach.id)).scalars()
+        assert sorted(names) == ["Towel squeeze", "Wall lean"]
+        assert db.session.execute(db.select(ExerciseImage)).first() is None
 
 
 @pytest.mark.parametrize(

@@ -305,10 +305,21 @@ def delete(exercise: Exercise) -> None:
         raise
 
 
+class NoRoom(Exception):
+    """Another exercise was made meanwhile and took the last place (str: no_room_for_another's words)."""
+
+
 def save(trainer, clean: CleanExercise, image: CheckedImage | None, exercise: Exercise | None = None) -> Exercise:
-    """Create or update the trainer's exercise and its picture; all of it is written, or none."""
+    """Create or update the trainer's exercise and its picture; all of it is written, or none. A new one is
+    counted again inside the transaction (NoRoom past the limit): the view's count before it, read outside it,
+    could not see a new exercise of the same trainer being saved at the same moment."""
+    new = exercise is None
     try:
-        if exercise is None:
+        if new:
+            # PostgreSQL: the trainer's row locked, so their new exercises are saved one at a time and the count
+            # below sees every one committed before. SQLite (no FOR UPDATE) has one writer at a time anyway, from
+            # the INSERT that flush sends on, and the count comes after it.
+            db.session.execute(db.select(User.id).where(User.id == trainer.id).with_for_update())
             # The slug is fixed at creation: phones name exercises by slug in the sessions they queue.
             exercise = Exercise(slug=new_slug(clean.name, trainer.id), owner_id=trainer.id, illustration=NO_PICTURE)
             db.session.add(exercise)
@@ -324,6 +335,8 @@ def save(trainer, clean: CleanExercise, image: CheckedImage | None, exercise: Ex
             ExerciseMuscle(muscle_id=by_slug[slug].id, position=i) for i, slug in enumerate(clean.muscles)
         ]
         db.session.flush()
+        if new and (full := no_room_for_another(own_count(trainer) - 1)):
+            raise NoRoom(full)
         if image is not None:
             _store_image(exercise, image)
         db.session.commit()

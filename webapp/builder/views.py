@@ -465,11 +465,7 @@ def _exercise_post(exercise: Exercise | None):
     form = forms.exercise_from_form(request.form)
     full = custom.no_room_for_another(custom.own_count(current_user)) if exercise is None else None
     if full:
-        # The form comes back as it was sent, so nothing typed is lost while the trainer makes room.
-        errors = {"name": full}
-        if _chosen("image"):
-            errors["image"] = PICTURE_AGAIN
-        return _exercise_page(form, None, errors, status=409)
+        return _no_room(form, full)
     kept = custom.kept_by_former_clients(exercise) if exercise is not None else 0
     if kept:
         people = "1 person who is" if kept == 1 else f"{kept} people who are"
@@ -485,9 +481,20 @@ def _exercise_post(exercise: Exercise | None):
         if _chosen("image"):
             errors.setdefault("image", PICTURE_AGAIN)
         return _exercise_page(form, exercise, errors, status=400)
-    saved = custom.save(current_user, clean, image, exercise)
+    try:
+        saved = custom.save(current_user, clean, image, exercise)
+    except custom.NoRoom as no_room:
+        return _no_room(form, str(no_room))
     flash(f"Saved {saved.name}. You can add it to your programs now.", "success")
     return redirect(url_for(".exercise_list"))
+
+
+def _no_room(form, full: str):
+    # The form comes back as it was sent, so nothing typed is lost while the trainer makes room.
+    errors = {"name": full}
+    if _chosen("image"):
+        errors["image"] = PICTURE_AGAIN
+    return _exercise_page(form, None, errors, status=409)
 
 
 def _chosen(name: str) -> bool:
