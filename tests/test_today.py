@@ -245,6 +245,21 @@ def test_waiting_for_a_clinician_nothing_on_today_urges_exercise(app, auth, alex
     assert suggested == "/lessons/red-flags"
 
 
+def test_waiting_for_a_clinician_the_day_says_why_there_is_no_start_and_suggests_no_walk(app, auth, alex, clock):
+    """A red-flag answer waiting for a clinician: today's routine shows on hold rather than without its button,
+    and a rest day does not suggest a walk (the safer reading: the person was told to get checked first)."""
+    with app.app_context():
+        screens.record_screen(db.session.merge(alex), ["saddle"])
+    auth.login("alex@example.com")
+    clock.move_to(datetime(2026, 3, 6, 8, 0, tzinfo=UTC))  # Friday: gentle start A is planned
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Gentle start A" in page and "On hold until a clinician has seen you: see what to do above." in page
+    assert 'href="/routines/' not in page  # no Start, no other day's routine to do instead
+    clock.move_to(datetime(2026, 3, 7, 8, 0, tzinfo=UTC))  # Saturday: a rest day
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "No session planned today." in page and "gentle walk" not in page
+
+
 def test_next_morning_check_is_asked_and_recorded(app, auth, alex, clock):
     session_id = done(app, alex, clock, MONDAY, pain_after=4)
     clock.move_to(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
