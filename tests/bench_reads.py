@@ -9,7 +9,6 @@ structure is kept. Asserts nothing.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess
@@ -22,7 +21,15 @@ from pathlib import Path
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from tests.servers import BENCH_AGENT, BENCH_ROUNDS, bench_client, free_port, medians_of_rounds, wait_for_port
+from tests.servers import (
+    BENCH_AGENT,
+    BENCH_ROUNDS,
+    bench_client,
+    free_port,
+    medians_of_rounds,
+    wait_for_port,
+    wrk_rate,
+)
 from webapp import create_app
 from webapp.bundle import load_content
 from webapp.demo import DEMO_PASSWORD, seed
@@ -36,13 +43,8 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
 
 def requests_per_second(port: int, path: str, cookie: str) -> float:
     # Asking for gzip as every browser does: the app compresses its answers, and that is part of what a read costs.
-    command = ["wrk", "-t2", "-c20", f"-d{SECONDS}s", "--timeout", "10s", "-H", f"Cookie: session={cookie}",
-               "-H", f"User-Agent: {BENCH_AGENT}", "-H", "Accept-Encoding: gzip, deflate",
-               f"http://127.0.0.1:{port}{path}"]  # fmt: skip
-    output = subprocess.run(command, capture_output=True, text=True, timeout=SECONDS + 30, check=True).stdout
-    if "Non-2xx" in output or "Socket errors" in output:
-        raise RuntimeError(f"{path} answered errors under load:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    headers = {"Cookie": f"session={cookie}", "User-Agent": BENCH_AGENT, "Accept-Encoding": "gzip, deflate"}
+    return wrk_rate(port, path, SECONDS, headers)
 
 
 def statements_per_request(app, cookie: str) -> dict[str, int]:

@@ -1,15 +1,18 @@
 """Starting real servers on 127.0.0.1 for the tests and measures that need them: a free port, and waiting for it.
 
-Used by the shared-throttle test, `make bench`'s reads under load and `make cluster`.
+Used by the shared-throttle test, `make bench`'s reads and sync under load (through `wrk`) and `make cluster`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import statistics
 import subprocess
+import tempfile
 import time
+import urllib.request
 
 # The browser a bench signs in with and then sends its load from. Flask-Login ties a login to the address and
 # browser it was made from: requests from another browser re-sign the session cookie on every answer (marked
@@ -58,3 +61,25 @@ def medians_of_rounds(measures: dict, rounds: int = BENCH_ROUNDS) -> tuple[dict[
             taken[name].append(take())
     ranges = ", ".join(f"{name} {min(figures):.0f}–{max(figures):.0f}" for name, figures in taken.items())
     return {name: statistics.median(figures) for name, figures in taken.items()}, ranges
+
+
+def wrk_rate(port: int, path: str, seconds: int, headers: dict[str, str] | None = None, script: str = "") -> float:
+    """Requests per second for `path` under `wrk -t2 -c20` (Debian's), the same for every bench: `headers` on each
+    request, or a Lua `script` that makes them. Fails on any answer that is not 2xx."""
+    command = ["wrk", "-t2", "-c20", f"-d{seconds}s", "--timeout", "10s"]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        if script:
+            lua.write(script)
+            lua.flush()
+            command += ["-s", lua.name]
+        command.append(f"http://127.0.0.1:{port}{path}")
+        output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=True).stdout
+    if os.environ.get("BENCH_VERBOSE"):
+        print(output)
+    # wrk leaves requests it sent in the server's queue: the workers finish them before the next measure starts.
+    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=300).read()
+    if "Non-2xx" in output or "Socket errors" in output:
+        raise RuntimeError(f"{path} answered errors under load:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
