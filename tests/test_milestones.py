@@ -308,6 +308,18 @@ def test_the_summary_shows_on_the_persons_monday(app, auth, alex, clock):
     assert "Your week in brief" not in auth.client.get("/").get_data(as_text=True)
 
 
+def test_waiting_for_a_clinician_the_summary_names_no_sessions_for_the_week(app, auth, alex, clock):
+    do(app, alex, clock, MONDAY, MONDAY + timedelta(days=2), pain_before=5)
+    clock.move_to(datetime(2026, 3, 9, 8, 0, tzinfo=UTC))
+    with app.app_context():
+        screens.record_screen(db.session.merge(alex), ["bladder"])  # new bladder trouble: emergency care first
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Your week in brief" in page and "2 of 3 planned sessions done." in page
+    assert "This week: sessions wait until a clinician has seen you." in page
+    assert "sessions planned, starting today" not in page
+
+
 def test_monday_comes_by_the_persons_own_clock(app, auth, alex, clock):
     do(app, alex, clock, MONDAY)
     with app.app_context():

@@ -81,6 +81,31 @@ def test_the_summary_comes_once_at_the_reminder_time_on_monday(client, auth, ale
     assert len(weekly(service)) == 1
 
 
+def test_no_summary_while_waiting_for_a_clinician_after_a_red_flag_answer(
+    app, client, auth, alex, service, run_jobs, clock
+):
+    """As with the daily reminders: no push about the week's sessions while the person has been told to get checked
+    before exercising; once they say a clinician saw them, the next Monday's summary comes again."""
+    clock.move_to(at(NEXT_MONDAY, "06:00"))
+    subscribe(client, auth, service)
+    with app.app_context():
+        screens.record_screen(db.session.merge(alex), ["saddle"])
+        db.session.commit()
+    run_jobs(at(NEXT_MONDAY, "07:30"))
+    run_jobs(at(NEXT_MONDAY, "12:00"))
+    assert weekly(service) == []
+    # Seen by a doctor on Tuesday, who said exercise is fine: the next Monday's summary comes.
+    clock.move_to(at(NEXT_MONDAY + timedelta(days=1), "18:00"))
+    with app.app_context():
+        person = db.session.merge(alex)
+        screens.record_screen(person, [])
+        screens.record_confirmation(person, NEXT_MONDAY + timedelta(days=1))
+        db.session.commit()
+    run_jobs(at(NEXT_MONDAY + timedelta(days=7), "07:30"))
+    [message] = weekly(service)
+    assert message["body"].startswith("0 of 3 planned sessions done.") and "wait until" not in message["body"]
+
+
 def test_a_reminder_time_after_nine_sends_the_summary_at_nine(client, auth, alex, service, run_jobs, clock):
     clock.move_to(at(NEXT_MONDAY, "06:00"))
     subscribe(client, auth, service, time="18:30")

@@ -162,7 +162,7 @@ def build(user, now: datetime) -> TodayView:
     view.unread_messages = shown if shown < NOTES_SHOWN else unread_count_for_client(user)
     found = milestones.reached(milestones.facts_of(sessions, plan, assignment, today))
     view.milestone = milestones.to_show(found, milestones.shown_keys(user.id))
-    view.weekly = milestones.weekly_summary(today, plan, sessions, trainer=bool(user.trainer_id))
+    view.weekly = milestones.weekly_summary(today, plan, sessions, trainer=bool(user.trainer_id), on_hold=view.blocked)
     return view
 
 

@@ -4,7 +4,8 @@ Once a week, on the person's own Monday: at their reminder time when that is in 
 summary of the week is news for the start of the day). The producer queues one `weekly-summary` job per person,
 keyed `weekly:<user>:<day>`, so no pass and no second worker queues it twice; the job works the summary out when
 it runs (sessions.milestones.weekly_summary, as Today shows it) and sends nothing when there is nothing to say,
-when reminders were turned off meanwhile, or when that Monday is over.
+when reminders were turned off meanwhile, when the person waits for a clinician after a red-flag answer, or when
+that Monday is over.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..jobs.registry import add_handler, add_producer
 from ..jobs.services import enqueue
 from ..programs.services import active_assignment
 from ..push.services import MAX_BODY, notify
+from ..sessions import screens
 from ..sessions.milestones import sessions_of, weekly_summary
 from ..sessions.schedule import plan_for
 from ..timeutil import local_date
@@ -77,6 +79,11 @@ def send(payload: dict, now: datetime) -> None:
     if wanted is None:
         return
     user, _setting, day = wanted
+    if screens.standing(user, now).blocked:
+        # As with the daily reminders (sending.due_now): no push about the week's sessions while the person waits
+        # for a clinician after a red-flag answer; Today says what to do instead.
+        log.info("Weekly summary for user %s on %s not sent: waiting for a clinician's check", user.id, day)
+        return
     summary = weekly_summary(day, plan_for(active_assignment(user), day), sessions_of(user.id), bool(user.trainer_id))
     if summary is None:
         return  # nothing planned and nothing done last week: nothing to sum up

@@ -195,10 +195,15 @@ def _mean(values: Sequence[int]) -> float | None:
 
 
 def weekly_summary(
-    today: date, plan: Plan | None, sessions: Sequence[tuple[date, int]], trainer: bool = False
+    today: date,
+    plan: Plan | None,
+    sessions: Sequence[tuple[date, int]],
+    trainer: bool = False,
+    on_hold: bool = False,
 ) -> WeeklySummary | None:
     """Last week (Monday to Sunday) in a few words, on a Monday only; None on other days, and when last week had
-    nothing planned and nothing done. `sessions` are (day, pain before), any order."""
+    nothing planned and nothing done. `sessions` are (day, pain before), any order. on_hold: the person waits for
+    a clinician after a red-flag answer, so the week ahead holds no sessions (next_words)."""
     if today.weekday() != 0:
         return None
     monday = week_start(today) - timedelta(days=7)
@@ -214,12 +219,19 @@ def weekly_summary(
         planned=count.planned,
         pain=_mean(last_week),
         pain_before=_mean(earlier),
-        next_words=next_words(today, plan, trainer),
+        next_words=next_words(today, plan, trainer, on_hold),
     )
 
 
-def next_words(today: date, plan: Plan | None, trainer: bool = False) -> str:
+# Waiting for a clinician after a red-flag answer, the player is closed: the week ahead is not sessions, nor a walk,
+# but getting checked (NHS back pain pages; IFOMPT red-flags framework, Finucane 2020), as Today says above it.
+ON_HOLD_WORDS = "This week: sessions wait until a clinician has seen you."
+
+
+def next_words(today: date, plan: Plan | None, trainer: bool = False, on_hold: bool = False) -> str:
     """What this week holds, in one sentence."""
+    if on_hold:
+        return ON_HOLD_WORDS
     if plan is None or today > plan.end_date:
         if trainer:
             return "Next: your trainer will set what comes after your program."
