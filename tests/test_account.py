@@ -23,6 +23,7 @@ from webapp.messages.services import Thread, write
 from webapp.programs.duration import routine_minutes
 from webapp.programs.models import Assignment, Profile, Program, ProgramWeek, Routine, RoutineExercise
 from webapp.programs.services import starter_program
+from webapp.sessions import screens
 from webapp.sessions.models import (
     CheckIn,
     CompletedSession,
@@ -357,6 +358,28 @@ def test_no_events_after_the_plan_ends(app, client, auth, users):
     for event in events:
         local = utc_of(event["DTSTART"]).astimezone(LONDON)
         assert start <= local.date() <= end and local.strftime("%H:%M") == "08:00"
+
+
+def test_waiting_for_a_clinician_the_calendar_holds_no_sessions_until_the_check(app, client, auth, users):
+    """No alarm to exercise while the person was told to get checked first (as reminders: sending.due_now);
+    the sessions come back once they give the day a clinician saw them."""
+    with app.app_context():
+        make_plan(users["alex"], "gentle-start", start=TODAY)
+        screens.record_screen(db.session.merge(users["alex"]), ["saddle"])
+    login(auth, "alex@example.com")
+    url = path_of(calendar_url(client))
+    body = client.get(url).get_data(as_text=True)
+    assert_well_formed(body)
+    assert "BEGIN:VEVENT" not in body and "BEGIN:VALARM" not in body
+    settings = " ".join(client.get("/account/").get_data(as_text=True).split())
+    assert "No sessions show in the calendar while you wait for a clinician to see you" in settings
+    assert "Coming up" not in settings
+    with app.app_context():
+        person = db.session.merge(users["alex"])
+        screens.record_screen(person, [])
+        screens.record_confirmation(person, TODAY)
+    assert "BEGIN:VEVENT" in client.get(url).get_data(as_text=True)
+    assert "Coming up" in client.get("/account/").get_data(as_text=True)
 
 
 def test_a_client_without_a_plan_gets_an_empty_but_valid_calendar(client, auth, users):

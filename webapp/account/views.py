@@ -18,6 +18,7 @@ from ..programs.personal import doses_of
 from ..programs.services import active_assignment, profile_of
 from ..reminders import services as reminders
 from ..security import log_event
+from ..sessions import screens
 from ..sessions.schedule import days_summary, plan_for
 from ..sessions.spreadsheet import sessions_csv
 from ..timeutil import local_date, utcnow
@@ -35,7 +36,11 @@ def _user():
     return current_user._get_current_object()
 
 
-def _feed_events(user, assignment, plan):
+def _feed_events(user, assignment, plan, on_hold: bool):
+    if on_hold:
+        # Waiting for a clinician after a red-flag answer: no session in the calendar, nor its alarm, as no reminder
+        # is sent (reminders/sending.due_now). A subscribed calendar drops them when it next looks (twice a day).
+        return []
     profile = services.saved_profile(user)
     return calendar.planned_events(
         plan,
@@ -79,14 +84,17 @@ def index():
         token = profile.calendar_token if profile else ""
         feed_url = external_url("account.calendar_feed", token=token) if token else ""
         assignment = active_assignment(user)
-        plan = plan_for(assignment, local_date(utcnow(), user.timezone))
+        now = utcnow()
+        plan = plan_for(assignment, local_date(now, user.timezone))
+        on_hold = screens.standing(user, now).blocked
         calendar_page = {
             "feed_url": feed_url,
             # webcal:// opens the calendar app's own "subscribe" dialog on iPhone and Mac.
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
             "has_plan": plan is not None,
             "link_news": request.args.get("link", ""),
-            "preview": _feed_events(user, assignment, plan)[:PREVIEW_EVENTS],
+            "on_hold": on_hold,
+            "preview": _feed_events(user, assignment, plan, on_hold)[:PREVIEW_EVENTS],
             "days": days_summary(plan, services.day_list(profile)),
         }
     settings = reminders.payload(user) if user.is_client else None
@@ -145,7 +153,8 @@ def calendar_feed(token: str):
     now = utcnow()
     assignment = active_assignment(user)
     plan = plan_for(assignment, local_date(now, user.timezone))
-    body = calendar.render_calendar(_feed_events(user, assignment, plan), now, name=f"CoreSteady: {user.first_name}")
+    events = _feed_events(user, assignment, plan, screens.standing(user, now).blocked)
+    body = calendar.render_calendar(events, now, name=f"CoreSteady: {user.first_name}")
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="coresteady.ics"'
     response.headers["Cache-Control"] = "private, no-cache"
