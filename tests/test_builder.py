@@ -6,6 +6,7 @@ import dataclasses
 import io
 import json
 import re
+import threading
 from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,9 +17,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 
 from webapp.auth.models import User
-from webapp.builder import custom, editing
+from webapp.builder import custom, editing, forms
 from webapp.content.files import DATA_DIR
 from webapp.content.models import Exercise, ExerciseImage
+from webapp.content.services import all_muscles
 from webapp.extensions import db
 from webapp.programs.models import Assignment, Program, ProgramWeek, Routine, RoutineExercise
 from webapp.programs.services import follow_current_versions, starter_program
@@ -913,6 +915,38 @@ def test_the_last_place_taken_while_a_form_is_checked_refuses_the_form_and_keeps
         names = db.session.execute(db.select(Exercise.name).where(Exercise.owner_id == coach.id)).scalars()
         assert sorted(names) == ["Towel squeeze", "Wall lean"]
         assert db.session.execute(db.select(ExerciseImage)).first() is None
+
+
+@pytest.mark.committed  # each thread saves on a connection of its own
+def test_new_exercises_saved_at_the_same_moment_never_pass_the_limit(app, users, monkeypatch):
+    """Four new exercises saved at once, one place left: one is stored, three are refused, on either database."""
+    monkeypatch.setattr(custom, "MAX_OWN_EXERCISES", 2)
+    with app.app_context():
+        muscles = {m.slug: m for m in all_muscles()}
+        clean, errors = custom.check(forms.exercise_from_form(MultiDict(exercise_form())), muscles)
+        assert not errors
+        custom.save(db.session.get(User, users["coach"].id), dataclasses.replace(clean, name="Already kept"), None)
+    ready = threading.Barrier(4)
+    outcomes: list[str] = []
+
+    def trainer_tab(n: int) -> None:
+        with app.app_context():
+            trainer = db.session.get(User, users["coach"].id)
+            ready.wait(timeout=30)
+            try:
+                custom.save(trainer, dataclasses.replace(clean, name=f"Sent at once {n}"), None)
+                outcomes.append("saved")
+            except custom.NoRoom:
+                outcomes.append("refused")
+
+    tabs = [threading.Thread(target=trainer_tab, args=(n,)) for n in range(4)]
+    for tab in tabs:
+        tab.start()
+    for tab in tabs:
+        tab.join(timeout=60)
+    assert sorted(outcomes) == ["refused", "refused", "refused", "saved"]
+    with app.app_context():
+        assert custom.own_count(db.session.get(User, users["coach"].id)) == 2
 
 
 @pytest.mark.parametrize(
