@@ -351,6 +351,31 @@ def test_no_step_up_while_the_safety_check_is_due_and_it_comes_back_once_answere
     assert "Pelvic tilt</strong>: 6 reps → 8 reps" in auth.client.get("/").get_data(as_text=True)
 
 
+def test_the_trainer_reads_why_no_step_up_is_suggested_due_or_waiting_for_a_clinician(app, auth, coached, users, clock):
+    """Two green, easy sessions would offer a step up; the trainer's page says what holds it back: a safety check
+    the client has still to answer, or a red-flag answer waiting for a clinician (not "owes an answer")."""
+    from webapp.sessions.models import CompletedSession
+
+    two_green_weeks_start(app, clock, coached)
+    auth.login_as(users["coach"])
+    url = f"/trainer/clients/{coached.id}"
+    assert "Suggested: 8 reps" in auth.client.get(url).get_data(as_text=True)
+    with app.app_context():
+        last = db.session.execute(db.select(CompletedSession).order_by(CompletedSession.id.desc())).scalars().first()
+        records.record_next_day(db.session.merge(coached), last.uuid, 2, True)  # new leg symptoms: asked again
+    page = " ".join(auth.client.get(url).get_data(as_text=True).split())
+    assert "Alex owes an answer to the safety check, so no step up is suggested until it is answered." in page
+    assert "Suggested: 8 reps" not in page
+    with app.app_context():
+        screens.record_screen(db.session.merge(coached), ["bladder"])  # answered: emergency care first
+    page = " ".join(auth.client.get(url).get_data(as_text=True).split())
+    assert (
+        "Alex's red-flag answer waits for a clinician's check, and the exercises stay closed for Alex until then, "
+        "so no step up is suggested."
+    ) in page
+    assert "owes an answer" not in page and "Suggested: 8 reps" not in page
+
+
 @pytest.mark.parametrize("bad", [{"sets": "x"}, {"reps": "999"}, {"slot": ""}, {"to_exercise": "front-plank"}])
 def test_a_made_up_step_is_refused_and_changes_nothing(app, auth, solo, clock, bad):
     two_green_weeks_start(app, clock, solo)

@@ -184,6 +184,7 @@ class Week:
     # The safety check is due or waits for a clinician: no step up is suggested until it is answered (easing off
     # still is). The safer choice: a person who may need a doctor is not asked to do more meanwhile.
     held_for_safety: bool = False
+    waiting_for_clinician: bool = False  # held for that reason: a red-flag answer waits for a clinician's check
     off: set[int] = field(default_factory=set)  # exercises (the program's) the trainer turned step-ups off for
 
     def suggestion_for(self, item: personal.Item) -> Suggestion | None:
@@ -267,9 +268,11 @@ def client_week(
     items = week_items(routines, doses)
     sessions = outcomes.records_since(user.id, assignment.start_date, SESSIONS_LOOKED_AT, assignment.family)
     week = plan_week(items, doses, sessions, outcomes.worsening(user.id, today), library)
-    if any(s.direction == "up" for s in week.suggestions) and (standing or screens.standing(user)).must_answer:
-        week.suggestions = [s for s in week.suggestions if s.direction != "up"]
-        week.held_for_safety = True
+    if any(s.direction == "up" for s in week.suggestions):
+        standing = standing or screens.standing(user)
+        if standing.must_answer:
+            week.suggestions = [s for s in week.suggestions if s.direction != "up"]
+            week.held_for_safety, week.waiting_for_clinician = True, standing.blocked
     if not every_step:
         ups = [s for s in week.suggestions if s.direction == "up"][MAX_STEPS_UP:]
         week.suggestions = [s for s in week.suggestions if s not in ups]
