@@ -50,17 +50,17 @@ WEEK_GREEN = {0: GREEN, 2: GREEN, 4: GREEN}
          "Week 2: week 1's sessions were all done and the last two were green"),
         # Green, green, red: the week repeats, and says which day.
         ({0: GREEN, 2: GREEN, 4: RED}, 7, [(1, False), (1, True), (2, False), (3, False)],
-         "Week 1 again: Friday's session was red"),
+         "Week 1 again: the session on Friday 6 Mar was red"),
         # Red early in the week, greens after: still a red week.
         ({0: RED, 2: GREEN, 4: GREEN}, 7, [(1, False), (1, True), (2, False), (3, False)],
-         "Week 1 again: Monday's session was red"),
+         "Week 1 again: the session on Monday 2 Mar was red"),
         # A session missed: the week is not done.
         ({0: GREEN, 4: GREEN}, 7, [(1, False), (1, True), (2, False), (3, False)],
          "Week 1 again: 2 of its 3 sessions were done"),
         ({}, 7, [(1, False), (1, True), (2, False), (3, False)], "Week 1 again: none of its 3 sessions were done"),
         # Amber last: the program waits for two green in a row.
         ({0: GREEN, 2: GREEN, 4: AMBER}, 7, [(1, False), (1, True), (2, False), (3, False)],
-         "Week 1 again: Friday's session was amber; the program moves on after two green sessions in a row"),
+         "Week 1 again: the session on Friday 6 Mar was amber; the program moves on after two green sessions in a row"),
         # An extra session on a rest day counts towards the week's.
         ({0: GREEN, 3: GREEN, 5: GREEN}, 7, [(1, False), (2, False), (3, False)], None),
     ],
@@ -95,7 +95,7 @@ def test_the_next_mornings_turn_count():
         Outcome(3, 3, 3, next_day_pain=7, day=day(4)),  # a bad morning after Friday: red
     ]
     found = week_runs(2, MONDAY, outcomes, day(7), lambda number: 3)
-    assert found[1].repeat and found[1].reason == "Week 1 again: Friday's session was red"
+    assert found[1].repeat and found[1].reason == "Week 1 again: the session on Friday 6 Mar was red"
 
 
 # ---- Everywhere the plan shows, the same weeks ----
@@ -131,10 +131,15 @@ def test_a_red_week_repeats_on_today_the_plan_api_the_trainers_pages_and_the_cal
     clock.move_to(datetime(2026, 3, 9, 7, 0, tzinfo=UTC))  # the next Monday
     auth.login("alex@example.com")
     today = auth.client.get("/").get_data(as_text=True)
-    assert "week 1 of 2" in today and "Week 1 again: Wednesday&#39;s session was red." in today
+    assert "week 1 of 2" in today and "Week 1 again: the session on Wednesday 4 Mar was red." in today
 
     plan = auth.client.get("/api/v1/plan").get_json()
-    assert plan["week"] == {"number": 1, "of": 2, "repeat": True, "reason": "Week 1 again: Wednesday's session was red"}
+    assert plan["week"] == {
+        "number": 1,
+        "of": 2,
+        "repeat": True,
+        "reason": "Week 1 again: the session on Wednesday 4 Mar was red",
+    }
     assert [w["number"] for w in plan["weeks"]] == [1, 1, 2]
     assert plan["program"]["end_date"] == "2026-03-22"  # three weeks now, not two
     this_week = [s for s in plan["schedule"] if "2026-03-09" <= s["date"] <= "2026-03-15"]
@@ -143,7 +148,7 @@ def test_a_red_week_repeats_on_today_the_plan_api_the_trainers_pages_and_the_cal
     auth.logout()
     auth.login("coach@example.com")
     page = auth.client.get(f"/trainer/clients/{alex.id}").get_data(as_text=True)
-    assert "week 1 of 2" in page and "Week 1 again: Wednesday&#39;s session was red." in page
+    assert "week 1 of 2" in page and "Week 1 again: the session on Wednesday 4 Mar was red." in page
     with app.app_context():
         [row] = dashboard.client_rows(db.session.merge(users_coach(app)), datetime(2026, 3, 9, 7, 0, tzinfo=UTC))
         direct = plan_for(active_assignment(db.session.merge(alex)), day(7))

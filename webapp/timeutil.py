@@ -55,6 +55,11 @@ def short_date(day: date) -> str:
     return f"{day.day} {MONTH_NAMES[day.month - 1][:3]}"
 
 
+def weekday_date(day: date) -> str:
+    """The day with its date ("Thursday 3 Dec"): a weekday alone reads as this week's when it may be last week's."""
+    return f"{DAY_NAMES[WEEKDAYS[day.weekday()]]} {short_date(day)}"
+
+
 def iso(moment: datetime | None) -> str | None:
     if moment is None:
         return None

@@ -23,7 +23,7 @@ from ..content.models import Exercise
 from ..extensions import db
 from ..programs import personal
 from ..programs.models import Assignment, PersonalDose, Routine
-from ..timeutil import utcnow
+from ..timeutil import utcnow, weekday_date
 from . import outcomes, rules, safety, screens
 from .models import CompletedSession
 
@@ -100,11 +100,6 @@ class Suggestion:
         }
 
 
-def _day_words(day: date) -> str:
-    """The day with its date ("Thursday 3 Dec"): a weekday alone reads as last week's when it is today's."""
-    return f"{day:%A} {day.day} {day:%b}"
-
-
 def _the_red_one(done: Done, siblings: Sequence[Done]) -> bool:
     """Did this exercise make its session red? Its own rating was red or it was ticked as hurting; or the
     session went red and no exercise of it was singled out, so each steps back."""
@@ -159,7 +154,7 @@ def suggestion_for(
     newest, siblings = history[0]
     if _the_red_one(newest, siblings):
         why = "It hurt" if newest.painful else "It went red"
-        return step_back(item, f"{why} on {_day_words(newest.day)}.", library)
+        return step_back(item, f"{why} on {weekday_date(newest.day)}.", library)
     if worse or (record is not None and record.suggestions_off) or len(history) < 2:
         return None
     last_two = [done for done, _ in history[:2]]

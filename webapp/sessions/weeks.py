@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ..timeutil import weekday_date
 from . import rules
 
 BLOCK_DAYS = 7
@@ -30,10 +31,6 @@ class WeekRun:
     decided: bool  # judged from the sessions (False: planned ahead)
 
 
-def _weekday(day: date) -> str:
-    return day.strftime("%A")
-
-
 def judge(
     number: int,
     first: date,
@@ -48,7 +45,7 @@ def judge(
     week = [o for o in outcomes if first <= o.day <= last]
     red = [o for o in week if o.light == "red"]
     if red:
-        return False, f"Week {number} again: {_weekday(red[-1].day)}'s session was red"
+        return False, f"Week {number} again: the session on {weekday_date(red[-1].day)} was red"
     done = len({o.day for o in week})
     if done < planned:
         said = "none" if done == 0 else f"{done}"
@@ -57,7 +54,7 @@ def judge(
     not_green = [o for o in so_far[-2:] if o.light != "green"]
     if not_green:
         return False, (
-            f"Week {number} again: {_weekday(not_green[-1].day)}'s session was {not_green[-1].light}; "
+            f"Week {number} again: the session on {weekday_date(not_green[-1].day)} was {not_green[-1].light}; "
             "the program moves on after two green sessions in a row"
         )
     if rules.worsening(so_far, last):
