@@ -495,6 +495,17 @@ def test_a_lower_pain_average_is_not_shown_as_good_news_beside_a_red_session(app
     assert trend.findall(client_page) == [("muted", "↓", "-2")]
 
 
+def test_a_quiet_spell_while_waiting_for_a_clinician_says_exercise_is_on_hold(app, users, alex):
+    """No session yet, then a red-flag answer: the quiet flag says why, so the trainer does not chase a person who
+    was told to get checked before exercising."""
+    assert flags_of(app, users)["quiet"] == "No session yet"
+    with app.app_context():
+        screens.record_screen(db.session.merge(alex), ["saddle"])
+    flags = flags_of(app, users)
+    assert flags["quiet"] == "No session yet; exercise is on hold until a clinician's check"
+    assert "waiting for a clinician's check" in flags["red_flag"]
+
+
 def test_a_screen_due_for_long_reads_overdue(app, users, alex):
     flags = flags_of(app, users, NOW + timedelta(weeks=8))
     assert flags["safety_due"].startswith("Safety check overdue, asked for since 13 Apr: 6 weeks since")

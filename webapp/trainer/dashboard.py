@@ -419,10 +419,12 @@ def flags_for(facts: Facts, pain: PainTrend, days_since: int | None, today: date
         if name not in seen and day > today - timedelta(days=RECENT_DAYS):
             seen.add(name)
             flags.append(Flag("painful", f"Marked {name} painful on {progress.short_date(day)}"))
+    # A quiet spell while a red-flag answer waits for a clinician is the advice followed, not a lapse to chase.
+    on_hold = "; exercise is on hold until a clinician's check" if status.blocked else ""
     if days_since is None:
-        flags.append(Flag("quiet", "No session yet"))
+        flags.append(Flag("quiet", f"No session yet{on_hold}"))
     elif days_since >= QUIET_DAYS:
-        flags.append(Flag("quiet", f"No session for {days_since} days"))
+        flags.append(Flag("quiet", f"No session for {days_since} days{on_hold}"))
     # Beside any concern (a week off, a red flag, a red session, rising pain, an exercise that hurt), stepping up
     # is not the next move, whatever the last two sessions said; nor while the week's pain is worsening.
     step = rules.next_step(last_two_outcomes(facts), worsening(facts, today))
