@@ -9,6 +9,7 @@ const log = logger("reminders");
 const WORDS = {
   receiving: "This browser shows your reminders.",
   notYet: "Turn reminders on to get them in this browser.",
+  notHere: "Reminders are on, but this browser does not show them yet.",
   asking: "Your browser is asking whether CoreSteady may show notifications.",
   denied:
     "Notifications are blocked for CoreSteady in this browser's settings, so reminders cannot show here. Allow them there and come back, or use one of the ways below.",
@@ -96,6 +97,7 @@ export function enhanceReminders(root) {
   const status = card.querySelector("[data-reminders-support]");
   const alternatives = card.querySelector("[data-reminders-alternatives]");
   const saved = card.querySelector("[data-reminders-saved]");
+  const here = card.querySelector("[data-reminders-here]");
   // Each change is saved as it is made, so the plain form's Save button and its note are for pages without us.
   card.querySelector("[data-reminders-noscript]").hidden = true;
 
@@ -103,6 +105,8 @@ export function enhanceReminders(root) {
     status.textContent = words;
     card.dataset.remindersState = Object.keys(WORDS).find((name) => WORDS[name] === words) || "";
     alternatives.hidden = !offerOthers;
+    // On (for email, or another phone) but not in this browser: one tap signs this one up too.
+    here.hidden = words !== WORDS.notHere;
   };
 
   const showSupport = async () => {
@@ -115,7 +119,7 @@ export function enhanceReminders(root) {
       say(WORDS.notYet);
       return;
     }
-    say((await subscribed().catch(() => false)) ? WORDS.receiving : WORDS.notYet);
+    say((await subscribed().catch(() => false)) ? WORDS.receiving : WORDS.notHere);
   };
 
   const save = async (changes, undo) => {
@@ -158,6 +162,7 @@ export function enhanceReminders(root) {
     }
   };
 
+  here.addEventListener("click", () => turnOn());
   enabled.addEventListener("change", () => {
     if (enabled.checked) turnOn();
     else save({ enabled: false }, () => (enabled.checked = true)).then(showSupport);

@@ -18,6 +18,7 @@ from webapp.jobs.services import run_due
 from webapp.programs.services import starter_program
 from webapp.push import services as push
 from webapp.push.models import PushSubscription
+from webapp.reminders import services as reminder_settings
 from webapp.reminders.models import ReminderSetting
 
 from ..pushservice import PushService
@@ -137,6 +138,33 @@ def test_reminders_on_then_a_push_shows_and_its_tap_opens_the_routine_offline_to
         context.set_offline(False)
     # Offline, the page's own requests fail as they should; anything else would be a fault.
     assert [e for e in context.console_errors if not e.startswith("Failed to load resource")] == []
+
+
+def test_reminders_on_elsewhere_offer_this_browser_in_one_tap(app, live_server, context, page, alex):
+    """On for email or another phone, not yet in this browser: the card says so, not "turn reminders on", and its
+    button signs this browser up."""
+    with app.app_context():
+        reminder_settings.turn_on(db.session.merge(alex), email=True)
+        db.session.commit()
+    with PushService() as service:
+        phone = service.browser()
+        context.add_init_script(script=FAKE_PUSH_MANAGER % json.dumps(phone.to_json()))
+        login(page, live_server.url)
+        page.goto(f"{live_server.url}/")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        card = page.locator("[data-reminders]")
+        expect(card.get_by_label("Remind me")).to_be_checked()
+        expect(card.get_by_text("Reminders are on, but this browser does not show them yet.")).to_be_visible()
+        context.grant_permissions(["notifications"], origin=live_server.url)  # what the person answers when asked
+        card.get_by_role("button", name="Show them in this browser").click()
+        expect(card.get_by_text("This browser shows your reminders.")).to_be_visible()
+        expect(card.get_by_role("button", name="Show them in this browser")).to_be_hidden()
+        with app.app_context():
+            [row] = db.session.execute(db.select(PushSubscription)).scalars().all()
+            assert (row.user_id, row.endpoint) == (alex.id, phone.endpoint)
+            setting = db.session.get(ReminderSetting, alex.id)
+            assert (setting.enabled, setting.email) == (True, True)
+    assert context.console_errors == []
 
 
 def test_notifications_blocked_say_so_and_offer_the_calendar_and_email(app, live_server, context, page, alex):
