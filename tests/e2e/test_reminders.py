@@ -68,18 +68,22 @@ def worker_registration(context, page) -> str:
     return cdp, registration["registrationId"]
 
 
+def today_with_the_stand_in(context, page, base_url: str, phone):
+    """Alex's Today, its worker in control, with a PushManager that subscribes to the stand-in: the reminders card."""
+    context.add_init_script(script=FAKE_PUSH_MANAGER % json.dumps(phone.to_json()))
+    login(page, base_url)
+    page.goto(f"{base_url}/")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    return page.locator("[data-reminders]")
+
+
 def test_reminders_on_then_a_push_shows_and_its_tap_opens_the_routine_offline_too(
     app, live_server, context, page, alex
 ):
     with PushService() as service:
         phone = service.browser()
         context.grant_permissions(["notifications"], origin=live_server.url)
-        context.add_init_script(script=FAKE_PUSH_MANAGER % json.dumps(phone.to_json()))
-        login(page, live_server.url)
-        page.goto(f"{live_server.url}/")
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-
-        card = page.locator("[data-reminders]")
+        card = today_with_the_stand_in(context, page, live_server.url, phone)
         expect(card.get_by_text("Turn reminders on to get them in this browser.")).to_be_visible()
         card.get_by_label("Remind me").check()
         expect(card.get_by_text("This browser shows your reminders.")).to_be_visible()
@@ -148,11 +152,7 @@ def test_reminders_on_elsewhere_offer_this_browser_in_one_tap(app, live_server, 
         db.session.commit()
     with PushService() as service:
         phone = service.browser()
-        context.add_init_script(script=FAKE_PUSH_MANAGER % json.dumps(phone.to_json()))
-        login(page, live_server.url)
-        page.goto(f"{live_server.url}/")
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-        card = page.locator("[data-reminders]")
+        card = today_with_the_stand_in(context, page, live_server.url, phone)
         expect(card.get_by_label("Remind me")).to_be_checked()
         expect(card.get_by_text("Reminders are on, but this browser does not show them yet.")).to_be_visible()
         context.grant_permissions(["notifications"], origin=live_server.url)  # what the person answers when asked
