@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, ClassVar
 
-from pydantic import ConfigDict, Field, StrictBool, StrictStr, model_validator
+from pydantic import ConfigDict, Field, StrictBool, StrictStr, ValidationError, model_validator
 
 from ..extensions import db
 from ..inputs import JSONBody
@@ -85,12 +85,14 @@ def update(user, change: RemindersChange) -> dict:
 
 
 def from_form(form) -> RemindersChange | None:
-    """The card's plain form, sent without JavaScript: its three fields, or None if the time is not a time of day. An
-    unticked checkbox is not sent at all, so what is missing is off."""
-    time = form.get("time", "")
-    if not TIME.fullmatch(time):
+    """The card's plain form, sent without JavaScript: its three fields, checked by the model PUT's body is, or None
+    if the time is not a time of day. An unticked checkbox is not sent at all, so what is missing is off."""
+    try:
+        return RemindersChange(
+            enabled=form.get("enabled") == "on", time=form.get("time", ""), email=form.get("email") == "on"
+        )
+    except ValidationError:
         return None
-    return RemindersChange(enabled=form.get("enabled") == "on", time=time, email=form.get("email") == "on")
 
 
 def saved_words(settings: dict) -> str:
