@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp.extensions import db
 from webapp.programs.services import starter_program
-from webapp.sessions import charts, progress
+from webapp.sessions import charts, progress, screens
 from webapp.sessions.forms import read_function_scores
 from webapp.sessions.models import CompletedSession, FunctionActivity, FunctionRating
 from webapp.sessions.progress import ActivityTrend, SessionPoint, WeekBar
@@ -452,6 +452,33 @@ def test_missed_days_and_summary_on_the_page(client, auth, alex, today):
         missed |= set(re.findall(r'data-date="([\d-]+)" data-status="missed"', month))
         assert (": missed" in month and "✗" in month) or not missed
     assert len({d for d in missed if date.fromisoformat(d) >= today - timedelta(days=7)}) >= 3
+
+
+def test_days_on_hold_after_a_red_flag_answer_read_on_hold_not_missed(app, client, auth, alex, today):
+    """Core foundations plans Monday, Wednesday and Friday. A fever on Monday 22 June (see a GP today), seen that
+    day and confirmed in the app on Thursday 25 June; a fever again on Tuesday 30 June, still waiting (today is
+    Thursday 2 July). The planned days in between are on hold, not missed, and this week counts only Monday
+    (missed) and Friday."""
+    with app.app_context():
+        user = db.session.merge(alex["user"])
+        screens.record_screen(user, ["fever"], now=datetime(2026, 6, 22, 9, 0, tzinfo=UTC))
+        screens.record_confirmation(user, date(2026, 6, 22), now=datetime(2026, 6, 25, 18, 0, tzinfo=UTC))
+        screens.record_screen(user, ["fever"], now=datetime(2026, 6, 30, 9, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    june, july = page(client, "/history/?month=2026-06"), page(client)
+
+    def status(html, day):
+        return re.search(rf'data-date="2026-{day}" data-status="(\w+)"', html).group(1)
+
+    assert [status(june, d) for d in ("06-22", "06-24", "06-26", "06-29", "06-30")] == [
+        "held", "held", "missed", "missed", "rest",
+    ]  # fmt: skip
+    assert [status(july, d) for d in ("07-01", "07-02", "07-03")] == ["held", "rest", "planned"]
+    assert "Monday 22 June: on hold until a clinician&#39;s check" in june
+    assert "2 on hold</caption>" in june and "on hold until a clinician's check</li>" in june
+    assert '<dd class="history-stat__value">0 of 2</dd>' in july
+    # A month without a day on hold keeps its key as it was.
+    assert "on hold" not in page(client, "/history/?month=2026-05")
 
 
 def test_month_navigation_links(client, auth, alex, today):

@@ -356,6 +356,8 @@ def test_no_reminder_while_waiting_for_a_clinician_after_a_red_flag_answer(
         screens.record_confirmation(person, THURSDAY)
     run_jobs(at(FRIDAY, "08:00"))
     assert [m["title"].split(":")[0] for m in service.messages()] == ["Today"]
+    # Monday was missed, but Wednesday was on hold: not two missed in a row, so no "slipped by" nudge.
+    assert service.messages()[0]["body"] == "Tap to start. It works offline too."
 
 
 def test_a_reminder_queued_before_a_red_flag_answer_is_not_sent(app, alex, subscribed, service, run_jobs, clock):

@@ -138,6 +138,34 @@ def test_a_late_confirmation_clears_only_what_came_before_it():
     assert safety.open_answers([first, again, confirmed]) == [again]
 
 
+def days_back(*numbers):
+    return frozenset(TODAY - timedelta(days=n) for n in numbers)
+
+
+@pytest.mark.parametrize(
+    ("case", "answers", "held"),
+    [
+        ("nothing answered", [], days_back()),
+        ("clear answers hold nothing", [answer(1, 5), answer(2, 1)], days_back()),
+        ("soon does not hold", [answer(1, 3, ["stiffness"])], days_back()),
+        ("still waiting: from the answer's day to today", [answer(1, 3, ["saddle"])], days_back(3, 2, 1, 0)),
+        ("an empty answer after it releases nothing", [answer(1, 3, ["saddle"]), answer(2, 1)],
+         days_back(3, 2, 1, 0)),
+        ("confirmed: until the day before the confirmation was given",
+         [answer(1, 6, ["fever"]), answer(2, 2, ["fever"], assessed_days_ago=4)], days_back(6, 5, 4, 3)),
+        ("confirmed the same day: that day only", [answer(1, 2, ["fever"], hours=3),
+                                                   answer(2, 2, ["fever"], assessed_days_ago=2)], days_back(2)),
+        ("a confirmation with a day before the answer clears nothing",
+         [answer(1, 3, ["fever"]), answer(2, 1, ["fever"], assessed_days_ago=4)], days_back(3, 2, 1, 0)),
+        ("two holds, one after the other", [answer(1, 9, ["pregnant"]),
+                                            answer(2, 8, ["pregnant"], assessed_days_ago=8),
+                                            answer(3, 2, ["fever"])], days_back(9, 2, 1, 0)),
+    ],
+)  # fmt: skip
+def test_the_days_exercise_was_on_hold(case, answers, held):
+    assert safety.held_days(answers, TODAY) == held, case
+
+
 def problems(signs, assessed_days_ago, answers):
     found = safety.confirmation_problems(
         frozenset(signs), TODAY - timedelta(days=assessed_days_ago), NOW, TODAY, answers

@@ -15,6 +15,7 @@ from webapp.sessions.schedule import (
     streak,
     training_days,
     week_start,
+    with_held,
 )
 from webapp.timeutil import local_date
 
@@ -78,6 +79,22 @@ def test_adherence_this_week_and_over_a_range(gentle):
 def test_missed_days(gentle):
     plan = Plan(gentle, MON)
     assert missed_days(plan, {date(2026, 3, 2)}, MON, date(2026, 3, 6)) == [date(2026, 3, 4), date(2026, 3, 6)]
+
+
+def test_days_on_hold_are_neither_missed_nor_planned_nor_break_the_streak(gentle):
+    # Wednesday 4 March a red-flag answer; a clinician's check confirmed on Monday 9 March (safety.held_days).
+    held = frozenset({date(2026, 3, 4), date(2026, 3, 5), date(2026, 3, 6), date(2026, 3, 7), date(2026, 3, 8)})
+    plan = with_held(Plan(gentle, MON), held)
+    done = {date(2026, 3, 2), date(2026, 3, 9)}
+    assert missed_days(plan, done, MON, date(2026, 3, 10)) == []
+    week = adherence(plan, done, MON, date(2026, 3, 8))
+    assert (week.planned, week.done) == (1, 1)  # Monday only: Wednesday and Friday were on hold
+    assert streak(plan, done, date(2026, 3, 10)) == 2
+    # A session done on a day later put on hold (before the answer) still counts, planned and done.
+    early = adherence(plan, done | {date(2026, 3, 4)}, MON, date(2026, 3, 8))
+    assert (early.planned, early.done) == (2, 2)
+    assert plan.routine_on(date(2026, 3, 4)) is gentle.weeks[0].routines[1], "the day still says what it held"
+    assert with_held(None, held) is None and with_held(Plan(gentle, MON), frozenset()) == Plan(gentle, MON)
 
 
 @pytest.mark.parametrize(

@@ -260,6 +260,23 @@ def test_waiting_for_a_clinician_the_day_says_why_there_is_no_start_and_suggests
     assert "No session planned today." in page and "gentle walk" not in page
 
 
+def test_a_day_on_hold_is_not_missed_once_a_clinician_has_seen_the_person(app, auth, alex, clock):
+    """Monday done; on Tuesday evening numbness in the saddle area (emergency care), seen and confirmed on
+    Thursday. On Friday, Wednesday's session was on hold, not missed: no nudge about it, and this week counts
+    Monday and Friday only."""
+    done(app, alex, clock, MONDAY)
+    with app.app_context():
+        person = db.session.merge(alex)
+        screens.record_screen(person, ["saddle"], now=datetime(2026, 3, 3, 20, 0, tzinfo=UTC))
+        screens.record_screen(person, [], now=datetime(2026, 3, 5, 17, 0, tzinfo=UTC))  # answered again first
+        screens.record_confirmation(person, date(2026, 3, 5), now=datetime(2026, 3, 5, 18, 0, tzinfo=UTC))
+    clock.move_to(datetime(2026, 3, 6, 8, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Please get checked" not in page and "was missed" not in page
+    assert 'data-week-done="1" data-week-planned="2"' in page
+
+
 def test_next_morning_check_is_asked_and_recorded(app, auth, alex, clock):
     session_id = done(app, alex, clock, MONDAY, pain_after=4)
     clock.move_to(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))

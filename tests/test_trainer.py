@@ -616,6 +616,20 @@ def test_adherence_counts_planned_sessions_done(app, team):
     assert row.week.done == 0 and row.week.planned >= 1
 
 
+def test_days_on_hold_after_a_red_flag_answer_do_not_lower_adherence(app, team):
+    """A fever ten days ago (see a GP today), still waiting for a clinician's check: the sessions planned since
+    were on hold, so neither the 7 nor the 30 days count them against the client; the days before still count."""
+    with app.app_context():
+        client = add_client("held@example.com", "Hal Held", trainer=team["coach"], start=TODAY - timedelta(days=35))
+        coach = db.session.get(User, team["coach"].id)
+        before = dashboard.client_rows(coach, FROZEN_AT, client_id=client.id, kept=False)[0]
+        screens.record_screen(client, ["fever"], now=FROZEN_AT - timedelta(days=10))
+        after = dashboard.client_rows(coach, FROZEN_AT, client_id=client.id, kept=False)[0]
+    assert before.week.planned >= 1 and after.week.planned == 0
+    assert before.month.planned > after.month.planned > 0 and after.month.done == 0
+    assert "No session yet; exercise is on hold until a clinician's check" in [f.reason for f in after.flags]
+
+
 def count_queries(app, action) -> int:
     statements = []
 

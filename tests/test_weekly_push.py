@@ -103,7 +103,8 @@ def test_no_summary_while_waiting_for_a_clinician_after_a_red_flag_answer(
         db.session.commit()
     run_jobs(at(NEXT_MONDAY + timedelta(days=7), "07:30"))
     [message] = weekly(service)
-    assert message["body"].startswith("0 of 3 planned sessions done.") and "wait until" not in message["body"]
+    # Monday's session was on hold (the answer that day, cleared on Tuesday): Wednesday's and Friday's remain.
+    assert message["body"].startswith("0 of 2 planned sessions done.") and "wait until" not in message["body"]
 
 
 def test_a_reminder_time_after_nine_sends_the_summary_at_nine(client, auth, alex, service, run_jobs, clock):

@@ -123,9 +123,11 @@ def client_steps(user, now: datetime) -> tuple[Assignment | None, progression.We
 def build(user, now: datetime) -> TodayView:
     today = local_date(now, user.timezone)
     assignment, program = active_plan(user)
-    plan = schedule.plan_for(assignment, today, program)
-    view = TodayView(today=today, assignment=assignment, plan=plan)
+    planned = schedule.plan_for(assignment, today, program)
+    view = TodayView(today=today, assignment=assignment, plan=planned)
     view.safety = screens.standing(user, now)
+    # Days on hold after a red-flag answer are neither missed nor counted in the week, the streak or the nudge.
+    plan = schedule.with_held(planned, safety.held_days(view.safety.answers, today))
 
     # Every session's day and pain before, oldest first: the milestones read them all, the days below the newest.
     sessions = milestones.sessions_of(user.id)
@@ -160,7 +162,8 @@ def build(user, now: datetime) -> TodayView:
     # Fewer than Today shows are all there are.
     shown = len(view.trainer_notes)
     view.unread_messages = shown if shown < NOTES_SHOWN else unread_count_for_client(user)
-    found = milestones.reached(milestones.facts_of(sessions, plan, assignment, today))
+    # Milestones celebrate the plan as it was laid out: a week mostly on hold is not a full week.
+    found = milestones.reached(milestones.facts_of(sessions, planned, assignment, today))
     view.milestone = milestones.to_show(found, milestones.shown_keys(user.id))
     view.weekly = milestones.weekly_summary(today, plan, sessions, trainer=bool(user.trainer_id), on_hold=view.blocked)
     return view

@@ -31,7 +31,7 @@ from ..programs.services import active_assignment
 from ..push.services import notify
 from ..sessions import screens
 from ..sessions.models import CompletedSession
-from ..sessions.schedule import plan_for
+from ..sessions.schedule import plan_for, with_held
 from ..timeutil import local_date, zone
 from .models import ReminderSetting
 from .services import reminder_time
@@ -67,6 +67,9 @@ def what_is_due(user: User, day: date) -> Due | None:
     routine = plan.routine_on(day) if plan else None
     if routine is None:
         return None
+    # Sessions planned while exercise was on hold after a red-flag answer were not missed: the first reminder
+    # after a clinician's check is a plain one, not a nudge about them.
+    plan = with_held(plan, screens.held_days(user, day))
     done = set(
         db.session.execute(
             select(CompletedSession.local_date).where(

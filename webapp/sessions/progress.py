@@ -19,11 +19,17 @@ from ..timeutil import DAY_NAMES, MONTH_NAMES, long_date, short_date
 from . import rules
 from .schedule import Adherence, Plan, adherence, week_start
 
-DayStatus = Literal["done", "missed", "planned", "rest"]
+DayStatus = Literal["done", "missed", "planned", "held", "rest"]
 
 # Words and marks, so a day reads without its colour: the symbol on screen, the words for screen readers.
-STATUS_WORDS: dict[DayStatus, str] = {"done": "done", "missed": "missed", "planned": "planned", "rest": "rest day"}
-STATUS_MARKS: dict[DayStatus, str] = {"done": "✓", "missed": "✗", "planned": "•", "rest": ""}
+STATUS_WORDS: dict[DayStatus, str] = {
+    "done": "done",
+    "missed": "missed",
+    "planned": "planned",
+    "held": "on hold until a clinician's check",
+    "rest": "rest day",
+}
+STATUS_MARKS: dict[DayStatus, str] = {"done": "✓", "missed": "✗", "planned": "•", "held": "‖", "rest": ""}
 
 WEEKDAY_NAMES = tuple(DAY_NAMES.values())  # Monday first, as date.weekday() counts
 
@@ -68,6 +74,8 @@ def day_status(day: date, plan: Plan | None, done: set[date], today: date) -> Da
         return "done"
     if plan is None or plan.routine_on(day) is None:
         return "rest"
+    if day in plan.held:  # after a red-flag answer, until a clinician's check (safety.held_days)
+        return "held"
     return "missed" if day < today else "planned"
 
 

@@ -3,6 +3,7 @@
 - A blocking answer (emergency, same day, pregnancy) stays until a later confirmation says a clinician has
   assessed the person and on which day. A clear answer after it changes nothing: a resubmitted empty form
   never unlocks exercise. After an emergency answer the person answers the screen again before confirming.
+  The days between are on hold, not missed (held_days).
 - The screen is asked again every 6 weeks, and sooner after a red session (the traffic light's own
   judgement, sessions.rules), next-morning pain of 6 or more (above 5 is "too much" in the pain-monitoring
   model, Silbernagel 2007), a rise of 3 or more over the person's usual pain (twice the 1.5 points that
@@ -81,6 +82,29 @@ def open_answers(answers: Iterable[Answer]) -> list[Answer]:
     confirmations = [a for a in answers if a.confirmation]
     waiting = [a for a in answers if a.blocking and not any(clears(c, a) for c in confirmations)]
     return sorted(waiting, key=lambda a: a.order)
+
+
+def held_days(answers: Iterable[Answer], today: date) -> frozenset[date]:
+    """The days exercise was on hold: from the day of each blocking answer until the day before a confirmation
+    cleared it (the day it was given, when both fell on one day), or until today while it still waits.
+
+    On those days the player was closed and the person was told to get checked before exercising (NHS back pain
+    and cauda equina pages; IFOMPT red-flags framework, Finucane 2020), so a planned session left undone then was
+    not missed: the history, the week's count, the streak, adherence and reminders leave those days out.
+    """
+    answers = list(answers)
+    confirmations = sorted((a for a in answers if a.confirmation), key=lambda a: a.order)
+    days: set[date] = set()
+    for answer in answers:
+        if not answer.blocking:
+            continue
+        cleared = next((c for c in confirmations if clears(c, answer)), None)
+        last = today if cleared is None else max(answer.day, cleared.day - timedelta(days=1))
+        day = answer.day
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return frozenset(days)
 
 
 def told(answers: Iterable[Answer]) -> list[Answer]:

@@ -5,8 +5,8 @@ All dates here are the user's local dates; weeks run Monday to Sunday.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import combinations
 
@@ -66,6 +66,9 @@ class Plan:
     days: dict[str, str] = field(default_factory=dict)
     # One per block of seven days from the start; empty: the program's weeks one after another.
     runs: tuple[WeekRun, ...] = ()
+    # Days exercise was on hold after a red-flag answer (safety.held_days): a session planned then and not done is
+    # neither missed nor counted as planned (planned_days, the streak); routine_on still says what the day held.
+    held: frozenset[date] = frozenset()
 
     def program_weekday(self, day: date) -> str | None:
         """The program's weekday whose session falls on this calendar day, if any moved there."""
@@ -111,10 +114,15 @@ class Plan:
             return None
         return next((r for r in week.routines if weekday in r.day_list), None)
 
-    def planned_days(self, first: date, last: date) -> list[date]:
+    def counts_on(self, day: date, done: Collection[date] = ()) -> bool:
+        """A session is planned that day and counts: one left undone is missed, unless exercise was on hold then
+        (done that day, before the answer that held it, it counts as done)."""
+        return (day not in self.held or day in done) and self.routine_on(day) is not None
+
+    def planned_days(self, first: date, last: date, done: Collection[date] = ()) -> list[date]:
         days, day = [], first
         while day <= last:
-            if self.routine_on(day) is not None:
+            if self.counts_on(day, done):
                 days.append(day)
             day += timedelta(days=1)
         return days
@@ -182,15 +190,21 @@ def plan_from(
     return Plan(program=program, start_date=assignment.start_date, days=moved, runs=runs)
 
 
+def with_held(plan: Plan | None, held: frozenset[date]) -> Plan | None:
+    """The plan with the days exercise was on hold (safety.held_days) marked as such."""
+    return replace(plan, held=held) if plan is not None and held else plan
+
+
 def streak(plan: Plan | None, done_days: Iterable[date], today: date) -> int:
-    """Planned sessions done in a row, counting back from today; today still open does not break it."""
+    """Planned sessions done in a row, counting back from today; today still open does not break it, nor does a
+    day on hold."""
     if plan is None:
         return 0
     done = set(done_days)
     count = 0
     day = min(today, plan.end_date)
     while day >= plan.start_date:
-        if plan.routine_on(day) is not None:
+        if plan.counts_on(day, done):
             if day in done:
                 count += 1
             elif day != today:
@@ -215,8 +229,9 @@ class Adherence:
 
 def adherence(plan: Plan | None, done_days: Iterable[date], first: date, last: date) -> Adherence:
     """Sessions done against sessions planned between two dates (inclusive); extra sessions do not overfill."""
-    planned = plan.planned_days(first, last) if plan else []
-    done = sum(1 for day in set(done_days) if first <= day <= last)
+    done_days = set(done_days)
+    planned = plan.planned_days(first, last, done_days) if plan else []
+    done = sum(1 for day in done_days if first <= day <= last)
     return Adherence(planned=len(planned), done=min(done, len(planned)) if planned else done)
 
 

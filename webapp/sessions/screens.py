@@ -85,6 +85,11 @@ def answers_of(user: User) -> list[safety.Answer]:
     return [answer_of(row, user.timezone) for row in rows]
 
 
+def held_days(user: User, today: date) -> frozenset[date]:
+    """The days this person's exercise was on hold after a red-flag answer (safety.held_days)."""
+    return safety.held_days(answers_of(user), today)
+
+
 # ---- Storing ----
 
 

@@ -478,7 +478,9 @@ def row_for(client: User, facts: Facts, now: datetime, programs: dict[int, Progr
             len(program.weeks), assignment.start_date, facts.history, today,
             lambda number: sessions_planned(program, moved, number),
         )  # fmt: skip
-        plan = QuickPlan(program, assignment.start_date, moved, runs, table)
+        # Days on hold after a red-flag answer are not counted against the client (safety.held_days).
+        held = safety.held_days(facts.safety.answers, today)
+        plan = QuickPlan(program, assignment.start_date, moved, runs, held, table=table)
     done = {s[1] for s in facts.recent}
     pain = pain_trend(facts, today)
     days_since = None if facts.last_day is None else (today - facts.last_day).days
