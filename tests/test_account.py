@@ -193,7 +193,8 @@ def test_a_client_sees_profile_reminders_calendar_export_and_delete(client, auth
     assert response.status_code == 200
     assert "Alex Morgan" in html and "alex@example.com" in html
     assert selected_zone(html) == "Europe/London"
-    assert "Days that suit you" in html and "Reminder time" in html
+    assert "Days that suit you" in html and "Reminders on this phone" in html
+    assert html.count('type="time"') == 1, "one reminder time on the page: the reminders card's"
     assert "Create calendar link" in html and 'data-copy="calendar-url"' not in html
     created = client.post("/account/calendar/link", data={"csrf_token": csrf_from(html)})
     assert created.status_code == 302
@@ -209,7 +210,7 @@ def test_a_trainer_sees_profile_export_and_delete_but_no_calendar(client, auth, 
     response, html = page(client, "/account/")
     assert response.status_code == 200
     assert "Casey Coach" in html and "/account/export.json" in html and "/account/delete" in html
-    assert "/account/calendar/" not in html and "Reminder time" not in html
+    assert "/account/calendar/" not in html and "Reminders on this phone" not in html
 
 
 def test_the_account_menu_links_to_the_account_page(client, auth, users):
@@ -226,13 +227,14 @@ def settings(client, **fields):
 
 def test_time_zone_days_and_time_are_saved(app, client, auth, users):
     login(auth, "alex@example.com")
+    # The profile form's time field went to the reminders card: a page opened before sends it, and it is ignored.
     response = settings(client, timezone="Asia/Kathmandu", preferred_days=["wed", "mon"], preferred_time="07:30")
     assert response.status_code == 302
     with app.app_context():
         alex = db.session.get(User, users["alex"].id)
         profile = db.session.get(Profile, alex.id)
         assert alex.timezone == "Asia/Kathmandu"
-        assert (profile.preferred_days, profile.preferred_time) == ("mon,wed", "07:30")
+        assert (profile.preferred_days, profile.preferred_time) == ("mon,wed", "")
     # A zone outside the common list stays selectable, so saving again does not lose it.
     _, html = page(client, "/account/")
     assert selected_zone(html) == "Asia/Kathmandu"
@@ -243,7 +245,6 @@ def test_time_zone_days_and_time_are_saved(app, client, auth, users):
     [
         ({"timezone": "Mars/Olympus_Mons"}, "Choose a time zone from the list."),
         ({"timezone": "../../etc/passwd"}, "Choose a time zone from the list."),
-        ({"preferred_time": "25:00"}, "Give the time like 07:30."),
         ({"preferred_days": ["someday"]}, "not a valid choice"),
         ({"name": "   "}, "Tell us what to call you."),
     ],
@@ -358,6 +359,27 @@ def test_no_events_after_the_plan_ends(app, client, auth, users):
     for event in events:
         local = utc_of(event["DTSTART"]).astimezone(LONDON)
         assert start <= local.date() <= end and local.strftime("%H:%M") == "08:00"
+
+
+def test_the_calendar_alarms_at_the_reminders_cards_time(app, client, auth, users):
+    """One reminder time on the account page: the card's, which the notification, the email and the calendar all
+    follow (it starts at the time onboarding asked for, and at 08:00 without one)."""
+    with app.app_context():
+        make_plan(users["alex"], "gentle-start", start=TODAY)
+        db.session.add(Profile(user_id=users["alex"].id, preferred_time="07:30"))
+        db.session.commit()
+    login(auth, "alex@example.com")
+    url = path_of(calendar_url(client))
+
+    def alarms() -> set[str]:
+        events = events_of(client.get(url).get_data(as_text=True))
+        return {utc_of(e["DTSTART"]).astimezone(LONDON).strftime("%H:%M") for e in events}
+
+    assert alarms() == {"07:30"}
+    assert client.put("/api/v1/reminders", json={"time": "18:15"}, headers=auth.api_headers()).status_code == 200
+    assert alarms() == {"18:15"}
+    html = " ".join(client.get("/account/").get_data(as_text=True).split())
+    assert "shows up there at 18:15, your reminder time" in html
 
 
 def test_waiting_for_a_clinician_the_calendar_holds_no_sessions_until_the_check(app, client, auth, users):

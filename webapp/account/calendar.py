@@ -30,7 +30,7 @@ class Event:
 
 
 def parse_time(text: str | None) -> time:
-    """The user's preferred "HH:MM", or 08:00 when none was given (or it is unreadable)."""
+    """The reminder time "HH:MM", or 08:00 when none was given (or it is unreadable)."""
     try:
         hours, minutes = (int(part) for part in (text or "").split(":"))
         return time(hours, minutes)
@@ -52,7 +52,7 @@ def routine_description(routine: Routine, start_url: str, doses: dict | None = N
 def planned_events(
     plan: Plan | None,
     zone_name: str,
-    preferred_time: str | None,
+    reminder_time: str | None,
     today: date,
     start_url: Callable[[Routine], str],
     weeks: int = FEED_WEEKS,
@@ -61,7 +61,7 @@ def planned_events(
     """One event per planned session from today for the given weeks; the plan's own end cuts it shorter."""
     if plan is None:
         return []
-    at = parse_time(preferred_time)
+    at = parse_time(reminder_time)
     last = min(today + timedelta(days=7 * weeks - 1), plan.end_date)
     events = []
     for day in plan.planned_days(today, last):

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..timeutil import DAY_NAMES, WEEKDAYS, is_known_zone
-from .services import TIME_PATTERN
 
 
 def known_zone(form, field) -> None:
@@ -40,12 +39,6 @@ class SettingsForm(FlaskForm):
         "Days that suit you",
         choices=[SelectChoice(day, DAY_NAMES[day]) for day in WEEKDAYS],
         validate_choice=True,
-    )
-    preferred_time = StringField(
-        "Reminder time",
-        validators=[Optional(), Regexp(TIME_PATTERN.pattern + "$", message="Give the time like 07:30.")],
-        render_kw={"type": "time"},
-        description="When your calendar reminds you on a planned day. Empty means 08:00.",
     )
 
     def __init__(self, *args, zones: list[tuple[str, str]], for_client: bool, **kwargs):

@@ -15,7 +15,6 @@ from ..timeutil import WEEKDAYS, is_known_zone, utcnow, zone
 # 36 random bytes make 48 URL-safe characters: the column's width, and far beyond guessing.
 TOKEN_BYTES = 36
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{48,}")
-TIME_PATTERN = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 # The zones most people pick; anyone else keeps theirs, since it is always added to the list.
 COMMON_ZONES = (
@@ -91,7 +90,7 @@ def day_list(profile: Profile | None) -> list[str]:
     return [day for day in profile.preferred_days.split(",") if day in WEEKDAYS]
 
 
-def update_settings(user: User, name: str, timezone: str, days: list[str] | None, at: str | None) -> None:
+def update_settings(user: User, name: str, timezone: str, days: list[str] | None) -> None:
     """Save what the account page sends; days and time only for clients. Raises SettingsError, writing nothing."""
     name = (name or "").strip()
     if not name:
@@ -102,15 +101,11 @@ def update_settings(user: User, name: str, timezone: str, days: list[str] | None
         days = days or []
         if any(day not in WEEKDAYS for day in days):
             raise SettingsError("Choose days from the list.")
-        at = (at or "").strip()
-        if at and not TIME_PATTERN.fullmatch(at):
-            raise SettingsError("Give the time as hours and minutes, like 07:30.")
     user.name = name[:80]
     user.timezone = timezone
     if user.is_client:
         profile = profile_of(user)
         set_training_days(profile, days)
-        profile.preferred_time = at
     db.session.commit()
 
 

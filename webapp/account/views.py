@@ -41,11 +41,11 @@ def _feed_events(user, assignment, plan, on_hold: bool):
         # Waiting for a clinician after a red-flag answer: no session in the calendar, nor its alarm, as no reminder
         # is sent (reminders/sending.due_now). A subscribed calendar drops them when it next looks (twice a day).
         return []
-    profile = services.saved_profile(user)
     return calendar.planned_events(
         plan,
         user.timezone,
-        profile.preferred_time if profile else "",
+        # One reminder time for the notification, the email and the calendar's alarm: the reminders card's.
+        reminders.reminder_time(reminders.setting_of(user), user.id),
         local_date(utcnow(), user.timezone),
         lambda routine: external_url("sessions.play", routine_id=routine.id),
         doses=doses_of(assignment),
@@ -63,16 +63,13 @@ def index():
             "name": user.name,
             "timezone": user.timezone,
             "preferred_days": services.day_list(profile),
-            "preferred_time": profile.preferred_time if profile else "",
         },
         zones=services.zone_choices(user.timezone),
         for_client=user.is_client,
     )
     if form.validate_on_submit():
         try:
-            services.update_settings(
-                user, form.name.data, form.timezone.data, form.preferred_days.data, form.preferred_time.data
-            )
+            services.update_settings(user, form.name.data, form.timezone.data, form.preferred_days.data)
         except services.SettingsError as exc:
             form.name.errors = [*form.name.errors, str(exc)]
         else:
