@@ -393,6 +393,8 @@ def test_waiting_for_a_clinician_the_calendar_holds_no_sessions_until_the_check(
     body = client.get(url).get_data(as_text=True)
     assert_well_formed(body)
     assert "BEGIN:VEVENT" not in body and "BEGIN:VALARM" not in body
+    # Calendars that follow it look again within the hour, so the alarms already there stop soon.
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in body and "X-PUBLISHED-TTL:PT1H\r\n" in body
     settings = " ".join(client.get("/account/").get_data(as_text=True).split())
     assert "No sessions show in the calendar while you wait for a clinician to see you" in settings
     assert "Coming up" not in settings

@@ -137,9 +137,11 @@ def render_calendar(events: list[Event], now: datetime, name: str = "CoreSteady"
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape_text(name)}",
         f"NAME:{escape_text(name)}",
-        # Ask subscribed calendars to look again twice a day, so a changed plan shows up the same day.
-        "REFRESH-INTERVAL;VALUE=DURATION:PT12H",
-        "X-PUBLISHED-TTL:PT12H",
+        # Ask subscribed calendars to look again every hour (those that follow it: Apple's do, Google's keeps its own
+        # pace), so a changed plan shows up the same day, and after a red-flag answer the alarms to exercise stop
+        # within the hour rather than ringing on for half a day. One small GET an hour per subscriber.
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
     ]
     for event in events:
         lines.extend(event_lines(event, now))

@@ -39,7 +39,7 @@ def _user():
 def _feed_events(user, assignment, plan, on_hold: bool):
     if on_hold:
         # Waiting for a clinician after a red-flag answer: no session in the calendar, nor its alarm, as no reminder
-        # is sent (reminders/sending.due_now). A subscribed calendar drops them when it next looks (twice a day).
+        # is sent (reminders/sending.due_now). A subscribed calendar drops them when it next looks (asked: hourly).
         return []
     return calendar.planned_events(
         plan,
