@@ -98,6 +98,19 @@ def test_the_next_mornings_turn_count():
     assert found[1].repeat and found[1].reason == "Week 1 again: the session on Friday 6 Mar was red"
 
 
+def test_a_week_partly_on_hold_runs_again_and_says_it_was_on_hold():
+    sessions = [Outcome(*GREEN, 3, day=day(0)), Outcome(*GREEN, 3, day=day(4))]
+    held = frozenset({day(1), day(2), day(3)})  # a red-flag answer on Tuesday, cleared on Thursday
+    found = week_runs(3, MONDAY, sessions, day(7), lambda number: 3, held)
+    assert numbers(found)[:2] == [(1, False), (1, True)], "after time off, the same week again"
+    assert found[1].reason == "Week 1 again: exercise was on hold for part of it, until a clinician's check"
+    # A red session that week is named first; and a week without a day on hold reads as before.
+    red = week_runs(3, MONDAY, [*sessions, Outcome(*RED, 3, day=day(5))], day(7), lambda number: 3, held)
+    assert red[1].reason == "Week 1 again: the session on Saturday 7 Mar was red"
+    later = week_runs(3, MONDAY, sessions, day(14), lambda number: 3, held)
+    assert later[2].reason == "Week 1 again: none of its 3 sessions were done"
+
+
 # ---- Everywhere the plan shows, the same weeks ----
 
 
@@ -154,6 +167,29 @@ def test_a_red_week_repeats_on_today_the_plan_api_the_trainers_pages_and_the_cal
         direct = plan_for(active_assignment(db.session.merge(alex)), day(7))
         # Today's session, not done yet, does not count against the client: the seven days up to yesterday.
         assert row.week.planned == len(direct.planned_days(day(1), day(6))) == 2
+
+
+def test_a_week_on_hold_says_so_on_today_the_plan_api_and_the_trainers_page(app, auth, alex, clock):
+    """Monday done; numbness in the saddle area on Tuesday evening, seen and confirmed on Thursday; Friday done.
+    The next Monday the week runs again, and everywhere it says why: on hold, not missed."""
+    done(app, clock, alex, day(0), GREEN)
+    with app.app_context():
+        person = db.session.merge(alex)
+        screens.record_screen(person, ["saddle"], now=datetime(2026, 3, 3, 20, 0, tzinfo=UTC))
+        screens.record_screen(person, [], now=datetime(2026, 3, 5, 17, 0, tzinfo=UTC))
+        screens.record_confirmation(person, day(3), now=datetime(2026, 3, 5, 18, 0, tzinfo=UTC))
+    done(app, clock, alex, day(4), GREEN)
+    clock.move_to(datetime(2026, 3, 9, 7, 0, tzinfo=UTC))
+    reason = "Week 1 again: exercise was on hold for part of it, until a clinician's check"
+    shown = reason.replace("'", "&#39;") + "."  # as the page escapes it
+    auth.login("alex@example.com")
+    assert shown in auth.client.get("/").get_data(as_text=True)
+    plan = auth.client.get("/api/v1/plan").get_json()
+    assert plan["week"]["reason"] == reason and plan["week"]["repeat"]
+    assert "2026-03-04" in [s["date"] for s in plan["schedule"]], "a day on hold is still a planned day to show"
+    auth.logout()
+    auth.login("coach@example.com")
+    assert shown in auth.client.get(f"/trainer/clients/{alex.id}").get_data(as_text=True)
 
 
 def users_coach(app):

@@ -120,7 +120,8 @@ def get_plan():
 
     def make(today):
         assignment, program = active_plan(user)
-        return current_app.json.dumps(plan_payload(assignment, user, today, program))
+        held = screens.held_days(user, today)  # a week on hold runs again, and its reason says so
+        return current_app.json.dumps(plan_payload(assignment, user, today, program, held))
 
     return _json(kept.answer("plan", user, make))
 

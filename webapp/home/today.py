@@ -123,11 +123,11 @@ def client_steps(user, now: datetime) -> tuple[Assignment | None, progression.We
 def build(user, now: datetime) -> TodayView:
     today = local_date(now, user.timezone)
     assignment, program = active_plan(user)
-    planned = schedule.plan_for(assignment, today, program)
-    view = TodayView(today=today, assignment=assignment, plan=planned)
-    view.safety = screens.standing(user, now)
+    standing = screens.standing(user, now)
     # Days on hold after a red-flag answer are neither missed nor counted in the week, the streak or the nudge.
-    plan = schedule.with_held(planned, safety.held_days(view.safety.answers, today))
+    plan = schedule.plan_for(assignment, today, program, safety.held_days(standing.answers, today))
+    view = TodayView(today=today, assignment=assignment, plan=plan)
+    view.safety = standing
 
     # Every session's day and pain before, oldest first: the milestones read them all, the days below the newest.
     sessions = milestones.sessions_of(user.id)
@@ -163,7 +163,7 @@ def build(user, now: datetime) -> TodayView:
     shown = len(view.trainer_notes)
     view.unread_messages = shown if shown < NOTES_SHOWN else unread_count_for_client(user)
     # Milestones celebrate the plan as it was laid out: a week mostly on hold is not a full week.
-    found = milestones.reached(milestones.facts_of(sessions, planned, assignment, today))
+    found = milestones.reached(milestones.facts_of(sessions, schedule.with_held(plan, frozenset()), assignment, today))
     view.milestone = milestones.to_show(found, milestones.shown_keys(user.id))
     view.weekly = milestones.weekly_summary(today, plan, sessions, trainer=bool(user.trainer_id), on_hold=view.blocked)
     return view

@@ -165,17 +165,24 @@ def days_summary(plan: Plan | None, chosen: Sequence[str]) -> dict | None:
     }
 
 
-def plan_for(assignment: Assignment | None, today: date, program=None) -> Plan | None:
+def plan_for(
+    assignment: Assignment | None, today: date, program=None, held: frozenset[date] = frozenset()
+) -> Plan | None:
     """The client's plan with its weeks judged from their sessions up to `today` (their local date). program: the
-    structure of the version the assignment follows (programs.structure), else its rows are read."""
+    structure of the version the assignment follows (programs.structure), else its rows are read. held: the days
+    exercise was on hold after a red-flag answer (safety.held_days; see Plan.held)."""
     if assignment is None:
         return None
     history = outcomes.outcomes_since(assignment.client_id, assignment.start_date, assignment.family)
-    return plan_from(assignment, history, today, program)
+    return plan_from(assignment, history, today, program, held)
 
 
 def plan_from(
-    assignment: Assignment, history: Sequence[rules.Outcome], today: date, program: Program | None = None
+    assignment: Assignment,
+    history: Sequence[rules.Outcome],
+    today: date,
+    program: Program | None = None,
+    held: frozenset[date] = frozenset(),
 ) -> Plan:
     """plan_for from outcomes already at hand (oldest first), as the dashboard gathers them for every client."""
     program = program or assignment.program
@@ -186,13 +193,14 @@ def plan_from(
         [o for o in history if o.day is not None and o.day >= assignment.start_date],
         today,
         lambda number: sessions_planned(program, moved, number),
+        held,
     )
-    return Plan(program=program, start_date=assignment.start_date, days=moved, runs=runs)
+    return Plan(program=program, start_date=assignment.start_date, days=moved, runs=runs, held=held)
 
 
 def with_held(plan: Plan | None, held: frozenset[date]) -> Plan | None:
-    """The plan with the days exercise was on hold (safety.held_days) marked as such."""
-    return replace(plan, held=held) if plan is not None and held else plan
+    """The plan with these days on hold (safety.held_days), or none (an empty set)."""
+    return replace(plan, held=held) if plan is not None else None
 
 
 def streak(plan: Plan | None, done_days: Iterable[date], today: date) -> int:
@@ -248,13 +256,16 @@ def week_payload(plan: Plan, run: WeekRun | None) -> dict | None:
     return {"number": run.number, "of": plan.weeks, "repeat": run.repeat, "reason": run.reason}
 
 
-def plan_payload(assignment: Assignment | None, user, today: date, program=None) -> dict:
+def plan_payload(
+    assignment: Assignment | None, user, today: date, program=None, held: frozenset[date] = frozenset()
+) -> dict:
     """The client's plan as GET /api/v1/plan gives it: the program, the week running today and why, every
     planned day, every block's week (so a phone can redraw a later day), every routine with the client's own
-    doses, and the small steps their sessions suggest (sessions/progression.py). program: as plan_for takes it."""
+    doses, and the small steps their sessions suggest (sessions/progression.py). program, held: as plan_for takes
+    them; the schedule keeps the days on hold (the phone shows such a day on hold, not as a rest day)."""
     if assignment is None:
         return {"program": None, "week": None, "weeks": [], "schedule": [], "routines": [], "suggestions": []}
-    plan = plan_for(assignment, today, program)
+    plan = replace(plan_for(assignment, today, program, held), held=frozenset())
     program = plan.program
     schedule = [
         {

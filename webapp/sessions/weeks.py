@@ -36,10 +36,13 @@ def judge(
     first: date,
     outcomes: Sequence[rules.Outcome],
     planned: int,
+    held: frozenset[date] = frozenset(),
 ) -> tuple[bool, str]:
     """Does the block from `first` (program week `number`) let the program move on? (yes or no, and why).
 
-    outcomes: every session of the plan so far, oldest first, each with its day.
+    outcomes: every session of the plan so far, oldest first, each with its day. held: the days exercise was on
+    hold after a red-flag answer (safety.held_days). A week with sessions left undone runs again, on hold or not:
+    after time off the same week is the careful step back in; the reason then says it was on hold, not missed.
     """
     last = first + timedelta(days=BLOCK_DAYS - 1)
     week = [o for o in outcomes if first <= o.day <= last]
@@ -47,6 +50,8 @@ def judge(
     if red:
         return False, f"Week {number} again: the session on {weekday_date(red[-1].day)} was red"
     done = len({o.day for o in week})
+    if done < planned and any(first <= day <= last for day in held):
+        return False, f"Week {number} again: exercise was on hold for part of it, until a clinician's check"
     if done < planned:
         said = "none" if done == 0 else f"{done}"
         return False, f"Week {number} again: {said} of its {planned} sessions were done"
@@ -68,6 +73,7 @@ def week_runs(
     outcomes: Sequence[rules.Outcome],
     today: date,
     planned_in: Callable[[int], int],
+    held: frozenset[date] = frozenset(),
 ) -> tuple[WeekRun, ...]:
     """The program week each block of the plan runs, from `start` until the program's last week is done
     (judged up to today, planned ahead after it).
@@ -86,7 +92,7 @@ def week_runs(
             runs.append(WeekRun(number + 1, False, f"Week {number + 1}, if this week goes well", False))
             continue
         previous = first - timedelta(days=BLOCK_DAYS)
-        moves_on, reason = judge(number, previous, outcomes, planned_in(number))
+        moves_on, reason = judge(number, previous, outcomes, planned_in(number), held)
         if moves_on and number >= total:
             break  # the last week went well: the program is done
         runs.append(WeekRun(number + 1, False, reason, True) if moves_on else WeekRun(number, True, reason, True))

@@ -473,13 +473,13 @@ def row_for(client: User, facts: Facts, now: datetime, programs: dict[int, Progr
             moved = day_map(program, assignment.day_list)
             tables[key] = (moved, week_table(program, moved))
         moved, table = tables[key]
+        # Days on hold after a red-flag answer are not counted against the client (safety.held_days).
+        held = safety.held_days(facts.safety.answers, today)
         # The weeks follow the client's outcomes, exactly as schedule.plan_for judges them (weeks.py).
         runs = week_runs(
             len(program.weeks), assignment.start_date, facts.history, today,
-            lambda number: sessions_planned(program, moved, number),
+            lambda number: sessions_planned(program, moved, number), held,
         )  # fmt: skip
-        # Days on hold after a red-flag answer are not counted against the client (safety.held_days).
-        held = safety.held_days(facts.safety.answers, today)
         plan = QuickPlan(program, assignment.start_date, moved, runs, held, table=table)
     done = {s[1] for s in facts.recent}
     pain = pain_trend(facts, today)
