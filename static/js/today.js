@@ -3,18 +3,13 @@
 // phone (/api/v1/plan, part of the offline package) instead of showing an old day's routine.
 import { userId } from "./identity.js";
 import { logger } from "./log.js";
-import { CORRUPT, PENDING, REJECTED, listOutboxOrEmpty, listenForChanges, readRecord } from "./outbox.js";
+import { addDays, dayIn, daysBetween, isIsoDay, longDate, mondayOf, weekdayName } from "./days.js";
+import { listOutboxOrEmpty, listenForChanges } from "./outbox.js";
+import { sessionsByDay } from "./saved.js";
 
 const log = logger("today");
 
 const PLAN = "/api/v1/plan";
-// The server writes dates as "Wednesday 2 December" in English (timeutil.long_date); the page keeps to the same words.
-const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
-const MONTHS = [
-  "January", "February", "March", "April", "May", "June",
-  "July", "August", "September", "October", "November", "December",
-];
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -27,60 +22,6 @@ function paragraph(...children) {
   const node = element("p");
   node.append(...children);
   return node;
-}
-
-// --- Local calendar days as "YYYY-MM-DD" (they compare and sort as strings) ---
-
-const pad = (n) => String(n).padStart(2, "0");
-
-function isoDay(date) {
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-function dateOf(iso) {
-  const [year, month, day] = iso.split("-").map(Number);
-  return new Date(year, month - 1, day);
-}
-
-function addDays(iso, days) {
-  const date = dateOf(iso);
-  date.setDate(date.getDate() + days);
-  return isoDay(date);
-}
-
-function daysBetween(first, last) {
-  return Math.round((dateOf(last) - dateOf(first)) / DAY_MS);
-}
-
-function mondayOf(iso) {
-  return addDays(iso, -((dateOf(iso).getDay() + 6) % 7));
-}
-
-const weekdayName = (iso) => WEEKDAYS[dateOf(iso).getDay()];
-
-function longDate(iso) {
-  const date = dateOf(iso);
-  return `${WEEKDAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}`;
-}
-
-// The calendar day of a moment in the account's time zone: the server dates sessions and "today" the
-// same way (the zone comes from the phone at sign-up; one the browser does not know counts as UTC there too).
-function dayIn(zone) {
-  let format;
-  try {
-    format = new Intl.DateTimeFormat("en-CA", { timeZone: zone || "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
-  } catch (error) {
-    log.warn(`reading days in the time zone ${zone}, which this browser does not know; using UTC as the server does`, error);
-    format = new Intl.DateTimeFormat("en-CA", { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
-  }
-  return (date) => {
-    const parts = Object.fromEntries(format.formatToParts(date).map(({ type, value }) => [type, value]));
-    return `${parts.year}-${parts.month}-${parts.day}`;
-  };
-}
-
-function isIsoDay(value) {
-  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value);
 }
 
 // --- What the server wrote into the page (templates/sessions/today.html) ---
@@ -158,31 +99,7 @@ function programWeeks(plan) {
   return numbers.length ? Math.max(...numbers) : Math.round((daysBetween(plan.program.start_date, plan.program.end_date) + 1) / 7);
 }
 
-// --- Sessions saved on this phone ---
-
-// The user's sessions in the outbox by local day: { "2026-11-24": {pending, rejected, sent} }. A record
-// seen once and gone since was acknowledged by the server (a sync), so its day stays counted.
-function sessionsByDay(records, seen, me, dayOf) {
-  const present = new Set();
-  for (const record of records) {
-    if (record.state === CORRUPT) continue;
-    const contents = readRecord(record);
-    if (!contents || me === null || contents.owner !== me) continue;
-    const when = Date.parse(contents.payload.completed_at || "");
-    if (Number.isNaN(when)) continue;
-    present.add(record.id);
-    seen.set(record.id, { day: dayOf(new Date(when)), state: record.state === REJECTED ? REJECTED : PENDING });
-  }
-  const days = new Map();
-  for (const [id, { day, state }] of seen) {
-    const entry = days.get(day) || { pending: false, rejected: false, sent: false };
-    if (!present.has(id)) entry.sent = true;
-    else if (state === REJECTED) entry.rejected = true;
-    else entry.pending = true;
-    days.set(day, entry);
-  }
-  return days;
-}
+// --- Sessions saved on this phone (saved.js) ---
 
 function savedNote(local) {
   if (local.pending) return element("p", "today-card__saved", "Saved on this phone. It will sync to your account when you are online.");

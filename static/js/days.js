@@ -1,0 +1,65 @@
+// Local calendar days as "YYYY-MM-DD" (they compare and sort as strings), and the words the server writes them
+// with: Today's and History's pages count the sessions saved on the phone by such days.
+import { logger } from "./log.js";
+
+const log = logger("days");
+
+// The server writes dates as "Wednesday 2 December" in English (timeutil.long_date); the pages keep to the same words.
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = [
+  "January", "February", "March", "April", "May", "June",
+  "July", "August", "September", "October", "November", "December",
+];
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const pad = (n) => String(n).padStart(2, "0");
+
+export function isoDay(date) {
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+export function dateOf(iso) {
+  const [year, month, day] = iso.split("-").map(Number);
+  return new Date(year, month - 1, day);
+}
+
+export function addDays(iso, days) {
+  const date = dateOf(iso);
+  date.setDate(date.getDate() + days);
+  return isoDay(date);
+}
+
+export function daysBetween(first, last) {
+  return Math.round((dateOf(last) - dateOf(first)) / DAY_MS);
+}
+
+export function mondayOf(iso) {
+  return addDays(iso, -((dateOf(iso).getDay() + 6) % 7));
+}
+
+export const weekdayName = (iso) => WEEKDAYS[dateOf(iso).getDay()];
+
+export function longDate(iso) {
+  const date = dateOf(iso);
+  return `${WEEKDAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}`;
+}
+
+// The calendar day of a moment in the account's time zone: the server dates sessions and "today" the
+// same way (the zone comes from the phone at sign-up; one the browser does not know counts as UTC there too).
+export function dayIn(zone) {
+  let format;
+  try {
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: zone || "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
+  } catch (error) {
+    log.warn(`reading days in the time zone ${zone}, which this browser does not know; using UTC as the server does`, error);
+    format = new Intl.DateTimeFormat("en-CA", { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
+  }
+  return (date) => {
+    const parts = Object.fromEntries(format.formatToParts(date).map(({ type, value }) => [type, value]));
+    return `${parts.year}-${parts.month}-${parts.day}`;
+  };
+}
+
+export function isIsoDay(value) {
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value);
+}
