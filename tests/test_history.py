@@ -17,7 +17,7 @@ from webapp.sessions import charts, progress, screens
 from webapp.sessions.forms import read_function_scores
 from webapp.sessions.models import CompletedSession, FunctionActivity, FunctionRating
 from webapp.sessions.progress import ActivityTrend, SessionPoint, WeekBar
-from webapp.sessions.schedule import Plan
+from webapp.sessions.schedule import Plan, with_held
 from webapp.sessions.sync import store_batch
 from webapp.timeutil import MONTH_NAMES, local_date, long_date
 
@@ -126,6 +126,16 @@ def test_summary_counts_this_week_and_the_last_four_weeks(gentle):
 
     later = progress.summarise(plan, [*points, point(11, 3, 3)], None, date(2026, 3, 11))
     assert (later.recent.done, later.recent.planned) == (4, 5)  # done today: now it counts
+
+
+def test_the_days_the_phone_counts_with(gentle):
+    """History's script adds a session saved on the phone to the summary from these facts (static/js/history.js)."""
+    plan = with_held(Plan(gentle, date(2026, 3, 2)), frozenset({date(2026, 3, 6)}))  # Friday on hold
+    written = progress.days_for_the_phone(plan, {date(2026, 3, 2), date(2026, 3, 7)}, date(2026, 3, 11))
+    days = dict(entry.split(":") for entry in written.split(" "))
+    assert min(days) == "2026-02-12" and max(days) == "2026-03-15"  # four weeks back, to this week's Sunday
+    assert [days[f"2026-03-0{n}"] for n in range(2, 8)] == ["sd", "", "s", "", "sh", "d"]
+    assert days["2026-03-11"] == "s" and days["2026-02-12"] == ""  # before the plan began: nothing planned
 
 
 def test_summary_without_a_plan_or_sessions():
@@ -476,7 +486,7 @@ def test_days_on_hold_after_a_red_flag_answer_read_on_hold_not_missed(app, clien
     assert [status(july, d) for d in ("07-01", "07-02", "07-03")] == ["held", "rest", "planned"]
     assert "Monday 22 June: on hold until a clinician&#39;s check" in june
     assert "2 on hold</caption>" in june and "on hold until a clinician's check</li>" in june
-    assert '<dd class="history-stat__value">0 of 2</dd>' in july
+    assert 'data-history-part="week-value">0 of 2</dd>' in july
     # A month without a day on hold keeps its key as it was.
     assert "on hold" not in page(client, "/history/?month=2026-05")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -222,6 +223,48 @@ def test_offline_today_counts_a_session_saved_on_the_phone(live_server, context,
     expect(today_part(again, "week-stat").locator(".stat__value")).to_have_text(after)
     expect(today_part(again, "streak").locator(".stat__value")).to_have_text(streak)
     assert server_rows(app) == [payload["id"]]
+    assert context.console_errors == []
+
+
+def test_offline_history_counts_a_session_saved_on_the_phone(live_server, context, page, app, ready, midday):
+    """The history page kept by the worker, opened offline after a routine: the session waiting in the outbox
+    counts in this week's and the last four weeks' numbers and marks today done, as the server's page does once
+    it has synced."""
+    login(page, live_server.url)
+    wait_until_installed(page)
+    routine = plan_routine(page)
+    page.goto(live_server.url + "/history/")  # the worker keeps this copy, made before the session
+    today = page.get_attribute("[data-history]", "data-today-date")
+
+    def numbers(on) -> list[str]:
+        parts = ("week-value", "week-note", "recent-value", "recent-note")
+        return [on.locator(f'[data-history-part="{name}"]').inner_text() for name in parts]
+
+    before = numbers(page)
+    assert before[0].startswith("0"), before
+    expect(page.locator(f'td[data-date="{today}"]')).not_to_have_attribute("data-status", "done")
+
+    context.set_offline(True)
+    payload = session_payload(routine, user_id=ready, ended=midday)
+    enqueue(page, payload)
+    again = reopen(context, page, live_server.url + "/history/")
+    expect(pill(again)).to_contain_text("1 session waiting to sync")
+    cell = again.locator(f'td[data-date="{today}"]')
+    expect(cell).to_have_attribute("data-status", "done")
+    expect(cell).to_have_class(re.compile(r"\bcalendar__day--done\b"))
+    expect(cell.locator(".calendar__mark")).to_have_text("✓")
+    expect(cell.locator(".visually-hidden")).to_contain_text(": done, today")
+    expect(again.locator('[data-history-part="week-value"]')).to_have_text(re.compile(r"^1( of \d+)?$"))
+    offline = numbers(again)
+    assert offline != before and server_rows(app) == []
+
+    context.set_offline(False)
+    drain(again)
+    wait_for_outbox(again, "(items) => items.length === 0")
+    assert server_rows(app) == [payload["id"]]
+    again.reload()  # now the server's own page: the same numbers the phone drew
+    expect(again.locator(f'td[data-date="{today}"]')).to_have_attribute("data-status", "done")
+    assert numbers(again) == offline
     assert context.console_errors == []
 
 

@@ -270,6 +270,22 @@ def summarise(plan: Plan | None, points: list[SessionPoint], check_in: int | Non
     )
 
 
+def days_for_the_phone(plan: Plan | None, done_days: Iterable[date], today: date) -> str:
+    """What static/js/history.js needs to add a session saved on the phone to the summary as summarise counts it:
+    every day from the four weeks' first to this week's Sunday as "YYYY-MM-DD:" and its flags, s (a session is
+    planned), h (on hold after a red-flag answer) and d (done, as the server knows), separated by spaces."""
+    done = set(done_days)
+    monday = week_start(today)
+    day, last = min(window_first(today), monday), monday + timedelta(days=6)
+    written = []
+    while day <= last:
+        planned = plan is not None and plan.routine_on(day) is not None
+        held = plan is not None and day in plan.held
+        written.append(f"{day.isoformat()}:{'s' if planned else ''}{'h' if held else ''}{'d' if day in done else ''}")
+        day += timedelta(days=1)
+    return " ".join(written)
+
+
 # ---- Series for the charts ----
 
 

@@ -1,0 +1,114 @@
+// History kept true on the phone, as Today is: a session saved here (still in the outbox, or sent since the page
+// was made) counts at once in this week's and the last four weeks' numbers, and its day shows done on the
+// calendar. The server wrote each day's facts into the page (progress.days_for_the_phone); the counts follow the
+// same rules (schedule.adherence, progress.adherence_so_far). A copy of the page made on an earlier day is left
+// as it is: its weeks are not this one.
+import { addDays, dayIn, isIsoDay, longDate, mondayOf } from "./days.js";
+import { userId } from "./identity.js";
+import { listOutboxOrEmpty, listenForChanges } from "./outbox.js";
+import { sessionsByDay } from "./saved.js";
+
+const WINDOW_DAYS = 28; // the last four weeks, as progress.WINDOW_WEEKS
+
+// "2026-11-30:sd 2026-12-01: ..." → Map(day → {planned, held, done}).
+function readDays(text) {
+  const days = new Map();
+  for (const entry of (text || "").split(" ")) {
+    const [day, flags = ""] = entry.split(":");
+    if (isIsoDay(day)) days.set(day, { planned: flags.includes("s"), held: flags.includes("h"), done: flags.includes("d") });
+  }
+  return days;
+}
+
+// Sessions done against sessions planned from first to last (inclusive): a day on hold counts only when a
+// session was done on it, and extra sessions do not overfill.
+function adherence(days, done, first, last) {
+  let planned = 0;
+  let count = 0;
+  for (let day = first; day <= last; day = addDays(day, 1)) {
+    const facts = days.get(day) || {};
+    if (facts.planned && (!facts.held || done.has(day))) planned += 1;
+    if (done.has(day)) count += 1;
+  }
+  return { planned, done: planned ? Math.min(count, planned) : count };
+}
+
+// Python's round(): a half goes to the even number, so 12.5% reads 12% here as on the server.
+function roundHalfEven(value) {
+  const floor = Math.floor(value);
+  const rest = value - floor;
+  if (Math.abs(rest - 0.5) > 1e-9) return Math.round(value);
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+function setText(root, name, text) {
+  const node = root.querySelector(`[data-history-part="${name}"]`);
+  if (node) node.textContent = text;
+}
+
+function drawSummary(root, days, done, today) {
+  const monday = mondayOf(today);
+  const week = adherence(days, done, monday, addDays(monday, 6));
+  setText(root, "week-value", week.planned ? `${week.done} of ${week.planned}` : String(week.done));
+  setText(root, "week-note", week.planned ? "planned sessions done" : `session${week.done === 1 ? "" : "s"} done; none planned`);
+  // Up to today once today's session is done, else up to yesterday (today's does not count against anyone yet).
+  const first = addDays(today, -(WINDOW_DAYS - 1));
+  const last = done.has(today) ? today : addDays(today, -1);
+  const recent = last < first ? { planned: 0, done: 0 } : adherence(days, done, first, last);
+  const percent = recent.planned ? roundHalfEven(Math.min(1, recent.done / recent.planned) * 100) : null;
+  setText(root, "recent-value", percent === null ? "–" : `${percent}%`);
+  setText(root, "recent-note", percent === null ? "nothing planned yet" : `${recent.done} of ${recent.planned} planned sessions so far`);
+}
+
+// The calendar's cells for days with a session saved here: done, in colour, mark and words; then its caption.
+function drawCalendar(root, saved, today) {
+  const calendar = root.querySelector("#calendar");
+  if (!calendar) return;
+  for (const day of saved) {
+    const cell = calendar.querySelector(`td[data-date="${day}"]`);
+    if (!cell || cell.dataset.status === "done") continue;
+    cell.classList.replace(`calendar__day--${cell.dataset.status}`, "calendar__day--done");
+    cell.dataset.status = "done";
+    const mark = cell.querySelector(".calendar__mark");
+    if (mark) mark.textContent = "✓";
+    const label = cell.querySelector(".visually-hidden");
+    if (label) label.textContent = `${longDate(day)}: done${day === today ? ", today" : ""}`;
+  }
+  const caption = calendar.querySelector("caption");
+  const title = calendar.querySelector("h2");
+  if (!caption || !title) return;
+  const count = (status) => calendar.querySelectorAll(`td[data-status="${status}"]`).length;
+  const held = count("held");
+  caption.textContent =
+    `${title.textContent}: ${count("done")} done, ${count("missed")} missed, ${count("planned")} still planned` +
+    (held ? `, ${held} on hold` : "");
+}
+
+export function showHistory(root) {
+  const head = root.querySelector("[data-history]");
+  if (!head || !isIsoDay(head.dataset.todayDate)) return;
+  const pageDay = head.dataset.todayDate;
+  const dayOf = dayIn(head.dataset.timezone);
+  const days = readDays(head.dataset.days);
+  const seen = new Map();
+
+  async function render() {
+    if (dayOf(new Date()) !== pageDay) return; // a copy made on an earlier day: its weeks are not this one
+    const local = sessionsByDay(await listOutboxOrEmpty(), seen, userId(), dayOf);
+    // Refused sessions are not stored, so they count for nothing; waiting and just-sent ones do.
+    const saved = [...local].filter(([day, entry]) => day <= pageDay && (entry.pending || entry.sent)).map(([day]) => day);
+    if (!saved.length) return;
+    const done = new Set([...days].filter(([, facts]) => facts.done).map(([day]) => day));
+    for (const day of saved) done.add(day);
+    drawSummary(head, days, done, pageDay);
+    drawCalendar(root, saved, pageDay);
+  }
+
+  let drawing = Promise.resolve();
+  const update = () => {
+    drawing = drawing.then(render);
+  };
+  listenForChanges();
+  window.addEventListener("outbox:changed", update);
+  update();
+}
