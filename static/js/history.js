@@ -2,7 +2,8 @@
 // was made) counts at once in this week's and the last four weeks' numbers, and its day shows done on the
 // calendar. The server wrote each day's facts into the page (progress.days_for_the_phone); the counts follow the
 // same rules (schedule.adherence, progress.adherence_so_far). A copy of the page made on an earlier day is left
-// as it is: its weeks are not this one.
+// as it is: its weeks are not this one. The charts, drawn by the server, say that the session joins them once it
+// syncs.
 import { addDays, dayIn, isIsoDay, longDate, mondayOf } from "./days.js";
 import { userId } from "./identity.js";
 import { listOutboxOrEmpty, listenForChanges } from "./outbox.js";
@@ -102,6 +103,7 @@ export function showHistory(root) {
     for (const day of saved) done.add(day);
     drawSummary(head, days, done, pageDay);
     drawCalendar(root, saved, pageDay);
+    for (const note of root.querySelectorAll("[data-history-saved-note]")) note.hidden = false;
   }
 
   let drawing = Promise.resolve();

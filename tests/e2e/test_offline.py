@@ -257,6 +257,8 @@ def test_offline_history_counts_a_session_saved_on_the_phone(live_server, contex
     expect(again.locator('[data-history-part="week-value"]')).to_have_text(re.compile(r"^1( of \d+)?$"))
     offline = numbers(again)
     assert offline != before and server_rows(app) == []
+    # The charts are the server's drawings: they say the session is not in them yet.
+    expect(again.locator("[data-history-saved-note]").first).to_be_visible()
 
     context.set_offline(False)
     drain(again)
@@ -265,6 +267,7 @@ def test_offline_history_counts_a_session_saved_on_the_phone(live_server, contex
     again.reload()  # now the server's own page: the same numbers the phone drew
     expect(again.locator(f'td[data-date="{today}"]')).to_have_attribute("data-status", "done")
     assert numbers(again) == offline
+    expect(again.locator("[data-history-saved-note]").first).to_be_hidden()
     assert context.console_errors == []
 
 
