@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 from pathlib import Path
 
 from flask_migrate import upgrade
@@ -60,6 +61,13 @@ class SQLiteDatabase:
         """The files live in pytest's temporary folder, which pytest cleans up itself."""
 
 
+# SQLSTATE 42501: DROP DATABASE ... WITH (FORCE) may not end a session the role could not end itself, and an
+# autovacuum worker tidying the database is one (it runs as no role). It finishes within moments on a test
+# database, so the drop is tried again for up to DROP_PATIENCE seconds.
+INSUFFICIENT_PRIVILEGE = "42501"
+DROP_PATIENCE = 10.0
+
+
 class PostgresDatabase:
     """Databases named after the one in DATABASE_URL, one per xdist worker; the role needs CREATEDB."""
 
@@ -75,13 +83,23 @@ class PostgresDatabase:
             for statement in statements:
                 connection.execute(text(statement))
 
+    def _drop(self, name: str) -> None:
+        """DROP DATABASE IF EXISTS ... WITH (FORCE), waiting out an autovacuum worker that is in it."""
+        deadline = time.monotonic() + DROP_PATIENCE
+        while True:
+            try:
+                self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except ProgrammingError as exc:
+                if getattr(exc.orig, "sqlstate", None) != INSUFFICIENT_PRIVILEGE or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
     def create(self, config: dict, bundle: Bundle) -> None:
         try:
-            self._run(
-                f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)',
-                f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)',
-                f'CREATE DATABASE "{self.template}"',
-            )
+            self._drop(self.name)
+            self._drop(self.template)
+            self._run(f'CREATE DATABASE "{self.template}"')
         except ProgrammingError as exc:
             role = self.admin.url.username
             raise RuntimeError(
@@ -93,14 +111,10 @@ class PostgresDatabase:
         self._run(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"')
 
     def restore(self) -> None:
-        self._run(
-            f'DROP DATABASE "{self.name}" WITH (FORCE)',
-            f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"',
-        )
+        self._drop(self.name)
+        self._run(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template}"')
 
     def drop(self) -> None:
-        self._run(
-            f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)',
-            f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)',
-        )
+        self._drop(self.name)
+        self._drop(self.template)
         self.admin.dispose()
