@@ -157,7 +157,10 @@ function routineCard(routine, page) {
     element("p", "meta", `${count} ${count === 1 ? "exercise" : "exercises"}`),
     list,
   ];
-  if (!page.blocked) {
+  if (page.blocked) {
+    // Waiting for a clinician after a red-flag answer: the same words as the server's page, in place of Start.
+    nodes.push(element("p", "routine-on-hold", "On hold until a clinician has seen you: see what to do above."));
+  } else {
     // "Start" alone says nothing out of context (a screen reader's list of links): the routine's name goes with it.
     const start = button("Start", page.playUrl(routine.id), "button button--wide button--big");
     start.append(element("span", "visually-hidden", ` ${routine.name}`));
@@ -166,11 +169,10 @@ function routineCard(routine, page) {
   return nodes;
 }
 
+// While a red-flag answer waits for a clinician, nothing invites activity, a walk included (as the server's page).
 function restCard(next, page) {
-  const nodes = [
-    title("Rest day"),
-    element("p", "", "No session planned today. Resting between sessions lets your body adapt; a gentle walk is always welcome."),
-  ];
+  const rest = page.blocked ? "" : " Resting between sessions lets your body adapt; a gentle walk is always welcome.";
+  const nodes = [title("Rest day"), element("p", "", `No session planned today.${rest}`)];
   if (next) {
     nodes.push(nextLine(next));
     if (!page.blocked) nodes.push(paragraph(button("Do it today instead", page.playUrl(next.id), "button button--quiet")));
@@ -183,7 +185,7 @@ function planCard(plan, today, page, local) {
   if (today < program.start_date) {
     return [
       title(`Your program starts ${longDate(program.start_date)}`),
-      element("p", "", "Until then, a lesson or a walk is a fine way to begin."),
+      element("p", "", page.blocked ? "Until then, the lessons are a good way to begin." : "Until then, a lesson or a walk is a fine way to begin."),
     ];
   }
   if (today > program.end_date) {

@@ -342,6 +342,46 @@ def test_offline_today_opened_on_a_later_day_shows_that_days_plan(live_server, c
     assert set(context.console_errors) == {"Failed to load resource: net::ERR_FAILED"}
 
 
+def test_offline_today_on_a_later_day_while_waiting_for_a_clinician_invites_no_activity(
+    live_server, context, page, app, ready
+):
+    """A red-flag answer waits for a clinician's check (numbness in the saddle area: emergency care). Today's copy
+    on the phone, opened offline on a later day, says what the server's page says: a training day's routine on
+    hold, in place of Start; a rest day without "a gentle walk" or "Do it today instead"."""
+    with app.app_context():
+        screens.record_screen(db.session.get(User, ready), ["saddle"])
+    login(page, live_server.url)
+    wait_until_installed(page)
+    saved_on = date.fromisoformat(page.get_attribute("[data-today]", "data-today-date"))
+    plan = page.evaluate("fetch('/api/v1/plan').then((r) => r.json())")
+    planned = {date.fromisoformat(entry["date"]): entry["routine_id"] for entry in plan["schedule"]}
+    end = date.fromisoformat(plan["program"]["end_date"])
+    training_day = min(day for day in planned if day > saved_on)
+    rest_day = next(
+        day
+        for day in (saved_on + timedelta(days=n) for n in range(1, 14))
+        if day not in planned and any(later > day for later in planned) and day <= end
+    )
+    context.set_offline(True)
+    london = ZoneInfo("Europe/London")
+    card = today_part(page, "card")
+
+    page.clock.install(time=datetime.combine(training_day, time(10, 0), london))
+    page.reload()
+    expect(today_part(page, "date")).to_have_text(long_date(training_day))
+    expect(card).to_contain_text("On hold until a clinician has seen you: see what to do above.")
+    expect(card.get_by_role("link", name="Start")).to_have_count(0)
+
+    page.clock.set_system_time(datetime.combine(rest_day, time(10, 0), london))
+    page.reload()
+    expect(today_part(page, "date")).to_have_text(long_date(rest_day))
+    expect(card.locator("h2")).to_have_text("Rest day")
+    expect(card).to_contain_text("No session planned today.")
+    expect(card).not_to_contain_text("walk")
+    expect(card.get_by_role("link", name="Do it today instead")).to_have_count(0)
+    assert context.console_errors == []
+
+
 def test_the_same_session_replayed_is_stored_once(live_server, page, app, ready):
     login(page, live_server.url)
     payload = session_payload(plan_routine(page), user_id=ready)
