@@ -258,6 +258,8 @@ def test_waiting_for_a_clinician_the_day_says_why_there_is_no_start_and_suggests
     clock.move_to(datetime(2026, 3, 7, 8, 0, tzinfo=UTC))  # Saturday: a rest day
     page = auth.client.get("/").get_data(as_text=True)
     assert "No session planned today." in page and "gentle walk" not in page
+    # The next session is named with what it waits for.
+    assert re.search(r"Next: <strong>[^<]+</strong> on Monday, once a clinician has seen you\.", page)
 
 
 def test_a_day_on_hold_is_not_missed_once_a_clinician_has_seen_the_person(app, auth, alex, clock):

@@ -121,16 +121,18 @@ function title(...children) {
   return heading;
 }
 
-function nextLine(next) {
+// While a red-flag answer waits, the next session is named with what it waits for (as the server's page).
+function nextLine(next, page) {
   const strong = element("strong", "", next.name);
-  return paragraph("Next: ", strong, ` on ${weekdayName(next.date)}.`);
+  const wait = page.blocked ? ", once a clinician has seen you" : "";
+  return paragraph("Next: ", strong, ` on ${weekdayName(next.date)}${wait}.`);
 }
 
-function doneCard(next, local) {
+function doneCard(next, local, page) {
   const tick = element("span", "", "✓");
   tick.setAttribute("aria-hidden", "true");
   const nodes = [title(tick, " Done for today"), element("p", "", "Nice work. Rest is part of the plan too.")];
-  if (next) nodes.push(nextLine(next));
+  if (next) nodes.push(nextLine(next, page));
   nodes.push(savedNote(local));
   return nodes;
 }
@@ -174,7 +176,7 @@ function restCard(next, page) {
   const rest = page.blocked ? "" : " Resting between sessions lets your body adapt; a gentle walk is always welcome.";
   const nodes = [title("Rest day"), element("p", "", `No session planned today.${rest}`)];
   if (next) {
-    nodes.push(nextLine(next));
+    nodes.push(nextLine(next, page));
     if (!page.blocked) nodes.push(paragraph(button("Do it today instead", page.playUrl(next.id), "button button--quiet")));
   }
   return nodes;
@@ -193,7 +195,7 @@ function planCard(plan, today, page, local) {
     return [title(`You finished ${program.name}`), element("p", "", `Well done: that took commitment. ${next}`)];
   }
   const next = nextPlanned(plan, today);
-  if (local) return doneCard(next, local);
+  if (local) return doneCard(next, local, page);
   const routine = plannedOn(plan, today);
   return routine ? routineCard(routine, page) : restCard(next, page);
 }
@@ -296,7 +298,7 @@ export function showToday(root) {
     const local = localDays.get(page.date);
     if (!local || page.doneToday || !["routine", "rest"].includes(page.cardState)) return;
     const card = part("card");
-    if (card) card.replaceChildren(...doneCard(page.next, local));
+    if (card) card.replaceChildren(...doneCard(page.next, local, page));
     hide("nudge");
     // Today's planned session done: one more in a row (a session on a rest day does not add one).
     const streak = part("streak");

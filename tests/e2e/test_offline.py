@@ -378,6 +378,8 @@ def test_offline_today_on_a_later_day_while_waiting_for_a_clinician_invites_no_a
     expect(card.locator("h2")).to_have_text("Rest day")
     expect(card).to_contain_text("No session planned today.")
     expect(card).not_to_contain_text("walk")
+    next_day = min(day for day in planned if day > rest_day)
+    expect(card).to_contain_text(f"on {next_day:%A}, once a clinician has seen you.")
     expect(card.get_by_role("link", name="Do it today instead")).to_have_count(0)
     assert context.console_errors == []
 
