@@ -17,7 +17,7 @@ from webapp.sessions import charts, progress, screens
 from webapp.sessions.forms import read_function_scores
 from webapp.sessions.models import CompletedSession, FunctionActivity, FunctionRating
 from webapp.sessions.progress import ActivityTrend, SessionPoint, WeekBar
-from webapp.sessions.schedule import Plan, with_held
+from webapp.sessions.schedule import Plan
 from webapp.sessions.sync import store_batch
 from webapp.timeutil import MONTH_NAMES, local_date, long_date
 
@@ -130,7 +130,7 @@ def test_summary_counts_this_week_and_the_last_four_weeks(gentle):
 
 def test_the_days_the_phone_counts_with(gentle):
     """History's script adds a session saved on the phone to the summary from these facts (static/js/history.js)."""
-    plan = with_held(Plan(gentle, date(2026, 3, 2)), frozenset({date(2026, 3, 6)}))  # Friday on hold
+    plan = Plan(gentle, date(2026, 3, 2), held=frozenset({date(2026, 3, 6)}))  # Friday on hold
     written = progress.days_for_the_phone(plan, {date(2026, 3, 2), date(2026, 3, 7)}, date(2026, 3, 11))
     days = dict(entry.split(":") for entry in written.split(" "))
     assert min(days) == "2026-02-12" and max(days) == "2026-03-15"  # four weeks back, to this week's Sunday

@@ -15,7 +15,6 @@ from webapp.sessions.schedule import (
     streak,
     training_days,
     week_start,
-    with_held,
 )
 from webapp.timeutil import local_date
 
@@ -84,7 +83,7 @@ def test_missed_days(gentle):
 def test_days_on_hold_are_neither_missed_nor_planned_nor_break_the_streak(gentle):
     # Wednesday 4 March a red-flag answer; a clinician's check confirmed on Monday 9 March (safety.held_days).
     held = frozenset({date(2026, 3, 4), date(2026, 3, 5), date(2026, 3, 6), date(2026, 3, 7), date(2026, 3, 8)})
-    plan = with_held(Plan(gentle, MON), held)
+    plan = Plan(gentle, MON, held=held)
     done = {date(2026, 3, 2), date(2026, 3, 9)}
     assert missed_days(plan, done, MON, date(2026, 3, 10)) == []
     week = adherence(plan, done, MON, date(2026, 3, 8))
@@ -94,7 +93,10 @@ def test_days_on_hold_are_neither_missed_nor_planned_nor_break_the_streak(gentle
     early = adherence(plan, done | {date(2026, 3, 4)}, MON, date(2026, 3, 8))
     assert (early.planned, early.done) == (2, 2)
     assert plan.routine_on(date(2026, 3, 4)) is gentle.weeks[0].routines[1], "the day still says what it held"
-    assert with_held(None, held) is None and with_held(Plan(gentle, MON), frozenset()) == Plan(gentle, MON)
+    assert plan.laid_out() == Plan(gentle, MON) and plan.laid_out().planned_days(MON, date(2026, 3, 8))[1:] == [
+        date(2026, 3, 4),
+        date(2026, 3, 6),
+    ]
 
 
 @pytest.mark.parametrize(

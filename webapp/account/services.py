@@ -91,7 +91,7 @@ def day_list(profile: Profile | None) -> list[str]:
 
 
 def update_settings(user: User, name: str, timezone: str, days: list[str] | None) -> None:
-    """Save what the account page sends; days and time only for clients. Raises SettingsError, writing nothing."""
+    """Save what the account page sends; the days only for clients. Raises SettingsError, writing nothing."""
     name = (name or "").strip()
     if not name:
         raise SettingsError("Tell us what to call you.")

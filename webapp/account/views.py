@@ -36,7 +36,8 @@ def _user():
     return current_user._get_current_object()
 
 
-def _feed_events(user, assignment, plan, on_hold: bool):
+def _feed_events(user, assignment, plan, on_hold: bool, at: str):
+    """The calendar's events, at the reminder time `at` (one time for the notification, the email and the alarm)."""
     if on_hold:
         # Waiting for a clinician after a red-flag answer: no session in the calendar, nor its alarm, as no reminder
         # is sent (reminders/sending.due_now). A subscribed calendar drops them when it next looks (asked: hourly).
@@ -44,8 +45,7 @@ def _feed_events(user, assignment, plan, on_hold: bool):
     return calendar.planned_events(
         plan,
         user.timezone,
-        # One reminder time for the notification, the email and the calendar's alarm: the reminders card's.
-        reminders.reminder_time(reminders.setting_of(user), user.id),
+        at,
         local_date(utcnow(), user.timezone),
         lambda routine: external_url("sessions.play", routine_id=routine.id),
         doses=doses_of(assignment),
@@ -76,6 +76,7 @@ def index():
             log_event("account_settings_changed", user_id=user.id)
             flash("Your settings are saved.", "success")
             return redirect(url_for("account.index"))
+    settings = reminders.payload(user) if user.is_client else None
     calendar_page = {}
     if user.is_client:
         token = profile.calendar_token if profile else ""
@@ -91,10 +92,9 @@ def index():
             "has_plan": plan is not None,
             "link_news": request.args.get("link", ""),
             "on_hold": on_hold,
-            "preview": _feed_events(user, assignment, plan, on_hold)[:PREVIEW_EVENTS],
+            "preview": _feed_events(user, assignment, plan, on_hold, settings["time"])[:PREVIEW_EVENTS],
             "days": days_summary(plan, services.day_list(profile)),
         }
-    settings = reminders.payload(user) if user.is_client else None
     # A trainer's clinic, as their printouts show it (the form posts to the builder's /trainer/clinic).
     clinic = clinics.clinic_of(user) if user.is_trainer else None
     return render_template(
@@ -150,7 +150,8 @@ def calendar_feed(token: str):
     now = utcnow()
     assignment = active_assignment(user)
     plan = plan_for(assignment, local_date(now, user.timezone))
-    events = _feed_events(user, assignment, plan, screens.standing(user, now).blocked)
+    at = reminders.reminder_time(reminders.setting_of(user), user.id)
+    events = _feed_events(user, assignment, plan, screens.standing(user, now).blocked, at)
     body = calendar.render_calendar(events, now, name=f"CoreSteady: {user.first_name}")
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="coresteady.ics"'

@@ -163,7 +163,7 @@ def build(user, now: datetime) -> TodayView:
     shown = len(view.trainer_notes)
     view.unread_messages = shown if shown < NOTES_SHOWN else unread_count_for_client(user)
     # Milestones celebrate the plan as it was laid out: a week mostly on hold is not a full week.
-    found = milestones.reached(milestones.facts_of(sessions, schedule.with_held(plan, frozenset()), assignment, today))
+    found = milestones.reached(milestones.facts_of(sessions, plan and plan.laid_out(), assignment, today))
     view.milestone = milestones.to_show(found, milestones.shown_keys(user.id))
     view.weekly = milestones.weekly_summary(today, plan, sessions, trainer=bool(user.trainer_id), on_hold=view.blocked)
     return view

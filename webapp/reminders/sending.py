@@ -31,7 +31,7 @@ from ..programs.services import active_assignment
 from ..push.services import notify
 from ..sessions import screens
 from ..sessions.models import CompletedSession
-from ..sessions.schedule import plan_for, with_held
+from ..sessions.schedule import plan_for
 from ..timeutil import local_date, zone
 from .models import ReminderSetting
 from .services import reminder_time
@@ -63,13 +63,12 @@ def due_at(day: date, at: str, zone_name: str) -> datetime:
 def what_is_due(user: User, day: date) -> Due | None:
     """Today's planned routine if it is not done yet, with the run of planned sessions missed before it."""
     assignment = active_assignment(user)
-    plan = plan_for(assignment, day)
+    # Sessions planned while exercise was on hold after a red-flag answer were not missed: the first reminder
+    # after a clinician's check is a plain one, not a nudge about them.
+    plan = plan_for(assignment, day, held=screens.held_days(user, day))
     routine = plan.routine_on(day) if plan else None
     if routine is None:
         return None
-    # Sessions planned while exercise was on hold after a red-flag answer were not missed: the first reminder
-    # after a clinician's check is a plain one, not a nudge about them.
-    plan = with_held(plan, screens.held_days(user, day))
     done = set(
         db.session.execute(
             select(CompletedSession.local_date).where(

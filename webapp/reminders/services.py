@@ -45,7 +45,7 @@ def setting_of(user) -> ReminderSetting | None:
 
 
 def preferred_time(user_id: int) -> str:
-    """The time onboarding (or the settings page) asked for, else 08:00: where reminders start."""
+    """The time onboarding asked for, else 08:00: where reminders start until the reminders card sets one."""
     profile = db.session.get(Profile, user_id)
     chosen = profile.preferred_time if profile else ""
     return chosen if chosen and TIME.fullmatch(chosen) else DEFAULT_TIME

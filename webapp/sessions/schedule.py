@@ -114,6 +114,10 @@ class Plan:
             return None
         return next((r for r in week.routines if weekday in r.day_list), None)
 
+    def laid_out(self) -> Plan:
+        """The plan with no day on hold: what the milestones celebrate and the phone's schedule lists."""
+        return replace(self, held=frozenset())
+
     def counts_on(self, day: date, done: Collection[date] = ()) -> bool:
         """A session is planned that day and counts: one left undone is missed, unless exercise was on hold then
         (done that day, before the answer that held it, it counts as done)."""
@@ -198,11 +202,6 @@ def plan_from(
     return Plan(program=program, start_date=assignment.start_date, days=moved, runs=runs, held=held)
 
 
-def with_held(plan: Plan | None, held: frozenset[date]) -> Plan | None:
-    """The plan with these days on hold (safety.held_days), or none (an empty set)."""
-    return replace(plan, held=held) if plan is not None else None
-
-
 def streak(plan: Plan | None, done_days: Iterable[date], today: date) -> int:
     """Planned sessions done in a row, counting back from today; today still open does not break it, nor does a
     day on hold."""
@@ -265,7 +264,7 @@ def plan_payload(
     them; the schedule keeps the days on hold (the phone shows such a day on hold, not as a rest day)."""
     if assignment is None:
         return {"program": None, "week": None, "weeks": [], "schedule": [], "routines": [], "suggestions": []}
-    plan = replace(plan_for(assignment, today, program, held), held=frozenset())
+    plan = plan_for(assignment, today, program, held).laid_out()
     program = plan.program
     schedule = [
         {
