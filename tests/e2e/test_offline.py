@@ -275,6 +275,22 @@ def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B}"
 
 
+def later_days(page):
+    """The day Today was saved, the plan kept on the phone, its planned days ({day: routine id}), and after that day
+    the next training day and a rest day with a session still to come."""
+    saved_on = date.fromisoformat(page.get_attribute("[data-today]", "data-today-date"))
+    plan = page.evaluate("fetch('/api/v1/plan').then((r) => r.json())")
+    planned = {date.fromisoformat(entry["date"]): entry["routine_id"] for entry in plan["schedule"]}
+    end = date.fromisoformat(plan["program"]["end_date"])
+    training_day = min(day for day in planned if day > saved_on)
+    rest_day = next(
+        day
+        for day in (saved_on + timedelta(days=n) for n in range(1, 14))
+        if day not in planned and any(later > day for later in planned) and day <= end
+    )
+    return saved_on, plan, planned, training_day, rest_day
+
+
 def test_offline_today_opened_on_a_later_day_shows_that_days_plan(live_server, context, page, app, ready):
     with app.app_context():
         # Done yesterday (noon in London, so a change of summer time cannot make it two days ago): the page
@@ -287,17 +303,8 @@ def test_offline_today_opened_on_a_later_day_shows_that_days_plan(live_server, c
     login(page, live_server.url)
     wait_until_installed(page)
     expect(today_part(page, "check-in")).to_be_visible()
-    saved_on = date.fromisoformat(page.get_attribute("[data-today]", "data-today-date"))
-    plan = page.evaluate("fetch('/api/v1/plan').then((r) => r.json())")
+    saved_on, plan, planned, training_day, rest_day = later_days(page)
     names = {routine["id"]: routine["name"] for routine in plan["routines"]}
-    planned = {date.fromisoformat(entry["date"]): entry["routine_id"] for entry in plan["schedule"]}
-    end = date.fromisoformat(plan["program"]["end_date"])
-    training_day = min(day for day in planned if day > saved_on)
-    rest_day = next(
-        day
-        for day in (saved_on + timedelta(days=n) for n in range(1, 14))
-        if day not in planned and any(later > day for later in planned) and day <= end
-    )
     context.set_offline(True)
     london = ZoneInfo("Europe/London")
 
@@ -352,16 +359,7 @@ def test_offline_today_on_a_later_day_while_waiting_for_a_clinician_invites_no_a
         screens.record_screen(db.session.get(User, ready), ["saddle"])
     login(page, live_server.url)
     wait_until_installed(page)
-    saved_on = date.fromisoformat(page.get_attribute("[data-today]", "data-today-date"))
-    plan = page.evaluate("fetch('/api/v1/plan').then((r) => r.json())")
-    planned = {date.fromisoformat(entry["date"]): entry["routine_id"] for entry in plan["schedule"]}
-    end = date.fromisoformat(plan["program"]["end_date"])
-    training_day = min(day for day in planned if day > saved_on)
-    rest_day = next(
-        day
-        for day in (saved_on + timedelta(days=n) for n in range(1, 14))
-        if day not in planned and any(later > day for later in planned) and day <= end
-    )
+    _, _, planned, training_day, rest_day = later_days(page)
     context.set_offline(True)
     london = ZoneInfo("Europe/London")
     card = today_part(page, "card")
