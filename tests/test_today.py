@@ -201,6 +201,32 @@ def test_done_today_streak_and_week_count(app, auth, alex, clock):
     assert '<span class="stat__value">2</span>' in page
 
 
+RED_DONE = "Your back hurt more than it should this time. Rest now and let it settle; next time, do a little less."
+
+
+def test_after_a_red_session_today_the_done_card_asks_for_rest_not_praise(app, auth, alex, clock):
+    """Pain from 2 before to 8 after is a red session: the day's card says rest, do less next time and when to get
+    help, not "Nice work"; the next session, green, is praised again."""
+    done(app, alex, clock, MONDAY, pain_before=2, pain_after=8, effort=6)
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Done for today" in page and RED_DONE in page and "Nice work" not in page
+    assert "If it has not settled within a day or two, contact your trainer or a doctor." in page
+    done(app, alex, clock, MONDAY + timedelta(days=2), pain_before=2, pain_after=2)
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Nice work. Rest is part of the plan too." in page and RED_DONE not in page
+
+
+def test_after_a_red_session_a_person_without_a_trainer_is_pointed_to_a_clinician(app, auth, alex, clock):
+    done(app, alex, clock, MONDAY, pain_before=2, pain_after=8, effort=6)
+    with app.app_context():
+        db.session.merge(alex).trainer_id = None  # the trainer let them go: nobody to contact in the app
+        db.session.commit()
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "If it has not settled within a day or two, contact a doctor or physiotherapist." in page
+
+
 def today_data(page: str) -> dict[str, str]:
     """The data-* attributes static/js/today.js reads from the page's heading."""
     [head] = re.findall(r"<section class=\"page-head today-head\" data-today(.*?)>", page, re.S)

@@ -5,6 +5,7 @@ import { userId } from "./identity.js";
 import { logger } from "./log.js";
 import { addDays, dayIn, daysBetween, isIsoDay, longDate, mondayOf, weekdayName } from "./days.js";
 import { listOutboxOrEmpty, listenForChanges } from "./outbox.js";
+import { redSessionDays } from "./safety/standing.js";
 import { sessionsByDay } from "./saved.js";
 
 const log = logger("today");
@@ -128,10 +129,18 @@ function nextLine(next, page) {
   return paragraph("Next: ", strong, ` on ${weekdayName(next.date)}${wait}.`);
 }
 
+// After a session this phone judged red, rest and ease off rather than well done (the server's words for a red
+// session today; the pain-monitoring model, Silbernagel 2007, as webapp/sessions/rules.py applies it).
+function doneWords(local, page) {
+  if (!local.red) return "Nice work. Rest is part of the plan too.";
+  const who = page.hasTrainer ? "your trainer or a doctor" : "a doctor or physiotherapist";
+  return `Your back hurt more than it should this time. Rest now and let it settle; next time, do a little less. If it has not settled within a day or two, contact ${who}.`;
+}
+
 function doneCard(next, local, page) {
   const tick = element("span", "", "✓");
   tick.setAttribute("aria-hidden", "true");
-  const nodes = [title(tick, " Done for today"), element("p", "", "Nice work. Rest is part of the plan too.")];
+  const nodes = [title(tick, " Done for today"), element("p", "", doneWords(local, page))];
   if (next) nodes.push(nextLine(next, page));
   nodes.push(savedNote(local));
   return nodes;
@@ -309,9 +318,24 @@ export function showToday(root) {
     }
   }
 
+  // The steps for next time were worked out from the sessions the server had when it made the page: one saved on
+  // this phone since may change them (after a red one, "a small step up" would be wrong), so they wait for it.
+  function drawSteps(localDays) {
+    const steps = part("suggestions");
+    const newer = [...localDays.values()].some((day) => day.pending || day.sent);
+    if (!steps || !newer || steps.querySelector("[data-steps-waiting]")) return;
+    for (const node of steps.children) if (node.id !== "suggest-title") node.hidden = true;
+    const note = element("p", "suggestions__held", "Your latest session is not in these yet: they are worked out again once it has synced. Open Today then to see them.");
+    note.dataset.stepsWaiting = "";
+    steps.append(note);
+  }
+
   async function render() {
     const records = await listOutboxOrEmpty();
-    const localDays = sessionsByDay(records, seen, userId(), page.dayOf);
+    const me = userId();
+    const localDays = sessionsByDay(records, seen, me, page.dayOf);
+    const red = redSessionDays(me, page.dayOf);
+    for (const [day, entry] of localDays) entry.red = red.has(day);
     const stale = isStale();
     if (stale && plan === undefined) {
       asking ||= fetchPlan();
@@ -319,7 +343,10 @@ export function showToday(root) {
     }
     const today = stale ? phoneToday() : page.date;
     if (stale) drawStale(today, localDays);
-    else drawFresh(localDays);
+    else {
+      drawFresh(localDays);
+      drawSteps(localDays);
+    }
     drawWeek(today, localDays);
   }
 

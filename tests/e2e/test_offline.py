@@ -226,6 +226,80 @@ def test_offline_today_counts_a_session_saved_on_the_phone(live_server, context,
     assert context.console_errors == []
 
 
+RED_DONE = "Your back hurt more than it should this time. Rest now and let it settle; next time, do a little less."
+
+
+def whole_dose(app, user_id: int) -> tuple[int, list[dict]]:
+    """The plan's first routine and its exercises done in full, as the player sends them."""
+    from webapp.programs.personal import doses_of, items_for
+    from webapp.programs.services import active_assignment
+
+    with app.app_context():
+        assignment = active_assignment(db.session.get(User, user_id))
+        routine = assignment.program.weeks[0].routines[0]
+        return routine.id, [
+            {"exercise": item.exercise.slug, "sets_done": item.amount.sets, "hold_seconds": item.amount.hold_seconds,
+             "reps_done": item.amount.sets * item.amount.reps * (2 if item.exercise.per_side else 1),
+             "painful": False}
+            for item in items_for(routine, doses_of(assignment))
+        ]  # fmt: skip
+
+
+def store_easy_sessions(app, user_id: int, days: list[date]) -> None:
+    """Green, easy sessions of the whole first routine on those days, synced: Today then suggests small steps up."""
+    routine, exercises = whole_dose(app, user_id)
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        for day in days:
+            ended = datetime.combine(day, time(9, 0), ZoneInfo(TEST_ZONE))
+            payload = session_payload(routine, ended=ended, pain_before=2, pain_after=2, effort=3, exercises=exercises)
+            [result] = store_batch(user, [payload])
+            assert result.status == "created", result
+
+
+def test_offline_today_after_a_red_session_asks_for_rest_and_holds_the_steps(
+    live_server, context, page, app, ready, midday
+):
+    """Today suggests small steps up after two green, easy days. Offline, a session saved on the phone goes red
+    (pain 2 before, 8 after, noted as the player notes it): the copy of Today kept by the worker says rest rather
+    than "Nice work", and the steps worked out before it wait for it to sync instead of offering a step up. After
+    the sync the server's page says the same words, and offers to ease off rather than to step up."""
+    today = midday.date()
+    store_easy_sessions(app, ready, [today - timedelta(days=2), today - timedelta(days=1)])
+    login(page, live_server.url)
+    wait_until_installed(page)
+    steps = today_part(page, "suggestions")
+    expect(steps.locator(".step--up").first).to_contain_text("a small step up")
+    routine, exercises = whole_dose(app, ready)
+
+    context.set_offline(True)
+    red = {"pain_before": 2, "pain_after": 8, "effort": 6, "exercises": exercises}
+    payload = session_payload(routine, user_id=ready, ended=midday, **red)
+    enqueue(page, payload)
+    page.evaluate(
+        "async (me) => (await import('/static/js/safety/standing.js')).noteTrigger(me, 'red_session', 'a red session')",
+        ready,
+    )  # what the player does after saving a red session
+    again = reopen(context, page, live_server.url + "/")
+    card, steps = today_part(again, "card"), today_part(again, "suggestions")
+    expect(card.locator("h2")).to_have_text("✓ Done for today")
+    expect(card).to_contain_text(RED_DONE)
+    expect(card).to_contain_text("If it has not settled within a day or two, contact your trainer or a doctor.")
+    expect(card).not_to_contain_text("Nice work")
+    expect(steps).to_contain_text("Your latest session is not in these yet: they are worked out again once it has")
+    expect(steps.locator(".steps")).to_be_hidden()
+
+    context.set_offline(False)
+    drain(again)
+    wait_for_outbox(again, "(items) => items.length === 0")
+    again.reload()  # the server's own page
+    expect(card).to_contain_text(RED_DONE)
+    expect(steps.locator(".step--down").first).to_contain_text("Ease off a step.")
+    expect(steps).not_to_contain_text("Your latest session is not in these yet")
+    expect(steps.locator(".step--up")).to_have_count(0)
+    assert context.console_errors == []
+
+
 def test_offline_history_counts_a_session_saved_on_the_phone(live_server, context, page, app, ready, midday):
     """The history page kept by the worker, opened offline after a routine: the session waiting in the outbox
     counts in this week's and the last four weeks' numbers and marks today done, as the server's page does once

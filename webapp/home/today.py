@@ -48,6 +48,8 @@ class TodayView:
     finished: bool = False
     not_started: bool = False
     last_light: str | None = None
+    # A session done today went red: the done card says rest and ease off rather than well done.
+    red_today: bool = False
     # A program the trainer set in the last week: who set it, and from when (the client is told on Today).
     new_plan_by: str | None = None
     # The trainer's newest unread messages: shown until the page says they were read (a POST, by script or button).
@@ -135,8 +137,9 @@ def build(user, now: datetime) -> TodayView:
     view.done_today = today in done_days
     monday = schedule.week_start(today)
     view.done_this_week = sorted(d for d in done_days if monday <= d <= monday + timedelta(days=6))
-    recent = outcomes.newest_outcomes(user.id, limit=1)
+    recent = outcomes.newest_outcomes(user.id, limit=3)
     view.last_light = recent[0].light if recent else None
+    view.red_today = any(o.day == today and o.light == "red" for o in recent)
     view.check_session = session_due_next_day_check(user, today)
     if plan is not None:
         view.routine = plan.routine_on(today)

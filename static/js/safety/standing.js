@@ -207,3 +207,9 @@ export function noteTrigger(me, kind, reason, at = new Date()) {
   kept.triggers = [...kept.triggers.filter((t) => Date.now() - Date.parse(t.at) < REASK_AFTER_MS), { kind, reason, at: at.toISOString() }];
   save(me, kept);
 }
+
+// The days (as dayOf reads them) of the sessions this phone judged red: Today's done card asks for rest after one.
+export function redSessionDays(me, dayOf) {
+  if (me === null) return new Set();
+  return new Set(load(me).triggers.filter((t) => t.kind === "red_session").map((t) => dayOf(new Date(t.at))));
+}
