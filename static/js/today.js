@@ -5,7 +5,7 @@ import { userId } from "./identity.js";
 import { logger } from "./log.js";
 import { addDays, dayIn, daysBetween, isIsoDay, longDate, mondayOf, weekdayName } from "./days.js";
 import { listOutboxOrEmpty, listenForChanges } from "./outbox.js";
-import { redSessionDays } from "./safety/standing.js";
+import { readEmbedded, redSessionDays, remember, standing } from "./safety/standing.js";
 import { sessionsByDay } from "./saved.js";
 
 const log = logger("today");
@@ -144,6 +144,18 @@ function doneCard(next, local, page) {
   if (next) nodes.push(nextLine(next, page));
   nodes.push(savedNote(local));
   return nodes;
+}
+
+// The server's card for a safety check due again (today.html), for a reason only this phone knows so far.
+function safetyDueCard(reason) {
+  const card = element("section", "card safety-due-card");
+  card.setAttribute("aria-labelledby", "safety-due-title");
+  card.dataset.todayPart = "safety";
+  const heading = element("h2", "", "Time for a quick safety check");
+  heading.id = "safety-due-title";
+  const why = element("p", "", `Before your next session, please answer the warning-sign questions again. We ask because of ${reason}.`);
+  card.append(heading, why, paragraph(button("Take the safety check", "/safety/", "button button--small")));
+  return card;
 }
 
 function button(text, href, className) {
@@ -330,6 +342,17 @@ export function showToday(root) {
     steps.append(note);
   }
 
+  // A red session saved on this phone asks for the safety check again before the next one (the player's gate
+  // holds it to that, webapp/sessions/screens.py does the same once the session arrives): say so here at once.
+  async function drawSafetyDue(me) {
+    if (me === null || page.blocked || part("safety")) return;
+    remember(me, readEmbedded(document));
+    const now = await standing(me);
+    if (now.state !== "due" || now.due?.kind !== "red_session") return;
+    const before = root.querySelector('[data-today-part="milestone"], [data-today-part="check-in"], [data-today-part="card"]');
+    before?.before(safetyDueCard(now.due.reason));
+  }
+
   async function render() {
     const records = await listOutboxOrEmpty();
     const me = userId();
@@ -348,6 +371,7 @@ export function showToday(root) {
       drawSteps(localDays);
     }
     drawWeek(today, localDays);
+    await drawSafetyDue(me).catch((error) => log.warn("reading the safety check kept on this phone", error));
   }
 
   // Many events arrive together (a drain settles a batch): draw once for all of them, one at a time.

@@ -258,12 +258,13 @@ def store_easy_sessions(app, user_id: int, days: list[date]) -> None:
 
 
 def test_offline_today_after_a_red_session_asks_for_rest_and_holds_the_steps(
-    live_server, context, page, app, ready, midday
+    live_server, context, page, app, midday, ready
 ):
     """Today suggests small steps up after two green, easy days. Offline, a session saved on the phone goes red
     (pain 2 before, 8 after, noted as the player notes it): the copy of Today kept by the worker says rest rather
-    than "Nice work", and the steps worked out before it wait for it to sync instead of offering a step up. After
-    the sync the server's page says the same words, and offers to ease off rather than to step up."""
+    than "Nice work", asks for the safety check again as the server will, and holds the steps worked out before
+    the session until it has synced instead of offering a step up. After the sync the server's page says the same
+    words, and offers to ease off rather than to step up."""
     today = midday.date()
     store_easy_sessions(app, ready, [today - timedelta(days=2), today - timedelta(days=1)])
     login(page, live_server.url)
@@ -274,10 +275,12 @@ def test_offline_today_after_a_red_session_asks_for_rest_and_holds_the_steps(
 
     context.set_offline(True)
     red = {"pain_before": 2, "pain_after": 8, "effort": 6, "exercises": exercises}
-    payload = session_payload(routine, user_id=ready, ended=midday, **red)
+    # Ended a little after the safety check `ready` answered at noon (midday comes first), as in life.
+    payload = session_payload(routine, user_id=ready, ended=midday + timedelta(seconds=20), **red)
     enqueue(page, payload)
     page.evaluate(
-        "async (me) => (await import('/static/js/safety/standing.js')).noteTrigger(me, 'red_session', 'a red session')",
+        "async (me) => (await import('/static/js/safety/standing.js'))"
+        ".noteTrigger(me, 'red_session', 'a red session (pain 2 before, 8 at worst)')",
         ready,
     )  # what the player does after saving a red session
     again = reopen(context, page, live_server.url + "/")
@@ -288,12 +291,18 @@ def test_offline_today_after_a_red_session_asks_for_rest_and_holds_the_steps(
     expect(card).not_to_contain_text("Nice work")
     expect(steps).to_contain_text("Your latest session is not in these yet: they are worked out again once it has")
     expect(steps.locator(".steps")).to_be_hidden()
+    check = today_part(again, "safety")
+    expect(check.locator("h2")).to_have_text("Time for a quick safety check")
+    expect(check).to_contain_text("We ask because of a red session (pain 2 before, 8 at worst).")
+    expect(check.get_by_role("link", name="Take the safety check")).to_have_attribute("href", "/safety/")
 
     context.set_offline(False)
     drain(again)
     wait_for_outbox(again, "(items) => items.length === 0")
     again.reload()  # the server's own page
     expect(card).to_contain_text(RED_DONE)
+    expect(check).to_contain_text("We ask because of a red session on")
+    expect(check).to_have_count(1)
     expect(steps.locator(".step--down").first).to_contain_text("Ease off a step.")
     expect(steps).not_to_contain_text("Your latest session is not in these yet")
     expect(steps.locator(".step--up")).to_have_count(0)
