@@ -494,6 +494,7 @@ def test_plan_api_without_a_program(client, auth, app):
         "week": None,
         "weeks": [],
         "suggestions": [],
+        "held": [],
     }
 
 

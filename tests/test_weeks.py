@@ -187,6 +187,7 @@ def test_a_week_on_hold_says_so_on_today_the_plan_api_and_the_trainers_page(app,
     plan = auth.client.get("/api/v1/plan").get_json()
     assert plan["week"]["reason"] == reason and plan["week"]["repeat"]
     assert "2026-03-04" in [s["date"] for s in plan["schedule"]], "a day on hold is still a planned day to show"
+    assert plan["held"] == ["2026-03-03", "2026-03-04"]  # from the answer to the day before the confirmation
     auth.logout()
     auth.login("coach@example.com")
     assert shown in auth.client.get(f"/trainer/clients/{alex.id}").get_data(as_text=True)

@@ -250,7 +250,7 @@ export function showToday(root) {
     if (node) node.hidden = true;
   }
 
-  function drawWeek(today, localDays) {
+  function drawWeek(today, localDays, held) {
     const stat = part("week-stat");
     if (!stat) return;
     const monday = mondayOf(today);
@@ -259,14 +259,15 @@ export function showToday(root) {
     let planned = page.weekPlanned;
     // The page's own done days count only while the day shown is still in the page's week.
     const done = new Set(page.doneDays.filter(inWeek));
+    for (const day of localDays.keys()) if (inWeek(day) && day <= today) done.add(day);
     if (isStale()) {
       if (!plan) {
         stat.hidden = true;
         return;
       }
-      planned = plan.schedule.filter((item) => inWeek(item.date)).length;
+      // A day on hold for a clinician's check counts as planned only if a session was done on it (Plan.counts_on).
+      planned = plan.schedule.filter((item) => inWeek(item.date) && (!held.has(item.date) || done.has(item.date))).length;
     }
-    for (const day of localDays.keys()) if (inWeek(day) && day <= today) done.add(day);
     const count = planned ? Math.min(done.size, planned) : done.size;
     const value = stat.querySelector(".stat__value");
     const meter = stat.querySelector("progress");
@@ -353,6 +354,19 @@ export function showToday(root) {
     before?.before(safetyDueCard(now.due.reason));
   }
 
+  // The days on hold after a red-flag answer: the plan's (as of the day it was fetched) and, while an answer
+  // still waits for a clinician on this phone, every day since that answer up to today (safety.held_days).
+  async function heldDays(me, today) {
+    const held = new Set(Array.isArray(plan?.held) ? plan.held.filter(isIsoDay) : []);
+    if (me === null) return held;
+    const now = await standing(me);
+    for (const answer of now.waiting) {
+      if (!isIsoDay(answer.day)) continue;
+      for (let day = answer.day; day <= today; day = addDays(day, 1)) held.add(day);
+    }
+    return held;
+  }
+
   async function render() {
     const records = await listOutboxOrEmpty();
     const me = userId();
@@ -370,7 +384,11 @@ export function showToday(root) {
       drawFresh(localDays);
       drawSteps(localDays);
     }
-    drawWeek(today, localDays);
+    const held = stale ? await heldDays(me, today).catch((error) => {
+      log.warn("reading the safety check kept on this phone", error);
+      return new Set();
+    }) : new Set();
+    drawWeek(today, localDays, held);
     await drawSafetyDue(me).catch((error) => log.warn("reading the safety check kept on this phone", error));
   }
 

@@ -437,12 +437,13 @@ def test_offline_today_on_a_later_day_while_waiting_for_a_clinician_invites_no_a
 ):
     """A red-flag answer waits for a clinician's check (numbness in the saddle area: emergency care). Today's copy
     on the phone, opened offline on a later day, says what the server's page says: a training day's routine on
-    hold, in place of Start; a rest day without "a gentle walk" or "Do it today instead"."""
+    hold, in place of Start, and a week whose days on hold since the answer are not counted as planned; a rest day
+    without "a gentle walk" or "Do it today instead"."""
     with app.app_context():
         screens.record_screen(db.session.get(User, ready), ["saddle"])
     login(page, live_server.url)
     wait_until_installed(page)
-    _, _, planned, training_day, rest_day = later_days(page)
+    answered_on, _, planned, training_day, rest_day = later_days(page)
     context.set_offline(True)
     london = ZoneInfo("Europe/London")
     card = today_part(page, "card")
@@ -452,6 +453,10 @@ def test_offline_today_on_a_later_day_while_waiting_for_a_clinician_invites_no_a
     expect(today_part(page, "date")).to_have_text(long_date(training_day))
     expect(card).to_contain_text("On hold until a clinician has seen you: see what to do above.")
     expect(card.get_by_role("link", name="Start")).to_have_count(0)
+    monday = training_day - timedelta(days=training_day.weekday())
+    week = [day for day in planned if monday <= day <= monday + timedelta(days=6)]
+    counted = [day for day in week if not answered_on <= day <= training_day]  # on hold from the answer to today
+    expect(today_part(page, "week-stat").locator(".stat__value")).to_have_text(f"0 of {len(counted)}")
 
     page.clock.set_system_time(datetime.combine(rest_day, time(10, 0), london))
     page.reload()

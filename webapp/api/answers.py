@@ -171,6 +171,10 @@ class Plan(Answer):
     schedule: list[PlannedDay]
     routines: list[PlanRoutine]
     suggestions: list[Suggestion]
+    held: list[Day] = Field(
+        description="Days of the program on hold after a red-flag answer, up to today: a planned day among them "
+        "counts as neither planned nor missed unless a session was done on it. The schedule keeps them."
+    )
 
 
 # ---- Sessions ----

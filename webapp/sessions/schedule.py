@@ -263,7 +263,8 @@ def plan_payload(
     doses, and the small steps their sessions suggest (sessions/progression.py). program, held: as plan_for takes
     them; the schedule keeps the days on hold (the phone shows such a day on hold, not as a rest day)."""
     if assignment is None:
-        return {"program": None, "week": None, "weeks": [], "schedule": [], "routines": [], "suggestions": []}
+        empty = ("weeks", "schedule", "routines", "suggestions", "held")
+        return {"program": None, "week": None} | {name: [] for name in empty}
     plan = plan_for(assignment, today, program, held).laid_out()
     program = plan.program
     schedule = [
@@ -300,6 +301,8 @@ def plan_payload(
         "schedule": schedule,
         "routines": routines,
         "suggestions": [s.payload() for s in steps.suggestions],
+        # The days on hold as of today: a phone redrawing a later day offline counts its week without them.
+        "held": sorted(day.isoformat() for day in held if plan.start_date <= day <= plan.end_date),
     }
 
 
