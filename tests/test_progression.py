@@ -351,6 +351,30 @@ def test_no_step_up_while_the_safety_check_is_due_and_it_comes_back_once_answere
     assert "Pelvic tilt</strong>: 6 reps → 8 reps" in auth.client.get("/").get_data(as_text=True)
 
 
+def test_after_a_red_session_no_step_up_anywhere_until_a_session_stays_green(app, auth, solo, clock):
+    """Routine A on Monday and again on Tuesday, green and easy: knee rolls (A's alone) may step up. A red B on
+    Wednesday, without knee rolls, holds every step up, theirs too, even once the safety check it asked for is
+    answered; a green B on Thursday opens them again where the last two sessions with the exercise were green."""
+    session(app, clock, solo, MONDAY, 0)
+    session(app, clock, solo, MONDAY + timedelta(days=1), 0)
+    auth.login("sol@example.com")
+    assert "Knee rolls</strong>: 6 reps → 8 reps" in auth.client.get("/").get_data(as_text=True)
+
+    session(app, clock, solo, MONDAY + timedelta(days=2), 1, pain=(2, 8), effort=6)
+    with app.app_context():
+        screens.record_screen(db.session.merge(solo), [])  # the check the red session asked for: nothing found
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Knee rolls</strong>:" not in page and "a small step up" not in page and "A step up waits" not in page
+    assert "Your last session went red, so no step up for now: keep the same dose until a session stays green." in page
+    assert "It went red on Wednesday 4 Mar" in page  # B's own exercises ease off
+    phone = auth.client.get("/api/v1/plan").get_json()["suggestions"]
+    assert phone and all(s["reason"].startswith("It went red") for s in phone)  # the phone's plan, the same
+
+    session(app, clock, solo, MONDAY + timedelta(days=3), 1)
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Knee rolls</strong>: 6 reps → 8 reps" in page and "Your last session went red" not in page
+
+
 def test_the_trainer_reads_why_no_step_up_is_suggested_due_or_waiting_for_a_clinician(app, auth, coached, users, clock):
     """Two green, easy sessions would offer a step up; the trainer's page says what holds it back: a safety check
     the client has still to answer, or a red-flag answer waiting for a clinician (not "owes an answer")."""
@@ -374,6 +398,18 @@ def test_the_trainer_reads_why_no_step_up_is_suggested_due_or_waiting_for_a_clin
         "so no step up is suggested."
     ) in page
     assert "owes an answer" not in page and "Suggested: 8 reps" not in page
+
+
+def test_the_trainer_reads_that_a_red_session_holds_the_steps_up(app, auth, coached, users, clock):
+    session(app, clock, coached, MONDAY, 0)
+    session(app, clock, coached, MONDAY + timedelta(days=1), 0)
+    session(app, clock, coached, MONDAY + timedelta(days=2), 1, pain=(2, 8), effort=6)
+    with app.app_context():
+        screens.record_screen(db.session.merge(coached), [])
+    auth.login_as(users["coach"])
+    page = " ".join(auth.client.get(f"/trainer/clients/{coached.id}").get_data(as_text=True).split())
+    assert "Alex's last session went red, so no step up is suggested until one stays green." in page
+    assert "owes an answer" not in page
 
 
 @pytest.mark.parametrize("bad", [{"sets": "x"}, {"reps": "999"}, {"slot": ""}, {"to_exercise": "front-plank"}])

@@ -3,7 +3,11 @@
 After two green, easy sessions in a row that did an exercise's whole dose, the next step is a dose step
 (content/ladder.py); only at the top of its dose does it move to its harder version, one level up. After a
 red session (or one where it hurt) its dose steps back first, then to its easier version (CONTENT.md,
-"Progress load in small steps"; the lights are rules.py's). A week whose pain rose holds every step up back.
+"Progress load in small steps"; the lights are rules.py's). A week whose pain rose holds every step up back,
+and so does a newest session that went red, during it or by the next morning, whichever exercises it did: the
+step up waits for pain that stayed green two sessions in a row, and the 24-hour response matters most (the
+pain-monitoring model, Silbernagel 2007, CONTENT.md "Pain monitoring"). The safer reading of a rule that speaks
+of the person's sessions, where the steps are worked out per exercise.
 
 Suggestions are worked out afresh from the sessions each time; accepting one writes the client's dose
 (programs/personal.py), declining or turning one off only records when, so the sessions before no longer count.
@@ -176,6 +180,7 @@ class Week:
     items: list[personal.Item] = field(default_factory=list)
     suggestions: list[Suggestion] = field(default_factory=list)
     held_back: bool = False  # a worsening week kept a step up from being suggested
+    held_after_red: bool = False  # the newest session went red: no step up until one stays green
     # The safety check is due or waits for a clinician: no step up is suggested until it is answered (easing off
     # still is). The safer choice: a person who may need a doctor is not asked to do more meanwhile.
     held_for_safety: bool = False
@@ -228,14 +233,16 @@ def plan_week(
     """sessions: newest first. At most one move to a harder version at a time: never everything at once."""
     history = history_by_exercise(sessions)
     week = Week(items=items, off={slot for slot, record in doses.items() if record.suggestions_off})
+    # The newest session went red, during it or by the next morning: no step up anywhere until one stays green.
+    red_last = bool(sessions) and outcomes.outcomes_of(sessions[:1])[0].light == "red"
     for item in items:
         record = doses.get(item.slot.id)
         since = record.decided_at if record is not None else None
         mine = [h for h in history.get(item.exercise.id, []) if since is None or h[0].completed_at > since]
-        suggestion = suggestion_for(item, record, mine, worse, library)
+        suggestion = suggestion_for(item, record, mine, worse or red_last, library)
         if suggestion is None:
-            if worse and suggestion_for(item, record, mine, False, library) is not None:
-                week.held_back = True
+            if (worse or red_last) and suggestion_for(item, record, mine, False, library) is not None:
+                week.held_back, week.held_after_red = worse, not worse
             continue
         if suggestion.change == "harder" and any(s.change == "harder" for s in week.suggestions):
             continue
