@@ -206,15 +206,22 @@ RED_DONE = "Your back hurt more than it should this time. Rest now and let it se
 
 def test_after_a_red_session_today_the_done_card_asks_for_rest_not_praise(app, auth, alex, clock):
     """Pain from 2 before to 8 after is a red session: the day's card says rest, do less next time and when to get
-    help, not "Nice work"; the next session, green, is praised again."""
+    help, not "Nice work"; the next planned day's routine asks for a little less, with the steps to ease off; the
+    next session, green, is praised again."""
     done(app, alex, clock, MONDAY, pain_before=2, pain_after=8, effort=6)
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
     assert "Done for today" in page and RED_DONE in page and "Nice work" not in page
     assert "If it has not settled within a day or two, contact your trainer or a doctor." in page
+    clock.move_to(datetime(2026, 3, 4, 7, 0, tzinfo=UTC))  # Wednesday morning: its routine, a little less
+    page = auth.client.get("/").get_data(as_text=True)
+    ease = 'Your last session went red: do a little less today. <a href="#suggest-title">Ease off first</a>'
+    assert ease in page and 'id="suggest-title"' in page and "Ease off a step." in page
     done(app, alex, clock, MONDAY + timedelta(days=2), pain_before=2, pain_after=2)
     page = auth.client.get("/").get_data(as_text=True)
     assert "Nice work. Rest is part of the plan too." in page and RED_DONE not in page
+    clock.move_to(datetime(2026, 3, 6, 7, 0, tzinfo=UTC))  # Friday: the last session was green
+    assert "Your last session went red" not in auth.client.get("/").get_data(as_text=True)
 
 
 def test_after_a_red_session_a_person_without_a_trainer_is_pointed_to_a_clinician(app, auth, alex, clock):
