@@ -275,7 +275,10 @@ def test_a_red_session_sends_the_player_to_the_screen_first(app, signed_in, alex
     assert "We ask again now because of a red session" in text_of(signed_in.get(response.headers["Location"]))
     response = post(signed_in, "/safety/", {"next": play_url})
     assert response.headers["Location"] == play_url
-    assert signed_in.get(play_url).status_code == 200
+    # No warning sign is not "carry on as before": the back said that session was too much.
+    page = text_of(signed_in.get(play_url))
+    assert "Thank you: no warning signs. Your back said the last session was too much, so do a little less" in page
+    assert "You can carry on" not in page
 
 
 def test_an_answer_straight_after_a_red_session_from_a_phone_running_ahead_clears_it(app, signed_in, alex, play_url):
@@ -310,6 +313,16 @@ def test_the_screen_is_due_again_after_6_weeks(auth, alex, play_url, clock):
     assert auth.client.get(play_url).status_code == 200
     clock.move_to(NOW + timedelta(weeks=6) - timedelta(days=2))
     assert auth.client.get(play_url).headers["Location"].startswith("/safety/")
+    post(auth.client, "/safety/", {})
+    assert "Thank you. You can carry on." in text_of(auth.client.get("/"))  # asked by the calendar alone
+
+
+def test_after_a_bad_morning_no_warning_sign_asks_for_a_little_less(app, signed_in, alex):
+    session_id = do_session(app, alex, NOW - timedelta(hours=24), before=3, after=3)
+    post(signed_in, "/check-in", {"session": session_id, "pain": "7", "legs": "no"})
+    post(signed_in, "/safety/", {})
+    page = text_of(signed_in.get("/"))
+    assert "Your back said the last session was too much, so do a little less next time: Today shows how." in page
 
 
 def test_the_menu_and_the_red_flags_lesson_link_to_the_screen(signed_in):

@@ -105,6 +105,17 @@ def _screen_page(first_time: bool, status: int = 200):
     ), status
 
 
+# Asked because the back said a session was too much (red, or a bad next morning), no warning sign does not mean
+# carry on as before: next time a little less (the pain-monitoring model, Silbernagel 2007: the 24-hour response
+# matters most; sessions/rules.py).
+TOO_MUCH = {"red_session", "bad_morning"}
+CLEAR_WORDS = "Thank you. You can carry on."
+LESS_WORDS = (
+    "Thank you: no warning signs. Your back said the last session was too much, so do a little less next time: "
+    "Today shows how."
+)
+
+
 def _answer(first_time: bool):
     if request.method == "GET":
         return _screen_page(first_time)
@@ -113,6 +124,7 @@ def _answer(first_time: bool):
     if not form.validate():
         flash(form.signs.errors[0], "error")
         return _screen_page(first_time, 400)
+    asked = screens.standing(current_user, now).due  # why it was asked, for the words once it is answered
     try:
         screen = screens.record_screen(current_user, form.ticked(), now)
     except screens.InputError as exc:
@@ -133,7 +145,7 @@ def _answer(first_time: bool):
         return redirect(url_for("sessions.safety_result", level=standing.level, next=next_page))
     if screen.outcome == "soon":
         return redirect(url_for("sessions.safety_result", level="soon", next=next_page))
-    flash("Thank you. You can carry on.", "success")
+    flash(LESS_WORDS if asked and asked.kind in TOO_MUCH else CLEAR_WORDS, "success")
     if first_time:
         return redirect(_next_step_url())
     return redirect(next_page or url_for("home.index"))
