@@ -41,6 +41,7 @@ function readPage(head) {
     hasPlan: data.hasPlan === "true",
     hasTrainer: data.hasTrainer === "true",
     blocked: data.blocked === "true",
+    lastLight: data.lastLight || null,
     cardState: data.cardState || "none",
     playUrl: (id) => (data.playUrl || "/routines/{id}/play").replace("{id}", encodeURIComponent(id)),
     exerciseUrl: (slug) => (data.exerciseUrl || "/exercises/{slug}").replace("{slug}", encodeURIComponent(slug)),
@@ -164,7 +165,7 @@ function button(text, href, className) {
   return link;
 }
 
-function routineCard(routine, page) {
+function routineCard(routine, page, lastWasRed) {
   const count = routine.exercises.length;
   const list = element("ol", "routine-preview");
   for (const exercise of routine.exercises) {
@@ -184,6 +185,8 @@ function routineCard(routine, page) {
     // Waiting for a clinician after a red-flag answer: the same words as the server's page, in place of Start.
     nodes.push(element("p", "routine-on-hold", "On hold until a clinician has seen you: see what to do above."));
   } else {
+    // After a red session, a little less (the server's words; its steps to ease off wait for the network here).
+    if (lastWasRed) nodes.push(element("p", "routine-ease", "Your last session went red: do a little less today."));
     // "Start" alone says nothing out of context (a screen reader's list of links): the routine's name goes with it.
     const start = button("Start", page.playUrl(routine.id), "button button--wide button--big");
     start.append(element("span", "visually-hidden", ` ${routine.name}`));
@@ -203,7 +206,15 @@ function restCard(next, page) {
   return nodes;
 }
 
-function planCard(plan, today, page, local) {
+// Whether the newest session the phone knows went red: one saved here (the player's judgement), else the page's.
+function lastWasRed(page, localDays) {
+  const days = [...localDays.keys()].sort();
+  if (!days.length) return page.lastLight === "red";
+  return Boolean(localDays.get(days.at(-1)).red);
+}
+
+function planCard(plan, today, page, localDays) {
+  const local = localDays.get(today);
   const { program } = plan;
   if (today < program.start_date) {
     return [
@@ -218,7 +229,7 @@ function planCard(plan, today, page, local) {
   const next = nextPlanned(plan, today);
   if (local) return doneCard(next, local, page);
   const routine = plannedOn(plan, today);
-  return routine ? routineCard(routine, page) : restCard(next, page);
+  return routine ? routineCard(routine, page, lastWasRed(page, localDays)) : restCard(next, page);
 }
 
 function unreadableCard() {
@@ -306,7 +317,7 @@ export function showToday(root) {
       }
       const weeks = programWeeks(plan);
       if (program) program.textContent = `${plan.program.name}${week ? ` · week ${week} of ${weeks}` : ""}`;
-      if (card) card.replaceChildren(...planCard(plan, today, page, localDays.get(today)));
+      if (card) card.replaceChildren(...planCard(plan, today, page, localDays));
       if (note) note.textContent = offline ? "Offline · showing your plan from this phone" : "Showing your plan saved on this phone";
     } else {
       if (program) program.hidden = true;

@@ -264,7 +264,8 @@ def test_offline_today_after_a_red_session_asks_for_rest_and_holds_the_steps(
     (pain 2 before, 8 after, noted as the player notes it): the copy of Today kept by the worker says rest rather
     than "Nice work", asks for the safety check again as the server will, and holds the steps worked out before
     the session until it has synced instead of offering a step up. After the sync the server's page says the same
-    words, and offers to ease off rather than to step up."""
+    words, and offers to ease off rather than to step up; offline on the next training day, the phone's copy asks
+    for a little less."""
     today = midday.date()
     store_easy_sessions(app, ready, [today - timedelta(days=2), today - timedelta(days=1)])
     login(page, live_server.url)
@@ -272,6 +273,7 @@ def test_offline_today_after_a_red_session_asks_for_rest_and_holds_the_steps(
     steps = today_part(page, "suggestions")
     expect(steps.locator(".step--up").first).to_contain_text("a small step up")
     routine, exercises = whole_dose(app, ready)
+    training_day = later_days(page)[3]
 
     context.set_offline(True)
     red = {"pain_before": 2, "pain_after": 8, "effort": 6, "exercises": exercises}
@@ -306,6 +308,13 @@ def test_offline_today_after_a_red_session_asks_for_rest_and_holds_the_steps(
     expect(steps.locator(".step--down").first).to_contain_text("Ease off a step.")
     expect(steps).not_to_contain_text("Your latest session is not in these yet")
     expect(steps.locator(".step--up")).to_have_count(0)
+
+    # Offline again on the next training day: the phone's copy asks for a little less, as the server's page does.
+    context.set_offline(True)
+    again.clock.set_system_time(datetime.combine(training_day, time(10, 0), ZoneInfo(TEST_ZONE)))
+    again.reload()
+    expect(today_part(again, "date")).to_have_text(long_date(training_day))
+    expect(card.locator(".routine-ease")).to_have_text("Your last session went red: do a little less today.")
     assert context.console_errors == []
 
 
