@@ -346,6 +346,25 @@ def test_free_text_search(client):
     assert "No exercise matches" in page
 
 
+def test_the_search_text_holds_each_word_once_and_finds_what_the_whole_text_would(app, client):
+    """Every exercise's search text (written into the library page for its script) says each word once, and a
+    search word, however cut, is found in it exactly when it is in the exercise's own words."""
+    from webapp.content.services import search_text
+
+    with app.app_context():
+        exercises = list(db.session.execute(db.select(Exercise)).scalars())
+        for exercise in exercises:
+            text = search_text(exercise)
+            assert len(text.split()) == len(set(text.split())), exercise.slug
+            details = exercise.details or {}
+            whole = " ".join([exercise.name, exercise.summary, *details.get("steps", [])]).lower()
+            for word in whole.split()[::7]:
+                for piece in (word, word[1:-1], word[:3]):
+                    assert piece in text, (exercise.slug, piece)
+    # A word only a step says, at the end of a word: still found.
+    assert "glute-bridge" in slugs_on(client.get("/exercises/?q=hip-width").get_data(as_text=True))
+
+
 def test_nonsense_filters_are_ignored_not_errors(client, bundle):
     response = client.get("/exercises/?level=banana&kind=<script>&position=moon")
     assert response.status_code == 200

@@ -190,7 +190,8 @@ def test_precache_lists_the_app_shell_each_with_its_content_revision(client, app
     assert not any("screenshot" in url or url.endswith("sw.js") for url in urls)
     # What no page kept offline uses stays out: a phone would download it for nothing.
     assert not urls & {"/static/css/builder.css", "/static/css/trainer.css", "/static/js/builder/main.js",
-                       "/static/icons/icon-512.png", "/static/icons/icon-maskable-512.png"}  # fmt: skip
+                       "/static/icons/icon-512.png", "/static/icons/icon-maskable-512.png",
+                       "/static/icons/apple-touch-icon.png"}  # fmt: skip
     with app.test_request_context():
         revisions = assets.static_revisions()
     for entry in entries:

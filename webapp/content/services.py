@@ -209,12 +209,16 @@ class Filters:
 
 
 def search_text(exercise: Exercise) -> str:
-    """What a search looks in, lower case: the page and its script search the same text."""
+    """What a search looks in, lower case: the page and its script search the same text.
+
+    Each word of it once: a search word (never with a space) is found in the text exactly when it is found in one
+    of its words, so a word said again adds nothing but bytes (the library page carries this for every exercise,
+    and it is part of the offline package)."""
     details = exercise.details or {}
     parts = [exercise.name, exercise.summary, exercise.cue, exercise.position, exercise.kind]
     parts += [m.name for m in exercise.muscles] + [m.slug for m in exercise.muscles]
     parts += details.get("steps", []) + details.get("cues", [])
-    return " ".join(parts).lower()
+    return " ".join(dict.fromkeys(" ".join(parts).lower().split()))
 
 
 def filter_exercises(exercises: list[Exercise], filters: Filters) -> list[Exercise]:

@@ -23,10 +23,12 @@ SHELL_FILES = ("img/nav.svg",)
 SHELL_FOLDERS = ("css/", "js/", "icons/")
 NOT_SHELL = (
     # Install-sheet pictures and the install icons: the browser fetches them when the app is installed, online,
-    # and never shows them inside the app (pages show icon.svg; a notification icon-192.png).
+    # and never shows them inside the app (pages show icon.svg; a notification icon-192.png). Safari reads the
+    # apple-touch-icon when a page is added to the Home Screen, online too.
     "icons/screenshot-",
     "icons/icon-512",
     "icons/icon-maskable",
+    "icons/apple-touch-icon",
     # The trainer's and the builder's pages are never kept offline: their sheets and scripts come from the network
     # (and the browser's cache) like any versioned file, and a phone never downloads them for nothing.
     "css/trainer.css",
