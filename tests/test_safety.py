@@ -398,6 +398,35 @@ def sync(client, auth, *items, body=None):
                        headers=auth.api_headers())  # fmt: skip
 
 
+def test_an_answer_that_needs_a_clinician_reaches_the_trainer_at_once(app, auth, users, alex, run_jobs):
+    """Casey's laptop hears of Alex's emergency answer once, however often the phone sends it, and is never told
+    what it was (a locked screen shows it); night pain alone (see a GP soon) needs no clinician before exercise,
+    and the confirmation after the check is no news: both stay quiet."""
+    from .pushservice import PushService
+
+    with PushService() as service:
+        laptop = service.browser("laptop")
+        auth.login("coach@example.com")
+        subscribed = auth.client.post("/api/v1/push/subscriptions", json=laptop.to_json(), headers=auth.api_headers())
+        assert subscribed.status_code == 201
+        auth.logout()
+        auth.login("alex@example.com")
+        soon, urgent = item(["night"], at=NOW - timedelta(hours=3)), item(["saddle"], at=NOW - timedelta(hours=2))
+        assert sync(auth.client, auth, soon, urgent).status_code == 200
+        assert sync(auth.client, auth, urgent).get_json()["results"][0]["status"] == "duplicate"
+        again = item(["saddle"], at=NOW - timedelta(hours=1))  # answered again after emergency care, as asked
+        seen = item(["saddle"], assessed_on=TODAY.isoformat(), at=NOW - timedelta(minutes=30))
+        assert [r["status"] for r in sync(auth.client, auth, again, seen).get_json()["results"]] == ["created"] * 2
+        run_jobs()
+        words = {
+            "title": "Alex Morgan's safety check needs your attention",
+            "body": "Open their page in CoreSteady to see their answer and what they were told to do.",
+            "url": f"/trainer/clients/{alex.id}#safety",
+            "tag": f"safety-{alex.id}",
+        }
+        assert service.messages(laptop) == [words, words]  # the urgent answer and the one given again
+
+
 def test_answers_from_the_phone_sync_exactly_once(app, auth, signed_in, play_url):
     emergency = item(["saddle"], at=NOW - timedelta(hours=3))
     again = item([], at=NOW - timedelta(hours=2))

@@ -23,6 +23,7 @@ from sqlalchemy import and_, bindparam, exists, func, or_
 from ..auth.models import User
 from ..extensions import db
 from ..inputs import Text, read_item
+from ..push import services as push
 from ..timeutil import local_date, utcnow
 from . import outcomes, red_flags, safety
 from .models import CheckIn, CompletedSession, RedFlagScreen
@@ -135,6 +136,8 @@ def store(user: User, item: ScreenIn, now: datetime | None = None) -> Result:
     }
     try:
         new_id = insert_or_ignore(RedFlagScreen, values, unique=("user_id", "uuid"))
+        if new_id is not None:
+            tell_the_trainer(user, uuid, values["outcome"], item.assessed_on, now)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -142,6 +145,19 @@ def store(user: User, item: ScreenIn, now: datetime | None = None) -> Result:
     if new_id is not None:
         return Result(id=uuid, status="created")
     return _already(uuid, user, digest)  # another request stored the same id a moment ago
+
+
+def tell_the_trainer(user: User, uuid: str, outcome: str, assessed_on: date | None, now: datetime) -> int:
+    """An answer that needs a clinician before any exercise reaches the person's trainer at once, as a push on each
+    of their browsers (their dashboard flags it too), queued with the answer: they may be the one to call. Sent
+    however late the answer syncs, once per answer. The notification shows on a locked screen, so it says whose
+    safety check it is and opens their page, never what was answered."""
+    if assessed_on is not None or user.trainer_id is None or not red_flags.blocks(outcome):
+        return 0
+    title = f"{user.name}'s safety check needs your attention"
+    body = "Open their page in CoreSteady to see their answer and what they were told to do."
+    url, tag = f"/trainer/clients/{user.id}#safety", f"safety-{user.id}"
+    return push.notify(user.trainer_id, title, body, url, tag, key=f"red-flag:{user.id}:{uuid}", now=now)
 
 
 def _already(uuid: str, user: User, digest: str) -> Result | None:
