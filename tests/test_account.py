@@ -211,6 +211,15 @@ def test_a_trainer_sees_profile_export_and_delete_but_no_calendar(client, auth, 
     assert response.status_code == 200
     assert "Casey Coach" in html and "/account/export.json" in html and "/account/delete" in html
     assert "/account/calendar/" not in html and "Reminders on this phone" not in html
+    # Alerts in this browser (static/js/alerts.js, loaded on this page alone); without script, a note.
+    assert "Alerts in this browser" in html and re.search(r'<script type="module" src="/static/js/alerts\.js\?v=', html)
+    assert "Alerts need JavaScript in this browser. Your dashboard shows the same flags and messages." in html
+
+
+def test_a_client_has_no_trainers_alerts(client, auth, users):
+    login(auth, "alex@example.com")
+    _, html = page(client, "/account/")
+    assert "Alerts in this browser" not in html and "alerts.js" not in html
 
 
 def test_the_account_menu_links_to_the_account_page(client, auth, users):

@@ -1,8 +1,8 @@
 // The reminders card on Today and the settings page: on or off, the time, email too, and whether this
 // browser can show notifications. Turning reminders on asks for permission and signs this browser up with
 // its push service (the worker shows what arrives: static/sw.js). Settings go to /api/v1/reminders.
-import { csrfToken } from "./identity.js";
 import { logger } from "./log.js";
+import { send, subscribe, subscribed, support } from "./pushsub.js";
 
 const log = logger("reminders");
 
@@ -20,72 +20,6 @@ const WORDS = {
   failed: "This browser could not be signed up for reminders just now. Try again later.",
   offline: "You are offline, so this could not be saved. Try again once you are connected.",
 };
-
-function standalone() {
-  return window.matchMedia("(display-mode: standalone)").matches || navigator.standalone === true;
-}
-
-// iPadOS reports itself as a Mac; a touch screen gives it away.
-function appleMobile() {
-  const agent = navigator.userAgent;
-  return /iPhone|iPad|iPod/.test(agent) || (/Macintosh/.test(agent) && navigator.maxTouchPoints > 1);
-}
-
-function canPush() {
-  return "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
-}
-
-// What this browser can do: "ok", "denied", "iphone" (Safari outside the Home Screen app) or "unsupported".
-function support() {
-  if (appleMobile() && !standalone()) return "iphone";
-  if (!canPush()) return "unsupported";
-  if (Notification.permission === "denied") return "denied";
-  return "ok";
-}
-
-function keyBytes(base64url) {
-  const padded = base64url.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (base64url.length % 4)) % 4);
-  return Uint8Array.from(atob(padded), (character) => character.charCodeAt(0));
-}
-
-function sameKey(subscription, key) {
-  const current = subscription.options?.applicationServerKey;
-  if (!current) return true;
-  const bytes = new Uint8Array(current);
-  return bytes.length === key.length && bytes.every((byte, index) => byte === key[index]);
-}
-
-async function send(url, method, body) {
-  const response = await fetch(url, {
-    method,
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const answer = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(answer.message || `the server answered ${response.status}`);
-  return answer;
-}
-
-// This browser's subscription, made with the server's current key (one made with an older key is replaced).
-async function subscribe(card) {
-  const registration = await navigator.serviceWorker.ready;
-  const { public_key: publicKey } = await send(card.dataset.keyUrl, "GET");
-  const key = keyBytes(publicKey);
-  let subscription = await registration.pushManager.getSubscription();
-  if (subscription && !sameKey(subscription, key)) {
-    await subscription.unsubscribe();
-    subscription = null;
-  }
-  subscription ||= await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key });
-  await send(card.dataset.subscriptionsUrl, "POST", subscription.toJSON());
-}
-
-async function subscribed() {
-  if (!canPush() || Notification.permission !== "granted") return false;
-  const registration = await navigator.serviceWorker.getRegistration();
-  return Boolean(await registration?.pushManager.getSubscription());
-}
 
 export function enhanceReminders(root) {
   const card = root.querySelector("[data-reminders]");

@@ -234,3 +234,66 @@ def test_on_an_iphone_outside_the_home_screen_the_card_explains_how(browser, app
         page.screenshot(path="test-artifacts/reminders-iphone.png", full_page=True)
     finally:
         iphone.close()
+
+
+def test_a_trainer_turns_alerts_on_and_a_clients_urgent_safety_answer_shows_at_once(
+    app, live_server, context, page, alex
+):
+    """Casey turns alerts on in this browser from the account page; Alex then answers the safety check with numbness
+    in the saddle area (emergency care): the notification shows on Casey's browser at once, says whose check it is
+    and nothing of the answer, and opens Alex's page. Stopping alerts forgets this browser."""
+    from webapp.sessions import screens
+
+    with PushService() as service:
+        laptop = service.browser("laptop")
+        context.grant_permissions(["notifications"], origin=live_server.url)
+        context.add_init_script(script=FAKE_PUSH_MANAGER % json.dumps(laptop.to_json()))
+        login(page, live_server.url, "coach@example.com")
+        page.goto(f"{live_server.url}/account/")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+        card = page.locator("[data-alerts]")
+        expect(card.locator("[data-alerts-status]")).to_have_text("Alerts are off in this browser.")
+        card.get_by_role("button", name="Show alerts in this browser").click()
+        expect(card.locator("[data-alerts-status]")).to_have_text("This browser shows your alerts.")
+        with app.app_context():
+            [row] = db.session.execute(db.select(PushSubscription)).scalars().all()
+            assert (row.user_id, row.endpoint) == (alex.trainer_id, laptop.endpoint)
+            screens.record_screen(db.session.merge(alex), ["saddle"])
+            run_due()
+        [message] = service.messages(laptop)
+        assert message == {
+            "title": "Alex Morgan's safety check needs your attention",
+            "body": "Open their page in CoreSteady to see their answer and what they were told to do.",
+            "url": f"/trainer/clients/{alex.id}#safety",
+            "tag": f"safety-{alex.id}",
+        }
+        cdp, registration = worker_registration(context, page)
+        cdp.send(
+            "ServiceWorker.deliverPushMessage",
+            {"origin": f"{live_server.url}/", "registrationId": registration, "data": json.dumps(message)},
+        )
+        shown = settle(
+            page,
+            """async () => {
+              const notes = await (await navigator.serviceWorker.ready).getNotifications();
+              return notes.map((n) => ({title: n.title, body: n.body, url: n.data.url}));
+            }""",
+        )
+        assert shown == [{"title": message["title"], "body": message["body"], "url": message["url"]}]
+        # (Stopped before leaving the page: the stand-in PushManager forgets its subscription with the page.)
+        card.get_by_role("button", name="Stop alerts in this browser").click()
+        expect(card.locator("[data-alerts-status]")).to_have_text("Alerts are off in this browser.")
+        with app.app_context():
+            assert db.session.execute(db.select(PushSubscription)).scalars().all() == []
+
+        # The tap on the notification shown before: Alex's page, at the safety checks.
+        [worker] = context.service_workers
+        worker.evaluate(
+            """async () => {
+              const [note] = await self.registration.getNotifications();
+              self.dispatchEvent(new NotificationEvent("notificationclick", {notification: note}));
+            }"""
+        )
+        page.wait_for_url(f"**/trainer/clients/{alex.id}#safety")
+        expect(page.locator("#screens-title")).to_have_text("Safety checks")
+    assert context.console_errors == []

@@ -36,6 +36,7 @@ NOT_SHELL = (
     "js/builder/",
     "js/print.js",
     "js/upload.js",
+    "js/alerts.js",
 )
 
 
