@@ -68,6 +68,22 @@ def worker_registration(context, page) -> str:
     return cdp, registration["registrationId"]
 
 
+def deliver(context, page, base_url: str, message: dict) -> list[dict]:
+    """What arrived at the stand-in, given to the worker as the browser would; the notifications it then shows."""
+    cdp, registration = worker_registration(context, page)
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": f"{base_url}/", "registrationId": registration, "data": json.dumps(message)},
+    )
+    return settle(
+        page,
+        """async () => {
+          const notes = await (await navigator.serviceWorker.ready).getNotifications();
+          return notes.map((n) => ({title: n.title, body: n.body, url: n.data.url, tag: n.tag}));
+        }""",
+    )
+
+
 def today_with_the_stand_in(context, page, base_url: str, phone):
     """Alex's Today, its worker in control, with a PushManager that subscribes to the stand-in: the reminders card."""
     context.add_init_script(script=FAKE_PUSH_MANAGER % json.dumps(phone.to_json()))
@@ -109,18 +125,7 @@ def test_reminders_on_then_a_push_shows_and_its_tap_opens_the_routine_offline_to
         [message] = [m for m in service.messages(phone) if {k: m.get(k) for k in sent} == sent]
         assert service.refusals == []
 
-        cdp, registration = worker_registration(context, page)
-        cdp.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": f"{live_server.url}/", "registrationId": registration, "data": json.dumps(message)},
-        )
-        shown = settle(
-            page,
-            """async () => {
-              const notes = await (await navigator.serviceWorker.ready).getNotifications();
-              return notes.map((n) => ({title: n.title, body: n.body, tag: n.tag, url: n.data.url}));
-            }""",
-        )
+        shown = deliver(context, page, live_server.url, message)
         assert shown == [
             {"title": f"Today: {name}, about 9 min", "body": "Tap to start.", "tag": "reminder-today", "url": player}
         ]  # fmt: skip
@@ -267,19 +272,7 @@ def test_a_trainer_turns_alerts_on_and_a_clients_urgent_safety_answer_shows_at_o
             "url": f"/trainer/clients/{alex.id}#safety",
             "tag": f"safety-{alex.id}",
         }
-        cdp, registration = worker_registration(context, page)
-        cdp.send(
-            "ServiceWorker.deliverPushMessage",
-            {"origin": f"{live_server.url}/", "registrationId": registration, "data": json.dumps(message)},
-        )
-        shown = settle(
-            page,
-            """async () => {
-              const notes = await (await navigator.serviceWorker.ready).getNotifications();
-              return notes.map((n) => ({title: n.title, body: n.body, url: n.data.url}));
-            }""",
-        )
-        assert shown == [{"title": message["title"], "body": message["body"], "url": message["url"]}]
+        assert deliver(context, page, live_server.url, message) == [message]
         # (Stopped before leaving the page: the stand-in PushManager forgets its subscription with the page.)
         card.get_by_role("button", name="Stop alerts in this browser").click()
         expect(card.locator("[data-alerts-status]")).to_have_text("Alerts are off in this browser.")
