@@ -552,6 +552,8 @@ def test_the_dashboard_page_shows_every_client_with_flags_and_numbers(client, au
     assert "No session for 9 days" in words and "Marked Knee to chest painful" in words
     assert "Ready to progress" in words and "No program" in words
     assert 'href="/trainer/clients/' in page.get_data(as_text=True)
+    # Where alerts are turned on, said on the page the trainer opens most.
+    assert '<a href="/account/#alerts">turn on alerts in this browser</a>' in page.get_data(as_text=True)
 
 
 def names_in_order(response) -> list[str]:
