@@ -427,6 +427,28 @@ def test_an_answer_that_needs_a_clinician_reaches_the_trainer_at_once(app, auth,
         assert service.messages(laptop) == [words, words]  # the urgent answer and the one given again
 
 
+def test_an_urgent_answer_reaches_only_the_trainer_who_follows_the_person(app, users, alex):
+    """One push for Casey's one browser while Casey follows Alex; none once nobody does (a trainer who let Alex go
+    hears nothing of Alex's answers)."""
+    from webapp.jobs.models import Job
+    from webapp.push import services as push
+    from webapp.push.models import PushSubscription
+
+    def pushes() -> int:
+        return db.session.execute(db.select(db.func.count()).where(Job.kind == push.KIND)).scalar()
+
+    with app.app_context():
+        db.session.add(PushSubscription(user_id=users["coach"].id, endpoint="https://push.example/casey",
+                                        p256dh="k" * 87, auth="a" * 22))  # fmt: skip
+        person = db.session.merge(alex)
+        screens.record_screen(person, ["saddle"], NOW - timedelta(hours=2))
+        assert pushes() == 1
+        person.trainer_id = None
+        db.session.commit()
+        screens.record_screen(person, ["saddle"], NOW - timedelta(hours=1))
+        assert pushes() == 1
+
+
 def test_answers_from_the_phone_sync_exactly_once(app, auth, signed_in, play_url):
     emergency = item(["saddle"], at=NOW - timedelta(hours=3))
     again = item([], at=NOW - timedelta(hours=2))
