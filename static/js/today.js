@@ -354,12 +354,23 @@ export function showToday(root) {
     steps.append(note);
   }
 
+  // Where the person stands on the safety check, as this phone knows it (the page's word kept with the answers
+  // given here since), read once a drawing; null when it cannot be read.
+  async function phoneStanding(me) {
+    if (me === null) return null;
+    try {
+      remember(me, readEmbedded(document));
+      return await standing(me);
+    } catch (error) {
+      log.warn("reading the safety check kept on this phone", error);
+      return null;
+    }
+  }
+
   // A red session saved on this phone asks for the safety check again before the next one (the player's gate
   // holds it to that, webapp/sessions/screens.py does the same once the session arrives): say so here at once.
-  async function drawSafetyDue(me) {
-    if (me === null || page.blocked || part("safety")) return;
-    remember(me, readEmbedded(document));
-    const now = await standing(me);
+  function drawSafetyDue(now) {
+    if (!now || page.blocked || part("safety")) return;
     if (now.state !== "due" || now.due?.kind !== "red_session") return;
     const before = root.querySelector('[data-today-part="milestone"], [data-today-part="check-in"], [data-today-part="card"]');
     before?.before(safetyDueCard(now.due.reason));
@@ -367,11 +378,9 @@ export function showToday(root) {
 
   // The days on hold after a red-flag answer: the plan's (as of the day it was fetched) and, while an answer
   // still waits for a clinician on this phone, every day since that answer up to today (safety.held_days).
-  async function heldDays(me, today) {
+  function heldDays(now, today) {
     const held = new Set(Array.isArray(plan?.held) ? plan.held.filter(isIsoDay) : []);
-    if (me === null) return held;
-    const now = await standing(me);
-    for (const answer of now.waiting) {
+    for (const answer of now?.waiting || []) {
       if (!isIsoDay(answer.day)) continue;
       for (let day = answer.day; day <= today; day = addDays(day, 1)) held.add(day);
     }
@@ -395,12 +404,9 @@ export function showToday(root) {
       drawFresh(localDays);
       drawSteps(localDays);
     }
-    const held = stale ? await heldDays(me, today).catch((error) => {
-      log.warn("reading the safety check kept on this phone", error);
-      return new Set();
-    }) : new Set();
-    drawWeek(today, localDays, held);
-    await drawSafetyDue(me).catch((error) => log.warn("reading the safety check kept on this phone", error));
+    const now = await phoneStanding(me);
+    drawWeek(today, localDays, stale ? heldDays(now, today) : new Set());
+    drawSafetyDue(now);
   }
 
   // Many events arrive together (a drain settles a batch): draw once for all of them, one at a time.

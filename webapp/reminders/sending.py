@@ -31,7 +31,7 @@ from ..programs.services import active_assignment
 from ..push.services import notify
 from ..sessions import screens
 from ..sessions.models import CompletedSession
-from ..sessions.schedule import plan_for
+from ..sessions.schedule import person_plan
 from ..timeutil import local_date, zone
 from .models import ReminderSetting
 from .services import reminder_time
@@ -65,7 +65,7 @@ def what_is_due(user: User, day: date) -> Due | None:
     assignment = active_assignment(user)
     # Sessions planned while exercise was on hold after a red-flag answer were not missed: the first reminder
     # after a clinician's check is a plain one, not a nudge about them.
-    plan = plan_for(assignment, day, held=screens.held_days(user, day))
+    plan = person_plan(assignment, user, day)
     routine = plan.routine_on(day) if plan else None
     if routine is None:
         return None

@@ -25,7 +25,7 @@ from ..programs.services import active_assignment
 from ..push.services import MAX_BODY, notify
 from ..sessions import screens
 from ..sessions.milestones import sessions_of, weekly_summary
-from ..sessions.schedule import plan_for
+from ..sessions.schedule import person_plan
 from ..timeutil import local_date
 from .models import ReminderSetting
 from .sending import due_at, still_wanted
@@ -85,7 +85,7 @@ def send(payload: dict, now: datetime) -> None:
         log.info("Weekly summary for user %s on %s not sent: waiting for a clinician's check", user.id, day)
         return
     # Last week's days on hold (a check since cleared) are not counted as planned, as on Today's summary.
-    plan = plan_for(active_assignment(user), day, held=screens.held_days(user, day))
+    plan = person_plan(active_assignment(user), user, day)
     summary = weekly_summary(day, plan, sessions_of(user.id), bool(user.trainer_id))
     if summary is None:
         return  # nothing planned and nothing done last week: nothing to sum up

@@ -15,7 +15,7 @@ from ..programs import personal
 from ..programs.models import Assignment, Program, Routine
 from ..programs.services import program_summary, routine_payload
 from ..timeutil import DAY_NAMES, WEEKDAYS
-from . import outcomes, progression, rules
+from . import outcomes, progression, rules, screens
 from .weeks import WeekRun, week_runs
 
 
@@ -179,6 +179,14 @@ def plan_for(
         return None
     history = outcomes.outcomes_since(assignment.client_id, assignment.start_date, assignment.family)
     return plan_from(assignment, history, today, program, held)
+
+
+def person_plan(assignment: Assignment | None, user, today: date, program=None) -> Plan | None:
+    """plan_for with the days this person's exercise was on hold after a red-flag answer (screens.held_days): the
+    plan as their history, their week's count, their reminders and their trainer's page count it."""
+    if assignment is None:
+        return None
+    return plan_for(assignment, today, program, screens.held_days(user, today))
 
 
 def plan_from(

@@ -30,7 +30,7 @@ from .forms import (
 )
 from .player import player_data
 from .safety import told
-from .schedule import plan_for
+from .schedule import person_plan
 
 bp = Blueprint("sessions", __name__)
 
@@ -311,7 +311,7 @@ def next_day_check():
 def _render_history(errors: Mapping[int, str] | None = None, values: Mapping[str, str] | None = None, status=200):
     user = current_user
     today = local_date(utcnow(), user.timezone)
-    plan = plan_for(active_assignment(user), today, held=screens.held_days(user, today))
+    plan = person_plan(active_assignment(user), user, today)
     points = history.session_points(user.id)
     done_days = {p.day for p in points}
     month = progress.month_calendar(progress.parse_month(request.args.get("month"), today), plan, done_days, today)

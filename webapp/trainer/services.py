@@ -16,7 +16,7 @@ from ..programs.models import Assignment
 from ..programs.services import active_assignment
 from ..sessions import charts, history, progress, progression, safety, screens
 from ..sessions.models import CompletedSession
-from ..sessions.schedule import Plan, days_summary, plan_for, week_routines
+from ..sessions.schedule import Plan, days_summary, person_plan, plan_for, week_routines
 from ..timeutil import local_date, utcnow
 from . import dashboard, parting
 
@@ -105,7 +105,7 @@ def client_page(
     now = now or utcnow()
     row = dashboard.client_rows(trainer, now, client.id)[0]
     assignment = active_assignment(client)
-    plan = plan_for(assignment, row.today, held=screens.held_days(client, row.today))
+    plan = person_plan(assignment, client, row.today)
     points = history.session_points(client.id)
     done_days = {p.day for p in points}
     activities = history.function_activities(client.id)
