@@ -151,6 +151,17 @@ def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(app, is_postgres):
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
 
 
+def test_connections_to_a_database_server_are_tried_before_use_and_sqlite_files_are_not():
+    # PostgreSQL may restart between two requests (the pool's connections then fail once); a SQLite file may not.
+    server = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u:p@127.0.0.1/x", "TESTING": True})
+    assert server.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+    chosen = {"SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False}, "TESTING": True}
+    assert create_app({**chosen, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u:p@127.0.0.1/x"}).config[
+        "SQLALCHEMY_ENGINE_OPTIONS"
+    ] == {"pool_pre_ping": False}, "an option set on purpose is kept"
+    assert create_app({"TESTING": True}).config["SQLALCHEMY_ENGINE_OPTIONS"] == {}
+
+
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -197,7 +208,7 @@ def test_api_errors_are_json_once_signed_in(client, auth, users):
 def test_api_oversized_body_answers_413_json(client, auth, users):
     auth.login()
     response = client.post(
-        "/api/v1/lessons",
+        "/api/v1/sessions",
         data=json.dumps({"x": "y" * (1024 * 1024)}),
         content_type="application/json",
         headers=auth.api_headers(),

@@ -47,6 +47,9 @@ def compress(response: Response) -> Response:
     """The response compressed when the browser takes brotli or gzip and it is worth it, unchanged otherwise."""
     if response.mimetype not in MIMETYPES:
         return response
+    size = response.calculate_content_length()  # None for a stream or a file passed through
+    if size is not None and size < SMALLEST:
+        return response  # never compressed, whatever the browser takes: it does not vary (most JSON answers)
     # Whether gzipped or not, a cache must keep the two forms apart.
     response.vary.add("Accept-Encoding")
     if (
@@ -57,10 +60,9 @@ def compress(response: Response) -> Response:
     ):
         return response
     encoding = encoding_taken()
-    data = response.get_data()
-    if encoding is None or len(data) < SMALLEST:
+    if encoding is None:
         return response
-    response.set_data(encoded(data, encoding))
+    response.set_data(encoded(response.get_data(), encoding))
     response.headers["Content-Encoding"] = encoding
     # The same ETag for both forms would let a cache mix them up; a weak one still answers If-None-Match.
     etag, weak = response.get_etag()

@@ -32,7 +32,7 @@ def defaults() -> dict:
         "APP_ENV": "development",
         "SECRET_KEY": None,  # development: generated once into the instance folder
         "SQLALCHEMY_DATABASE_URI": None,  # SQLite in the instance folder
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},  # finish() adds the ping a database server needs
         "MAX_CONTENT_LENGTH": ONE_MB,
         "MAX_FORM_MEMORY_SIZE": ONE_MB,
         # An installed app may stay offline for days: its form token must outlive that.
@@ -291,10 +291,18 @@ def finish(config: MutableMapping, instance_path: str) -> None:
         raise ConfigError("BASE_URL must be set when APP_ENV=production, like https://coresteady.example.org")
 
     finish_vapid(config, instance_path)
+    finish_database(config, instance_path)
 
+
+def finish_database(config: MutableMapping, instance_path: str) -> None:
+    """The database to use (SQLite in the instance folder unless one is named) and how its connections are kept."""
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         if config.get("TESTING"):
             config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"  # a test that needs tables passes its database
         else:
             os.makedirs(instance_path, exist_ok=True)
             config["SQLALCHEMY_DATABASE_URI"] = sqlite_in(instance_path)
+    if not str(config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # A database server may have restarted and closed the pool's connections: each is tried before a request
+        # uses it. A SQLite file has no server to lose, and the try cost every request a statement.
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})}
