@@ -179,6 +179,22 @@ def test_signup_is_throttled_per_email_from_anywhere_and_per_address(app, caplog
     assert signup(clinic, email="client6@example.com").status_code == 429
 
 
+def test_the_reset_form_and_account_deletion_take_ten_posts_an_hour_from_one_address(client, auth, users):
+    # Each limit is checked by its view's decorator (the extension's check before every request is left out).
+    def forgot():
+        token = csrf_from(client.get("/auth/forgot").get_data(as_text=True))
+        return client.post("/auth/forgot", data={"email": "nobody@example.com", "csrf_token": token})
+
+    for _ in range(10):
+        assert forgot().status_code in (200, 302)
+    assert forgot().status_code == 429
+    auth.login()
+    for _ in range(10):
+        refused = client.post("/account/delete", data={"password": "wrong-password-1", "csrf_token": auth.csrf_token()})
+        assert refused.status_code == 200
+    assert client.post("/account/delete", data={"csrf_token": auth.csrf_token()}).status_code == 429
+
+
 def test_a_refused_signup_says_what_to_fix_and_mails_nobody(client, app):
     response = signup(client, email="not-an-email")
     assert "Enter a valid email address" in response.get_data(as_text=True)
