@@ -15,6 +15,7 @@ from webapp.auth.models import User
 from webapp.extensions import db
 from webapp.messages.models import Message
 from webapp.programs.services import starter_program
+from webapp.push.models import PushSubscription
 from webapp.sessions import screens
 from webapp.sessions import services as records
 from webapp.sessions.models import CheckIn, CompletedSession, SessionExercise
@@ -552,8 +553,25 @@ def test_the_dashboard_page_shows_every_client_with_flags_and_numbers(client, au
     assert "No session for 9 days" in words and "Marked Knee to chest painful" in words
     assert "Ready to progress" in words and "No program" in words
     assert 'href="/trainer/clients/' in page.get_data(as_text=True)
-    # Where alerts are turned on, said on the page the trainer opens most.
+    # Where alerts are turned on, said on the page the trainer opens most; once they are on, that they are.
     assert '<a href="/account/#alerts">turn on alerts in this browser</a>' in page.get_data(as_text=True)
+    assert "Alerts are on" not in words
+
+
+def test_the_dashboard_says_in_how_many_browsers_alerts_are_on(app, client, auth, team):
+    auth.login_as(team["coach"])
+    with app.app_context():
+        for n in range(2):
+            endpoint = f"https://push.example.net/send/{n}"
+            db.session.add(PushSubscription(user_id=team["coach"].id, endpoint=endpoint, p256dh="k", auth="a"))
+        db.session.add(PushSubscription(user_id=team["other"].id, endpoint="https://push.example.net/send/9",
+                                        p256dh="k", auth="a"))  # fmt: skip
+        db.session.commit()
+    page = client.get("/trainer/")
+    words = text_of(page)
+    assert "Alerts are on in 2 browsers of yours: you hear at once when a client writes to you" in words
+    assert "turn on alerts in this browser" not in words
+    assert '<a href="/account/#alerts">Turn them on or off</a>' in page.get_data(as_text=True)
 
 
 def names_in_order(response) -> list[str]:

@@ -27,7 +27,7 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -221,6 +221,12 @@ def unsubscribe(user, which: Unsubscription) -> bool:
 def subscriptions_of(user_id: int) -> list[PushSubscription]:
     query = select(PushSubscription).where(PushSubscription.user_id == user_id).order_by(PushSubscription.id)
     return list(db.session.execute(query).scalars())
+
+
+def subscription_count(user_id: int) -> int:
+    """How many browsers this person takes pushes in (their dashboard says whether alerts are on anywhere)."""
+    query = select(func.count()).select_from(PushSubscription).where(PushSubscription.user_id == user_id)
+    return db.session.execute(query).scalar_one()
 
 
 def topic(tag: str) -> str:

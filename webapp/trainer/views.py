@@ -30,6 +30,7 @@ from ..extensions import db
 from ..links import external_url, link_base
 from ..messages import services as messages
 from ..messages.forms import ReadForm
+from ..push import services as push
 from ..security import log_event
 from ..sessions import progression
 from ..sessions.forms import BUTTON_UNKNOWN, StepForm
@@ -93,6 +94,7 @@ def dashboard_page():
         descending=descending,
         show=show,
         pending_invite=invites.pending_for(_trainer()),
+        alert_browsers=push.subscription_count(current_user.id),
         short_date=short_date,
     )
 
