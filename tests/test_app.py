@@ -162,6 +162,16 @@ def test_connections_to_a_database_server_are_tried_before_use_and_sqlite_files_
     assert create_app({"TESTING": True}).config["SQLALCHEMY_ENGINE_OPTIONS"] == {}
 
 
+def test_an_app_with_rate_limits_off_starts_and_the_next_app_has_them_again(client, auth, users):
+    # The benches turn limits off; the rate limiter is shared by every app made in one process.
+    unlimited = create_app({"TESTING": True, "RATELIMIT_ENABLED": False})
+    assert unlimited.test_client().get("/healthz").status_code in (200, 503)
+    assert create_app({"TESTING": True}).config["RATELIMIT_ENABLED"] is True
+    for _ in range(5):
+        auth.login("alex@example.com", "wrong-password-1")
+    assert auth.login("alex@example.com").status_code == 429
+
+
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200

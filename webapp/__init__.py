@@ -84,7 +84,9 @@ def register_extensions(app: Flask) -> None:
     # every request before routing, for default and blueprint limits, which this app does not have: that look cost
     # each request as much as a duplicate sync's lookup, so it is taken out (a default or blueprint limit added one
     # day needs it back).
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # not there when RATELIMIT_ENABLED is off
+        hooks.remove(limiter._check_request_limit)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"

@@ -46,6 +46,8 @@ def defaults() -> dict:
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 60,
         "PREFERRED_URL_SCHEME": FOLLOWS_APP_ENV,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Said outright: Flask-Limiter keeps the last app's choice for the next app that says nothing.
+        "RATELIMIT_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ACCOUNT": "5 per 15 minutes",
         # Every account from one address: high enough for a clinic or an office behind one address.
