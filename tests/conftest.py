@@ -11,6 +11,7 @@ from datetime import date, datetime
 import pytest
 import time_machine
 from flask_sqlalchemy.session import Session as FlaskSession
+from hypothesis import settings
 from sqlalchemy import event
 
 from webapp import create_app
@@ -27,6 +28,11 @@ from .factories import DEFAULT_PASSWORD, make_user
 from .speed import TemplatesInMemory, engines_shared, url_builders_shared
 
 # The templates every app of this process compiled, shared by the next (see tests/speed.py).
+# No test may depend on the machine's speed: Hypothesis fails an example that takes over 200 ms by default, and a
+# pure function's test once took 316 ms for its first example beside two other test runs on two cores.
+settings.register_profile("coresteady", deadline=None)
+settings.load_profile("coresteady")
+
 TEMPLATES = TemplatesInMemory()
 
 
