@@ -56,8 +56,9 @@ WEEK_GREEN = {0: GREEN, 2: GREEN, 4: GREEN}
          "Week 1 again: the session on Monday 2 Mar was red"),
         # A session missed: the week is not done.
         ({0: GREEN, 4: GREEN}, 7, [(1, False), (1, True), (2, False), (3, False)],
-         "Week 1 again: 2 of its 3 sessions were done"),
-        ({}, 7, [(1, False), (1, True), (2, False), (3, False)], "Week 1 again: none of its 3 sessions were done"),
+         "Week 1 again: 2 of its 3 sessions were done; a week moves on once they all are"),
+        ({}, 7, [(1, False), (1, True), (2, False), (3, False)],
+         "Week 1 again: none of its 3 sessions were done; a week moves on once they all are"),
         # Amber last: the program waits for two green in a row.
         ({0: GREEN, 2: GREEN, 4: AMBER}, 7, [(1, False), (1, True), (2, False), (3, False)],
          "Week 1 again: the session on Friday 6 Mar was amber; the program moves on after two green sessions in a row"),
@@ -108,7 +109,7 @@ def test_a_week_partly_on_hold_runs_again_and_says_it_was_on_hold():
     red = week_runs(3, MONDAY, [*sessions, Outcome(*RED, 3, day=day(5))], day(7), lambda number: 3, held)
     assert red[1].reason == "Week 1 again: the session on Saturday 7 Mar was red"
     later = week_runs(3, MONDAY, sessions, day(14), lambda number: 3, held)
-    assert later[2].reason == "Week 1 again: none of its 3 sessions were done"
+    assert later[2].reason == "Week 1 again: none of its 3 sessions were done; a week moves on once they all are"
 
 
 # ---- Everywhere the plan shows, the same weeks ----

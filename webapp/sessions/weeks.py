@@ -54,7 +54,9 @@ def judge(
         return False, f"Week {number} again: exercise was on hold for part of it, until a clinician's check"
     if done < planned:
         said = "none" if done == 0 else f"{done}"
-        return False, f"Week {number} again: {said} of its {planned} sessions were done"
+        return False, (
+            f"Week {number} again: {said} of its {planned} sessions were done; a week moves on once they all are"
+        )
     so_far = [o for o in outcomes if o.day <= last]
     not_green = [o for o in so_far[-2:] if o.light != "green"]
     if not_green:
