@@ -14,7 +14,7 @@ from webapp.sessions import services as records
 from webapp.sessions.models import CheckIn, FunctionActivity
 from webapp.sessions.sync import store_batch
 
-from .conftest import csrf_from
+from .conftest import csrf_from, words_of
 from .factories import make_plan, make_user, session_payload
 
 MONDAY = date(2026, 3, 2)
@@ -276,6 +276,18 @@ def test_waiting_for_a_clinician_nothing_on_today_urges_exercise(app, auth, alex
     assert 'data-today-part="suggestions"' not in page and "A step up waits" not in page
     suggested = re.search(r'Suggested read[^<]*</p>\s*<h2><a href="([^"]+)"', page).group(1)
     assert suggested == "/lessons/red-flags"
+
+
+def test_waiting_for_a_clinician_the_alert_comes_before_any_word_on_the_week(app, auth, alex, clock):
+    done(app, alex, clock, MONDAY)  # one of the first week's three
+    clock.move_to(datetime(2026, 3, 10, 8, 0, tzinfo=UTC))  # the Tuesday after: week 1 runs again
+    auth.login("alex@example.com")
+    assert "Week 1 again: 1 of its 3 sessions were done" in words_of(auth.client.get("/"))
+    with app.app_context():
+        screens.record_screen(db.session.merge(alex), ["saddle"])
+    page = auth.client.get("/")
+    assert "Please get checked before exercising" in words_of(page)
+    assert "Week 1 again" not in words_of(page) and 'data-today-part="week-reason"' not in page.get_data(as_text=True)
 
 
 def test_waiting_for_a_clinician_the_day_says_why_there_is_no_start_and_suggests_no_walk(app, auth, alex, clock):

@@ -311,7 +311,8 @@ export function showToday(root) {
     if (plan) {
       const week = weekNumber(plan, today);
       const run = Array.isArray(plan.weeks) ? plan.weeks[Math.floor(daysBetween(plan.program.start_date, today) / 7)] : null;
-      if (reason && run?.repeat && typeof run.reason === "string") {
+      // While exercise is on hold the page's alert is what matters; the week's reason waits, as on the server's.
+      if (reason && run?.repeat && typeof run.reason === "string" && !page.blocked) {
         reason.textContent = `${run.reason}.`;
         reason.hidden = false;
       }
