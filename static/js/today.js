@@ -311,8 +311,7 @@ export function showToday(root) {
     if (plan) {
       const week = weekNumber(plan, today);
       const run = Array.isArray(plan.weeks) ? plan.weeks[Math.floor(daysBetween(plan.program.start_date, today) / 7)] : null;
-      // While exercise is on hold the page's alert is what matters; the week's reason waits, as on the server's.
-      if (reason && run?.repeat && typeof run.reason === "string" && !page.blocked) {
+      if (reason && run?.repeat && typeof run.reason === "string") {
         reason.textContent = `${run.reason}.`;
         reason.hidden = false;
       }

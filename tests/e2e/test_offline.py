@@ -466,6 +466,7 @@ def test_offline_today_on_a_later_day_while_waiting_for_a_clinician_invites_no_a
     week = [day for day in planned if monday <= day <= monday + timedelta(days=6)]
     counted = [day for day in week if not answered_on <= day <= training_day]  # on hold from the answer to today
     expect(today_part(page, "week-stat").locator(".stat__value")).to_have_text(f"0 of {len(counted)}")
+    expect(today_part(page, "week-reason")).to_have_count(0)  # the alert first, no word on repeating the week
 
     page.clock.set_system_time(datetime.combine(rest_day, time(10, 0), london))
     page.reload()
