@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port, wait_for_port
+from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS = shutil.which("redis-server")
@@ -32,14 +33,13 @@ pytestmark = [
 
 @pytest.fixture
 def redis_url(tmp_path):
-    port = free_port()
-    server = subprocess.Popen(
-        [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "redis.log"
+    port, server = serve(
+        lambda port: [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                      "--dir", str(tmp_path), "--logfile", str(log)],
+        log, "Ready to accept connections",
+    )  # fmt: skip
     try:
-        wait_for_port(port, server, 15)
         yield f"redis://127.0.0.1:{port}"
     finally:
         server.terminate()
@@ -59,26 +59,42 @@ def two_processes(tmp_path, redis_url):
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     # The tables only: a login page needs no lessons or exercises.
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=180)
-    ports = [free_port(), free_port()]
-    servers = [
-        subprocess.Popen(
-            [*flask, "run", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for port in ports
-    ]
+    servers, ports = [], []
     try:
-        for port, server in zip(ports, servers, strict=True):
-            wait_for_port(port, server)
+        for n in range(2):
+            port, server = serve(
+                lambda port: [*flask, "run", "--host", "127.0.0.1", "--port", str(port)],
+                tmp_path / f"process-{n}.log",
+                "Running on http://127.0.0.1:",
+                env,
+            )
+            servers.append(server)
+            ports.append(port)
         yield [f"http://127.0.0.1:{port}" for port in ports]
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(10)
+
+
+def serve(command, log: Path, ready: str, env: dict | None = None, tries: int = 3) -> tuple[int, subprocess.Popen]:
+    """A server on a free port, once its log says it is ready (`command(port)` starts it). Answering on the port is
+    not enough: another test's server, started meanwhile (the CI runs three suites at once), may have taken the
+    port between free_port() and this process binding it; then this one exits and requests would reach that one."""
+    for _ in range(tries):
+        port = free_port()
+        log.write_text("")
+        with log.open("a") as out:
+            server = subprocess.Popen(command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=out)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and server.poll() is None:
+            if ready in log.read_text():
+                return port, server
+            time.sleep(0.1)
+        server.terminate()
+        server.wait(10)
+    raise AssertionError(f"no free port could be served in {tries} tries:\n{log.read_text()}")
 
 
 def wrong_login(base: str) -> int:
