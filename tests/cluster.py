@@ -35,7 +35,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.servers import free_port, wait_for_port
+from tests.servers import free_port, wait_for_log, wait_for_port
 from webapp.config import new_vapid_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,14 +59,20 @@ class Cluster:
     def log(self, name: str) -> Path:
         return self.folder / f"{name}.log"
 
-    def start(self, name: str, command: list[str], port: int | None, env=None, cwd=ROOT, user=None) -> None:
+    def start(self, name: str, command: list[str], port: int | None, env=None, cwd=ROOT, user=None,
+              ready: str | None = None) -> None:  # fmt: skip
+        """ready: what the server writes in its log once it serves, waited for rather than the port answering
+        (which another suite's server could do: tests/servers.py)."""
         if user:
             command = ["runuser", "-u", user, "--", *command]
         output = open(self.log(name), "ab")  # noqa: SIM115 (kept open while the process writes)
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT,
                                    start_new_session=True)  # fmt: skip
         self.processes.append((name, process))
-        if port:
+        if ready:
+            if not wait_for_log(process, self.log(name), ready, 90):
+                raise AssertionError(f"{name} did not say it serves on port {port} (the port may have been taken)")
+        elif port:
             wait_for_port(port, process, 90)
 
     def stop(self) -> None:
@@ -100,7 +106,8 @@ class Cluster:
         init = [str(binaries / "initdb"), "-D", str(data), "-U", "coresteady", "-A", "trust", "--no-sync", "-E", "UTF8"]
         subprocess.run(["runuser", "-u", user, "--", *init] if user else init, check=True, capture_output=True)
         self.start("postgres", [str(binaries / "postgres"), "-D", str(data), "-p", str(port), "-k", str(data),
-                                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"], port, user=user)  # fmt: skip
+                                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off"], port, user=user,
+                   ready="database system is ready to accept connections")  # fmt: skip
         create = [str(binaries / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "coresteady", "coresteady"]
         subprocess.run(create, check=True, capture_output=True, timeout=30)
         return f"postgresql://coresteady@127.0.0.1:{port}/coresteady"
@@ -108,7 +115,8 @@ class Cluster:
     def redis(self) -> str:
         port = free_port()
         self.start("redis", ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(self.folder)], port)  # fmt: skip
+                             "--appendonly", "no", "--dir", str(self.folder)], port,
+                   ready="Ready to accept connections")  # fmt: skip
         return f"redis://127.0.0.1:{port}"
 
     def app(self, env: dict, ports: list[int]) -> None:
@@ -119,7 +127,7 @@ class Cluster:
             control = self.folder / f"gunicorn{number}.ctl"  # each its own (the default is one per user)
             self.start(f"app{number}", [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind",
                                         f"127.0.0.1:{port}", "--control-socket", str(control), "wsgi:app"],
-                       port, env=env)  # fmt: skip
+                       port, env=env, ready=f"Listening at: http://127.0.0.1:{port}")  # fmt: skip
         self.start("jobs", [*flask, "jobs"], None, env=env)
 
     def nginx(self, ports: list[int], port: int) -> None:

@@ -1,6 +1,9 @@
 """Starting real servers on 127.0.0.1 for the tests and measures that need them: a free port, and waiting for it.
 
 Used by the shared-throttle test, `make bench`'s reads and sync under load (through `wrk`) and `make cluster`.
+Waiting for a port to answer is not proof that the process started there is the one answering: another test's
+server (the CI runs three suites at once) may take a port between free_port() and the process binding it, and the
+process then exits while the other answers. Where a server says in its log that it serves, wait for that instead.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+from pathlib import Path
 
 # The browser a bench signs in with and then sends its load from. Flask-Login ties a login to the address and
 # browser it was made from: requests from another browser re-sign the session cookie on every answer (marked
@@ -50,6 +54,31 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float = 60) -> 
         except OSError:
             time.sleep(0.1)
     raise AssertionError(f"nothing answered on port {port} within {seconds} s")
+
+
+def wait_for_log(process: subprocess.Popen, log: Path, ready: str, seconds: float = 60) -> bool:
+    """True once the process's own log holds `ready` (a line it writes only once it serves); False if the process
+    ends first or time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        if ready in log.read_text(errors="replace"):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def serve_on_free_port(command, log: Path, ready: str, tries: int = 3, **popen) -> tuple[int, subprocess.Popen]:
+    """`command(port)` started on a free port, once its log (stdout and stderr) says `ready`; another port if the
+    process ends first, as it does when something took the port meanwhile."""
+    for _ in range(tries):
+        port = free_port()
+        with log.open("w") as out:
+            process = subprocess.Popen(command(port), stdout=out, stderr=subprocess.STDOUT, **popen)
+        if wait_for_log(process, log, ready):
+            return port, process
+        process.terminate()
+        process.wait(10)
+    raise AssertionError(f"no free port could be served in {tries} tries:\n{log.read_text(errors='replace')}")
 
 
 def medians_of_rounds(measures: dict, rounds: int = BENCH_ROUNDS) -> tuple[dict[str, float], str]:

@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port
+from tests.servers import serve_on_free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 REDIS = shutil.which("redis-server")
@@ -34,9 +33,9 @@ pytestmark = [
 @pytest.fixture
 def redis_url(tmp_path):
     log = tmp_path / "redis.log"
-    port, server = serve(
+    port, server = serve_on_free_port(
         lambda port: [REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                      "--dir", str(tmp_path), "--logfile", str(log)],
+                      "--dir", str(tmp_path)],
         log, "Ready to accept connections",
     )  # fmt: skip
     try:
@@ -62,11 +61,12 @@ def two_processes(tmp_path, redis_url):
     servers, ports = [], []
     try:
         for n in range(2):
-            port, server = serve(
+            port, server = serve_on_free_port(
                 lambda port: [*flask, "run", "--host", "127.0.0.1", "--port", str(port)],
                 tmp_path / f"process-{n}.log",
                 "Running on http://127.0.0.1:",
-                env,
+                cwd=ROOT,
+                env=env,
             )
             servers.append(server)
             ports.append(port)
@@ -76,25 +76,6 @@ def two_processes(tmp_path, redis_url):
             server.terminate()
         for server in servers:
             server.wait(10)
-
-
-def serve(command, log: Path, ready: str, env: dict | None = None, tries: int = 3) -> tuple[int, subprocess.Popen]:
-    """A server on a free port, once its log says it is ready (`command(port)` starts it). Answering on the port is
-    not enough: another test's server, started meanwhile (the CI runs three suites at once), may have taken the
-    port between free_port() and this process binding it; then this one exits and requests would reach that one."""
-    for _ in range(tries):
-        port = free_port()
-        log.write_text("")
-        with log.open("a") as out:
-            server = subprocess.Popen(command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=out)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and server.poll() is None:
-            if ready in log.read_text():
-                return port, server
-            time.sleep(0.1)
-        server.terminate()
-        server.wait(10)
-    raise AssertionError(f"no free port could be served in {tries} tries:\n{log.read_text()}")
 
 
 def wrong_login(base: str) -> int:
