@@ -4,6 +4,7 @@
 import { drainOutbox } from "/static/js/drain.js";
 import { logger } from "/static/js/log.js";
 import { readMeta } from "/static/js/outbox.js";
+import { PAGE_SHELL, isPart, pageFromPart } from "/static/js/pageshell.js";
 
 // [{url, revision}]: every app-shell file with a content hash, written in by the server at /sw.js.
 const PRECACHE = /* precache */ [];
@@ -121,6 +122,15 @@ function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+// A copy of a page on the phone, ready to show: a page of the offline package is kept as its parts and put
+// back together with the app's shell kept beside it (static/js/pageshell.js). null if that cannot be done.
+async function shown(request, copy) {
+  if (!isPart(copy)) return copy;
+  const page = await pageFromPart(copy, await caches.match(PAGE_SHELL, { ignoreVary: true }));
+  if (!page) log.fault(`putting ${request.url} together from the offline package`);
+  return page;
+}
+
 async function networkFirst(event, request) {
   const cached = caches.match(request, { ignoreVary: true });
   const network = fetch(request).then((response) => {
@@ -133,13 +143,16 @@ async function networkFirst(event, request) {
     return null;
   });
   event.waitUntil(settled);
-  const slow = cached.then((copy) => (copy ? delay(NETWORK_TIMEOUT).then(() => copy) : new Promise(() => {})));
+  const slow = cached.then((copy) =>
+    copy ? delay(NETWORK_TIMEOUT).then(() => shown(request, copy)) : new Promise(() => {}),
+  );
   // A network failure was reported just above; here it only means "use the copy".
   const response = await Promise.race([settled, slow]);
   if (response && response.status < 500) return response;
   // Unreachable, or the server is failing: the copy on the phone, else the offline page.
   const copy = await cached;
-  if (copy) return copy;
+  const page = copy && (await shown(request, copy));
+  if (page) return page;
   if (response) return response;
   if (request.mode === "navigate" && SHELL.has(OFFLINE_PAGE)) {
     const offline = await caches.match(SHELL.get(OFFLINE_PAGE));

@@ -266,6 +266,88 @@ def test_every_url_of_the_package_answers_200_without_a_redirect(client, auth, a
             assert response.status_code == 200, f"{url} answered {response.status_code} {response.location or ''}"
 
 
+# --- Pages kept as their parts, the shell kept once -------------------------------------------------
+
+AS_THE_PACKAGE = {"X-Offline-Package": "1", "Sec-Fetch-Mode": "cors"}
+SHELL_URL = "/offline/shell"
+# What static/js/pageshell.js does on the phone, written again here to check the server's side of it.
+PLACE = re.compile(r"<!--shell:(\w+)(?: ([\w.]+))?-->")
+
+
+def assembled(shell: str, part: dict) -> str:
+    def fill(found):
+        name, endpoint = found.groups()
+        if name == "current":
+            return 'aria-current="page"' if endpoint == part["endpoint"] else ""
+        return part[name]
+
+    return PLACE.sub(fill, shell)
+
+
+def comparable(html: str) -> str:
+    """A page with its CSRF tokens (signed afresh on each request), the fractions of a second of the moments it
+    embeds (the suite's clock runs on) and its spacing left out."""
+    html = re.sub(r'(name="csrf[-_]token" (?:content|value)=")[^"]+"', r'\1"', html)
+    html = re.sub(r"(\d\d:\d\d:\d\d)\.\d+", r"\1", html)
+    return re.sub(r"\s+", " ", html).strip()
+
+
+def test_a_page_fetched_as_the_package_is_its_parts_and_makes_the_same_page_with_the_shell(client, auth, alex):
+    auth.login_as(alex)
+    urls = package(client)["urls"]
+    assert urls[0] == SHELL_URL
+    shell_response = client.get(SHELL_URL, headers=AS_THE_PACKAGE)
+    assert shell_response.status_code == 200 and shell_response.mimetype == "text/html"
+    shell = shell_response.get_data(as_text=True)
+    for name in ("title", "description", "stylesheets", "head", "body_class", "main"):
+        assert shell.count(f"<!--shell:{name}-->") == 1, name
+    pages = [url for url in urls if not url.startswith(("/static/", "/api/", SHELL_URL, "/media/"))]
+    assert any(url.endswith("/play") for url in pages) and "/exercises/" in pages and "/lessons/" in pages
+    parts = 0
+    for url in pages:
+        whole = client.get(url)
+        assert whole.mimetype == "text/html" and "X-Page-Part" not in whole.headers, url
+        kept = client.get(url, headers=AS_THE_PACKAGE)
+        assert kept.status_code == 200, url
+        if kept.headers.get("X-Page-Part") is None:
+            assert url == "/", url  # Today is kept whole: the server keeps the page it drew (home.views)
+            assert comparable(kept.get_data(as_text=True)) == comparable(whole.get_data(as_text=True))
+            continue
+        parts += 1
+        assert kept.mimetype == "application/json" and kept.headers["Content-Security-Policy"], url
+        part = kept.get_json()
+        assert comparable(assembled(shell, part)) == comparable(whole.get_data(as_text=True)), url
+    assert parts == len(pages) - 1
+    # The player's own stylesheet, module and class come with its part; the current link is marked.
+    player = client.get(next(url for url in pages if url.endswith("/play")), headers=AS_THE_PACKAGE).get_json()
+    assert player["body_class"] == "page-player" and "player" in player["stylesheets"] + player["head"]
+    page = assembled(shell, client.get("/exercises/", headers=AS_THE_PACKAGE).get_json())
+    assert page.count('aria-current="page"') == 2 and '<a href="/exercises/" aria-current="page">' in page
+
+
+def test_a_person_opening_a_page_gets_it_whole_whatever_headers_the_navigation_sends(client, auth, alex):
+    auth.login_as(alex)
+    navigation = {**AS_THE_PACKAGE, "Sec-Fetch-Mode": "navigate"}
+    for headers in ({}, {"Sec-Fetch-Mode": "navigate"}, navigation):
+        response = client.get("/lessons/", headers=headers)
+        assert response.mimetype == "text/html" and "X-Page-Part" not in response.headers
+        assert response.get_data(as_text=True).startswith("<!doctype html>")
+
+
+def test_the_shell_and_the_parts_never_take_a_message_meant_for_the_page_the_person_opens(client, auth, alex):
+    auth.login_as(alex)
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Your password was changed.")]
+    for url in (SHELL_URL, "/lessons/", "/exercises/"):
+        assert "Your password was changed." not in client.get(url, headers=AS_THE_PACKAGE).get_data(as_text=True)
+    assert "Your password was changed." in client.get("/lessons/").get_data(as_text=True)
+
+
+def test_the_shell_needs_a_login(client):
+    response = client.get(SHELL_URL, headers=AS_THE_PACKAGE)
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
 def test_a_client_not_onboarded_gets_no_page_that_would_redirect(client, auth, users, app):
     with app.app_context():
         make_plan(users["alex"], "gentle-start", start=TODAY)

@@ -1,11 +1,14 @@
-"""What every template can use: asset URLs, the navigation for the role, dates in the user's zone."""
+"""What every template can use: asset URLs, the navigation for the role, dates in the user's zone; and a page
+fetched for the offline package drawn without the app's shell, which the phone keeps once (see page_part)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_login import current_user
+from markupsafe import Markup
 
 from .assets import asset_url
 from .timeutil import long_date, zone
@@ -49,11 +52,41 @@ def long_date_filter(value: date | datetime | None) -> str:
     return long_date(value)
 
 
+def for_the_offline_package() -> bool:
+    """The service worker fetching a page to keep offline, not a person opening it (a navigation is never that,
+    whatever headers it sends)."""
+    return request.headers.get("X-Offline-Package") == "1" and request.headers.get("Sec-Fetch-Mode") != "navigate"
+
+
+# A page in the offline package is its own parts alone, as JSON: the shell around them (head, header, menus, tab
+# bar, footer) is the same on every page, so the phone keeps it once (pwa.views.page_shell) and the service worker
+# puts each page back together when it answers from the package (static/js/pageshell.js). Pages on the wire are
+# unchanged; this takes about a quarter off the package.
+PART_HEADER = "X-Page-Part"
+PART_MIMETYPE = "application/json"
+
+
+def page_part(endpoint: str, **blocks) -> Markup:
+    """What base.html writes for a page drawn for the offline package: its blocks and its endpoint (which link
+    of the navigation is marked as the current page)."""
+    g.page_part = True
+    # The answer is this JSON alone, sent as JSON: the blocks in it are the HTML the template escaped as usual.
+    return Markup(json.dumps({"endpoint": endpoint, **{name: str(html) for name, html in blocks.items()}}))  # noqa: S704
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.globals.update(asset=asset_url, nav_items=nav_items)
+    app.jinja_env.globals.update(asset=asset_url, nav_items=nav_items, page_part_json=page_part)
     app.jinja_env.filters["local"] = local_datetime
     app.jinja_env.filters["long_date"] = long_date_filter
 
     @app.context_processor
     def _page():
-        return {"current_endpoint": request.endpoint or ""}
+        # A view that keeps a page it drew (Today) passes page_part=False: what it keeps is the whole page.
+        return {"current_endpoint": request.endpoint or "", "page_part": for_the_offline_package()}
+
+    @app.after_request
+    def _mark_part(response):
+        if g.get("page_part"):
+            response.mimetype = PART_MIMETYPE
+            response.headers[PART_HEADER] = "1"
+        return response

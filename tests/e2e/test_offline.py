@@ -1254,3 +1254,30 @@ def test_a_page_stays_on_screen_while_the_offline_package_is_not_ready(live_serv
     assert page.evaluate("document.documentElement.hidden") is False
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     expect(page.locator("[data-offline-note]")).to_be_hidden()
+
+
+def test_pages_kept_as_their_parts_open_offline_whole_with_their_policy(live_server, context, page, ready):
+    """The package keeps each page as its parts and the app's shell once (static/js/pageshell.js): opened
+    offline, a page has its title, its header and tab bar with the current link marked, its own class and
+    scripts, and the server's content security policy."""
+    login(page, live_server.url)
+    wait_until_installed(page)
+    context.set_offline(True)
+    response = page.goto(f"{live_server.url}/exercises/bird-dog")
+    assert response.from_service_worker and response.ok
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    expect(page).to_have_title("Bird dog · CoreSteady")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bird dog")
+    expect(page.locator(".menu__name")).to_have_text("Alex")
+    tabs = page.get_by_role("navigation", name="Main (bottom)")
+    expect(tabs.locator('[aria-current="page"]')).to_have_count(0)  # as on the server: no tab is this page
+    page.goto(f"{live_server.url}/exercises/")
+    expect(tabs.locator('[aria-current="page"]')).to_have_text("Exercises")
+    page.goto(f"{live_server.url}/lessons/")
+    expect(tabs.locator('[aria-current="page"]')).to_have_text("Learn")
+    expect(page.locator('meta[name="user-id"]')).to_have_attribute("content", str(ready))
+    # The player: its own stylesheet and module came with its part, and it runs.
+    page.goto(f"{live_server.url}/routines/{plan_routine(page)}/play")  # the plan: the package's copy
+    expect(page.locator("body")).to_have_class("page-player")
+    page.locator('[data-screen="start"]:not([hidden])').wait_for()
+    assert context.console_errors == []

@@ -61,6 +61,7 @@ def _today_page(user) -> str | None:
         light_of=traffic_light,
         safety_data=safety_data,
         reminders=reminders.payload(user),
+        page_part=False,  # kept, and served to the person too: always the whole page
     )
     return html.replace(generate_csrf(), CSRF_PLACE)
 

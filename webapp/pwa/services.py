@@ -113,7 +113,8 @@ def package_urls(user, program=None) -> list[str]:
     """Every URL the user needs offline (program: the structure of the client's current plan, programs.structure);
     each answers 200 for this user."""
     exercises = content.reachable_exercises(user, lean=True)  # archived ones still in routines too
-    urls = []
+    # Every page below is kept as its own parts; this puts each back together on the phone (templating.page_part).
+    urls = [_url("pwa.page_shell")]
     # Pages that would redirect this user (onboarding not finished) stay out; the players are fetched as the
     # package (see below), which the server answers whatever the safety screen says.
     if user.role == "client":

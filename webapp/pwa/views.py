@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, current_app, make_response, request, url_for
+from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from flask_login import login_required
 
 from ..assets import asset_url, static_revisions, versioned_imports
 from .services import offline_page, precache_entries
@@ -86,3 +87,12 @@ def offline():
     response = make_response(offline_page())
     response.headers["Cache-Control"] = "no-cache"
     return response
+
+
+@bp.get("/offline/shell")
+@login_required
+def page_shell():
+    """The app's shell around every page, for this user, with a marked place for each part of a page: the phone
+    keeps it once in the offline package and puts each page kept there back together with it
+    (static/js/pageshell.js; the pages are fetched as their parts alone, webapp/templating.py)."""
+    return render_template("pwa/shell.html", page_part=False, page_shell=True)

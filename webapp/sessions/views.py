@@ -17,6 +17,7 @@ from ..programs.services import (
 )
 from ..programs.structure import routine_in_plan
 from ..security import log_event
+from ..templating import for_the_offline_package
 from ..timeutil import DAY_NAMES, local_date, long_date, utcnow
 from . import charts, history, onboarding, progress, recommend, red_flags, screens, services
 from .forms import (
@@ -61,7 +62,7 @@ def _for_the_offline_package() -> bool:
     carries the server's standing and opens the screen first while an answer is due (static/js/safety/gate.js);
     a navigation (the person opening the page) is redirected to the screen whatever headers it sends.
     """
-    return request.headers.get("X-Offline-Package") == "1" and request.headers.get("Sec-Fetch-Mode") != "navigate"
+    return for_the_offline_package()
 
 
 # ---- Onboarding, the safety screen and the next-morning check ----
