@@ -4,7 +4,7 @@
 import { drainOutbox } from "/static/js/drain.js";
 import { logger } from "/static/js/log.js";
 import { readMeta } from "/static/js/outbox.js";
-import { PAGE_SHELL, isPart, pageFromPart } from "/static/js/pageshell.js";
+import { PAGE_SHELL, PARTS_ASKED, isPart, pageFromPart } from "/static/js/pageshell.js";
 
 // [{url, revision}]: every app-shell file with a content hash, written in by the server at /sw.js.
 const PRECACHE = /* precache */ [];
@@ -220,7 +220,7 @@ function cachePackage({ version, urls, user_id: userId }) {
           if (copy) return cache.put(url, copy);
           // The header tells the server this is the package, not a person opening the page: it answers every
           // player, which locks itself until the safety check is answered (static/js/safety/gate.js).
-          const headers = { "X-Offline-Package": "1" };
+          const headers = { "X-Offline-Package": "1", ...PARTS_ASKED };
           const response = await fetch(url, { credentials: "same-origin", cache: "no-cache", headers });
           if (!cacheable(response)) throw new Error(`${url} answered ${response.status}`);
           return cache.put(url, response);

@@ -129,7 +129,7 @@ def offline_package_bytes(app) -> dict[str, tuple[int, int, int]]:
         shell = {f"/static/{name}" for name in shell_files()}
     figures = {}
     # Sent as the service worker sends them: a page comes as its parts, the shell around them once.
-    package = {"X-Offline-Package": "1", "Sec-Fetch-Mode": "cors"}
+    package = {"X-Offline-Package": "1", "X-Page-Parts": "1", "Sec-Fetch-Mode": "cors"}
     for encoding in ("identity", "gzip, deflate", "gzip, deflate, br"):
         sizes = {url: len(http.get(url, headers={**package, "Accept-Encoding": encoding}).get_data()) for url in urls}
         in_shell = sum(size for url, size in sizes.items() if url.split("?")[0] in shell)

@@ -268,7 +268,7 @@ def test_every_url_of_the_package_answers_200_without_a_redirect(client, auth, a
 
 # --- Pages kept as their parts, the shell kept once -------------------------------------------------
 
-AS_THE_PACKAGE = {"X-Offline-Package": "1", "Sec-Fetch-Mode": "cors"}
+AS_THE_PACKAGE = {"X-Offline-Package": "1", "X-Page-Parts": "1", "Sec-Fetch-Mode": "cors"}
 SHELL_URL = "/offline/shell"
 # What static/js/pageshell.js does on the phone, written again here to check the server's side of it.
 PLACE = re.compile(r"<!--shell:(\w+)(?: ([\w.]+))?-->")
@@ -332,6 +332,21 @@ def test_a_person_opening_a_page_gets_it_whole_whatever_headers_the_navigation_s
         response = client.get("/lessons/", headers=headers)
         assert response.mimetype == "text/html" and "X-Page-Part" not in response.headers
         assert response.get_data(as_text=True).startswith("<!doctype html>")
+
+
+def test_a_worker_that_cannot_put_pages_together_gets_them_whole(client, auth, alex):
+    # A worker installed before pages came as parts keeps running until the person taps "Reload": the
+    # package it fetches meanwhile must still open offline.
+    auth.login_as(alex)
+    older = {"X-Offline-Package": "1", "Sec-Fetch-Mode": "cors"}
+    for url in ("/lessons/", "/exercises/", f"/routines/{first_player(client)}/play"):
+        response = client.get(url, headers=older)
+        assert response.status_code == 200 and response.mimetype == "text/html", url
+        assert "X-Page-Part" not in response.headers and response.get_data(as_text=True).startswith("<!doctype html>")
+
+
+def first_player(client) -> int:
+    return next(int(url.split("/")[2]) for url in package(client)["urls"] if url.endswith("/play"))
 
 
 def test_the_shell_and_the_parts_never_take_a_message_meant_for_the_page_the_person_opens(client, auth, alex):

@@ -636,8 +636,7 @@ def test_the_player_kept_offline_carries_the_lock_and_a_navigation_never_gets_pa
     # The service worker keeps the player whatever the answer; the copy says it is locked, and why.
     response = signed_in.get(play_url, headers=package)
     assert response.status_code == 200
-    kept = response.get_json()["main"]  # kept as its parts (webapp/templating.py, page_part)
-    found = re.search(r'id="player-data">(.*?)</script>', kept, re.S)
+    found = re.search(r'id="player-data">(.*?)</script>', response.get_data(as_text=True), re.S)
     standing = json.loads(found.group(1))["safety"]["standing"]
     assert standing["state"] == "blocked" and standing["level"] == "emergency" and not standing["can_confirm"]
     assert [w["signs"] for w in standing["waiting"]] == [["saddle"]]

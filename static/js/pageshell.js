@@ -5,6 +5,8 @@
 // (webapp/templating.py, page_part; templates/pwa/shell.html marks the places).
 
 export const PAGE_SHELL = "/offline/shell";
+// Sent with each URL of the package: pages may come as their parts (a worker without this file gets them whole).
+export const PARTS_ASKED = { "X-Page-Parts": "1" };
 const PART_HEADER = "X-Page-Part";
 const PLACE = /<!--shell:(\w+)(?: ([\w.]+))?-->/g;
 

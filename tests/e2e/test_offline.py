@@ -1262,6 +1262,12 @@ def test_pages_kept_as_their_parts_open_offline_whole_with_their_policy(live_ser
     scripts, and the server's content security policy."""
     login(page, live_server.url)
     wait_until_installed(page)
+    kept = page.evaluate("""async () => {
+      const [name] = (await caches.keys()).filter((key) => key.startsWith("coresteady-offline-"));
+      const copy = await (await caches.open(name)).match("/exercises/bird-dog");
+      return [copy.headers.get("X-Page-Part"), (await copy.json()).title];
+    }""")
+    assert kept == ["1", "Bird dog"]  # the phone keeps the page as its parts
     context.set_offline(True)
     response = page.goto(f"{live_server.url}/exercises/bird-dog")
     assert response.from_service_worker and response.ok
