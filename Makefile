@@ -33,6 +33,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
+	node_modules/.bin/eslint --max-warnings 0 static
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .
@@ -85,8 +86,9 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt
 	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-# The test tools from npm (package.json: axe-core for tests/e2e/test_accessibility.py), kept in node_modules/ and
-# never served; `npm ci` installs exactly package-lock.json, again only when the lock changes.
+# The development tools from npm (package.json: axe-core for tests/e2e/test_accessibility.py, ESLint for make lint),
+# kept in node_modules/ and never served; `npm ci` installs exactly package-lock.json, again only when the lock
+# changes.
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || ./.ci/install-packages nodejs npm
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
