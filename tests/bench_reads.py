@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import urllib.request
@@ -25,9 +24,8 @@ from tests.servers import (
     BENCH_AGENT,
     BENCH_ROUNDS,
     bench_client,
-    free_port,
     medians_of_rounds,
-    wait_for_port,
+    serve_on_free_port,
     wrk_rate,
 )
 from webapp import create_app
@@ -87,14 +85,13 @@ def main() -> None:
         assert response.status_code == 302, response.status_code
         cookie = http.get_cookie("session").value
         counts = statements_per_request(app, cookie)
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-             "wsgi:app"],
-            cwd=ROOT, env=env, start_new_session=True,
+        # Served once gunicorn's own log says it listens: another server on a port taken meanwhile cannot pass for it.
+        port, server = serve_on_free_port(
+            lambda port: [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level",
+                          "info", "wsgi:app"],
+            Path(folder) / "gunicorn.log", "Listening at: http://127.0.0.1:", cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
         try:
-            wait_for_port(port, server)
             for path in URLS:  # each worker imports and warms up on its first requests, outside the timing
                 for _ in range(4):
                     request = urllib.request.Request(

@@ -16,7 +16,6 @@ import re
 import shutil
 import signal
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import urllib.request
@@ -33,9 +32,8 @@ from tests.servers import (
     BENCH_AGENT,
     BENCH_ROUNDS,
     bench_client,
-    free_port,
     medians_of_rounds,
-    wait_for_port,
+    serve_on_free_port,
     wrk_rate,
 )
 from webapp import create_app
@@ -209,14 +207,13 @@ def main() -> None:
             # A phone that never heard the answer sends its whole outbox again: 50 sessions already stored.
             "resent": statements(app, cookie, token, resent) and statements(app, cookie, token, resent),
         }
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-             "wsgi:app"],
-            cwd=ROOT, env=env, start_new_session=True,
+        # Served once gunicorn's own log says it listens: another server on a port taken meanwhile cannot pass for it.
+        port, server = serve_on_free_port(
+            lambda port: [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level",
+                          "info", "wsgi:app"],
+            Path(folder) / "gunicorn.log", "Listening at: http://127.0.0.1:", cwd=ROOT, env=env, start_new_session=True,
         )  # fmt: skip
         try:
-            wait_for_port(port, server)
             for _ in range(4):  # each worker imports and warms up on its first requests, outside the timing
                 assert post(port, cookie, token, fresh(1)) == ["created"]
                 assert post(port, cookie, token, fresh(BATCH)) == ["created"] * BATCH
