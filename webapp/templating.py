@@ -1,5 +1,5 @@
 """What every template can use: asset URLs, the navigation for the role, dates in the user's zone; and a page
-fetched for the offline package drawn without the app's shell, which the phone keeps once (see page_part)."""
+fetched for the offline package drawn without the app's shell, which the phone keeps once (see page_part_json)."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def parts_asked() -> bool:
     return for_the_offline_package() and request.headers.get(PARTS_ASKED) == "1"
 
 
-def page_part(endpoint: str, **blocks) -> Markup:
+def page_part_json(endpoint: str, **blocks) -> Markup:
     """What base.html writes for a page drawn for the offline package: its blocks and its endpoint (which link
     of the navigation is marked as the current page)."""
     g.page_part = True
@@ -83,7 +83,7 @@ def page_part(endpoint: str, **blocks) -> Markup:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.globals.update(asset=asset_url, nav_items=nav_items, page_part_json=page_part)
+    app.jinja_env.globals.update(asset=asset_url, nav_items=nav_items, page_part_json=page_part_json)
     app.jinja_env.filters["local"] = local_datetime
     app.jinja_env.filters["long_date"] = long_date_filter
 

@@ -1,8 +1,8 @@
 // Pages of the offline package are kept as their own parts alone (JSON: title, description, stylesheets,
 // head, body_class, main, and the endpoint whose link is the current page), with the app's shell kept once
-// at PAGE_SHELL: the same head, header, menus, tab bar and footer wrapped every page. The service worker
+// at PAGE_SHELL: the head, header, menus, tab bar and footer that wrap every page. The service worker
 // puts a page back together here before it answers with it, so the browser gets the page the server draws
-// (webapp/templating.py, page_part; templates/pwa/shell.html marks the places).
+// (webapp/templating.py, page_part_json; templates/pwa/shell.html marks the places).
 
 export const PAGE_SHELL = "/offline/shell";
 // Sent with each URL of the package: pages may come as their parts (a worker without this file gets them whole).
