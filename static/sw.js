@@ -126,9 +126,21 @@ function delay(ms) {
 // back together with the app's shell kept beside it (static/js/pageshell.js). null if that cannot be done.
 async function shown(request, copy) {
   if (!isPart(copy)) return copy;
-  const page = await pageFromPart(copy, await caches.match(PAGE_SHELL, { ignoreVary: true }));
+  const page = await pageFromPart(copy, await shellBeside(request));
   if (!page) log.fault(`putting ${request.url} together from the offline package`);
   return page;
+}
+
+// The shell of the package the page's part came from. Cache Storage answers a match from the first cache, in the
+// order they were made, that holds it; while a newer package is being written beside the one in use (a new plan,
+// a deploy), the part and its shell must come from the same one.
+async function shellBeside(request) {
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(PACKAGE_PREFIX)) continue;
+    const cache = await caches.open(name);
+    if (await cache.match(request, { ignoreVary: true })) return cache.match(PAGE_SHELL, { ignoreVary: true });
+  }
+  return undefined;
 }
 
 async function networkFirst(event, request) {

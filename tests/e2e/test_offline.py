@@ -1287,3 +1287,28 @@ def test_pages_kept_as_their_parts_open_offline_whole_with_their_policy(live_ser
     expect(page.locator("body")).to_have_class("page-player")
     page.locator('[data-screen="start"]:not([hidden])').wait_for()
     assert context.console_errors == []
+
+
+def test_a_page_kept_as_its_part_takes_the_shell_of_its_own_package(live_server, context, page, ready):
+    """While a newer package is written beside the one in use, each page is put together with the shell of the
+    package its part came from (the first, in the order they were made, that holds it; static/sw.js)."""
+    login(page, live_server.url)
+    wait_until_installed(page)
+    page.evaluate("""async () => {
+      const [name] = (await caches.keys()).filter((key) => key.startsWith("coresteady-offline-"));
+      const used = await caches.open(name);
+      const newer = await caches.open("coresteady-offline-newer");
+      const shell = (await (await used.match("/offline/shell")).text()).replace(">CoreSteady<", ">Newer<");
+      await newer.put("/offline/shell", new Response(shell, { headers: { "Content-Type": "text/html" } }));
+      await newer.put("/exercises/bird-dog", await used.match("/exercises/bird-dog"));
+      await newer.put("/exercises/dead-bug", await used.match("/exercises/dead-bug"));
+      await used.delete("/exercises/dead-bug");  // written to the newer package only
+    }""")
+    context.set_offline(True)
+    brand = page.locator(".brand span")
+    page.goto(f"{live_server.url}/exercises/bird-dog")
+    expect(brand).to_have_text("CoreSteady")
+    page.goto(f"{live_server.url}/exercises/dead-bug")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dead bug")
+    expect(brand).to_have_text("Newer")
+    assert context.console_errors == []
