@@ -201,6 +201,28 @@ def test_done_today_streak_and_week_count(app, auth, alex, clock):
     assert '<span class="stat__value">2</span>' in page
 
 
+def test_a_week_with_nothing_planned_counts_the_sessions_done_and_never_says_0_of_0(app, auth, users, clock):
+    # A program that starts on a Saturday (its days Mon/Wed/Fri): nothing is planned in the rest of that week.
+    saturday = MONDAY + timedelta(days=5)
+    clock.move_to(datetime(2026, 3, 7, 9, 0, tzinfo=UTC))
+    with app.app_context():
+        alex = db.session.merge(users["alex"])
+        screens.record_screen(alex, [])
+        records.record_about(alex, 5, [], [], "")
+        records.finish_onboarding(alex)
+        make_plan(alex, "gentle-start", start=saturday)
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert '<span class="stat__value">0</span>' in page and "0 of 0" not in page
+    assert "sessions this week, none planned" in page
+    assert re.search(r'<progress class="meter"[^>]* hidden>', page)
+    # "Do it today instead": one done, still none planned.
+    done(app, users["alex"], clock, saturday)
+    page = auth.client.get("/").get_data(as_text=True)
+    assert '<span class="stat__value">1</span>' in page and "1 of 0" not in page
+    assert "sessions this week, none planned" in page
+
+
 RED_DONE = "Your back hurt more than it should this time. Rest now and let it settle; next time, do a little less."
 
 

@@ -281,12 +281,17 @@ export function showToday(root) {
     }
     const count = planned ? Math.min(done.size, planned) : done.size;
     const value = stat.querySelector(".stat__value");
+    const label = stat.querySelector(".stat__label");
     const meter = stat.querySelector("progress");
-    if (value) value.textContent = `${count} of ${planned ?? 0}`;
+    // A week with nothing planned shows the sessions done alone, as the server draws it.
+    const words = planned ? `${count} of ${planned}` : String(count);
+    if (value) value.textContent = words;
+    if (label) label.textContent = planned ? stat.dataset.labelPlanned : stat.dataset.labelNone;
     if (meter) {
       meter.max = planned || 1;
       meter.value = count;
-      meter.textContent = `${count} of ${planned ?? 0}`;
+      meter.textContent = words;
+      meter.hidden = !planned;
     }
     stat.hidden = false;
   }

@@ -421,11 +421,25 @@ def test_offline_today_opened_on_a_later_day_shows_that_days_plan(live_server, c
     monday = rest_day - timedelta(days=rest_day.weekday())
     in_week = [day for day in planned if monday <= day <= monday + timedelta(days=6)]
     done = 1 if monday <= saved_on - timedelta(days=1) else 0
-    expect(today_part(page, "week-stat").locator(".stat__value")).to_have_text(
-        f"{min(done, len(in_week)) if in_week else done} of {len(in_week)}"
+    # A week with nothing planned says so rather than "0 of 0", as the server draws it.
+    week = today_part(page, "week-stat")
+    expect(week.locator(".stat__value")).to_have_text(
+        f"{min(done, len(in_week))} of {len(in_week)}" if in_week else str(done)
+    )
+    expect(week.locator(".stat__label")).to_have_text(
+        "sessions this week" if in_week else "sessions this week, none planned"
     )
     expect(today_part(page, "check-in")).to_be_hidden()
     assert context.console_errors == []
+
+    # A week the plan has nothing in (a fortnight after it ends): the sessions done alone, never "0 of 0".
+    after_the_end = date.fromisoformat(plan["program"]["end_date"]) + timedelta(days=14)
+    page.clock.set_system_time(datetime.combine(after_the_end, time(10, 0), london))
+    page.reload()
+    expect(today_part(page, "date")).to_have_text(long_date(after_the_end))
+    expect(week.locator(".stat__value")).to_have_text("0")
+    expect(week.locator(".stat__label")).to_have_text("sessions this week, none planned")
+    expect(week.locator("progress")).to_be_hidden()
 
     # No plan on the phone: it says so, rather than showing the day the page was saved.
     page.evaluate(
