@@ -363,6 +363,13 @@ def test_the_shell_needs_a_login(client):
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
+def test_a_person_opening_the_shell_is_taken_to_today(client, auth, alex):
+    auth.login_as(alex)
+    for headers in ({"Sec-Fetch-Mode": "navigate"}, {**AS_THE_PACKAGE, "Sec-Fetch-Mode": "navigate"}):
+        response = client.get(SHELL_URL, headers=headers)
+        assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
 def test_a_client_not_onboarded_gets_no_page_that_would_redirect(client, auth, users, app):
     with app.app_context():
         make_plan(users["alex"], "gentle-start", start=TODAY)

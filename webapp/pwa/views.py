@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, current_app, make_response, render_template, request, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from ..assets import asset_url, static_revisions, versioned_imports
@@ -94,5 +94,8 @@ def offline():
 def page_shell():
     """The app's shell around every page, for this user, with a marked place for each part of a page: the phone
     keeps it once in the offline package and puts each page kept there back together with it
-    (static/js/pageshell.js; the pages are fetched as their parts alone, webapp/templating.py)."""
+    (static/js/pageshell.js; the pages are fetched as their parts alone, webapp/templating.py). A person who opens
+    it (a navigation) is taken to Today: on its own it is a page of empty places."""
+    if request.headers.get("Sec-Fetch-Mode") == "navigate":
+        return redirect(url_for("home.index"))
     return render_template("pwa/shell.html", page_part=False, page_shell=True)
