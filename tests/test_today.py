@@ -143,13 +143,18 @@ def alex(app, users, clock):
     The stories go on in order from there: `done` moves the clock to the end of each session it syncs.
     """
     clock.move_to(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
+    onboard_alex(app, users, start=MONDAY, by=users["coach"])
+    return users["alex"]
+
+
+def onboard_alex(app, users, *, start: date, by=None) -> None:
+    """Alex has passed the safety screen, told about their back (5 of 10) and follows gentle start from `start`."""
     with app.app_context():
         alex = db.session.merge(users["alex"])
         screens.record_screen(alex, [])
         records.record_about(alex, 5, [], [], "")
         records.finish_onboarding(alex)
-        make_plan(alex, "gentle-start", start=MONDAY, by=users["coach"])
-    return users["alex"]
+        make_plan(alex, "gentle-start", start=start, by=by)
 
 
 def done(app, alex, clock, day: date, pain_before=3, pain_after=2, effort=3, painful=False, routine_index=0):
@@ -205,22 +210,22 @@ def test_a_week_with_nothing_planned_counts_the_sessions_done_and_never_says_0_o
     # A program that starts on a Saturday (its days Mon/Wed/Fri): nothing is planned in the rest of that week.
     saturday = MONDAY + timedelta(days=5)
     clock.move_to(datetime(2026, 3, 7, 9, 0, tzinfo=UTC))
-    with app.app_context():
-        alex = db.session.merge(users["alex"])
-        screens.record_screen(alex, [])
-        records.record_about(alex, 5, [], [], "")
-        records.finish_onboarding(alex)
-        make_plan(alex, "gentle-start", start=saturday)
+    onboard_alex(app, users, start=saturday)
     auth.login("alex@example.com")
-    page = auth.client.get("/").get_data(as_text=True)
-    assert '<span class="stat__value">0</span>' in page and "0 of 0" not in page
-    assert "sessions this week, none planned" in page
-    assert re.search(r'<progress class="meter"[^>]* hidden>', page)
+
+    def week_tile() -> str:
+        page = auth.client.get("/").get_data(as_text=True)
+        return re.search(r'data-today-part="week-stat".*?</div>', page, re.S).group(0)
+
+    tile = week_tile()
+    assert '<span class="stat__value">0</span>' in tile and " of " not in tile
+    assert '<span class="stat__label">sessions this week, none planned</span>' in tile
+    assert re.search(r'<progress class="meter"[^>]* hidden>', tile)
     # "Do it today instead": one done, still none planned.
     done(app, users["alex"], clock, saturday)
-    page = auth.client.get("/").get_data(as_text=True)
-    assert '<span class="stat__value">1</span>' in page and "1 of 0" not in page
-    assert "sessions this week, none planned" in page
+    tile = week_tile()
+    assert '<span class="stat__value">1</span>' in tile and " of " not in tile
+    assert "sessions this week, none planned" in tile
 
 
 RED_DONE = "Your back hurt more than it should this time. Rest now and let it settle; next time, do a little less."
