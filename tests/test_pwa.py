@@ -268,7 +268,9 @@ def test_every_url_of_the_package_answers_200_without_a_redirect(client, auth, a
 
 # --- Pages kept as their parts, the shell kept once -------------------------------------------------
 
-AS_THE_PACKAGE = {"X-Offline-Package": "1", "X-Page-Parts": "1", "Sec-Fetch-Mode": "cors"}
+# The service worker's fetch for the package; an older worker's asked for no parts.
+AS_AN_OLDER_WORKER = {"X-Offline-Package": "1", "Sec-Fetch-Mode": "cors"}
+AS_THE_PACKAGE = {**AS_AN_OLDER_WORKER, "X-Page-Parts": "1"}
 SHELL_URL = "/offline/shell"
 # What static/js/pageshell.js does on the phone, written again here to check the server's side of it.
 PLACE = re.compile(r"<!--shell:(\w+)(?: ([\w.]+))?-->")
@@ -338,9 +340,8 @@ def test_a_worker_that_cannot_put_pages_together_gets_them_whole(client, auth, a
     # A worker installed before pages came as parts keeps running until the person taps "Reload": the
     # package it fetches meanwhile must still open offline.
     auth.login_as(alex)
-    older = {"X-Offline-Package": "1", "Sec-Fetch-Mode": "cors"}
     for url in ("/lessons/", "/exercises/", f"/routines/{first_player(client)}/play"):
-        response = client.get(url, headers=older)
+        response = client.get(url, headers=AS_AN_OLDER_WORKER)
         assert response.status_code == 200 and response.mimetype == "text/html", url
         assert "X-Page-Part" not in response.headers and response.get_data(as_text=True).startswith("<!doctype html>")
 
@@ -380,7 +381,7 @@ def test_a_client_not_onboarded_gets_no_page_that_would_redirect(client, auth, u
     assert all(status_of(client, url) == 200 for url in urls if url not in players)
     # Every player is kept, fetched as the package; its copy opens the safety screen first (safety/gate.js).
     for url in players:
-        assert client.get(url, headers={"X-Offline-Package": "1", "Sec-Fetch-Mode": "cors"}).status_code == 200
+        assert client.get(url, headers=AS_AN_OLDER_WORKER).status_code == 200
         assert client.get(url).status_code == 302
 
 

@@ -44,7 +44,10 @@ def play(routine_id: int):
         abort(404)
     now = utcnow()
     standing = screens.standing(current_user, now)
-    if not _for_the_offline_package():
+    # Every player must be on the phone, or an answer given offline could never unlock one: the service worker
+    # fetching the package gets it whatever the standing, and its copy opens the screen first while an answer is due
+    # (static/js/safety/gate.js). A person opening the page is redirected to the screen whatever headers it sends.
+    if not for_the_offline_package():
         if standing.state == "new":
             return redirect(url_for("sessions.welcome"))
         if standing.must_answer:
@@ -53,16 +56,6 @@ def play(routine_id: int):
     # The copy kept on the phone locks itself with this (static/js/safety/gate.js) until the screen is answered.
     data["safety"] = screens.for_the_phone(current_user, now, standing)
     return render_template("sessions/play.html", routine=routine, data=data)
-
-
-def _for_the_offline_package() -> bool:
-    """The service worker fetching the player to keep offline, not a person opening it.
-
-    Every player must be on the phone, or an answer given offline could never unlock one. The copy it keeps
-    carries the server's standing and opens the screen first while an answer is due (static/js/safety/gate.js);
-    a navigation (the person opening the page) is redirected to the screen whatever headers it sends.
-    """
-    return for_the_offline_package()
 
 
 # ---- Onboarding, the safety screen and the next-morning check ----
