@@ -309,7 +309,7 @@ def test_waiting_for_a_clinician_the_alert_comes_before_any_word_on_the_week(app
     done(app, alex, clock, MONDAY)  # one of the first week's three
     clock.move_to(datetime(2026, 3, 10, 8, 0, tzinfo=UTC))  # the Tuesday after: week 1 runs again
     auth.login("alex@example.com")
-    assert "Week 1 again: 1 of its 3 sessions were done" in words_of(auth.client.get("/"))
+    assert "Week 1 again: last time, 1 of its 3 sessions were done" in words_of(auth.client.get("/"))
     with app.app_context():
         screens.record_screen(db.session.merge(alex), ["saddle"])
     page = auth.client.get("/")

@@ -56,9 +56,9 @@ WEEK_GREEN = {0: GREEN, 2: GREEN, 4: GREEN}
          "Week 1 again: the session on Monday 2 Mar was red"),
         # A session missed: the week is not done.
         ({0: GREEN, 4: GREEN}, 7, [(1, False), (1, True), (2, False), (3, False)],
-         "Week 1 again: 2 of its 3 sessions were done; a week moves on once they all are"),
+         "Week 1 again: last time, 2 of its 3 sessions were done; a week moves on once they all are"),
         ({}, 7, [(1, False), (1, True), (2, False), (3, False)],
-         "Week 1 again: none of its 3 sessions were done; a week moves on once they all are"),
+         "Week 1 again: last time, none of its 3 sessions were done; a week moves on once they all are"),
         # Amber last: the program waits for two green in a row.
         ({0: GREEN, 2: GREEN, 4: AMBER}, 7, [(1, False), (1, True), (2, False), (3, False)],
          "Week 1 again: the session on Friday 6 Mar was amber; the program moves on after two green sessions in a row"),
@@ -86,7 +86,7 @@ def test_a_week_whose_pain_rose_repeats():
     rising = {0: (2, 2), 2: (2, 2), 4: (2, 2), 7: (4, 4), 9: (4, 4), 11: (4, 4)}
     found = runs(rising, 14)
     assert numbers(found)[:3] == [(1, False), (2, False), (2, True)]
-    assert found[2].reason == "Week 2 again: your pain before sessions went up this week"
+    assert found[2].reason == "Week 2 again: your pain before sessions went up that week"
 
 
 def test_the_next_mornings_turn_count():
@@ -109,7 +109,9 @@ def test_a_week_partly_on_hold_runs_again_and_says_it_was_on_hold():
     red = week_runs(3, MONDAY, [*sessions, Outcome(*RED, 3, day=day(5))], day(7), lambda number: 3, held)
     assert red[1].reason == "Week 1 again: the session on Saturday 7 Mar was red"
     later = week_runs(3, MONDAY, sessions, day(14), lambda number: 3, held)
-    assert later[2].reason == "Week 1 again: none of its 3 sessions were done; a week moves on once they all are"
+    assert later[2].reason == (
+        "Week 1 again: last time, none of its 3 sessions were done; a week moves on once they all are"
+    )
 
 
 # ---- Everywhere the plan shows, the same weeks ----

@@ -54,8 +54,10 @@ def judge(
         return False, f"Week {number} again: exercise was on hold for part of it, until a clinician's check"
     if done < planned:
         said = "none" if done == 0 else f"{done}"
+        # "Last time": the page that says it shows the repeat beside this week's own count ("3 of 3 this week").
         return False, (
-            f"Week {number} again: {said} of its {planned} sessions were done; a week moves on once they all are"
+            f"Week {number} again: last time, {said} of its {planned} sessions were done; "
+            "a week moves on once they all are"
         )
     so_far = [o for o in outcomes if o.day <= last]
     not_green = [o for o in so_far[-2:] if o.light != "green"]
@@ -65,7 +67,7 @@ def judge(
             "the program moves on after two green sessions in a row"
         )
     if rules.worsening(so_far, last):
-        return False, f"Week {number} again: your pain before sessions went up this week"
+        return False, f"Week {number} again: your pain before sessions went up that week"
     return True, f"Week {number + 1}: week {number}'s sessions were all done and the last two were green"
 
 
