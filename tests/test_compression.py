@@ -58,7 +58,7 @@ def served_bytes(app, name: str) -> bytes:
 
 
 def test_static_text_is_served_gzipped_and_unpacks_to_the_file(client, app):
-    for name in ("css/app.css", "js/app.js", "img/nav.svg"):
+    for name in ("css/app.css", "js/today.js", "img/nav.svg"):
         status, headers, body = fetch(client, versioned(app, name), **GZIP)
         assert status == 200
         assert headers["Content-Encoding"] == "gzip", name
@@ -86,8 +86,8 @@ def test_a_module_names_each_import_by_its_revision_so_none_is_asked_for_again(c
     _, _, body = fetch(client, versioned(app, "js/app.js"))
     source = body.decode()
     assert f'from "./sync.js?v={revisions["js/sync.js"]}"' in source
-    assert f'import "./copy.js?v={revisions["js/copy.js"]}"' in source
-    assert './log.js"' not in source and 'from "./today.js"' not in source
+    assert f'from "./offline.js?v={revisions["js/offline.js"]}"' in source
+    assert './log.js"' not in source and 'from "./sync.js"' not in source
     # Each of those URLs is the current revision, so it too is kept for a year.
     for specifier in re.findall(r'"\./([\w/]+\.js\?v=[0-9a-f]{12})"', source):
         status, imported, _ = fetch(client, f"/static/js/{specifier}")

@@ -82,8 +82,17 @@ def page_part_json(endpoint: str, **blocks) -> Markup:
     return Markup(json.dumps({"endpoint": endpoint, **{name: str(html) for name, html in blocks.items()}}))  # noqa: S704
 
 
+def module_scripts(*names: str) -> Markup:
+    """A page's own modules (static/js/NAME), for its head block: base.html loads only app.js, what every page
+    needs, so each page brings the behaviour of what it shows (tests/test_page_modules.py checks that it does)."""
+    tag = Markup('<script type="module" src="{}"></script>')
+    return Markup("").join(tag.format(asset_url(f"js/{name}")) for name in names)
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.globals.update(asset=asset_url, nav_items=nav_items, page_part_json=page_part_json)
+    app.jinja_env.globals.update(
+        asset=asset_url, module_scripts=module_scripts, nav_items=nav_items, page_part_json=page_part_json
+    )
     app.jinja_env.filters["local"] = local_datetime
     app.jinja_env.filters["long_date"] = long_date_filter
 

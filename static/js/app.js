@@ -1,36 +1,16 @@
-// The page's entry module: wires up each enhancement that the current page asks for.
+// The entry module of every page: what each page needs whatever it shows (the form's time zone, the install
+// offer, the update banner, the sync and its status, the offline package). A page's own behaviour comes with the
+// page, as its own module beside this one (its template's head block): the history page brings history.js, a
+// lesson quiz.js, and so on, so Today does not fetch and parse the library's search or the lesson's quiz.
 import { fillTimezone } from "./timezone.js";
-import { enhanceQuizzes } from "./quiz.js";
-import { enhanceLessonRead } from "./lessons.js";
-import "./copy.js";
 import { watchForUpdates } from "./update.js";
 import { startSync } from "./sync.js";
 import { showSyncStatus } from "./status.js";
-import { showPendingList } from "./pending.js";
-import { showToday } from "./today.js";
-import { showHistory } from "./history.js";
-import { markShown } from "./seen.js";
-import { enhanceMessages } from "./messages.js";
 import { prepareOffline } from "./offline.js";
 import { offerInstall } from "./install.js";
-import { filterLibrary } from "./library.js";
-import { animateDrawings } from "./figures.js";
-import { enhanceSafety } from "./safety/screen.js";
-import { enhanceReminders } from "./reminders.js";
 
 // What the page shows is made ready at once.
 fillTimezone(document);
-enhanceQuizzes(document);
-enhanceLessonRead(document);
-showPendingList(document);
-showToday(document);
-showHistory(document);
-markShown(document);
-enhanceMessages(document);
-filterLibrary(document);
-animateDrawings(document);
-enhanceSafety(document);
-enhanceReminders(document);
 // The browser's install prompt can come before the page has loaded: listen for it from the start.
 offerInstall(document);
 

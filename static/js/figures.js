@@ -101,3 +101,5 @@ export function animateDrawings(doc = document, { win = globalThis } = {}) {
     for (const image of images) observer.observe(image);
   });
 }
+
+animateDrawings(document);

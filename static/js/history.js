@@ -114,3 +114,5 @@ export function showHistory(root) {
   window.addEventListener("outbox:changed", update);
   update();
 }
+
+showHistory(document);

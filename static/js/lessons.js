@@ -36,3 +36,5 @@ export function enhanceLessonRead(root) {
     }
   });
 }
+
+enhanceLessonRead(document);

@@ -55,3 +55,5 @@ export function filterLibrary(root) {
   });
   form.addEventListener("reset", () => setTimeout(apply));
 }
+
+filterLibrary(document);

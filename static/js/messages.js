@@ -132,3 +132,5 @@ export function enhanceMessages(root) {
   window.addEventListener("outbox:changed", () => render().catch((error) => log.fault("drawing the waiting messages", error)));
   render().catch((error) => log.fault("drawing the waiting messages", error));
 }
+
+enhanceMessages(document);

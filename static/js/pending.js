@@ -187,3 +187,5 @@ export function showPendingList(root) {
   window.addEventListener("outbox:changed", render);
   render();
 }
+
+showPendingList(document);

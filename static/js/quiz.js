@@ -29,3 +29,5 @@ function mark(question, picked) {
   feedback.querySelector(".feedback__verdict").textContent = picked === answer ? "Right." : "Not quite.";
   feedback.hidden = false;
 }
+
+enhanceQuizzes(document);

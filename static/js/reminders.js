@@ -130,3 +130,5 @@ export function enhanceReminders(root) {
       .catch((error) => log.warn("renewing this browser's reminder subscription", error));
   }
 }
+
+enhanceReminders(document);

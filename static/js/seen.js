@@ -42,3 +42,5 @@ export function markShown(root) {
     whenOnScreen(form.closest("[data-shown]") ?? form, () => send(form));
   }
 }
+
+markShown(document);

@@ -440,3 +440,5 @@ export function showToday(root) {
   document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && update());
   update();
 }
+
+showToday(document);

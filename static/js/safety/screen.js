@@ -202,3 +202,5 @@ async function enhance(doc) {
   if (confirm) confirm.addEventListener("submit", (event) => confirmOffline(event, me, confirm, root));
   if (stale) drawResult(root, now);
 }
+
+enhanceSafety(document);
