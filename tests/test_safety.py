@@ -539,6 +539,19 @@ def test_the_dashboard_shows_a_red_session_and_a_bad_morning(app, users, alex):
     assert "ready" not in flags
 
 
+def test_a_session_red_by_the_next_morning_is_named_with_that_morning(app, signed_in, users, alex):
+    """2 before and 1 after, then 8 the next morning: Alex is asked for the safety check and Casey sees the red
+    session, each told the 8 (the reason used to stop at "pain 2 before, 1 after", which read as a good session)."""
+    do_session(app, alex, datetime.combine(MONDAY, time(9), UTC), before=2, after=1, morning=(8, False))
+    today = text_of(signed_in.get("/"))
+    assert "a red session on 2 Mar (pain 2 before, 1 after, 8 the next morning)" in today
+    flags = flags_of(app, users)
+    assert flags["red_session"] == "Red session on 2 Mar: pain 2 before, 1 after, 8 the next morning"
+    assert flags["safety_due"] == (
+        "Safety check due since 2 Mar: a red session on 2 Mar (pain 2 before, 1 after, 8 the next morning)"
+    )
+
+
 def test_a_lower_pain_average_is_not_shown_as_good_news_beside_a_red_session(app, auth, users, alex):
     """Alex started at 3. A session begun at 1 brings the two-week average down 2, whatever its end: green when it
     ended well, grey when it ended at 8 (a red session), on the dashboard and on Alex's page."""

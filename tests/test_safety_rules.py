@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -204,3 +205,18 @@ def test_due_names_its_earliest_reason():
     status = safety.status(answers, [session(45, before=3, after=8)], 3, NOW)
     assert status.due.kind == "red_session" and status.due.since == NOW - timedelta(days=45)
     assert status.due.reason == "a red session on 1 May (pain 3 before, 8 after)"
+
+
+def test_a_red_session_is_named_with_the_pain_that_made_it_red():
+    """Red by the next morning (2 before, 1 after, 8 the morning after) or by one exercise (3 before and after, 8
+    during one): named by its before and after alone, either read as a session that went well."""
+    by_the_morning = session(3, before=2, after=1, morning=8, legs=False)
+    assert by_the_morning.light == "red"
+    assert safety.pain_in_words(by_the_morning) == "pain 2 before, 1 after, 8 the next morning"
+    status = safety.status([answer(1, 10)], [by_the_morning], 2, NOW)
+    assert status.due.reason == "a red session on 12 Jun (pain 2 before, 1 after, 8 the next morning)"
+    by_one_exercise = replace(session(3, before=3, after=3), worst_during=8)
+    assert by_one_exercise.light == "red"
+    assert safety.pain_in_words(by_one_exercise) == "pain 3 before, 8 at worst, 3 after"
+    # A worst no higher than the end says nothing more than the end does.
+    assert safety.pain_in_words(replace(session(3, before=3, after=8), worst_during=6)) == "pain 3 before, 8 after"

@@ -235,6 +235,20 @@ class Trigger:
     reason: str
 
 
+def pain_in_words(session: SessionFacts) -> str:
+    """A session's pain in the order it was rated: before, the worst during an exercise when that was above the pain
+    after, after, and the next morning once told ("pain 2 before, 1 after, 8 the next morning"). Every reason that
+    names a red session says it this way: named by its before and after alone, a session whose red came from the
+    next morning or from one exercise read as one that went well (2 before, 1 after)."""
+    words = f"pain {session.pain_before} before"
+    if session.worst_during is not None and session.worst_during > session.pain_after:
+        words += f", {session.worst_during} at worst"
+    words += f", {session.pain_after} after"
+    if session.morning is not None:
+        words += f", {session.morning.pain} the next morning"
+    return words
+
+
 def usual_pain(earlier: list[int], baseline: int | None) -> float | None:
     """The median pain before sessions of the weeks before; the onboarding rating when there were none."""
     if earlier:
@@ -268,7 +282,7 @@ def triggers(sessions: list[SessionFacts], baseline: int | None, since: datetime
                     session.completed_at,
                     session.day,
                     "red_session",
-                    f"a red session on {day} (pain {session.pain_before} before, {session.pain_after} after)",
+                    f"a red session on {day} ({pain_in_words(session)})",
                 )
             )
         window = [s.pain_before for s in ordered[first:index]]  # the sessions of the window before this one

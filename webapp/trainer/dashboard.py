@@ -366,10 +366,7 @@ def session_flags(facts: screens.Facts, today: date, timezone: str) -> list[Flag
     red = [s for s in recent if s.light == "red"]
     if red:
         last = red[-1]
-        reason = f"Red session on {progress.short_date(last.day)}: pain {last.pain_before} before, "
-        reason += f"{last.pain_after} after"
-        if last.morning is not None:
-            reason += f", {last.morning.pain} the next morning"
+        reason = f"Red session on {progress.short_date(last.day)}: {safety.pain_in_words(last)}"
         flags.append(Flag("red_session", reason + (f" ({len(red)} in two weeks)" if len(red) > 1 else "")))
     bad = [s for s in recent if safety.bad_morning(s.morning)]
     if bad:
