@@ -552,6 +552,24 @@ def test_a_session_red_by_the_next_morning_is_named_with_that_morning(app, signe
     )
 
 
+def test_new_leg_symptoms_are_named_first_when_the_check_was_already_due(app, signed_in, users, alex):
+    """Due since Monday's red session; on Wednesday morning Alex reports new numbness in the legs after Tuesday's
+    session. Today and the check name that morning first; Casey's row still dates the check from Monday."""
+    do_session(app, alex, datetime.combine(MONDAY, time(9), UTC), before=3, after=8)
+    tuesday = datetime.combine(MONDAY + timedelta(days=1), time(9), UTC)
+    do_session(app, alex, tuesday, before=2, after=2, morning=(2, True))
+    words = (
+        "new numbness, tingling or weakness in the legs the morning after 3 Mar, "
+        "and a red session on 2 Mar (pain 3 before, 8 after)"
+    )
+    assert f"We ask because of {words}." in text_of(signed_in.get("/"))
+    assert f"We ask again now because of {words}." in text_of(signed_in.get("/safety/"))
+    assert signed_in.get("/api/v1/safety").get_json()["due"]["reason"] == words
+    assert flags_of(app, users)["safety_due"] == (
+        "Safety check due since 2 Mar: a red session on 2 Mar (pain 3 before, 8 after)"
+    )
+
+
 def test_a_lower_pain_average_is_not_shown_as_good_news_beside_a_red_session(app, auth, users, alex):
     """Alex started at 3. A session begun at 1 brings the two-week average down 2, whatever its end: green when it
     ended well, grey when it ended at 8 (a red session), on the dashboard and on Alex's page."""

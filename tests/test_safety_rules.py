@@ -220,3 +220,18 @@ def test_a_red_session_is_named_with_the_pain_that_made_it_red():
     assert safety.pain_in_words(by_one_exercise) == "pain 3 before, 8 at worst, 3 after"
     # A worst no higher than the end says nothing more than the end does.
     assert safety.pain_in_words(replace(session(3, before=3, after=8), worst_during=6)) == "pain 3 before, 8 after"
+
+
+def test_due_names_the_newest_reason_first_when_another_came_since():
+    """Due since a red session ten days ago, and this morning new numbness in the legs: the person is told of this
+    morning first (what they just told us), and the check stays due since the red session."""
+    red = session(10, before=3, after=8)
+    legs = session(3, before=2, after=2, morning=2, legs=True)
+    status = safety.status([answer(1, 20)], [red, legs], 3, NOW)
+    assert status.due.since == red.completed_at
+    assert status.due.reason == "a red session on 5 Jun (pain 3 before, 8 after)"
+    assert status.due.in_words == (
+        "new numbness, tingling or weakness in the legs the morning after 12 Jun, "
+        "and a red session on 5 Jun (pain 3 before, 8 after)"
+    )
+    assert safety.status([answer(1, 20)], [red], 3, NOW).due.in_words == status.due.reason

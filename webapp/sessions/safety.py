@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from statistics import median
@@ -320,8 +320,16 @@ def triggers(sessions: list[SessionFacts], baseline: int | None, since: datetime
 @dataclass(frozen=True)
 class Due:
     since: datetime | None  # None: never answered
-    reason: str
+    reason: str  # the earliest reason: the one the check has been due since
     kind: str  # "first", "interval", or a trigger's kind
+    # The newest reason, when another has come since the earliest: Sam, asked since a red session on 25 Nov, told
+    # us of new numbness in his legs this morning and was sent to the check "because of a red session on 25 Nov".
+    newest: str | None = None
+
+    @property
+    def in_words(self) -> str:
+        """Why the person is asked, as Today, the check and the phone say it: the newest reason first."""
+        return self.reason if self.newest is None else f"{self.newest}, and {self.reason}"
 
 
 def asked_again_at(answered_at: datetime) -> datetime:
@@ -330,7 +338,8 @@ def asked_again_at(answered_at: datetime) -> datetime:
 
 
 def due(answers: list[Answer], found: list[Trigger], now: datetime) -> Due | None:
-    """Whether the screen must be answered again, since when and why (the earliest reason counts)."""
+    """Whether the screen must be answered again, since when and why (the earliest reason counts; the newest is
+    named too when there is another)."""
     if not answers:
         return Due(None, "the safety check has not been answered yet", "first")
     last = max(answers, key=lambda a: a.order)
@@ -338,7 +347,11 @@ def due(answers: list[Answer], found: list[Trigger], now: datetime) -> Due | Non
     interval = asked_again_at(last.answered_at)
     if now >= interval:
         reasons.append(Due(interval, "6 weeks since the last safety check", "interval"))
-    return min(reasons, key=lambda d: d.since, default=None)
+    if not reasons:
+        return None
+    earliest = min(reasons, key=lambda d: d.since)
+    newest = max(reasons, key=lambda d: d.since)
+    return earliest if newest is earliest else replace(earliest, newest=newest.reason)
 
 
 @dataclass(frozen=True)

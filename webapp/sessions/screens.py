@@ -324,7 +324,7 @@ def snapshot(status: safety.Status, now: datetime) -> dict:
         "next_due_at": safety.asked_again_at(last.answered_at).isoformat() if last else None,
         "due": {
             "since": status.due.since.isoformat() if status.due.since else None,
-            "reason": status.due.reason,
+            "reason": status.due.in_words,
             "kind": status.due.kind,
         }
         if status.due
