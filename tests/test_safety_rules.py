@@ -235,3 +235,13 @@ def test_due_names_the_newest_reason_first_when_another_came_since():
         "and a red session on 5 Jun (pain 3 before, 8 after)"
     )
     assert safety.status([answer(1, 20)], [red], 3, NOW).due.in_words == status.due.reason
+    # Red by its own next morning: the session's words give that morning's pain, which is not named twice.
+    red_by_morning = session(3, before=2, after=1, morning=8, legs=False)
+    again = safety.status([answer(1, 20)], [red_by_morning], 2, NOW).due
+    assert again.in_words == again.reason == "a red session on 12 Jun (pain 2 before, 1 after, 8 the next morning)"
+    # One morning can bring pain and the legs at once: both are named.
+    both = session(3, before=2, after=2, morning=7, legs=True)
+    assert safety.status([answer(1, 20)], [red, both], 3, NOW).due.in_words == (
+        "pain 7 the morning after 12 Jun and new numbness, tingling or weakness in the legs the morning after 12 Jun, "
+        "and a red session on 5 Jun (pain 3 before, 8 after)"
+    )

@@ -339,19 +339,28 @@ def asked_again_at(answered_at: datetime) -> datetime:
 
 def due(answers: list[Answer], found: list[Trigger], now: datetime) -> Due | None:
     """Whether the screen must be answered again, since when and why (the earliest reason counts; the newest is
-    named too when there is another)."""
+    named too when there is another that the earliest does not already say)."""
     if not answers:
         return Due(None, "the safety check has not been answered yet", "first")
     last = max(answers, key=lambda a: a.order)
-    reasons = [Due(t.at, t.reason, t.kind) for t in found if t.at > last.answered_at]
+    reasons = [(Due(t.at, t.reason, t.kind), t.day) for t in found if t.at > last.answered_at]
     interval = asked_again_at(last.answered_at)
     if now >= interval:
-        reasons.append(Due(interval, "6 weeks since the last safety check", "interval"))
+        reasons.append((Due(interval, "6 weeks since the last safety check", "interval"), None))
     if not reasons:
         return None
-    earliest = min(reasons, key=lambda d: d.since)
-    newest = max(reasons, key=lambda d: d.since)
-    return earliest if newest is earliest else replace(earliest, newest=newest.reason)
+    earliest, day = min(reasons, key=lambda r: r[0].since)
+    # A red session's words already give its next morning's pain (pain_in_words): that morning is not named again.
+    later = [
+        reason
+        for reason, on in reasons
+        if reason is not earliest
+        and not (earliest.kind == "red_session" and reason.kind == "bad_morning" and on == day)
+    ]
+    if not later:
+        return earliest
+    moment = max(reason.since for reason in later)  # the newest: one morning can bring its pain and the legs
+    return replace(earliest, newest=" and ".join(reason.reason for reason in later if reason.since == moment))
 
 
 @dataclass(frozen=True)
