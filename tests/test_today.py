@@ -251,6 +251,33 @@ def test_after_a_red_session_today_the_done_card_asks_for_rest_not_praise(app, a
     assert "Your last session went red" not in auth.client.get("/").get_data(as_text=True)
 
 
+BRING_FORWARD = "Do it today instead"
+SETTLE = "Your last session went red: give your back today to settle rather than bringing the next one forward."
+
+
+@pytest.mark.parametrize("how", ["during the session", "by the next morning"])
+def test_a_rest_day_after_a_red_session_does_not_offer_the_next_one_early(app, auth, alex, clock, how):
+    """Monday went red (2 before, 8 after; or 2 before, 1 after and 8 on Tuesday morning): Tuesday, a rest day,
+    asks the back to settle and offers no "Do it today instead" (the 24-hour rule, Silbernagel 2007). Once
+    Wednesday's session is green, Thursday's rest day offers it again."""
+    if how == "during the session":
+        done(app, alex, clock, MONDAY, pain_before=2, pain_after=8, effort=6)
+    else:
+        uuid = done(app, alex, clock, MONDAY, pain_before=2, pain_after=1)
+        clock.move_to(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
+        with app.app_context():
+            records.record_next_day(db.session.merge(alex), uuid, 8, False)
+    clock.move_to(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))  # Tuesday
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Rest day" in page and SETTLE in page and "A gentle walk is still good." in page
+    assert BRING_FORWARD not in page and "Next: <strong>Gentle start" in page
+    done(app, alex, clock, MONDAY + timedelta(days=2), pain_before=2, pain_after=2)
+    clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=UTC))  # Thursday
+    page = auth.client.get("/").get_data(as_text=True)
+    assert BRING_FORWARD in page and SETTLE not in page and "a gentle walk is always welcome" in page
+
+
 def test_after_a_red_session_a_person_without_a_trainer_is_pointed_to_a_clinician(app, auth, alex, clock):
     done(app, alex, clock, MONDAY, pain_before=2, pain_after=8, effort=6)
     with app.app_context():

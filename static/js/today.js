@@ -195,13 +195,16 @@ function routineCard(routine, page, lastWasRed) {
   return nodes;
 }
 
-// While a red-flag answer waits for a clinician, nothing invites activity, a walk included (as the server's page).
-function restCard(next, page) {
-  const rest = page.blocked ? "" : " Resting between sessions lets your body adapt; a gentle walk is always welcome.";
+// While a red-flag answer waits for a clinician, nothing invites activity, a walk included; after a red session the
+// next one is not brought forward (as the server's page: home/today.py, TodayView.bring_forward).
+function restCard(next, page, lastWasRed) {
+  let rest = " Resting between sessions lets your body adapt; a gentle walk is always welcome.";
+  if (page.blocked) rest = "";
+  else if (lastWasRed) rest = " Your last session went red: give your back today to settle rather than bringing the next one forward. A gentle walk is still good.";
   const nodes = [title("Rest day"), element("p", "", `No session planned today.${rest}`)];
   if (next) {
     nodes.push(nextLine(next, page));
-    if (!page.blocked) nodes.push(paragraph(button("Do it today instead", page.playUrl(next.id), "button button--quiet")));
+    if (!page.blocked && !lastWasRed) nodes.push(paragraph(button("Do it today instead", page.playUrl(next.id), "button button--quiet")));
   }
   return nodes;
 }
@@ -229,7 +232,8 @@ function planCard(plan, today, page, localDays) {
   const next = nextPlanned(plan, today);
   if (local) return doneCard(next, local, page);
   const routine = plannedOn(plan, today);
-  return routine ? routineCard(routine, page, lastWasRed(page, localDays)) : restCard(next, page);
+  const red = lastWasRed(page, localDays);
+  return routine ? routineCard(routine, page, red) : restCard(next, page, red);
 }
 
 function unreadableCard() {

@@ -494,6 +494,36 @@ def test_offline_today_on_a_later_day_while_waiting_for_a_clinician_invites_no_a
     assert context.console_errors == []
 
 
+def test_offline_today_on_a_rest_day_after_a_red_session_does_not_offer_the_next_one_early(
+    live_server, context, page, app, ready
+):
+    """Yesterday's session went red (2 before, 8 after). Today's copy on the phone, opened offline on a later rest
+    day, says what the server's page says: let the back settle, a gentle walk, and no "Do it today instead"."""
+    with app.app_context():
+        day_before = local_date(utcnow(), TEST_ZONE) - timedelta(days=1)
+        end = datetime.combine(day_before, time(12, 0), ZoneInfo(TEST_ZONE))
+        red = session_payload(first_routine_id(), ended=end, pain_before=2, pain_after=8)
+        [stored] = store_batch(db.session.get(User, ready), [red])
+        assert stored.status == "created", stored
+    login(page, live_server.url)
+    wait_until_installed(page)
+    _, _, planned, _, rest_day = later_days(page)
+    context.set_offline(True)
+    page.clock.install(time=datetime.combine(rest_day, time(10, 0), ZoneInfo("Europe/London")))
+    page.reload()
+    card = today_part(page, "card")
+    expect(today_part(page, "date")).to_have_text(long_date(rest_day))
+    expect(card.locator("h2")).to_have_text("Rest day")
+    expect(card).to_contain_text(
+        "Your last session went red: give your back today to settle rather than bringing the next one forward. "
+        "A gentle walk is still good."
+    )
+    next_day = min(day for day in planned if day > rest_day)
+    expect(card).to_contain_text(f"on {next_day:%A}.")
+    expect(card.get_by_role("link", name="Do it today instead")).to_have_count(0)
+    assert context.console_errors == []
+
+
 def test_the_same_session_replayed_is_stored_once(live_server, page, app, ready):
     login(page, live_server.url)
     payload = session_payload(plan_routine(page), user_id=ready)

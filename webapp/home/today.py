@@ -67,6 +67,14 @@ class TodayView:
         return self.safety is not None and self.safety.blocked
 
     @property
+    def bring_forward(self) -> bool:
+        """Whether a rest day offers the next session today. Not after a session that went red, during it or by the
+        next morning: the pain-monitoring model judges a session by the back's next 24 hours (Silbernagel 2007;
+        CONTENT.md, "Pain monitoring"), and a session brought forward loads a back that has not settled (the
+        traffic-light lesson says so). Not while waiting for a clinician either."""
+        return not self.blocked and self.last_light != "red"
+
+    @property
     def week_number(self) -> int | None:
         return self.plan.week_number(self.today) if self.plan else None
 
