@@ -222,6 +222,16 @@ def test_a_red_session_is_named_with_the_pain_that_made_it_red():
     assert safety.pain_in_words(replace(session(3, before=3, after=8), worst_during=6)) == "pain 3 before, 8 after"
 
 
+def test_the_back_is_unsettled_after_a_red_session_or_a_bad_morning_of_the_newest_session():
+    assert not safety.unsettled([])
+    assert safety.unsettled([session(3, before=2, after=8)])  # red
+    assert safety.unsettled([session(3, before=5, after=5, morning=6, legs=False)])  # pain 6 the next morning
+    assert safety.unsettled([session(3, before=2, after=2, morning=2, legs=True)])  # new leg symptoms
+    assert not safety.unsettled([session(3, before=2, after=3, morning=2, legs=False)])
+    # Only the newest counts: a green session since a red one settles it.
+    assert not safety.unsettled([session(5, before=2, after=8), session(3, before=2, after=2)])
+
+
 def test_due_names_the_newest_reason_first_when_another_came_since():
     """Due since a red session ten days ago, and this morning new numbness in the legs: the person is told of this
     morning first (what they just told us), and the check stays due since the red session."""

@@ -252,21 +252,29 @@ def test_after_a_red_session_today_the_done_card_asks_for_rest_not_praise(app, a
 
 
 BRING_FORWARD = "Do it today instead"
-SETTLE = "Your last session went red: give your back today to settle rather than bringing the next one forward."
+SETTLE = "Your back has not settled since your last session: give it today rather than bringing the next one forward."
 
 
-@pytest.mark.parametrize("how", ["during the session", "by the next morning"])
-def test_a_rest_day_after_a_red_session_does_not_offer_the_next_one_early(app, auth, alex, clock, how):
-    """Monday went red (2 before, 8 after; or 2 before, 1 after and 8 on Tuesday morning): Tuesday, a rest day,
-    asks the back to settle and offers no "Do it today instead" (the 24-hour rule, Silbernagel 2007). Once
-    Wednesday's session is green, Thursday's rest day offers it again."""
-    if how == "during the session":
-        done(app, alex, clock, MONDAY, pain_before=2, pain_after=8, effort=6)
-    else:
-        uuid = done(app, alex, clock, MONDAY, pain_before=2, pain_after=1)
+@pytest.mark.parametrize(
+    ("how", "before", "after", "morning"),
+    [
+        ("red during the session", 2, 8, None),
+        ("red by the next morning", 2, 1, (8, False)),
+        ("a bad morning, not red: pain 6 where it began at 5", 5, 5, (6, False)),
+        ("new leg symptoms the next morning", 2, 2, (2, True)),
+    ],
+)
+def test_a_rest_day_does_not_offer_the_next_session_early_while_the_back_has_not_settled(
+    app, auth, alex, clock, how, before, after, morning
+):
+    """Monday's session left the back unsettled (red, or a bad next morning): Tuesday, a rest day, asks it to
+    settle and offers no "Do it today instead" (the 24-hour rule, Silbernagel 2007). Once Wednesday's session is
+    green and its morning fine, Thursday's rest day offers it again."""
+    uuid = done(app, alex, clock, MONDAY, pain_before=before, pain_after=after, effort=5)
+    if morning is not None:
         clock.move_to(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
         with app.app_context():
-            records.record_next_day(db.session.merge(alex), uuid, 8, False)
+            records.record_next_day(db.session.merge(alex), uuid, *morning)
     clock.move_to(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))  # Tuesday
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)

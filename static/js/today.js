@@ -42,6 +42,7 @@ function readPage(head) {
     hasTrainer: data.hasTrainer === "true",
     blocked: data.blocked === "true",
     lastLight: data.lastLight || null,
+    unsettled: data.unsettled === "true",
     cardState: data.cardState || "none",
     playUrl: (id) => (data.playUrl || "/routines/{id}/play").replace("{id}", encodeURIComponent(id)),
     exerciseUrl: (slug) => (data.exerciseUrl || "/exercises/{slug}").replace("{slug}", encodeURIComponent(slug)),
@@ -195,16 +196,16 @@ function routineCard(routine, page, lastWasRed) {
   return nodes;
 }
 
-// While a red-flag answer waits for a clinician, nothing invites activity, a walk included; after a red session the
-// next one is not brought forward (as the server's page: home/today.py, TodayView.bring_forward).
-function restCard(next, page, lastWasRed) {
+// While a red-flag answer waits for a clinician, nothing invites activity, a walk included; while the back has not
+// settled from the newest session, the next one is not brought forward (as the server's page: safety.unsettled).
+function restCard(next, page, unsettled) {
   let rest = " Resting between sessions lets your body adapt; a gentle walk is always welcome.";
   if (page.blocked) rest = "";
-  else if (lastWasRed) rest = " Your last session went red: give your back today to settle rather than bringing the next one forward. A gentle walk is still good.";
+  else if (unsettled) rest = " Your back has not settled since your last session: give it today rather than bringing the next one forward. A gentle walk is still good.";
   const nodes = [title("Rest day"), element("p", "", `No session planned today.${rest}`)];
   if (next) {
     nodes.push(nextLine(next, page));
-    if (!page.blocked && !lastWasRed) nodes.push(paragraph(button("Do it today instead", page.playUrl(next.id), "button button--quiet")));
+    if (!page.blocked && !unsettled) nodes.push(paragraph(button("Do it today instead", page.playUrl(next.id), "button button--quiet")));
   }
   return nodes;
 }
@@ -214,6 +215,12 @@ function lastWasRed(page, localDays) {
   const days = [...localDays.keys()].sort();
   if (!days.length) return page.lastLight === "red";
   return Boolean(localDays.get(days.at(-1)).red);
+}
+
+// Whether the back has not settled from the newest session: one saved here went red (its next morning is not
+// known yet), else what the server's page said (red, or a bad next morning).
+function unsettled(page, localDays) {
+  return localDays.size ? lastWasRed(page, localDays) : page.unsettled;
 }
 
 function planCard(plan, today, page, localDays) {
@@ -232,8 +239,7 @@ function planCard(plan, today, page, localDays) {
   const next = nextPlanned(plan, today);
   if (local) return doneCard(next, local, page);
   const routine = plannedOn(plan, today);
-  const red = lastWasRed(page, localDays);
-  return routine ? routineCard(routine, page, red) : restCard(next, page, red);
+  return routine ? routineCard(routine, page, lastWasRed(page, localDays)) : restCard(next, page, unsettled(page, localDays));
 }
 
 function unreadableCard() {

@@ -498,7 +498,8 @@ def test_offline_today_on_a_rest_day_after_a_red_session_does_not_offer_the_next
     live_server, context, page, app, ready
 ):
     """Yesterday's session went red (2 before, 8 after). Today's copy on the phone, opened offline on a later rest
-    day, says what the server's page says: let the back settle, a gentle walk, and no "Do it today instead"."""
+    day, says what the server's page says: let the back settle, a gentle walk, and no "Do it today instead" (the
+    server's judgement read from the page: the phone knows no newer session)."""
     with app.app_context():
         day_before = local_date(utcnow(), TEST_ZONE) - timedelta(days=1)
         end = datetime.combine(day_before, time(12, 0), ZoneInfo(TEST_ZONE))
@@ -515,8 +516,8 @@ def test_offline_today_on_a_rest_day_after_a_red_session_does_not_offer_the_next
     expect(today_part(page, "date")).to_have_text(long_date(rest_day))
     expect(card.locator("h2")).to_have_text("Rest day")
     expect(card).to_contain_text(
-        "Your last session went red: give your back today to settle rather than bringing the next one forward. "
-        "A gentle walk is still good."
+        "Your back has not settled since your last session: give it today rather than bringing the next one "
+        "forward. A gentle walk is still good."
     )
     next_day = min(day for day in planned if day > rest_day)
     expect(card).to_contain_text(f"on {next_day:%A}.")

@@ -48,6 +48,8 @@ class TodayView:
     finished: bool = False
     not_started: bool = False
     last_light: str | None = None
+    # The newest session went red or its next morning was bad: no session brought forward (safety.unsettled).
+    unsettled: bool = False
     # A session done today went red: the done card says rest and ease off rather than well done.
     red_today: bool = False
     # A program the trainer set in the last week: who set it, and from when (the client is told on Today).
@@ -68,11 +70,9 @@ class TodayView:
 
     @property
     def bring_forward(self) -> bool:
-        """Whether a rest day offers the next session today. Not after a session that went red, during it or by the
-        next morning: the pain-monitoring model judges a session by the back's next 24 hours (Silbernagel 2007;
-        CONTENT.md, "Pain monitoring"), and a session brought forward loads a back that has not settled (the
-        traffic-light lesson says so). Not while waiting for a clinician either."""
-        return not self.blocked and self.last_light != "red"
+        """Whether a rest day offers the next session today: not while the back has not settled from the newest
+        session (safety.unsettled, with its source), nor while waiting for a clinician."""
+        return not self.blocked and not self.unsettled
 
     @property
     def week_number(self) -> int | None:
@@ -133,11 +133,13 @@ def client_steps(user, now: datetime) -> tuple[Assignment | None, progression.We
 def build(user, now: datetime) -> TodayView:
     today = local_date(now, user.timezone)
     assignment, program = active_plan(user)
-    standing = screens.standing(user, now)
+    facts = screens.facts_of(user, now)
+    standing = facts.status(now)
     # Days on hold after a red-flag answer are neither missed nor counted in the week, the streak or the nudge.
     plan = schedule.plan_for(assignment, today, program, safety.held_days(standing.answers, today))
     view = TodayView(today=today, assignment=assignment, plan=plan)
     view.safety = standing
+    view.unsettled = safety.unsettled(facts.sessions)
 
     # Every session's day and pain before, oldest first: the milestones read them all, the days below the newest.
     sessions = milestones.sessions_of(user.id)

@@ -264,6 +264,16 @@ def bad_morning(morning: Morning | None) -> bool:
     return morning is not None and (morning.pain >= BAD_MORNING_PAIN or bool(morning.legs))
 
 
+def unsettled(sessions: list[SessionFacts]) -> bool:
+    """Whether the newest session left the back unsettled: it went red (during it or by the next morning), or its
+    next morning was bad (pain 6 or more, or new leg symptoms). Today then offers no session brought forward onto
+    a rest day: the pain-monitoring model judges a session by the back's next 24 hours (Silbernagel 2007;
+    CONTENT.md, "Pain monitoring"), and an extra session loads a back that has not settled. Our own reading of the
+    model, said in the traffic-light lesson."""
+    newest = max(sessions, key=lambda s: s.completed_at, default=None)
+    return newest is not None and (newest.light == "red" or bad_morning(newest.morning))
+
+
 def triggers(sessions: list[SessionFacts], baseline: int | None, since: datetime | None = None) -> list[Trigger]:
     """Every event in these sessions that asks for the screen again (those after `since`), oldest first."""
     found = []

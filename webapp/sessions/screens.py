@@ -290,10 +290,15 @@ def _facts_from(statements: tuple, values: dict) -> dict[int, Facts]:
     return facts
 
 
+def facts_of(user: User, now: datetime) -> Facts:
+    """What the safety rules read about this person: every answer, and their sessions of the last weeks."""
+    return _facts_from(_one_person(), {"user_id": user.id, "since": now - safety.HISTORY})[user.id]
+
+
 def standing(user: User, now: datetime | None = None) -> safety.Status:
     """Where this person stands: free to exercise, due to answer again, or waiting for a clinician."""
     now = now or utcnow()
-    return _facts_from(_one_person(), {"user_id": user.id, "since": now - safety.HISTORY})[user.id].status(now)
+    return facts_of(user, now).status(now)
 
 
 def has_answered(user: User) -> bool:
