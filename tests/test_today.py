@@ -414,6 +414,18 @@ def test_a_red_session_points_to_the_traffic_light_lesson(app, auth, alex, clock
     assert "Take this step" not in page and "Ease off" in page
 
 
+def test_a_bad_morning_points_to_the_traffic_light_lesson_too(app, auth, alex, clock):
+    """Not red (5 before, 5 after) but 7 the next morning: the lesson that explains the next morning comes first."""
+    uuid = done(app, alex, clock, MONDAY, pain_before=5, pain_after=5)
+    clock.move_to(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
+    with app.app_context():
+        records.record_next_day(db.session.merge(alex), uuid, 7, False)
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    suggestion = re.search(r'<section class="card lesson-suggestion">.*?</section>', page, re.S).group(0)
+    assert 'href="/lessons/pain-traffic-light"' in suggestion
+
+
 def test_today_follows_the_users_time_zone(app, auth, users, clock):
     clock.move_to(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
     with app.app_context():

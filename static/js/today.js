@@ -198,14 +198,14 @@ function routineCard(routine, page, lastWasRed) {
 
 // While a red-flag answer waits for a clinician, nothing invites activity, a walk included; while the back has not
 // settled from the newest session, the next one is not brought forward (as the server's page: safety.unsettled).
-function restCard(next, page, unsettled) {
+function restCard(next, page, notSettled) {
   let rest = " Resting between sessions lets your body adapt; a gentle walk is always welcome.";
   if (page.blocked) rest = "";
-  else if (unsettled) rest = " Your back has not settled since your last session: give it today rather than bringing the next one forward. A gentle walk is still good.";
+  else if (notSettled) rest = " Your back has not settled since your last session: give it today rather than bringing the next one forward. A gentle walk is still good.";
   const nodes = [title("Rest day"), element("p", "", `No session planned today.${rest}`)];
   if (next) {
     nodes.push(nextLine(next, page));
-    if (!page.blocked && !unsettled) nodes.push(paragraph(button("Do it today instead", page.playUrl(next.id), "button button--quiet")));
+    if (!page.blocked && !notSettled) nodes.push(paragraph(button("Do it today instead", page.playUrl(next.id), "button button--quiet")));
   }
   return nodes;
 }

@@ -87,14 +87,15 @@ class TodayView:
 
 def suggested_lesson(view: TodayView, lessons: list[Lesson]) -> Lesson | None:
     """The lesson that fits the day best among those not yet read (lessons, in the course's order): after a red
-    session the traffic light, after missed sessions the habit lesson, otherwise the next one of the course in
-    order; none once all are read. Waiting for a clinician, the red-flags lesson first, which says what to do."""
+    session or a bad next morning the traffic light (which says what both mean), after missed sessions the habit
+    lesson, otherwise the next one of the course in order; none once all are read. Waiting for a clinician, the
+    red-flags lesson first, which says what to do."""
     if not lessons:
         return None
     by_slug = {lesson.slug: lesson for lesson in lessons}
     if view.blocked and "red-flags" in by_slug:
         return by_slug["red-flags"]
-    if view.last_light == "red" and "pain-traffic-light" in by_slug:
+    if (view.last_light == "red" or view.unsettled) and "pain-traffic-light" in by_slug:
         return by_slug["pain-traffic-light"]
     if view.missed and "building-the-habit" in by_slug:
         return by_slug["building-the-habit"]
