@@ -291,6 +291,29 @@ def test_an_answer_straight_after_a_red_session_from_a_phone_running_ahead_clear
     assert "Time for a quick safety check" not in text_of(signed_in.get("/"))
 
 
+@pytest.mark.parametrize(
+    ("before_the_legs", "words"),
+    [
+        (False, "Thank you. You can carry on. Keep an eye on the numbness, tingling or weakness in your legs: if it "
+                "reaches both legs, or the weakness gets worse, get help straight away."),
+        (True, "Thank you: no warning signs. Your back said the last session was too much, so do a little less next "
+               "time: Today shows how. Keep an eye on the numbness, tingling or weakness in your legs"),
+    ],
+)  # fmt: skip
+def test_no_warning_sign_after_new_leg_symptoms_says_what_to_watch_for(app, signed_in, alex, before_the_legs, words):
+    """Asked because of new numbness, tingling or weakness in the legs the next morning, and no sign ticked: the
+    person is told when it would become an emergency (both legs, a weakness that worsens), also when the check was
+    already due for a red session (its words about doing less come first)."""
+    if before_the_legs:
+        do_session(app, alex, NOW - timedelta(hours=40), before=3, after=8)
+    session_id = do_session(app, alex, NOW - timedelta(hours=24), before=2, after=2)
+    assert post(signed_in, "/check-in", {"session": session_id, "pain": "2", "legs": "yes"}).headers["Location"] == (
+        "/safety/"
+    )
+    post(signed_in, "/safety/", {})
+    assert words in text_of(signed_in.get("/"))
+
+
 @pytest.mark.parametrize(("pain", "legs", "asked"), [("6", "no", True), ("2", "yes", True), ("5", "no", False)])
 def test_a_bad_morning_or_new_leg_symptoms_ask_the_screen_again(app, signed_in, alex, play_url, pain, legs, asked):
     session_id = do_session(app, alex, NOW - timedelta(hours=24), before=3, after=3)

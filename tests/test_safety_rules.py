@@ -245,6 +245,7 @@ def test_due_names_the_newest_reason_first_when_another_came_since():
         "and a red session on 5 Jun (pain 3 before, 8 after)"
     )
     assert safety.status([answer(1, 20)], [red], 3, NOW).due.in_words == status.due.reason
+    assert status.due.kinds == {"red_session", "legs"}
     # Red by its own next morning: the session's words give that morning's pain, which is not named twice.
     red_by_morning = session(3, before=2, after=1, morning=8, legs=False)
     again = safety.status([answer(1, 20)], [red_by_morning], 2, NOW).due

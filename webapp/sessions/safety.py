@@ -335,6 +335,8 @@ class Due:
     # The newest reason, when another has come since the earliest: Sam, asked since a red session on 25 Nov, told
     # us of new numbness in his legs this morning and was sent to the check "because of a red session on 25 Nov".
     newest: str | None = None
+    # Every kind of reason pending, the earliest's and those since: what the words after a clear answer follow.
+    kinds: frozenset[str] = frozenset()
 
     @property
     def in_words(self) -> str:
@@ -367,10 +369,12 @@ def due(answers: list[Answer], found: list[Trigger], now: datetime) -> Due | Non
         if reason is not earliest
         and not (earliest.kind == "red_session" and reason.kind == "bad_morning" and on == day)
     ]
+    kinds = frozenset(reason.kind for reason, _ in reasons)
     if not later:
-        return earliest
+        return replace(earliest, kinds=kinds)
     moment = max(reason.since for reason in later)  # the newest: one morning can bring its pain and the legs
-    return replace(earliest, newest=" and ".join(reason.reason for reason in later if reason.since == moment))
+    newest = " and ".join(reason.reason for reason in later if reason.since == moment)
+    return replace(earliest, newest=newest, kinds=kinds)
 
 
 @dataclass(frozen=True)

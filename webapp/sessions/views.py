@@ -30,7 +30,7 @@ from .forms import (
     read_function_scores,
 )
 from .player import player_data
-from .safety import told
+from .safety import Due, told
 from .schedule import person_plan
 
 bp = Blueprint("sessions", __name__)
@@ -108,6 +108,19 @@ LESS_WORDS = (
     "Thank you: no warning signs. Your back said the last session was too much, so do a little less next time: "
     "Today shows how."
 )
+# Asked because of new numbness, tingling or weakness in the legs, no warning sign today is not the end of it: the
+# same symptoms in both legs, or a weakness that gets worse, are emergency signs (CONTENT.md, "Red flags").
+LEGS_WORDS = (
+    "Keep an eye on the numbness, tingling or weakness in your legs: if it reaches both legs, or the weakness gets "
+    "worse, get help straight away."
+)
+
+
+def clear_words(asked: Due | None) -> str:
+    """What a person who ticked no warning sign is told, by why the check was asked."""
+    kinds = asked.kinds if asked else frozenset()
+    words = LESS_WORDS if kinds & TOO_MUCH else CLEAR_WORDS
+    return f"{words} {LEGS_WORDS}" if "legs" in kinds else words
 
 
 def _answer(first_time: bool):
@@ -139,7 +152,7 @@ def _answer(first_time: bool):
         return redirect(url_for("sessions.safety_result", level=standing.level, next=next_page))
     if screen.outcome == "soon":
         return redirect(url_for("sessions.safety_result", level="soon", next=next_page))
-    flash(LESS_WORDS if asked and asked.kind in TOO_MUCH else CLEAR_WORDS, "success")
+    flash(clear_words(asked), "success")
     if first_time:
         return redirect(_next_step_url())
     return redirect(next_page or url_for("home.index"))
