@@ -95,7 +95,7 @@ def suggested_lesson(view: TodayView, lessons: list[Lesson]) -> Lesson | None:
     by_slug = {lesson.slug: lesson for lesson in lessons}
     if view.blocked and "red-flags" in by_slug:
         return by_slug["red-flags"]
-    if (view.last_light == "red" or view.unsettled) and "pain-traffic-light" in by_slug:
+    if view.unsettled and "pain-traffic-light" in by_slug:
         return by_slug["pain-traffic-light"]
     if view.missed and "building-the-habit" in by_slug:
         return by_slug["building-the-habit"]
