@@ -17,6 +17,8 @@ const CHANNEL = "coresteady-outbox";
 export const PENDING = "pending";
 export const REJECTED = "rejected";
 export const CORRUPT = "corrupt";
+// A session's traffic light (webapp/sessions/rules.py), kept beside it while it waits.
+export const LIGHTS = new Set(["green", "amber", "red"]);
 
 const log = logger("outbox");
 let opening = null;
@@ -87,8 +89,8 @@ function accountLabel() {
 
 // Resolves only once the record is durably written: only then may the page say "saved".
 // kind: a name in KINDS; payload: the item exactly as its endpoint takes it, with the client's UUID in
-// `id` and the recording account in `user_id`. details.label (e.g. the routine's name) is shown in the
-// history while the record waits.
+// `id` and the recording account in `user_id`. details.label (e.g. the routine's name) and details.light (a
+// session's traffic light, as the player judged it) are shown in the history while the record waits.
 export async function enqueue(kind, payload, details = {}) {
   if (!KINDS.has(kind)) throw new TypeError(`the outbox cannot send records of kind ${kind}`);
   if (!payload || typeof payload.id !== "string" || !Number.isInteger(payload.user_id)) {
@@ -102,6 +104,7 @@ export async function enqueue(kind, payload, details = {}) {
     user_id: payload.user_id,
     account: details.account || accountLabel(),
     label: details.label || null,
+    light: LIGHTS.has(details.light) ? details.light : null,
     payload,
     state: PENDING,
     attempts: 0,

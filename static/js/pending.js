@@ -5,6 +5,7 @@ import { explainRejection, kindOf } from "./kinds.js";
 import { logger } from "./log.js";
 import {
   CORRUPT,
+  LIGHTS,
   PENDING,
   REJECTED,
   describeStorageError,
@@ -71,7 +72,11 @@ function title(record) {
   if (Number.isInteger(payload?.pain_before) && Number.isInteger(payload?.pain_after)) {
     facts.push(`Pain ${payload.pain_before} → ${payload.pain_after}`);
   }
-  if (facts.length) heading.append(element("span", "pending__facts", facts.join(" · ")));
+  if (!facts.length) return heading;
+  const line = element("span", "pending__facts", facts.join(" · "));
+  // The light the player gave it, tagged as in the list of sessions the server keeps.
+  if (LIGHTS.has(record.light)) line.append(" ", element("span", `pain-light pain-light--${record.light}`, record.light));
+  heading.append(line);
   return heading;
 }
 

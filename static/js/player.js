@@ -232,8 +232,12 @@ function runPlayer(root, data) {
       counts: session.counts ?? engine.counts(),
       painDuring: session.painDuring,
     });
+    // The worst of the pain after and the pain during each exercise decides the light, as the server judges it;
+    // the history's list of what waits on this phone shows it as the server's list will.
+    const worst = worstPain(rating.pain_after, session.painDuring);
+    const light = lightFor(session.painBefore, worst, data.rules);
     try {
-      await enqueueSession(payload, { label: data.routine.name });
+      await enqueueSession(payload, { label: data.routine.name, light });
     } catch (error) {
       button.disabled = false;
       const words = describeStorageError(error);
@@ -245,9 +249,7 @@ function runPlayer(root, data) {
     }
     progress.clear();
     followSaved(session.id);
-    // The worst of the pain after and the pain during each exercise decides the light, as the server judges it.
-    const worst = worstPain(rating.pain_after, session.painDuring);
-    if (lightFor(session.painBefore, worst, data.rules) === "red") {
+    if (light === "red") {
       // A red session asks for the safety check again before the next one, offline too (the server does the same).
       noteTrigger(data.user_id, "red_session", `a red session (pain ${session.painBefore} before, ${worst} at worst)`);
     }

@@ -176,7 +176,11 @@ def test_offline_journey_through_the_real_player(live_server, context, page, app
     [saved] = outbox(page)
     again = reopen(context, page, live_server.url + "/history/")
     expect(pill(again)).to_contain_text("1 session waiting to sync")
-    expect(again.locator("[data-pending-list] .pending__item")).to_contain_text("Waiting to sync")
+    waiting = again.locator("[data-pending-list] .pending__item")
+    expect(waiting).to_contain_text("Waiting to sync")
+    # Tagged with the light the player judged (3 before, 2 after: green), as the server's list will tag it.
+    expect(waiting.locator(".pending__facts")).to_contain_text("Pain 3 → 2 green")
+    expect(waiting.locator(".pain-light--green")).to_have_text("green")
     context.set_offline(False)
     wait_for_outbox(again, "(items) => items.length === 0")
     assert server_rows(app) == [saved["id"]]
