@@ -4,7 +4,7 @@ import { CORRUPT, REJECTED, describeStorageError, enqueueSession, listOutbox, li
 import { createBackGuard } from "./player/backguard.js";
 import { Engine, totalMs } from "./player/engine.js";
 import { createFullscreen } from "./player/fullscreen.js";
-import { buildPayload, effortWord, lightFor, progressionHints, readRating, worstPain } from "./player/rating.js";
+import { buildPayload, effortWord, lightFor, painInWords, progressionHints, readRating, worstPain } from "./player/rating.js";
 import { progressStore, settingsStore } from "./player/resume.js";
 import { createBuzzer, createVoice, patternFor, phrasesFor } from "./player/speech.js";
 import { createTicker } from "./player/ticker.js";
@@ -251,7 +251,8 @@ function runPlayer(root, data) {
     followSaved(session.id);
     if (light === "red") {
       // A red session asks for the safety check again before the next one, offline too (the server does the same).
-      noteTrigger(data.user_id, "red_session", `a red session (pain ${session.painBefore} before, ${worst} at worst)`);
+      const pain = painInWords(session.painBefore, rating.pain_after, session.painDuring);
+      noteTrigger(data.user_id, "red_session", `a red session (${pain})`);
     }
     view.outcome(session.painBefore, rating.pain_after, worst, progressionHints(data, rating.painful, session));
     view.show("outcome");

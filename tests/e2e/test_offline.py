@@ -286,7 +286,7 @@ def test_offline_today_after_a_red_session_asks_for_rest_and_holds_the_steps(
     enqueue(page, payload)
     page.evaluate(
         "async (me) => (await import('/static/js/safety/standing.js'))"
-        ".noteTrigger(me, 'red_session', 'a red session (pain 2 before, 8 at worst)')",
+        ".noteTrigger(me, 'red_session', 'a red session (pain 2 before, 8 after)')",
         ready,
     )  # what the player does after saving a red session
     again = reopen(context, page, live_server.url + "/")
@@ -299,7 +299,7 @@ def test_offline_today_after_a_red_session_asks_for_rest_and_holds_the_steps(
     expect(steps.locator(".steps")).to_be_hidden()
     check = today_part(again, "safety")
     expect(check.locator("h2")).to_have_text("Time for a quick safety check")
-    expect(check).to_contain_text("We ask because of a red session (pain 2 before, 8 at worst).")
+    expect(check).to_contain_text("We ask because of a red session (pain 2 before, 8 after).")
     expect(check.get_by_role("link", name="Take the safety check")).to_have_attribute("href", "/safety/")
 
     context.set_offline(False)

@@ -174,6 +174,11 @@ def test_a_whole_routine_offline_ends_in_the_outbox_with_red_advice(live_server,
     [item] = outbox(page)
     session = item["payload"]
     assert item["state"] == "pending" and item["id"] == session["id"]
+    assert item["light"] == "red"  # History's list of what waits on the phone tags it so
+    # The safety check is asked for again, the session named as the server will name it once it has synced.
+    kept = json.loads(page.evaluate("(me) => localStorage.getItem(`coresteady:safety:${me}`)", alex.id))
+    said = [(t["kind"], t["reason"]) for t in kept["triggers"]]
+    assert said == [("red_session", "a red session (pain 4 before, 7 after)")]
     assert session["routine_id"] == routine["id"] and session["user_id"] == alex.id
     assert (session["pain_before"], session["pain_after"], session["effort"]) == (4, 7, 6)
     assert session["notes"] == "Stiff <b>morning</b>"
@@ -550,6 +555,32 @@ def test_the_players_traffic_light_agrees_with_the_servers(live_server, page, al
         }"""
     )
     assert lights == [[light_of(before, worst) for worst in range(11)] for before in range(11)]
+
+
+@pytest.mark.online_only
+def test_the_player_names_a_red_sessions_pain_as_the_server_does(live_server, page, alex):
+    """The safety check asked for by a red session saved on the phone names it as the server will once synced."""
+    from webapp.sessions.safety import SessionFacts, pain_in_words
+
+    open_player(page, live_server.url)
+    cases = [(2, 1, []), (2, 8, [3, 8]), (2, 6, [3, None, 9]), (4, 7, [7]), (0, 10, [None])]
+    said = page.evaluate(
+        """async (cases) => {
+            const { painInWords } = await import('/static/js/player/rating.js');
+            return cases.map(([before, after, during]) => painInWords(before, after, during));
+        }""",
+        cases,
+    )
+    now = utcnow()
+    expected = [
+        pain_in_words(SessionFacts(
+            completed_at=now, day=now.date(), pain_before=before, pain_after=after, effort=5,
+            worst_during=max((p for p in during if p is not None), default=None),
+        ))
+        for before, after, during in cases
+    ]  # fmt: skip
+    assert said == expected
+    assert said[2] == "pain 2 before, 9 at worst, 6 after"
 
 
 @pytest.mark.online_only

@@ -17,6 +17,17 @@ export function worstPain(painAfter, painDuring = []) {
   return Math.max(painAfter, ...painDuring.filter((pain) => Number.isInteger(pain)));
 }
 
+/**
+ * A session's pain in the order it was rated, as the server names a red session (webapp/sessions/safety.py
+ * pain_in_words): "pain 2 before, 8 at worst, 6 after", the worst during an exercise only when above the end.
+ */
+export function painInWords(painBefore, painAfter, painDuring = []) {
+  const during = painDuring.filter((pain) => Number.isInteger(pain));
+  const worst = during.length ? Math.max(...during) : null;
+  const atWorst = worst !== null && worst > painAfter ? `, ${worst} at worst` : "";
+  return `pain ${painBefore} before${atWorst}, ${painAfter} after`;
+}
+
 export function effortWord(effort, rules) {
   return rules.effort_words[String(effort)] ?? "";
 }
