@@ -9,7 +9,7 @@ import re
 import pytest
 
 from .conftest import AuthActions
-from .test_get_writes_nothing import ROLES, get_urls, world  # noqa: F401 (world: the fixture of every page's data)
+from .every_route import ROLES, build_world, get_urls
 
 # What in a page needs which module: the selectors each module starts from.
 NEEDS = {
@@ -31,12 +31,17 @@ NEEDS = {
 BROUGHT_BY = {"figures.js": ("player.js",), "safety/screen.js": ("player.js",)}
 
 
+@pytest.fixture
+def world(app, client, users, today):
+    return build_world(app, client, users, today)
+
+
 def modules_loaded(page: str) -> set[str]:
     return set(re.findall(r'<script type="module" src="/static/js/([\w/]+\.js)\?v=[0-9a-f]+"></script>', page))
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_loads_the_module_of_each_part_it_shows(app, world, role):  # noqa: F811
+def test_every_page_loads_the_module_of_each_part_it_shows(app, world, role):
     browser = app.test_client()
     if role != "anonymous":
         AuthActions(browser, app).login_as(world["people"][role])
@@ -55,7 +60,7 @@ def test_every_page_loads_the_module_of_each_part_it_shows(app, world, role):  #
     assert checked > 10
 
 
-def test_today_leaves_out_the_modules_of_other_pages(app, world):  # noqa: F811
+def test_today_leaves_out_the_modules_of_other_pages(app, world):
     """Today's first visit fetches what Today shows: not the library's search, a lesson's quiz or the history's
     numbers (about a fifth of the first visit's bytes on the wire while they were all app.js's imports)."""
     browser = app.test_client()
