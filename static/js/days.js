@@ -44,6 +44,13 @@ export function longDate(iso) {
   return `${WEEKDAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}`;
 }
 
+// A moment in the phone's own time as the server's lists write one (templating.local_datetime, "%a %d %b %Y, %H:%M":
+// "Sat 05 Dec 2026, 07:55"), without the year where the server leaves it out ("Sat 05 Dec, 07:55").
+export function momentWords(date, { year = true } = {}) {
+  const day = `${WEEKDAYS[date.getDay()].slice(0, 3)} ${pad(date.getDate())} ${MONTHS[date.getMonth()].slice(0, 3)}`;
+  return `${day}${year ? ` ${date.getFullYear()}` : ""}, ${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
 // The calendar day of a moment in the account's time zone: the server dates sessions and "today" the
 // same way (the zone comes from the phone at sign-up; one the browser does not know counts as UTC there too).
 export function dayIn(zone) {

@@ -1,6 +1,7 @@
 // The thread with the trainer (/messages/): a message is written to the phone's outbox first, shown as
 // "Waiting to send" until the drain has it on the server, and then as sent. Without script, or where the
 // phone cannot store anything, the compose form posts as it is.
+import { momentWords } from "./days.js";
 import { userId } from "./identity.js";
 import { logger } from "./log.js";
 import { explainRejection } from "./kinds.js";
@@ -32,10 +33,11 @@ function element(tag, className, text) {
   return node;
 }
 
+// When a message waiting on the phone was written, as the thread writes the ones on the server.
 function when(iso) {
   const moment = new Date(iso);
   if (Number.isNaN(moment.getTime())) return "";
-  return moment.toLocaleString("en-GB", { weekday: "short", day: "2-digit", month: "short", hour: "2-digit", minute: "2-digit" });
+  return momentWords(moment, { year: false });
 }
 
 function waitingItem(record) {

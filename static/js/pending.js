@@ -1,5 +1,6 @@
 // The history page's list of what is still only on this phone: waiting, refused (said in plain words, with
 // a fix where there is one) or damaged, each of the last two with a way to discard it.
+import { momentWords } from "./days.js";
 import { userId } from "./identity.js";
 import { explainRejection, kindOf } from "./kinds.js";
 import { logger } from "./log.js";
@@ -19,8 +20,6 @@ import {
 import { drain } from "./sync.js";
 
 const log = logger("pending");
-
-const WHEN = { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" };
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -68,7 +67,7 @@ function title(record) {
   heading.append(element("strong", "", record.label || capitalised(noun)));
   const facts = [];
   const when = Date.parse(payload?.completed_at || "");
-  if (!Number.isNaN(when)) facts.push(new Date(when).toLocaleString(undefined, WHEN));
+  if (!Number.isNaN(when)) facts.push(momentWords(new Date(when)));
   if (Number.isInteger(payload?.pain_before) && Number.isInteger(payload?.pain_after)) {
     facts.push(`Pain ${payload.pain_before} → ${payload.pain_after}`);
   }

@@ -37,6 +37,7 @@ def test_a_message_written_offline_arrives_once_and_the_reply_reaches_today(live
     expect(waiting).to_have_count(1)
     expect(waiting).to_contain_text(WORDS)
     expect(waiting).to_contain_text("Waiting to send")
+    written = waiting.locator(".thread__head .meta").inner_text()
     expect(page.locator("[data-sync-status]")).to_contain_text("1 message waiting to sync")
     assert page.locator("textarea[name=body]").input_value() == ""
     screenshot(page, "messages-waiting-390")
@@ -47,7 +48,10 @@ def test_a_message_written_offline_arrives_once_and_the_reply_reaches_today(live
     drain(page)
     drain(page)
     wait_for_outbox(page, "(items) => items.length === 0")
-    expect(page.locator("[data-thread] .thread__message", has_text=WORDS)).to_contain_text("Sent, not read yet")
+    sent = page.locator("[data-thread] .thread__message", has_text=WORDS)
+    expect(sent).to_contain_text("Sent, not read yet")
+    # When it was written, in the same words on the phone and from the server ("Sat 05 Dec, 09:30").
+    expect(sent.locator(".thread__head .meta")).to_have_text(written)
     expect(page.locator("[data-waiting] .thread__message")).to_have_count(0)
     assert thread_rows(app) == [("client", WORDS)]
 
