@@ -558,7 +558,8 @@ def test_the_dashboard_shows_a_red_session_and_a_bad_morning(app, users, alex):
     flags = flags_of(app, users)
     assert flags["red_session"] == "Red session on 2 Mar: pain 3 before, 8 after, 7 the next morning"
     assert flags["bad_morning"] == "Bad morning on 4 Mar: pain 7 and new numbness, tingling or weakness in the legs"
-    assert flags["safety_due"].startswith("Safety check due since 2 Mar: a red session on 2 Mar")
+    # The check is due because of that session: named by its day, its pain being in the flag above.
+    assert flags["safety_due"] == "Safety check due since the red session on 2 Mar"
     assert "ready" not in flags
 
 
@@ -570,9 +571,7 @@ def test_a_session_red_by_the_next_morning_is_named_with_that_morning(app, signe
     assert "a red session on 2 Mar (pain 2 before, 1 after, 8 the next morning)" in today
     flags = flags_of(app, users)
     assert flags["red_session"] == "Red session on 2 Mar: pain 2 before, 1 after, 8 the next morning"
-    assert flags["safety_due"] == (
-        "Safety check due since 2 Mar: a red session on 2 Mar (pain 2 before, 1 after, 8 the next morning)"
-    )
+    assert flags["safety_due"] == "Safety check due since the red session on 2 Mar"
 
 
 def test_new_leg_symptoms_are_named_first_when_the_check_was_already_due(app, signed_in, users, alex):
@@ -588,9 +587,18 @@ def test_new_leg_symptoms_are_named_first_when_the_check_was_already_due(app, si
     assert f"We ask because of {words}." in text_of(signed_in.get("/"))
     assert f"We ask again now because of {words}." in text_of(signed_in.get("/safety/"))
     assert signed_in.get("/api/v1/safety").get_json()["due"]["reason"] == words
-    assert flags_of(app, users)["safety_due"] == (
-        "Safety check due since 2 Mar: a red session on 2 Mar (pain 3 before, 8 after)"
-    )
+    assert flags_of(app, users)["safety_due"] == "Safety check due since the red session on 2 Mar"
+
+
+def test_a_check_due_since_an_earlier_red_session_names_its_pain(app, users, alex):
+    """Red on Monday, never answered for, then red again on Wednesday: the row's red-session flag names
+    Wednesday's with its pain; the check, due since Monday's, names Monday's pain itself rather than leaving the
+    trainer to think it was Wednesday's."""
+    do_session(app, alex, datetime.combine(MONDAY, time(9), UTC), before=3, after=8)
+    do_session(app, alex, datetime.combine(MONDAY + timedelta(days=2), time(7), UTC), before=2, after=9)
+    flags = flags_of(app, users)
+    assert flags["red_session"] == "Red session on 4 Mar: pain 2 before, 9 after (2 in two weeks)"
+    assert flags["safety_due"] == "Safety check due since 2 Mar: a red session on 2 Mar (pain 3 before, 8 after)"
 
 
 def test_a_lower_pain_average_is_not_shown_as_good_news_beside_a_red_session(app, auth, users, alex):

@@ -332,6 +332,7 @@ class Due:
     since: datetime | None  # None: never answered
     reason: str  # the earliest reason: the one the check has been due since
     kind: str  # "first", "interval", or a trigger's kind
+    day: date | None = None  # the day of the session the reason is about (a trigger's)
     # The newest reason, when another has come since the earliest: Sam, asked since a red session on 25 Nov, told
     # us of new numbness in his legs this morning and was sent to the check "because of a red session on 25 Nov".
     newest: str | None = None
@@ -355,7 +356,7 @@ def due(answers: list[Answer], found: list[Trigger], now: datetime) -> Due | Non
     if not answers:
         return Due(None, "the safety check has not been answered yet", "first")
     last = max(answers, key=lambda a: a.order)
-    reasons = [(Due(t.at, t.reason, t.kind), t.day) for t in found if t.at > last.answered_at]
+    reasons = [(Due(t.at, t.reason, t.kind, t.day), t.day) for t in found if t.at > last.answered_at]
     interval = asked_again_at(last.answered_at)
     if now >= interval:
         reasons.append((Due(interval, "6 weeks since the last safety check", "interval"), None))

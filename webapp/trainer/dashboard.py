@@ -359,11 +359,15 @@ def red_flag_flag(facts: screens.Facts, status: safety.Status, now: datetime) ->
     return Flag("red_flag", f"{reason}; waiting for a clinician's check")
 
 
-def session_flags(facts: screens.Facts, today: date, timezone: str) -> list[Flag]:
-    """The last two weeks' red sessions (the traffic light's judgement) and bad next mornings, newest named."""
+def recent_red(facts: screens.Facts, today: date) -> list[safety.SessionFacts]:
+    """The last two weeks' red sessions (the traffic light's judgement), oldest first."""
+    return [s for s in facts.sessions if s.day > today - timedelta(days=RECENT_DAYS) and s.light == "red"]
+
+
+def session_flags(facts: screens.Facts, red: list[safety.SessionFacts], today: date, timezone: str) -> list[Flag]:
+    """The last two weeks' red sessions (red: recent_red) and bad next mornings, newest named."""
     recent = [s for s in facts.sessions if s.day > today - timedelta(days=RECENT_DAYS)]
     flags = []
-    red = [s for s in recent if s.light == "red"]
     if red:
         last = red[-1]
         reason = f"Red session on {progress.short_date(last.day)}: {safety.pain_in_words(last)}"
@@ -381,12 +385,20 @@ def session_flags(facts: screens.Facts, today: date, timezone: str) -> list[Flag
     return flags
 
 
-def safety_due_flag(status: safety.Status, now: datetime, timezone: str) -> Flag | None:
+def safety_due_flag(status: safety.Status, now: datetime, timezone: str, red_shown: date | None = None) -> Flag | None:
+    """Whether the safety check waits, since when and why. red_shown: the day of the red session the row's own
+    flag names with its pain; a check asked for because of that session names it by its day alone, so the row
+    does not say the same pain twice."""
     due = status.due
     if due is None:
         return None
     if due.since is None:
         return Flag("safety_due", "Safety check not answered yet")
+    if due.kind == "red_session" and due.day is not None and due.day == red_shown:
+        since = f"the red session on {progress.short_date(due.day)}"
+        if now - due.since > OVERDUE:
+            return Flag("safety_due", f"Safety check overdue, asked for since {since}")
+        return Flag("safety_due", f"Safety check due since {since}")
     day = progress.short_date(local_date(due.since, timezone))
     if now - due.since > OVERDUE:
         return Flag("safety_due", f"Safety check overdue, asked for since {day}: {due.reason}")
@@ -409,8 +421,10 @@ def flags_for(facts: Facts, pain: PainTrend, days_since: int | None, today: date
     status = facts.safety.status(now, look_back=now - timedelta(days=RECENT_DAYS + 1))
     first = red_flag_flag(facts.safety, status, now)
     flags = [first] if first else []
-    flags += session_flags(facts.safety, today, timezone)
-    flags += [flag for flag in (safety_due_flag(status, now, timezone), pain_up_flag(pain, status, today)) if flag]
+    red = recent_red(facts.safety, today)
+    flags += session_flags(facts.safety, red, today, timezone)
+    due = safety_due_flag(status, now, timezone, red_shown=red[-1].day if red else None)
+    flags += [flag for flag in (due, pain_up_flag(pain, status, today)) if flag]
     seen = set()
     for day, name, _ in facts.painful:  # newest first: one flag per exercise, with the latest day it hurt
         if name not in seen and day > today - timedelta(days=RECENT_DAYS):
