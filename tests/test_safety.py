@@ -590,6 +590,21 @@ def test_new_leg_symptoms_are_named_first_when_the_check_was_already_due(app, si
     assert flags_of(app, users)["safety_due"] == "Safety check due since the red session on 2 Mar"
 
 
+@pytest.mark.parametrize(
+    ("morning", "named"),
+    [((7, False), "pain 7"), ((5, True), "new numbness, tingling or weakness in the legs")],
+)
+def test_a_check_due_because_of_a_bad_morning_names_the_morning_by_its_day(app, users, alex, morning, named):
+    """A session that did not go red (5 before, 5 after; the morning's 7 is a rise of 2, below the traffic light's
+    3), then a bad next morning: the row's bad-morning flag says what it was; the check, asked for because of it,
+    names the morning by its day."""
+    do_session(app, alex, datetime.combine(MONDAY, time(9), UTC), before=5, after=5, morning=morning)
+    flags = flags_of(app, users)
+    assert flags["bad_morning"] == f"Bad morning on 4 Mar: {named}"
+    assert flags["safety_due"] == "Safety check due since the bad morning on 4 Mar"
+    assert "red_session" not in flags
+
+
 def test_a_check_due_since_an_earlier_red_session_names_its_pain(app, users, alex):
     """Red on Monday, never answered for, then red again on Wednesday: the row's red-session flag names
     Wednesday's with its pain; the check, due since Monday's, names Monday's pain itself rather than leaving the

@@ -359,19 +359,23 @@ def red_flag_flag(facts: screens.Facts, status: safety.Status, now: datetime) ->
     return Flag("red_flag", f"{reason}; waiting for a clinician's check")
 
 
-def recent_red(facts: screens.Facts, today: date) -> list[safety.SessionFacts]:
-    """The last two weeks' red sessions (the traffic light's judgement), oldest first."""
-    return [s for s in facts.sessions if s.day > today - timedelta(days=RECENT_DAYS) and s.light == "red"]
+# What a flag of a client's row names, by the kind of reason the safety check is asked for and the day of the
+# session it is about: the check's flag names it by that alone.
+Named = dict[tuple[str, date], str]
 
 
-def session_flags(facts: screens.Facts, red: list[safety.SessionFacts], today: date, timezone: str) -> list[Flag]:
-    """The last two weeks' red sessions (red: recent_red) and bad next mornings, newest named."""
+def session_flags(facts: screens.Facts, today: date, timezone: str) -> tuple[list[Flag], Named]:
+    """The last two weeks' red sessions (the traffic light's judgement) and bad next mornings, newest named; and
+    what they name, for the safety check's flag (safety_due_flag)."""
     recent = [s for s in facts.sessions if s.day > today - timedelta(days=RECENT_DAYS)]
-    flags = []
+    flags, named = [], {}
+    red = [s for s in recent if s.light == "red"]
     if red:
         last = red[-1]
-        reason = f"Red session on {progress.short_date(last.day)}: {safety.pain_in_words(last)}"
+        day = progress.short_date(last.day)
+        reason = f"Red session on {day}: {safety.pain_in_words(last)}"
         flags.append(Flag("red_session", reason + (f" ({len(red)} in two weeks)" if len(red) > 1 else "")))
+        named[("red_session", last.day)] = f"the red session on {day}"
     bad = [s for s in recent if safety.bad_morning(s.morning)]
     if bad:
         morning = bad[-1].morning
@@ -382,20 +386,22 @@ def session_flags(facts: screens.Facts, red: list[safety.SessionFacts], today: d
             what.append("new numbness, tingling or weakness in the legs")
         day = progress.short_date(local_date(morning.at, timezone))
         flags.append(Flag("bad_morning", f"Bad morning on {day}: {' and '.join(what)}"))
-    return flags
+        for kind in ("bad_morning", "legs"):  # the morning's pain, its legs: both in the one flag
+            named[(kind, bad[-1].day)] = f"the bad morning on {day}"
+    return flags, named
 
 
-def safety_due_flag(status: safety.Status, now: datetime, timezone: str, red_shown: date | None = None) -> Flag | None:
-    """Whether the safety check waits, since when and why. red_shown: the day of the red session the row's own
-    flag names with its pain; a check asked for because of that session names it by its day alone, so the row
-    does not say the same pain twice."""
+def safety_due_flag(status: safety.Status, now: datetime, timezone: str, named: Named) -> Flag | None:
+    """Whether the safety check waits, since when and why. named: what the row's other flags name (session_flags);
+    a check asked for because of one of those names it by its day alone, so the row does not say the same pain
+    twice."""
     due = status.due
     if due is None:
         return None
     if due.since is None:
         return Flag("safety_due", "Safety check not answered yet")
-    if due.kind == "red_session" and due.day is not None and due.day == red_shown:
-        since = f"the red session on {progress.short_date(due.day)}"
+    since = named.get((due.kind, due.day))
+    if since is not None:
         if now - due.since > OVERDUE:
             return Flag("safety_due", f"Safety check overdue, asked for since {since}")
         return Flag("safety_due", f"Safety check due since {since}")
@@ -421,9 +427,9 @@ def flags_for(facts: Facts, pain: PainTrend, days_since: int | None, today: date
     status = facts.safety.status(now, look_back=now - timedelta(days=RECENT_DAYS + 1))
     first = red_flag_flag(facts.safety, status, now)
     flags = [first] if first else []
-    red = recent_red(facts.safety, today)
-    flags += session_flags(facts.safety, red, today, timezone)
-    due = safety_due_flag(status, now, timezone, red_shown=red[-1].day if red else None)
+    sessions, named = session_flags(facts.safety, today, timezone)
+    flags += sessions
+    due = safety_due_flag(status, now, timezone, named)
     flags += [flag for flag in (due, pain_up_flag(pain, status, today)) if flag]
     seen = set()
     for day, name, _ in facts.painful:  # newest first: one flag per exercise, with the latest day it hurt
