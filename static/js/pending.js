@@ -75,6 +75,7 @@ function title(record) {
   const line = element("span", "pending__facts", facts.join(" · "));
   // The light the player gave it, tagged as in the list of sessions the server keeps.
   if (LIGHTS.has(record.light)) line.append(" ", element("span", `pain-light pain-light--${record.light}`, record.light));
+  if (Number.isInteger(payload?.effort)) line.append(` · Effort ${payload.effort}/10`);
   heading.append(line);
   return heading;
 }

@@ -178,10 +178,10 @@ def test_offline_journey_through_the_real_player(live_server, context, page, app
     expect(pill(again)).to_contain_text("1 session waiting to sync")
     waiting = again.locator("[data-pending-list] .pending__item")
     expect(waiting).to_contain_text("Waiting to sync")
-    # When, in the server's list's words, and tagged with the light the player judged (3 before, 2 after: green),
-    # as the server's list will tag it.
+    # When, in the server's list's words, tagged with the light the player judged (3 before, 2 after: green) and
+    # with the effort, as the server's list will show it.
     ended = datetime.fromisoformat(saved["payload"]["completed_at"]).strftime("%a %d %b %Y, %H:%M")
-    expect(waiting.locator(".pending__facts")).to_have_text(f"{ended} · Pain 3 → 2 green")
+    expect(waiting.locator(".pending__facts")).to_have_text(f"{ended} · Pain 3 → 2 green · Effort 5/10")
     expect(waiting.locator(".pain-light--green")).to_have_text("green")
     context.set_offline(False)
     wait_for_outbox(again, "(items) => items.length === 0")
