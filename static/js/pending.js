@@ -20,6 +20,7 @@ import {
 import { drain } from "./sync.js";
 
 const log = logger("pending");
+const SEPARATOR = " ·\u00a0";
 
 function element(tag, className, text) {
   const node = document.createElement(tag);
@@ -72,10 +73,11 @@ function title(record) {
     facts.push(`Pain ${payload.pain_before} → ${payload.pain_after}`);
   }
   if (!facts.length) return heading;
-  const line = element("span", "pending__facts", facts.join(" · "));
+  // Each fact keeps its dot when the line wraps: no break between a dot and what follows it.
+  const line = element("span", "pending__facts", facts.join(SEPARATOR));
   // The light the player gave it, tagged as in the list of sessions the server keeps.
   if (LIGHTS.has(record.light)) line.append(" ", element("span", `pain-light pain-light--${record.light}`, record.light));
-  if (Number.isInteger(payload?.effort)) line.append(` · Effort ${payload.effort}/10`);
+  if (Number.isInteger(payload?.effort)) line.append(`${SEPARATOR}Effort ${payload.effort}/10`);
   heading.append(line);
   return heading;
 }

@@ -181,7 +181,9 @@ def test_offline_journey_through_the_real_player(live_server, context, page, app
     # When, in the server's list's words, tagged with the light the player judged (3 before, 2 after: green) and
     # with the effort, as the server's list will show it.
     ended = datetime.fromisoformat(saved["payload"]["completed_at"]).strftime("%a %d %b %Y, %H:%M")
-    expect(waiting.locator(".pending__facts")).to_have_text(f"{ended} · Pain 3 → 2 green · Effort 5/10")
+    facts = waiting.locator(".pending__facts").text_content()
+    # A dot stays with the fact after it when the line wraps (a no-break space after each).
+    assert facts == f"{ended} ·\u00a0Pain 3 → 2 green ·\u00a0Effort 5/10", facts
     expect(waiting.locator(".pain-light--green")).to_have_text("green")
     context.set_offline(False)
     wait_for_outbox(again, "(items) => items.length === 0")
