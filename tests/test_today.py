@@ -286,6 +286,28 @@ def test_a_rest_day_does_not_offer_the_next_session_early_while_the_back_has_not
     assert BRING_FORWARD in page and SETTLE not in page and "a gentle walk is always welcome" in page
 
 
+FIRST_AHEAD = "Nothing to rest from yet: your first session is below, and you can start it today if you like."
+RESTING = "Resting between sessions lets your body adapt; a gentle walk is always welcome."
+
+
+def rest_card(page: str) -> str:
+    return re.search(r'data-today-part="card">(.*?)</section>', page, re.S).group(1)
+
+
+def test_a_rest_day_before_the_first_session_invites_it_rather_than_rest(app, auth, alex, clock):
+    """Alex's plan began on Monday and he has done no session yet: Tuesday's rest day has nothing to rest from,
+    and says his first session is there to start today. Once Wednesday's is done, Thursday's rest day says rest."""
+    clock.move_to(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))  # Tuesday
+    auth.login("alex@example.com")
+    card = rest_card(auth.client.get("/").get_data(as_text=True))
+    assert "Rest day" in card and FIRST_AHEAD in card and RESTING not in card
+    assert "Next: <strong>Gentle start" in card and BRING_FORWARD in card
+    done(app, alex, clock, MONDAY + timedelta(days=2), pain_before=2, pain_after=2)
+    clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=UTC))  # Thursday
+    card = rest_card(auth.client.get("/").get_data(as_text=True))
+    assert RESTING in card and FIRST_AHEAD not in card and BRING_FORWARD in card
+
+
 def test_after_a_red_session_a_person_without_a_trainer_is_pointed_to_a_clinician(app, auth, alex, clock):
     done(app, alex, clock, MONDAY, pain_before=2, pain_after=8, effort=6)
     with app.app_context():

@@ -43,6 +43,7 @@ function readPage(head) {
     blocked: data.blocked === "true",
     lastLight: data.lastLight || null,
     unsettled: data.unsettled === "true",
+    firstAhead: data.firstAhead === "true",
     cardState: data.cardState || "none",
     playUrl: (id) => (data.playUrl || "/routines/{id}/play").replace("{id}", encodeURIComponent(id)),
     exerciseUrl: (slug) => (data.exerciseUrl || "/exercises/{slug}").replace("{slug}", encodeURIComponent(slug)),
@@ -197,11 +198,13 @@ function routineCard(routine, page, lastWasRed) {
 }
 
 // While a red-flag answer waits for a clinician, nothing invites activity, a walk included; while the back has not
-// settled from the newest session, the next one is not brought forward (as the server's page: safety.unsettled).
-function restCard(next, page, notSettled) {
+// settled from the newest session, the next one is not brought forward (as the server's page: safety.unsettled);
+// before the first session there is nothing to rest from, and the first one is offered.
+function restCard(next, page, notSettled, first) {
   let rest = " Resting between sessions lets your body adapt; a gentle walk is always welcome.";
   if (page.blocked) rest = "";
   else if (notSettled) rest = " Your back has not settled since your last session: give it today rather than bringing the next one forward. A gentle walk is still good.";
+  else if (first) rest = " Nothing to rest from yet: your first session is below, and you can start it today if you like.";
   const nodes = [title("Rest day"), element("p", "", `No session planned today.${rest}`)];
   if (next) {
     nodes.push(nextLine(next, page));
@@ -223,6 +226,11 @@ function unsettled(page, localDays) {
   return localDays.size ? lastWasRed(page, localDays) : page.unsettled;
 }
 
+// Whether no session is done yet: none when the page was made, and none saved on this phone since.
+function firstAhead(page, localDays) {
+  return page.firstAhead && !localDays.size;
+}
+
 function planCard(plan, today, page, localDays) {
   const local = localDays.get(today);
   const { program } = plan;
@@ -239,7 +247,7 @@ function planCard(plan, today, page, localDays) {
   const next = nextPlanned(plan, today);
   if (local) return doneCard(next, local, page);
   const routine = plannedOn(plan, today);
-  return routine ? routineCard(routine, page, lastWasRed(page, localDays)) : restCard(next, page, unsettled(page, localDays));
+  return routine ? routineCard(routine, page, lastWasRed(page, localDays)) : restCard(next, page, unsettled(page, localDays), firstAhead(page, localDays));
 }
 
 function unreadableCard() {

@@ -533,6 +533,32 @@ def test_offline_today_on_a_rest_day_after_a_red_session_does_not_offer_the_next
     assert context.console_errors == []
 
 
+def test_offline_today_on_a_rest_day_before_the_first_session_offers_it(live_server, context, page, app, ready):
+    """No session done yet: the phone's copy of Today on a later rest day has nothing to rest from and offers the
+    first session, as the server's page does; once a session is saved on the phone, a rest day says rest."""
+    login(page, live_server.url)
+    wait_until_installed(page)
+    _, _, _, _, rest_day = later_days(page)
+    routine = plan_routine(page)
+    context.set_offline(True)
+    page.clock.install(time=datetime.combine(rest_day, time(10, 0), ZoneInfo("Europe/London")))
+    page.reload()
+    card = today_part(page, "card")
+    expect(today_part(page, "date")).to_have_text(long_date(rest_day))
+    expect(card.locator("h2")).to_have_text("Rest day")
+    expect(card).to_contain_text(
+        "Nothing to rest from yet: your first session is below, and you can start it today if you like."
+    )
+    expect(card.get_by_role("link", name="Do it today instead")).to_have_count(1)
+    # A session saved on this phone the day before: now there is something to rest from.
+    end = datetime.combine(rest_day - timedelta(days=1), time(9, 0), ZoneInfo("Europe/London"))
+    enqueue(page, session_payload(routine, user_id=ready, ended=end))
+    page.reload()
+    expect(card).to_contain_text("Resting between sessions lets your body adapt; a gentle walk is always welcome.")
+    expect(card).not_to_contain_text("Nothing to rest from yet")
+    assert context.console_errors == []
+
+
 def test_the_same_session_replayed_is_stored_once(live_server, page, app, ready):
     login(page, live_server.url)
     payload = session_payload(plan_routine(page), user_id=ready)

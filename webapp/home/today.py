@@ -50,6 +50,8 @@ class TodayView:
     last_light: str | None = None
     # The newest session went red or its next morning was bad: no session brought forward (safety.unsettled).
     unsettled: bool = False
+    # No session done yet: a rest day has nothing to rest from, and invites the first session instead.
+    first_ahead: bool = False
     # A session done today went red: the done card says rest and ease off rather than well done.
     red_today: bool = False
     # A program the trainer set in the last week: who set it, and from when (the client is told on Today).
@@ -144,6 +146,7 @@ def build(user, now: datetime) -> TodayView:
 
     # Every session's day and pain before, oldest first: the milestones read them all, the days below the newest.
     sessions = milestones.sessions_of(user.id)
+    view.first_ahead = not sessions
     done_days = {day for day, _ in sessions if day >= today - timedelta(days=120)}
     view.done_today = today in done_days
     monday = schedule.week_start(today)
