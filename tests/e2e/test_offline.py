@@ -502,6 +502,17 @@ def test_offline_today_on_a_later_day_while_waiting_for_a_clinician_invites_no_a
     assert context.console_errors == []
 
 
+def offline_rest_card(context, page, rest_day: date):
+    """Today's copy on the phone opened offline on a later rest day: its card, once the page shows that day."""
+    context.set_offline(True)
+    page.clock.install(time=datetime.combine(rest_day, time(10, 0), ZoneInfo("Europe/London")))
+    page.reload()
+    card = today_part(page, "card")
+    expect(today_part(page, "date")).to_have_text(long_date(rest_day))
+    expect(card.locator("h2")).to_have_text("Rest day")
+    return card
+
+
 def test_offline_today_on_a_rest_day_after_a_red_session_does_not_offer_the_next_one_early(
     live_server, context, page, app, ready
 ):
@@ -517,12 +528,7 @@ def test_offline_today_on_a_rest_day_after_a_red_session_does_not_offer_the_next
     login(page, live_server.url)
     wait_until_installed(page)
     _, _, planned, _, rest_day = later_days(page)
-    context.set_offline(True)
-    page.clock.install(time=datetime.combine(rest_day, time(10, 0), ZoneInfo("Europe/London")))
-    page.reload()
-    card = today_part(page, "card")
-    expect(today_part(page, "date")).to_have_text(long_date(rest_day))
-    expect(card.locator("h2")).to_have_text("Rest day")
+    card = offline_rest_card(context, page, rest_day)
     expect(card).to_contain_text(
         "Your back has not settled since your last session: give it today rather than bringing the next one "
         "forward. A gentle walk is still good."
@@ -540,12 +546,7 @@ def test_offline_today_on_a_rest_day_before_the_first_session_offers_it(live_ser
     wait_until_installed(page)
     _, _, _, _, rest_day = later_days(page)
     routine = plan_routine(page)
-    context.set_offline(True)
-    page.clock.install(time=datetime.combine(rest_day, time(10, 0), ZoneInfo("Europe/London")))
-    page.reload()
-    card = today_part(page, "card")
-    expect(today_part(page, "date")).to_have_text(long_date(rest_day))
-    expect(card.locator("h2")).to_have_text("Rest day")
+    card = offline_rest_card(context, page, rest_day)
     expect(card).to_contain_text(
         "Nothing to rest from yet: your first session is below, and you can start it today if you like."
     )
