@@ -356,21 +356,21 @@ def due(answers: list[Answer], found: list[Trigger], now: datetime) -> Due | Non
     if not answers:
         return Due(None, "the safety check has not been answered yet", "first")
     last = max(answers, key=lambda a: a.order)
-    reasons = [(Due(t.at, t.reason, t.kind, t.day), t.day) for t in found if t.at > last.answered_at]
+    reasons = [Due(t.at, t.reason, t.kind, t.day) for t in found if t.at > last.answered_at]
     interval = asked_again_at(last.answered_at)
     if now >= interval:
-        reasons.append((Due(interval, "6 weeks since the last safety check", "interval"), None))
+        reasons.append(Due(interval, "6 weeks since the last safety check", "interval"))
     if not reasons:
         return None
-    earliest, day = min(reasons, key=lambda r: r[0].since)
+    earliest = min(reasons, key=lambda d: d.since)
     # A red session's words already give its next morning's pain (pain_in_words): that morning is not named again.
     later = [
         reason
-        for reason, on in reasons
+        for reason in reasons
         if reason is not earliest
-        and not (earliest.kind == "red_session" and reason.kind == "bad_morning" and on == day)
+        and not (earliest.kind == "red_session" and reason.kind == "bad_morning" and reason.day == earliest.day)
     ]
-    kinds = frozenset(reason.kind for reason, _ in reasons)
+    kinds = frozenset(reason.kind for reason in reasons)
     if not later:
         return replace(earliest, kinds=kinds)
     moment = max(reason.since for reason in later)  # the newest: one morning can bring its pain and the legs
