@@ -401,14 +401,11 @@ def safety_due_flag(status: safety.Status, now: datetime, timezone: str, named: 
     if due.since is None:
         return Flag("safety_due", "Safety check not answered yet")
     since = named.get((due.kind, due.day))
-    if since is not None:
-        if now - due.since > OVERDUE:
-            return Flag("safety_due", f"Safety check overdue, asked for since {since}")
-        return Flag("safety_due", f"Safety check due since {since}")
-    day = progress.short_date(local_date(due.since, timezone))
+    if since is None:
+        since = f"{progress.short_date(local_date(due.since, timezone))}: {due.reason}"
     if now - due.since > OVERDUE:
-        return Flag("safety_due", f"Safety check overdue, asked for since {day}: {due.reason}")
-    return Flag("safety_due", f"Safety check due since {day}: {due.reason}")
+        return Flag("safety_due", f"Safety check overdue, asked for since {since}")
+    return Flag("safety_due", f"Safety check due since {since}")
 
 
 def pain_up_flag(pain: PainTrend, status: safety.Status, today: date) -> Flag | None:
