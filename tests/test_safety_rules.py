@@ -232,6 +232,22 @@ def test_the_back_is_unsettled_after_a_red_session_or_a_bad_morning_of_the_newes
     assert not safety.unsettled([session(5, before=2, after=8), session(3, before=2, after=2)])
 
 
+def test_the_back_is_unsettled_while_the_newest_session_left_pain_above_5():
+    """Judged against a high pain before it, a session can be green and still leave pain above 5/10, which the
+    pain-monitoring model calls too much: no session is brought forward until the next morning says it came down."""
+    high = session(3, before=8, after=9)
+    assert high.light == "green"
+    assert safety.unsettled([high])
+    assert safety.unsettled([session(3, before=4, after=6)])  # green, two points up, to 6
+    assert not safety.unsettled([session(3, before=4, after=5)])  # 5 is the most the model calls acceptable
+    assert safety.unsettled([replace(session(3, before=4, after=4), worst_during=6)])  # 6 during one exercise
+    # The next morning, once told, is the pain now: down to 5 or below settles it, still above 5 does not.
+    assert not safety.unsettled([session(3, before=8, after=9, morning=5, legs=False)])
+    assert safety.unsettled([session(3, before=8, after=7, morning=7, legs=False)])
+    # Pain that falls to 5 or below is settled, however high it started.
+    assert not safety.unsettled([session(3, before=8, after=4)])
+
+
 def test_due_names_the_newest_reason_first_when_another_came_since():
     """Due since a red session ten days ago, and this morning new numbness in the legs: the person is told of this
     morning first (what they just told us), and the check stays due since the red session."""

@@ -262,14 +262,17 @@ SETTLE = "Your back has not settled since your last session: give it today rathe
         ("red by the next morning", 2, 1, (8, False)),
         ("a bad morning, not red: pain 6 where it began at 5", 5, 5, (6, False)),
         ("new leg symptoms the next morning", 2, 2, (2, True)),
+        ("green against a high pain before, and 9 after: above 5, too much for more", 8, 9, None),
+        ("green, two points up: 6 after", 4, 6, None),
     ],
 )
 def test_a_rest_day_does_not_offer_the_next_session_early_while_the_back_has_not_settled(
     app, auth, alex, clock, how, before, after, morning
 ):
-    """Monday's session left the back unsettled (red, or a bad next morning): Tuesday, a rest day, asks it to
-    settle and offers no "Do it today instead" (the 24-hour rule, Silbernagel 2007). Once Wednesday's session is
-    green and its morning fine, Thursday's rest day offers it again."""
+    """Monday's session left the back unsettled (red, a bad next morning, or pain above 5/10 after it or the next
+    morning): Tuesday, a rest day, asks it to settle and offers no "Do it today instead" (the 24-hour rule and the
+    ceiling of 5/10, Silbernagel 2007). Once Wednesday's session is green and its morning fine, Thursday's rest
+    day offers it again."""
     uuid = done(app, alex, clock, MONDAY, pain_before=before, pain_after=after, effort=5)
     if morning is not None:
         clock.move_to(datetime(2026, 3, 3, 7, 0, tzinfo=UTC))
@@ -336,6 +339,7 @@ def test_the_page_tells_its_script_the_day_the_week_and_the_player(app, auth, al
     assert data["streak"] == "1"
     assert data["next-date"] == "2026-03-06" and data["next-name"]
     assert data["play-url"] == "/routines/{id}/play" and data["exercise-url"] == "/exercises/{slug}"
+    assert data["pain-ceiling"] == "5"  # rules.PAIN_CEILING: above it, a session saved here leaves the back unsettled
     # The parts a copy opened on a later day hides or redraws.
     for part in ("date", "program", "note", "card", "stats", "week-stat", "streak"):
         assert f'data-today-part="{part}"' in page, part

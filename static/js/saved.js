@@ -1,10 +1,18 @@
 // The sessions saved on this phone (still in the outbox, or sent since the page was made), by local day: what
 // Today and History add to the counts the server wrote into the page.
 import { CORRUPT, PENDING, REJECTED, readRecord } from "./outbox.js";
+import { worstPain } from "./player/rating.js";
 
-// The user's sessions in the outbox by local day: { "2026-11-24": {pending, rejected, sent} }. A record
-// seen once and gone since was acknowledged by the server (a sync), so its day stays counted. `seen` is kept by
-// the page between calls.
+// The worst pain a saved session's payload gives (just after it, or during an exercise); null when unreadable.
+function worstOf(payload) {
+  if (!Number.isInteger(payload.pain_after)) return null;
+  const during = Array.isArray(payload.exercises) ? payload.exercises.map((exercise) => exercise?.pain_during) : [];
+  return worstPain(payload.pain_after, during);
+}
+
+// The user's sessions in the outbox by local day: { "2026-11-24": {pending, rejected, sent, worst} }, worst: the
+// worst pain of the day's newest session. A record seen once and gone since was acknowledged by the server (a
+// sync), so its day stays counted. `seen` is kept by the page between calls.
 export function sessionsByDay(records, seen, me, dayOf) {
   const present = new Set();
   for (const record of records) {
@@ -14,14 +22,16 @@ export function sessionsByDay(records, seen, me, dayOf) {
     const when = Date.parse(contents.payload.completed_at || "");
     if (Number.isNaN(when)) continue;
     present.add(record.id);
-    seen.set(record.id, { day: dayOf(new Date(when)), state: record.state === REJECTED ? REJECTED : PENDING });
+    const state = record.state === REJECTED ? REJECTED : PENDING;
+    seen.set(record.id, { day: dayOf(new Date(when)), state, when, worst: worstOf(contents.payload) });
   }
   const days = new Map();
-  for (const [id, { day, state }] of seen) {
-    const entry = days.get(day) || { pending: false, rejected: false, sent: false };
+  for (const [id, { day, state, when, worst }] of seen) {
+    const entry = days.get(day) || { pending: false, rejected: false, sent: false, worst: null, when: -Infinity };
     if (!present.has(id)) entry.sent = true;
     else if (state === REJECTED) entry.rejected = true;
     else entry.pending = true;
+    if (state !== REJECTED && when > entry.when) Object.assign(entry, { worst, when });
     days.set(day, entry);
   }
   return days;

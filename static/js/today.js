@@ -43,6 +43,7 @@ function readPage(head) {
     blocked: data.blocked === "true",
     lastLight: data.lastLight || null,
     unsettled: data.unsettled === "true",
+    painCeiling: number(data.painCeiling) ?? 5,
     firstAhead: data.firstAhead === "true",
     cardState: data.cardState || "none",
     playUrl: (id) => (data.playUrl || "/routines/{id}/play").replace("{id}", encodeURIComponent(id)),
@@ -220,10 +221,12 @@ function lastWasRed(page, localDays) {
   return Boolean(localDays.get(days.at(-1)).red);
 }
 
-// Whether the back has not settled from the newest session: one saved here went red (its next morning is not
-// known yet), else what the server's page said (red, or a bad next morning).
+// Whether the back has not settled from the newest session: one saved here went red or left pain above the
+// model's ceiling (its next morning is not known yet), else what the server's page said (safety.unsettled).
 function unsettled(page, localDays) {
-  return localDays.size ? lastWasRed(page, localDays) : page.unsettled;
+  if (!localDays.size) return page.unsettled;
+  const newest = localDays.get([...localDays.keys()].sort().at(-1));
+  return Boolean(newest.red) || (newest.worst ?? 0) > page.painCeiling;
 }
 
 // Whether no session is done yet: none when the page was made, and none saved on this phone since.

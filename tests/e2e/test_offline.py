@@ -539,6 +539,35 @@ def test_offline_today_on_a_rest_day_after_a_red_session_does_not_offer_the_next
     assert context.console_errors == []
 
 
+def test_offline_today_on_a_rest_day_after_a_session_saved_here_that_left_pain_above_5(
+    live_server, context, page, app, ready
+):
+    """A session saved on this phone the day before went green against a high pain before it (4 before, 4 after)
+    but one exercise took it to 6: above the model's ceiling of 5, so the phone's copy of Today on the rest day
+    withholds "Do it today instead", as the server's page will once it syncs (safety.unsettled). A newer session
+    that day, 4 throughout, settles it."""
+    login(page, live_server.url)
+    wait_until_installed(page)
+    _, _, _, _, rest_day = later_days(page)
+    routine = plan_routine(page)
+    card = offline_rest_card(context, page, rest_day)
+    end = datetime.combine(rest_day - timedelta(days=1), time(9, 0), ZoneInfo("Europe/London"))
+    [exercise] = session_payload(routine)["exercises"]
+    during = [exercise | {"pain_during": 6}]
+    sore = session_payload(routine, user_id=ready, ended=end, pain_before=4, pain_after=4, exercises=during)
+    enqueue(page, sore)
+    page.reload()
+    expect(card).to_contain_text(
+        "Your back has not settled since your last session: give it today rather than bringing the next one forward."
+    )
+    expect(card.get_by_role("link", name="Do it today instead")).to_have_count(0)
+    enqueue(page, session_payload(routine, user_id=ready, ended=end + timedelta(hours=6), pain_before=4, pain_after=4))
+    page.reload()
+    expect(card).to_contain_text("Resting between sessions lets your body adapt; a gentle walk is always welcome.")
+    expect(card.get_by_role("link", name="Do it today instead")).to_have_count(1)
+    assert context.console_errors == []
+
+
 def test_offline_today_on_a_rest_day_before_the_first_session_offers_it(live_server, context, page, app, ready):
     """No session done yet: the phone's copy of Today on a later rest day has nothing to rest from and offers the
     first session, as the server's page does; once a session is saved on the phone, a rest day says rest."""

@@ -17,7 +17,7 @@ from ..reminders import services as reminders
 from ..sessions import milestones, progression, screens
 from ..sessions.forms import STEP_UNREADABLE, MilestoneSeenForm, StepForm
 from ..sessions.onboarding import is_onboarded
-from ..sessions.rules import traffic_light
+from ..sessions.rules import PAIN_CEILING, traffic_light
 from ..timeutil import utcnow
 from . import today
 
@@ -59,6 +59,7 @@ def _today_page(user) -> str | None:
         "sessions/today.html",
         view=view,
         light_of=traffic_light,
+        pain_ceiling=PAIN_CEILING,
         safety_data=safety_data,
         reminders=reminders.payload(user),
         page_part=False,  # kept, and served to the person too: always the whole page

@@ -265,13 +265,26 @@ def bad_morning(morning: Morning | None) -> bool:
 
 
 def unsettled(sessions: list[SessionFacts]) -> bool:
-    """Whether the newest session left the back unsettled: it went red (during it or by the next morning), or its
-    next morning was bad (pain 6 or more, or new leg symptoms). Today then offers no session brought forward onto
-    a rest day: the pain-monitoring model judges a session by the back's next 24 hours (Silbernagel 2007;
-    CONTENT.md, "Pain monitoring"), and an extra session loads a back that has not settled. Our own reading of the
-    model, said in the traffic-light lesson."""
+    """Whether the newest session left the back unsettled: it went red (during it or by the next morning), its
+    next morning brought new leg symptoms, or its pain is still above 5/10: the next morning's when told, else the
+    worst during or just after it (so a bad morning, pain 6 or more, is one). Today then offers no session brought
+    forward onto a rest day: the pain-monitoring model judges a session by the back's next 24 hours and calls pain
+    above 5/10 too much (Silbernagel 2007; CONTENT.md, "Pain monitoring"), and an extra session loads a back that
+    has not settled. Our own reading of the model, and the safer one, said in the traffic-light lesson: a session
+    judged against a high pain before it can be green (8 before, 9 after) and still leave pain too high for more."""
     newest = max(sessions, key=lambda s: s.completed_at, default=None)
-    return newest is not None and (newest.light == "red" or bad_morning(newest.morning))
+    if newest is None:
+        return False
+    if newest.light == "red" or (newest.morning is not None and newest.morning.legs):
+        return True
+    return pain_now(newest) > rules.PAIN_CEILING
+
+
+def pain_now(session: SessionFacts) -> int:
+    """The latest pain a session is known to have left: the next morning's once told, else its worst."""
+    if session.morning is not None:
+        return session.morning.pain
+    return max(session.pain_after, session.worst_during or 0)
 
 
 def triggers(sessions: list[SessionFacts], baseline: int | None, since: datetime | None = None) -> list[Trigger]:
