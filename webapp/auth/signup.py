@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from flask import current_app, flash, g, make_response, render_template, request
@@ -18,7 +19,7 @@ from flask_login import login_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db, limiter
-from ..links import external_url
+from ..links import external_url, link_base
 from ..mail import send_mail
 from ..security import log_event
 from ..timeutil import is_known_zone
@@ -180,6 +181,20 @@ signup_per_email = limiter.shared_limit(
 signup_per_address = limiter.shared_limit(
     lambda: current_app.config["SIGNUP_LIMIT_PER_ADDRESS"], scope="signup-address", methods=["POST"]
 )
+
+
+def ask(form, role: str, confirm_link: Callable[[str], str], again: str, invite: str = ""):
+    """A valid sign-up form (the plain one or an invite's): the page that says a link was mailed, or None with the
+    reason on the form's email field when the address can have no account. confirm_link(token) is the address the
+    mailed link opens; `again` the form's own, for a person whose mail did not come."""
+    try:
+        link_base()  # checked first, so a host no link can be built on is refused for any email alike
+        wanted = new_signup(form.email.data, form.name.data, role, form.timezone.data or "UTC", invite=invite)
+    except AccountError as exc:
+        log_event("signup_refused", reason=str(exc))
+        form.email.errors = [str(exc)]
+        return None
+    return start_signup(wanted, confirm_link(signup_token(wanted)), again)
 
 
 def start_signup(signup: Signup, confirm_link: str, again: str):

@@ -16,14 +16,12 @@ from . import services
 from .forms import ChangePasswordForm, ConfirmForm, ForgotForm, LoginForm, ResetForm, SignupForm
 from .reset import ask_for_reset
 from .signup import (
+    ask,
     finish_signup,
     link_refused,
-    new_signup,
     signup_from_token,
     signup_per_address,
     signup_per_email,
-    signup_token,
-    start_signup,
     throttled_signup,
     wait_in_words,
 )
@@ -128,15 +126,11 @@ def signup():
         return redirect(home_for(current_user))
     form = SignupForm()
     if form.validate_on_submit():
-        try:
-            link_base()  # checked first, so a host no link can be built on is refused for any email alike
-            wanted = new_signup(form.email.data, form.name.data, form.role.data, form.timezone.data or "UTC")
-        except services.AccountError as exc:
-            log_event("signup_refused", reason=str(exc))
-            form.email.errors = [str(exc)]
-        else:
-            link = external_url("auth.confirm", token=signup_token(wanted))
-            return start_signup(wanted, link, again=url_for("auth.signup"))
+        sent = ask(
+            form, form.role.data, lambda token: external_url("auth.confirm", token=token), url_for("auth.signup")
+        )
+        if sent is not None:
+            return sent
     return render_template("auth/signup.html", form=form)
 
 

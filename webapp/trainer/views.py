@@ -10,24 +10,13 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from ..auth import services as accounts
+from ..auth import signup as signups
 from ..auth.access import client_required, trainer_required
 from ..auth.forms import ConfirmForm
 from ..auth.models import User
-from ..auth.signup import (
-    finish_signup,
-    link_refused,
-    new_signup,
-    signup_from_token,
-    signup_per_address,
-    signup_per_email,
-    signup_token,
-    start_signup,
-    throttled_signup,
-    wait_in_words,
-)
 from ..downloads import attachment
 from ..extensions import db
-from ..links import external_url, link_base
+from ..links import external_url
 from ..messages import services as messages
 from ..messages.forms import ReadForm
 from ..push import services as push
@@ -267,7 +256,7 @@ def _welcome(outcome: str, trainer, previous=None) -> None:
 @joining.errorhandler(429)
 def too_many_signups(error):
     log_event("throttled", path=request.path, limit=str(error.description))
-    return throttled_signup(*wait_in_words())
+    return signups.throttled_signup(*signups.wait_in_words())
 
 
 @joining.get("/join/<token>")
@@ -305,8 +294,8 @@ def accept(token: str):
 
 
 @joining.post("/join/<token>/signup")
-@signup_per_address
-@signup_per_email
+@signups.signup_per_address
+@signups.signup_per_email
 def signup(token: str):
     """Sign up from an invite: like any sign-up, the account is made once the mailed link is opened (the invite
     link proves nothing about an address: a trainer may hand it over on paper or as a QR code)."""
@@ -319,23 +308,22 @@ def signup(token: str):
     form = JoinForm()
     if not form.validate_on_submit():
         return _join_page(token, invite, form, 400)
-    try:
-        link_base()  # checked first, so a host no link can be built on is refused for any email alike
-        wanted = new_signup(form.email.data, form.name.data, "client", form.timezone.data or "UTC", invite=token)
-    except accounts.AccountError as exc:
-        log_event("signup_refused", reason=str(exc))
-        form.email.errors = [str(exc)]
-        return _join_page(token, invite, form, 400)
-    link = external_url("invites.confirm", token=token, signup=signup_token(wanted))
-    return start_signup(wanted, link, again=url_for("invites.join", token=token))
+    sent = signups.ask(
+        form,
+        "client",
+        lambda signup: external_url("invites.confirm", token=token, signup=signup),
+        again=url_for("invites.join", token=token),
+        invite=token,
+    )
+    return sent if sent is not None else _join_page(token, invite, form, 400)
 
 
 @joining.route("/join/<token>/confirm/<signup>", methods=["GET", "POST"])
 def confirm(token: str, signup: str):
     """The page the mailed link opens: choosing the password makes the account, which joins the trainer at once."""
-    wanted = signup_from_token(signup)
+    wanted = signups.signup_from_token(signup)
     if wanted is None or wanted.invite != token:
-        link_refused()
+        signups.link_refused()
         return redirect(url_for("invites.join", token=token))
     if current_user.is_authenticated:
         return redirect(url_for("invites.join", token=token))
@@ -343,7 +331,7 @@ def confirm(token: str, signup: str):
     if not form.validate_on_submit():
         return render_template("auth/confirm.html", form=form, signup=wanted, action=request.path)
     try:
-        client = finish_signup(wanted, form.password.data)
+        client = signups.finish_signup(wanted, form.password.data)
     except accounts.AccountError as exc:
         form.password.errors = [str(exc)]
         return render_template("auth/confirm.html", form=form, signup=wanted, action=request.path), 400
