@@ -221,7 +221,7 @@ def test_a_week_with_nothing_planned_counts_the_sessions_done_and_never_says_0_o
     assert '<span class="stat__value">0</span>' in tile and " of " not in tile
     assert '<span class="stat__label">sessions this week, none planned</span>' in tile
     assert re.search(r'<progress class="meter"[^>]* hidden>', tile)
-    # "Do it today instead": one done, still none planned.
+    # "Do it today as well": one done, still none planned.
     done(app, users["alex"], clock, saturday)
     tile = week_tile()
     assert '<span class="stat__value">1</span>' in tile and " of " not in tile
@@ -251,7 +251,7 @@ def test_after_a_red_session_today_the_done_card_asks_for_rest_not_praise(app, a
     assert "Your last session went red" not in auth.client.get("/").get_data(as_text=True)
 
 
-BRING_FORWARD = "Do it today instead"
+BRING_FORWARD = "Do it today as well"
 SETTLE = "Your back has not settled since your last session: give it today rather than bringing the next one forward."
 
 
@@ -270,7 +270,7 @@ def test_a_rest_day_does_not_offer_the_next_session_early_while_the_back_has_not
     app, auth, alex, clock, how, before, after, morning
 ):
     """Monday's session left the back unsettled (red, a bad next morning, or pain above 5/10 after it or the next
-    morning): Tuesday, a rest day, asks it to settle and offers no "Do it today instead" (the 24-hour rule and the
+    morning): Tuesday, a rest day, asks it to settle and offers no "Do it today as well" (the 24-hour rule and the
     ceiling of 5/10, Silbernagel 2007). Once Wednesday's session is green and its morning fine, Thursday's rest
     day offers it again."""
     uuid = done(app, alex, clock, MONDAY, pain_before=before, pain_after=after, effort=5)
@@ -287,6 +287,23 @@ def test_a_rest_day_does_not_offer_the_next_session_early_while_the_back_has_not
     clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=UTC))  # Thursday
     page = auth.client.get("/").get_data(as_text=True)
     assert BRING_FORWARD in page and SETTLE not in page and "a gentle walk is always welcome" in page
+
+
+def test_a_session_done_on_a_rest_day_is_done_as_well_as_the_next_one_not_instead_of_it(app, auth, alex, clock):
+    """Saturday's rest day offers Monday's session "as well": done on Saturday, it counts in that week (and can
+    make up a missed one in the last 30 days), and Monday still plans its own. The button once said "instead",
+    and the Tuesday after read "Monday's session was missed" to someone who had done what it asked."""
+    for day in (0, 2, 4):
+        done(app, alex, clock, MONDAY + timedelta(days=day))
+    clock.move_to(datetime(2026, 3, 7, 8, 0, tzinfo=UTC))  # Saturday
+    auth.login("alex@example.com")
+    card = rest_card(auth.client.get("/").get_data(as_text=True))
+    assert "Next: <strong>Gentle start A</strong> on Monday." in card and BRING_FORWARD in card
+    assert "instead" not in card
+    done(app, alex, clock, MONDAY + timedelta(days=5))
+    clock.move_to(datetime(2026, 3, 9, 8, 0, tzinfo=UTC))  # Monday
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Today's routine" in page and 'Start<span class="visually-hidden"> Gentle start A</span>' in page
 
 
 FIRST_AHEAD = "Nothing to rest from yet: your first session is below, and you can start it today if you like."

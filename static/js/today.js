@@ -209,7 +209,7 @@ function restCard(next, page, notSettled, first) {
   const nodes = [title("Rest day"), element("p", "", `No session planned today.${rest}`)];
   if (next) {
     nodes.push(nextLine(next, page));
-    if (!page.blocked && !notSettled) nodes.push(paragraph(button("Do it today instead", page.playUrl(next.id), "button button--quiet")));
+    if (!page.blocked && !notSettled) nodes.push(paragraph(button("Do it today as well", page.playUrl(next.id), "button button--quiet")));
   }
   return nodes;
 }

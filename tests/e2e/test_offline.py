@@ -469,7 +469,7 @@ def test_offline_today_on_a_later_day_while_waiting_for_a_clinician_invites_no_a
     """A red-flag answer waits for a clinician's check (numbness in the saddle area: emergency care). Today's copy
     on the phone, opened offline on a later day, says what the server's page says: a training day's routine on
     hold, in place of Start, and a week whose days on hold since the answer are not counted as planned; a rest day
-    without "a gentle walk" or "Do it today instead"."""
+    without "a gentle walk" or "Do it today as well"."""
     with app.app_context():
         screens.record_screen(db.session.get(User, ready), ["saddle"])
     login(page, live_server.url)
@@ -498,7 +498,7 @@ def test_offline_today_on_a_later_day_while_waiting_for_a_clinician_invites_no_a
     expect(card).not_to_contain_text("walk")
     next_day = min(day for day in planned if day > rest_day)
     expect(card).to_contain_text(f"on {next_day:%A}, once a clinician has seen you.")
-    expect(card.get_by_role("link", name="Do it today instead")).to_have_count(0)
+    expect(card.get_by_role("link", name="Do it today as well")).to_have_count(0)
     assert context.console_errors == []
 
 
@@ -517,7 +517,7 @@ def test_offline_today_on_a_rest_day_after_a_red_session_does_not_offer_the_next
     live_server, context, page, app, ready
 ):
     """Yesterday's session went red (2 before, 8 after). Today's copy on the phone, opened offline on a later rest
-    day, says what the server's page says: let the back settle, a gentle walk, and no "Do it today instead" (the
+    day, says what the server's page says: let the back settle, a gentle walk, and no "Do it today as well" (the
     server's judgement read from the page: the phone knows no newer session)."""
     with app.app_context():
         day_before = local_date(utcnow(), TEST_ZONE) - timedelta(days=1)
@@ -535,7 +535,7 @@ def test_offline_today_on_a_rest_day_after_a_red_session_does_not_offer_the_next
     )
     next_day = min(day for day in planned if day > rest_day)
     expect(card).to_contain_text(f"on {next_day:%A}.")
-    expect(card.get_by_role("link", name="Do it today instead")).to_have_count(0)
+    expect(card.get_by_role("link", name="Do it today as well")).to_have_count(0)
     assert context.console_errors == []
 
 
@@ -544,7 +544,7 @@ def test_offline_today_on_a_rest_day_after_a_session_saved_here_that_left_pain_a
 ):
     """A session saved on this phone the day before went green against a high pain before it (4 before, 4 after)
     but one exercise took it to 6: above the model's ceiling of 5, so the phone's copy of Today on the rest day
-    withholds "Do it today instead", as the server's page will once it syncs (safety.unsettled). A newer session
+    withholds "Do it today as well", as the server's page will once it syncs (safety.unsettled). A newer session
     that day, 4 throughout, settles it."""
     login(page, live_server.url)
     wait_until_installed(page)
@@ -560,11 +560,11 @@ def test_offline_today_on_a_rest_day_after_a_session_saved_here_that_left_pain_a
     expect(card).to_contain_text(
         "Your back has not settled since your last session: give it today rather than bringing the next one forward."
     )
-    expect(card.get_by_role("link", name="Do it today instead")).to_have_count(0)
+    expect(card.get_by_role("link", name="Do it today as well")).to_have_count(0)
     enqueue(page, session_payload(routine, user_id=ready, ended=end + timedelta(hours=6), pain_before=4, pain_after=4))
     page.reload()
     expect(card).to_contain_text("Resting between sessions lets your body adapt; a gentle walk is always welcome.")
-    expect(card.get_by_role("link", name="Do it today instead")).to_have_count(1)
+    expect(card.get_by_role("link", name="Do it today as well")).to_have_count(1)
     assert context.console_errors == []
 
 
@@ -579,7 +579,7 @@ def test_offline_today_on_a_rest_day_before_the_first_session_offers_it(live_ser
     expect(card).to_contain_text(
         "Nothing to rest from yet: your first session is below, and you can start it today if you like."
     )
-    expect(card.get_by_role("link", name="Do it today instead")).to_have_count(1)
+    expect(card.get_by_role("link", name="Do it today as well")).to_have_count(1)
     # A session saved on this phone the day before: now there is something to rest from.
     end = datetime.combine(rest_day - timedelta(days=1), time(9, 0), ZoneInfo("Europe/London"))
     enqueue(page, session_payload(routine, user_id=ready, ended=end))
