@@ -234,7 +234,7 @@ def test_the_back_is_unsettled_after_a_red_session_or_a_bad_morning_of_the_newes
 
 def test_the_back_is_unsettled_while_the_newest_session_left_pain_above_5():
     """Judged against a high pain before it, a session can be green and still leave pain above 5/10, which the
-    pain-monitoring model calls too much: no session is brought forward until the next morning says it came down."""
+    pain-monitoring model calls too much: no extra session is offered until the next morning says it came down."""
     high = session(3, before=8, after=9)
     assert high.light == "green"
     assert safety.unsettled([high])

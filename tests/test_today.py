@@ -252,7 +252,7 @@ def test_after_a_red_session_today_the_done_card_asks_for_rest_not_praise(app, a
 
 
 BRING_FORWARD = "Do it today as well"
-SETTLE = "Your back has not settled since your last session: give it today rather than bringing the next one forward."
+SETTLE = "Your back has not settled since your last session: give it today rather than adding a session."
 
 
 @pytest.mark.parametrize(

@@ -199,12 +199,12 @@ function routineCard(routine, page, lastWasRed) {
 }
 
 // While a red-flag answer waits for a clinician, nothing invites activity, a walk included; while the back has not
-// settled from the newest session, the next one is not brought forward (as the server's page: safety.unsettled);
+// settled from the newest session, no extra session is offered (as the server's page: safety.unsettled);
 // before the first session there is nothing to rest from, and the first one is offered.
 function restCard(next, page, notSettled, first) {
   let rest = " Resting between sessions lets your body adapt; a gentle walk is always welcome.";
   if (page.blocked) rest = "";
-  else if (notSettled) rest = " Your back has not settled since your last session: give it today rather than bringing the next one forward. A gentle walk is still good.";
+  else if (notSettled) rest = " Your back has not settled since your last session: give it today rather than adding a session. A gentle walk is still good.";
   else if (first) rest = " Nothing to rest from yet: your first session is below, and you can start it today if you like.";
   const nodes = [title("Rest day"), element("p", "", `No session planned today.${rest}`)];
   if (next) {

@@ -530,8 +530,8 @@ def test_offline_today_on_a_rest_day_after_a_red_session_does_not_offer_the_next
     _, _, planned, _, rest_day = later_days(page)
     card = offline_rest_card(context, page, rest_day)
     expect(card).to_contain_text(
-        "Your back has not settled since your last session: give it today rather than bringing the next one "
-        "forward. A gentle walk is still good."
+        "Your back has not settled since your last session: give it today rather than adding a session. A gentle "
+        "walk is still good."
     )
     next_day = min(day for day in planned if day > rest_day)
     expect(card).to_contain_text(f"on {next_day:%A}.")
@@ -558,7 +558,7 @@ def test_offline_today_on_a_rest_day_after_a_session_saved_here_that_left_pain_a
     enqueue(page, sore)
     page.reload()
     expect(card).to_contain_text(
-        "Your back has not settled since your last session: give it today rather than bringing the next one forward."
+        "Your back has not settled since your last session: give it today rather than adding a session."
     )
     expect(card.get_by_role("link", name="Do it today as well")).to_have_count(0)
     enqueue(page, session_payload(routine, user_id=ready, ended=end + timedelta(hours=6), pain_before=4, pain_after=4))

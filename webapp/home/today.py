@@ -48,7 +48,7 @@ class TodayView:
     finished: bool = False
     not_started: bool = False
     last_light: str | None = None
-    # The newest session went red or its next morning was bad: no session brought forward (safety.unsettled).
+    # The newest session left the back unsettled: no extra session offered on a rest day (safety.unsettled).
     unsettled: bool = False
     # No session done yet: a rest day has nothing to rest from, and invites the first session instead.
     first_ahead: bool = False
@@ -71,9 +71,10 @@ class TodayView:
         return self.safety is not None and self.safety.blocked
 
     @property
-    def bring_forward(self) -> bool:
-        """Whether a rest day offers the next session today: not while the back has not settled from the newest
-        session (safety.unsettled, with its source), nor while waiting for a clinician."""
+    def extra_offered(self) -> bool:
+        """Whether a rest day offers the next session today as well (an extra one: its own day still plans it): not
+        while the back has not settled from the newest session (safety.unsettled, with its source), nor while
+        waiting for a clinician."""
         return not self.blocked and not self.unsettled
 
     @property

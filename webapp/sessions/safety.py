@@ -267,11 +267,11 @@ def bad_morning(morning: Morning | None) -> bool:
 def unsettled(sessions: list[SessionFacts]) -> bool:
     """Whether the newest session left the back unsettled: it went red (during it or by the next morning), its
     next morning brought new leg symptoms, or its pain is still above 5/10: the next morning's when told, else the
-    worst during or just after it (so a bad morning, pain 6 or more, is one). Today then offers no session brought
-    forward onto a rest day: the pain-monitoring model judges a session by the back's next 24 hours and calls pain
-    above 5/10 too much (Silbernagel 2007; CONTENT.md, "Pain monitoring"), and an extra session loads a back that
-    has not settled. Our own reading of the model, and the safer one, said in the traffic-light lesson: a session
-    judged against a high pain before it can be green (8 before, 9 after) and still leave pain too high for more."""
+    worst during or just after it (so a bad morning, pain 6 or more, is one). Today then offers no extra session on
+    a rest day: the pain-monitoring model judges a session by the back's next 24 hours and calls pain above 5/10
+    too much (Silbernagel 2007; CONTENT.md, "Pain monitoring"), and an extra session loads a back that has not
+    settled. Our own reading of the model, and the safer one, said in the traffic-light lesson: a session judged
+    against a high pain before it can be green (8 before, 9 after) and still leave pain too high for more."""
     newest = max(sessions, key=lambda s: s.completed_at, default=None)
     if newest is None:
         return False
