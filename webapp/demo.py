@@ -120,7 +120,7 @@ def converse(alex: User, sam: User, coach: User) -> None:
             alex,
             "trainer",
             6,
-            "Hi Alex, you are into the last week of Core foundations. Keep every movement slow and "
+            "Hi Alex, you are halfway through Core foundations. Keep every movement slow and "
             "smooth, and tell me if anything feels sharp.",
             None,
         ),
