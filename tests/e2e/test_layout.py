@@ -92,6 +92,53 @@ def test_no_page_scrolls_sideways_with_long_names(live_server, browser, people, 
         context.close()
 
 
+@pytest.fixture
+def month_of_sessions(app, people):
+    """Fourteen sessions four days apart for the long-named client, over eight weeks: the pain chart has a date
+    under every few points, and the weekly bars (eight weeks at most) one under every other bar."""
+    from webapp.auth.models import User
+    from webapp.programs.services import active_assignment
+    from webapp.sessions.sync import store_batch
+
+    with app.app_context():
+        client = db.session.get(User, people["client"])
+        routine = active_assignment(client).program.weeks[0].routines[0].id
+        ends = [utcnow() - timedelta(days=days, hours=2) for days in range(2, 58, 4)]
+        store_batch(client, [session_payload(routine, ended=end) for end in ends])
+    return people
+
+
+def axis_gaps(page) -> list[tuple[str, str, float]]:
+    """Each pair of neighbouring dates under a chart, and the room between them on the screen (px)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('svg .chart-axis')].flatMap((axis) => {
+            const boxes = [...axis.querySelectorAll('text')].map((t) => [t.textContent, t.getBoundingClientRect()]);
+            boxes.sort((a, b) => a[1].left - b[1].left);
+            return boxes.slice(1).map(([name, box], i) => [boxes[i][0], name, box.left - boxes[i][1].right]);
+        })"""
+    )
+
+
+@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("role", ["client", "trainer"])
+def test_the_dates_under_a_chart_never_run_into_each_other(live_server, browser, month_of_sessions, role, width):
+    """The pain chart over fourteen sessions and the bars of eight weeks, in History and on the trainer's page of
+    the client: each date under a chart stands apart from the next ("13 Nov18 Nov" once read as one word at phone
+    width)."""
+    context = browser.new_context(viewport={"width": width, "height": 740}, is_mobile=True, timezone_id=TEST_ZONE)
+    try:
+        page = context.new_page()
+        login(page, live_server.url, "long@example.com" if role == "client" else "coach@example.com")
+        path = "/history/" if role == "client" else "/trainer/clients/{client}".format(**month_of_sessions)
+        page.goto(live_server.url + path)
+        gaps = axis_gaps(page)
+        assert len(gaps) >= 3, gaps  # several dates under the charts, so there is something to judge
+        close = [(left, right, round(gap, 1)) for left, right, gap in gaps if gap < 6]
+        assert close == [], f"at {width}px, dates closer than 6px: {close}"
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_onboarding_fits_and_its_day_picker_is_easy_to_tap(live_server, browser, app, width):
     from webapp.sessions import screens

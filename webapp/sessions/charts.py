@@ -123,7 +123,9 @@ class Frame:
         return self.left + self.plot_width * (index + 0.5) / count
 
 
-LABEL_GAP = 50  # user units between the centres of two date labels ("30 Sep" is about 40 wide)
+# User units between the centres of two date labels: "30 Nov" is about 55 wide in the sans-serif fonts phones fall
+# back to (measured in Chromium's), so 66 leaves room between them (tests/e2e/test_layout.py).
+LABEL_GAP = 66
 
 
 def tick_indices(count: int, spacing: float, gap: float = LABEL_GAP) -> list[int]:
@@ -211,12 +213,14 @@ def y_grid(frame: Frame, values: range, labels: bool = True) -> str:
 
 
 def x_labels(frame: Frame, days: list[date], bold: int | None = None, slots: bool = False) -> str:
+    """Dates under the points (or, with slots, under the bars), as many as fit apart: the first and the last
+    always (the bold one is the last: this week)."""
     count = len(days)
-    spacing = (frame.x(1, count) - frame.x(0, count)) if count > 1 else frame.plot_width
-    indices = range(count) if slots else tick_indices(count, spacing)
+    where = frame.slot if slots else frame.x
+    spacing = (where(1, count) - where(0, count)) if count > 1 else frame.plot_width
     parts = []
-    for index in indices:
-        x = frame.slot(index, count) if slots else frame.x(index, count)
+    for index in tick_indices(count, spacing):
+        x = where(index, count)
         weight = "bold" if index == bold else None
         parts.append(
             text(x, frame.floor + 18, short_date(days[index]), text_anchor="middle", fill=MUTED, font_weight=weight)
