@@ -251,7 +251,7 @@ def test_after_a_red_session_today_the_done_card_asks_for_rest_not_praise(app, a
     assert "Your last session went red" not in auth.client.get("/").get_data(as_text=True)
 
 
-BRING_FORWARD = "Do it today as well"
+AS_WELL = "Do it today as well"
 SETTLE = "Your back has not settled since your last session: give it today rather than adding a session."
 
 
@@ -282,11 +282,11 @@ def test_a_rest_day_does_not_offer_the_next_session_early_while_the_back_has_not
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
     assert "Rest day" in page and SETTLE in page and "A gentle walk is still good." in page
-    assert BRING_FORWARD not in page and "Next: <strong>Gentle start" in page
+    assert AS_WELL not in page and "Next: <strong>Gentle start" in page
     done(app, alex, clock, MONDAY + timedelta(days=2), pain_before=2, pain_after=2)
     clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=UTC))  # Thursday
     page = auth.client.get("/").get_data(as_text=True)
-    assert BRING_FORWARD in page and SETTLE not in page and "a gentle walk is always welcome" in page
+    assert AS_WELL in page and SETTLE not in page and "a gentle walk is always welcome" in page
 
 
 def test_a_session_done_on_a_rest_day_is_done_as_well_as_the_next_one_not_instead_of_it(app, auth, alex, clock):
@@ -298,7 +298,7 @@ def test_a_session_done_on_a_rest_day_is_done_as_well_as_the_next_one_not_instea
     clock.move_to(datetime(2026, 3, 7, 8, 0, tzinfo=UTC))  # Saturday
     auth.login("alex@example.com")
     card = rest_card(auth.client.get("/").get_data(as_text=True))
-    assert "Next: <strong>Gentle start A</strong> on Monday." in card and BRING_FORWARD in card
+    assert "Next: <strong>Gentle start A</strong> on Monday." in card and AS_WELL in card
     assert "instead" not in card
     done(app, alex, clock, MONDAY + timedelta(days=5))
     clock.move_to(datetime(2026, 3, 9, 8, 0, tzinfo=UTC))  # Monday
@@ -321,11 +321,11 @@ def test_a_rest_day_before_the_first_session_invites_it_rather_than_rest(app, au
     auth.login("alex@example.com")
     card = rest_card(auth.client.get("/").get_data(as_text=True))
     assert "Rest day" in card and FIRST_AHEAD in card and RESTING not in card
-    assert "Next: <strong>Gentle start" in card and BRING_FORWARD in card
+    assert "Next: <strong>Gentle start" in card and AS_WELL in card
     done(app, alex, clock, MONDAY + timedelta(days=2), pain_before=2, pain_after=2)
     clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=UTC))  # Thursday
     card = rest_card(auth.client.get("/").get_data(as_text=True))
-    assert RESTING in card and FIRST_AHEAD not in card and BRING_FORWARD in card
+    assert RESTING in card and FIRST_AHEAD not in card and AS_WELL in card
 
 
 def test_after_a_red_session_a_person_without_a_trainer_is_pointed_to_a_clinician(app, auth, alex, clock):

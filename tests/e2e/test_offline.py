@@ -542,8 +542,8 @@ def test_offline_today_on_a_rest_day_after_a_red_session_does_not_offer_the_next
 def test_offline_today_on_a_rest_day_after_a_session_saved_here_that_left_pain_above_5(
     live_server, context, page, app, ready
 ):
-    """A session saved on this phone the day before went green against a high pain before it (4 before, 4 after)
-    but one exercise took it to 6: above the model's ceiling of 5, so the phone's copy of Today on the rest day
+    """A session saved on this phone the day before went green (4 before, 4 after, 6 during one exercise: two points
+    up) but took pain to 6, above the model's ceiling of 5, so the phone's copy of Today on the rest day
     withholds "Do it today as well", as the server's page will once it syncs (safety.unsettled). A newer session
     that day, 4 throughout, settles it."""
     login(page, live_server.url)
