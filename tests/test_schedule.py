@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -73,6 +73,22 @@ def test_adherence_this_week_and_over_a_range(gentle):
     extra = adherence(plan, done | {date(2026, 3, 7), date(2026, 3, 8)}, MON, date(2026, 3, 8))
     assert extra.done == 3, "extra sessions do not overfill the week"
     assert adherence(None, done, MON, date(2026, 3, 8)).percent is None
+
+
+def test_an_extra_session_makes_up_for_a_missed_one_of_its_own_week_only(gentle):
+    """Wednesday 4 March missed; the next week all three done and Saturday as well: the two weeks are 5 of 6, as
+    their bars read (3 of 3 and 2 of 3 would be contradicted by 6 of 6). A Tuesday in the first week does make up
+    for its Wednesday, and a range that starts mid-week counts its part-weeks the same way."""
+    plan = Plan(gentle, MON)
+    done = {date(2026, 3, 2), date(2026, 3, 6), date(2026, 3, 9), date(2026, 3, 11), date(2026, 3, 13)}
+    done.add(date(2026, 3, 14))  # Saturday: the next session, done "as well"
+    both = adherence(plan, done, MON, date(2026, 3, 15))
+    assert (both.planned, both.done, both.percent) == (6, 5, 83)
+    weeks = [adherence(plan, done, MON + timedelta(weeks=n), MON + timedelta(weeks=n, days=6)) for n in (0, 1)]
+    assert [(w.planned, w.done) for w in weeks] == [(3, 2), (3, 3)] and sum(w.done for w in weeks) == both.done
+    assert adherence(plan, done | {date(2026, 3, 3)}, MON, date(2026, 3, 15)).done == 6
+    from_thursday = adherence(plan, done, date(2026, 3, 5), date(2026, 3, 15))
+    assert (from_thursday.planned, from_thursday.done) == (4, 4)
 
 
 def test_missed_days(gentle):

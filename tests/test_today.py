@@ -290,8 +290,8 @@ def test_a_rest_day_does_not_offer_the_next_session_early_while_the_back_has_not
 
 
 def test_a_session_done_on_a_rest_day_is_done_as_well_as_the_next_one_not_instead_of_it(app, auth, alex, clock):
-    """Saturday's rest day offers Monday's session "as well": done on Saturday, it counts in that week (and can
-    make up a missed one in the last 30 days), and Monday still plans its own. The button once said "instead",
+    """Saturday's rest day offers Monday's session "as well": done on Saturday, it counts in that week (and would
+    make up for a missed one of that week), and Monday still plans its own. The button once said "instead",
     and the Tuesday after read "Monday's session was missed" to someone who had done what it asked."""
     for day in (0, 2, 4):
         done(app, alex, clock, MONDAY + timedelta(days=day))

@@ -12,7 +12,7 @@ import { sessionsByDay } from "./saved.js";
 const WINDOW_DAYS = 28; // the last four weeks, as progress.WINDOW_WEEKS
 
 // "2026-11-30:sd 2026-12-01: ..." → Map(day → {planned, held, done}).
-function readDays(text) {
+export function readDays(text) {
   const days = new Map();
   for (const entry of (text || "").split(" ")) {
     const [day, flags = ""] = entry.split(":");
@@ -22,16 +22,21 @@ function readDays(text) {
 }
 
 // Sessions done against sessions planned from first to last (inclusive): a day on hold counts only when a
-// session was done on it, and extra sessions do not overfill.
+// session was done on it, and an extra session makes up for a missed one of its own calendar week only, never
+// overfilling it (schedule.adherence).
 function adherence(days, done, first, last) {
-  let planned = 0;
-  let count = 0;
+  const weeks = new Map(); // Monday → { planned, done }
   for (let day = first; day <= last; day = addDays(day, 1)) {
     const facts = days.get(day) || {};
-    if (facts.planned && (!facts.held || done.has(day))) planned += 1;
-    if (done.has(day)) count += 1;
+    const week = weeks.get(mondayOf(day)) || { planned: 0, done: 0 };
+    if (facts.planned && (!facts.held || done.has(day))) week.planned += 1;
+    if (done.has(day)) week.done += 1;
+    weeks.set(mondayOf(day), week);
   }
-  return { planned, done: planned ? Math.min(count, planned) : count };
+  const counts = [...weeks.values()];
+  const planned = counts.reduce((sum, week) => sum + week.planned, 0);
+  if (!planned) return { planned, done: counts.reduce((sum, week) => sum + week.done, 0) };
+  return { planned, done: counts.reduce((sum, week) => sum + Math.min(week.done, week.planned), 0) };
 }
 
 // Python's round(): a half goes to the even number, so 12.5% reads 12% here as on the server.
@@ -47,15 +52,22 @@ function setText(root, name, text) {
   if (node) node.textContent = text;
 }
 
-function drawSummary(root, days, done, today) {
+// This week's count and the last four weeks' (progress.summarise): days as readDays gives them, done a Set of days.
+export function counts(days, done, today) {
   const monday = mondayOf(today);
-  const week = adherence(days, done, monday, addDays(monday, 6));
-  setText(root, "week-value", week.planned ? `${week.done} of ${week.planned}` : String(week.done));
-  setText(root, "week-note", week.planned ? "planned sessions done" : `session${week.done === 1 ? "" : "s"} done; none planned`);
   // Up to today once today's session is done, else up to yesterday (today's does not count against anyone yet).
   const first = addDays(today, -(WINDOW_DAYS - 1));
   const last = done.has(today) ? today : addDays(today, -1);
-  const recent = last < first ? { planned: 0, done: 0 } : adherence(days, done, first, last);
+  return {
+    week: adherence(days, done, monday, addDays(monday, 6)),
+    recent: last < first ? { planned: 0, done: 0 } : adherence(days, done, first, last),
+  };
+}
+
+function drawSummary(root, days, done, today) {
+  const { week, recent } = counts(days, done, today);
+  setText(root, "week-value", week.planned ? `${week.done} of ${week.planned}` : String(week.done));
+  setText(root, "week-note", week.planned ? "planned sessions done" : `session${week.done === 1 ? "" : "s"} done; none planned`);
   const percent = recent.planned ? roundHalfEven(Math.min(1, recent.done / recent.planned) * 100) : null;
   setText(root, "recent-value", percent === null ? "–" : `${percent}%`);
   setText(root, "recent-note", percent === null ? "nothing planned yet" : `${recent.done} of ${recent.planned} planned sessions so far`);

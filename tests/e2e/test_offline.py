@@ -371,6 +371,54 @@ def test_offline_history_counts_a_session_saved_on_the_phone(live_server, contex
     assert context.console_errors == []
 
 
+@pytest.mark.online_only
+def test_the_phones_history_counts_as_the_server_does(app, live_server, page):
+    """history.js adds a session saved on the phone to the counts the server wrote into the page: it counts as
+    schedule.adherence does, an extra session making up for a missed one of its own week only (a miss in week 1
+    stays missed whatever a Saturday in week 3 brings), days on hold left out, today's session counted once done."""
+    from webapp.programs.services import starter_program
+    from webapp.sessions.progress import adherence_so_far, days_for_the_phone, window_first
+    from webapp.sessions.schedule import Plan, adherence, week_start
+
+    start = date(2026, 3, 2)  # a Monday
+    today = start + timedelta(days=25)  # the Friday of week 4
+    monday = week_start(today)
+    cases, expected = [], []
+    with app.app_context():
+        program = starter_program("core-foundations")
+        laid_out = Plan(program, start)
+        on_hold = Plan(program, start, held=frozenset(start + timedelta(days=n) for n in range(9, 12)))
+        planned = laid_out.planned_days(start, today)
+        missed_in_week_1 = set(planned) - {planned[1]}
+        for plan, done in [
+            (laid_out, set(planned)),
+            (laid_out, missed_in_week_1 | {start + timedelta(days=19)}),  # and a Saturday in week 3
+            (laid_out, missed_in_week_1 | {start + timedelta(days=1)}),  # and the Tuesday of week 1
+            (laid_out, set(planned) - {today}),  # today's still to do
+            (on_hold, missed_in_week_1 - set(on_hold.held)),
+            (laid_out, set()),
+        ]:
+            days = sorted(day.isoformat() for day in done)
+            cases.append([days_for_the_phone(plan, done, today), days, today.isoformat()])
+            week = adherence(plan, done, monday, monday + timedelta(days=6))
+            recent = adherence_so_far(plan, done, window_first(today), today)
+            expected.append([[week.planned, week.done], [recent.planned, recent.done]])
+    page.goto(live_server.url + "/auth/login")
+    counted = page.evaluate(
+        """async (cases) => {
+            const { counts, readDays } = await import('/static/js/history.js');
+            return cases.map(([text, done, today]) => {
+                const { week, recent } = counts(readDays(text), new Set(done), today);
+                return [[week.planned, week.done], [recent.planned, recent.done]];
+            });
+        }""",
+        cases,
+    )
+    assert counted == expected
+    assert expected[1][1] != expected[0][1], "the Saturday in week 3 does not make up for week 1"
+    assert expected[2][1] == expected[0][1], "the Tuesday of week 1 does"
+
+
 def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B}"
 

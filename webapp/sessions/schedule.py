@@ -5,6 +5,7 @@ All dates here are the user's local dates; weeks run Monday to Sunday.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -243,11 +244,17 @@ class Adherence:
 
 
 def adherence(plan: Plan | None, done_days: Iterable[date], first: date, last: date) -> Adherence:
-    """Sessions done against sessions planned between two dates (inclusive); extra sessions do not overfill."""
-    done_days = set(done_days)
+    """Sessions done against sessions planned between two dates (inclusive). A session on a day with none planned
+    (an extra one, offered "as well" on a rest day) makes up for a missed one of its own calendar week only, and
+    extra sessions never overfill: so the four weeks' or 30 days' figure is the sum of its weeks' own counts, as
+    History's weekly bars show them (a week of 2 of 3 stays 2 of 3 whatever a later week's extra session)."""
+    done_days = {day for day in done_days if first <= day <= last}
     planned = plan.planned_days(first, last, done_days) if plan else []
-    done = sum(1 for day in done_days if first <= day <= last)
-    return Adherence(planned=len(planned), done=min(done, len(planned)) if planned else done)
+    if not planned:
+        return Adherence(planned=0, done=len(done_days))
+    done_in, planned_in = Counter(map(week_start, done_days)), Counter(map(week_start, planned))
+    done = sum(min(count, planned_in[monday]) for monday, count in done_in.items())
+    return Adherence(planned=len(planned), done=done)
 
 
 def missed_days(plan: Plan | None, done_days: Iterable[date], first: date, last: date) -> list[date]:
