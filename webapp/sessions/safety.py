@@ -266,8 +266,8 @@ def bad_morning(morning: Morning | None) -> bool:
 
 def unsettled(sessions: list[SessionFacts]) -> bool:
     """Whether the newest session left the back unsettled: it went red (during it or by the next morning), its
-    next morning brought new leg symptoms, or its pain is still above 5/10: the next morning's when told, else the
-    worst during or just after it (so a bad morning, pain 6 or more, is one). Today then offers no extra session on
+    next morning was bad (pain 6 or more, or new leg symptoms), or its pain is still above 5/10: the next
+    morning's when told, else the worst during or just after it. Today then offers no extra session on
     a rest day: the pain-monitoring model judges a session by the back's next 24 hours and calls pain above 5/10
     too much (Silbernagel 2007; CONTENT.md, "Pain monitoring"), and an extra session loads a back that has not
     settled. Our own reading of the model, and the safer one, said in the traffic-light lesson: a session judged
@@ -275,9 +275,7 @@ def unsettled(sessions: list[SessionFacts]) -> bool:
     newest = max(sessions, key=lambda s: s.completed_at, default=None)
     if newest is None:
         return False
-    if newest.light == "red" or (newest.morning is not None and newest.morning.legs):
-        return True
-    return pain_now(newest) > rules.PAIN_CEILING
+    return newest.light == "red" or bad_morning(newest.morning) or pain_now(newest) > rules.PAIN_CEILING
 
 
 def pain_now(session: SessionFacts) -> int:
