@@ -214,18 +214,22 @@ function restCard(next, page, notSettled, first) {
   return nodes;
 }
 
+// The newest day with a session saved on this phone, as sessionsByDay gives them; undefined when there is none.
+function newestSaved(localDays) {
+  return localDays.get([...localDays.keys()].sort().at(-1));
+}
+
 // Whether the newest session the phone knows went red: one saved here (the player's judgement), else the page's.
 function lastWasRed(page, localDays) {
-  const days = [...localDays.keys()].sort();
-  if (!days.length) return page.lastLight === "red";
-  return Boolean(localDays.get(days.at(-1)).red);
+  const newest = newestSaved(localDays);
+  return newest ? Boolean(newest.red) : page.lastLight === "red";
 }
 
 // Whether the back has not settled from the newest session: one saved here went red or left pain above the
 // model's ceiling (its next morning is not known yet), else what the server's page said (safety.unsettled).
 function unsettled(page, localDays) {
-  if (!localDays.size) return page.unsettled;
-  const newest = localDays.get([...localDays.keys()].sort().at(-1));
+  const newest = newestSaved(localDays);
+  if (!newest) return page.unsettled;
   return Boolean(newest.red) || (newest.worst ?? 0) > page.painCeiling;
 }
 
