@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -445,6 +446,21 @@ def test_next_morning_check_is_asked_and_recorded(app, auth, alex, clock):
         check = db.session.execute(db.select(CheckIn).filter_by(kind="next-day")).scalar_one()
         assert (check.pain, check.legs) == (2, False)
     assert "How does your back feel this morning?" not in auth.client.get("/").get_data(as_text=True)
+
+
+def test_after_todays_session_the_morning_question_asks_about_the_morning_before_it(app, auth, alex, clock):
+    """Monday's session, its morning unanswered, then Tuesday's: "how is your back now" would get the pain after
+    Tuesday's session and file it as Monday's next morning, so the card asks how the back was this morning."""
+    monday = done(app, alex, clock, MONDAY, pain_after=4)
+    done(app, alex, clock, MONDAY + timedelta(days=1), pain_before=3, pain_after=6)
+    clock.move_to(datetime(2026, 3, 3, 10, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    card = html.unescape(re.search(r'<section class="card check-in".*?</section>', page, re.S).group(0))
+    assert ">How was your back this morning?</h2>" in card
+    assert ">How was it this morning, before today's session, 0 to 10?</p>" in card
+    assert "How does your back feel this morning?" not in card and "How is your back now" not in card
+    assert f'value="{monday}"' in card and "Any new numbness, tingling or weakness in your legs?" in card
 
 
 def test_a_red_session_points_to_the_traffic_light_lesson(app, auth, alex, clock):

@@ -359,7 +359,11 @@ export function showToday(root) {
 
   function drawFresh(localDays) {
     const local = localDays.get(page.date);
-    if (!local || page.doneToday || !["routine", "rest"].includes(page.cardState)) return;
+    if (!local || page.doneToday) return;
+    // The morning question about the session before: its pain now would be today's session's, so it asks how the
+    // back was this morning, as the server's page does once the session has synced.
+    for (const node of part("check-in")?.querySelectorAll("[data-after-session]") || []) node.textContent = node.dataset.afterSession;
+    if (!["routine", "rest"].includes(page.cardState)) return;
     const card = part("card");
     if (card) card.replaceChildren(...doneCard(page.next, local, page));
     hide("nudge");

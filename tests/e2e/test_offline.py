@@ -234,6 +234,40 @@ def test_offline_today_counts_a_session_saved_on_the_phone(live_server, context,
     assert context.console_errors == []
 
 
+def test_the_morning_question_after_a_session_saved_here_asks_about_the_morning_before_it(
+    live_server, context, page, app, ready, midday
+):
+    """Yesterday's session is on the server with its morning question open; today's is saved on this phone. "How is
+    your back now" would get today's session's pain and file it as yesterday's next morning, so the phone's copy of
+    Today asks how the back was this morning, before today's session, as the server's page does once it syncs."""
+    with app.app_context():
+        yesterday = session_payload(first_routine_id(), ended=midday - timedelta(days=1))
+        [stored] = store_batch(db.session.get(User, ready), [yesterday])
+        assert stored.status == "created", stored
+    login(page, live_server.url)
+    wait_until_installed(page)
+    routine = plan_routine(page)
+    check = today_part(page, "check-in")
+    expect(check.locator("h2")).to_have_text("How does your back feel this morning?")
+    expect(check.locator(".check-in__ask")).to_have_text("How is your back now, 0 to 10?")
+
+    context.set_offline(True)
+    enqueue(page, session_payload(routine, user_id=ready, ended=midday, pain_before=3, pain_after=5))
+    again = reopen(context, page, live_server.url + "/")
+    for shown in (again, None):
+        if shown is None:  # synced: the server's own page says the same
+            context.set_offline(False)
+            drain(again)
+            wait_for_outbox(again, "(items) => items.length === 0")
+            again.reload()
+        check = today_part(again, "check-in")
+        expect(check.locator("h2")).to_have_text("How was your back this morning?")
+        ask = check.locator(".check-in__ask")
+        expect(ask).to_have_text("How was it this morning, before today's session, 0 to 10?")
+        expect(check.get_by_role("group", name="Any new numbness, tingling or weakness in your legs?")).to_be_visible()
+    assert context.console_errors == []
+
+
 RED_DONE = "Your back hurt more than it should this time. Rest now and let it settle; next time, do a little less."
 
 
