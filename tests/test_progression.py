@@ -132,10 +132,15 @@ def test_two_green_easy_sessions_of_the_whole_dose_suggest_a_dose_step(app):
         ["green", "amber"],
         ["green", "part"],  # ended early: not the whole dose
         ["green", "painful"],
+        ["green", "above 5"],  # 8 before, 9 after: green, but pain above 5 rose further
+        ["above 5", "green"],
     ],
 )
 def test_no_step_up_without_two_green_easy_sessions_of_the_whole_dose(app, history):
-    cases = {"green": {}, "hard": {"outcome": GREEN_HARD}, "amber": {"outcome": AMBER}, "part": {"full": False}}
+    cases = {
+        "green": {}, "hard": {"outcome": GREEN_HARD}, "amber": {"outcome": AMBER}, "part": {"full": False},
+        "above 5": {"outcome": Outcome(8, 9, 3)},
+    }  # fmt: skip
     with app.app_context():
         bridge = planned("glute-bridge", 2, 10)
         sessions = []
@@ -209,10 +214,10 @@ def post(client, path, data):
     return client.post(path, data={**data, "csrf_token": token})
 
 
-def onboard(user, trainer=None):
+def onboard(user, trainer=None, pain=3):
     client = db.session.merge(user)
     screens.record_screen(client, [])
-    records.record_about(client, 3, [], [], "")
+    records.record_about(client, pain, [], [], "")
     records.finish_onboarding(client)
     make_plan(client, "gentle-start", start=MONDAY, by=trainer)
 
@@ -295,6 +300,28 @@ def test_two_green_easy_sessions_offer_dose_steps_and_the_client_takes_one(app, 
     assert (tilt_item["reps"], tilt_item["own"]) == (8, True)
     player = auth.client.get(f"/routines/{friday['id']}/play").get_data(as_text=True)
     assert '"slug": "pelvic-tilt"' in player and '"reps": 8' in player
+
+
+@pytest.mark.parametrize(
+    ("pain", "steps"),
+    [
+        ((6, 6), True),  # an everyday pain of 6 that the sessions leave at 6: the client moves on
+        ((6, 7), False),  # a point added, green, but pain above 5 rose further (Silbernagel's ceiling)
+    ],
+)
+def test_a_step_up_waits_for_sessions_that_kept_pain_within_5_or_where_it_began(app, auth, users, clock, pain, steps):
+    clock.move_to(datetime(2026, 3, 2, 7, 0, tzinfo=UTC))
+    with app.app_context():
+        onboard(users["alex"], users["coach"], pain=6)  # Alex's everyday pain is 6
+    session(app, clock, users["alex"], MONDAY, 0, pain=pain)
+    session(app, clock, users["alex"], MONDAY + timedelta(days=2), 1, pain=pain)
+    clock.move_to(datetime(2026, 3, 6, 7, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    assert ("Small steps for next time" in auth.client.get("/").get_data(as_text=True)) is steps
+    auth.logout()
+    auth.login("coach@example.com")
+    ready = "Ready to progress: two easy, green sessions in a row"
+    assert (ready in auth.client.get("/trainer/").get_data(as_text=True)) is steps
 
 
 def test_accepting_the_same_step_twice_applies_it_once(app, auth, solo, clock):

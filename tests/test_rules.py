@@ -119,10 +119,31 @@ RED = Outcome(3, 7, 5)
         ([Outcome(2, 5, 3, next_day_pain=4), GREEN_EASY], "same"),
         # 6 before and 6 after, twice: an everyday pain of 6 does not stop progress.
         ([Outcome(6, 6, 3), Outcome(6, 6, 3)], "harder"),
+        # Green, but pain taken above 5 and above where it began: no step up on its back (Silbernagel's ceiling).
+        ([Outcome(8, 9, 3), GREEN_EASY], "same"),
+        ([GREEN_EASY, Outcome(4, 6, 3)], "same"),
+        ([Outcome(5, 5, 3, pain_during=(7,)), GREEN_EASY], "same"),  # 7 during one exercise, 5 at the end
+        ([Outcome(5, 6, 3), Outcome(6, 5, 3)], "same"),
+        # Pain above 5 that the session did not raise, or lowered: still a step up.
+        ([Outcome(8, 8, 3), Outcome(7, 6, 3)], "harder"),
     ],
 )
 def test_the_next_step(recent, step):
     assert next_step(recent) == step
+
+
+@pytest.mark.parametrize(
+    ("before", "worst", "steady"),
+    [(3, 5, True), (4, 6, False), (5, 7, False), (6, 6, True), (6, 7, False), (8, 9, False), (8, 8, True),
+     (9, 2, True), (2, 5, False)],  # the last: 3 points added is amber, not green
+)  # fmt: skip
+def test_what_a_step_up_waits_for(before, worst, steady):
+    assert Outcome(before, worst, 3).steady is steady
+
+
+def test_what_a_green_session_says_about_the_step_up():
+    text = advice(Outcome(8, 9, 3)).text
+    assert "kept your pain at 5 or below (or no higher than it was before them)" in text
 
 
 def days_ago(n: int, before: int) -> Outcome:

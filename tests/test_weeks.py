@@ -62,6 +62,13 @@ WEEK_GREEN = {0: GREEN, 2: GREEN, 4: GREEN}
         # Amber last: the program waits for two green in a row.
         ({0: GREEN, 2: GREEN, 4: AMBER}, 7, [(1, False), (1, True), (2, False), (3, False)],
          "Week 1 again: the session on Friday 6 Mar was amber; the program moves on after two green sessions in a row"),
+        # Green, but the last took pain from 5 to 7, above 5: the program does not move on on its back.
+        ({0: GREEN, 2: GREEN, 4: (5, 7)}, 7, [(1, False), (1, True), (2, False), (3, False)],
+         "Week 1 again: the session on Friday 6 Mar took your pain from 5 to 7, above 5; the program moves on "
+         "after two green sessions that keep it at 5 or below, or no higher than before"),
+        # High everyday pain that the sessions do not raise: the program moves on.
+        ({0: (6, 6), 2: (7, 6), 4: (6, 6)}, 7, [(1, False), (2, False), (3, False)],
+         "Week 2: week 1's sessions were all done and the last two were green"),
         # An extra session on a rest day counts towards the week's.
         ({0: GREEN, 3: GREEN, 5: GREEN}, 7, [(1, False), (2, False), (3, False)], None),
     ],

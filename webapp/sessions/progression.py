@@ -1,7 +1,8 @@
 """Small steps, per exercise: what the last sessions suggest for each exercise of the client's week.
 
-After two green, easy sessions in a row that did an exercise's whole dose, the next step is a dose step
-(content/ladder.py); only at the top of its dose does it move to its harder version, one level up. After a
+After two green, easy sessions in a row that did an exercise's whole dose and kept pain within 5/10 or no higher
+than before (rules.Outcome.steady), the next step is a dose step (content/ladder.py); only at the top of its
+dose does it move to its harder version, one level up. After a
 red session (or one where it hurt) its dose steps back first, then to its easier version (CONTENT.md,
 "Progress load in small steps"; the lights are rules.py's). A week whose pain rose holds every step up back,
 and so does a newest session that went red, during it or by the next morning, whichever exercises it did: the
@@ -163,7 +164,7 @@ def suggestion_for(
         return None
     last_two = [done for done, _ in history[:2]]
     if all(
-        done.outcome.light == "green"
+        done.outcome.steady
         and done.outcome.easy
         and done.own_light in (None, "green")
         and done.did_all_of(item.exercise, item.amount)

@@ -15,6 +15,12 @@ worst (during any exercise or just after), decides the light:
 The next morning can turn a light: amber that has settled back to the pain before turns green; green that has
 not settled turns amber; a rise of 3 or more by the next morning is red. It never turns red into anything
 milder: pain that went over the limit went over it, even if it has settled (the safer reading).
+
+A step up (a dose step, the harder version, the program's next week) waits for sessions that were green and also
+kept pain within the model's 5/10, or added none to pain that was already above it before (Outcome.steady). A
+session from 8 to 9 adds one point and is green, but pain above 5 is "too much" in the model: doing more on the
+back of it is not the careful small step (the safer reading of two rules; a person whose everyday pain is 6 still
+progresses from sessions that leave it at 6).
 """
 
 from __future__ import annotations
@@ -130,6 +136,11 @@ class Outcome:
         return after_the_night(light_of(self.pain_before, self.worst), self.pain_before, self.next_day_pain)
 
     @property
+    def steady(self) -> bool:
+        """Green, and its pain stayed at 5/10 or below, or no higher than before it: what a step up waits for."""
+        return self.light == "green" and self.worst <= max(PAIN_CEILING, self.pain_before)
+
+    @property
     def easy(self) -> bool:
         return self.effort <= EASY_EFFORT_MAX and not self.painful_exercise
 
@@ -151,7 +162,8 @@ ADVICE = {
         "green",
         "Carry on",
         "The session added little or no pain to how your back felt before it. This level suits you: keep going. "
-        "When two sessions in a row stay green and feel easy, you are ready for a small step up.",
+        "After two sessions in a row like this that felt easy and kept your pain at 5 or below (or no higher than "
+        "it was before them), you are ready for a small step up.",
     ),
     "amber": Advice(
         "amber",
@@ -194,15 +206,15 @@ def worsening(outcomes: Iterable[Outcome], today: date) -> bool:
 
 
 def next_step(recent: Sequence[Outcome], worse: bool = False) -> Step:
-    """recent: newest first. A step up after two green, easy sessions in a row, unless the week worsened;
-    a step back after a red one."""
+    """recent: newest first. A step up after two steady (green, pain within 5/10 or no higher than before), easy
+    sessions in a row, unless the week worsened; a step back after a red one."""
     if not recent:
         return "same"
     if recent[0].light == "red":
         return "easier"
     if worse:
         return "same"
-    if len(recent) >= 2 and all(o.light == "green" and o.easy for o in recent[:2]):
+    if len(recent) >= 2 and all(o.steady and o.easy for o in recent[:2]):
         return "harder"
     return "same"
 

@@ -2,9 +2,10 @@
 
 Every program says "move on after two green sessions; repeat the week after a red one". So a plan runs in
 blocks of seven days from its start, and at the start of each block the one before is judged: its planned
-sessions all done and the last two sessions green (rules.py, after Silbernagel 2007), and pain not rising
-week on week, and the program moves to its next week; otherwise the same week runs again, with the reason
-in words. Blocks after today are planned ahead a week at a time. Plain functions, no database.
+sessions all done, the last two sessions green and steady (pain within 5/10 or no higher than before: rules.py,
+after Silbernagel 2007), and pain not rising week on week, and the program moves to its next week; otherwise the
+same week runs again, with the reason in words. Blocks after today are planned ahead a week at a time. Plain
+functions, no database.
 """
 
 from __future__ import annotations
@@ -65,6 +66,15 @@ def judge(
         return False, (
             f"Week {number} again: the session on {weekday_date(not_green[-1].day)} was {not_green[-1].light}; "
             "the program moves on after two green sessions in a row"
+        )
+    # Green, but pain went above 5/10 and above where it began (rules.Outcome.steady): no step up on its back.
+    unsteady = [o for o in so_far[-2:] if not o.steady]
+    if unsteady:
+        high = unsteady[-1]
+        return False, (
+            f"Week {number} again: the session on {weekday_date(high.day)} took your pain from "
+            f"{high.pain_before} to {high.worst}, above 5; the program moves on after two green sessions "
+            "that keep it at 5 or below, or no higher than before"
         )
     if rules.worsening(so_far, last):
         return False, f"Week {number} again: your pain before sessions went up that week"
