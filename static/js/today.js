@@ -362,7 +362,8 @@ export function showToday(root) {
     if (!local || page.doneToday) return;
     // The morning question about the session before: its pain now would be today's session's, so it asks how the
     // back was this morning, as the server's page does once the session has synced.
-    for (const node of part("check-in")?.querySelectorAll("[data-after-session]") || []) node.textContent = node.dataset.afterSession;
+    const asked = part("check-in")?.querySelectorAll("[data-after-session]") || [];
+    for (const node of asked) node.textContent = node.dataset.afterSession;
     if (!["routine", "rest"].includes(page.cardState)) return;
     const card = part("card");
     if (card) card.replaceChildren(...doneCard(page.next, local, page));

@@ -2,13 +2,12 @@
 
 After two green, easy sessions in a row that did an exercise's whole dose and kept pain within 5/10 or no higher
 than before (rules.Outcome.steady), the next step is a dose step (content/ladder.py); only at the top of its
-dose does it move to its harder version, one level up. After a
-red session (or one where it hurt) its dose steps back first, then to its easier version (CONTENT.md,
-"Progress load in small steps"; the lights are rules.py's). A week whose pain rose holds every step up back,
-and so does a newest session that went red, during it or by the next morning, whichever exercises it did: the
-step up waits for pain that stayed green two sessions in a row, and the 24-hour response matters most (the
-pain-monitoring model, Silbernagel 2007, CONTENT.md "Pain monitoring"). The safer reading of a rule that speaks
-of the person's sessions, where the steps are worked out per exercise.
+dose does it move to its harder version, one level up. After a red session (or one where it hurt) its dose steps
+back first, then to its easier version (CONTENT.md, "Progress load in small steps"; the lights are rules.py's).
+A week whose pain rose holds every step up back, and so does a newest session that went red, during it or by the
+next morning, whichever exercises it did: the step up waits for pain that stayed green two sessions in a row, and
+the 24-hour response matters most (the pain-monitoring model, Silbernagel 2007, CONTENT.md "Pain monitoring").
+The safer reading of a rule that speaks of the person's sessions, where the steps are worked out per exercise.
 
 Suggestions are worked out afresh from the sessions each time; accepting one writes the client's dose
 (programs/personal.py), declining or turning one off only records when, so the sessions before no longer count.
