@@ -317,11 +317,24 @@ def test_a_step_up_waits_for_sessions_that_kept_pain_within_5_or_where_it_began(
     session(app, clock, users["alex"], MONDAY + timedelta(days=2), 1, pain=pain)
     clock.move_to(datetime(2026, 3, 6, 7, 0, tzinfo=UTC))
     auth.login("alex@example.com")
-    assert ("Small steps for next time" in auth.client.get("/").get_data(as_text=True)) is steps
+    today = " ".join(auth.client.get("/").get_data(as_text=True).split())
+    assert ("Pelvic tilt</strong>: 6 reps → 8 reps" in today) is steps
+    held = (
+        "A recent session took your pain above 5, higher than it was before it, so no step up for now: keep the "
+        "same dose until two sessions in a row keep it at 5 or below, or no higher than before."
+    )
+    assert (held in today) is not steps
     auth.logout()
     auth.login("coach@example.com")
     ready = "Ready to progress: two easy, green sessions in a row"
     assert (ready in auth.client.get("/trainer/").get_data(as_text=True)) is steps
+    page = " ".join(auth.client.get(f"/trainer/clients/{users['alex'].id}").get_data(as_text=True).split())
+    assert ("Suggested: 8 reps" in page) is steps
+    held = (
+        "One of Alex's last sessions took pain above 5, higher than it was before it, so no step up is suggested "
+        "until two in a row keep it at 5 or below, or no higher than before."
+    )
+    assert (held in page) is not steps
 
 
 def test_accepting_the_same_step_twice_applies_it_once(app, auth, solo, clock):

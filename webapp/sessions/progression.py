@@ -150,9 +150,11 @@ def suggestion_for(
     history: Sequence[tuple[Done, Sequence[Done]]],
     worse: bool,
     library: dict[str, Exercise],
+    ceiling: bool = True,
 ) -> Suggestion | None:
     """history: newest first, the sessions since the last decision about this exercise that did it (each with
-    the rest of its session's exercises)."""
+    the rest of its session's exercises). ceiling=False counts a green session that took pain above 5 as well
+    (only to tell the person why no step up came: plan_week)."""
     if not history:
         return None
     newest, siblings = history[0]
@@ -163,7 +165,7 @@ def suggestion_for(
         return None
     last_two = [done for done, _ in history[:2]]
     if all(
-        done.outcome.steady
+        (done.outcome.steady if ceiling else done.outcome.light == "green")
         and done.outcome.easy
         and done.own_light in (None, "green")
         and done.did_all_of(item.exercise, item.amount)
@@ -181,6 +183,8 @@ class Week:
     suggestions: list[Suggestion] = field(default_factory=list)
     held_back: bool = False  # a worsening week kept a step up from being suggested
     held_after_red: bool = False  # the newest session went red: no step up until one stays green
+    # Two green, easy sessions, but one took pain above 5/10 and above where it began (rules.Outcome.steady).
+    held_above_ceiling: bool = False
     # The safety check is due or waits for a clinician: no step up is suggested until it is answered (easing off
     # still is). The safer choice: a person who may need a doctor is not asked to do more meanwhile.
     held_for_safety: bool = False
@@ -243,6 +247,8 @@ def plan_week(
         if suggestion is None:
             if (worse or red_last) and suggestion_for(item, record, mine, False, library) is not None:
                 week.held_back, week.held_after_red = worse, not worse
+            elif suggestion_for(item, record, mine, worse or red_last, library, ceiling=False) is not None:
+                week.held_above_ceiling = True
             continue
         if suggestion.change == "harder" and any(s.change == "harder" for s in week.suggestions):
             continue
