@@ -142,8 +142,13 @@ def test_what_a_step_up_waits_for(before, worst, steady):
 
 
 def test_what_a_green_session_says_about_the_step_up():
-    text = advice(Outcome(8, 9, 3)).text
-    assert "kept your pain at 5 or below (or no higher than it was before them)" in text
+    assert "kept your pain at 5 or below (or no higher than it was before them)" in advice(Outcome(3, 4, 3)).text
+    # Green, but pain taken above 5 and above where it began: not "keep going", not "ready for a step up".
+    for high in (Outcome(8, 9, 3), Outcome(5, 5, 3, pain_during=(7,)), Outcome(4, 6, 3)):
+        found = advice(high)
+        assert (found.light, found.headline) == ("green", "Keep this level")
+        assert "it took your pain above 5" in found.text and "Keep the same dose next time" in found.text
+    assert advice(Outcome(7, 7, 3)).headline == advice(Outcome(9, 6, 3)).headline == "Carry on"
 
 
 def days_ago(n: int, before: int) -> Outcome:

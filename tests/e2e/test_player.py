@@ -274,6 +274,21 @@ def test_pain_is_asked_after_each_exercise_with_one_tap_a_key_or_a_skip(live_ser
     assert errors == []
 
 
+def test_a_green_session_that_took_pain_above_5_says_keep_this_level(live_server, page, alex, errors):
+    """8 before and 9 after adds one point: green. But pain above 5 is too much in the pain-monitoring model, so the
+    outcome says to keep the dose, not "carry on" and "ready for a small step up" (rules.ADVICE["green_high"])."""
+    open_player(page, live_server.url)
+    start(page, pain_before=8)
+    run_until_rating(page)
+    rate(page, pain_after=9, effort=3)
+    assert shown(page, "[data-light-headline]") == "Keep this level"
+    assert shown(page, "[data-light-name]") == "Green zone · your back: 8 before, 9 now"
+    assert page.locator("[data-verdict]").get_attribute("data-light") == "green"
+    text = shown(page, "[data-light-text]")
+    assert "it took your pain above 5" in text and "Keep the same dose next time" in text
+    assert errors == []
+
+
 @pytest.mark.online_only
 def test_ending_early_with_little_pain_is_green_and_suggests_the_easier_version(
     live_server, page, alex_on_core_foundations, errors

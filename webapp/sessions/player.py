@@ -64,6 +64,7 @@ def player_data(routine: Routine, user, assignment: Assignment | None) -> dict:
             "green_max": rules.GREEN_MAX,
             "amber_max": rules.AMBER_MAX,
             "easy_effort_max": rules.EASY_EFFORT_MAX,
+            "pain_ceiling": rules.PAIN_CEILING,  # a green session above it (and above the pain before) says so
             # lights[pain before][worst pain]: the light the server gives, for the player to look up offline.
             "lights": rules.light_table(),
             "advice": {light: {"headline": a.headline, "text": a.text} for light, a in rules.ADVICE.items()},

@@ -165,6 +165,16 @@ ADVICE = {
         "After two sessions in a row like this that felt easy and kept your pain at 5 or below (or no higher than "
         "it was before them), you are ready for a small step up.",
     ),
+    # A green session that left pain above 5/10 and above where it began (not Outcome.steady): green still, but
+    # "keep going" and "ready for a small step up" would be the wrong words for 8 before and 9 after.
+    "green_high": Advice(
+        "green",
+        "Keep this level",
+        "The session added little to how your back felt before it, but it took your pain above 5, more than the "
+        "model this app follows accepts. Keep the same dose next time rather than adding more: a step up waits "
+        "until sessions keep your pain at 5 or below, or no higher than it was before. We will ask how your back "
+        "feels tomorrow morning.",
+    ),
     "amber": Advice(
         "amber",
         "Stay at this level",
@@ -182,6 +192,8 @@ ADVICE = {
 
 
 def advice(outcome: Outcome) -> Advice:
+    if outcome.light == "green" and not outcome.steady:
+        return ADVICE["green_high"]
     return ADVICE[outcome.light]
 
 

@@ -245,7 +245,9 @@ export function createView(root, data) {
     outcome(painBefore, painAfter, worst, hints) {
       const rules = data.rules;
       const light = lightFor(painBefore, worst, rules);
-      const advice = rules.advice[light];
+      // Green, but pain left above the ceiling and above where it began: its own words (rules.advice, Outcome.steady).
+      const high = light === "green" && worst > Math.max(rules.pain_ceiling, painBefore);
+      const advice = rules.advice[high ? "green_high" : light];
       const box = one("[data-verdict]");
       box.dataset.light = light;
       setText(one("[data-light-name]"), `${LIGHT_NAMES[light]} · your back: ${painBefore} before, ${painAfter} now`);
