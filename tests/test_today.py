@@ -463,6 +463,27 @@ def test_after_todays_session_the_morning_question_asks_about_the_morning_before
     assert f'value="{monday}"' in card and "Any new numbness, tingling or weakness in your legs?" in card
 
 
+SUGGESTED_READ = r'<section class="card lesson-suggestion" data-today-part="lesson">(.*?)</section>'
+
+
+def test_the_page_carries_the_read_a_session_saved_on_the_phone_may_call_for(app, auth, alex, clock):
+    """A green session yesterday: the course's next lesson is suggested, and the traffic light waits in a template
+    for static/js/today.js, which shows it once a session saved on the phone goes red or leaves pain above 5. Once
+    the server knows the back is unsettled, it suggests the traffic light itself and the page carries no spare."""
+    done(app, alex, clock, MONDAY)
+    clock.move_to(datetime(2026, 3, 3, 8, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "the traffic light" not in re.search(SUGGESTED_READ, page, re.S).group(1)
+    spare = re.search(r"<template data-lesson-if-unsettled>(.*?)</template>", page, re.S).group(1)
+    assert 'href="/lessons/pain-traffic-light"' in spare and 'data-today-part="lesson"' in spare
+    done(app, alex, clock, MONDAY + timedelta(days=1), pain_before=2, pain_after=8)
+    clock.move_to(datetime(2026, 3, 3, 10, 0, tzinfo=UTC))
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "data-lesson-if-unsettled" not in page
+    assert 'href="/lessons/pain-traffic-light"' in re.search(SUGGESTED_READ, page, re.S).group(1)
+
+
 def test_a_red_session_points_to_the_traffic_light_lesson(app, auth, alex, clock):
     done(app, alex, clock, MONDAY, pain_after=7, effort=6)
     clock.move_to(datetime(2026, 3, 4, 8, 0, tzinfo=UTC))
@@ -481,7 +502,7 @@ def test_a_bad_morning_points_to_the_traffic_light_lesson_too(app, auth, alex, c
         records.record_next_day(db.session.merge(alex), uuid, 7, False)
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
-    suggestion = re.search(r'<section class="card lesson-suggestion">.*?</section>', page, re.S).group(0)
+    suggestion = re.search(SUGGESTED_READ, page, re.S).group(1)
     assert 'href="/lessons/pain-traffic-light"' in suggestion
 
 

@@ -389,6 +389,17 @@ export function showToday(root) {
     steps.append(note);
   }
 
+  // The suggested read, once a session saved on this phone left the back unsettled (red, or pain above 5): the one
+  // the server picks then (the traffic light, which says what both mean), not "why moving helps" beside "rest now".
+  function drawLesson(localDays) {
+    const swap = root.querySelector("template[data-lesson-if-unsettled]");
+    if (!swap || !newestSaved(localDays) || !unsettled(page, localDays)) return;
+    const shown = part("lesson");
+    if (shown) shown.replaceWith(swap.content.cloneNode(true));
+    else swap.before(swap.content.cloneNode(true));
+    swap.remove();
+  }
+
   // Where the person stands on the safety check, as this phone knows it (the page's word kept with the answers
   // given here since), read once a drawing; null when it cannot be read.
   async function phoneStanding(me) {
@@ -439,6 +450,7 @@ export function showToday(root) {
       drawFresh(localDays);
       drawSteps(localDays);
     }
+    drawLesson(localDays);
     const now = await phoneStanding(me);
     drawWeek(today, localDays, stale ? heldDays(now, today) : new Set());
     drawSafetyDue(now);

@@ -314,6 +314,8 @@ def test_offline_today_after_a_red_session_asks_for_rest_and_holds_the_steps(
     wait_until_installed(page)
     steps = today_part(page, "suggestions")
     expect(steps.locator(".step--up").first).to_contain_text("a small step up")
+    traffic_light = "Pain during exercise: the traffic light"
+    expect(today_part(page, "lesson").locator("h2")).not_to_have_text(traffic_light)
     routine, exercises = whole_dose(app, ready)
     training_day = later_days(page)[3]
 
@@ -339,11 +341,14 @@ def test_offline_today_after_a_red_session_asks_for_rest_and_holds_the_steps(
     expect(check.locator("h2")).to_have_text("Time for a quick safety check")
     expect(check).to_contain_text("We ask because of a red session (pain 2 before, 8 after).")
     expect(check.get_by_role("link", name="Take the safety check")).to_have_attribute("href", "/safety/")
+    # The suggested read is the one that says what a red session means, not "why moving helps" beside "rest now".
+    expect(today_part(again, "lesson").locator("h2")).to_have_text(traffic_light)
 
     context.set_offline(False)
     drain(again)
     wait_for_outbox(again, "(items) => items.length === 0")
     again.reload()  # the server's own page
+    expect(today_part(again, "lesson").locator("h2")).to_have_text(traffic_light)
     expect(card).to_contain_text(RED_DONE)
     expect(check).to_contain_text("We ask because of a red session on")
     expect(check).to_have_count(1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, or_
@@ -43,6 +43,9 @@ class TodayView:
     items: list[Item] = field(default_factory=list)
     steps: progression.Week = field(default_factory=progression.Week)
     lesson: Lesson | None = None
+    # The read suggested_lesson picks once the back is unsettled, when that is another one: static/js/today.js shows
+    # it instead after a session saved on the phone goes red or leaves pain above 5 (the page was made before it).
+    lesson_if_unsettled: Lesson | None = None
     # The red-flag screen: an answer waiting for a clinician blocks the player; a due screen is asked first.
     safety: safety.Status | None = None
     finished: bool = False
@@ -175,7 +178,11 @@ def build(user, now: datetime) -> TodayView:
             view.items = items_for(view.routine, doses)
             view.minutes = routine_minutes(view.items)
     view.new_plan_by = new_plan_by(user, assignment, today)
-    view.lesson = suggested_lesson(view, unread_lessons(user))
+    unread = unread_lessons(user)
+    view.lesson = suggested_lesson(view, unread)
+    if not view.unsettled:
+        swapped = suggested_lesson(replace(view, unsettled=True), unread)
+        view.lesson_if_unsettled = swapped if swapped is not view.lesson else None
     view.trainer_notes = unread_notes(user, NOTES_SHOWN)
     # Fewer than Today shows are all there are.
     shown = len(view.trainer_notes)
