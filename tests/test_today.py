@@ -301,6 +301,14 @@ def test_a_session_done_on_a_rest_day_is_done_as_well_as_the_next_one_not_instea
     card = rest_card(auth.client.get("/").get_data(as_text=True))
     assert "Next: <strong>Gentle start A</strong> on Monday." in card and AS_WELL in card
     assert "instead" not in card
+    # Monday starts week 2, planned ahead until this week is judged: the extra session is week 1's Monday routine.
+    with app.app_context():
+        from webapp.programs.services import starter_program
+
+        weeks = starter_program("gentle-start").weeks
+        this_week, next_week = (next(r.id for r in w.routines if "mon" in r.day_list) for w in weeks[:2])
+    assert this_week != next_week
+    assert f'href="/routines/{this_week}/play">{AS_WELL}' in card
     done(app, alex, clock, MONDAY + timedelta(days=5))
     clock.move_to(datetime(2026, 3, 9, 8, 0, tzinfo=UTC))  # Monday
     page = auth.client.get("/").get_data(as_text=True)

@@ -201,7 +201,7 @@ function routineCard(routine, page, lastWasRed) {
 // While a red-flag answer waits for a clinician, nothing invites activity, a walk included; while the back has not
 // settled from the newest session, no extra session is offered (as the server's page: safety.unsettled);
 // before the first session there is nothing to rest from, and the first one is offered.
-function restCard(next, page, notSettled, first) {
+function restCard(next, page, notSettled, first, extraId) {
   let rest = " Resting between sessions lets your body adapt; a gentle walk is always welcome.";
   if (page.blocked) rest = "";
   else if (notSettled) rest = " Your back has not settled since your last session: give it today rather than adding a session. A gentle walk is still good.";
@@ -209,9 +209,22 @@ function restCard(next, page, notSettled, first) {
   const nodes = [title("Rest day"), element("p", "", `No session planned today.${rest}`)];
   if (next) {
     nodes.push(nextLine(next, page));
-    if (!page.blocked && !notSettled) nodes.push(paragraph(button("Do it today as well", page.playUrl(next.id), "button button--quiet")));
+    if (!page.blocked && !notSettled && extraId !== null) nodes.push(paragraph(button("Do it today as well", page.playUrl(extraId), "button button--quiet")));
   }
   return nodes;
+}
+
+// The routine a rest day offers as an extra session, as the server's Plan.extra_on: the next planned one, or, when
+// that falls in a later week of the plan (planned ahead, not judged yet), this week's routine for the same day of
+// the program, else this week's first.
+function extraRoutine(plan, today, next) {
+  if (!next) return null;
+  const week = weekNumber(plan, today);
+  if (week === null || weekNumber(plan, next.date) === week) return next.id;
+  const slots = routineById(plan, next.id)?.days || [];
+  const mine = (Array.isArray(plan.routines) ? plan.routines : []).filter((routine) => routine.week === week);
+  const same = mine.find((routine) => (routine.days || []).some((day) => slots.includes(day)));
+  return (same || mine[0])?.id ?? null;
 }
 
 // The newest day with a session saved on this phone, as sessionsByDay gives them; undefined when there is none.
@@ -254,7 +267,8 @@ function planCard(plan, today, page, localDays) {
   const next = nextPlanned(plan, today);
   if (local) return doneCard(next, local, page);
   const routine = plannedOn(plan, today);
-  return routine ? routineCard(routine, page, lastWasRed(page, localDays)) : restCard(next, page, unsettled(page, localDays), firstAhead(page, localDays));
+  if (routine) return routineCard(routine, page, lastWasRed(page, localDays));
+  return restCard(next, page, unsettled(page, localDays), firstAhead(page, localDays), extraRoutine(plan, today, next));
 }
 
 function unreadableCard() {

@@ -655,6 +655,43 @@ def test_offline_today_on_a_rest_day_after_a_session_saved_here_that_left_pain_a
     assert context.console_errors == []
 
 
+def test_offline_today_on_a_rest_day_before_a_new_week_offers_this_weeks_routine(
+    live_server, context, page, app, ready
+):
+    """A rest day whose next session opens the plan's next week (planned ahead, not judged yet): the phone's copy
+    of Today offers this week's routine for that day of the program "as well", as the server's Plan.extra_on,
+    never next week's before this week has been judged."""
+    from webapp.programs.services import active_assignment
+
+    with app.app_context():  # blocks of the plan from Monday to Sunday, whatever day this runs on
+        today = local_date(utcnow(), TEST_ZONE)
+        active_assignment(db.session.get(User, ready)).start_date = today - timedelta(days=today.weekday())
+        db.session.commit()
+    login(page, live_server.url)
+    wait_until_installed(page)
+    saved_on, plan, planned, _, _ = later_days(page)
+    start = date.fromisoformat(plan["program"]["start_date"])
+
+    def week_of(day: date) -> int:
+        return plan["weeks"][(day - start).days // 7]["number"]
+
+    rest_day = next(
+        day for day in (saved_on + timedelta(days=n) for n in range(1, 15))
+        if day not in planned and any(d > day for d in planned)
+        and week_of(min(d for d in planned if d > day)) != week_of(day)
+    )  # fmt: skip
+    next_id = planned[min(d for d in planned if d > rest_day)]
+    routines = {r["id"]: r for r in plan["routines"]}
+    expected = next(
+        r["id"] for r in plan["routines"]
+        if r["week"] == week_of(rest_day) and set(r["days"]) & set(routines[next_id]["days"])
+    )  # fmt: skip
+    assert expected != next_id
+    card = offline_rest_card(context, page, rest_day)
+    expect(card.get_by_role("link", name="Do it today as well")).to_have_attribute("href", f"/routines/{expected}/play")
+    assert context.console_errors == []
+
+
 def test_offline_today_on_a_rest_day_before_the_first_session_offers_it(live_server, context, page, app, ready):
     """No session done yet: the phone's copy of Today on a later rest day has nothing to rest from and offers the
     first session, as the server's page does; once a session is saved on the phone, a rest day says rest."""

@@ -37,6 +37,8 @@ class TodayView:
     week: schedule.Adherence | None = None
     streak: int = 0
     next_session: tuple[date, Routine] | None = None
+    # What a rest day offers "as well": the next session, as this week of the plan runs it (Plan.extra_on).
+    extra: Routine | None = None
     missed: list[date] = field(default_factory=list)
     check_session: CompletedSession | None = None
     # The exercises of the routine shown, as this client does them (their own doses).
@@ -164,6 +166,7 @@ def build(user, now: datetime) -> TodayView:
         view.week = schedule.adherence(plan, done_days, monday, monday + timedelta(days=6))
         view.streak = schedule.streak(plan, done_days, today)
         view.next_session = plan.next_planned(today)
+        view.extra = plan.extra_on(today)
         view.not_started = today < plan.start_date
         view.finished = today > plan.end_date
         last_done = max((d for d in done_days if d < today), default=None)

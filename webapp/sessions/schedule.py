@@ -141,6 +141,20 @@ class Plan:
             day += timedelta(days=1)
         return None
 
+    def extra_on(self, day: date) -> Routine | None:
+        """The routine a rest day offers as an extra session: the next planned one, as the week running on `day`
+        has it. Next week's routine is only planned ahead ("if this week goes well", weeks.py): doing it before
+        this week is judged would be a step the weeks' rule has not allowed yet (the safer reading). So a next
+        session in a later week is taken from this week: its routine with the same day of the program, else its
+        first one. static/js/today.js (extraRoutine) does the same from the plan."""
+        found = self.next_planned(day)
+        number = self.week_number(day)
+        if found is None or number is None or self.week_number(found[0]) == number:
+            return found[1] if found else None
+        routines = self.program.weeks[number - 1].routines
+        slots = set(found[1].day_list)
+        return next((r for r in routines if slots & set(r.day_list)), routines[0] if routines else None)
+
 
 def sessions_planned(program: Program, moved: dict[str, str], number: int) -> int:
     """How many sessions a program week plans on the client's days (as Plan.routine_on lays them out)."""
