@@ -315,6 +315,24 @@ def test_a_session_done_on_a_rest_day_is_done_as_well_as_the_next_one_not_instea
     assert "Today's routine" in page and 'Start<span class="visually-hidden"> Gentle start A</span>' in page
 
 
+HIGH_DONE = (
+    "Your pain went above 5 this time, higher than before you started. Rest now, and keep the same dose next time "
+    "rather than adding more."
+)
+
+
+@pytest.mark.parametrize(("before", "after", "words"), [(4, 6, HIGH_DONE), (6, 6, "Nice work."), (2, 3, "Nice work.")])
+def test_the_done_card_after_a_green_session_that_took_pain_above_5(app, auth, alex, clock, before, after, words):
+    """4 before, 6 after is green (two points) but above 5: the card says rest and keep the dose, as the player's
+    "Keep this level" did, not "Nice work"; 6 before and 6 after added nothing and is a session well done."""
+    done(app, alex, clock, MONDAY, pain_before=before, pain_after=after)
+    clock.move_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    card = " ".join(rest_card(auth.client.get("/").get_data(as_text=True)).split())
+    assert "Done for today" in card and words in card
+    assert ("Nice work" in card) is (words != HIGH_DONE)
+
+
 FIRST_AHEAD = "Nothing to rest from yet: your first session is below, and you can start it today if you like."
 RESTING = "Resting between sessions lets your body adapt; a gentle walk is always welcome."
 

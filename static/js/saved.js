@@ -11,8 +11,8 @@ function worstOf(payload) {
   return Math.max(payload.pain_after, ...exercises.map((exercise) => exercise?.pain_during).filter(Number.isInteger));
 }
 
-// The user's sessions in the outbox by local day: { "2026-11-24": {pending, rejected, sent, worst} }, worst: the
-// worst pain of the day's newest session. A record seen once and gone since was acknowledged by the server (a
+// The user's sessions in the outbox by local day: { "2026-11-24": {pending, rejected, sent, worst, before} }, worst
+// and before: the worst pain of the day's newest session and the pain before it. A record seen once and gone since was acknowledged by the server (a
 // sync), so its day stays counted. `seen` is kept by the page between calls.
 export function sessionsByDay(records, seen, me, dayOf) {
   const present = new Set();
@@ -24,15 +24,16 @@ export function sessionsByDay(records, seen, me, dayOf) {
     if (Number.isNaN(when)) continue;
     present.add(record.id);
     const state = record.state === REJECTED ? REJECTED : PENDING;
-    seen.set(record.id, { day: dayOf(new Date(when)), state, when, worst: worstOf(contents.payload) });
+    const before = Number.isInteger(contents.payload.pain_before) ? contents.payload.pain_before : null;
+    seen.set(record.id, { day: dayOf(new Date(when)), state, when, worst: worstOf(contents.payload), before });
   }
   const days = new Map();
-  for (const [id, { day, state, when, worst }] of seen) {
-    const entry = days.get(day) || { pending: false, rejected: false, sent: false, worst: null, when: -Infinity };
+  for (const [id, { day, state, when, worst, before }] of seen) {
+    const entry = days.get(day) || { pending: false, rejected: false, sent: false, worst: null, before: null, when: -Infinity };
     if (!present.has(id)) entry.sent = true;
     else if (state === REJECTED) entry.rejected = true;
     else entry.pending = true;
-    if (state !== REJECTED && when > entry.when) Object.assign(entry, { worst, when });
+    if (state !== REJECTED && when > entry.when) Object.assign(entry, { worst, before, when });
     days.set(day, entry);
   }
   return days;

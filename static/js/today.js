@@ -133,9 +133,13 @@ function nextLine(next, page) {
   return paragraph("Next: ", strong, ` on ${weekdayName(next.date)}${wait}.`);
 }
 
+// After a green session that took pain above 5 and above where it began (rules.Outcome.steady), the server's words.
+const HIGH_DONE = "Your pain went above 5 this time, higher than before you started. Rest now, and keep the same dose next time rather than adding more.";
+
 // After a session this phone judged red, rest and ease off rather than well done (the server's words for a red
 // session today; the pain-monitoring model, Silbernagel 2007, as webapp/sessions/rules.py applies it).
 function doneWords(local, page) {
+  if (!local.red && local.worst !== null && local.before !== null && local.worst > Math.max(page.painCeiling, local.before)) return HIGH_DONE;
   if (!local.red) return "Nice work. Rest is part of the plan too.";
   const who = page.hasTrainer ? "your trainer or a doctor" : "a doctor or physiotherapist";
   return `Your back hurt more than it should this time. Rest now and let it settle; next time, do a little less. If it has not settled within a day or two, contact ${who}.`;

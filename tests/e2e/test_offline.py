@@ -268,6 +268,24 @@ def test_the_morning_question_after_a_session_saved_here_asks_about_the_morning_
     assert context.console_errors == []
 
 
+def test_offline_today_after_a_green_session_above_5_saved_here_says_keep_the_dose(
+    live_server, context, page, app, ready, midday
+):
+    """Saved on this phone today: 4 before, 6 after, green but above 5. The phone's copy of Today says rest and keep
+    the same dose (the server's words for it), not "Nice work"."""
+    login(page, live_server.url)
+    wait_until_installed(page)
+    routine = plan_routine(page)
+    context.set_offline(True)
+    enqueue(page, session_payload(routine, user_id=ready, ended=midday, pain_before=4, pain_after=6))
+    again = reopen(context, page, live_server.url + "/")
+    card = today_part(again, "card")
+    expect(card.locator("h2")).to_have_text("✓ Done for today")
+    expect(card).to_contain_text("Your pain went above 5 this time, higher than before you started. Rest now, and")
+    expect(card).not_to_contain_text("Nice work")
+    assert context.console_errors == []
+
+
 RED_DONE = "Your back hurt more than it should this time. Rest now and let it settle; next time, do a little less."
 
 
