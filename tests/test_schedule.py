@@ -14,6 +14,7 @@ from webapp.sessions.schedule import (
     missed_days,
     streak,
     training_days,
+    week_routines,
     week_start,
 )
 from webapp.timeutil import local_date
@@ -35,6 +36,19 @@ def test_routine_due_by_weekday_and_week(gentle):
     assert plan.routine_on(date(2026, 3, 9)).week.number == 2  # next Monday: week 2
     assert plan.routine_on(date(2026, 3, 1)) is None  # before the start
     assert plan.routine_on(date(2026, 3, 16)) is None  # after the two weeks
+
+
+def test_a_weekend_before_a_new_week_offers_and_steps_this_weeks_routines(gentle):
+    """Saturday of week 1: the next session (Monday) opens week 2, planned ahead until week 1 is judged. The extra
+    session a rest day offers and the small steps shown are week 1's; before the start, the first week's."""
+    plan = Plan(gentle, MON)
+    saturday = date(2026, 3, 7)
+    assert plan.next_planned(saturday)[1].week.number == 2
+    assert plan.extra_on(saturday) is gentle.weeks[0].routines[0]  # Monday's routine of this week
+    assert week_routines(plan, saturday) == list(gentle.weeks[0].routines)
+    assert plan.extra_on(date(2026, 3, 3)) is plan.next_planned(date(2026, 3, 3))[1]  # Tuesday: Wednesday's
+    assert week_routines(plan, MON - timedelta(days=2)) == list(gentle.weeks[0].routines)
+    assert week_routines(plan, date(2026, 3, 16)) == []  # after the two weeks
 
 
 def test_a_mid_week_start_counts_weeks_from_the_start_date(gentle):

@@ -336,8 +336,12 @@ def plan_payload(
 
 
 def week_routines(plan: Plan | None, today: date) -> list[Routine]:
-    """The routines of the program week the client is in today, or of the next planned one."""
+    """The routines of the program week running today (a rest day too: next week's is only planned ahead, and the
+    extra session a rest day offers is this week's, Plan.extra_on); before the plan starts, of its first session."""
     if plan is None:
         return []
-    shown = plan.routine_on(today) or (plan.next_planned(today) or (None, None))[1]
-    return list(shown.week.routines) if shown is not None else []
+    number = plan.week_number(today)
+    if number is not None:
+        return list(plan.program.weeks[number - 1].routines)
+    found = plan.next_planned(today)
+    return list(found[1].week.routines) if found is not None else []
