@@ -138,7 +138,9 @@ def test_the_next_step(recent, step):
      (9, 2, True), (2, 5, False)],  # the last: 3 points added is amber, not green
 )  # fmt: skip
 def test_what_a_step_up_waits_for(before, worst, steady):
-    assert Outcome(before, worst, 3).steady is steady
+    outcome = Outcome(before, worst, 3)
+    assert outcome.steady is steady
+    assert outcome.high is (outcome.light == "green" and not steady)
 
 
 def test_what_a_green_session_says_about_the_step_up():

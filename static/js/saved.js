@@ -12,8 +12,8 @@ function worstOf(payload) {
 }
 
 // The user's sessions in the outbox by local day: { "2026-11-24": {pending, rejected, sent, worst, before} }, worst
-// and before: the worst pain of the day's newest session and the pain before it. A record seen once and gone since was acknowledged by the server (a
-// sync), so its day stays counted. `seen` is kept by the page between calls.
+// and before: the worst pain of the day's newest session and the pain before it. A record seen once and gone since
+// was acknowledged by the server (a sync), so its day stays counted. `seen` is kept by the page between calls.
 export function sessionsByDay(records, seen, me, dayOf) {
   const present = new Set();
   for (const record of records) {

@@ -59,7 +59,7 @@ class TodayView:
     first_ahead: bool = False
     # A session done today went red: the done card says rest and ease off rather than well done.
     red_today: bool = False
-    # Today's newest session was green but took pain above 5 and above where it began (rules.Outcome.steady).
+    # Today's newest session was green but took pain above 5 and above where it began (rules.Outcome.high).
     high_today: bool = False
     # A program the trainer set in the last week: who set it, and from when (the client is told on Today).
     new_plan_by: str | None = None
@@ -162,8 +162,7 @@ def build(user, now: datetime) -> TodayView:
     recent = outcomes.newest_outcomes(user.id, limit=3)
     view.last_light = recent[0].light if recent else None
     view.red_today = any(o.day == today and o.light == "red" for o in recent)
-    newest_today = recent[0] if recent and recent[0].day == today else None
-    view.high_today = newest_today is not None and newest_today.light == "green" and not newest_today.steady
+    view.high_today = bool(recent) and recent[0].day == today and recent[0].high
     view.check_session = session_due_next_day_check(user, today)
     if plan is not None:
         view.routine = plan.routine_on(today)

@@ -141,6 +141,11 @@ class Outcome:
         return self.light == "green" and self.worst <= max(PAIN_CEILING, self.pain_before)
 
     @property
+    def high(self) -> bool:
+        """Green, but not steady: pain taken above 5/10 and above where it began (8 before, 9 after)."""
+        return self.light == "green" and not self.steady
+
+    @property
     def easy(self) -> bool:
         return self.effort <= EASY_EFFORT_MAX and not self.painful_exercise
 
@@ -192,7 +197,7 @@ ADVICE = {
 
 
 def advice(outcome: Outcome) -> Advice:
-    if outcome.light == "green" and not outcome.steady:
+    if outcome.high:
         return ADVICE["green_high"]
     return ADVICE[outcome.light]
 
