@@ -1,10 +1,11 @@
 // The guided player page: runs the routine embedded in the page from "how is your back" to a saved session, offline.
 import { logger } from "./log.js";
 import { CORRUPT, REJECTED, describeStorageError, enqueueSession, listOutbox, listenForChanges, newRecordId } from "./outbox.js";
+import { worstPain } from "./pain.js";
 import { createBackGuard } from "./player/backguard.js";
 import { Engine, totalMs } from "./player/engine.js";
 import { createFullscreen } from "./player/fullscreen.js";
-import { buildPayload, effortWord, lightFor, painInWords, progressionHints, readRating, worstPain } from "./player/rating.js";
+import { buildPayload, effortWord, lightFor, painInWords, progressionHints, readRating } from "./player/rating.js";
 import { progressStore, settingsStore } from "./player/resume.js";
 import { createBuzzer, createVoice, patternFor, phrasesFor } from "./player/speech.js";
 import { createTicker } from "./player/ticker.js";

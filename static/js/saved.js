@@ -1,14 +1,14 @@
 // The sessions saved on this phone (still in the outbox, or sent since the page was made), by local day: what
 // Today and History add to the counts the server wrote into the page.
 import { CORRUPT, PENDING, REJECTED, readRecord } from "./outbox.js";
+import { worstPain } from "./pain.js";
 
-// The worst pain a saved session's payload gives, just after it or during an exercise, as the player's worstPain
-// reads it from the form (not imported: Today and History would fetch the player's rating module for one line);
-// null when unreadable.
+// The worst pain a saved session's payload gives, just after it or during an exercise, as the player read it from
+// the form; null when unreadable.
 function worstOf(payload) {
   if (!Number.isInteger(payload.pain_after)) return null;
   const exercises = Array.isArray(payload.exercises) ? payload.exercises : [];
-  return Math.max(payload.pain_after, ...exercises.map((exercise) => exercise?.pain_during).filter(Number.isInteger));
+  return worstPain(payload.pain_after, exercises.map((exercise) => exercise?.pain_during));
 }
 
 // The user's sessions in the outbox by local day: { "2026-11-24": {pending, rejected, sent, worst, before} }, worst

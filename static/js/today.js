@@ -5,6 +5,7 @@ import { userId } from "./identity.js";
 import { logger } from "./log.js";
 import { addDays, dayIn, daysBetween, isIsoDay, longDate, mondayOf, weekdayName } from "./days.js";
 import { listOutboxOrEmpty, listenForChanges } from "./outbox.js";
+import { aboveCeilingAndStart } from "./pain.js";
 import { readEmbedded, redSessionDays, remember, standing } from "./safety/standing.js";
 import { sessionsByDay } from "./saved.js";
 
@@ -139,7 +140,8 @@ const HIGH_DONE = "Your pain went above 5 this time, higher than before you star
 // After a session this phone judged red, rest and ease off rather than well done (the server's words for a red
 // session today; the pain-monitoring model, Silbernagel 2007, as webapp/sessions/rules.py applies it).
 function doneWords(local, page) {
-  if (!local.red && local.worst !== null && local.before !== null && local.worst > Math.max(page.painCeiling, local.before)) return HIGH_DONE;
+  const high = local.worst !== null && local.before !== null && aboveCeilingAndStart(local.worst, local.before, page.painCeiling);
+  if (!local.red && high) return HIGH_DONE;
   if (!local.red) return "Nice work. Rest is part of the plan too.";
   const who = page.hasTrainer ? "your trainer or a doctor" : "a doctor or physiotherapist";
   return `Your back hurt more than it should this time. Rest now and let it settle; next time, do a little less. If it has not settled within a day or two, contact ${who}.`;

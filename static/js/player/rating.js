@@ -12,11 +12,6 @@ export function lightFor(painBefore, worst, rules) {
   return rules.lights?.[painBefore]?.[worst] ?? "red";
 }
 
-/** The worst pain of a session: just after it, or during any exercise rated on the way. */
-export function worstPain(painAfter, painDuring = []) {
-  return Math.max(painAfter, ...painDuring.filter((pain) => Number.isInteger(pain)));
-}
-
 /**
  * A session's pain in the order it was rated, as the server names a red session (webapp/sessions/safety.py
  * pain_in_words): "pain 2 before, 8 at worst, 6 after", the worst during an exercise only when above the end.

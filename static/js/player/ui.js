@@ -1,5 +1,6 @@
 // Draws the player's screens: fills the page's own markup from the engine's state; it decides nothing.
 import { createFigure } from "./figure.js";
+import { aboveCeilingAndStart } from "../pain.js";
 import { lightFor } from "./rating.js";
 import { clock, counterLine, doseLine, minutes, phaseLabel, sideLabel } from "./words.js";
 
@@ -245,8 +246,8 @@ export function createView(root, data) {
     outcome(painBefore, painAfter, worst, hints) {
       const rules = data.rules;
       const light = lightFor(painBefore, worst, rules);
-      // Green, but pain left above the ceiling and above where it began: its own words (rules.advice, Outcome.steady).
-      const high = light === "green" && worst > Math.max(rules.pain_ceiling, painBefore);
+      // Green, but pain left above the ceiling and above where it began: its own words (rules.advice).
+      const high = light === "green" && aboveCeilingAndStart(worst, painBefore, rules.pain_ceiling);
       const advice = rules.advice[high ? "green_high" : light];
       const box = one("[data-verdict]");
       box.dataset.light = light;
