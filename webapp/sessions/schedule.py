@@ -13,7 +13,7 @@ from itertools import combinations
 
 from ..content.services import exercise_library
 from ..programs import personal
-from ..programs.models import Assignment, Program, Routine
+from ..programs.models import Assignment, Program, ProgramWeek, Routine
 from ..programs.services import program_summary, routine_payload
 from ..timeutil import DAY_NAMES, WEEKDAYS
 from . import outcomes, progression, rules, screens
@@ -105,13 +105,15 @@ class Plan:
         run = self.run_on(day)
         return run.number if run else None
 
-    def routine_on(self, day: date) -> Routine | None:
+    def week_on(self, day: date) -> ProgramWeek | None:
+        """The program week running on a day (a rest day too), or None before the start and after the end."""
         number = self.week_number(day)
-        if number is None:
-            return None
-        week = self.program.weeks[number - 1]
+        return None if number is None else self.program.weeks[number - 1]
+
+    def routine_on(self, day: date) -> Routine | None:
+        week = self.week_on(day)
         weekday = self.program_weekday(day)
-        if weekday is None:
+        if week is None or weekday is None:
             return None
         return next((r for r in week.routines if weekday in r.day_list), None)
 
@@ -148,10 +150,10 @@ class Plan:
         session in a later week is taken from this week: its routine with the same day of the program, else its
         first one. static/js/today.js (extraRoutine) does the same from the plan."""
         found = self.next_planned(day)
-        number = self.week_number(day)
-        if found is None or number is None or self.week_number(found[0]) == number:
+        week = self.week_on(day)
+        if found is None or week is None or self.week_on(found[0]) is week:
             return found[1] if found else None
-        routines = self.program.weeks[number - 1].routines
+        routines = week.routines
         slots = set(found[1].day_list)
         return next((r for r in routines if slots & set(r.day_list)), routines[0] if routines else None)
 
@@ -340,8 +342,8 @@ def week_routines(plan: Plan | None, today: date) -> list[Routine]:
     extra session a rest day offers is this week's, Plan.extra_on); before the plan starts, of its first session."""
     if plan is None:
         return []
-    number = plan.week_number(today)
-    if number is not None:
-        return list(plan.program.weeks[number - 1].routines)
+    week = plan.week_on(today)
+    if week is not None:
+        return list(week.routines)
     found = plan.next_planned(today)
     return list(found[1].week.routines) if found is not None else []
