@@ -56,11 +56,12 @@ def test_calendar_marks_done_missed_planned_rest_and_today_across_a_month_bounda
     assert days[date(2026, 3, 1)] == "rest"  # a Sunday, alone in the week that began in February
     assert days[date(2026, 3, 2)] == "done"
     assert days[date(2026, 3, 3)] == "done"
-    assert days[date(2026, 3, 4)] == "missed"
+    assert days[date(2026, 3, 4)] == "made_up"  # missed, but Tuesday's extra session made up for it
     assert days[date(2026, 3, 6)] == "planned"  # today, not done yet: not missed
     assert days[date(2026, 3, 9)] == "planned"
     assert days[date(2026, 3, 11)] == "rest"  # the plan ended the day before
-    assert march.count("done") == 2 and march.count("missed") == 1 and march.count("planned") == 2
+    assert march.count("done") == 2 and march.count("made_up") == 1 and march.count("missed") == 0
+    assert march.count("planned") == 2
 
     # Monday-first weeks; days of the neighbouring months are left empty and counted in their own month.
     assert len(march.weeks) == 6
@@ -69,13 +70,47 @@ def test_calendar_marks_done_missed_planned_rest_and_today_across_a_month_bounda
 
     today_cells = [d for d in march.days() if d.is_today]
     assert [d.day for d in today_cells] == [today]
-    labels = {d.day: d.label for d in march.days()}
-    assert labels[date(2026, 3, 4)] == "Wednesday 4 March: missed"
+    labels = {d.day: d.label for d in [*march.days(), *february.days()]}
+    assert labels[date(2026, 3, 4)] == "Wednesday 4 March: missed, made up by an extra session that week"
     assert labels[date(2026, 3, 6)] == "Friday 6 March: planned, today"
     assert labels[date(2026, 3, 2)] == "Monday 2 March: done"
     assert labels[date(2026, 3, 5)] == "Thursday 5 March: rest day"
-    marks = {d.day: d.mark for d in march.days()}
-    assert (marks[date(2026, 3, 2)], marks[date(2026, 3, 4)], marks[date(2026, 3, 9)]) == ("✓", "✗", "•")
+    assert labels[date(2026, 2, 25)] == "Wednesday 25 February: missed"
+    marks = {d.day: d.mark for d in [*march.days(), *february.days()]}
+    assert [marks[date(2026, 3, n)] for n in (2, 4, 9)] + [marks[date(2026, 2, 25)]] == ["✓", "↷", "•", "✗"]
+
+
+def test_an_extra_session_makes_up_for_a_missed_day_of_its_own_week_only(gentle):
+    """What the week's count says (schedule.adherence), the calendar shows: a session done on a rest day makes up
+    for a missed day of the same Monday-to-Sunday week, earliest first, one for one; never one of another week."""
+    plan = Plan(gentle, date(2026, 3, 2))  # Mon/Wed/Fri, 2 weeks
+    today = date(2026, 3, 14)  # the Saturday of week 2
+
+    def made_up(done):
+        return sorted(progress.made_up_days(plan, set(done), date(2026, 3, 1), date(2026, 3, 31), today))
+
+    assert made_up([]) == []  # nothing done: every planned day missed, none made up
+    # Monday missed, done on Tuesday instead: Monday is made up.
+    assert made_up([date(2026, 3, 3), date(2026, 3, 4), date(2026, 3, 6)]) == [date(2026, 3, 2)]
+    # Done early (Sunday 8th, the same week): Friday 6th, missed later, is made up all the same.
+    assert made_up([date(2026, 3, 2), date(2026, 3, 4), date(2026, 3, 8)]) == [date(2026, 3, 6)]
+    # Two missed, one extra: the earlier one is made up, the later one stays missed.
+    assert made_up([date(2026, 3, 3), date(2026, 3, 6)]) == [date(2026, 3, 2)]
+    # Two extras, one missed: one made up, no more (extras never overfill a week).
+    assert made_up([date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 5), date(2026, 3, 6)]) == [date(2026, 3, 4)]
+    # An extra the week after makes up for that week's Monday 9th, not this week's Monday 2nd.
+    assert made_up([date(2026, 3, 4), date(2026, 3, 6), date(2026, 3, 10)]) == [date(2026, 3, 9)]
+    # Every planned day done: an extra has nothing to make up.
+    assert made_up([date(2026, 3, 2), date(2026, 3, 3), date(2026, 3, 4), date(2026, 3, 6)]) == []
+
+    # On hold after a red-flag answer: the held day is not missed, so the extra makes up nothing.
+    held = Plan(gentle, date(2026, 3, 2), held=frozenset({date(2026, 3, 2)}))
+    done = {date(2026, 3, 3), date(2026, 3, 4), date(2026, 3, 6)}
+    assert progress.made_up_days(held, done, date(2026, 3, 1), date(2026, 3, 8), today) == set()
+    # Today's session is not missed yet, whatever this week's extra: it still waits (planned).
+    month = progress.month_calendar(date(2026, 3, 1), plan, {date(2026, 3, 10)}, date(2026, 3, 11))
+    assert statuses(month)[date(2026, 3, 11)] == "planned" and statuses(month)[date(2026, 3, 9)] == "made_up"
+    assert progress.made_up_days(None, {date(2026, 3, 3)}, date(2026, 3, 1), date(2026, 3, 8), today) == set()
 
 
 def test_today_on_the_calendar_is_the_users_own_date(gentle):
@@ -133,9 +168,10 @@ def test_the_days_the_phone_counts_with(gentle):
     plan = Plan(gentle, date(2026, 3, 2), held=frozenset({date(2026, 3, 6)}))  # Friday on hold
     written = progress.days_for_the_phone(plan, {date(2026, 3, 2), date(2026, 3, 7)}, date(2026, 3, 11))
     days = dict(entry.split(":") for entry in written.split(" "))
-    assert min(days) == "2026-02-12" and max(days) == "2026-03-15"  # four weeks back, to this week's Sunday
+    # From the Monday of the week four weeks back (whole weeks: madeUpDays), to this week's Sunday.
+    assert min(days) == "2026-02-09" and max(days) == "2026-03-15"
     assert [days[f"2026-03-0{n}"] for n in range(2, 8)] == ["sd", "", "s", "", "sh", "d"]
-    assert days["2026-03-11"] == "s" and days["2026-02-12"] == ""  # before the plan began: nothing planned
+    assert days["2026-03-11"] == "s" and days["2026-02-09"] == ""  # before the plan began: nothing planned
 
 
 def test_summary_without_a_plan_or_sessions():

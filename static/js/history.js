@@ -1,6 +1,6 @@
 // History kept true on the phone, as Today is: a session saved here (still in the outbox, or sent since the page
 // was made) counts at once in this week's and the last four weeks' numbers, and its day shows done on the
-// calendar. The server wrote each day's facts into the page (progress.days_for_the_phone); the counts follow the
+// calendar (with, for a session on a rest day, the missed day of its week it makes up for). The server wrote each day's facts into the page (progress.days_for_the_phone); the counts follow the
 // same rules (schedule.adherence, progress.adherence_so_far). A copy of the page made on an earlier day is left
 // as it is: its weeks are not this one. The charts, drawn by the server, say that the session joins them once it
 // syncs.
@@ -52,6 +52,20 @@ function setText(root, name, text) {
   if (node) node.textContent = text;
 }
 
+// The missed days (planned, past, not done, not on hold) an extra session made up for: in each Monday-to-Sunday
+// week, as many of its missed days, earliest first, as it had sessions on days with none planned
+// (progress.made_up_days; the server writes whole weeks into the page for this). days as readDays gives them.
+export function madeUpDays(days, done, today) {
+  const weeks = new Map(); // Monday → { missed: [days], extras }
+  for (const [day, facts] of [...days].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const week = weeks.get(mondayOf(day)) || { missed: [], extras: 0 };
+    if (facts.planned && !facts.held && !done.has(day) && day < today) week.missed.push(day);
+    if (!facts.planned && done.has(day)) week.extras += 1;
+    weeks.set(mondayOf(day), week);
+  }
+  return new Set([...weeks.values()].flatMap((week) => week.missed.slice(0, week.extras)));
+}
+
 // This week's count and the last four weeks' (progress.summarise): days as readDays gives them, done a Set of days.
 export function counts(days, done, today) {
   const monday = mondayOf(today);
@@ -73,27 +87,46 @@ function drawSummary(root, days, done, today) {
   setText(root, "recent-note", percent === null ? "nothing planned yet" : `${recent.done} of ${recent.planned} planned sessions so far`);
 }
 
-// The calendar's cells for days with a session saved here: done, in colour, mark and words; then its caption.
-function drawCalendar(root, saved, today) {
+// A calendar cell's status, in colour, mark and words (progress.STATUS_MARKS and STATUS_WORDS).
+const STATUSES = {
+  done: ["✓", "done"],
+  made_up: ["↷", "missed, made up by an extra session that week"],
+};
+
+function markDay(cell, status, today) {
+  if (cell.dataset.status === status) return;
+  cell.classList.replace(`calendar__day--${cell.dataset.status}`, `calendar__day--${status}`);
+  cell.dataset.status = status;
+  const [symbol, words] = STATUSES[status];
+  const mark = cell.querySelector(".calendar__mark");
+  if (mark) mark.textContent = symbol;
+  const label = cell.querySelector(".visually-hidden");
+  if (label) label.textContent = `${longDate(cell.dataset.date)}: ${words}${cell.dataset.date === today ? ", today" : ""}`;
+}
+
+// The calendar's cells for days with a session saved here, done; the missed days their weeks now make up for; then
+// its caption and key.
+export function drawCalendar(root, saved, madeUp, today) {
   const calendar = root.querySelector("#calendar");
   if (!calendar) return;
   for (const day of saved) {
     const cell = calendar.querySelector(`td[data-date="${day}"]`);
-    if (!cell || cell.dataset.status === "done") continue;
-    cell.classList.replace(`calendar__day--${cell.dataset.status}`, "calendar__day--done");
-    cell.dataset.status = "done";
-    const mark = cell.querySelector(".calendar__mark");
-    if (mark) mark.textContent = "✓";
-    const label = cell.querySelector(".visually-hidden");
-    if (label) label.textContent = `${longDate(day)}: done${day === today ? ", today" : ""}`;
+    if (cell) markDay(cell, "done", today);
   }
+  for (const cell of calendar.querySelectorAll('td[data-status="missed"]')) {
+    if (madeUp.has(cell.dataset.date)) markDay(cell, "made_up", today);
+  }
+  const count = (status) => calendar.querySelectorAll(`td[data-status="${status}"]`).length;
+  const key = calendar.querySelector('[data-key="made_up"]');
+  if (key) key.hidden = !count("made_up");
   const caption = calendar.querySelector("caption");
   const title = calendar.querySelector("h2");
   if (!caption || !title) return;
-  const count = (status) => calendar.querySelectorAll(`td[data-status="${status}"]`).length;
-  const held = count("held");
+  const [madeUpCount, held] = [count("made_up"), count("held")];
   caption.textContent =
-    `${title.textContent}: ${count("done")} done, ${count("missed")} missed, ${count("planned")} still planned` +
+    `${title.textContent}: ${count("done")} done, ${count("missed")} missed` +
+    (madeUpCount ? `, ${madeUpCount} made up` : "") +
+    `, ${count("planned")} still planned` +
     (held ? `, ${held} on hold` : "");
 }
 
@@ -114,7 +147,7 @@ export function showHistory(root) {
     const done = new Set([...days].filter(([, facts]) => facts.done).map(([day]) => day));
     for (const day of saved) done.add(day);
     drawSummary(head, days, done, pageDay);
-    drawCalendar(root, saved, pageDay);
+    drawCalendar(root, saved, madeUpDays(days, done, pageDay), pageDay);
     for (const note of root.querySelectorAll("[data-history-saved-note]")) note.hidden = false;
   }
 

@@ -434,7 +434,7 @@ def test_the_phones_history_counts_as_the_server_does(app, live_server, page):
     schedule.adherence does, an extra session making up for a missed one of its own week only (a miss in week 1
     stays missed whatever a Saturday in week 3 brings), days on hold left out, today's session counted once done."""
     from webapp.programs.services import starter_program
-    from webapp.sessions.progress import adherence_so_far, days_for_the_phone, window_first
+    from webapp.sessions.progress import adherence_so_far, days_for_the_phone, made_up_days, window_first
     from webapp.sessions.schedule import Plan, adherence, week_start
 
     start = date(2026, 3, 2)  # a Monday
@@ -454,19 +454,26 @@ def test_the_phones_history_counts_as_the_server_does(app, live_server, page):
             (laid_out, set(planned) - {today}),  # today's still to do
             (on_hold, missed_in_week_1 - set(on_hold.held)),
             (laid_out, set()),
+            # Week 3's Friday, week 4's Monday and Wednesday missed, one extra that Tuesday: week 4's Monday is made
+            # up, the earlier of its two; week 3's Friday stays missed.
+            (laid_out, set(planned) - set(planned[-4:-1]) | {monday + timedelta(days=1)}),
         ]:
             days = sorted(day.isoformat() for day in done)
-            cases.append([days_for_the_phone(plan, done, today), days, today.isoformat()])
+            text = days_for_the_phone(plan, done, today)
+            cases.append([text, days, today.isoformat()])
             week = adherence(plan, done, monday, monday + timedelta(days=6))
             recent = adherence_so_far(plan, done, window_first(today), today)
-            expected.append([[week.planned, week.done], [recent.planned, recent.done]])
+            first = date.fromisoformat(text.split(":")[0])
+            made_up = sorted(day.isoformat() for day in made_up_days(plan, done, first, monday + timedelta(6), today))
+            expected.append([[week.planned, week.done], [recent.planned, recent.done], made_up])
     page.goto(live_server.url + "/auth/login")
     counted = page.evaluate(
         """async (cases) => {
-            const { counts, readDays } = await import('/static/js/history.js');
+            const { counts, madeUpDays, readDays } = await import('/static/js/history.js');
             return cases.map(([text, done, today]) => {
                 const { week, recent } = counts(readDays(text), new Set(done), today);
-                return [[week.planned, week.done], [recent.planned, recent.done]];
+                const madeUp = [...madeUpDays(readDays(text), new Set(done), today)].sort();
+                return [[week.planned, week.done], [recent.planned, recent.done], madeUp];
             });
         }""",
         cases,
@@ -474,6 +481,66 @@ def test_the_phones_history_counts_as_the_server_does(app, live_server, page):
     assert counted == expected
     assert expected[1][1] != expected[0][1], "the Saturday in week 3 does not make up for week 1"
     assert expected[2][1] == expected[0][1], "the Tuesday of week 1 does"
+    assert expected[1][2] == [] and expected[2][2] == [planned[1].isoformat()]
+    assert expected[-1][2] == [monday.isoformat()]
+
+
+@pytest.mark.online_only
+def test_the_phones_calendar_marks_a_missed_day_made_up_as_the_server_does(app, live_server, page):
+    """A session saved on the phone on a rest day: History's calendar, as the server drew it before, turns that
+    day done and the missed day of its week made up, in colour, mark, words, caption and key, exactly as the
+    server draws the same month once the session has synced."""
+    from flask import render_template_string
+
+    from webapp.programs.services import starter_program
+    from webapp.sessions import progress
+    from webapp.sessions.schedule import Plan
+
+    template = '{% from "sessions/_progress.html" import month_calendar %}{{ month_calendar(month, "#", "#") }}'
+    start, today = date(2026, 3, 2), date(2026, 3, 3)  # Monday's session missed; Tuesday, a rest day
+    with app.test_request_context():
+        plan = Plan(starter_program("gentle-start"), start)
+
+        def drawn(done):
+            month = progress.month_calendar(date(2026, 3, 1), plan, done, today)
+            return render_template_string(template, month=month)
+
+        before, after = drawn(set()), drawn({today})
+        text = progress.days_for_the_phone(plan, set(), today)
+    page.goto(live_server.url + "/auth/login")
+
+    def shown() -> dict:
+        return page.evaluate(
+            """() => ({
+                cells: [...document.querySelectorAll('td[data-date]')].map((cell) => [cell.dataset.date,
+                    cell.dataset.status, cell.className, cell.querySelector('.calendar__mark').textContent,
+                    cell.querySelector('.visually-hidden').textContent]),
+                caption: document.querySelector('caption').textContent,
+                key: !document.querySelector('[data-key="made_up"]').hidden,
+            })"""
+        )
+
+    def show(html: str) -> dict:
+        page.evaluate("(html) => { document.body.innerHTML = html; }", html)
+        return shown()
+
+    server = show(after)
+    assert server["key"] and "1 made up" in server["caption"]
+    earlier = show(before)  # the copy the worker kept, drawn before the session
+    assert earlier["cells"] != server["cells"] and not earlier["key"] and "made up" not in earlier["caption"]
+    page.evaluate(
+        """async ([text, today]) => {
+            const { drawCalendar, madeUpDays, readDays } = await import('/static/js/history.js');
+            const done = new Set([today]);
+            drawCalendar(document, [today], madeUpDays(readDays(text), done, today), today);
+        }""",
+        [text, today.isoformat()],
+    )
+    drawn_here = shown()
+    assert drawn_here == server
+    monday = next(cell for cell in drawn_here["cells"] if cell[0] == "2026-03-02")
+    assert monday[1:] == ["made_up", "calendar__day calendar__day--made_up", "↷",
+                          "Monday 2 March: missed, made up by an extra session that week"]  # fmt: skip
 
 
 def long_date(day: date) -> str:

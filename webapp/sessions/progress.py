@@ -19,17 +19,20 @@ from ..timeutil import DAY_NAMES, MONTH_NAMES, long_date, short_date
 from . import rules
 from .schedule import Adherence, Plan, adherence, week_start
 
-DayStatus = Literal["done", "missed", "planned", "held", "rest"]
+DayStatus = Literal["done", "missed", "made_up", "planned", "held", "rest"]
 
 # Words and marks, so a day reads without its colour: the symbol on screen, the words for screen readers.
 STATUS_WORDS: dict[DayStatus, str] = {
     "done": "done",
     "missed": "missed",
+    "made_up": "missed, made up by an extra session that week",
     "planned": "planned",
     "held": "on hold until a clinician's check",
     "rest": "rest day",
 }
-STATUS_MARKS: dict[DayStatus, str] = {"done": "✓", "missed": "✗", "planned": "•", "held": "‖", "rest": ""}
+STATUS_MARKS: dict[DayStatus, str] = {
+    "done": "✓", "missed": "✗", "made_up": "↷", "planned": "•", "held": "‖", "rest": "",
+}  # fmt: skip
 
 WEEKDAY_NAMES = tuple(DAY_NAMES.values())  # Monday first, as date.weekday() counts
 
@@ -77,6 +80,25 @@ def day_status(day: date, plan: Plan | None, done: set[date], today: date) -> Da
     if day in plan.held:  # after a red-flag answer, until a clinician's check (safety.held_days)
         return "held"
     return "missed" if day < today else "planned"
+
+
+def made_up_days(plan: Plan | None, done: set[date], first: date, last: date, today: date) -> set[date]:
+    """The missed days (planned, past, not done, not on hold) that an extra session made up for: in each calendar
+    week from `first` to `last` (whole weeks), as many of its missed days, earliest first, as it had sessions on
+    days with none planned. schedule.adherence counts the same way: an extra session makes up for a missed one of
+    its own week only, so the calendar shows what the week's count says (the day moved, not a session lost);
+    static/js/history.js (madeUpDays) does the same for a session saved on the phone."""
+    if plan is None:
+        return set()
+    found: set[date] = set()
+    monday = week_start(first)
+    while monday <= last:
+        week = [monday + timedelta(days=n) for n in range(7)]
+        missed = [day for day in week if day_status(day, plan, done, today) == "missed"]
+        extras = sum(1 for day in week if day in done and plan.routine_on(day) is None)
+        found.update(missed[:extras])
+        monday += timedelta(days=7)
+    return found
 
 
 @dataclass(frozen=True)
@@ -148,13 +170,15 @@ def grid_range(first: date) -> tuple[date, date]:
 def month_calendar(first: date, plan: Plan | None, done_days: Iterable[date], today: date) -> Month:
     done = set(done_days)
     start, end = grid_range(first)
+    made_up = made_up_days(plan, done, start, end, today)
     weeks: list[list[CalendarDay | None]] = []
     day = start
     while day <= end:
         week: list[CalendarDay | None] = []
         for _ in range(7):
             in_month = day.year == first.year and day.month == first.month
-            week.append(CalendarDay(day, day_status(day, plan, done, today), day == today) if in_month else None)
+            status = "made_up" if day in made_up else day_status(day, plan, done, today)
+            week.append(CalendarDay(day, status, day == today) if in_month else None)
             day += timedelta(days=1)
         weeks.append(week)
     return Month(first=first, weeks=weeks, today=today)
@@ -271,12 +295,14 @@ def summarise(plan: Plan | None, points: list[SessionPoint], check_in: int | Non
 
 
 def days_for_the_phone(plan: Plan | None, done_days: Iterable[date], today: date) -> str:
-    """What static/js/history.js needs to add a session saved on the phone to the summary as summarise counts it:
-    every day from the four weeks' first to this week's Sunday as "YYYY-MM-DD:" and its flags, s (a session is
-    planned), h (on hold after a red-flag answer) and d (done, as the server knows), separated by spaces."""
+    """What static/js/history.js needs to add a session saved on the phone to the summary as summarise counts it,
+    and to the calendar's made-up days: every day from the Monday of the four weeks' first to this week's Sunday as
+    "YYYY-MM-DD:" and its flags, s (a session is planned), h (on hold after a red-flag answer) and d (done, as the
+    server knows), separated by spaces."""
     done = set(done_days)
     monday = week_start(today)
-    day, last = min(window_first(today), monday), monday + timedelta(days=6)
+    # Whole weeks, so the phone sees every day of a week in which an extra session may make up for one (madeUpDays).
+    day, last = week_start(min(window_first(today), monday)), monday + timedelta(days=6)
     written = []
     while day <= last:
         planned = plan is not None and plan.routine_on(day) is not None
