@@ -389,11 +389,39 @@ def test_the_page_tells_its_script_the_day_the_week_and_the_player(app, auth, al
         assert f'data-today-part="{part}"' in page, part
 
 
+MAKE_UP = "If you feel up to it, do a session today (below): it makes up for the missed one in this week's count."
+PICK_UP = "Pick up with the next one, or do a short one today."
+
+
 def test_a_missed_day_gets_a_gentle_nudge(app, auth, alex, clock):
+    """On the rest day after a missed session, the nudge says what the session the card offers would do: make up
+    for the missed one in this week's count (schedule.adherence), which the History calendar then shows."""
     done(app, alex, clock, MONDAY)
+    clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=UTC))  # Thursday, a rest day: Wednesday was missed
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Wednesday's session was missed" in page and MAKE_UP in page and AS_WELL in page
+    done(app, alex, clock, MONDAY + timedelta(days=3))  # done that Thursday: Wednesday is made up
+    assert "was missed" not in auth.client.get("/").get_data(as_text=True)
+    history = auth.client.get("/history/?month=2026-03").get_data(as_text=True)
+    assert 'data-date="2026-03-04" data-status="made_up"' in history
+
+
+def test_the_nudge_offers_no_make_up_that_the_week_already_has(app, auth, alex, clock):
+    """Tuesday's extra session already made up for Wednesday's: another on Thursday would not count for it, so the
+    nudge does not say it would. Nor when the back has not settled (no session is offered then)."""
+    for day in (0, 1):
+        done(app, alex, clock, MONDAY + timedelta(days=day))
     clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=UTC))  # Thursday: Wednesday was missed
     auth.login("alex@example.com")
-    assert "Wednesday's session was missed" in auth.client.get("/").get_data(as_text=True)
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Wednesday's session was missed" in page and PICK_UP in page and MAKE_UP not in page
+
+    clock.move_to(datetime(2026, 3, 10, 8, 0, tzinfo=UTC))  # Tuesday of week 2: Monday was missed
+    done(app, alex, clock, MONDAY + timedelta(days=4), pain_before=2, pain_after=9)  # Friday's went red
+    clock.move_to(datetime(2026, 3, 10, 8, 0, tzinfo=UTC))
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Monday's session was missed" in page and AS_WELL not in page and MAKE_UP not in page
 
 
 def test_waiting_for_a_clinician_nothing_on_today_urges_exercise(app, auth, alex, clock):

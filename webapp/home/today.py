@@ -85,6 +85,22 @@ class TodayView:
         return not self.blocked and not self.unsettled
 
     @property
+    def make_up_today(self) -> bool:
+        """A rest day that offers a session, after one missed this week that nothing has made up for yet: doing it
+        today makes up for it in the week's count (schedule.adherence takes an extra session for a missed one of
+        its own week only), as the nudge then says."""
+        if self.plan is None or self.routine is not None or self.extra is None or not self.extra_offered:
+            return False
+        monday = schedule.week_start(self.today)
+        if self.done_today or not any(day >= monday for day in self.missed):
+            return False
+        done = set(self.done_this_week)
+        days = [monday + timedelta(days=n) for n in range((self.today - monday).days)]
+        missed = sum(1 for day in days if day not in done and self.plan.counts_on(day, done))
+        extras = sum(1 for day in done if self.plan.routine_on(day) is None)
+        return missed > extras
+
+    @property
     def week_number(self) -> int | None:
         return self.plan.week_number(self.today) if self.plan else None
 
