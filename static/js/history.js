@@ -1,9 +1,9 @@
 // History kept true on the phone, as Today is: a session saved here (still in the outbox, or sent since the page
 // was made) counts at once in this week's and the last four weeks' numbers, and its day shows done on the
-// calendar (with, for a session on a rest day, the missed day of its week it makes up for). The server wrote each day's facts into the page (progress.days_for_the_phone); the counts follow the
-// same rules (schedule.adherence, progress.adherence_so_far). A copy of the page made on an earlier day is left
-// as it is: its weeks are not this one. The charts, drawn by the server, say that the session joins them once it
-// syncs.
+// calendar (a session on a rest day also marks the missed day of its week it makes up for). The server wrote each
+// day's facts into the page (progress.days_for_the_phone); the counts follow the same rules (schedule.adherence,
+// progress.adherence_so_far, progress.made_up_days). A copy of the page made on an earlier day is left as it is:
+// its weeks are not this one. The charts, drawn by the server, say that the session joins them once it syncs.
 import { addDays, dayIn, isIsoDay, longDate, mondayOf } from "./days.js";
 import { userId } from "./identity.js";
 import { listOutboxOrEmpty, listenForChanges } from "./outbox.js";

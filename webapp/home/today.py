@@ -19,7 +19,7 @@ from ..programs.models import Assignment, Profile, Routine
 from ..programs.personal import Item, doses_of, items_for
 from ..programs.structure import active_plan
 from ..reminders.models import ReminderSetting
-from ..sessions import kept, milestones, outcomes, progression, safety, schedule, screens
+from ..sessions import kept, milestones, outcomes, progress, progression, safety, schedule, screens
 from ..sessions.models import CompletedSession, MilestoneShown
 from ..sessions.services import session_due_next_day_check
 from ..sessions.weeks import WeekRun
@@ -86,19 +86,18 @@ class TodayView:
 
     @property
     def make_up_today(self) -> bool:
-        """A rest day that offers a session, after one missed this week that nothing has made up for yet: doing it
-        today makes up for it in the week's count (schedule.adherence takes an extra session for a missed one of
-        its own week only), as the nudge then says."""
+        """A rest day that offers a session, after a missed one this week that nothing has made up for yet: doing it
+        today makes up for it in the week's count and on the calendar (progress.made_up_days), as the nudge says."""
         if self.plan is None or self.routine is not None or self.extra is None or not self.extra_offered:
             return False
         monday = schedule.week_start(self.today)
         if self.done_today or not any(day >= monday for day in self.missed):
             return False
-        done = set(self.done_this_week)
-        days = [monday + timedelta(days=n) for n in range((self.today - monday).days)]
-        missed = sum(1 for day in days if day not in done and self.plan.counts_on(day, done))
-        extras = sum(1 for day in done if self.plan.routine_on(day) is None)
-        return missed > extras
+        done, yesterday = set(self.done_this_week), self.today - timedelta(days=1)
+        made_up = progress.made_up_days(self.plan, done, monday, yesterday, self.today)
+        week = (monday + timedelta(days=n) for n in range((self.today - monday).days))
+        missed = (day for day in week if progress.day_status(day, self.plan, done, self.today) == "missed")
+        return any(day not in made_up for day in missed)
 
     @property
     def week_number(self) -> int | None:
