@@ -424,6 +424,22 @@ def test_the_nudge_offers_no_make_up_that_the_week_already_has(app, auth, alex, 
     assert "Monday's session was missed" in page and AS_WELL not in page and MAKE_UP not in page
 
 
+def test_the_nudge_promises_no_make_up_across_the_programs_weeks(app, users, auth, clock):
+    """A plan that began on a Saturday judges its weeks Saturday to Friday. Friday's session missed, the Saturday
+    after is in the same calendar week (the count) but the program's next week: a session then would not move week
+    1 on, so the nudge does not say it makes up for Friday."""
+    clock.move_to(datetime(2026, 3, 7, 7, 0, tzinfo=UTC))
+    onboard_alex(app, users, start=date(2026, 3, 7), by=users["coach"])
+    alex = users["alex"]
+    for day in (9, 11):  # Monday and Wednesday done, Friday 13th missed
+        done(app, alex, clock, date(2026, 3, day))
+    clock.move_to(datetime(2026, 3, 14, 8, 0, tzinfo=UTC))  # Saturday: the program's week 2 begins
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "Friday's session was missed" in page and AS_WELL in page
+    assert MAKE_UP not in page and PICK_UP in page
+
+
 def test_waiting_for_a_clinician_nothing_on_today_urges_exercise(app, auth, alex, clock):
     done(app, alex, clock, MONDAY)
     clock.move_to(datetime(2026, 3, 5, 8, 0, tzinfo=UTC))  # Thursday: Wednesday was missed...

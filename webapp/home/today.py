@@ -87,7 +87,10 @@ class TodayView:
     @property
     def make_up_today(self) -> bool:
         """A rest day that offers a session, after a missed one this week that nothing has made up for yet: doing it
-        today makes up for it in the week's count and on the calendar (progress.made_up_days), as the nudge says."""
+        today makes up for it in the week's count and on the calendar (progress.made_up_days), as the nudge says.
+        Only within one week of the program too: a plan that began mid-week judges its weeks in blocks from its
+        start (weeks.py), and a session in the next block would not move this one on; the nudge does not promise
+        more than the count then (the safer words)."""
         if self.plan is None or self.routine is not None or self.extra is None or not self.extra_offered:
             return False
         monday = schedule.week_start(self.today)
@@ -97,7 +100,7 @@ class TodayView:
         made_up = progress.made_up_days(self.plan, done, monday, yesterday, self.today)
         week = (monday + timedelta(days=n) for n in range((self.today - monday).days))
         missed = (day for day in week if progress.day_status(day, self.plan, done, self.today) == "missed")
-        return any(day not in made_up for day in missed)
+        return any(day not in made_up and self.plan.same_block(day, self.today) for day in missed)
 
     @property
     def week_number(self) -> int | None:

@@ -17,7 +17,7 @@ from ..programs.models import Assignment, Program, ProgramWeek, Routine
 from ..programs.services import program_summary, routine_payload
 from ..timeutil import DAY_NAMES, WEEKDAYS
 from . import outcomes, progression, rules, screens
-from .weeks import WeekRun, week_runs
+from .weeks import BLOCK_DAYS, WeekRun, week_runs
 
 
 def week_start(day: date) -> date:
@@ -104,6 +104,11 @@ class Plan:
         """1-based program week running on a day, or None before the start and after the end."""
         run = self.run_on(day)
         return run.number if run else None
+
+    def same_block(self, one: date, other: date) -> bool:
+        """Whether two days fall in the same block of seven days from the start: one week of the program, as the
+        weeks' rule judges it (weeks.py), which need not be a Monday-to-Sunday week."""
+        return (one - self.start_date).days // BLOCK_DAYS == (other - self.start_date).days // BLOCK_DAYS
 
     def week_on(self, day: date) -> ProgramWeek | None:
         """The program week running on a day (a rest day too), or None before the start and after the end."""
