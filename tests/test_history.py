@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp.extensions import db
 from webapp.programs.services import starter_program
-from webapp.sessions import charts, progress, screens
+from webapp.sessions import charts, progress, schedule, screens
 from webapp.sessions.forms import read_function_scores
 from webapp.sessions.models import CompletedSession, FunctionActivity, FunctionRating
 from webapp.sessions.progress import ActivityTrend, SessionPoint, WeekBar
@@ -87,7 +87,7 @@ def test_an_extra_session_makes_up_for_a_missed_day_of_its_own_week_only(gentle)
     today = date(2026, 3, 14)  # the Saturday of week 2
 
     def made_up(done):
-        return sorted(progress.made_up_days(plan, set(done), date(2026, 3, 1), date(2026, 3, 31), today))
+        return sorted(schedule.made_up_days(plan, set(done), date(2026, 3, 1), date(2026, 3, 31), today))
 
     assert made_up([]) == []  # nothing done: every planned day missed, none made up
     # Monday missed, done on Tuesday instead: Monday is made up.
@@ -106,11 +106,11 @@ def test_an_extra_session_makes_up_for_a_missed_day_of_its_own_week_only(gentle)
     # On hold after a red-flag answer: the held day is not missed, so the extra makes up nothing.
     held = Plan(gentle, date(2026, 3, 2), held=frozenset({date(2026, 3, 2)}))
     done = {date(2026, 3, 3), date(2026, 3, 4), date(2026, 3, 6)}
-    assert progress.made_up_days(held, done, date(2026, 3, 1), date(2026, 3, 8), today) == set()
+    assert schedule.made_up_days(held, done, date(2026, 3, 1), date(2026, 3, 8), today) == set()
     # Today's session is not missed yet, whatever this week's extra: it still waits (planned).
     month = progress.month_calendar(date(2026, 3, 1), plan, {date(2026, 3, 10)}, date(2026, 3, 11))
     assert statuses(month)[date(2026, 3, 11)] == "planned" and statuses(month)[date(2026, 3, 9)] == "made_up"
-    assert progress.made_up_days(None, {date(2026, 3, 3)}, date(2026, 3, 1), date(2026, 3, 8), today) == set()
+    assert schedule.made_up_days(None, {date(2026, 3, 3)}, date(2026, 3, 1), date(2026, 3, 8), today) == set()
 
 
 def test_today_on_the_calendar_is_the_users_own_date(gentle):

@@ -110,6 +110,21 @@ def test_missed_days(gentle):
     assert missed_days(plan, {date(2026, 3, 2)}, MON, date(2026, 3, 6)) == [date(2026, 3, 4), date(2026, 3, 6)]
 
 
+def test_a_missed_day_made_up_in_its_week_keeps_the_streak(gentle):
+    """Wednesday missed and done on Thursday instead: the week's count and the calendar take it as made up, and so
+    does the streak (it counts the day as kept). Not made up, or made up only the week after, it breaks it."""
+    plan = Plan(gentle, date(2026, 3, 2))  # Mon/Wed/Fri
+    moved = {date(2026, 3, 2), date(2026, 3, 5), date(2026, 3, 6)}  # Monday, Thursday (for Wednesday), Friday
+    assert streak(plan, moved, date(2026, 3, 6)) == 3
+    assert streak(plan, moved - {date(2026, 3, 5)}, date(2026, 3, 6)) == 1  # not made up: Friday alone
+    # A week late: Tuesday 10th's extra makes up nothing of week 1, so Wednesday 4th still breaks the run (Friday
+    # and Monday 9th count).
+    late = {date(2026, 3, 2), date(2026, 3, 6), date(2026, 3, 9), date(2026, 3, 10)}
+    assert streak(plan, late, date(2026, 3, 10)) == 2
+    # The day of the extra session itself: its planned day is made up, today's own session is still open.
+    assert streak(plan, {date(2026, 3, 2), date(2026, 3, 5)}, date(2026, 3, 5)) == 2
+
+
 def test_days_on_hold_are_neither_missed_nor_planned_nor_break_the_streak(gentle):
     # Wednesday 4 March a red-flag answer; a clinician's check confirmed on Monday 9 March (safety.held_days).
     held = frozenset({date(2026, 3, 4), date(2026, 3, 5), date(2026, 3, 6), date(2026, 3, 7), date(2026, 3, 8)})

@@ -401,8 +401,12 @@ def test_a_missed_day_gets_a_gentle_nudge(app, auth, alex, clock):
     auth.login("alex@example.com")
     page = auth.client.get("/").get_data(as_text=True)
     assert "Wednesday's session was missed" in page and MAKE_UP in page and AS_WELL in page
+    # Missed Wednesday broke the run; done today, it counts as kept, with Monday (the phone shows that once saved).
+    assert 'data-streak="0" data-streak-if-done="2"' in page
     done(app, alex, clock, MONDAY + timedelta(days=3))  # done that Thursday: Wednesday is made up
-    assert "was missed" not in auth.client.get("/").get_data(as_text=True)
+    page = auth.client.get("/").get_data(as_text=True)
+    assert "was missed" not in page
+    assert re.search(r'<span class="stat__value">2</span>\s*<span class="stat__label">sessions in a row', page)
     history = auth.client.get("/history/?month=2026-03").get_data(as_text=True)
     assert 'data-date="2026-03-04" data-status="made_up"' in history
 

@@ -2,7 +2,7 @@
 // was made) counts at once in this week's and the last four weeks' numbers, and its day shows done on the
 // calendar (a session on a rest day also marks the missed day of its week it makes up for). The server wrote each
 // day's facts into the page (progress.days_for_the_phone); the counts follow the same rules (schedule.adherence,
-// progress.adherence_so_far, progress.made_up_days). A copy of the page made on an earlier day is left as it is:
+// progress.adherence_so_far, schedule.made_up_days). A copy of the page made on an earlier day is left as it is:
 // its weeks are not this one. The charts, drawn by the server, say that the session joins them once it syncs.
 import { addDays, dayIn, isIsoDay, longDate, mondayOf } from "./days.js";
 import { userId } from "./identity.js";
@@ -54,7 +54,7 @@ function setText(root, name, text) {
 
 // The missed days (planned, past, not done, not on hold) an extra session made up for: in each Monday-to-Sunday
 // week, as many of its missed days, earliest first, as it had sessions on days with none planned
-// (progress.made_up_days; the server writes whole weeks into the page for this). days as readDays gives them.
+// (schedule.made_up_days; the server writes whole weeks into the page for this). days as readDays gives them.
 export function madeUpDays(days, done, today) {
   const weeks = new Map(); // Monday → { missed: [days], extras }
   for (const [day, facts] of [...days].sort(([a], [b]) => (a < b ? -1 : 1))) {

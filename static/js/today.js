@@ -38,6 +38,7 @@ function readPage(head) {
     doneDays: (data.doneDays || "").split(" ").filter(isIsoDay),
     weekPlanned: number(data.weekPlanned),
     streak: number(data.streak),
+    streakIfDone: number(data.streakIfDone),
     next: isIsoDay(data.nextDate) ? { date: data.nextDate, name: data.nextName || "" } : null,
     hasPlan: data.hasPlan === "true",
     hasTrainer: data.hasTrainer === "true",
@@ -388,10 +389,11 @@ export function showToday(root) {
     const card = part("card");
     if (card) card.replaceChildren(...doneCard(page.next, local, page));
     hide("nudge");
-    // Today's planned session done: one more in a row (a session on a rest day does not add one).
+    // A session done today: the streak the server worked out for it (schedule.streak), one more for today's planned
+    // session; on a rest day, none more, unless it makes up for a missed day of this week, which then counts.
     const streak = part("streak");
-    if (streak && page.cardState === "routine" && Number.isInteger(page.streak)) {
-      const count = page.streak + 1;
+    if (streak && Number.isInteger(page.streakIfDone)) {
+      const count = page.streakIfDone;
       streak.querySelector(".stat__value").textContent = String(count);
       streak.querySelector(".stat__label").textContent = `${count === 1 ? "session" : "sessions"} in a row`;
     }

@@ -19,7 +19,7 @@ from ..programs.models import Assignment, Profile, Routine
 from ..programs.personal import Item, doses_of, items_for
 from ..programs.structure import active_plan
 from ..reminders.models import ReminderSetting
-from ..sessions import kept, milestones, outcomes, progress, progression, safety, schedule, screens
+from ..sessions import kept, milestones, outcomes, progression, safety, schedule, screens
 from ..sessions.models import CompletedSession, MilestoneShown
 from ..sessions.services import session_due_next_day_check
 from ..sessions.weeks import WeekRun
@@ -36,6 +36,9 @@ class TodayView:
     done_today: bool = False
     week: schedule.Adherence | None = None
     streak: int = 0
+    # The streak once a session is done today (a planned one, or an extra one that makes up for a missed day):
+    # static/js/today.js shows it after a session saved on the phone.
+    streak_if_done: int = 0
     next_session: tuple[date, Routine] | None = None
     # What a rest day offers "as well": the next session, as this week of the plan runs it (Plan.extra_on).
     extra: Routine | None = None
@@ -87,7 +90,7 @@ class TodayView:
     @property
     def make_up_today(self) -> bool:
         """A rest day that offers a session, after a missed one this week that nothing has made up for yet: doing it
-        today makes up for it in the week's count and on the calendar (progress.made_up_days), as the nudge says.
+        today makes up for it in the week's count and on the calendar (schedule.made_up_days), as the nudge says.
         Only within one week of the program too: a plan that began mid-week judges its weeks in blocks from its
         start (weeks.py), and a session in the next block would not move this one on; the nudge does not promise
         more than the count then (the safer words)."""
@@ -97,9 +100,9 @@ class TodayView:
         if self.done_today or not any(day >= monday for day in self.missed):
             return False
         done, yesterday = set(self.done_this_week), self.today - timedelta(days=1)
-        made_up = progress.made_up_days(self.plan, done, monday, yesterday, self.today)
+        made_up = schedule.made_up_days(self.plan, done, monday, yesterday, self.today)
         week = (monday + timedelta(days=n) for n in range((self.today - monday).days))
-        missed = (day for day in week if progress.day_status(day, self.plan, done, self.today) == "missed")
+        missed = (day for day in week if day not in done and self.plan.counts_on(day, done))
         return any(day not in made_up and self.plan.same_block(day, self.today) for day in missed)
 
     @property
@@ -186,6 +189,7 @@ def build(user, now: datetime) -> TodayView:
         view.routine = plan.routine_on(today)
         view.week = schedule.adherence(plan, done_days, monday, monday + timedelta(days=6))
         view.streak = schedule.streak(plan, done_days, today)
+        view.streak_if_done = schedule.streak(plan, {*done_days, today}, today)
         view.next_session = plan.next_planned(today)
         view.extra = plan.extra_on(today)
         view.not_started = today < plan.start_date

@@ -17,7 +17,7 @@ from typing import ClassVar, Literal
 from ..content.services import dose_text, duration_words
 from ..timeutil import DAY_NAMES, MONTH_NAMES, long_date, short_date
 from . import rules
-from .schedule import Adherence, Plan, adherence, week_start
+from .schedule import Adherence, Plan, adherence, made_up_days, week_start
 
 DayStatus = Literal["done", "missed", "made_up", "planned", "held", "rest"]
 
@@ -80,25 +80,6 @@ def day_status(day: date, plan: Plan | None, done: set[date], today: date) -> Da
     if day in plan.held:  # after a red-flag answer, until a clinician's check (safety.held_days)
         return "held"
     return "missed" if day < today else "planned"
-
-
-def made_up_days(plan: Plan | None, done: set[date], first: date, last: date, today: date) -> set[date]:
-    """The missed days (planned, past, not done, not on hold) that an extra session made up for: in each calendar
-    week from `first` to `last` (whole weeks), as many of its missed days, earliest first, as it had sessions on
-    days with none planned. schedule.adherence counts the same way: an extra session makes up for a missed one of
-    its own week only, so the calendar shows what the week's count says (the day moved, not a session lost);
-    static/js/history.js (madeUpDays) does the same for a session saved on the phone."""
-    if plan is None:
-        return set()
-    found: set[date] = set()
-    monday = week_start(first)
-    while monday <= last:
-        week = [monday + timedelta(days=n) for n in range(7)]
-        missed = [day for day in week if day_status(day, plan, done, today) == "missed"]
-        extras = sum(1 for day in week if day in done and plan.routine_on(day) is None)
-        found.update(missed[:extras])
-        monday += timedelta(days=7)
-    return found
 
 
 @dataclass(frozen=True)

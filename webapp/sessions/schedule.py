@@ -234,7 +234,8 @@ def plan_from(
 
 def streak(plan: Plan | None, done_days: Iterable[date], today: date) -> int:
     """Planned sessions done in a row, counting back from today; today still open does not break it, nor does a
-    day on hold."""
+    day on hold. A missed day that an extra session made up for in its week (made_up_days) counts as kept, as the
+    week's count and the calendar take it: the person did the session, a day or two off its planned day."""
     if plan is None:
         return 0
     done = set(done_days)
@@ -242,12 +243,31 @@ def streak(plan: Plan | None, done_days: Iterable[date], today: date) -> int:
     day = min(today, plan.end_date)
     while day >= plan.start_date:
         if plan.counts_on(day, done):
-            if day in done:
+            if day in done or (day < today and day in made_up_days(plan, done, day, day, today)):
                 count += 1
             elif day != today:
                 break
         day -= timedelta(days=1)
     return count
+
+
+def made_up_days(plan: Plan | None, done: set[date], first: date, last: date, today: date) -> set[date]:
+    """The missed days (planned, past, not done, not on hold) that an extra session made up for: in each calendar
+    week from `first` to `last` (whole weeks), as many of its missed days, earliest first, as it had sessions on
+    days with none planned. adherence counts the same way (an extra session makes up for a missed one of its own
+    week only), so the calendar (progress.month_calendar) and the streak say what the week's count says; the day
+    moved, no session was lost. static/js/history.js (madeUpDays) does the same for a session saved on the phone."""
+    if plan is None:
+        return set()
+    found: set[date] = set()
+    monday = week_start(first)
+    while monday <= last:
+        week = [monday + timedelta(days=n) for n in range(7)]
+        missed = [day for day in week if day < today and day not in done and plan.counts_on(day, done)]
+        extras = sum(1 for day in week if day in done and plan.routine_on(day) is None)
+        found.update(missed[:extras])
+        monday += timedelta(days=7)
+    return found
 
 
 @dataclass(frozen=True)
