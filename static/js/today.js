@@ -37,7 +37,6 @@ function readPage(head) {
     doneToday: data.doneToday === "true",
     doneDays: (data.doneDays || "").split(" ").filter(isIsoDay),
     weekPlanned: number(data.weekPlanned),
-    streak: number(data.streak),
     streakIfDone: number(data.streakIfDone),
     next: isIsoDay(data.nextDate) ? { date: data.nextDate, name: data.nextName || "" } : null,
     hasPlan: data.hasPlan === "true",

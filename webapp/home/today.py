@@ -101,8 +101,7 @@ class TodayView:
             return False
         done, yesterday = set(self.done_this_week), self.today - timedelta(days=1)
         made_up = schedule.made_up_days(self.plan, done, monday, yesterday, self.today)
-        week = (monday + timedelta(days=n) for n in range((self.today - monday).days))
-        missed = (day for day in week if day not in done and self.plan.counts_on(day, done))
+        missed = schedule.missed_days(self.plan, done, monday, yesterday)
         return any(day not in made_up and self.plan.same_block(day, self.today) for day in missed)
 
     @property

@@ -263,7 +263,7 @@ def made_up_days(plan: Plan | None, done: set[date], first: date, last: date, to
     monday = week_start(first)
     while monday <= last:
         week = [monday + timedelta(days=n) for n in range(7)]
-        missed = [day for day in week if day < today and day not in done and plan.counts_on(day, done)]
+        missed = missed_days(plan, done, monday, min(week[-1], today - timedelta(days=1)))
         extras = sum(1 for day in week if day in done and plan.routine_on(day) is None)
         found.update(missed[:extras])
         monday += timedelta(days=7)
