@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import http.cookiejar
 import json
 import threading
@@ -11,9 +12,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
-from webapp.extensions import db
+from webapp.extensions import db, writer_lock_path
 from webapp.sessions.models import CompletedSession, SessionExercise
 
 from .factories import DEFAULT_PASSWORD, first_routine_id, make_plan, make_user, session_payload
@@ -553,3 +555,40 @@ def test_concurrent_overlapping_batches_store_each_session_once(app, alex):
         uuids = db.session.execute(db.select(CompletedSession.uuid)).scalars().all()
         assert sorted(uuids) == sorted(distinct)
         assert db.session.execute(db.select(db.func.count(SessionExercise.id))).scalar() == len(distinct)
+
+
+# --- On SQLite, writers take turns on a lock file and wake as soon as the one before has committed. ---
+
+
+@pytest.mark.parametrize(
+    ("url", "lock"),
+    [
+        ("sqlite:////srv/coresteady/app.db", "/srv/coresteady/app.db-writer"),
+        ("sqlite://", None),  # in memory: one connection, nobody to take turns with
+        ("sqlite:///:memory:", None),
+        ("sqlite:///file:shared?mode=memory&uri=true", None),
+        ("postgresql+psycopg://coresteady@127.0.0.1/coresteady", None),  # PostgreSQL locks rows itself
+    ],
+)
+def test_the_writers_lock_file_lies_beside_a_sqlite_file_and_nowhere_else(url, lock):
+    assert writer_lock_path(make_url(url)) == lock
+
+
+@pytest.mark.committed  # the sync runs in a thread of its own, on a connection of its own
+def test_a_sync_waits_for_the_writer_before_it_then_is_stored(app, api, alex):
+    with app.app_context():
+        lock_path = writer_lock_path(db.engine.url)
+    if lock_path is None:
+        pytest.skip("only a SQLite file has writers taking turns on a lock file")
+    session = session_payload(alex["routine_id"])
+    answers = []
+    with open(lock_path, "a") as other_writer:
+        fcntl.flock(other_writer, fcntl.LOCK_EX)  # as another process in the middle of its write
+        sync = threading.Thread(target=lambda: answers.append(api({"sessions": [session]})))
+        sync.start()
+        sync.join(timeout=0.5)
+        assert sync.is_alive() and answers == []  # it waits for its turn, however long that is
+        assert rows(app) == 0
+    sync.join(timeout=60)  # the other writer has finished: its turn comes at once
+    assert [answer.get_json()["results"][0]["status"] for answer in answers] == ["created"]
+    assert rows(app) == 1

@@ -21,7 +21,7 @@ from ..auth.models import User
 from ..content.models import Exercise
 from ..content.schema import HOLD_SECONDS, REPS, SETS
 from ..content.services import ExerciseLinks, reachable_links
-from ..extensions import db
+from ..extensions import db, one_writer_at_a_time
 from ..inputs import MAX_ID, Text, read_item
 from ..programs.models import Assignment, Program, Routine
 from ..programs.structure import program_structure
@@ -273,29 +273,30 @@ def _row(user: User, item: SessionIn, routine: tuple[int, int], digest: str) -> 
 
 def _write(user: User, rows: list[dict], items: list[SessionIn], exercises) -> dict[str, Result]:
     """INSERT the sessions (skipping ids stored meanwhile by another request), then their exercises; commit."""
-    try:
-        ids = insert_many(CompletedSession, rows, unique=("user_id", "uuid"))
-        done = [
-            {
-                "session_id": ids[str(item.id)],
-                "position": position,
-                "exercise_id": exercises[d.exercise].id,
-                "sets_done": d.sets_done,
-                "reps_done": d.reps_done,
-                "hold_seconds": d.hold_seconds,
-                "painful": d.painful,
-                "pain_during": d.pain_during,
-            }
-            for item in items
-            if str(item.id) in ids
-            for position, d in enumerate(item.exercises)
-        ]
-        if done:  # by the table, like the sessions: the ORM's bulk insert spent more on each row than SQLite did
-            db.session.connection().execute(insert(SessionExercise.__table__), done)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    with one_writer_at_a_time():  # from the first INSERT to the commit
+        try:
+            ids = insert_many(CompletedSession, rows, unique=("user_id", "uuid"))
+            done = [
+                {
+                    "session_id": ids[str(item.id)],
+                    "position": position,
+                    "exercise_id": exercises[d.exercise].id,
+                    "sets_done": d.sets_done,
+                    "reps_done": d.reps_done,
+                    "hold_seconds": d.hold_seconds,
+                    "painful": d.painful,
+                    "pain_during": d.pain_during,
+                }
+                for item in items
+                if str(item.id) in ids
+                for position, d in enumerate(item.exercises)
+            ]
+            if done:  # by the table, like the sessions: the ORM's bulk insert spent more on each row than SQLite did
+                db.session.connection().execute(insert(SessionExercise.__table__), done)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
     results = {uuid: Result(id=uuid, status="created") for uuid in ids}
     raced = {
         row["uuid"]: (item, row["content_hash"])
