@@ -292,7 +292,7 @@ def _write(user: User, rows: list[dict], items: list[SessionIn], exercises) -> d
                 for position, d in enumerate(item.exercises)
             ]
             if done:  # by the table, like the sessions: the ORM's bulk insert spent more on each row than SQLite did
-                db.session.connection().execute(insert(SessionExercise.__table__), done)
+                db.session.connection().execute(_insert_exercises(), done)
             db.session.commit()
         except Exception:
             db.session.rollback()
@@ -307,6 +307,11 @@ def _write(user: User, rows: list[dict], items: list[SessionIn], exercises) -> d
         stored = _stored_hashes(user, set(raced))
         results.update({uuid: _settled(uuid, _same(stored.get(uuid), *raced[uuid])) for uuid in raced})
     return results
+
+
+@cache
+def _insert_exercises():
+    return insert(SessionExercise.__table__)
 
 
 def _parse(user: User, raw) -> tuple[SessionIn | None, list[str]]:
@@ -387,11 +392,18 @@ def insert_or_ignore(model, values: dict, unique: tuple[str, ...]) -> int | None
 
 def insert_many(model, rows: list[dict], unique: tuple[str, ...]) -> dict[str, int]:
     """insert_or_ignore for many rows in one statement: the new rows' ids by uuid (rows already stored are absent)."""
-    # One statement compiled once (the rows go as parameters, sent together by SQLAlchemy's "insertmanyvalues"),
-    # rather than a VALUES list compiled afresh for every batch.
-    table = model.__table__
-    statement = _insert_builder()(table).on_conflict_do_nothing(index_elements=list(unique))
-    return dict(db.session.connection().execute(statement.returning(table.c.uuid, table.c.id), rows).all())
+    connection = db.session.connection()
+    statement = _insert_many_statement(model.__table__, unique, connection.dialect.name)
+    return dict(connection.execute(statement, rows).all())
+
+
+@cache
+def _insert_many_statement(table, unique: tuple[str, ...], dialect: str):
+    """insert_many's statement, built once per table and database: the rows go as parameters, sent together by
+    SQLAlchemy's "insertmanyvalues", rather than a VALUES list compiled afresh for every batch. Building it on every
+    write cost as much as SQLite's INSERT, inside the time the database is locked for the write."""
+    builder = pg_insert if dialect == "postgresql" else sqlite_insert
+    return builder(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.uuid, table.c.id)
 
 
 def session_payload(session: CompletedSession, light: str | None = None) -> dict:
