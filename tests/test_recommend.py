@@ -128,6 +128,22 @@ def test_the_chooser_shows_the_recommended_program_first_with_its_reason_and_sta
     assert first in auth.client.get("/").get_data(as_text=True)
 
 
+def test_the_chooser_says_on_which_days_each_program_would_put_the_sessions(app, auth):
+    with app.app_context():
+        make_user("nina@example.com", name="Nina New")
+    auth.login("nina@example.com")
+    post(auth.client, "/welcome/safety", {})
+    post(auth.client, "/welcome/about", {"pain": "4", "floor": "hard", "days": ["tue", "sat"]})
+    page = auth.client.get("/welcome/program").get_data(as_text=True)
+    said = [" ".join(text.split()) for text in re.findall(r'class="meta program-pick__days">([^<]+)<', page)]
+    assert len(said) == len(list((DATA_DIR / "programs").glob("*.toml")))  # one line for every program offered
+    # Two days ticked, three sessions a week: she is told the program keeps its own days, and how to move them.
+    assert said[0] == (
+        "On Monday, Wednesday and Friday, its own days: it has 3 training days a week and you chose 2 (Tuesday and "
+        "Saturday). Tick at least 3 on your account page and its sessions move onto them."
+    )
+
+
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [

@@ -14,6 +14,7 @@ from webapp.sessions.schedule import (
     missed_days,
     streak,
     training_days,
+    training_days_words,
     week_routines,
     week_start,
 )
@@ -164,6 +165,30 @@ def test_days_on_hold_are_neither_missed_nor_planned_nor_break_the_streak(gentle
 def test_the_programs_days_move_onto_the_days_the_client_chose(gentle, chosen, expected):
     moved = day_map(gentle, chosen)
     assert {k: v for k, v in moved.items() if k != v} == {k: v for k, v in expected.items() if k != v}
+
+
+@pytest.mark.parametrize(
+    ("chosen", "said"),
+    [
+        ([], "On Monday, Wednesday and Friday."),
+        (["mon", "wed", "fri"], "On Monday, Wednesday and Friday, from the days you chose."),
+        (["tue", "thu", "sat"], "On Tuesday, Thursday and Saturday, from the days you chose."),
+        (["tue", "wed", "thu", "fri", "sat", "sun"], "On Tuesday, Thursday and Saturday, from the days you chose."),
+        # Too few: the person who ticked two days is told why the program keeps its three, and how to move them.
+        (
+            ["tue", "sat"],
+            "On Monday, Wednesday and Friday, its own days: it has 3 training days a week and you chose 2 (Tuesday "
+            "and Saturday). Tick at least 3 on your account page and its sessions move onto them.",
+        ),
+        (
+            ["sun"],
+            "On Monday, Wednesday and Friday, its own days: it has 3 training days a week and you chose 1 (Sunday). "
+            "Tick at least 3 on your account page and its sessions move onto them.",
+        ),
+    ],
+)
+def test_a_program_offered_says_on_which_days_its_sessions_would_fall(gentle, chosen, said):
+    assert training_days_words(gentle, chosen) == said
 
 
 def test_a_plan_on_the_clients_days_keeps_the_weeks_and_the_dose(gentle):

@@ -56,6 +56,29 @@ def day_map(program: Program, preferred: Sequence[str]) -> dict[str, str]:
     return dict(zip(needed, best, strict=True))
 
 
+def days_in_words(days: Sequence[str]) -> str:
+    """ "Monday, Wednesday and Friday"."""
+    names = [DAY_NAMES[day] for day in days]
+    return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
+
+
+def training_days_words(program: Program, chosen: Sequence[str]) -> str:
+    """On which days a program would put this person's sessions, said before they start it; when they chose too
+    few days to move it onto, why it keeps its own and how to move them (day_map)."""
+    days = days_in_words(_days_moved(program, day_map(program, chosen)))
+    needed = len(program_days(program))
+    if not needed:
+        return ""
+    if not chosen:
+        return f"On {days}."
+    if len(chosen) < needed:
+        return (
+            f"On {days}, its own days: it has {needed} training days a week and you chose {len(chosen)} "
+            f"({days_in_words(chosen)}). Tick at least {needed} on your account page and its sessions move onto them."
+        )
+    return f"On {days}, from the days you chose."
+
+
 @dataclass(frozen=True)
 class Plan:
     """An assignment's program laid over the calendar from its start date, on the client's days, in weeks that
@@ -173,8 +196,12 @@ def sessions_planned(program: Program, moved: dict[str, str], number: int) -> in
 
 def training_days(plan: Plan) -> list[str]:
     """The weekdays this client's sessions fall on, in week order, after any move onto their days."""
-    moved = {plan.days.get(day, day) for day in program_days(plan.program)}
-    return [day for day in WEEKDAYS if day in moved]
+    return _days_moved(plan.program, plan.days)
+
+
+def _days_moved(program: Program, moved: dict[str, str]) -> list[str]:
+    used = {moved.get(day, day) for day in program_days(program)}
+    return [day for day in WEEKDAYS if day in used]
 
 
 def days_summary(plan: Plan | None, chosen: Sequence[str]) -> dict | None:

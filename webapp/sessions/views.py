@@ -31,7 +31,7 @@ from .forms import (
 )
 from .player import player_data
 from .safety import Due, told
-from .schedule import person_plan
+from .schedule import person_plan, training_days_words
 
 bp = Blueprint("sessions", __name__)
 
@@ -277,7 +277,15 @@ def welcome_program():
     pick = recommend.recommend(recommend.answers_of(current_user, today), {p.slug for p in programs})
     # The recommended program first, the others in their usual order.
     programs.sort(key=lambda p: pick is None or p.slug != pick.slug)
-    page = {"programs": programs, "pick": pick, "today": today, "step": 3, "minutes_of": program_minutes_words}
+    chosen = onboarding.chosen_days(current_user)
+    page = {
+        "programs": programs,
+        "pick": pick,
+        "today": today,
+        "step": 3,
+        "minutes_of": program_minutes_words,
+        "days_of": lambda program: training_days_words(program, chosen),
+    }
     if request.method == "POST":
         form = StarterForm(request.form, today=today)
         program = starter_program(form.program.data) if form.validate() else None
