@@ -138,10 +138,7 @@ def test_the_chooser_says_on_which_days_each_program_would_put_the_sessions(app,
     said = [" ".join(text.split()) for text in re.findall(r'class="meta program-pick__days">([^<]+)<', page)]
     assert len(said) == len(list((DATA_DIR / "programs").glob("*.toml")))  # one line for every program offered
     # Two days ticked, three sessions a week: she is told the program keeps its own days, and how to move them.
-    assert said[0] == (
-        "On Monday, Wednesday and Friday, its own days: it has 3 training days a week and you chose 2 (Tuesday and "
-        "Saturday). Tick at least 3 on your account page and its sessions move onto them."
-    )
+    assert said[0] == "On Mon, Wed and Fri: it needs 3 days and you ticked 2. Tick 3 in your account to move it."
 
 
 @pytest.mark.parametrize(

@@ -57,26 +57,25 @@ def day_map(program: Program, preferred: Sequence[str]) -> dict[str, str]:
 
 
 def days_in_words(days: Sequence[str]) -> str:
-    """ "Monday, Wednesday and Friday"."""
-    names = [DAY_NAMES[day] for day in days]
+    """Days as a person reads them: "Mon, Wed and Fri"."""
+    names = [DAY_NAMES[day][:3] for day in days]
     return " and ".join(filter(None, [", ".join(names[:-1]), *names[-1:]]))
 
 
 def training_days_words(program: Program, chosen: Sequence[str]) -> str:
-    """On which days a program would put this person's sessions, said before they start it; when they chose too
-    few days to move it onto, why it keeps its own and how to move them (day_map)."""
-    days = days_in_words(_days_moved(program, day_map(program, chosen)))
+    """On which days a program would put this person's sessions, said before they start it, in a line or two (the
+    Start button stays on the first screen); when they ticked too few days to move it onto, how to move it."""
     needed = len(program_days(program))
     if not needed:
         return ""
+    days = days_in_words(_days_moved(program, day_map(program, chosen)))
     if not chosen:
         return f"On {days}."
     if len(chosen) < needed:
         return (
-            f"On {days}, its own days: it has {needed} training days a week and you chose {len(chosen)} "
-            f"({days_in_words(chosen)}). Tick at least {needed} on your account page and its sessions move onto them."
+            f"On {days}: it needs {needed} days and you ticked {len(chosen)}. Tick {needed} in your account to move it."
         )
-    return f"On {days}, from the days you chose."
+    return f"On {days}, days you chose."
 
 
 @dataclass(frozen=True)
