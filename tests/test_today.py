@@ -158,14 +158,14 @@ def onboard_alex(app, users, *, start: date, by=None) -> None:
         make_plan(alex, "gentle-start", start=start, by=by)
 
 
-def done(app, alex, clock, day: date, pain_before=3, pain_after=2, effort=3, painful=False, routine_index=0):
+def done(app, alex, clock, day: date, pain_before=3, pain_after=2, effort=3, painful=False, routine_index=0, hour=9):
     from webapp.programs.services import starter_program
 
     with app.app_context():
         program = starter_program("gentle-start")
         week = (day - MONDAY).days // 7
         routine = program.weeks[week].routines[routine_index]
-        end = datetime(day.year, day.month, day.day, 9, 0, tzinfo=UTC)
+        end = datetime(day.year, day.month, day.day, hour, 0, tzinfo=UTC)
         clock.move_to(end + timedelta(minutes=1))  # synced as soon as it ended
         payload = session_payload(
             routine.id, started_at=(end - timedelta(minutes=12)).isoformat(), completed_at=end.isoformat(),
@@ -229,7 +229,7 @@ def test_a_week_with_nothing_planned_counts_the_sessions_done_and_never_says_0_o
     assert "sessions this week, none planned" in tile
 
 
-RED_DONE = "Your back hurt more than it should this time. Rest now and let it settle; next time, do a little less."
+RED_DONE = "Your back hurt more than it should today. Rest now and let it settle; next time, do a little less."
 
 
 def test_after_a_red_session_today_the_done_card_asks_for_rest_not_praise(app, auth, alex, clock):
@@ -316,7 +316,7 @@ def test_a_session_done_on_a_rest_day_is_done_as_well_as_the_next_one_not_instea
 
 
 HIGH_DONE = (
-    "Your pain went above 5 this time, higher than before you started. Rest now, and keep the same dose next time "
+    "Your pain went above 5 today, higher than before you started. Rest now, and keep the same dose next time "
     "rather than adding more."
 )
 
@@ -331,6 +331,24 @@ def test_the_done_card_after_a_green_session_that_took_pain_above_5(app, auth, a
     card = " ".join(rest_card(auth.client.get("/").get_data(as_text=True)).split())
     assert "Done for today" in card and words in card
     assert ("Nice work" in card) is (words != HIGH_DONE)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "words"),
+    [((4, 6), (2, 2), HIGH_DONE), ((2, 2), (4, 6), HIGH_DONE), ((3, 8), (2, 2), RED_DONE), ((2, 2), (3, 8), RED_DONE)],
+    ids=["high-then-calm", "calm-then-high", "red-then-calm", "calm-then-red"],
+)
+def test_two_sessions_in_a_day_the_done_card_follows_the_worse_one_whichever_came_last(
+    app, auth, alex, clock, first, second, words
+):
+    """A calm second session in the evening does not take back the morning's advice: after one that took pain above
+    5, keep the dose; after a red one, rest and do a little less. Either order, the same card."""
+    done(app, alex, clock, MONDAY, pain_before=first[0], pain_after=first[1], hour=8)
+    done(app, alex, clock, MONDAY, pain_before=second[0], pain_after=second[1], hour=17)
+    clock.move_to(datetime(2026, 3, 2, 18, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    card = " ".join(rest_card(auth.client.get("/").get_data(as_text=True)).split())
+    assert "Done for today" in card and words in card and "Nice work" not in card
 
 
 FIRST_AHEAD = "Nothing to rest from yet: your first session is below, and you can start it today if you like."

@@ -11,9 +11,10 @@ function worstOf(payload) {
   return worstPain(payload.pain_after, exercises.map((exercise) => exercise?.pain_during));
 }
 
-// The user's sessions in the outbox by local day: { "2026-11-24": {pending, rejected, sent, worst, before} }, worst
-// and before: the worst pain of the day's newest session and the pain before it. A record seen once and gone since
-// was acknowledged by the server (a sync), so its day stays counted. `seen` is kept by the page between calls.
+// The user's sessions in the outbox by local day: { "2026-11-24": {pending, rejected, sent, worst, before, pains} },
+// worst and before: the worst pain of the day's newest session and the pain before it; pains: those of every session
+// of the day, oldest first. A record seen once and gone since was acknowledged by the server (a sync), so its day
+// stays counted. `seen` is kept by the page between calls.
 export function sessionsByDay(records, seen, me, dayOf) {
   const present = new Set();
   for (const record of records) {
@@ -29,12 +30,14 @@ export function sessionsByDay(records, seen, me, dayOf) {
   }
   const days = new Map();
   for (const [id, { day, state, when, worst, before }] of seen) {
-    const entry = days.get(day) || { pending: false, rejected: false, sent: false, worst: null, before: null, when: -Infinity };
+    const entry = days.get(day) || { pending: false, rejected: false, sent: false, worst: null, before: null, when: -Infinity, pains: [] };
     if (!present.has(id)) entry.sent = true;
     else if (state === REJECTED) entry.rejected = true;
     else entry.pending = true;
+    if (state !== REJECTED) entry.pains.push({ worst, before, when });
     if (state !== REJECTED && when > entry.when) Object.assign(entry, { worst, before, when });
     days.set(day, entry);
   }
+  for (const entry of days.values()) entry.pains.sort((a, b) => a.when - b.when);
   return days;
 }

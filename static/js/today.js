@@ -43,6 +43,8 @@ function readPage(head) {
     hasTrainer: data.hasTrainer === "true",
     blocked: data.blocked === "true",
     lastLight: data.lastLight || null,
+    redToday: data.redToday === "true",
+    highToday: data.highToday === "true",
     unsettled: data.unsettled === "true",
     painCeiling: number(data.painCeiling) ?? 5,
     firstAhead: data.firstAhead === "true",
@@ -135,22 +137,32 @@ function nextLine(next, page) {
 }
 
 // After a green session that took pain above 5 and above where it began (rules.Outcome.steady), the server's words.
-const HIGH_DONE = "Your pain went above 5 this time, higher than before you started. Rest now, and keep the same dose next time rather than adding more.";
+const HIGH_DONE = "Your pain went above 5 today, higher than before you started. Rest now, and keep the same dose next time rather than adding more.";
 
-// After a session this phone judged red, rest and ease off rather than well done (the server's words for a red
-// session today; the pain-monitoring model, Silbernagel 2007, as webapp/sessions/rules.py applies it).
-function doneWords(local, page) {
-  const high = local.worst !== null && local.before !== null && aboveCeilingAndStart(local.worst, local.before, page.painCeiling);
-  if (!local.red && high) return HIGH_DONE;
-  if (!local.red) return "Nice work. Rest is part of the plan too.";
-  const who = page.hasTrainer ? "your trainer or a doctor" : "a doctor or physiotherapist";
-  return `Your back hurt more than it should this time. Rest now and let it settle; next time, do a little less. If it has not settled within a day or two, contact ${who}.`;
+// What the done card advises after the day's sessions (the pain-monitoring model, Silbernagel 2007, as
+// webapp/sessions/rules.py applies it): "red" after a session judged red, rest and do a little less; "high" after a
+// green one that took pain above 5 and above where it began, keep the dose; else "well". Any session of the day
+// counts, as on the server, so a calm one after a worse one takes back none of its advice: those saved here, and on
+// the page's own day (server) those the server had judged when it made the page.
+const ADVICE = ["well", "high", "red"]; // from the least care to the most
+
+function dayAdvice(local, page, server) {
+  if (local.red || (server && page.redToday)) return "red";
+  const high = local.pains.some(({ worst, before }) => worst !== null && before !== null && aboveCeilingAndStart(worst, before, page.painCeiling));
+  return high || (server && page.highToday) ? "high" : "well";
 }
 
-function doneCard(next, local, page) {
+function doneWords(advice, page) {
+  if (advice === "high") return HIGH_DONE;
+  if (advice === "well") return "Nice work. Rest is part of the plan too.";
+  const who = page.hasTrainer ? "your trainer or a doctor" : "a doctor or physiotherapist";
+  return `Your back hurt more than it should today. Rest now and let it settle; next time, do a little less. If it has not settled within a day or two, contact ${who}.`;
+}
+
+function doneCard(next, local, page, server = false) {
   const tick = element("span", "", "✓");
   tick.setAttribute("aria-hidden", "true");
-  const nodes = [title(tick, " Done for today"), element("p", "", doneWords(local, page))];
+  const nodes = [title(tick, " Done for today"), element("p", "", doneWords(dayAdvice(local, page, server), page))];
   if (next) nodes.push(nextLine(next, page));
   nodes.push(savedNote(local));
   return nodes;
@@ -379,14 +391,22 @@ export function showToday(root) {
 
   function drawFresh(localDays) {
     const local = localDays.get(page.date);
-    if (!local || page.doneToday) return;
+    if (!local) return;
+    if (page.doneToday) {
+      // The server's done card stands, unless a session saved here since calls for more care than it says.
+      const card = part("card");
+      const served = dayAdvice({ red: false, pains: [] }, page, true);
+      const now = dayAdvice(local, page, true);
+      if (card && page.cardState === "done" && ADVICE.indexOf(now) > ADVICE.indexOf(served)) card.replaceChildren(...doneCard(page.next, local, page, true));
+      return;
+    }
     // The morning question about the session before: its pain now would be today's session's, so it asks how the
     // back was this morning, as the server's page does once the session has synced.
     const asked = part("check-in")?.querySelectorAll("[data-after-session]") || [];
     for (const node of asked) node.textContent = node.dataset.afterSession;
     if (!["routine", "rest"].includes(page.cardState)) return;
     const card = part("card");
-    if (card) card.replaceChildren(...doneCard(page.next, local, page));
+    if (card) card.replaceChildren(...doneCard(page.next, local, page, true));
     hide("nudge");
     // A session done today: the streak the server worked out for it (schedule.streak), one more for today's planned
     // session; on a rest day, none more, unless it makes up for a missed day of this week, which then counts.

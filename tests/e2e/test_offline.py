@@ -285,12 +285,80 @@ def test_offline_today_after_a_green_session_above_5_saved_here_says_keep_the_do
     again = reopen(context, page, live_server.url + "/")
     card = today_part(again, "card")
     expect(card.locator("h2")).to_have_text("✓ Done for today")
-    expect(card).to_contain_text("Your pain went above 5 this time, higher than before you started. Rest now, and")
+    expect(card).to_contain_text("Your pain went above 5 today, higher than before you started. Rest now, and")
     expect(card).not_to_contain_text("Nice work")
     assert context.console_errors == []
 
 
-RED_DONE = "Your back hurt more than it should this time. Rest now and let it settle; next time, do a little less."
+def test_offline_today_after_a_calm_session_saved_here_keeps_the_advice_of_a_high_one_earlier_today(
+    live_server, context, page, app, ready, midday
+):
+    """Two sessions in a day: this morning's, synced, took pain above 5 (4 before, 6 after); a calm one saved on the
+    phone at noon does not turn the card into "Nice work". The same when both were saved here."""
+    with app.app_context():
+        routine = first_routine_id()
+        [morning] = store_batch(
+            db.session.get(User, ready),
+            [session_payload(routine, ended=midday - timedelta(hours=3), pain_before=4, pain_after=6)],
+        )
+        assert morning.status == "created"
+    login(page, live_server.url)
+    wait_until_installed(page)
+    context.set_offline(True)
+    enqueue(page, session_payload(routine, user_id=ready, ended=midday, pain_before=2, pain_after=2))
+    again = reopen(context, page, live_server.url + "/")
+    card = today_part(again, "card")
+    expect(card).to_contain_text("Your pain went above 5 today, higher than before you started. Rest now, and")
+    expect(card).not_to_contain_text("Nice work")
+    assert context.console_errors == []
+
+
+def test_offline_today_after_two_sessions_saved_here_keeps_the_advice_of_the_worse_one(
+    live_server, context, page, app, ready, midday
+):
+    login(page, live_server.url)
+    wait_until_installed(page)
+    routine = plan_routine(page)
+    context.set_offline(True)
+    enqueue(
+        page, session_payload(routine, user_id=ready, ended=midday - timedelta(hours=2), pain_before=4, pain_after=6)
+    )
+    enqueue(page, session_payload(routine, user_id=ready, ended=midday, pain_before=2, pain_after=2))
+    again = reopen(context, page, live_server.url + "/")
+    card = today_part(again, "card")
+    expect(card).to_contain_text("Your pain went above 5 today, higher than before you started. Rest now, and")
+    expect(card).not_to_contain_text("Nice work")
+    assert context.console_errors == []
+
+
+RED_DONE = "Your back hurt more than it should today. Rest now and let it settle; next time, do a little less."
+
+
+def test_offline_today_after_a_calm_synced_session_and_a_red_one_saved_here_says_rest(
+    live_server, context, page, app, ready, midday
+):
+    """This morning's session is on the server, calm: its page said "Nice work". A second one, saved on the phone
+    at noon, went red: the phone's copy of Today says rest and do a little less, as the server will once it syncs."""
+    with app.app_context():
+        routine = first_routine_id()
+        calm = session_payload(routine, ended=midday - timedelta(hours=3), pain_before=2, pain_after=2)
+        assert store_batch(db.session.get(User, ready), [calm])[0].status == "created"
+    login(page, live_server.url)
+    wait_until_installed(page)
+    expect(today_part(page, "card")).to_contain_text("Nice work.")
+    context.set_offline(True)
+    payload = session_payload(routine, user_id=ready, ended=midday + timedelta(seconds=20), pain_before=2, pain_after=8)
+    enqueue(page, payload)
+    page.evaluate(
+        "async (me) => (await import('/static/js/safety/standing.js'))"
+        ".noteTrigger(me, 'red_session', 'a red session (pain 2 before, 8 after)')",
+        ready,
+    )  # what the player does after saving a red session
+    again = reopen(context, page, live_server.url + "/")
+    card = today_part(again, "card")
+    expect(card).to_contain_text(RED_DONE)
+    expect(card).not_to_contain_text("Nice work")
+    assert context.console_errors == []
 
 
 def whole_dose(app, user_id: int) -> tuple[int, list[dict]]:

@@ -62,7 +62,7 @@ class TodayView:
     first_ahead: bool = False
     # A session done today went red: the done card says rest and ease off rather than well done.
     red_today: bool = False
-    # Today's newest session was green but took pain above 5 and above where it began (rules.Outcome.high).
+    # A session done today was green but took pain above 5 and above where it began (rules.Outcome.high).
     high_today: bool = False
     # A program the trainer set in the last week: who set it, and from when (the client is told on Today).
     new_plan_by: str | None = None
@@ -181,8 +181,10 @@ def build(user, now: datetime) -> TodayView:
     view.done_this_week = sorted(d for d in done_days if monday <= d <= monday + timedelta(days=6))
     recent = outcomes.newest_outcomes(user.id, limit=3)
     view.last_light = recent[0].light if recent else None
+    # Any session today, not only the newest: a calm second session later the same day takes back neither the rest
+    # after a red one nor keeping the dose after one that took pain above 5 (the safer reading of two in a day).
     view.red_today = any(o.day == today and o.light == "red" for o in recent)
-    view.high_today = bool(recent) and recent[0].day == today and recent[0].high
+    view.high_today = any(o.day == today and o.high for o in recent)
     view.check_session = session_due_next_day_check(user, today)
     if plan is not None:
         view.routine = plan.routine_on(today)
