@@ -540,6 +540,26 @@ def test_next_morning_check_is_asked_and_recorded(app, auth, alex, clock):
     assert "How does your back feel this morning?" not in auth.client.get("/").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("hour", "title", "ask"),
+    [
+        (7, "How does your back feel this morning?", "How is your back now, 0 to 10?"),
+        (11, "How does your back feel this morning?", "How is your back now, 0 to 10?"),
+        (12, "How was your back this morning?", "How was it this morning, 0 to 10?"),
+        (21, "How was your back this morning?", "How was it this morning, 0 to 10?"),
+    ],
+)
+def test_from_noon_the_morning_question_asks_how_the_back_was_this_morning(app, auth, alex, clock, hour, title, ask):
+    """The model reads the morning after a session: asked at 9 in the evening, "how is your back now" would file the
+    evening's pain as the morning's. London is on UTC in March."""
+    done(app, alex, clock, MONDAY, pain_after=4)
+    clock.move_to(datetime(2026, 3, 3, hour, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    card = html.unescape(re.search(r'<section class="card check-in".*?</section>', page, re.S).group(0))
+    assert f">{title}</h2>" in card and f">{ask}</p>" in card
+
+
 def test_after_todays_session_the_morning_question_asks_about_the_morning_before_it(app, auth, alex, clock):
     """Monday's session, its morning unanswered, then Tuesday's: "how is your back now" would get the pain after
     Tuesday's session and file it as Monday's next morning, so the card asks how the back was this morning."""

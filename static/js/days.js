@@ -51,20 +51,30 @@ export function momentWords(date, { year = true } = {}) {
   return `${day}${year ? ` ${date.getFullYear()}` : ""}, ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-// The calendar day of a moment in the account's time zone: the server dates sessions and "today" the
-// same way (the zone comes from the phone at sign-up; one the browser does not know counts as UTC there too).
-export function dayIn(zone) {
-  let format;
+// A formatter of moments in the account's time zone (the zone comes from the phone at sign-up; one the browser does
+// not know counts as UTC, as it does on the server).
+function formatIn(zone, fields) {
   try {
-    format = new Intl.DateTimeFormat("en-CA", { timeZone: zone || "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
+    return new Intl.DateTimeFormat("en-CA", { timeZone: zone || "UTC", ...fields });
   } catch (error) {
     log.warn(`reading days in the time zone ${zone}, which this browser does not know; using UTC as the server does`, error);
-    format = new Intl.DateTimeFormat("en-CA", { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" });
+    return new Intl.DateTimeFormat("en-CA", { timeZone: "UTC", ...fields });
   }
+}
+
+// The calendar day of a moment in the account's time zone: the server dates sessions and "today" the same way.
+export function dayIn(zone) {
+  const format = formatIn(zone, { year: "numeric", month: "2-digit", day: "2-digit" });
   return (date) => {
     const parts = Object.fromEntries(format.formatToParts(date).map(({ type, value }) => [type, value]));
     return `${parts.year}-${parts.month}-${parts.day}`;
   };
+}
+
+// The hour (0 to 23) of a moment in the account's time zone.
+export function hourIn(zone) {
+  const format = formatIn(zone, { hour: "numeric", hourCycle: "h23" });
+  return (date) => Number(format.formatToParts(date).find(({ type }) => type === "hour").value);
 }
 
 export function isIsoDay(value) {

@@ -3,7 +3,7 @@
 // phone (/api/v1/plan, part of the offline package) instead of showing an old day's routine.
 import { userId } from "./identity.js";
 import { logger } from "./log.js";
-import { addDays, dayIn, daysBetween, isIsoDay, longDate, mondayOf, weekdayName } from "./days.js";
+import { addDays, dayIn, daysBetween, hourIn, isIsoDay, longDate, mondayOf, weekdayName } from "./days.js";
 import { listOutboxOrEmpty, listenForChanges } from "./outbox.js";
 import { aboveCeilingAndStart } from "./pain.js";
 import { readEmbedded, redSessionDays, remember, standing } from "./safety/standing.js";
@@ -34,6 +34,7 @@ function readPage(head) {
   return {
     date: data.todayDate,
     dayOf: dayIn(data.timezone),
+    hourOf: hourIn(data.timezone),
     doneToday: data.doneToday === "true",
     doneDays: (data.doneDays || "").split(" ").filter(isIsoDay),
     weekPlanned: number(data.weekPlanned),
@@ -135,6 +136,9 @@ function nextLine(next, page) {
   const wait = page.blocked ? ", once a clinician has seen you" : "";
   return paragraph("Next: ", strong, ` on ${weekdayName(next.date)}${wait}.`);
 }
+
+// The hour from which "this morning" is a morning gone by (webapp/home/today.py's NOON).
+const NOON = 12;
 
 // After a green session that took pain above 5 and above where it began (rules.Outcome.steady), the server's words.
 const HIGH_DONE = "Your pain went above 5 today, higher than before you started. Rest now, and keep the same dose next time rather than adding more.";
@@ -389,6 +393,13 @@ export function showToday(root) {
     if (note) note.hidden = false;
   }
 
+  // From noon the morning question asks how the back was this morning, as the server's page does then
+  // (TodayView.morning_over): also on a copy of the page made before noon and opened later from the phone.
+  function drawMorning() {
+    if (page.hourOf(new Date()) < NOON) return;
+    for (const node of part("check-in")?.querySelectorAll("[data-after-noon]") || []) node.textContent = node.dataset.afterNoon;
+  }
+
   function drawFresh(localDays) {
     const local = localDays.get(page.date);
     if (!local) return;
@@ -488,6 +499,7 @@ export function showToday(root) {
     const today = stale ? phoneToday() : page.date;
     if (stale) drawStale(today, localDays);
     else {
+      drawMorning();
       drawFresh(localDays);
       drawSteps(localDays);
     }

@@ -10,6 +10,7 @@ from time import monotonic
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from webapp import assets
@@ -252,8 +253,9 @@ def test_the_morning_question_after_a_session_saved_here_asks_about_the_morning_
     wait_until_installed(page)
     routine = plan_routine(page)
     check = today_part(page, "check-in")
-    expect(check.locator("h2")).to_have_text("How does your back feel this morning?")
-    expect(check.locator(".check-in__ask")).to_have_text("How is your back now, 0 to 10?")
+    # Noon: the morning is over, so the question already asks how the back was this morning (TodayView.morning_over).
+    expect(check.locator("h2")).to_have_text("How was your back this morning?")
+    expect(check.locator(".check-in__ask")).to_have_text("How was it this morning, 0 to 10?")
 
     context.set_offline(True)
     enqueue(page, session_payload(routine, user_id=ready, ended=midday, pain_before=3, pain_after=5))
@@ -269,6 +271,32 @@ def test_the_morning_question_after_a_session_saved_here_asks_about_the_morning_
         ask = check.locator(".check-in__ask")
         expect(ask).to_have_text("How was it this morning, before today's session, 0 to 10?")
         expect(check.get_by_role("group", name="Any new numbness, tingling or weakness in your legs?")).to_be_visible()
+    assert context.console_errors == []
+
+
+def test_a_copy_of_today_made_in_the_morning_asks_about_the_morning_in_the_past_tense_after_noon(
+    live_server, context, page, app, ready
+):
+    """Today's page, made at 9 with yesterday's morning question open, asks "how is your back now"; the same copy
+    opened from the phone at 3 in the afternoon asks how the back was this morning, as the server's page does from
+    noon: an evening's pain filed as the morning's would judge yesterday's session by the wrong hour."""
+    morning = datetime.combine(local_date(utcnow(), TEST_ZONE), time(9, 0), ZoneInfo(TEST_ZONE))
+    with time_machine.travel(morning, tick=True):
+        context.clock.install(time=morning)
+        with app.app_context():
+            yesterday = session_payload(first_routine_id(), ended=morning - timedelta(days=1))
+            assert store_batch(db.session.get(User, ready), [yesterday])[0].status == "created"
+        login(page, live_server.url)
+        wait_until_installed(page)
+        check = today_part(page, "check-in")
+        expect(check.locator("h2")).to_have_text("How does your back feel this morning?")
+        expect(check.locator(".check-in__ask")).to_have_text("How is your back now, 0 to 10?")
+        context.set_offline(True)
+        context.clock.set_system_time(morning + timedelta(hours=6))
+        again = reopen(context, page, live_server.url + "/")
+        check = today_part(again, "check-in")
+        expect(check.locator("h2")).to_have_text("How was your back this morning?")
+        expect(check.locator(".check-in__ask")).to_have_text("How was it this morning, 0 to 10?")
     assert context.console_errors == []
 
 
@@ -623,7 +651,7 @@ def later_days(page):
 def test_offline_today_opened_on_a_later_day_shows_that_days_plan(live_server, context, page, app, ready):
     with app.app_context():
         # Done yesterday (noon in London, so a change of summer time cannot make it two days ago): the page
-        # saved today asks how the back feels this morning.
+        # saved today asks about this morning.
         day_before = local_date(utcnow(), TEST_ZONE) - timedelta(days=1)
         end = datetime.combine(day_before, time(12, 0), ZoneInfo(TEST_ZONE))
         yesterday = session_payload(first_routine_id(), ended=end)

@@ -23,7 +23,7 @@ from ..sessions import kept, milestones, outcomes, progression, safety, schedule
 from ..sessions.models import CompletedSession, MilestoneShown
 from ..sessions.services import session_due_next_day_check
 from ..sessions.weeks import WeekRun
-from ..timeutil import local_date
+from ..timeutil import local_date, zone
 
 
 @dataclass
@@ -60,6 +60,10 @@ class TodayView:
     unsettled: bool = False
     # No session done yet: a rest day has nothing to rest from, and invites the first session instead.
     first_ahead: bool = False
+    # From noon on, the next-morning check asks how the back was this morning rather than now: what the
+    # pain-monitoring model reads is the morning after a session (Silbernagel 2007, webapp/sessions/rules.py), and an
+    # evening's pain filed as the morning's would judge the session by the wrong hour.
+    morning_over: bool = False
     # A session done today went red: the done card says rest and ease off rather than well done.
     red_today: bool = False
     # A session done today was green but took pain above 5 and above where it began (rules.Outcome.high).
@@ -132,6 +136,9 @@ def suggested_lesson(view: TodayView, lessons: list[Lesson]) -> Lesson | None:
     return lessons[0]
 
 
+# The hour from which "this morning" is a morning gone by (the next-morning check asks in the past tense).
+NOON = 12
+
 # The trainer's unread messages Today shows at most.
 NOTES_SHOWN = 3
 
@@ -186,6 +193,7 @@ def build(user, now: datetime) -> TodayView:
     view.red_today = any(o.day == today and o.light == "red" for o in recent)
     view.high_today = any(o.day == today and o.high for o in recent)
     view.check_session = session_due_next_day_check(user, today)
+    view.morning_over = now.astimezone(zone(user.timezone)).hour >= NOON
     if plan is not None:
         view.routine = plan.routine_on(today)
         view.week = schedule.adherence(plan, done_days, monday, monday + timedelta(days=6))
