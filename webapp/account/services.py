@@ -84,12 +84,6 @@ def saved_profile(user: User) -> Profile | None:
     return db.session.get(Profile, user.id)
 
 
-def day_list(profile: Profile | None) -> list[str]:
-    if profile is None:
-        return []
-    return [day for day in profile.preferred_days.split(",") if day in WEEKDAYS]
-
-
 def update_settings(user: User, name: str, timezone: str, days: list[str] | None) -> None:
     """Save what the account page sends; the days only for clients. Raises SettingsError, writing nothing."""
     name = (name or "").strip()

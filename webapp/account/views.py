@@ -58,11 +58,12 @@ def index():
     user = _user()
     # Read only: the profile is made by the first save, and the calendar link by its own button (GET never writes).
     profile = services.saved_profile(user) if user.is_client else None
+    chosen = profile.day_list if profile is not None else []
     form = SettingsForm(
         data={
             "name": user.name,
             "timezone": user.timezone,
-            "preferred_days": services.day_list(profile),
+            "preferred_days": chosen,
         },
         zones=services.zone_choices(user.timezone),
         for_client=user.is_client,
@@ -93,7 +94,7 @@ def index():
             "link_news": request.args.get("link", ""),
             "on_hold": on_hold,
             "preview": _feed_events(user, assignment, plan, on_hold, settings["time"])[:PREVIEW_EVENTS],
-            "days": days_summary(plan, services.day_list(profile)),
+            "days": days_summary(plan, chosen),
         }
     # A trainer's clinic, as their printouts show it (the form posts to the builder's /trainer/clinic).
     clinic = clinics.clinic_of(user) if user.is_trainer else None

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..content.models import Exercise
 from ..extensions import count_revisions, db
-from ..timeutil import UTCDateTime, utcnow
+from ..timeutil import WEEKDAYS, UTCDateTime, utcnow
 
 
 def new_source_token() -> str:
@@ -191,3 +191,8 @@ class Profile(db.Model):
     floor: Mapped[str | None] = mapped_column(String(8))
     activity_level: Mapped[str | None] = mapped_column(String(8))
     calendar_token: Mapped[str] = mapped_column(String(48), default="")
+
+    @property
+    def day_list(self) -> list[str]:
+        """The days chosen for exercise, in week order (programs.services.set_training_days keeps them so)."""
+        return [day for day in self.preferred_days.split(",") if day in WEEKDAYS]

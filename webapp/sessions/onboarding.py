@@ -5,7 +5,6 @@ from __future__ import annotations
 from ..extensions import db
 from ..programs.models import Profile
 from ..programs.services import active_assignment
-from ..timeutil import WEEKDAYS
 from . import screens, services
 
 # A starter program may begin today or on any day of the next two weeks.
@@ -60,5 +59,5 @@ def is_onboarded(user) -> bool:
 
 def chosen_days(user) -> list[str]:
     """The days the person said suit them for exercise (About you, or their account page), in week order."""
-    days = db.session.scalar(db.select(Profile.preferred_days).where(Profile.user_id == user.id)) or ""
-    return [day for day in WEEKDAYS if day in days.split(",")]
+    profile = db.session.get(Profile, user.id)
+    return profile.day_list if profile is not None else []
