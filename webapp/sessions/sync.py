@@ -379,14 +379,16 @@ def session_versions(routine: Routine, exercises: dict[str, Exercise | ExerciseL
     return found
 
 
-def _insert_builder():
-    return pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+def _insert_builder(dialect: str):
+    """INSERT with ON CONFLICT, as the database at hand writes it."""
+    return pg_insert if dialect == "postgresql" else sqlite_insert
 
 
 def insert_or_ignore(model, values: dict, unique: tuple[str, ...]) -> int | None:
     """INSERT ... ON CONFLICT (the `unique` columns) DO NOTHING; the new row's id, or None when a row with the same
     values there was already stored."""
-    statement = _insert_builder()(model).values(**values).on_conflict_do_nothing(index_elements=list(unique))
+    builder = _insert_builder(db.session.get_bind().dialect.name)
+    statement = builder(model).values(**values).on_conflict_do_nothing(index_elements=list(unique))
     return db.session.execute(statement.returning(model.id)).scalar()
 
 
@@ -402,8 +404,8 @@ def _insert_many_statement(table, unique: tuple[str, ...], dialect: str):
     """insert_many's statement, built once per table and database: the rows go as parameters, sent together by
     SQLAlchemy's "insertmanyvalues", rather than a VALUES list compiled afresh for every batch. Building it on every
     write cost as much as SQLite's INSERT, inside the time the database is locked for the write."""
-    builder = pg_insert if dialect == "postgresql" else sqlite_insert
-    return builder(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.uuid, table.c.id)
+    statement = _insert_builder(dialect)(table).on_conflict_do_nothing(index_elements=list(unique))
+    return statement.returning(table.c.uuid, table.c.id)
 
 
 def session_payload(session: CompletedSession, light: str | None = None) -> dict:
