@@ -146,15 +146,23 @@ const HIGH_DONE = "Your pain went above 5 today, higher than before you started.
 // What the done card advises after the day's sessions (the pain-monitoring model, Silbernagel 2007, as
 // webapp/sessions/rules.py applies it): "red" after a session judged red, rest and do a little less; "high" after a
 // green one that took pain above 5 and above where it began, keep the dose; else "well". Any session of the day
-// counts, as on the server, so a calm one after a worse one takes back none of its advice: those saved here, and on
-// the page's own day (server) those the server had judged when it made the page.
+// counts, as on the server, so a calm one after a worse one takes back none of its advice.
 const ADVICE = ["well", "high", "red"]; // from the least care to the most
 
-function dayAdvice(local, page, server) {
-  if (local.red || (server && page.redToday)) return "red";
+// The advice for the sessions of a day saved on this phone.
+function phoneAdvice(local, page) {
+  if (local.red) return "red";
   const high = local.pains.some(({ worst, before }) => worst !== null && before !== null && aboveCeilingAndStart(worst, before, page.painCeiling));
-  return high || (server && page.highToday) ? "high" : "well";
+  return high ? "high" : "well";
 }
+
+// The advice the server's page gave for its own day, from the sessions it had then.
+function serverAdvice(page) {
+  if (page.redToday) return "red";
+  return page.highToday ? "high" : "well";
+}
+
+const moreCare = (a, b) => (ADVICE.indexOf(a) >= ADVICE.indexOf(b) ? a : b);
 
 function doneWords(advice, page) {
   if (advice === "high") return HIGH_DONE;
@@ -163,10 +171,10 @@ function doneWords(advice, page) {
   return `Your back hurt more than it should today. Rest now and let it settle; next time, do a little less. If it has not settled within a day or two, contact ${who}.`;
 }
 
-function doneCard(next, local, page, server = false) {
+function doneCard(next, local, page, advice) {
   const tick = element("span", "", "✓");
   tick.setAttribute("aria-hidden", "true");
-  const nodes = [title(tick, " Done for today"), element("p", "", doneWords(dayAdvice(local, page, server), page))];
+  const nodes = [title(tick, " Done for today"), element("p", "", doneWords(advice, page))];
   if (next) nodes.push(nextLine(next, page));
   nodes.push(savedNote(local));
   return nodes;
@@ -287,7 +295,7 @@ function planCard(plan, today, page, localDays) {
     return [title(`You finished ${program.name}`), element("p", "", `Well done: that took commitment. ${next}`)];
   }
   const next = nextPlanned(plan, today);
-  if (local) return doneCard(next, local, page);
+  if (local) return doneCard(next, local, page, phoneAdvice(local, page));
   const routine = plannedOn(plan, today);
   if (routine) return routineCard(routine, page, lastWasRed(page, localDays));
   return restCard(next, page, unsettled(page, localDays), firstAhead(page, localDays), extraRoutine(plan, today, next));
@@ -403,12 +411,11 @@ export function showToday(root) {
   function drawFresh(localDays) {
     const local = localDays.get(page.date);
     if (!local) return;
+    const advice = moreCare(phoneAdvice(local, page), serverAdvice(page));
     if (page.doneToday) {
       // The server's done card stands, unless a session saved here since calls for more care than it says.
       const card = part("card");
-      const served = dayAdvice({ red: false, pains: [] }, page, true);
-      const now = dayAdvice(local, page, true);
-      if (card && page.cardState === "done" && ADVICE.indexOf(now) > ADVICE.indexOf(served)) card.replaceChildren(...doneCard(page.next, local, page, true));
+      if (card && page.cardState === "done" && advice !== serverAdvice(page)) card.replaceChildren(...doneCard(page.next, local, page, advice));
       return;
     }
     // The morning question about the session before: its pain now would be today's session's, so it asks how the
@@ -417,7 +424,7 @@ export function showToday(root) {
     for (const node of asked) node.textContent = node.dataset.afterSession;
     if (!["routine", "rest"].includes(page.cardState)) return;
     const card = part("card");
-    if (card) card.replaceChildren(...doneCard(page.next, local, page, true));
+    if (card) card.replaceChildren(...doneCard(page.next, local, page, advice));
     hide("nudge");
     // A session done today: the streak the server worked out for it (schedule.streak), one more for today's planned
     // session; on a rest day, none more, unless it makes up for a missed day of this week, which then counts.
