@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from webapp.extensions import db
+from webapp.home.today import NOON
 from webapp.programs.models import Assignment, Profile
 from webapp.sessions import screens
 from webapp.sessions import services as records
@@ -558,6 +559,8 @@ def test_from_noon_the_morning_question_asks_how_the_back_was_this_morning(app, 
     page = auth.client.get("/").get_data(as_text=True)
     card = html.unescape(re.search(r'<section class="card check-in".*?</section>', page, re.S).group(0))
     assert f">{title}</h2>" in card and f">{ask}</p>" in card
+    # The hour goes to Today's script with the page, which asks in the past tense from it on a copy kept offline.
+    assert f'data-noon="{NOON}"' in page
 
 
 def test_after_todays_session_the_morning_question_asks_about_the_morning_before_it(app, auth, alex, clock):

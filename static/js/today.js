@@ -48,6 +48,9 @@ function readPage(head) {
     highToday: data.highToday === "true",
     unsettled: data.unsettled === "true",
     painCeiling: number(data.painCeiling) ?? 5,
+    // The hour from which "this morning" is a morning gone by (webapp/home/today.py's NOON); 12 on a copy of the
+    // page kept before the page said it.
+    noon: number(data.noon) ?? 12,
     firstAhead: data.firstAhead === "true",
     cardState: data.cardState || "none",
     playUrl: (id) => (data.playUrl || "/routines/{id}/play").replace("{id}", encodeURIComponent(id)),
@@ -136,9 +139,6 @@ function nextLine(next, page) {
   const wait = page.blocked ? ", once a clinician has seen you" : "";
   return paragraph("Next: ", strong, ` on ${weekdayName(next.date)}${wait}.`);
 }
-
-// The hour from which "this morning" is a morning gone by (webapp/home/today.py's NOON).
-const NOON = 12;
 
 // After a green session that took pain above 5 and above where it began (rules.Outcome.steady), the server's words.
 const HIGH_DONE = "Your pain went above 5 today, higher than before you started. Rest now, and keep the same dose next time rather than adding more.";
@@ -404,7 +404,7 @@ export function showToday(root) {
   // From noon the morning question asks how the back was this morning, as the server's page does then
   // (TodayView.morning_over): also on a copy of the page made before noon and opened later from the phone.
   function drawMorning() {
-    if (page.hourOf(new Date()) < NOON) return;
+    if (page.hourOf(new Date()) < page.noon) return;
     for (const node of part("check-in")?.querySelectorAll("[data-after-noon]") || []) node.textContent = node.dataset.afterNoon;
   }
 

@@ -136,7 +136,8 @@ def suggested_lesson(view: TodayView, lessons: list[Lesson]) -> Lesson | None:
     return lessons[0]
 
 
-# The hour from which "this morning" is a morning gone by (the next-morning check asks in the past tense).
+# The hour from which "this morning" is a morning gone by (the next-morning check asks in the past tense). The page
+# tells Today's script (data-noon), which switches the words on a copy of the page kept from before noon.
 NOON = 12
 
 # The trainer's unread messages Today shows at most.

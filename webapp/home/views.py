@@ -60,6 +60,7 @@ def _today_page(user) -> str | None:
         view=view,
         light_of=traffic_light,
         pain_ceiling=PAIN_CEILING,
+        noon=today.NOON,
         safety_data=safety_data,
         reminders=reminders.payload(user),
         page_part=False,  # kept, and served to the person too: always the whole page
