@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -693,3 +695,40 @@ def test_a_new_program_starts_on_the_days_from_onboarding(app, users):
         records.record_about(jo, 4, [], ["tue", "thu", "sat"], "")
         make_plan(jo, "gentle-start", start=MONDAY, by=users["coach"])
         assert training_days(plan_for(active_assignment(jo), MONDAY)) == ["tue", "thu", "sat"]
+
+
+TODAY_JS = Path(__file__).resolve().parents[1] / "static" / "js" / "today.js"
+
+
+def script_done_words(advice: str, has_trainer: bool) -> str:
+    """What static/js/today.js's doneWords says for this advice, read from its source: the phone's copy of the
+    server's done card, drawn when a session saved on the phone calls for it before it syncs."""
+    source = TODAY_JS.read_text()
+    if advice == "high":
+        return json.loads(re.search(r"^const HIGH_DONE = (\".*\");$", source, re.M).group(1))
+    if advice == "well":
+        return re.search(r'if \(advice === "well"\) return "(.*)";', source).group(1)
+    who = re.search(r'const who = page.hasTrainer \? "(.*?)" : "(.*?)";', source).group(1 if has_trainer else 2)
+    return re.search(r"return `(Your back hurt more.*?)`;", source).group(1).replace("${who}", who)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "advice", "coached"),
+    [(3, 8, "red", True), (3, 8, "red", False), (4, 6, "high", True), (2, 2, "well", True)],
+)
+def test_the_phones_done_card_says_what_the_servers_says(app, auth, alex, clock, before, after, advice, coached):
+    """The advice after a session is written twice: in today.html for the server's page, and in today.js for a
+    session saved on the phone and not yet synced. A change to one alone would give a person two different pieces
+    of advice for the same session, depending on whether it had synced: the words must be the same."""
+    if not coached:  # the red card names whom to contact: the trainer, or without one a doctor or physiotherapist
+        alex.trainer_id = None  # on the fixture's copy too, which `done` merges back
+        with app.app_context():
+            db.session.merge(alex)
+            db.session.commit()
+    done(app, alex, clock, MONDAY, pain_before=before, pain_after=after)
+    clock.move_to(datetime(2026, 3, 2, 12, 0, tzinfo=UTC))
+    auth.login("alex@example.com")
+    page = auth.client.get("/").get_data(as_text=True)
+    assert ('data-has-trainer="true"' in page) is coached
+    said = html.unescape(re.search(r"</h2>\s*<p>(.*?)</p>", rest_card(page), re.S).group(1))
+    assert said == script_done_words(advice, coached)
