@@ -3,6 +3,8 @@
 Plain functions from numbers to SVG text, with no script and no style attribute (the page's CSP forbids inline
 styles). Colours are presentation attributes, so a chart is whole even where the stylesheet is not (a saved
 page, a print); every series also differs by marker shape and dash pattern, so the charts read without colour.
+Each coloured part also has a class, and static/css/history.css colours those classes from the page's palette: a
+stylesheet's rule outranks a presentation attribute, so the same chart follows the dark scheme on screen.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 360  # user units, about a phone's width: 14-unit text stays near 13 px where space is tightest
 FONT = 14
 
-# The app's palette (static/css/app.css), repeated here because an SVG attribute cannot read a CSS variable.
+# The app's light palette (static/css/app.css), repeated here because an SVG attribute cannot read a CSS variable;
+# history.css gives the same parts the palette's roles by class (chart-*), in whichever scheme is shown.
 INK = "#1b2a33"
 MUTED = "#4f5f69"
 GRID = "#b9c5cb"
@@ -37,7 +40,8 @@ BANDS_IN_WORDS = ", ".join(f"{light} {low} to {high}" for light, low, high in ru
 BEFORE = "#0f5f5c"
 AFTER = "#b4521a"
 DONE = "#0f5f5c"
-# Function series: colour, marker and dash together, so two lines never look alike without colour.
+# Function series: colour, marker and dash together, so two lines never look alike without colour. A series' class
+# (chart-s1...) names its colour for the stylesheet: brand, accent, purple, as BEFORE and AFTER are s1 and s2.
 SERIES = (("#0f5f5c", "circle", None), ("#b4521a", "square", "6 4"), ("#5a2d86", "triangle", "2 3"))
 DASHED = "6 4"
 LEGEND_ROW = 20
@@ -164,12 +168,13 @@ def chart(chart_id: str, frame: Frame, heading: str, description: str, body: str
 
 
 def marker(shape: str, x: float, y: float, label: str, fill: str, stroke: str) -> str:
+    kind = "chart-mark chart-mark--hollow" if fill == WHITE else "chart-mark"
     if shape == "circle":
-        return element("circle", title(label), cx=x, cy=y, r=4.5, fill=fill, stroke=stroke, stroke_width=2)
+        return element("circle", title(label), cx=x, cy=y, r=4.5, fill=fill, stroke=stroke, stroke_width=2, class_=kind)
     if shape == "square":
-        return element("rect", title(label), x=x - 4, y=y - 4, width=8, height=8, fill=fill, stroke=stroke)
+        return element("rect", title(label), x=x - 4, y=y - 4, width=8, height=8, fill=fill, stroke=stroke, class_=kind)
     points = f"{num(x)},{num(y - 5.5)} {num(x + 5)},{num(y + 4)} {num(x - 5)},{num(y + 4)}"
-    return element("polygon", title(label), points=points, fill=fill, stroke=stroke)
+    return element("polygon", title(label), points=points, fill=fill, stroke=stroke, class_=kind)
 
 
 def line(points: list[tuple[float, float]], colour: str, dash: str | None) -> str:
@@ -184,10 +189,13 @@ def line(points: list[tuple[float, float]], colour: str, dash: str | None) -> st
         stroke_width=2,
         stroke_dasharray=dash,
         stroke_linejoin="round",
+        class_="chart-line",
     )
 
 
-def legend_item(x: float, y: float, words: str, colour: str, shape: str, dash: str | None, hollow: bool) -> str:
+def legend_item(
+    x: float, y: float, words: str, colour: str, shape: str, dash: str | None, hollow: bool, series: int
+) -> str:
     sample = element(
         "line",
         x1=float(x),
@@ -197,9 +205,10 @@ def legend_item(x: float, y: float, words: str, colour: str, shape: str, dash: s
         stroke=colour,
         stroke_width=2,
         stroke_dasharray=dash,
+        class_="chart-line",
     )
     sample += marker(shape, x + 13, y, words, WHITE if hollow else colour, colour)
-    return element("g", sample + text(x + 32, y + 4, words), class_="chart-legend")
+    return element("g", sample + text(x + 32, y + 4, words), class_=f"chart-legend chart-s{series}")
 
 
 def y_grid(frame: Frame, values: range, labels: bool = True) -> str:
@@ -238,19 +247,28 @@ def pain_chart(points: list[SessionPoint], chart_id: str = "pain-chart") -> Mark
     frame = Frame(height=260, left=28, right=58, top=42, bottom=32)
     count = len(points)
     parts = []
-    for _light, low, high, fill, ink, word, scores in BANDS:
+    for light, low, high, fill, ink, word, scores in BANDS:
         top, bottom = frame.y(high), frame.y(low)
         middle = (top + bottom) / 2
         parts.append(
-            element("rect", x=float(frame.left), y=top, width=float(frame.plot_width), height=bottom - top, fill=fill)
+            element(
+                "rect",
+                x=float(frame.left),
+                y=top,
+                width=float(frame.plot_width),
+                height=bottom - top,
+                fill=fill,
+                class_=f"chart-band chart-band--{light}",
+            )
         )
-        parts.append(text(frame.plot_right + 6, middle - 2, word, fill=ink, font_weight="bold"))
-        parts.append(text(frame.plot_right + 6, middle + 12, scores, fill=ink))
+        label = f"chart-band-label chart-band-label--{light}"
+        parts.append(text(frame.plot_right + 6, middle - 2, word, fill=ink, font_weight="bold", class_=label))
+        parts.append(text(frame.plot_right + 6, middle + 12, scores, fill=ink, class_=label))
     parts.append(y_grid(frame, range(0, 11, 2)))
     parts.append(x_labels(frame, [p.day for p in points]))
-    for key, colour, shape, dash, hollow in (
-        ("pain_before", BEFORE, "circle", None, True),
-        ("pain_after", AFTER, "square", DASHED, False),
+    for key, colour, shape, dash, hollow, series in (
+        ("pain_before", BEFORE, "circle", None, True, 1),
+        ("pain_after", AFTER, "square", DASHED, False, 2),
     ):
         word = "before" if key == "pain_before" else "after"
         coordinates = [(frame.x(i, count), frame.y(getattr(p, key))) for i, p in enumerate(points)]
@@ -260,9 +278,10 @@ def pain_chart(points: list[SessionPoint], chart_id: str = "pain-chart") -> Mark
             )
             for (x, y), p in zip(coordinates, points, strict=True)
         )
-        parts.append(element("g", line(coordinates, colour, dash) + markers, class_=f"chart-series chart-{word}"))
-    parts.append(legend_item(8, 16, "Before the session", BEFORE, "circle", None, True))
-    parts.append(legend_item(184, 16, "After the session", AFTER, "square", DASHED, False))
+        group = f"chart-series chart-{word} chart-s{series}"
+        parts.append(element("g", line(coordinates, colour, dash) + markers, class_=group))
+    parts.append(legend_item(8, 16, "Before the session", BEFORE, "circle", None, True, 1))
+    parts.append(legend_item(184, 16, "After the session", AFTER, "square", DASHED, False, 2))
     first, last = points[0], points[-1]
     span = short_date(first.day) if count == 1 else f"{short_date(first.day)} to {short_date(last.day)}"
     description = (
@@ -289,7 +308,17 @@ def adherence_chart(bars: list[WeekBar], chart_id: str = "adherence-chart") -> M
     frame = Frame(height=210, left=12, right=12, top=54, bottom=32, y_max=top_value)
     count = len(bars)
     width = min(34.0, frame.plot_width / count * 0.62)
-    parts = [element("line", x1=12.0, y1=frame.floor, x2=float(frame.plot_right), y2=frame.floor, stroke=MUTED)]
+    parts = [
+        element(
+            "line",
+            x1=12.0,
+            y1=frame.floor,
+            x2=float(frame.plot_right),
+            y2=frame.floor,
+            stroke=MUTED,
+            class_="chart-base",
+        )
+    ]
     current = None
     for index, bar in enumerate(bars):
         centre = frame.slot(index, count)
@@ -310,13 +339,21 @@ def adherence_chart(bars: list[WeekBar], chart_id: str = "adherence-chart") -> M
                     fill=WHITE,
                     stroke=MUTED,
                     stroke_dasharray="4 3",
+                    class_="chart-planned",
                 )
             )
         if bar.done:
             top = frame.y(bar.done)
             parts.append(
                 element(
-                    "rect", title(words), x=centre - width / 2, y=top, width=width, height=frame.floor - top, fill=DONE
+                    "rect",
+                    title(words),
+                    x=centre - width / 2,
+                    y=top,
+                    width=width,
+                    height=frame.floor - top,
+                    fill=DONE,
+                    class_="chart-done",
                 )
             )
         value = f"{bar.done}/{bar.planned}" if bar.planned else str(bar.done)
@@ -324,8 +361,12 @@ def adherence_chart(bars: list[WeekBar], chart_id: str = "adherence-chart") -> M
             text(centre, frame.y(max(bar.planned, bar.done)) - 6, value, text_anchor="middle", font_weight="bold")
         )
     parts.append(x_labels(frame, [b.start for b in bars], bold=current, slots=True))
-    legend = element("rect", x=12.0, y=8.0, width=14.0, height=14.0, fill=DONE) + text(32, 20, "Done")
-    legend += element("rect", x=92.0, y=8.0, width=14.0, height=14.0, fill=WHITE, stroke=MUTED, stroke_dasharray="4 3")
+    legend = element("rect", x=12.0, y=8.0, width=14.0, height=14.0, fill=DONE, class_="chart-done")
+    legend += text(32, 20, "Done")
+    legend += element(
+        "rect", x=92.0, y=8.0, width=14.0, height=14.0, fill=WHITE, stroke=MUTED, stroke_dasharray="4 3",
+        class_="chart-planned",
+    )  # fmt: skip
     legend += text(112, 20, "Planned (dashed outline)")
     parts.append(element("g", legend, class_="chart-legend"))
     done = sum(b.done for b in bars)
@@ -364,8 +405,8 @@ def function_chart(trends: list[ActivityTrend], chart_id: str = "function-chart"
         height=234 + LEGEND_ROW * len(rated), left=28, right=82, top=legend_top + LEGEND_ROW * len(rated) + 8, bottom=30
     )
     parts = [y_grid(frame, range(0, 11, 2)), x_labels(frame, days)]
-    parts.append(text(frame.plot_right + 6, frame.y(10) + 4, "as before", fill=MUTED))
-    parts.append(text(frame.plot_right + 6, frame.y(0) + 4, "cannot do", fill=MUTED))
+    parts.append(text(frame.plot_right + 6, frame.y(10) + 4, "as before", fill=MUTED, class_="chart-muted"))
+    parts.append(text(frame.plot_right + 6, frame.y(0) + 4, "cannot do", fill=MUTED, class_="chart-muted"))
     for index, trend in enumerate(rated):
         colour, shape, dash = SERIES[index % len(SERIES)]
         coordinates = [(frame.x(position[day], len(days)), frame.y(score)) for day, score in trend.scores]
@@ -373,8 +414,11 @@ def function_chart(trends: list[ActivityTrend], chart_id: str = "function-chart"
             marker(shape, x, y, f"{trend.name}, {short_date(day)}: {score}", colour, colour)
             for (x, y), (day, score) in zip(coordinates, trend.scores, strict=True)
         )
-        parts.append(element("g", line(coordinates, colour, dash) + markers, class_="chart-series"))
-        parts.append(legend_item(8, legend_top + LEGEND_ROW * index, shorten(trend.name), colour, shape, dash, False))
+        series = index % len(SERIES) + 1
+        parts.append(element("g", line(coordinates, colour, dash) + markers, class_=f"chart-series chart-s{series}"))
+        parts.append(
+            legend_item(8, legend_top + LEGEND_ROW * index, shorten(trend.name), colour, shape, dash, False, series)
+        )
     summaries = "; ".join(
         f"{t.name}: {t.first} then {t.latest}" if t.change is not None else f"{t.name}: {t.latest}" for t in rated
     )
