@@ -123,7 +123,9 @@ def test_every_page_links_the_manifest_touch_icon_and_theme_colour(client):
     html = client.get("/").get_data(as_text=True)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
     assert re.search(r'<link rel="apple-touch-icon" href="/static/icons/apple-touch-icon.png\?v=\w+">', html)
-    assert '<meta name="theme-color" content="#0f5f5c">' in html
+    # The browser's bar takes the brand's teal in the light scheme and the header's own dark in the dark one.
+    assert '<meta name="theme-color" content="#0f5f5c" media="(prefers-color-scheme: light)">' in html
+    assert '<meta name="theme-color" content="#172327" media="(prefers-color-scheme: dark)">' in html
 
 
 # --- The service worker -----------------------------------------------------------------------

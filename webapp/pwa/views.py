@@ -13,6 +13,8 @@ from .services import offline_page, precache_entries
 
 bp = Blueprint("pwa", __name__)
 
+# A manifest has one of each, for the splash screen and the bar while the app starts; once a page is up, its two
+# theme-color metas (templates/base.html) follow the phone's light or dark setting.
 THEME = "#0f5f5c"
 BACKGROUND = "#f4f7f6"
 # static/sw.js carries this where the server writes the precache list.
