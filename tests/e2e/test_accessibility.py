@@ -6,7 +6,9 @@ DevTools protocol, which the CSP does not govern, evaluates it in each page of t
 (an init script: Chromium compiles it once, where evaluating its 650 KB source into each page checked cost
 half the run). One browser profile per role, pages in a loop, every fault of every page reported at once; the
 browser has no service workers (`online_only`), as the offline package one downloads after a login would only slow
-the run.
+the run. Each page is checked twice where it stands, in the light scheme and then in the dark one (the phone's
+setting, emulated): switching the scheme restyles the page in place, where a second profile would load and log in
+to every page again.
 """
 
 from __future__ import annotations
@@ -72,11 +74,15 @@ class Audit:
         return self.page.evaluate(RUN_AXE, [RULES, EXCLUDE])
 
     def check(self, name: str) -> None:
-        """Run axe on the page as it is now, under `name` in the report."""
-        violations = self.faults()
-        self.checked.append(name)
-        for v in violations:
-            self.found.setdefault(name, []).append(f"{v['id']} ({v['help']}): " + " | ".join(v["nodes"][:4]))
+        """Run axe on the page as it is now, in either colour scheme, under `name` (and `name` dark) in the report."""
+        for scheme, label in (("light", name), ("dark", f"{name} (dark)")):
+            self.page.emulate_media(color_scheme=scheme)
+            violations = self.faults()
+            self.checked.append(label)
+            for v in violations:
+                self.found.setdefault(label, []).append(f"{v['id']} ({v['help']}): " + " | ".join(v["nodes"][:4]))
+        # Back to light, as the context opened: what the test does next on the page is in the scheme it expects.
+        self.page.emulate_media(color_scheme="light")
 
     def assert_clean(self) -> None:
         report = "\n".join(f"{name}:\n  " + "\n  ".join(faults) for name, faults in self.found.items())
