@@ -29,6 +29,7 @@ LOOK = """() => {
     header: style('.site-header').backgroundColor,
     figure: figure && luminance(getComputedStyle(figure).backgroundColor),
     themes: [...document.querySelectorAll('meta[name="theme-color"]')].map((m) => [m.media, m.content]),
+    darkSheet: document.querySelector('link[href*="/css/dark.css"]')?.media,
   };
 }"""
 
@@ -62,6 +63,8 @@ def test_a_dark_phone_gets_dark_pages_and_a_light_one_the_old_colours(open_in):
     # The browser's own bar follows the setting too.
     themes = [["(prefers-color-scheme: light)", "#0f5f5c"], ["(prefers-color-scheme: dark)", "#172327"]]
     assert dark["themes"] == light["themes"] == themes
+    # A phone in the light scheme never waits for the dark sheet: its media does not match.
+    assert dark["darkSheet"] == light["darkSheet"] == "screen and (prefers-color-scheme: dark)"
 
 
 def test_the_offline_page_is_dark_too_and_a_print_from_a_dark_phone_is_light(open_in):
