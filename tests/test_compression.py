@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import brotli
+import pytest
 
 from webapp import assets
 
@@ -40,7 +41,7 @@ def test_a_versioned_static_url_is_kept_for_a_year(client, app):
 def test_an_unversioned_or_stale_url_is_revalidated_by_its_etag(client, app):
     status, headers, body = fetch(client, "/static/css/app.css")
     assert status == 200 and headers["Cache-Control"] == "no-cache"
-    assert body == (STATIC / "css/app.css").read_bytes()
+    assert body == served_bytes(app, "css/app.css")
     status, again, _ = fetch(client, "/static/css/app.css", **{"If-None-Match": headers["ETag"]})
     assert status == 304 and again["Cache-Control"] == "no-cache"
     # An old page asking for an old revision gets today's bytes: they must not be kept under that name.
@@ -49,8 +50,11 @@ def test_an_unversioned_or_stale_url_is_revalidated_by_its_etag(client, app):
 
 
 def served_bytes(app, name: str) -> bytes:
-    """The file as served: a module's imports name their revisions (webapp/assets.py), the rest as it is."""
+    """The file as served: a module's imports name their revisions, a stylesheet goes without its comments
+    (webapp/assets.py), the rest as it is."""
     original = (STATIC / name).read_bytes()
+    if name.endswith(".css"):
+        return assets.css_without_comments(original.decode()).encode()
     if not name.endswith(".js"):
         return original
     with app.test_request_context():
@@ -78,6 +82,44 @@ def test_browsers_that_take_brotli_get_it_smaller_than_gzip(client, app):
         assert headers["Content-Encoding"] == "br", name
         assert brotli.decompress(packed) == served_bytes(app, name)
         assert len(packed) < len(zipped) * 0.9, f"{name}: brotli {len(packed)} B, gzip {len(zipped)} B"
+
+
+def test_stylesheets_go_without_their_comments_and_nothing_else_changes(client, app):
+    """The comments say why a rule is there, for whoever reads the source; a browser needs none of them, and they
+    were a fifth of app.css's gzipped bytes in the first round trips. Strings that hold "/*" stay as they are."""
+    declaration = re.compile(r"[\w-]+\s*:[^;{}]+;")
+    for name in ("css/app.css", "css/dark.css", "css/player.css"):
+        _, _, body = fetch(client, versioned(app, name))
+        served, source = body.decode(), (STATIC / name).read_text()
+        assert "/*" not in served and "*/" not in served and len(served) < len(source), name
+        # Every declaration is still there, in order (none of our sheets holds "/*" in a string).
+        assert declaration.findall(served) == declaration.findall(re.sub(r"/\*.*?\*/", "", source, flags=re.S))
+
+
+@pytest.mark.parametrize(
+    ("source", "served"),
+    [
+        ("a { color: red; } /* why */\n", "a { color: red; } \n"),
+        ("/* a note\n   on two lines */\n.b { margin: 0; }\n", ".b { margin: 0; }\n"),
+        ('.c::before { content: "/* not a comment */"; }\n', '.c::before { content: "/* not a comment */"; }\n'),
+        (".d::after { content: 'it\\'s /* kept */'; }\n", ".d::after { content: 'it\\'s /* kept */'; }\n"),
+        (".e { top: 0; } /* never closed\n.f { top: 1px; }\n", ".e { top: 0; } "),
+    ],
+    ids=["after-a-rule", "on-its-own-lines", "in-double-quotes", "in-single-quotes-with-an-escape", "unclosed"],
+)
+def test_what_taking_comments_out_of_a_stylesheet_keeps(source, served):
+    assert assets.css_without_comments(source) == served
+
+
+def test_no_comment_in_our_sheets_stands_between_two_parts_of_one_token():
+    """Taking a comment out joins what stood either side of it: safe only where whitespace, a brace or a semicolon
+    stands there (css_without_comments relies on it). A comment written inside a selector would break this."""
+    for sheet in sorted((STATIC / "css").glob("*.css")):
+        text = sheet.read_text()
+        for comment in re.finditer(r"/\*.*?\*/", text, re.S):
+            before = text[comment.start() - 1] if comment.start() else "\n"
+            after = text[comment.end()] if comment.end() < len(text) else "\n"
+            assert before in " \t\n{};" and after in " \t\n{}", f"{sheet.name}: {comment[0][:40]!r}"
 
 
 def test_a_module_names_each_import_by_its_revision_so_none_is_asked_for_again(client, app):

@@ -89,6 +89,19 @@ def versioned_imports(importer: str, source: str, revisions: dict[str, str]) -> 
     return IMPORT.sub(versioned, source)
 
 
+# A comment, or a quoted string (which may hold "/*" and is kept as it is). An unclosed comment runs to the end.
+CSS_COMMENT_OR_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|/\*.*?(?:\*/|\Z)""", re.S)
+
+
+def css_without_comments(source: str) -> str:
+    """A stylesheet as the browser needs it: without its comments, and the lines they stood on. They say why a rule
+    is there, for whoever reads the source, and were a fifth of app.css on the wire, in the bytes a first visit
+    waits for before it draws anything. Our sheets write comments between rules or after a declaration, never
+    inside a selector or a value, so taking them out joins no two tokens."""
+    kept = CSS_COMMENT_OR_STRING.sub(lambda match: match[0] if match[0][0] in "\"'" else "", source)
+    return re.sub(r"(?m)^[ \t]*\n", "", kept)
+
+
 def forget_revisions() -> None:
     """Drop the cached hashes, as a restart after a deploy would."""
     _cache.clear()

@@ -1,5 +1,5 @@
-"""Static files through WhiteNoise: brotli and gzip copies made once, module imports versioned, versioned URLs
-kept a year, the rest revalidated."""
+"""Static files through WhiteNoise: brotli and gzip copies made once, module imports versioned, stylesheets without
+their comments, versioned URLs kept a year, the rest revalidated."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from urllib.parse import parse_qs
 import brotli
 from whitenoise import WhiteNoise
 
-from .assets import revisions_of, versioned_imports
+from . import assets
+from .assets import css_without_comments, revisions_of, versioned_imports
 from .security import static_headers
 
 # A `?v=` URL names one revision of a file's bytes, so a browser may keep it for a year without asking again.
@@ -27,6 +28,9 @@ COMPRESSIBLE = {".css", ".js", ".mjs", ".json", ".svg", ".html", ".txt", ".webma
 OLD_BUILD_SECONDS = 24 * 60 * 60
 # Below this a gzip member's own header outweighs what it saves.
 SMALLEST = 256
+# The code that makes the copy (this file and assets.py, which rewrites what it copies), as part of the copy's name:
+# a deploy that changes how the copy is made makes a new one, rather than serving one made the old way.
+BUILD_CODE = hashlib.sha256(b"".join(Path(module).read_bytes() for module in (__file__, assets.__file__))).hexdigest()
 
 
 class StaticFiles:
@@ -107,7 +111,7 @@ def build(static_root: Path, build_root: Path, revisions: dict[str, str]) -> Pat
     The copy's folder is named after the revisions, written aside and renamed into place, so two processes
     starting together never see half a copy, and a deploy gets a fresh one.
     """
-    digest = hashlib.sha256(repr(sorted(revisions.items())).encode()).hexdigest()[:16]
+    digest = hashlib.sha256(repr((BUILD_CODE, sorted(revisions.items()))).encode()).hexdigest()[:16]
     target = build_root / digest
     if target.is_dir():
         return target
@@ -121,6 +125,8 @@ def build(static_root: Path, build_root: Path, revisions: dict[str, str]) -> Pat
             shutil.copy2(source, copy)
             if source.suffix == ".js":
                 copy.write_text(versioned_imports(name, source.read_text(encoding="utf-8"), revisions), "utf-8")
+            if source.suffix == ".css":
+                copy.write_text(css_without_comments(source.read_text(encoding="utf-8")), "utf-8")
             if source.suffix.lower() in COMPRESSIBLE and source.stat().st_size >= SMALLEST:
                 data = copy.read_bytes()
                 for suffix, packed in compressed(data):
