@@ -436,6 +436,23 @@ export function showToday(root) {
     }
   }
 
+  // Sessions saved on this phone on an earlier day that the server had not received when it made the page (it is
+  // asked for as the phone comes online, and the outbox sends them after it; or its copy was kept before they were
+  // saved): a rest day's card says what the server's will once they arrive. After one that left the back unsettled
+  // (red, or pain above the model's 5), no extra session is offered; after any, there is something to rest from.
+  // Only towards more care: a calmer session here never brings back an offer the server's page withheld.
+  function drawEarlier(localDays) {
+    if (localDays.has(page.date) || !newestSaved(localDays) || page.blocked || page.cardState !== "rest") return;
+    const card = part("card");
+    if (!card) return;
+    const notSettled = unsettled(page, localDays);
+    if (notSettled && !page.unsettled) card.replaceChildren(...restCard(page.next, page, true, false, null));
+    else if (!notSettled && page.firstAhead) {
+      const offer = card.querySelector('a[href*="/play"]')?.closest("p");
+      card.replaceChildren(...restCard(page.next, page, false, false, null), ...(offer ? [offer] : []));
+    }
+  }
+
   // The steps for next time were worked out from the sessions the server had when it made the page: one saved on
   // this phone since may change them (after a red one, "a small step up" would be wrong), so they wait for it.
   function drawSteps(localDays) {
@@ -508,6 +525,7 @@ export function showToday(root) {
     else {
       drawMorning();
       drawFresh(localDays);
+      drawEarlier(localDays);
       drawSteps(localDays);
     }
     drawLesson(localDays);

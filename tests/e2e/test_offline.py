@@ -825,6 +825,53 @@ def test_offline_today_on_a_rest_day_after_a_session_saved_here_that_left_pain_a
     assert context.console_errors == []
 
 
+@pytest.mark.parametrize("pain_after", [8, 3], ids=["red", "calm"])
+def test_today_made_before_yesterdays_session_reached_the_server_says_what_it_will_once_it_has(
+    live_server, context, page, app, ready, pain_after
+):
+    """Yesterday's session was saved on the phone offline and has not reached the server when the person opens
+    Today on a rest day: the server's page, made without it, says there is nothing to rest from yet and offers
+    "Do it today as well". The phone knows better. After a red one (2 before, 8 after) it says let the back settle,
+    and offers no extra session; after a calm one (2 and 3) it says rest, and keeps the offer."""
+    from webapp.programs.services import active_assignment
+
+    # A Tuesday, a rest day of the plan begun the day before, whatever day this runs on.
+    today = local_date(utcnow(), TEST_ZONE)
+    tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+    moment = datetime.combine(tuesday, time(10, 0), ZoneInfo(TEST_ZONE))
+    with time_machine.travel(moment, tick=True):
+        context.clock.install(time=moment)
+        with app.app_context():
+            active_assignment(db.session.get(User, ready)).start_date = tuesday - timedelta(days=1)
+            db.session.commit()
+        login(page, live_server.url)
+        wait_until_installed(page)
+        card = today_part(page, "card")
+        expect(card.locator("h2")).to_have_text("Rest day")
+        expect(card).to_contain_text("Nothing to rest from yet")
+        routine = plan_routine(page)
+        context.set_offline(True)
+        yesterday = session_payload(
+            routine, user_id=ready, ended=moment - timedelta(days=1), pain_before=2, pain_after=pain_after
+        )
+        enqueue(page, yesterday)
+        again = reopen(context, page, live_server.url + "/")
+        card = today_part(again, "card")
+        expect(card.locator("h2")).to_have_text("Rest day")
+        expect(card).not_to_contain_text("Nothing to rest from yet")
+        expect(card).to_contain_text("Next: ")
+        offer = card.get_by_role("link", name="Do it today as well")
+        if pain_after == 8:
+            expect(card).to_contain_text(
+                "Your back has not settled since your last session: give it today rather than adding a session."
+            )
+            expect(offer).to_have_count(0)
+        else:
+            expect(card).to_contain_text("Resting between sessions lets your body adapt")
+            expect(offer).to_have_count(1)
+    assert context.console_errors == []
+
+
 def test_offline_today_on_a_rest_day_before_a_new_week_offers_this_weeks_routine(
     live_server, context, page, app, ready
 ):
