@@ -319,6 +319,14 @@ def adherence_chart(bars: list[WeekBar], chart_id: str = "adherence-chart") -> M
             class_="chart-base",
         )
     ]
+
+    def column(centre: float, value: int, words: str, **paint) -> str:
+        """A week's bar up to `value`, its words as its title (the planned sessions dashed, those done filled)."""
+        top = frame.y(value)
+        return element(
+            "rect", title(words), x=centre - width / 2, y=top, width=width, height=frame.floor - top, **paint
+        )
+
     current = None
     for index, bar in enumerate(bars):
         centre = frame.slot(index, count)
@@ -327,35 +335,10 @@ def adherence_chart(bars: list[WeekBar], chart_id: str = "adherence-chart") -> M
         if bar.is_current:
             current = index
         if bar.planned:
-            top = frame.y(bar.planned)
-            parts.append(
-                element(
-                    "rect",
-                    title(words),
-                    x=centre - width / 2,
-                    y=top,
-                    width=width,
-                    height=frame.floor - top,
-                    fill=WHITE,
-                    stroke=MUTED,
-                    stroke_dasharray="4 3",
-                    class_="chart-planned",
-                )
-            )
+            dashed = {"fill": WHITE, "stroke": MUTED, "stroke_dasharray": "4 3", "class_": "chart-planned"}
+            parts.append(column(centre, bar.planned, words, **dashed))
         if bar.done:
-            top = frame.y(bar.done)
-            parts.append(
-                element(
-                    "rect",
-                    title(words),
-                    x=centre - width / 2,
-                    y=top,
-                    width=width,
-                    height=frame.floor - top,
-                    fill=DONE,
-                    class_="chart-done",
-                )
-            )
+            parts.append(column(centre, bar.done, words, fill=DONE, class_="chart-done"))
         value = f"{bar.done}/{bar.planned}" if bar.planned else str(bar.done)
         parts.append(
             text(centre, frame.y(max(bar.planned, bar.done)) - 6, value, text_anchor="middle", font_weight="bold")
