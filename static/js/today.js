@@ -438,13 +438,23 @@ export function showToday(root) {
 
   // Sessions saved on this phone on an earlier day that the server had not received when it made the page (it is
   // asked for as the phone comes online, and the outbox sends them after it; or its copy was kept before they were
-  // saved): a rest day's card says what the server's will once they arrive. After one that left the back unsettled
-  // (red, or pain above the model's 5), no extra session is offered; after any, there is something to rest from.
-  // Only towards more care: a calmer session here never brings back an offer the server's page withheld.
+  // saved): the card says what the server's will once they arrive. On a rest day, after one that left the back
+  // unsettled (red, or pain above the model's 5), no extra session is offered; after any, there is something to
+  // rest from. On a training day after a red one, a little less (the stale copy's words: the steps to ease off wait
+  // for the sync, drawSteps). Only towards more care: a calmer session here never brings back what the server's
+  // page withheld.
   function drawEarlier(localDays) {
-    if (localDays.has(page.date) || !newestSaved(localDays) || page.blocked || page.cardState !== "rest") return;
+    if (localDays.has(page.date) || !newestSaved(localDays) || page.blocked) return;
     const card = part("card");
     if (!card) return;
+    if (page.cardState === "routine") {
+      const start = card.querySelector(".button--big")?.closest("p");
+      if (start && lastWasRed(page, localDays) && !card.querySelector(".routine-ease")) {
+        start.before(element("p", "routine-ease", "Your last session went red: do a little less today."));
+      }
+      return;
+    }
+    if (page.cardState !== "rest") return;
     const notSettled = unsettled(page, localDays);
     if (notSettled && !page.unsettled) card.replaceChildren(...restCard(page.next, page, true, false, null));
     else if (!notSettled && page.firstAhead) {

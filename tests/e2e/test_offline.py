@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from time import monotonic
@@ -825,27 +826,34 @@ def test_offline_today_on_a_rest_day_after_a_session_saved_here_that_left_pain_a
     assert context.console_errors == []
 
 
+@contextmanager
+def logged_in_on_the_next(weekday: int, live_server, context, page, app, ready):
+    """Server and page both at 10 o'clock on the next such weekday (0 Monday), whatever day this runs on, with the
+    plan begun on that week's Monday (Mon, Wed, Fri): logged in, the offline package installed. Yields the moment."""
+    from webapp.programs.services import active_assignment
+
+    today = local_date(utcnow(), TEST_ZONE)
+    day = today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
+    moment = datetime.combine(day, time(10, 0), ZoneInfo(TEST_ZONE))
+    with time_machine.travel(moment, tick=True):
+        context.clock.install(time=moment)
+        with app.app_context():
+            active_assignment(db.session.get(User, ready)).start_date = day - timedelta(days=weekday)
+            db.session.commit()
+        login(page, live_server.url)
+        wait_until_installed(page)
+        yield moment
+
+
 @pytest.mark.parametrize("pain_after", [8, 3], ids=["red", "calm"])
 def test_today_made_before_yesterdays_session_reached_the_server_says_what_it_will_once_it_has(
     live_server, context, page, app, ready, pain_after
 ):
     """Yesterday's session was saved on the phone offline and has not reached the server when the person opens
-    Today on a rest day: the server's page, made without it, says there is nothing to rest from yet and offers
-    "Do it today as well". The phone knows better. After a red one (2 before, 8 after) it says let the back settle,
-    and offers no extra session; after a calm one (2 and 3) it says rest, and keeps the offer."""
-    from webapp.programs.services import active_assignment
-
-    # A Tuesday, a rest day of the plan begun the day before, whatever day this runs on.
-    today = local_date(utcnow(), TEST_ZONE)
-    tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
-    moment = datetime.combine(tuesday, time(10, 0), ZoneInfo(TEST_ZONE))
-    with time_machine.travel(moment, tick=True):
-        context.clock.install(time=moment)
-        with app.app_context():
-            active_assignment(db.session.get(User, ready)).start_date = tuesday - timedelta(days=1)
-            db.session.commit()
-        login(page, live_server.url)
-        wait_until_installed(page)
+    Today on a rest day (a Tuesday): the server's page, made without it, says there is nothing to rest from yet and
+    offers "Do it today as well". The phone knows better. After a red one (2 before, 8 after) it says let the back
+    settle, and offers no extra session; after a calm one (2 and 3) it says rest, and keeps the offer."""
+    with logged_in_on_the_next(1, live_server, context, page, app, ready) as moment:
         card = today_part(page, "card")
         expect(card.locator("h2")).to_have_text("Rest day")
         expect(card).to_contain_text("Nothing to rest from yet")
@@ -869,6 +877,32 @@ def test_today_made_before_yesterdays_session_reached_the_server_says_what_it_wi
         else:
             expect(card).to_contain_text("Resting between sessions lets your body adapt")
             expect(offer).to_have_count(1)
+    assert context.console_errors == []
+
+
+def test_today_made_before_yesterdays_red_session_reached_the_server_asks_for_a_little_less(
+    live_server, context, page, app, ready
+):
+    """The same on a training day (a Wednesday): yesterday's session went red on the phone (noted as the player
+    notes it) and the server's page, made without it, says nothing of it; the phone adds the server's words for a
+    day after a red session, and Start stays."""
+    with logged_in_on_the_next(2, live_server, context, page, app, ready) as moment:
+        card = today_part(page, "card")
+        expect(card.locator(".eyebrow")).to_have_text("Today's routine")
+        expect(card.locator(".routine-ease")).to_have_count(0)
+        routine = plan_routine(page)
+        context.set_offline(True)
+        ended = moment - timedelta(days=1)
+        enqueue(page, session_payload(routine, user_id=ready, ended=ended, pain_before=2, pain_after=8))
+        page.evaluate(
+            "async ([me, at]) => (await import('/static/js/safety/standing.js'))"
+            ".noteTrigger(me, 'red_session', 'a red session (pain 2 before, 8 after)', new Date(at))",
+            [ready, ended.isoformat()],
+        )
+        again = reopen(context, page, live_server.url + "/")
+        card = today_part(again, "card")
+        expect(card.locator(".routine-ease")).to_have_text("Your last session went red: do a little less today.")
+        expect(card.get_by_role("link", name=re.compile(r"^Start"))).to_have_count(1)
     assert context.console_errors == []
 
 
