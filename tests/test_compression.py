@@ -176,6 +176,19 @@ def test_a_new_build_of_the_static_files_clears_copies_older_than_a_day(tmp_path
     assert recent.is_dir(), "a recent copy stays for processes that still serve it"
 
 
+def test_a_change_to_how_the_copy_is_made_makes_a_new_copy(tmp_path, monkeypatch):
+    """The same files, built by other code (a deploy that changes what the build does to them): a new folder, never
+    the copy made the old way."""
+    from webapp import static_files
+
+    revisions = assets.revisions_of(STATIC)
+    before = static_files.build(STATIC, tmp_path, revisions)
+    assert static_files.build(STATIC, tmp_path, revisions) == before
+    monkeypatch.setattr(static_files, "BUILD_CODE", "made another way")
+    after = static_files.build(STATIC, tmp_path, revisions)
+    assert after != before and (after / "css" / "app.css").is_file()
+
+
 def test_static_files_keep_the_security_headers(client):
     _, svg, _ = fetch(client, "/static/img/nav.svg")
     assert "sandbox" in svg["Content-Security-Policy"] and "script" not in svg["Content-Security-Policy"]

@@ -108,8 +108,8 @@ def build(static_root: Path, build_root: Path, revisions: dict[str, str]) -> Pat
     """A copy of static/ with `.br` and `.gz` beside each text file and each module's imports versioned, made
     once per set of revisions and shared by processes.
 
-    The copy's folder is named after the revisions, written aside and renamed into place, so two processes
-    starting together never see half a copy, and a deploy gets a fresh one.
+    The copy's folder is named after the revisions and the code that makes it (BUILD_CODE), written aside and
+    renamed into place, so two processes starting together never see half a copy, and a deploy gets a fresh one.
     """
     digest = hashlib.sha256(repr((BUILD_CODE, sorted(revisions.items()))).encode()).hexdigest()[:16]
     target = build_root / digest
