@@ -58,7 +58,7 @@ def profile_payload(profile: Profile | None) -> dict | None:
         return None
     # The calendar token is left out: it is a key, and an export file travels further than the account.
     return {
-        "preferred_days": [day for day in profile.preferred_days.split(",") if day],
+        "preferred_days": profile.day_list,
         "preferred_time": profile.preferred_time or None,
         "onboarded_at": iso(profile.onboarded_at),
         "birth_year": profile.birth_year,
