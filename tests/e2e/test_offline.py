@@ -912,21 +912,12 @@ def test_offline_today_on_a_rest_day_before_a_new_week_offers_this_weeks_routine
     """A rest day whose next session opens the plan's next week (planned ahead, not judged yet): the phone's copy
     of Today offers this week's routine for that day of the program "as well", as the server's Plan.extra_on,
     never next week's before this week has been judged."""
-    from webapp.programs.services import active_assignment
-
-    # On the next Wednesday, whatever day this runs on: the plan's blocks run from Monday to Sunday, and from a
-    # Wednesday this block's Sunday is a rest day before the next block's first session. From a Sunday no rest day
-    # of this block is left (the test failed every Sunday when it ran on the host's day).
-    today = local_date(utcnow(), TEST_ZONE)
-    wednesday = today + timedelta(days=(2 - today.weekday()) % 7 or 7)
-    with time_machine.travel(datetime.combine(wednesday, time(10, 0), ZoneInfo(TEST_ZONE)), tick=True):
-        with app.app_context():
-            active_assignment(db.session.get(User, ready)).start_date = wednesday - timedelta(days=2)
-            db.session.commit()
-        login(page, live_server.url)
-        wait_until_installed(page)
+    # On a Wednesday: the plan's blocks run from Monday to Sunday, and from a Wednesday this block's Sunday is a rest
+    # day before the next block's first session. From a Sunday no rest day of this block is left (the test failed
+    # every Sunday when it ran on the host's day).
+    with logged_in_on_the_next(2, live_server, context, page, app, ready) as moment:
         saved_on, plan, planned, _, _ = later_days(page)
-    assert saved_on == wednesday
+    assert saved_on == moment.date()
     start = date.fromisoformat(plan["program"]["start_date"])
 
     def week_of(day: date) -> int:
