@@ -340,6 +340,12 @@ def test_pain_chart_plots_both_lines_on_the_bands():
     circles = {c.find(f"{SVG}title").text: float(c.get("cy")) for c in root.iter(f"{SVG}circle")}
     assert circles["2 Mar: pain before 6"] < circles["4 Mar: pain before 5"] < circles["6 Mar: pain before 3"]
     assert "before and after 3 sessions, 2 Mar to 6 Mar" in root.find(f"{SVG}desc").text
+    # For the phone to draw it again with sessions not yet synced (static/js/painchart.js): the points, the most
+    # a chart shows, and where 0 and 10 and the first and last sessions and the dates land.
+    assert root.get("data-points") == " ".join(f"{p.day.isoformat()}:{p.pain_before}:{p.pain_after}" for p in points)
+    assert root.get("data-most") == "30"
+    assert root.get("data-layout") == "38 292 228 42 246 66"
+    assert [c.get("cx") for c in root.iter(f"{SVG}circle") if c.find(f"{SVG}title").text.endswith(" 6")] == ["38"]
     assert charts.pain_chart([]) == ""
     table = charts.pain_table(points)
     assert table.headers == ("Date", "Before", "After") and table.rows[1] == ("4 Mar", "5", "2")

@@ -44,6 +44,12 @@ export function longDate(iso) {
   return `${WEEKDAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}`;
 }
 
+// "4 Dec", as the server's charts write a day (timeutil.short_date).
+export function shortDate(iso) {
+  const date = dateOf(iso);
+  return `${date.getDate()} ${MONTHS[date.getMonth()].slice(0, 3)}`;
+}
+
 // A moment in the phone's own time as the server's lists write one (templating.local_datetime, "%a %d %b %Y, %H:%M":
 // "Sat 05 Dec 2026, 07:55"), without the year where the server leaves it out ("Sat 05 Dec, 07:55").
 export function momentWords(date, { year = true } = {}) {

@@ -3,10 +3,12 @@
 // calendar (a session on a rest day also marks the missed day of its week it makes up for). The server wrote each
 // day's facts into the page (progress.days_for_the_phone); the counts follow the same rules (schedule.adherence,
 // progress.adherence_so_far, schedule.made_up_days). A copy of the page made on an earlier day is left as it is:
-// its weeks are not this one. The charts, drawn by the server, say that the session joins them once it syncs.
+// its weeks are not this one. The pain chart is drawn again with the session in it (painchart.js); the weekly chart
+// says that the session joins it once it syncs.
 import { addDays, dayIn, isIsoDay, longDate, mondayOf } from "./days.js";
 import { userId } from "./identity.js";
 import { listOutboxOrEmpty, listenForChanges } from "./outbox.js";
+import { painChartOnThePhone } from "./painchart.js";
 import { sessionsByDay } from "./saved.js";
 
 const WINDOW_DAYS = 28; // the last four weeks, as progress.WINDOW_WEEKS
@@ -137,10 +139,12 @@ export function showHistory(root) {
   const dayOf = dayIn(head.dataset.timezone);
   const days = readDays(head.dataset.days);
   const seen = new Map();
+  const drawPain = painChartOnThePhone(root);
 
   async function render() {
-    if (dayOf(new Date()) !== pageDay) return; // a copy made on an earlier day: its weeks are not this one
     const local = sessionsByDay(await listOutboxOrEmpty(), seen, userId(), dayOf);
+    drawPain(local); // a list of sessions, whatever day the copy was made
+    if (dayOf(new Date()) !== pageDay) return; // a copy made on an earlier day: its weeks are not this one
     // Refused sessions are not stored, so they count for nothing; waiting and just-sent ones do.
     const saved = [...local].filter(([day, entry]) => day <= pageDay && (entry.pending || entry.sent)).map(([day]) => day);
     if (!saved.length) return;

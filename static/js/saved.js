@@ -13,7 +13,7 @@ function worstOf(payload) {
 
 // The user's sessions in the outbox by local day: { "2026-11-24": {pending, rejected, sent, worst, before, pains} },
 // worst and before: the worst pain of the day's newest session and the pain before it; pains: those of every session
-// of the day, oldest first. A record seen once and gone since was acknowledged by the server (a sync), so its day
+// of the day, oldest first ({worst, before, after, when}; after: the pain just after it, for History's chart). A record seen once and gone since was acknowledged by the server (a sync), so its day
 // stays counted. `seen` is kept by the page between calls.
 export function sessionsByDay(records, seen, me, dayOf) {
   const present = new Set();
@@ -26,15 +26,16 @@ export function sessionsByDay(records, seen, me, dayOf) {
     present.add(record.id);
     const state = record.state === REJECTED ? REJECTED : PENDING;
     const before = Number.isInteger(contents.payload.pain_before) ? contents.payload.pain_before : null;
-    seen.set(record.id, { day: dayOf(new Date(when)), state, when, worst: worstOf(contents.payload), before });
+    const after = Number.isInteger(contents.payload.pain_after) ? contents.payload.pain_after : null;
+    seen.set(record.id, { day: dayOf(new Date(when)), state, when, worst: worstOf(contents.payload), before, after });
   }
   const days = new Map();
-  for (const [id, { day, state, when, worst, before }] of seen) {
+  for (const [id, { day, state, when, worst, before, after }] of seen) {
     const entry = days.get(day) || { pending: false, rejected: false, sent: false, worst: null, before: null, when: -Infinity, pains: [] };
     if (!present.has(id)) entry.sent = true;
     else if (state === REJECTED) entry.rejected = true;
     else entry.pending = true;
-    if (state !== REJECTED) entry.pains.push({ worst, before, when });
+    if (state !== REJECTED) entry.pains.push({ worst, before, after, when });
     if (state !== REJECTED && when > entry.when) Object.assign(entry, { worst, before, when });
     days.set(day, entry);
   }

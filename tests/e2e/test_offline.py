@@ -514,6 +514,140 @@ def test_offline_history_counts_a_session_saved_on_the_phone(live_server, contex
     assert context.console_errors == []
 
 
+# What the pain chart shows, read the same way from any copy of it: each series' markers (title and place), its
+# lines, its dates (words and place), its description and its table, numbers to one decimal as the server writes them.
+READ_PAIN_CHART = """(svg) => {
+  const marks = (name) => [...svg.querySelectorAll(`g.${name} .chart-mark`)].map((mark) =>
+    [mark.querySelector('title').textContent, ...['cx', 'cy', 'x', 'y'].map((a) => mark.getAttribute(a))].join(' '));
+  const figure = svg.closest('figure');
+  return {
+    before: marks('chart-before'),
+    after: marks('chart-after'),
+    lines: [...svg.querySelectorAll('g.chart-series polyline')].map((l) => l.getAttribute('points')),
+    dates: [...svg.querySelectorAll('g.chart-axis text')].map((t) => `${t.textContent} ${t.getAttribute('x')}`),
+    desc: svg.querySelector('desc').textContent,
+    table: figure ? [...figure.querySelectorAll('.chart-table tbody tr')].map((r) => r.textContent.trim()) : [],
+  };
+}"""
+NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)")
+
+
+def drawn_alike(one, other) -> bool:
+    """The same drawing: the same words, the numbers within 0.1 (the phone rounds a half up, Python to even)."""
+    if isinstance(one, dict):
+        return one.keys() == other.keys() and all(drawn_alike(one[key], other[key]) for key in one)
+    if isinstance(one, list):
+        return len(one) == len(other) and all(map(drawn_alike, one, other))
+    if one is None or other is None:
+        return one == other
+    parts, others = NUMBER.split(one), NUMBER.split(other)
+    return len(parts) == len(others) and all(
+        abs(float(a) - float(b)) <= 0.11 if index % 2 else a == b
+        for index, (a, b) in enumerate(zip(parts, others, strict=True))
+    )
+
+
+def test_offline_history_draws_a_session_saved_on_the_phone_in_the_pain_chart(
+    live_server, context, page, app, ready, midday
+):
+    """The pain chart of the history page kept by the worker, opened offline after a routine, has the session
+    waiting in the outbox in it, drawn as the server draws it once the session has synced: the same markers, line,
+    dates, description and table. With one session on the server before, the chart had no line: it gets one."""
+    today = midday.date()
+    store_easy_sessions(app, ready, [today - timedelta(days=1)])
+    login(page, live_server.url)
+    wait_until_installed(page)
+    routine = plan_routine(page)
+    page.goto(live_server.url + "/history/")  # the worker keeps this copy, made before the session
+    chart = page.locator("#pain-chart")
+    expect(chart.locator("g.chart-after .chart-mark")).to_have_count(1)
+    expect(chart.locator("polyline")).to_have_count(0)
+
+    context.set_offline(True)
+    enqueue(page, session_payload(routine, user_id=ready, ended=midday, pain_before=4, pain_after=7))
+    again = reopen(context, page, live_server.url + "/history/")
+    chart = again.locator("#pain-chart")
+    expect(chart.locator("g.chart-after .chart-mark")).to_have_count(2)
+    offline = chart.evaluate(READ_PAIN_CHART)
+    day = f"{today.day} {today.strftime('%b')}"
+    assert offline["after"][-1].startswith(f"{day}: pain after 7 ")
+    assert offline["before"][-1].startswith(f"{day}: pain before 4 ")
+    assert offline["desc"].startswith("Pain from 0 (none) to 10 (worst) before and after 2 sessions, ")
+    assert offline["desc"].endswith("Latest session: 4 before, 7 after.")
+    assert offline["table"][-1] == f"{day}47"
+    assert len(offline["lines"]) == 2
+
+    context.set_offline(False)
+    drain(again)
+    wait_for_outbox(again, "(items) => items.length === 0")
+    again.reload()  # now the server's own drawing, the session in it
+    expect(again.locator("#pain-chart polyline")).to_have_count(2)
+    online = again.locator("#pain-chart").evaluate(READ_PAIN_CHART)
+    assert drawn_alike(offline, online), (offline, online)
+    assert context.console_errors == []
+
+
+def test_history_draws_a_session_once_when_the_server_has_it_and_its_answer_never_came(
+    live_server, context, page, app, ready, midday
+):
+    """The server stored the session but the phone never heard so (the connection dropped): it waits in the outbox
+    while the history page, made after it was stored, has it in the pain chart already. It is drawn once."""
+    login(page, live_server.url)
+    payload = session_payload(plan_routine(page), user_id=ready, ended=midday, pain_before=4, pain_after=7)
+    with app.app_context():
+        [stored] = store_batch(db.session.get(User, ready), [payload])
+        assert stored.status == "created"
+    context.route(SESSIONS, lambda route: route.fulfill(status=503, json={"error": "unavailable"}))
+    enqueue(page, payload)
+    page.goto(live_server.url + "/history/")
+    expect(pill(page)).to_contain_text("1 session waiting to sync")
+    expect(page.locator("#pain-chart g.chart-after .chart-mark")).to_have_count(1)
+    expect(page.locator("#pain-chart desc")).to_contain_text("before and after 1 session, ")
+
+
+@pytest.mark.online_only
+def test_the_phones_pain_chart_is_drawn_as_the_server_draws_it(app, live_server, page):
+    """painchart.js, given the server's chart of the sessions before and the sessions saved on the phone, draws the
+    chart the server draws once they have synced (charts.pain_chart): for every count of sessions up to the most a
+    chart shows, so every spacing of the dates, with one session added or three; past the most, the oldest go."""
+    from webapp.sessions import charts
+    from webapp.sessions.progress import CHART_SESSIONS, SessionPoint, pain_points
+
+    start = date(2026, 10, 1)
+    points = [SessionPoint(start + timedelta(days=2 * n), n % 7, (3 * n) % 11, 4) for n in range(CHART_SESSIONS + 3)]
+    cases = []
+    for count in [*range(2, CHART_SESSIONS + 1), CHART_SESSIONS + 3]:
+        for added in (1, 3):
+            if added < count:
+                saved = [{"day": p.day.isoformat(), "before": p.pain_before, "after": p.pain_after}
+                         for p in points[count - added : count]]  # fmt: skip
+                before = str(charts.pain_chart(pain_points(points[: count - added])))
+                cases.append([before, saved, str(charts.pain_chart(pain_points(points[:count])))])
+    page.goto(live_server.url + "/auth/login")
+    drawn = page.evaluate(
+        f"""async (cases) => {{
+            const {{ drawPainChart, readPoints, withSaved }} = await import('/static/js/painchart.js');
+            const read = {READ_PAIN_CHART};
+            const box = document.createElement('div');
+            document.body.append(box);
+            return cases.map(([before, saved, after]) => {{
+                box.innerHTML = after;
+                const expected = read(box.querySelector('svg'));
+                box.innerHTML = before;
+                const svg = box.querySelector('svg');
+                drawPainChart(svg, withSaved(readPoints(svg.dataset.points), saved, Number(svg.dataset.most)));
+                return [expected, read(svg)];
+            }});
+        }}""",
+        cases,
+    )
+    assert len(drawn) == len(cases) > 50
+    for (expected, actual), (_, saved, _) in zip(drawn, cases, strict=True):
+        assert drawn_alike(actual, expected), (saved, actual, expected)
+    # The ones that differ in what they show: the newest first and last date, and the oldest gone past the most.
+    assert drawn[-1][0]["dates"][0] != drawn[-3][0]["dates"][0]
+
+
 @pytest.mark.online_only
 def test_the_phones_history_counts_as_the_server_does(app, live_server, page):
     """history.js adds a session saved on the phone to the counts the server wrote into the page: it counts as

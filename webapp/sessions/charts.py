@@ -16,7 +16,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from . import rules
-from .progress import ActivityTrend, SessionPoint, WeekBar, short_date
+from .progress import CHART_SESSIONS, ActivityTrend, SessionPoint, WeekBar, short_date
 
 SVG_NS = "http://www.w3.org/2000/svg"
 WIDTH = 360  # user units, about a phone's width: 14-unit text stays near 13 px where space is tightest
@@ -130,6 +130,8 @@ class Frame:
 # User units between the centres of two date labels: "30 Nov" is about 55 wide in the sans-serif fonts phones fall
 # back to (measured in Chromium's), so 66 leaves room between them (tests/e2e/test_layout.py).
 LABEL_GAP = 66
+# How far below the plot a date's baseline sits.
+DATE_BELOW = 18
 
 
 def tick_indices(count: int, spacing: float, gap: float = LABEL_GAP) -> list[int]:
@@ -145,7 +147,8 @@ def tick_indices(count: int, spacing: float, gap: float = LABEL_GAP) -> list[int
     return ticks
 
 
-def chart(chart_id: str, frame: Frame, heading: str, description: str, body: str) -> Markup:
+def chart(chart_id: str, frame: Frame, heading: str, description: str, body: str, **data: str) -> Markup:
+    """The whole SVG; data: attributes for the page's script (data_points=... writes data-points)."""
     # Safe to mark: element() and text() escape every attribute value and every piece of text they are given.
     return Markup(  # noqa: S704
         element(
@@ -163,6 +166,7 @@ def chart(chart_id: str, frame: Frame, heading: str, description: str, body: str
             class_="chart",
             font_size=FONT,
             fill=INK,
+            **data,
         )
     )
 
@@ -231,9 +235,8 @@ def x_labels(frame: Frame, days: list[date], bold: int | None = None, slots: boo
     for index in tick_indices(count, spacing):
         x = where(index, count)
         weight = "bold" if index == bold else None
-        parts.append(
-            text(x, frame.floor + 18, short_date(days[index]), text_anchor="middle", fill=MUTED, font_weight=weight)
-        )
+        words = short_date(days[index])
+        parts.append(text(x, frame.floor + DATE_BELOW, words, text_anchor="middle", fill=MUTED, font_weight=weight))
     return element("g", "".join(parts), class_="chart-axis")
 
 
@@ -289,7 +292,20 @@ def pain_chart(points: list[SessionPoint], chart_id: str = "pain-chart") -> Mark
         f"Bands: {BANDS_IN_WORDS}. "
         f"Latest session: {last.pain_before} before, {last.pain_after} after."
     )
-    return chart(chart_id, frame, "Pain before and after each session", description, "".join(parts))
+    # What static/js/painchart.js needs to draw the chart again on the phone with sessions saved there and not yet
+    # synced: the points, the most it shows, and where values land (Frame.x's first and last x, Frame.y of 0 and
+    # of 10, the dates' baseline, the room a date needs).
+    layout = (frame.x(0, 2), frame.x(1, 2), frame.y(0), frame.y(10), frame.floor + DATE_BELOW, LABEL_GAP)
+    return chart(
+        chart_id,
+        frame,
+        "Pain before and after each session",
+        description,
+        "".join(parts),
+        data_points=" ".join(f"{p.day.isoformat()}:{p.pain_before}:{p.pain_after}" for p in points),
+        data_most=str(CHART_SESSIONS),
+        data_layout=" ".join(num(float(value)) for value in layout),
+    )
 
 
 def pain_table(points: list[SessionPoint]) -> Table:

@@ -1,0 +1,190 @@
+// History's pain chart, drawn by the server (sessions/charts.py pain_chart), drawn again on the phone with the
+// sessions saved here that the page does not hold yet: the figure then shows the session just done, offline too.
+// The server's own markers, line and date labels are the patterns (copied, so their colours, shapes and classes stay
+// the server's); only where they go is worked out here, as Frame.x, Frame.y and tick_indices do there.
+import { shortDate } from "./days.js";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const SERIES = [
+  ["chart-before", "before"],
+  ["chart-after", "after"],
+];
+
+// "2026-11-30:3:5 2026-12-02:4:4" → [{ day, before, after }], oldest first.
+export function readPoints(text) {
+  return (text || "")
+    .split(" ")
+    .filter(Boolean)
+    .map((entry) => {
+      const [day, before, after] = entry.split(":");
+      return { day, before: Number(before), after: Number(after) };
+    });
+}
+
+const sameSession = (point) => `${point.day}:${point.before}:${point.after}`;
+
+// The page's points with the phone's saved sessions ({ day, before, after }) among them by day, the newest `most`;
+// the page's points alone when none is new. A saved session the page already holds (the server stored it but its
+// answer never reached the phone, so it was sent again) matches a point of the same day and pains: drawn once.
+export function withSaved(points, saved, most) {
+  const held = new Map();
+  for (const point of points) held.set(sameSession(point), (held.get(sameSession(point)) || 0) + 1);
+  const added = [];
+  for (const session of saved) {
+    const left = held.get(sameSession(session)) || 0;
+    if (left) held.set(sameSession(session), left - 1);
+    else added.push(session);
+  }
+  if (!added.length) return points;
+  const all = [...points];
+  for (const session of added.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0))) {
+    let at = all.length;
+    while (at > 0 && all[at - 1].day > session.day) at -= 1;
+    all.splice(at, 0, session);
+  }
+  return all.slice(-most);
+}
+
+// Which of count points, spacing apart, get a date: the first, the last, evenly between, never touching
+// (charts.tick_indices).
+export function tickIndices(count, spacing, gap) {
+  if (count <= 0) return [];
+  const step = spacing > 0 ? Math.max(1, Math.ceil(gap / spacing)) : count;
+  const ticks = [];
+  for (let index = 0; index < count; index += step) ticks.push(index);
+  if (ticks[ticks.length - 1] !== count - 1) {
+    if ((count - 1 - ticks[ticks.length - 1]) * spacing < gap && ticks.length > 1) ticks.pop();
+    ticks.push(count - 1);
+  }
+  return ticks;
+}
+
+// A coordinate with at most one decimal, as charts.num writes it.
+function num(value) {
+  const text = value.toFixed(1);
+  return text.endsWith(".0") ? text.slice(0, -2) : text;
+}
+
+function place(mark, x, y) {
+  if (mark.tagName === "circle") {
+    mark.setAttribute("cx", num(x));
+    mark.setAttribute("cy", num(y));
+  } else {
+    const half = Number(mark.getAttribute("width")) / 2;
+    mark.setAttribute("x", num(x - half));
+    mark.setAttribute("y", num(y - half));
+  }
+}
+
+// The series' line; with one point the server drew none, so it is made like the legend's sample of the series.
+function lineOf(svg, group) {
+  const found = group.querySelector("polyline");
+  if (found) return found;
+  const series = [...group.classList].find((name) => /^chart-s\d+$/.test(name));
+  const sample = svg.querySelector(`.chart-legend.${series} line`);
+  const line = document.createElementNS(SVG_NS, "polyline");
+  line.setAttribute("fill", "none");
+  line.setAttribute("stroke-linejoin", "round");
+  for (const name of ["stroke", "stroke-width", "stroke-dasharray", "class"]) {
+    if (sample?.hasAttribute(name)) line.setAttribute(name, sample.getAttribute(name));
+  }
+  group.prepend(line);
+  return line;
+}
+
+function drawSeries(svg, points, x, y) {
+  for (const [name, key] of SERIES) {
+    const group = svg.querySelector(`g.${name}`);
+    const marks = [...(group?.querySelectorAll(".chart-mark") || [])];
+    if (!marks.length) continue;
+    const coordinates = points.map((point, index) => [x(index), y(point[key])]);
+    if (points.length > 1) lineOf(svg, group).setAttribute("points", coordinates.map(([a, b]) => `${num(a)},${num(b)}`).join(" "));
+    for (const mark of marks) mark.remove();
+    points.forEach((point, index) => {
+      const mark = marks[0].cloneNode(true);
+      place(mark, ...coordinates[index]);
+      const title = mark.querySelector("title");
+      if (title) title.textContent = `${shortDate(point.day)}: pain ${key} ${point[key]}`;
+      group.append(mark);
+    });
+  }
+}
+
+function drawDates(svg, points, x, gap) {
+  const axis = svg.querySelector("g.chart-axis");
+  const labels = [...(axis?.querySelectorAll("text") || [])];
+  if (!labels.length) return;
+  const spacing = points.length > 1 ? x(1) - x(0) : x(0);
+  for (const label of labels) label.remove();
+  for (const index of tickIndices(points.length, spacing, gap)) {
+    const label = labels[0].cloneNode(true);
+    label.setAttribute("x", num(x(index)));
+    label.textContent = shortDate(points[index].day);
+    axis.append(label);
+  }
+}
+
+// The chart's description, as charts.pain_chart words it (its sentence on the bands kept as the server wrote it).
+function describe(svg, points) {
+  const desc = svg.querySelector("desc");
+  if (!desc) return;
+  const bands = desc.textContent.match(/Bands: [^.]*\./)?.[0] || "";
+  const [first, last] = [points[0], points[points.length - 1]];
+  const span = points.length === 1 ? shortDate(first.day) : `${shortDate(first.day)} to ${shortDate(last.day)}`;
+  desc.textContent =
+    `Pain from 0 (none) to 10 (worst) before and after ${points.length} session${points.length === 1 ? "" : "s"}, ` +
+    `${span}. ${bands} Latest session: ${last.before} before, ${last.after} after.`;
+}
+
+// The chart's "Show as table": a row a session, as charts.pain_table writes them.
+function drawTable(figure, points) {
+  const body = figure?.querySelector(".chart-table tbody");
+  if (!body) return;
+  body.replaceChildren(
+    ...points.map((point) => {
+      const row = document.createElement("tr");
+      const head = document.createElement("th");
+      head.scope = "row";
+      head.textContent = shortDate(point.day);
+      row.append(head);
+      for (const value of [point.before, point.after]) {
+        const cell = document.createElement("td");
+        cell.textContent = String(value);
+        row.append(cell);
+      }
+      return row;
+    }),
+  );
+}
+
+export function drawPainChart(svg, points) {
+  const [x0, x1, y0, y10, , gap] = svg.dataset.layout.split(" ").map(Number);
+  const count = points.length;
+  const x = (index) => (count <= 1 ? (x0 + x1) / 2 : x0 + ((x1 - x0) * index) / (count - 1));
+  const y = (value) => y0 + ((y10 - y0) * value) / 10;
+  drawSeries(svg, points, x, y);
+  drawDates(svg, points, x, gap);
+  describe(svg, points);
+  drawTable(svg.closest("figure"), points);
+}
+
+// Keeps the page's pain chart (if it has one) showing the sessions saved on this phone: `saved` as
+// saved.sessionsByDay gives them (a refused session is not among their pains). Call again whenever they change.
+export function painChartOnThePhone(root) {
+  const svg = root.querySelector("svg[data-points][data-layout]");
+  if (!svg) return () => {};
+  const points = readPoints(svg.dataset.points);
+  const most = Number(svg.dataset.most) || points.length;
+  let drawn = points;
+  return (saved) => {
+    const sessions = [...saved].flatMap(([day, entry]) =>
+      entry.pains
+        .filter(({ before, after }) => Number.isInteger(before) && Number.isInteger(after))
+        .map(({ before, after }) => ({ day, before, after })),
+    );
+    const now = withSaved(points, sessions, most);
+    if (now.length === drawn.length && now.every((point, index) => sameSession(point) === sameSession(drawn[index]))) return;
+    drawn = now;
+    drawPainChart(svg, now);
+  };
+}
