@@ -340,7 +340,7 @@ def test_pain_chart_plots_both_lines_on_the_bands():
     circles = {c.find(f"{SVG}title").text: float(c.get("cy")) for c in root.iter(f"{SVG}circle")}
     assert circles["2 Mar: pain before 6"] < circles["4 Mar: pain before 5"] < circles["6 Mar: pain before 3"]
     assert "before and after 3 sessions, 2 Mar to 6 Mar" in root.find(f"{SVG}desc").text
-    # For the phone to draw it again with sessions not yet synced (static/js/painchart.js): the points, the most
+    # For the phone to draw it again with sessions not yet synced (static/js/charts.js): the points, the most
     # a chart shows, and where 0 and 10 and the first and last sessions and the dates land.
     assert root.get("data-points") == " ".join(f"{p.day.isoformat()}:{p.pain_before}:{p.pain_after}" for p in points)
     assert root.get("data-most") == "30"
@@ -359,6 +359,12 @@ def test_adherence_chart_writes_done_of_planned_on_each_bar():
     words = [el.text for el in root.iter(f"{SVG}text")]
     assert "2/3" in words and "1/3" in words and "Done" in words
     assert "this week: 1 of 3 planned sessions done" in marker_titles(root)
+    # Each week's parts in a group with its numbers, and where values land, for the phone to draw the chart again
+    # with sessions not yet synced (static/js/charts.js).
+    weeks = root.findall(f"{SVG}g[@class='chart-week']")
+    assert [week.get("data-week") for week in weeks] == ["2026-03-02:3:2", "2026-03-09:3:1"]
+    assert [len(week.findall(f"{SVG}rect")) for week in weeks] == [2, 2]
+    assert root.get("data-layout") == "178 54 34 6"
     assert charts.adherence_table(bars).rows == [("2 Mar", "2", "3"), ("9 Mar (this week)", "1", "3")]
     assert charts.adherence_chart([]) == ""
 

@@ -3,12 +3,12 @@
 // calendar (a session on a rest day also marks the missed day of its week it makes up for). The server wrote each
 // day's facts into the page (progress.days_for_the_phone); the counts follow the same rules (schedule.adherence,
 // progress.adherence_so_far, schedule.made_up_days). A copy of the page made on an earlier day is left as it is:
-// its weeks are not this one. The pain chart is drawn again with the session in it (painchart.js); the weekly chart
-// says that the session joins it once it syncs.
+// its weeks are not this one. The charts are drawn again with the session in them (charts.js): the weekly one with
+// the weeks counted here, the pain chart (a list of sessions, not of weeks) whatever day the copy was made.
+import { drawWeekChart, painChartOnThePhone, readWeeks } from "./charts.js";
 import { addDays, dayIn, isIsoDay, longDate, mondayOf } from "./days.js";
 import { userId } from "./identity.js";
 import { listOutboxOrEmpty, listenForChanges } from "./outbox.js";
-import { painChartOnThePhone } from "./painchart.js";
 import { sessionsByDay } from "./saved.js";
 
 const WINDOW_DAYS = 28; // the last four weeks, as progress.WINDOW_WEEKS
@@ -132,6 +132,16 @@ export function drawCalendar(root, saved, madeUp, today) {
     (held ? `, ${held} on hold` : "");
 }
 
+// The weekly chart's weeks with the sessions done here counted (progress.weekly_bars: schedule.adherence over each
+// Monday to Sunday); a week older than the days the page gives (days_for_the_phone) keeps the server's numbers.
+export function weeksCounted(weeks, days, done) {
+  return weeks.map((week) => {
+    const sunday = addDays(week.monday, 6);
+    if (!days.has(week.monday) || !days.has(sunday)) return week;
+    return { monday: week.monday, ...adherence(days, done, week.monday, sunday) };
+  });
+}
+
 export function showHistory(root) {
   const head = root.querySelector("[data-history]");
   if (!head || !isIsoDay(head.dataset.todayDate)) return;
@@ -140,10 +150,11 @@ export function showHistory(root) {
   const days = readDays(head.dataset.days);
   const seen = new Map();
   const drawPain = painChartOnThePhone(root);
+  const weekly = root.querySelector("svg g.chart-week")?.closest("svg");
 
   async function render() {
     const local = sessionsByDay(await listOutboxOrEmpty(), seen, userId(), dayOf);
-    drawPain(local); // a list of sessions, whatever day the copy was made
+    drawPain(local);
     if (dayOf(new Date()) !== pageDay) return; // a copy made on an earlier day: its weeks are not this one
     // Refused sessions are not stored, so they count for nothing; waiting and just-sent ones do.
     const saved = [...local].filter(([day, entry]) => day <= pageDay && (entry.pending || entry.sent)).map(([day]) => day);
@@ -152,7 +163,7 @@ export function showHistory(root) {
     for (const day of saved) done.add(day);
     drawSummary(head, days, done, pageDay);
     drawCalendar(root, saved, madeUpDays(days, done, pageDay), pageDay);
-    for (const note of root.querySelectorAll("[data-history-saved-note]")) note.hidden = false;
+    if (weekly) drawWeekChart(weekly, weeksCounted(readWeeks(weekly), days, done));
   }
 
   let drawing = Promise.resolve();

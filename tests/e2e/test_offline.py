@@ -469,6 +469,54 @@ def test_offline_today_after_a_red_session_asks_for_rest_and_holds_the_steps(
     assert context.console_errors == []
 
 
+# What the pain chart shows, read the same way from any copy of it: each series' markers (title and place), its
+# lines, its dates (words and place), its description and its table, numbers to one decimal as the server writes them.
+READ_PAIN_CHART = """(svg) => {
+  const marks = (name) => [...svg.querySelectorAll(`g.${name} .chart-mark`)].map((mark) =>
+    [mark.querySelector('title').textContent, ...['cx', 'cy', 'x', 'y'].map((a) => mark.getAttribute(a))].join(' '));
+  const figure = svg.closest('figure');
+  return {
+    before: marks('chart-before'),
+    after: marks('chart-after'),
+    lines: [...svg.querySelectorAll('g.chart-series polyline')].map((l) => l.getAttribute('points')),
+    dates: [...svg.querySelectorAll('g.chart-axis text')].map((t) => `${t.textContent} ${t.getAttribute('x')}`),
+    desc: svg.querySelector('desc').textContent,
+    table: figure ? [...figure.querySelectorAll('.chart-table tbody tr')].map((r) => r.textContent.trim()) : [],
+  };
+}"""
+# The same of the weekly chart: each week's numbers, bars (class, place, title) and label, its description and table.
+READ_WEEK_CHART = """(svg) => {
+  const figure = svg.closest('figure');
+  return {
+    weeks: [...svg.querySelectorAll('g.chart-week')].map((week) => ({
+      week: week.dataset.week,
+      bars: [...week.querySelectorAll('rect')].map((bar) => [bar.getAttribute('class'),
+        ...['x', 'y', 'width', 'height'].map((a) => bar.getAttribute(a)),
+        bar.querySelector('title').textContent].join(' ')),
+      label: `${week.querySelector('text').textContent} ${week.querySelector('text').getAttribute('y')}`,
+    })),
+    desc: svg.querySelector('desc').textContent,
+    table: figure ? [...figure.querySelectorAll('.chart-table tbody tr')].map((r) => r.textContent.trim()) : [],
+  };
+}"""
+NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)")
+
+
+def drawn_alike(one, other) -> bool:
+    """The same drawing: the same words, the numbers within 0.1 (the phone rounds a half up, Python to even)."""
+    if isinstance(one, dict):
+        return one.keys() == other.keys() and all(drawn_alike(one[key], other[key]) for key in one)
+    if isinstance(one, list):
+        return len(one) == len(other) and all(map(drawn_alike, one, other))
+    if one is None or other is None:
+        return one == other
+    parts, others = NUMBER.split(one), NUMBER.split(other)
+    return len(parts) == len(others) and all(
+        abs(float(a) - float(b)) <= 0.11 if index % 2 else a == b
+        for index, (a, b) in enumerate(zip(parts, others, strict=True))
+    )
+
+
 def test_offline_history_counts_a_session_saved_on_the_phone(live_server, context, page, app, ready, midday):
     """The history page kept by the worker, opened offline after a routine: the session waiting in the outbox
     counts in this week's and the last four weeks' numbers and marks today done, as the server's page does once
@@ -500,8 +548,12 @@ def test_offline_history_counts_a_session_saved_on_the_phone(live_server, contex
     expect(again.locator('[data-history-part="week-value"]')).to_have_text(re.compile(r"^1( of \d+)?$"))
     offline = numbers(again)
     assert offline != before and server_rows(app) == []
-    # The charts are the server's drawings: they say the session is not in them yet.
-    expect(again.locator("[data-history-saved-note]").first).to_be_visible()
+    # The weekly chart too: this week's bar and its words count the session, as the server's will.
+    weekly = again.locator("#adherence-chart")
+    expect(weekly.locator("g.chart-week").last.locator("rect.chart-done")).to_have_count(1)
+    drawn = weekly.evaluate(READ_WEEK_CHART)
+    assert drawn["weeks"][-1]["label"].startswith(offline[0].replace(" of ", "/")), (drawn, offline)
+    assert drawn["desc"].endswith(f"This week: {offline[0]}.")
 
     context.set_offline(False)
     drain(again)
@@ -510,41 +562,8 @@ def test_offline_history_counts_a_session_saved_on_the_phone(live_server, contex
     again.reload()  # now the server's own page: the same numbers the phone drew
     expect(again.locator(f'td[data-date="{today}"]')).to_have_attribute("data-status", "done")
     assert numbers(again) == offline
-    expect(again.locator("[data-history-saved-note]").first).to_be_hidden()
+    assert drawn_alike(drawn, again.locator("#adherence-chart").evaluate(READ_WEEK_CHART))
     assert context.console_errors == []
-
-
-# What the pain chart shows, read the same way from any copy of it: each series' markers (title and place), its
-# lines, its dates (words and place), its description and its table, numbers to one decimal as the server writes them.
-READ_PAIN_CHART = """(svg) => {
-  const marks = (name) => [...svg.querySelectorAll(`g.${name} .chart-mark`)].map((mark) =>
-    [mark.querySelector('title').textContent, ...['cx', 'cy', 'x', 'y'].map((a) => mark.getAttribute(a))].join(' '));
-  const figure = svg.closest('figure');
-  return {
-    before: marks('chart-before'),
-    after: marks('chart-after'),
-    lines: [...svg.querySelectorAll('g.chart-series polyline')].map((l) => l.getAttribute('points')),
-    dates: [...svg.querySelectorAll('g.chart-axis text')].map((t) => `${t.textContent} ${t.getAttribute('x')}`),
-    desc: svg.querySelector('desc').textContent,
-    table: figure ? [...figure.querySelectorAll('.chart-table tbody tr')].map((r) => r.textContent.trim()) : [],
-  };
-}"""
-NUMBER = re.compile(r"(-?\d+(?:\.\d+)?)")
-
-
-def drawn_alike(one, other) -> bool:
-    """The same drawing: the same words, the numbers within 0.1 (the phone rounds a half up, Python to even)."""
-    if isinstance(one, dict):
-        return one.keys() == other.keys() and all(drawn_alike(one[key], other[key]) for key in one)
-    if isinstance(one, list):
-        return len(one) == len(other) and all(map(drawn_alike, one, other))
-    if one is None or other is None:
-        return one == other
-    parts, others = NUMBER.split(one), NUMBER.split(other)
-    return len(parts) == len(others) and all(
-        abs(float(a) - float(b)) <= 0.11 if index % 2 else a == b
-        for index, (a, b) in enumerate(zip(parts, others, strict=True))
-    )
 
 
 def test_offline_history_draws_a_session_saved_on_the_phone_in_the_pain_chart(
@@ -607,7 +626,7 @@ def test_history_draws_a_session_once_when_the_server_has_it_and_its_answer_neve
 
 @pytest.mark.online_only
 def test_the_phones_pain_chart_is_drawn_as_the_server_draws_it(app, live_server, page):
-    """painchart.js, given the server's chart of the sessions before and the sessions saved on the phone, draws the
+    """charts.js, given the server's chart of the sessions before and the sessions saved on the phone, draws the
     chart the server draws once they have synced (charts.pain_chart): for every count of sessions up to the most a
     chart shows, so every spacing of the dates, with one session added or three; past the most, the oldest go."""
     from webapp.sessions import charts
@@ -626,7 +645,7 @@ def test_the_phones_pain_chart_is_drawn_as_the_server_draws_it(app, live_server,
     page.goto(live_server.url + "/auth/login")
     drawn = page.evaluate(
         f"""async (cases) => {{
-            const {{ drawPainChart, readPoints, withSaved }} = await import('/static/js/painchart.js');
+            const {{ drawPainChart, readPoints, withSaved }} = await import('/static/js/charts.js');
             const read = {READ_PAIN_CHART};
             const box = document.createElement('div');
             document.body.append(box);
@@ -646,6 +665,56 @@ def test_the_phones_pain_chart_is_drawn_as_the_server_draws_it(app, live_server,
         assert drawn_alike(actual, expected), (saved, actual, expected)
     # The ones that differ in what they show: the newest first and last date, and the oldest gone past the most.
     assert drawn[-1][0]["dates"][0] != drawn[-3][0]["dates"][0]
+
+
+@pytest.mark.online_only
+def test_the_phones_weekly_chart_is_drawn_as_the_server_draws_it(app, live_server, page):
+    """charts.js, given the server's weekly chart and the weeks' numbers with the phone's sessions counted, draws
+    the chart the server draws with those numbers (charts.adherence_chart): a bar rising from nothing, one done
+    beyond the planned, and a count that raises the scale so that every bar is drawn again."""
+    from webapp.sessions import charts
+    from webapp.sessions.progress import WeekBar
+
+    mondays = [date(2026, 10, 5) + timedelta(weeks=n) for n in range(8)]
+
+    def bars(*numbers):
+        return [WeekBar(monday, planned, done, index == len(numbers) - 1)
+                for index, (monday, (planned, done)) in enumerate(zip(mondays, numbers, strict=False))]  # fmt: skip
+
+    cases = [
+        (bars((3, 3), (3, 2), (3, 0)), bars((3, 3), (3, 2), (3, 1))),
+        (bars((3, 3), (3, 3)), bars((3, 3), (3, 4))),  # more than planned: the scale goes to 4
+        (bars((2, 2), (0, 0), (2, 1)), bars((2, 2), (0, 1), (2, 2))),  # a week with none planned gets a bar
+        (bars(*[(3, 3)] * 7, (5, 4)), bars(*[(3, 3)] * 7, (5, 5))),
+        (bars((4, 1)), bars((4, 2))),
+    ]
+    documents = [[str(charts.adherence_chart(before)), str(charts.adherence_chart(after)),
+                  [{"monday": b.start.isoformat(), "planned": b.planned, "done": b.done} for b in after]]
+                 for before, after in cases]  # fmt: skip
+    page.goto(live_server.url + "/auth/login")
+    drawn = page.evaluate(
+        f"""async (cases) => {{
+            const {{ drawWeekChart, readWeeks }} = await import('/static/js/charts.js');
+            const read = {READ_WEEK_CHART};
+            const box = document.createElement('div');
+            document.body.append(box);
+            return cases.map(([before, after, weeks]) => {{
+                box.innerHTML = after;
+                const expected = read(box.querySelector('svg'));
+                box.innerHTML = before;
+                const svg = box.querySelector('svg');
+                const read0 = readWeeks(svg);
+                drawWeekChart(svg, weeks);
+                return [expected, read(svg), read0];
+            }});
+        }}""",
+        documents,
+    )
+    for (expected, actual, first), (before, _) in zip(drawn, cases, strict=True):
+        assert [f"{w['monday']}:{w['planned']}:{w['done']}" for w in first] == [
+            f"{b.start.isoformat()}:{b.planned}:{b.done}" for b in before
+        ]
+        assert drawn_alike(actual, expected), (actual, expected)
 
 
 @pytest.mark.online_only

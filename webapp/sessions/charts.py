@@ -292,7 +292,7 @@ def pain_chart(points: list[SessionPoint], chart_id: str = "pain-chart") -> Mark
         f"Bands: {BANDS_IN_WORDS}. "
         f"Latest session: {last.pain_before} before, {last.pain_after} after."
     )
-    # What static/js/painchart.js needs to draw the chart again on the phone with sessions saved there and not yet
+    # What static/js/charts.js needs to draw the chart again on the phone with sessions saved there and not yet
     # synced: the points, the most it shows, and where values land (Frame.x's first and last x, Frame.y of 0 and
     # of 10, the dates' baseline, the room a date needs).
     layout = (frame.x(0, 2), frame.x(1, 2), frame.y(0), frame.y(10), frame.floor + DATE_BELOW, LABEL_GAP)
@@ -314,6 +314,9 @@ def pain_table(points: list[SessionPoint]) -> Table:
 
 
 # ---- Weekly adherence ----
+
+# How far above its bar a week's "done/planned" sits.
+VALUE_ABOVE = 6
 
 
 def adherence_chart(bars: list[WeekBar], chart_id: str = "adherence-chart") -> Markup:
@@ -350,15 +353,18 @@ def adherence_chart(bars: list[WeekBar], chart_id: str = "adherence-chart") -> M
         words = f"{when}: {bar.done} of {bar.planned} planned sessions done"
         if bar.is_current:
             current = index
+        week = []
         if bar.planned:
             dashed = {"fill": WHITE, "stroke": MUTED, "stroke_dasharray": "4 3", "class_": "chart-planned"}
-            parts.append(column(centre, bar.planned, words, **dashed))
+            week.append(column(centre, bar.planned, words, **dashed))
         if bar.done:
-            parts.append(column(centre, bar.done, words, fill=DONE, class_="chart-done"))
+            week.append(column(centre, bar.done, words, fill=DONE, class_="chart-done"))
         value = f"{bar.done}/{bar.planned}" if bar.planned else str(bar.done)
-        parts.append(
-            text(centre, frame.y(max(bar.planned, bar.done)) - 6, value, text_anchor="middle", font_weight="bold")
-        )
+        above = frame.y(max(bar.planned, bar.done)) - VALUE_ABOVE
+        week.append(text(centre, above, value, text_anchor="middle", font_weight="bold"))
+        # A week's parts together, with its numbers, for static/js/charts.js to draw again with the phone's sessions.
+        data = f"{bar.start.isoformat()}:{bar.planned}:{bar.done}"
+        parts.append(element("g", "".join(week), class_="chart-week", data_week=data))
     parts.append(x_labels(frame, [b.start for b in bars], bold=current, slots=True))
     legend = element("rect", x=12.0, y=8.0, width=14.0, height=14.0, fill=DONE, class_="chart-done")
     legend += text(32, 20, "Done")
@@ -375,7 +381,9 @@ def adherence_chart(bars: list[WeekBar], chart_id: str = "adherence-chart") -> M
         f"weeks starting {short_date(bars[0].start)} to {short_date(bars[-1].start)}: "
         f"{done} done of {planned} planned in all. This week: {bars[-1].done} of {bars[-1].planned}."
     )
-    return chart(chart_id, frame, "Sessions done each week", description, "".join(parts))
+    # For static/js/charts.js: where values land (Frame.y of 0, the plot's top), a bar's width, VALUE_ABOVE.
+    layout = " ".join(num(float(value)) for value in (frame.floor, frame.top, width, VALUE_ABOVE))
+    return chart(chart_id, frame, "Sessions done each week", description, "".join(parts), data_layout=layout)
 
 
 def adherence_table(bars: list[WeekBar]) -> Table:

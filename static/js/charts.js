@@ -1,10 +1,19 @@
-// History's pain chart, drawn by the server (sessions/charts.py pain_chart), drawn again on the phone with the
-// sessions saved here that the page does not hold yet: the figure then shows the session just done, offline too.
-// The server's own markers, line and date labels are the patterns (copied, so their colours, shapes and classes stay
-// the server's); only where they go is worked out here, as Frame.x, Frame.y and tick_indices do there.
+// History's charts, drawn by the server (sessions/charts.py), drawn again on the phone with the sessions saved here
+// that the page does not hold yet: after a routine done offline, the figures show it as the counts above them do.
+// The server's own marks are the patterns (markers, lines, labels, the legend's swatches: copied, so colours, shapes
+// and classes stay the server's); only where they go is worked out here, as charts.Frame and tick_indices do there.
 import { shortDate } from "./days.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
+
+// A coordinate with at most one decimal, as charts.num writes it.
+function num(value) {
+  const text = value.toFixed(1);
+  return text.endsWith(".0") ? text.slice(0, -2) : text;
+}
+
+// ---- Pain before and after (charts.pain_chart) ----
+
 const SERIES = [
   ["chart-before", "before"],
   ["chart-after", "after"],
@@ -57,12 +66,6 @@ export function tickIndices(count, spacing, gap) {
     ticks.push(count - 1);
   }
   return ticks;
-}
-
-// A coordinate with at most one decimal, as charts.num writes it.
-function num(value) {
-  const text = value.toFixed(1);
-  return text.endsWith(".0") ? text.slice(0, -2) : text;
 }
 
 function place(mark, x, y) {
@@ -125,7 +128,7 @@ function drawDates(svg, points, x, gap) {
 }
 
 // The chart's description, as charts.pain_chart words it (its sentence on the bands kept as the server wrote it).
-function describe(svg, points) {
+function describePain(svg, points) {
   const desc = svg.querySelector("desc");
   if (!desc) return;
   const bands = desc.textContent.match(/Bands: [^.]*\./)?.[0] || "";
@@ -137,7 +140,7 @@ function describe(svg, points) {
 }
 
 // The chart's "Show as table": a row a session, as charts.pain_table writes them.
-function drawTable(figure, points) {
+function drawPainTable(figure, points) {
   const body = figure?.querySelector(".chart-table tbody");
   if (!body) return;
   body.replaceChildren(
@@ -164,8 +167,8 @@ export function drawPainChart(svg, points) {
   const y = (value) => y0 + ((y10 - y0) * value) / 10;
   drawSeries(svg, points, x, y);
   drawDates(svg, points, x, gap);
-  describe(svg, points);
-  drawTable(svg.closest("figure"), points);
+  describePain(svg, points);
+  drawPainTable(svg.closest("figure"), points);
 }
 
 // Keeps the page's pain chart (if it has one) showing the sessions saved on this phone: `saved` as
@@ -187,4 +190,80 @@ export function painChartOnThePhone(root) {
     drawn = now;
     drawPainChart(svg, now);
   };
+}
+
+// ---- Sessions each week (charts.adherence_chart): history.js works out each week's numbers as the server does ----
+
+// The chart's weeks, oldest first: { monday, planned, done } as the server wrote them on each week's group.
+export function readWeeks(svg) {
+  return [...svg.querySelectorAll("g.chart-week")].map((group) => {
+    const [monday, planned, done] = (group.dataset.week || "").split(":");
+    return { monday, planned: Number(planned), done: Number(done) };
+  });
+}
+
+// The chart with these numbers for its weeks (the same weeks, in the same order, as readWeeks gave them).
+export function drawWeekChart(svg, weeks) {
+  const groups = [...svg.querySelectorAll("g.chart-week")];
+  const patterns = {
+    planned: svg.querySelector(".chart-legend rect.chart-planned"),
+    done: svg.querySelector(".chart-legend rect.chart-done"),
+  };
+  if (groups.length !== weeks.length || !patterns.planned || !patterns.done) return;
+  const [floor, top, width, above] = svg.dataset.layout.split(" ").map(Number);
+  const most = Math.max(3, ...weeks.flatMap((week) => [week.planned, week.done]));
+  const y = (value) => floor - ((floor - top) * value) / most;
+  weeks.forEach((week, index) => {
+    const group = groups[index];
+    const label = group.querySelector("text");
+    const centre = Number(label.getAttribute("x"));
+    // The last week is this one (progress.weekly_bars ends with it).
+    const when = index === weeks.length - 1 ? "this week" : `week of ${shortDate(week.monday)}`;
+    const words = `${when}: ${week.done} of ${week.planned} planned sessions done`;
+    const column = (pattern, value) => {
+      const bar = pattern.cloneNode(false);
+      const title = document.createElementNS(SVG_NS, "title");
+      title.textContent = words;
+      bar.append(title);
+      bar.setAttribute("x", num(centre - width / 2));
+      bar.setAttribute("y", num(y(value)));
+      bar.setAttribute("width", num(width));
+      bar.setAttribute("height", num(floor - y(value)));
+      return bar;
+    };
+    for (const bar of group.querySelectorAll("rect")) bar.remove();
+    const bars = [];
+    if (week.planned) bars.push(column(patterns.planned, week.planned));
+    if (week.done) bars.push(column(patterns.done, week.done));
+    group.prepend(...bars);
+    label.setAttribute("y", num(y(Math.max(week.planned, week.done)) - above));
+    label.textContent = week.planned ? `${week.done}/${week.planned}` : String(week.done);
+    group.dataset.week = `${week.monday}:${week.planned}:${week.done}`;
+  });
+  describeWeeks(svg, weeks);
+  drawWeekTable(svg.closest("figure"), weeks);
+}
+
+// The description's numbers, as charts.adherence_chart words them (what comes before them kept as written).
+function describeWeeks(svg, weeks) {
+  const desc = svg.querySelector("desc");
+  const cut = desc?.textContent.indexOf(": ") ?? -1;
+  if (cut < 0) return;
+  const sum = (key) => weeks.reduce((total, week) => total + week[key], 0);
+  const now = weeks[weeks.length - 1];
+  desc.textContent =
+    `${desc.textContent.slice(0, cut + 2)}${sum("done")} done of ${sum("planned")} planned in all. ` +
+    `This week: ${now.done} of ${now.planned}.`;
+}
+
+// The chart's "Show as table": a row a week, its done and planned (charts.adherence_table).
+function drawWeekTable(figure, weeks) {
+  const rows = figure?.querySelectorAll(".chart-table tbody tr") || [];
+  if (rows.length !== weeks.length) return;
+  weeks.forEach((week, index) => {
+    const cells = rows[index].querySelectorAll("td");
+    if (cells.length < 2) return;
+    cells[0].textContent = String(week.done);
+    cells[1].textContent = String(week.planned);
+  });
 }
