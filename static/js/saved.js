@@ -13,8 +13,9 @@ function worstOf(payload) {
 
 // The user's sessions in the outbox by local day: { "2026-11-24": {pending, rejected, sent, worst, before, pains} },
 // worst and before: the worst pain of the day's newest session and the pain before it; pains: those of every session
-// of the day, oldest first ({worst, before, after, when}; after: the pain just after it, for History's chart). A record seen once and gone since was acknowledged by the server (a sync), so its day
-// stays counted. `seen` is kept by the page between calls.
+// of the day, oldest first ({worst, before, after, when}; after: the pain just after it, for History's chart). A
+// record seen once and gone since was acknowledged by the server (a sync), so its day stays counted. `seen` is kept
+// by the page between calls.
 export function sessionsByDay(records, seen, me, dayOf) {
   const present = new Set();
   for (const record of records) {
