@@ -347,6 +347,10 @@ def test_pain_chart_plots_both_lines_on_the_bands():
     assert root.get("data-layout") == "38 292 228 42 246 66"
     assert [c.get("cx") for c in root.iter(f"{SVG}circle") if c.find(f"{SVG}title").text.endswith(" 6")] == ["38"]
     assert charts.pain_chart([]) == ""
+    # Blank, for History to draw a first session saved on the phone into: bands, grid and legend, no session.
+    blank = parse_svg(charts.pain_chart([], blank=True))
+    assert blank.get("data-points") == "" and marker_titles(blank) == ["Before the session", "After the session"]
+    assert "none yet. Bands: green 0 to 3, amber 4 to 5, red 6 to 10." in blank.find(f"{SVG}desc").text
     table = charts.pain_table(points)
     assert table.headers == ("Date", "Before", "After") and table.rows[1] == ("4 Mar", "5", "2")
 
@@ -430,7 +434,9 @@ def test_empty_states_without_a_plan_or_sessions(client, auth, users):
     assert "No plan yet" in html
     assert "<div data-pending-list></div>" in html
     assert "How are these activities now?" not in html  # no activities chosen yet
-    assert 'id="pain-chart"' not in html
+    # The pain chart is there, blank and hidden, for a first session saved on the phone to be drawn into.
+    assert re.search(r'<figure class="card chart-card" hidden>\s*<figcaption><h2>Pain before and after</h2>', html)
+    assert "Latest session" not in html
 
 
 def test_a_session_shows_with_its_details_and_notes_as_text(app, client, auth, alex):

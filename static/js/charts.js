@@ -79,12 +79,14 @@ function place(mark, x, y) {
   }
 }
 
+// The series (chart-s1, chart-s2) a group or a legend entry belongs to.
+const seriesOf = (element) => [...element.classList].find((name) => /^chart-s\d+$/.test(name));
+
 // The series' line; with one point the server drew none, so it is made like the legend's sample of the series.
 function lineOf(svg, group) {
   const found = group.querySelector("polyline");
   if (found) return found;
-  const series = [...group.classList].find((name) => /^chart-s\d+$/.test(name));
-  const sample = svg.querySelector(`.chart-legend.${series} line`);
+  const sample = svg.querySelector(`.chart-legend.${seriesOf(group)} line`);
   const line = document.createElementNS(SVG_NS, "polyline");
   line.setAttribute("fill", "none");
   line.setAttribute("stroke-linejoin", "round");
@@ -95,16 +97,17 @@ function lineOf(svg, group) {
   return line;
 }
 
+// Each series' markers, made like the legend's marker of the series (the server draws both with charts.marker).
 function drawSeries(svg, points, x, y) {
   for (const [name, key] of SERIES) {
     const group = svg.querySelector(`g.${name}`);
-    const marks = [...(group?.querySelectorAll(".chart-mark") || [])];
-    if (!marks.length) continue;
+    const pattern = group && svg.querySelector(`.chart-legend.${seriesOf(group)} .chart-mark`);
+    if (!pattern) continue;
     const coordinates = points.map((point, index) => [x(index), y(point[key])]);
     if (points.length > 1) lineOf(svg, group).setAttribute("points", coordinates.map(([a, b]) => `${num(a)},${num(b)}`).join(" "));
-    for (const mark of marks) mark.remove();
+    for (const mark of group.querySelectorAll(".chart-mark")) mark.remove();
     points.forEach((point, index) => {
-      const mark = marks[0].cloneNode(true);
+      const mark = pattern.cloneNode(true);
       place(mark, ...coordinates[index]);
       const title = mark.querySelector("title");
       if (title) title.textContent = `${shortDate(point.day)}: pain ${key} ${point[key]}`;
@@ -113,15 +116,18 @@ function drawSeries(svg, points, x, y) {
   }
 }
 
-function drawDates(svg, points, x, gap) {
+// The dates under the points, made like the grid's numbers (the same ink), centred under their points.
+function drawDates(svg, points, x, baseline, gap) {
   const axis = svg.querySelector("g.chart-axis");
-  const labels = [...(axis?.querySelectorAll("text") || [])];
-  if (!labels.length) return;
+  const pattern = svg.querySelector("g.chart-grid text");
+  if (!axis || !pattern) return;
   const spacing = points.length > 1 ? x(1) - x(0) : x(0);
-  for (const label of labels) label.remove();
+  axis.replaceChildren();
   for (const index of tickIndices(points.length, spacing, gap)) {
-    const label = labels[0].cloneNode(true);
+    const label = pattern.cloneNode(false);
     label.setAttribute("x", num(x(index)));
+    label.setAttribute("y", num(baseline));
+    label.setAttribute("text-anchor", "middle");
     label.textContent = shortDate(points[index].day);
     axis.append(label);
   }
@@ -160,15 +166,18 @@ function drawPainTable(figure, points) {
   );
 }
 
+// The chart with these points (at least one); a chart kept hidden while there was none is shown.
 export function drawPainChart(svg, points) {
-  const [x0, x1, y0, y10, , gap] = svg.dataset.layout.split(" ").map(Number);
+  const [x0, x1, y0, y10, baseline, gap] = svg.dataset.layout.split(" ").map(Number);
   const count = points.length;
   const x = (index) => (count <= 1 ? (x0 + x1) / 2 : x0 + ((x1 - x0) * index) / (count - 1));
   const y = (value) => y0 + ((y10 - y0) * value) / 10;
   drawSeries(svg, points, x, y);
-  drawDates(svg, points, x, gap);
+  drawDates(svg, points, x, baseline, gap);
   describePain(svg, points);
-  drawPainTable(svg.closest("figure"), points);
+  const figure = svg.closest("figure");
+  drawPainTable(figure, points);
+  if (figure) figure.hidden = false;
 }
 
 // Keeps the page's pain chart (if it has one) showing the sessions saved on this phone: `saved` as

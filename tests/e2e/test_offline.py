@@ -479,7 +479,8 @@ READ_PAIN_CHART = """(svg) => {
     before: marks('chart-before'),
     after: marks('chart-after'),
     lines: [...svg.querySelectorAll('g.chart-series polyline')].map((l) => l.getAttribute('points')),
-    dates: [...svg.querySelectorAll('g.chart-axis text')].map((t) => `${t.textContent} ${t.getAttribute('x')}`),
+    dates: [...svg.querySelectorAll('g.chart-axis text')].map((t) =>
+      [t.textContent, ...['x', 'y', 'text-anchor', 'fill'].map((a) => t.getAttribute(a))].join(' ')),
     desc: svg.querySelector('desc').textContent,
     table: figure ? [...figure.querySelectorAll('.chart-table tbody tr')].map((r) => r.textContent.trim()) : [],
   };
@@ -606,6 +607,36 @@ def test_offline_history_draws_a_session_saved_on_the_phone_in_the_pain_chart(
     assert context.console_errors == []
 
 
+def test_offline_history_draws_a_first_session_saved_on_the_phone_into_a_blank_pain_chart(
+    live_server, context, page, app, ready, midday
+):
+    """Before the first session History has no pain chart to show; after a first session done offline, the copy
+    kept by the worker shows the chart with it, as the server draws it once synced."""
+    login(page, live_server.url)
+    wait_until_installed(page)
+    routine = plan_routine(page)
+    page.goto(live_server.url + "/history/")
+    figure = page.locator("figure", has=page.locator("#pain-chart"))
+    expect(figure).to_be_hidden()
+
+    context.set_offline(True)
+    enqueue(page, session_payload(routine, user_id=ready, ended=midday, pain_before=3, pain_after=2))
+    again = reopen(context, page, live_server.url + "/history/")
+    figure = again.locator("figure", has=again.locator("#pain-chart"))
+    expect(figure).to_be_visible()
+    expect(figure.locator("g.chart-before .chart-mark")).to_have_count(1)
+    offline = figure.locator("#pain-chart").evaluate(READ_PAIN_CHART)
+    assert offline["desc"].endswith("Latest session: 3 before, 2 after.") and offline["lines"] == []
+
+    context.set_offline(False)
+    drain(again)
+    wait_for_outbox(again, "(items) => items.length === 0")
+    again.reload()
+    expect(again.locator("figure", has=again.locator("#pain-chart"))).to_be_visible()
+    assert drawn_alike(offline, again.locator("#pain-chart").evaluate(READ_PAIN_CHART))
+    assert context.console_errors == []
+
+
 def test_history_draws_a_session_once_when_the_server_has_it_and_its_answer_never_came(
     live_server, context, page, app, ready, midday
 ):
@@ -628,7 +659,8 @@ def test_history_draws_a_session_once_when_the_server_has_it_and_its_answer_neve
 def test_the_phones_pain_chart_is_drawn_as_the_server_draws_it(app, live_server, page):
     """charts.js, given the server's chart of the sessions before and the sessions saved on the phone, draws the
     chart the server draws once they have synced (charts.pain_chart): for every count of sessions up to the most a
-    chart shows, so every spacing of the dates, with one session added or three; past the most, the oldest go."""
+    chart shows, so every spacing of the dates, with one session added or three (into the blank chart of a page
+    made before the first); past the most, the oldest go."""
     from webapp.sessions import charts
     from webapp.sessions.progress import CHART_SESSIONS, SessionPoint, pain_points
 
@@ -637,10 +669,10 @@ def test_the_phones_pain_chart_is_drawn_as_the_server_draws_it(app, live_server,
     cases = []
     for count in [*range(2, CHART_SESSIONS + 1), CHART_SESSIONS + 3]:
         for added in (1, 3):
-            if added < count:
+            if added <= count:  # all of them: the page's chart had none, drawn blank
                 saved = [{"day": p.day.isoformat(), "before": p.pain_before, "after": p.pain_after}
                          for p in points[count - added : count]]  # fmt: skip
-                before = str(charts.pain_chart(pain_points(points[: count - added])))
+                before = str(charts.pain_chart(pain_points(points[: count - added]), blank=True))
                 cases.append([before, saved, str(charts.pain_chart(pain_points(points[:count])))])
     page.goto(live_server.url + "/auth/login")
     drawn = page.evaluate(

@@ -243,9 +243,12 @@ def x_labels(frame: Frame, days: list[date], bold: int | None = None, slots: boo
 # ---- Pain before and after ----
 
 
-def pain_chart(points: list[SessionPoint], chart_id: str = "pain-chart") -> Markup:
-    """Pain before (solid line, hollow circles) and after (dashed line, squares) each session, on the 0-10 bands."""
-    if not points:
+def pain_chart(points: list[SessionPoint], chart_id: str = "pain-chart", blank: bool = False) -> Markup:
+    """Pain before (solid line, hollow circles) and after (dashed line, squares) each session, on the 0-10 bands.
+
+    With no session: nothing, or with blank, the chart without sessions (bands, grid, legend) for the phone to draw
+    the first ones into once they are saved there (History keeps it hidden until then)."""
+    if not points and not blank:
         return Markup("")
     frame = Frame(height=260, left=28, right=58, top=42, bottom=32)
     count = len(points)
@@ -285,13 +288,17 @@ def pain_chart(points: list[SessionPoint], chart_id: str = "pain-chart") -> Mark
         parts.append(element("g", line(coordinates, colour, dash) + markers, class_=group))
     parts.append(legend_item(8, 16, "Before the session", BEFORE, "circle", None, True, 1))
     parts.append(legend_item(184, 16, "After the session", AFTER, "square", DASHED, False, 2))
-    first, last = points[0], points[-1]
-    span = short_date(first.day) if count == 1 else f"{short_date(first.day)} to {short_date(last.day)}"
-    description = (
-        f"Pain from 0 (none) to 10 (worst) before and after {count} session{'s' if count != 1 else ''}, {span}. "
-        f"Bands: {BANDS_IN_WORDS}. "
-        f"Latest session: {last.pain_before} before, {last.pain_after} after."
-    )
+    if points:
+        first, last = points[0], points[-1]
+        span = short_date(first.day) if count == 1 else f"{short_date(first.day)} to {short_date(last.day)}"
+        description = (
+            f"Pain from 0 (none) to 10 (worst) before and after {count} session{'s' if count != 1 else ''}, {span}. "
+            f"Bands: {BANDS_IN_WORDS}. "
+            f"Latest session: {last.pain_before} before, {last.pain_after} after."
+        )
+    else:
+        description = "Pain from 0 (none) to 10 (worst) before and after each session: none yet. "
+        description += f"Bands: {BANDS_IN_WORDS}."
     # What static/js/charts.js needs to draw the chart again on the phone with sessions saved there and not yet
     # synced: the points, the most it shows, and where values land (Frame.x's first and last x, Frame.y of 0 and
     # of 10, the dates' baseline, the room a date needs).
