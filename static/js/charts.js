@@ -1,7 +1,8 @@
 // History's charts, drawn by the server (sessions/charts.py), drawn again on the phone with the sessions saved here
 // that the page does not hold yet: after a routine done offline, the figures show it as the counts above them do.
-// The server's own marks are the patterns (markers, lines, labels, the legend's swatches: copied, so colours, shapes
-// and classes stay the server's); only where they go is worked out here, as charts.Frame and tick_indices do there.
+// The server's own marks are the patterns (the legend's markers, lines and swatches, the grid's numbers: copied, so
+// colours, shapes and classes stay the server's); only where they go is worked out here, as charts.Frame and
+// tick_indices do there.
 import { shortDate } from "./days.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
