@@ -326,7 +326,7 @@ def test_date_labels_never_touch():
 
 def test_pain_chart_plots_both_lines_on_the_bands():
     points = [point(2, 6, 5), point(4, 5, 2), point(6, 3, 1)]
-    markup = charts.pain_chart(points)
+    markup = charts.pain_chart(points, for_the_phone=True)
     root = parse_svg(markup)
     assert_accessible_and_unstyled(root, markup)
     titles = marker_titles(root)
@@ -347,8 +347,10 @@ def test_pain_chart_plots_both_lines_on_the_bands():
     assert root.get("data-layout") == "38 292 228 42 246 66"
     assert [c.get("cx") for c in root.iter(f"{SVG}circle") if c.find(f"{SVG}title").text.endswith(" 6")] == ["38"]
     assert charts.pain_chart([]) == ""
-    # Blank, for History to draw a first session saved on the phone into: bands, grid and legend, no session.
-    blank = parse_svg(charts.pain_chart([], blank=True))
+    # Elsewhere (the trainer's page of a client) the same drawing without what the phone needs.
+    assert "data-" not in charts.pain_chart(points) and parse_svg(charts.pain_chart(points)).get("id") == "pain-chart"
+    # History's, blank, for a first session saved on the phone to be drawn into: bands, grid and legend, no session.
+    blank = parse_svg(charts.pain_chart([], for_the_phone=True))
     assert blank.get("data-points") == "" and marker_titles(blank) == ["Before the session", "After the session"]
     assert "none yet. Bands: green 0 to 3, amber 4 to 5, red 6 to 10." in blank.find(f"{SVG}desc").text
     table = charts.pain_table(points)

@@ -695,8 +695,8 @@ def test_the_phones_pain_chart_is_drawn_as_the_server_draws_it(app, live_server,
             if added <= count:  # all of them: the page's chart had none, drawn blank
                 saved = [{"day": p.day.isoformat(), "before": p.pain_before, "after": p.pain_after}
                          for p in points[count - added : count]]  # fmt: skip
-                before = str(charts.pain_chart(pain_points(points[: count - added]), blank=True))
-                cases.append([before, str(charts.pain_chart(pain_points(points[:count]))), saved])
+                before = str(charts.pain_chart(pain_points(points[: count - added]), for_the_phone=True))
+                cases.append([before, str(charts.pain_chart(pain_points(points[:count]), for_the_phone=True)), saved])
     page.goto(live_server.url + "/auth/login")
     draw = """(svg, saved, c) =>
       c.drawPainChart(svg, c.withSaved(c.readPoints(svg.dataset.points), saved, Number(svg.dataset.most)))"""

@@ -243,12 +243,14 @@ def x_labels(frame: Frame, days: list[date], bold: int | None = None, slots: boo
 # ---- Pain before and after ----
 
 
-def pain_chart(points: list[SessionPoint], chart_id: str = "pain-chart", blank: bool = False) -> Markup:
+def pain_chart(points: list[SessionPoint], chart_id: str = "pain-chart", for_the_phone: bool = False) -> Markup:
     """Pain before (solid line, hollow circles) and after (dashed line, squares) each session, on the 0-10 bands.
 
-    With no session: nothing, or with blank, the chart without sessions (bands, grid, legend) for the phone to draw
-    the first ones into once they are saved there (History keeps it hidden until then)."""
-    if not points and not blank:
+    for_the_phone: History's own chart, which the phone draws again with sessions saved there and not yet synced
+    (static/js/charts.js): it carries what that needs, and with no session yet it is the chart without sessions
+    (bands, grid, legend) for the first ones to be drawn into (History keeps it hidden until then) rather than
+    nothing."""
+    if not points and not for_the_phone:
         return Markup("")
     frame = Frame(height=260, left=28, right=58, top=42, bottom=32)
     count = len(points)
@@ -299,14 +301,16 @@ def pain_chart(points: list[SessionPoint], chart_id: str = "pain-chart", blank: 
     else:
         description = "Pain from 0 (none) to 10 (worst) before and after each session: none yet. "
         description += f"Bands: {BANDS_IN_WORDS}."
-    # What static/js/charts.js needs to draw the chart again on the phone with sessions saved there and not yet
-    # synced: the points, the most it shows, and where values land (Frame.x's first and last x, Frame.y of 0 and
-    # of 10, the dates' baseline, the room a date needs).
+    heading = "Pain before and after each session"
+    if not for_the_phone:
+        return chart(chart_id, frame, heading, description, "".join(parts))
+    # What static/js/charts.js needs: the points, the most a chart shows, and where values land (Frame.x's first and
+    # last x, Frame.y of 0 and of 10, the dates' baseline, the room a date needs).
     layout = (frame.x(0, 2), frame.x(1, 2), frame.y(0), frame.y(10), frame.floor + DATE_BELOW, LABEL_GAP)
     return chart(
         chart_id,
         frame,
-        "Pain before and after each session",
+        heading,
         description,
         "".join(parts),
         data_points=" ".join(f"{p.day.isoformat()}:{p.pain_before}:{p.pain_after}" for p in points),

@@ -348,7 +348,7 @@ def _render_history(errors: Mapping[int, str] | None = None, values: Mapping[str
         today=today,
         phone_days=progress.days_for_the_phone(plan, done_days, today),
         pain_points=pain_points,
-        pain_chart=charts.pain_chart(pain_points, blank=True),
+        pain_chart=charts.pain_chart(pain_points, for_the_phone=True),
         pain_table=charts.pain_table(pain_points),
         bars=bars,
         adherence_chart=charts.adherence_chart(bars),
