@@ -151,10 +151,13 @@ export function showHistory(root) {
   const seen = new Map();
   const drawPain = painChartOnThePhone(root);
   const weekly = root.querySelector("svg g.chart-week")?.closest("svg");
+  const painFigure = root.querySelector("svg[data-points]")?.closest("figure");
+  const noCharts = root.querySelector("[data-charts-empty]"); // "Charts … will show here after your first session"
 
   async function render() {
     const local = sessionsByDay(await listOutboxOrEmpty(), seen, userId(), dayOf);
     drawPain(local);
+    if (noCharts && painFigure) noCharts.hidden = !painFigure.hidden;
     if (dayOf(new Date()) !== pageDay) return; // a copy made on an earlier day: its weeks are not this one
     // Refused sessions are not stored, so they count for nothing; waiting and just-sent ones do.
     const saved = [...local].filter(([day, entry]) => day <= pageDay && (entry.pending || entry.sent)).map(([day]) => day);

@@ -2,7 +2,7 @@
 // a fix where there is one) or damaged, each of the last two with a way to discard it.
 import { momentWords } from "./days.js";
 import { userId } from "./identity.js";
-import { explainRejection, kindOf } from "./kinds.js";
+import { KINDS, explainRejection, kindOf } from "./kinds.js";
 import { logger } from "./log.js";
 import {
   CORRUPT,
@@ -182,12 +182,17 @@ export function showPendingList(root) {
     if (target) act(target).catch((error) => showFailure(target, error));
   });
 
+  // The server's list says "Your first session will show here" while it has none: not under one waiting here.
+  const first = root.querySelector("[data-first-session]");
+
   async function render() {
     const records = await listOutboxOrEmpty();
     records.sort((a, b) => (b.created_at || 0) - (a.created_at || 0));
     const me = userId();
     list.replaceChildren(...records.map((record) => item(record, me)));
     section.hidden = records.length === 0;
+    const waiting = (record) => kindOf(record) === KINDS.get("session") && record.state === PENDING && readRecord(record)?.owner === me;
+    if (first) first.hidden = records.some(waiting);
   }
 
   listenForChanges();

@@ -633,14 +633,25 @@ def test_offline_history_draws_a_session_saved_on_the_phone_in_the_pain_chart(
 def test_offline_history_draws_a_first_session_saved_on_the_phone_into_a_blank_pain_chart(
     live_server, context, page, app, ready, midday
 ):
-    """Before the first session History has no pain chart to show; after a first session done offline, the copy
-    kept by the worker shows the chart with it, as the server draws it once synced."""
+    """Before the first session History has no chart to show, and says they come after the first session; after a
+    first session done offline (before the plan's first week, so there is no weekly chart either), the copy kept by
+    the worker shows the pain chart with it, as the server draws it once synced, and no longer says "will show here"
+    above it, nor "Your first session will show here" under the session waiting on the phone."""
+    from webapp.programs.services import active_assignment
+
+    with app.app_context():
+        next_monday = midday.date() + timedelta(days=7 - midday.weekday())
+        active_assignment(db.session.get(User, ready)).start_date = next_monday
+        db.session.commit()
     login(page, live_server.url)
     wait_until_installed(page)
     routine = plan_routine(page)
     page.goto(live_server.url + "/history/")
     figure = page.locator("figure", has=page.locator("#pain-chart"))
     expect(figure).to_be_hidden()
+    no_charts = "Charts of your pain and of the sessions you do each week will show here after your first session."
+    expect(page.get_by_text(no_charts)).to_be_visible()
+    expect(page.get_by_text("Your first session will show here.")).to_be_visible()
 
     context.set_offline(True)
     enqueue(page, session_payload(routine, user_id=ready, ended=midday, pain_before=3, pain_after=2))
@@ -648,6 +659,9 @@ def test_offline_history_draws_a_first_session_saved_on_the_phone_into_a_blank_p
     figure = again.locator("figure", has=again.locator("#pain-chart"))
     expect(figure).to_be_visible()
     expect(figure.locator("g.chart-before .chart-mark")).to_have_count(1)
+    expect(again.get_by_text(no_charts)).to_be_hidden()
+    expect(again.get_by_text("Your first session will show here.")).to_be_hidden()
+    expect(again.locator(".pending__item")).to_have_count(1)
     offline = figure.locator("#pain-chart").evaluate(READ_PAIN_CHART)
     assert offline["desc"].endswith("Latest session: 3 before, 2 after.") and offline["lines"] == []
 
