@@ -227,6 +227,9 @@ def test_weekly_bars_leave_out_the_weeks_before_anything_happened(gentle):
         WeekBar(date(2026, 3, 9), planned=3, done=1, is_current=True),
     ]
     assert progress.weekly_bars(None, set(), date(2026, 3, 11)) == []
+    # History's chart keeps this week, for a first session saved on the phone to be counted into.
+    kept = progress.weekly_bars(None, set(), date(2026, 3, 11), keep_this_week=True)
+    assert kept == [progress.WeekBar(date(2026, 3, 9), 0, 0, True)]
 
 
 def test_done_text_uses_the_plans_words():
@@ -436,8 +439,10 @@ def test_empty_states_without_a_plan_or_sessions(client, auth, users):
     assert "No plan yet" in html
     assert "<div data-pending-list></div>" in html
     assert "How are these activities now?" not in html  # no activities chosen yet
-    # The pain chart is there, blank and hidden, for a first session saved on the phone to be drawn into.
+    # The charts are there, blank and hidden, for a first session saved on the phone to be drawn into.
     assert re.search(r'<figure class="card chart-card" hidden>\s*<figcaption><h2>Pain before and after</h2>', html)
+    assert re.search(r'<figure class="card chart-card" hidden>\s*<figcaption><h2>Sessions each week</h2>', html)
+    assert "Charts of your pain and of the sessions you do each week will show here" in html
     assert "Latest session" not in html
 
 

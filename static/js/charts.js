@@ -251,7 +251,10 @@ export function drawWeekChart(svg, weeks) {
     group.dataset.week = `${week.monday}:${week.planned}:${week.done}`;
   });
   describeWeeks(svg, weeks);
-  drawWeekTable(svg.closest("figure"), weeks);
+  const figure = svg.closest("figure");
+  drawWeekTable(figure, weeks);
+  // A chart kept hidden while nothing was planned or done shows once something is.
+  if (figure && weeks.some((week) => week.planned || week.done)) figure.hidden = false;
 }
 
 // The description's numbers, as charts.adherence_chart words them (what comes before them kept as written).

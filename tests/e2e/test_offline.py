@@ -630,13 +630,13 @@ def test_offline_history_draws_a_session_saved_on_the_phone_in_the_pain_chart(
     assert context.console_errors == []
 
 
-def test_offline_history_draws_a_first_session_saved_on_the_phone_into_a_blank_pain_chart(
+def test_offline_history_draws_a_first_session_saved_on_the_phone_into_blank_charts(
     live_server, context, page, app, ready, midday
 ):
-    """Before the first session History has no chart to show, and says they come after the first session; after a
-    first session done offline (before the plan's first week, so there is no weekly chart either), the copy kept by
-    the worker shows the pain chart with it, as the server draws it once synced, and no longer says "will show here"
-    above it, nor "Your first session will show here" under the session waiting on the phone."""
+    """Before the first session History has no chart to show, and says they come after the first session (the plan
+    begins next week: nothing planned yet either); after a first session done offline, the copy kept by the worker
+    shows both charts with it, as the server draws them once synced, and no longer says "will show here" above them,
+    nor "Your first session will show here" under the session waiting on the phone."""
     from webapp.programs.services import active_assignment
 
     with app.app_context():
@@ -649,6 +649,7 @@ def test_offline_history_draws_a_first_session_saved_on_the_phone_into_a_blank_p
     page.goto(live_server.url + "/history/")
     figure = page.locator("figure", has=page.locator("#pain-chart"))
     expect(figure).to_be_hidden()
+    expect(page.locator("figure", has=page.locator("#adherence-chart"))).to_be_hidden()
     no_charts = "Charts of your pain and of the sessions you do each week will show here after your first session."
     expect(page.get_by_text(no_charts)).to_be_visible()
     expect(page.get_by_text("Your first session will show here.")).to_be_visible()
@@ -662,6 +663,10 @@ def test_offline_history_draws_a_first_session_saved_on_the_phone_into_a_blank_p
     expect(again.get_by_text(no_charts)).to_be_hidden()
     expect(again.get_by_text("Your first session will show here.")).to_be_hidden()
     expect(again.locator(".pending__item")).to_have_count(1)
+    weekly = again.locator("figure", has=again.locator("#adherence-chart"))
+    expect(weekly).to_be_visible()
+    weeks = weekly.locator("#adherence-chart").evaluate(READ_WEEK_CHART)
+    assert [week["label"].split()[0] for week in weeks["weeks"]] == ["1"], weeks
     offline = figure.locator("#pain-chart").evaluate(READ_PAIN_CHART)
     assert offline["desc"].endswith("Latest session: 3 before, 2 after.") and offline["lines"] == []
 
@@ -671,6 +676,7 @@ def test_offline_history_draws_a_first_session_saved_on_the_phone_into_a_blank_p
     again.reload()
     expect(again.locator("figure", has=again.locator("#pain-chart"))).to_be_visible()
     assert drawn_alike(offline, again.locator("#pain-chart").evaluate(READ_PAIN_CHART))
+    assert drawn_alike(weeks, again.locator("#adherence-chart").evaluate(READ_WEEK_CHART))
     assert context.console_errors == []
 
 

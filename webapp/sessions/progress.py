@@ -308,8 +308,12 @@ class WeekBar:
         return short_date(self.start)
 
 
-def weekly_bars(plan: Plan | None, done_days: Iterable[date], today: date, weeks: int = CHART_WEEKS) -> list[WeekBar]:
-    """Done against planned for the last few weeks; weeks before anything happened are left out, not drawn empty."""
+def weekly_bars(
+    plan: Plan | None, done_days: Iterable[date], today: date, weeks: int = CHART_WEEKS, keep_this_week: bool = False
+) -> list[WeekBar]:
+    """Done against planned for the last few weeks; weeks before anything happened are left out, not drawn empty.
+    keep_this_week: this week stays even when nothing is planned or done yet (History's chart for the phone to
+    count a first session saved there into)."""
     done = set(done_days)
     current = week_start(today)
     bars = []
@@ -317,7 +321,7 @@ def weekly_bars(plan: Plan | None, done_days: Iterable[date], today: date, weeks
         monday = current - timedelta(days=7 * back)
         result = adherence(plan, done, monday, monday + timedelta(days=6))
         bars.append(WeekBar(monday, result.planned, result.done, monday == current))
-    while bars and bars[0].planned == 0 and bars[0].done == 0:
+    while len(bars) > (1 if keep_this_week else 0) and bars[0].planned == 0 and bars[0].done == 0:
         bars.pop(0)
     return bars
 

@@ -336,7 +336,7 @@ def _render_history(errors: Mapping[int, str] | None = None, values: Mapping[str
     page = services.page_number(request.args.get("page")) or 1
     rows, more = history.session_page(user.id, page)
     pain_points = progress.pain_points(points)
-    bars = progress.weekly_bars(plan, done_days, today)
+    bars = progress.weekly_bars(plan, done_days, today, keep_this_week=True)
     # A trend needs two ratings; one rating alone is shown in words, not as a chart of a single dot.
     has_trend = any(t.change is not None for t in trends)
     return render_template(
@@ -350,7 +350,7 @@ def _render_history(errors: Mapping[int, str] | None = None, values: Mapping[str
         pain_points=pain_points,
         pain_chart=charts.pain_chart(pain_points, for_the_phone=True),
         pain_table=charts.pain_table(pain_points),
-        bars=bars,
+        has_weeks=any(bar.planned or bar.done for bar in bars),
         adherence_chart=charts.adherence_chart(bars),
         adherence_table=charts.adherence_table(bars),
         function_chart=charts.function_chart(trends) if has_trend else "",
