@@ -182,7 +182,8 @@ export function showPendingList(root) {
     if (target) act(target).catch((error) => showFailure(target, error));
   });
 
-  // The server's list says "Your first session will show here" while it has none: not under one waiting here.
+  // The server's list says "Your first session will show here" while it has none: not under one waiting here, nor
+  // once that one has gone to the server (the list shows it when the page is made again).
   const first = root.querySelector("[data-first-session]");
 
   async function render() {
@@ -192,7 +193,7 @@ export function showPendingList(root) {
     list.replaceChildren(...records.map((record) => item(record, me)));
     section.hidden = records.length === 0;
     const waiting = (record) => kindOf(record) === KINDS.get("session") && record.state === PENDING && readRecord(record)?.owner === me;
-    if (first) first.hidden = records.some(waiting);
+    if (first && records.some(waiting)) first.hidden = true;
   }
 
   listenForChanges();
