@@ -1363,6 +1363,31 @@ def shell_cache(page) -> list[str]:
     return page.evaluate("caches.open('coresteady-shell').then((c) => c.keys()).then((k) => k.map((r) => r.url))")
 
 
+def reload_for_the_new_version(page, banner) -> None:
+    """Taps the update banner's Reload and waits for the page to load again under the new worker.
+
+    The new worker activates once the old one has no event under way (the service worker spec's "Try Activate"): a
+    Background Sync of a refused session waits up to 30 s for the page's answer (sw.js, SYNC_ANSWER_TIMEOUT), so the
+    reload may come that much later on a busy machine. It failed to come at all twice in about thirty runs of CI
+    (never alone, nor under three-fold load): then the failure says what the page knew."""
+    said = []
+    page.on("console", lambda message: said.append(f"{message.type}: {message.text}"))
+    try:
+        with page.expect_navigation(timeout=75_000):
+            banner.get_by_role("button", name="Reload").click()
+    except PlaywrightTimeoutError:
+        try:
+            known = page.evaluate("""async () => ({
+              workers: await navigator.serviceWorker.getRegistration().then((r) => [r.active?.state, r.waiting?.state,
+                r.installing?.state, navigator.serviceWorker.controller?.state]),
+              button: document.querySelector('[data-update-reload]')?.textContent,
+              outbox: (await (await import('/static/js/outbox.js')).listOutbox()).map((r) => [r.state, r.attempts]),
+            })""")
+        except PlaywrightError as error:
+            known = f"(could not ask the page: {error})"
+        raise AssertionError(f"no reload within 75 s: {known}; console {said}") from None
+
+
 def test_a_new_deploy_is_offered_after_the_routine_and_the_queue_survives(
     live_server, context, page, app, ready, deployable
 ):
@@ -1381,26 +1406,7 @@ def test_a_new_deploy_is_offered_after_the_routine_and_the_queue_survives(
     page.evaluate("delete document.body.dataset.playing")  # the routine ended
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("New version available")
-    # The new worker activates once the old one has no event under way (the service worker spec's "Try
-    # Activate"): a Background Sync of the refused session waits up to 30 s for the page's answer (sw.js,
-    # SYNC_ANSWER_TIMEOUT), so the reload may come that much later on a busy machine.
-    said = []
-    page.on("console", lambda message: said.append(f"{message.type}: {message.text}"))
-    try:
-        with page.expect_navigation(timeout=75_000):
-            banner.get_by_role("button", name="Reload").click()
-    except PlaywrightTimeoutError:
-        # Twice in about thirty runs of CI (never alone, nor under three-fold load): what the page knew then.
-        try:
-            known = page.evaluate("""async () => ({
-              workers: await navigator.serviceWorker.getRegistration().then((r) => [r.active?.state, r.waiting?.state,
-                r.installing?.state, navigator.serviceWorker.controller?.state]),
-              button: document.querySelector('[data-update-reload]')?.textContent,
-              outbox: (await (await import('/static/js/outbox.js')).listOutbox()).map((r) => [r.state, r.attempts]),
-            })""")
-        except PlaywrightError as error:
-            known = f"(could not ask the page: {error})"
-        raise AssertionError(f"no reload within 75 s: {known}; console {said}") from None
+    reload_for_the_new_version(page, banner)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function("() => navigator.serviceWorker.getRegistration().then((r) => r.waiting === null)")
     css = [url for url in shell_cache(page) if "/css/app.css" in url]
@@ -1871,26 +1877,7 @@ def test_a_phone_on_the_classic_worker_moves_to_the_module_worker_with_its_queue
     # The banner waits for the new worker to install, which fetches every static file first: on a busy
     # two-core machine that alone can take longer than the usual wait.
     expect(banner).to_be_visible(timeout=60_000)
-    # The new worker activates once the old one has no event under way (the service worker spec's "Try
-    # Activate"): a Background Sync of the refused session waits up to 30 s for the page's answer (sw.js,
-    # SYNC_ANSWER_TIMEOUT), so the reload may come that much later on a busy machine.
-    said = []
-    page.on("console", lambda message: said.append(f"{message.type}: {message.text}"))
-    try:
-        with page.expect_navigation(timeout=75_000):
-            banner.get_by_role("button", name="Reload").click()
-    except PlaywrightTimeoutError:
-        # Twice in about thirty runs of CI (never alone, nor under three-fold load): what the page knew then.
-        try:
-            known = page.evaluate("""async () => ({
-              workers: await navigator.serviceWorker.getRegistration().then((r) => [r.active?.state, r.waiting?.state,
-                r.installing?.state, navigator.serviceWorker.controller?.state]),
-              button: document.querySelector('[data-update-reload]')?.textContent,
-              outbox: (await (await import('/static/js/outbox.js')).listOutbox()).map((r) => [r.state, r.attempts]),
-            })""")
-        except PlaywrightError as error:
-            known = f"(could not ask the page: {error})"
-        raise AssertionError(f"no reload within 75 s: {known}; console {said}") from None
+    reload_for_the_new_version(page, banner)
     page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.wait_for_function("() => navigator.serviceWorker.getRegistration().then((r) => r.waiting === null)")
     wait_until_installed(page)  # only this release's worker answers the page about the offline package
