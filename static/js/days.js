@@ -44,7 +44,7 @@ export function longDate(iso) {
   return `${WEEKDAYS[date.getDay()]} ${date.getDate()} ${MONTHS[date.getMonth()]}`;
 }
 
-// "4 Dec", as the server's charts write a day (timeutil.short_date).
+// "4 Dec", as the server writes a day in short (timeutil.short_date): its charts and the safety pages.
 export function shortDate(iso) {
   const date = dateOf(iso);
   return `${date.getDate()} ${MONTHS[date.getMonth()].slice(0, 3)}`;

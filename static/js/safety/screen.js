@@ -1,6 +1,7 @@
 // The safety check and its result pages when the phone is offline: an answer is judged here, kept in the
 // outbox, and shown on its result page at once; a result page opened from the phone's copy is redrawn from
 // what the phone knows. Online, the forms post to the server as they do without JavaScript.
+import { shortDate } from "../days.js";
 import { userId } from "../identity.js";
 import { logger } from "../log.js";
 import { describeStorageError } from "../outbox.js";
@@ -10,16 +11,9 @@ const log = logger("safety");
 // Where to go once the screen is answered (the player that sent the person here). A query string would miss
 // the phone's copy of the page, so offline it travels in sessionStorage.
 const NEXT = "coresteady:safety-next";
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 function offline() {
   return globalThis.navigator?.onLine === false;
-}
-
-// "2026-12-01" as the server writes it on these pages: "1 Dec".
-function shortDay(day) {
-  const [, month, date] = day.split("-").map(Number);
-  return `${date} ${MONTHS[month - 1]}`;
 }
 
 function session() {
@@ -100,7 +94,7 @@ function told(rules, answers) {
   return lines.map((answer) => {
     const item = document.createElement("li");
     const when = document.createElement("strong");
-    when.textContent = `${shortDay(answer.day)}:`;
+    when.textContent = `${shortDate(answer.day)}:`;
     const signs = [...answer.signs].sort((a, b) => order.indexOf(a) - order.indexOf(b));
     item.append(when, ` ${signs.map((s) => rules?.signs?.[s]?.label || s).join(", ")}`);
     return item;
@@ -162,7 +156,7 @@ function drawScreen(note, now) {
     link.href = `/safety/result/${now.level}`;
     link.textContent = "See what to do";
     note.append(
-      `Your answer on ${shortDay(now.waiting.at(-1).day)} is still waiting for a clinician's check. `,
+      `Your answer on ${shortDate(now.waiting.at(-1).day)} is still waiting for a clinician's check. `,
       link,
       ". You can answer again below whenever something has changed.",
     );
