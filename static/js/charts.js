@@ -34,8 +34,9 @@ export function readPoints(text) {
 const sameSession = (point) => `${point.day}:${point.before}:${point.after}`;
 
 // The page's points with the phone's saved sessions ({ day, before, after }) among them by day, the newest `most`;
-// the page's points alone when none is new. A saved session the page already holds (the server stored it but its
-// answer never reached the phone, so it was sent again) matches a point of the same day and pains: drawn once.
+// the page's points themselves (the same array) when none is new. A saved session the page already holds (the
+// server stored it but its answer never reached the phone, so it was sent again) matches a point of the same day
+// and pains: drawn once.
 export function withSaved(points, saved, most) {
   const held = new Map();
   for (const point of points) held.set(sameSession(point), (held.get(sameSession(point)) || 0) + 1);
@@ -188,7 +189,6 @@ export function painChartOnThePhone(root) {
   if (!svg) return () => {};
   const points = readPoints(svg.dataset.points);
   const most = Number(svg.dataset.most) || points.length;
-  let drawn = points;
   return (saved) => {
     const sessions = [...saved].flatMap(([day, entry]) =>
       entry.pains
@@ -196,9 +196,8 @@ export function painChartOnThePhone(root) {
         .map(({ before, after }) => ({ day, before, after })),
     );
     const now = withSaved(points, sessions, most);
-    if (now.length === drawn.length && now.every((point, index) => sameSession(point) === sameSession(drawn[index]))) return;
-    drawn = now;
-    drawPainChart(svg, now);
+    // The page's own points as they are: nothing to draw (a blank chart stays hidden). Else drawn afresh each time.
+    if (now !== points) drawPainChart(svg, now);
   };
 }
 
